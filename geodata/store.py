@@ -1,0 +1,140 @@
+"""Reading and writing workspace GeoPackages.
+
+A workspace is one GeoPackage: the spatial layers and plain tables listed in
+:mod:`geodata.schema`.  The bundled Quanzhou dataset ships read-only inside this package;
+the user works on a copy in their data folder (made on first run) or on any GeoPackage
+given with ``--workspace``.
+
+Reads go through pyogrio with Arrow (about 60x faster than record-by-record fiona on big
+layers); plain tables are read with sqlite3 directly, which is simpler and just as fast.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+BUNDLED_NAME = "quanzhou.gpkg"
+
+
+class WorkspaceError(Exception):
+    """A workspace file that cannot be used; the message says what and where."""
+
+
+def bundled_path() -> Path:
+    """The read-only bundled Quanzhou GeoPackage."""
+    base = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent.parent))
+    return base / "geodata" / "data" / BUNDLED_NAME
+
+
+def user_data_dir() -> Path:
+    """Per-user data folder: %LOCALAPPDATA%\\EcoZone on Windows, XDG data home elsewhere.
+
+    ``ECOZONE_HOME`` overrides it (tests, portable installs).
+    """
+    env = os.environ.get("ECOZONE_HOME")
+    if env:
+        return Path(env)
+    if sys.platform == "win32":
+        root = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
+        return root / "EcoZone"
+    root = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
+    return root / "EcoZone"
+
+
+def default_workspace_path() -> Path:
+    return user_data_dir() / "workspace.gpkg"
+
+
+def ensure_workspace(path: Path | None = None) -> tuple[Path, bool]:
+    """Return the workspace to open, copying the bundled data on first run.
+
+    Returns the path and whether it was created just now.  An explicit path that does not
+    exist is an error (we never silently create a workspace somewhere the user did not mean).
+    """
+    if path is not None:
+        path = Path(path)
+        if not path.exists():
+            raise WorkspaceError(f"workspace not found: {path}")
+        check_workspace(path)
+        return path, False
+    target = default_workspace_path()
+    if target.exists():
+        return target, False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".gpkg.part")
+    shutil.copyfile(bundled_path(), tmp)
+    os.replace(tmp, target)  # atomic: a half-copied workspace is never opened
+    return target, True
+
+
+def check_workspace(path: Path) -> None:
+    """Raise WorkspaceError unless ``path`` is a readable GeoPackage."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(16)
+    except OSError as exc:
+        raise WorkspaceError(f"cannot read workspace {path}: {exc.strerror}") from None
+    if head != b"SQLite format 3\x00":
+        raise WorkspaceError(f"{path} is not a GeoPackage (not an SQLite file)")
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        con.execute("select count(*) from gpkg_contents").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise WorkspaceError(f"{path} is not a GeoPackage: {exc}") from None
+    finally:
+        con.close()
+
+
+def list_contents(path: Path) -> list[tuple[str, str]]:
+    """(table name, data type 'features' or 'attributes') of every layer and table."""
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        rows = con.execute("select table_name, data_type from gpkg_contents").fetchall()
+    finally:
+        con.close()
+    return [(str(a), str(b)) for a, b in rows]
+
+
+def read_layer(path: Path, layer: str, bbox: tuple[float, float, float, float] | None = None,
+               ) -> gpd.GeoDataFrame:
+    """A spatial layer as a GeoDataFrame in its stored CRS (CGCS2000)."""
+    try:
+        return pyogrio.read_dataframe(path, layer=layer, bbox=bbox, use_arrow=True)
+    except pyogrio.errors.DataLayerError as exc:
+        raise WorkspaceError(f"{path}: layer '{layer}' missing or unreadable: {exc}") from None
+
+
+def read_table(path: Path, table: str) -> pd.DataFrame:
+    """A plain table as a DataFrame (empty if the workspace lacks it)."""
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        exists = con.execute(
+            "select 1 from sqlite_master where type='table' and name=?", (table,)
+        ).fetchone()
+        if not exists:
+            return pd.DataFrame()
+        df = pd.read_sql_query(f'select * from "{table}"', con)
+    finally:
+        con.close()
+    return df.drop(columns=["fid"], errors="ignore")
+
+
+def write_layers(path: Path, layers: Mapping[str, gpd.GeoDataFrame | pd.DataFrame]) -> None:
+    """Write (replace) layers and tables into a GeoPackage, creating it if needed.
+
+    Plain DataFrames become attribute tables that QGIS lists as such.
+    """
+    for name, frame in layers.items():
+        kwargs: dict[str, object] = {}
+        if isinstance(frame, gpd.GeoDataFrame):
+            kwargs["promote_to_multi"] = False
+        pyogrio.write_dataframe(frame, path, layer=name, driver="GPKG", **kwargs)
