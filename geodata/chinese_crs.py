@@ -105,14 +105,25 @@ def gcj02_to_bd09(lon: Any, lat: Any) -> tuple[Any, Any]:
     return _out(z * np.cos(theta) + 0.0065, z * np.sin(theta) + 0.006, scalar)
 
 
-def bd09_to_gcj02(lon: Any, lat: Any) -> tuple[Any, Any]:
-    """Convert Baidu's BD-09 to GCJ-02 (the published closed-form inverse)."""
+def bd09_to_gcj02(lon: Any, lat: Any, iterations: int = 3) -> tuple[Any, Any]:
+    """Convert Baidu's BD-09 to GCJ-02.
+
+    Starts from the published closed-form inverse (about 10 cm off) and refines it by
+    fixed-point iteration on the forward transform to well under 1 cm.
+    """
     scalar = np.ndim(lon) == 0 and np.ndim(lat) == 0
-    x = np.asarray(lon, dtype=float) - 0.0065
-    y = np.asarray(lat, dtype=float) - 0.006
+    bx = np.asarray(lon, dtype=float)
+    by = np.asarray(lat, dtype=float)
+    x = bx - 0.0065
+    y = by - 0.006
     z = np.sqrt(x * x + y * y) - 0.00002 * np.sin(y * _X_PI)
     theta = np.arctan2(y, x) - 0.000003 * np.cos(x * _X_PI)
-    return _out(z * np.cos(theta), z * np.sin(theta), scalar)
+    gx, gy = z * np.cos(theta), z * np.sin(theta)
+    for _ in range(iterations):
+        fx, fy = gcj02_to_bd09(gx, gy)
+        gx = gx - (np.asarray(fx) - bx)
+        gy = gy - (np.asarray(fy) - by)
+    return _out(gx, gy, scalar)
 
 
 def bd09_to_wgs84(lon: Any, lat: Any) -> tuple[Any, Any]:

@@ -1,0 +1,74 @@
+"""Summary of a workspace: layers, counts, CRS, illustrative layers (the `info` command)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from geodata import schema, store
+from models.workspace import Workspace
+
+LAYER_NAMES = {
+    "land": ("陆地", "Land"), "sea": ("海域", "Sea"), "coastline": ("海岸线", "Coastline"),
+    "counties": ("县级行政区", "Counties"), "city": ("泉州市界", "City outline"),
+    "rivers": ("河流", "Rivers"), "control_units": ("环境管控单元", "Control units"),
+    "bays": ("海湾", "Bays"), "protected_areas": ("自然保护地", "Protected areas"),
+    "places": ("地名", "Places"), "outfalls": ("排污口", "Outfalls"),
+    "tasks": ("任务", "Tasks"), "indicators": ("指标", "Indicators"),
+    "projects": ("重点工程", "Key projects"), "zone_links": ("分区关联", "Zone links"),
+    "outfall_samples": ("排污口监测", "Outfall samples"),
+    "inspections": ("核查记录", "Inspections"), "metadata": ("元数据", "Metadata"),
+}
+
+
+def layer_title(name: str, lang: str = "zh") -> str:
+    zh, en = LAYER_NAMES.get(name, (name, name))
+    return en if lang == "en" else zh
+
+
+def workspace_info(ws: Workspace) -> dict[str, Any]:
+    illustrative = set(ws.illustrative_layers())
+    approximate = {s for s in ws.metadata.get("approximate_layers", "").split(",") if s}
+    layers = []
+    for name, kind in store.list_contents(ws.path):
+        frame = ws.layers.get(name)
+        count = len(frame) if frame is not None else len(ws.table(name))
+        entry: dict[str, Any] = {
+            "name": name, "title_zh": layer_title(name, "zh"),
+            "title_en": layer_title(name, "en"), "kind": kind, "count": count,
+            "illustrative": name in illustrative, "approximate": name in approximate,
+        }
+        if frame is not None:
+            entry["crs"] = frame.crs.to_string() if frame.crs is not None else None
+            entry["geometry_type"] = sorted(set(frame.geom_type.dropna()))
+            entry["bounds"] = [round(float(v), 6) for v in frame.total_bounds] if count else None
+        layers.append(entry)
+    return {
+        "workspace": str(ws.path),
+        "dataset": ws.metadata.get("dataset", ""),
+        "dataset_version": ws.metadata.get("dataset_version", ""),
+        "crs": schema.CRS,
+        "illustrative_layers": sorted(illustrative),
+        "notice_zh": ws.metadata.get("illustrative_notice_zh", ""),
+        "notice_en": ws.metadata.get("illustrative_notice_en", ""),
+        "layers": layers,
+    }
+
+
+def format_info(info: dict[str, Any], lang: str = "zh") -> str:
+    en = lang == "en"
+    lines = [
+        f"{'Workspace' if en else '工作空间'}: {info['workspace']}",
+        f"{'Dataset' if en else '数据集'}: {info['dataset']} ({info['dataset_version']})",
+        f"CRS: {info['crs']} (CGCS2000)",
+        info["notice_en" if en else "notice_zh"],
+        "",
+    ]
+    for layer in info["layers"]:
+        flag = ""
+        if layer["illustrative"]:
+            flag = " [illustrative]" if en else " [示例数据]"
+        elif layer["approximate"]:
+            flag = " [approximate]" if en else " [近似位置]"
+        title = layer["title_en" if en else "title_zh"]
+        lines.append(f"  {layer['name']:<17} {title:<14} {layer['count']:>7}{flag}")
+    return "\n".join(lines)
