@@ -1,0 +1,275 @@
+"""Read vector files into a GeoDataFrame in CGCS2000, with notes on every choice made.
+
+Formats: Shapefile (loose or zipped; a lone .dbf is a plain table), GeoPackage (choose
+among layers), GeoJSON, KML/KMZ (all folders, ExtendedData as columns), GPX (waypoints,
+routes and tracks), FlatGeobuf, and CSV/XLSX point tables (:mod:`point_tables`).
+
+The fast path is pyogrio's Arrow stream read in batches, which gives progress and cancel
+between batches.  Curved and TIN/MultiPatch geometries, which the WKB parser of shapely
+does not take, are read again through fiona, which linearises them.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import warnings
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+from pyproj import CRS
+
+from geodata.io import crs_detect, encodings
+from geodata.io.messages import ImportCancelled, ImportRefused, Message, Notes, msg
+
+#: progress(fraction 0..1, message) -> False to cancel
+Progress = Callable[[float, Message], "bool | None"]
+
+VECTOR_SUFFIXES = {".shp", ".dbf", ".zip", ".gpkg", ".geojson", ".json", ".kml", ".kmz",
+                   ".gpx", ".fgb"}
+TABLE_SUFFIXES = {".csv", ".txt", ".tsv", ".dat", ".xlsx", ".xlsm"}
+BATCH = 20_000
+
+
+@dataclass
+class ReadResult:
+    """What was read: rows with geometry in CGCS2000 and the choices made."""
+
+    frame: gpd.GeoDataFrame
+    path: Path
+    layer: str | None = None
+    encoding: encodings.EncodingChoice | None = None
+    declared_crs: str | None = None
+    notes: Notes = field(default_factory=Notes)
+    #: the row number a user sees for each row (1-based feature number, or CSV line)
+    row_numbers: np.ndarray | None = None
+    #: rows refused while parsing (row number, field, Message), e.g. bad 度分秒
+    parse_errors: list[tuple[int, str, Message]] = field(default_factory=list)
+
+
+def _tick(progress: Progress | None, frac: float, zh: str, en: str) -> None:
+    if progress is not None and progress(frac, msg(zh, en)) is False:
+        raise ImportCancelled()
+
+
+def list_layers(path: Path) -> list[str]:
+    """Layer names a user can choose among (GeoPackage, KML folders, GPX parts)."""
+    try:
+        return [str(n) for n, _ in pyogrio.list_layers(path)]
+    except Exception:
+        return []
+
+
+def _unzip_shapefile(path: Path, layer: str | None, tmp: Path) -> Path:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = zf.namelist()
+            shps = [n for n in names if n.lower().endswith(".shp") and "__MACOSX" not in n]
+            if not shps:
+                raise ImportRefused(msg(f"压缩包中没有 .shp 文件：{path.name}",
+                                        f"no .shp file in the zip archive {path.name}"))
+            if len(shps) > 1 and layer is None:
+                raise ImportRefused(msg(f"压缩包中有多个图层，请选择：{', '.join(shps)}",
+                                        f"the zip holds several layers, choose one: "
+                                        f"{', '.join(shps)}"), tuple(shps))
+            chosen = layer if layer in shps else shps[0]
+            stem = chosen[:-4]
+            for n in names:
+                if n.startswith(stem + ".") or n.lower().startswith(stem.lower() + "."):
+                    target = tmp / Path(n).name
+                    target.write_bytes(zf.read(n))
+            return tmp / Path(chosen).name
+    except zipfile.BadZipFile:
+        raise ImportRefused(msg(f"不是有效的 zip 文件：{path.name}",
+                                f"{path.name} is not a valid zip file")) from None
+
+
+def _prepare_shapefile(path: Path, tmp: Path, notes: Notes) -> Path:
+    """Copy a shapefile without .shx to a scratch folder where GDAL may rebuild the index."""
+    with open(path, "rb") as fh:
+        head = fh.read(4)
+    if path.suffix.lower() == ".shp" and head != b"\x00\x00\x27\x0a":
+        raise ImportRefused(msg(f"{path.name} 不是 Shapefile（文件头不对，可能是改了扩展名的其他文件）",
+                                f"{path.name} is not a shapefile (wrong file header; perhaps "
+                                "another file renamed to .shp)"))
+    has_shx = any(path.with_suffix(s).exists() for s in (".shx", ".SHX"))
+    if path.suffix.lower() != ".shp" or has_shx:
+        return path
+    for sib in path.parent.glob(path.stem + ".*"):
+        shutil.copy(sib, tmp / sib.name)
+    notes.add("缺少 .shx 索引文件，已重建", "the .shx index file was missing and was rebuilt")
+    return tmp / path.name
+
+
+def _geometry_column(batch_schema: object) -> str | None:
+    for f in batch_schema:  # type: ignore[attr-defined]
+        meta = f.metadata or {}
+        if meta.get(b"ARROW:extension:name") == b"geoarrow.wkb":
+            return str(f.name)
+    return None
+
+
+def _read_arrow(src: str | Path, layer: str | None, enc: str | None,
+                progress: Progress | None) -> tuple[pd.DataFrame, np.ndarray, str | None]:
+    """Attributes, shapely geometries and the CRS of one layer, in batches."""
+    kwargs: dict[str, object] = {"layer": layer, "batch_size": BATCH, "use_pyarrow": True}
+    if enc:
+        kwargs["encoding"] = enc
+    try:
+        total = int(pyogrio.read_info(src, layer=layer, encoding=enc)["features"])
+    except Exception:
+        total = -1
+    frames, geoms = [], []
+    done = 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pyogrio.open_arrow(src, **kwargs) as (meta, reader):  # type: ignore[arg-type]
+            crs = meta.get("crs")
+            for batch in reader:
+                gcol = _geometry_column(batch.schema)
+                if gcol is not None:
+                    geoms.append(shapely.from_wkb(batch.column(gcol).to_numpy(
+                        zero_copy_only=False)))
+                    batch = batch.drop_columns([gcol])
+                else:
+                    geoms.append(np.full(batch.num_rows, None, dtype=object))
+                frames.append(batch.to_pandas(types_mapper=None))
+                done += batch.num_rows
+                if total > 0:
+                    _tick(progress, done / total, f"已读 {done}/{total}", f"read {done}/{total}")
+    df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    g = np.concatenate(geoms) if geoms else np.array([], dtype=object)
+    return df, g, crs
+
+
+def _read_fiona(src: str | Path, layer: str | None, enc: str | None
+                ) -> tuple[pd.DataFrame, np.ndarray, str | None]:
+    import fiona
+
+    kwargs: dict[str, object] = {"layer": layer} if layer else {}
+    if enc:
+        kwargs["encoding"] = enc
+    rows, geoms = [], []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with fiona.open(src, **kwargs) as coll:  # type: ignore[arg-type]
+            crs = coll.crs.to_wkt() if coll.crs else None
+            for feat in coll:
+                rows.append(dict(feat.properties))
+                geoms.append(shapely.geometry.shape(feat.geometry) if feat.geometry else None)
+    return pd.DataFrame(rows), np.array(geoms, dtype=object), crs
+
+
+def read_layer_raw(src: str | Path, layer: str | None, enc: str | None,
+                   progress: Progress | None, notes: Notes
+                   ) -> tuple[pd.DataFrame, np.ndarray, str | None]:
+    try:
+        return _read_arrow(src, layer, enc, progress)
+    except (ImportCancelled, ImportRefused):
+        raise
+    except shapely.errors.GEOSException:
+        notes.add("含曲线或 TIN/多面片几何，已转为折线/多边形",
+                  "curved or TIN/MultiPatch geometries were linearised")
+        return _read_fiona(src, layer, enc)
+    except Exception as exc:
+        text = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise ImportRefused(msg(f"无法打开 {Path(str(src)).name}：{text}",
+                                f"cannot open {Path(str(src)).name}: {text}")) from None
+
+
+def _pick_layers(path: Path, layer: str | None) -> list[str | None]:
+    layers = list_layers(path)
+    if layer is not None:
+        if layers and layer not in layers:
+            raise ImportRefused(msg(f"没有图层“{layer}”；可选：{', '.join(layers)}",
+                                    f"no layer '{layer}'; choose one of: {', '.join(layers)}"),
+                                tuple(layers))
+        return [layer]
+    suffix = path.suffix.lower()
+    if suffix == ".gpx":
+        main = [n for n in ("waypoints", "routes", "tracks") if n in layers]
+        return list(main) or [None]
+    if suffix in (".kml", ".kmz"):
+        return list(layers) or [None]
+    if len(layers) > 1:
+        counts = {n: pyogrio.read_info(path, layer=n)["features"] for n in layers}
+        nonempty = [n for n, c in counts.items() if c]
+        if len(nonempty) == 1:
+            return [nonempty[0]]
+        raise ImportRefused(msg(f"{path.name} 含多个图层，请选择：{', '.join(layers)}",
+                                f"{path.name} holds several layers, choose one: "
+                                f"{', '.join(layers)}"), tuple(layers))
+    return [None]
+
+
+def read_vector(path: Path, layer: str | None = None, encoding: str = "auto",
+                crs: str | CRS = "auto", progress: Progress | None = None) -> ReadResult:
+    """Read a vector file; geometries come back in CGCS2000 (see :mod:`crs_detect`)."""
+    path = Path(path)
+    if not path.exists():
+        raise ImportRefused(msg(f"文件不存在：{path}", f"file not found: {path}"))
+    notes = Notes()
+    option = crs_detect.parse_crs_option(crs) if isinstance(crs, str) else crs
+    with tempfile.TemporaryDirectory(prefix="ecozone-import-") as tmpdir:
+        tmp = Path(tmpdir)
+        src = path
+        if path.suffix.lower() == ".zip":
+            src = _unzip_shapefile(path, layer, tmp)
+            layer = None
+        choice = None
+        if src.suffix.lower() in (".shp", ".dbf"):
+            src = _prepare_shapefile(src, tmp, notes)
+            choice = encodings.choose_dbf_encoding(src, encoding)
+            notes.items.append(choice.message)
+        parts = []
+        for name in _pick_layers(src, layer):
+            df, geoms, declared = read_layer_raw(src, name, choice.gdal_name if choice else None,
+                                                 progress, notes)
+            if name is not None and path.suffix.lower() in (".gpx", ".kml", ".kmz") and \
+                    len(df) and len(_pick_layers(src, layer)) > 1:
+                df.insert(0, "source_layer", name)
+            parts.append((df, geoms, declared))
+    parts = [p for p in parts if len(p[0]) or len(p[1])] or parts[:1]
+    df = pd.concat([p[0] for p in parts], ignore_index=True) if parts else pd.DataFrame()
+    geoms = np.concatenate([p[1] for p in parts]) if parts else np.array([], dtype=object)
+    declared = parts[0][2] if parts else None
+    declared_crs = CRS.from_user_input(declared) if declared else None
+    if declared_crs is None and path.suffix.lower() in (".kml", ".kmz", ".gpx", ".geojson",
+                                                         ".json"):
+        declared_crs = CRS.from_epsg(4326)  # these formats are WGS84 by definition
+    if len(geoms) and shapely.has_z(geoms[[g is not None for g in geoms]]).any():
+        geoms = shapely.force_2d(geoms)
+        notes.add("已去掉 Z/M 值（高程、量测值）", "Z/M values (elevation, measure) were dropped")
+    geoms = crs_detect.to_target(geoms, declared_crs, option, notes)
+    frame = gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geoms, crs="EPSG:4490"))
+    if encodings.has_replacement_chars(df.select_dtypes("object").head(2000).to_numpy()
+                                       .ravel().tolist()):
+        notes.add("文件中的文字在到达本程序前已损坏（含替换字符 �），无法恢复",
+                  "text in the file was already damaged before it reached us "
+                  "(replacement characters �); it cannot be recovered")
+    return ReadResult(frame=frame, path=path, layer=layer, encoding=choice,
+                      declared_crs=declared_crs.to_string() if declared_crs else None,
+                      notes=notes, row_numbers=np.arange(1, len(frame) + 1))
+
+
+def read_any(path: Path, layer: str | None = None, encoding: str = "auto",
+             crs: str | CRS = "auto", progress: Progress | None = None) -> ReadResult:
+    """Read any supported file (vector or point table) into CGCS2000."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in TABLE_SUFFIXES:
+        from geodata.io.point_tables import read_point_table
+
+        return read_point_table(path, sheet=layer, encoding=encoding, crs=crs,
+                                progress=progress)
+    if suffix in VECTOR_SUFFIXES:
+        return read_vector(path, layer=layer, encoding=encoding, crs=crs, progress=progress)
+    raise ImportRefused(msg(f"不支持的文件类型：{path.suffix or path.name}",
+                            f"unsupported file type: {path.suffix or path.name}"))
