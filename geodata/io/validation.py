@@ -1,0 +1,185 @@
+"""Check imported rows before they reach a workspace.
+
+Every refused row is reported with file, row number, field and a bilingual reason.
+Geometries are repaired with ``make_valid`` (with a flag saying so); empty geometries,
+NaN/infinite or sentinel coordinates (±1.8e308) are refused; anything outside Quanzhou
+(lon 117.3–119.5, lat 24.2–26.1) is imported but flagged.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geodata import schema
+from geodata.io.dms import QUANZHOU_LAT, QUANZHOU_LON
+from geodata.io.field_mapping import LAYER_FIELDS, as_plain, unit_class_value
+from geodata.io.messages import Message, msg
+from geodata.io.readers import ReadResult
+
+POINT_LAYERS = {"outfalls"}
+POLYGON_LAYERS = {"control_units"}
+QUANZHOU_BOX = shapely.box(QUANZHOU_LON[0], QUANZHOU_LAT[0], QUANZHOU_LON[1], QUANZHOU_LAT[1])
+
+
+@dataclass(frozen=True)
+class RowIssue:
+    file: str
+    row: int
+    field: str
+    reason: Message
+    code: str = ""
+
+    def to_json(self, lang: str = "zh") -> dict[str, Any]:
+        return {"file": self.file, "row": self.row, "field": self.field, "code": self.code,
+                "reason": self.reason.text(lang)}
+
+
+@dataclass
+class Prepared:
+    """Rows ready to write: target columns + geometry (CGCS2000), and what was refused."""
+
+    frame: gpd.GeoDataFrame
+    row_numbers: np.ndarray
+    rejected: list[RowIssue] = field(default_factory=list)
+    flagged: list[RowIssue] = field(default_factory=list)
+
+
+def _plain_value(v: Any) -> Any:
+    """Lists, dicts and arrays (GeoJSON nested properties) become JSON text."""
+    if isinstance(v, np.ndarray):
+        v = v.tolist()
+    if isinstance(v, (list, dict, tuple)):
+        return json.dumps(v, ensure_ascii=False, default=str)
+    if isinstance(v, float) and not np.isfinite(v):
+        return None
+    if isinstance(v, (pd.Timestamp,)):
+        return v.isoformat()
+    if v is pd.NaT:
+        return None
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
+
+
+def safe_column_names(columns: list[str]) -> list[str]:
+    out: list[str] = []
+    for c in columns:
+        name = re.sub(r"[\"\x00-\x1f]", "", str(c)).strip() or "field"
+        if name.lower() in ("fid", "geom", "geometry"):
+            name = f"{name}_src"
+        base, i = name, 2
+        while name.lower() in (o.lower() for o in out):
+            name, i = f"{base}_{i}", i + 1
+        out.append(name)
+    return out
+
+
+def _map_columns(df: pd.DataFrame, layer: str, mapping: dict[str, str]) -> pd.DataFrame:
+    if layer not in LAYER_FIELDS:
+        out = df.drop(columns=["geometry"], errors="ignore").copy()
+        out.columns = safe_column_names(list(out.columns))
+        return out
+    out = pd.DataFrame(index=df.index)
+    for f in LAYER_FIELDS[layer]:
+        src = mapping.get(f.name)
+        out[f.name] = df[src] if src in df.columns else None
+    if "unit_class" in out:
+        out["unit_class"] = out["unit_class"].map(unit_class_value)
+    return out
+
+
+def _code_problem(layer: str, code: Any) -> Message | None:
+    if code is None or (isinstance(code, float) and np.isnan(code)) or not str(code).strip():
+        return msg("编码为空（编码用于识别和更新记录）", "code is empty (it identifies the record)")
+    try:
+        if layer == "control_units":
+            schema.validate_unit_code(str(code).strip())
+        elif layer == "outfalls":
+            schema.validate_outfall_code(str(code).strip())
+    except ValueError as exc:
+        return msg(f"编码格式不符：{code}", str(exc))
+    return None
+
+
+def _geometry_problem(g: Any, layer: str) -> tuple[Any, Message | None, Message | None]:
+    """(geometry to keep, reason to refuse, note of a repair)."""
+    if g is None or shapely.is_empty(g):
+        return None, msg("几何为空", "geometry is empty"), None
+    coords = shapely.get_coordinates(g)
+    if not np.isfinite(coords).all() or (np.abs(coords) > 1e10).any():
+        return None, msg("坐标无效（NaN、无穷大或无数据标记值）",
+                         "invalid coordinates (NaN, infinite or a no-data sentinel)"), None
+    note = None
+    if not shapely.is_valid(g):
+        why = shapely.is_valid_reason(g)
+        g = shapely.make_valid(g)
+        note = msg(f"几何无效（{why}），已自动修复", f"invalid geometry ({why}) repaired")
+    if layer in POINT_LAYERS:
+        if g.geom_type == "MultiPoint" and len(g.geoms) == 1:
+            g = g.geoms[0]
+        if g.geom_type != "Point":
+            return None, msg(f"排污口须为点，而不是 {g.geom_type}",
+                             f"an outfall must be a point, not a {g.geom_type}"), None
+    if layer in POLYGON_LAYERS:
+        if g.geom_type == "GeometryCollection":
+            polys = [p for p in g.geoms if p.geom_type in ("Polygon", "MultiPolygon")]
+            g = shapely.union_all(polys) if polys else g
+        if g.geom_type not in ("Polygon", "MultiPolygon"):
+            return None, msg(f"管控单元须为面，而不是 {g.geom_type}",
+                             f"a control unit must be a polygon, not a {g.geom_type}"), None
+    return g, None, note
+
+
+def prepare(result: ReadResult, layer: str, mapping: dict[str, Any] | None = None
+            ) -> Prepared:
+    """Map, check and repair the rows of ``result`` for ``layer``."""
+    name = result.path.name
+    rows = result.row_numbers if result.row_numbers is not None else \
+        np.arange(1, len(result.frame) + 1)
+    rejected = [RowIssue(name, r, f, m) for r, f, m in result.parse_errors]
+    flagged: list[RowIssue] = []
+    plain = as_plain(mapping or {})
+    df = _map_columns(result.frame, layer, plain)
+    df = df.apply(lambda s: s.map(_plain_value)) if len(df.columns) and len(df) else df
+    keep = np.ones(len(df), dtype=bool)
+    geoms = np.array(result.frame.geometry.array, dtype=object)
+    seen: dict[str, int] = {}
+    for i in range(len(df)):
+        code = str(df["code"].iat[i]).strip() if "code" in df.columns else ""
+        if layer in LAYER_FIELDS:
+            problem = _code_problem(layer, df["code"].iat[i])
+            if problem:
+                rejected.append(RowIssue(name, int(rows[i]), plain.get("code", "code"), problem))
+                keep[i] = False
+                continue
+            if code in seen:
+                rejected.append(RowIssue(name, int(rows[i]), plain.get("code", "code"),
+                                         msg(f"编码重复（与第 {seen[code]} 行相同）",
+                                             f"duplicate code (same as row {seen[code]})"), code))
+                keep[i] = False
+                continue
+            seen[code] = int(rows[i])
+            df.iat[i, df.columns.get_loc("code")] = code
+        g, problem, note = _geometry_problem(geoms[i], layer)
+        if problem:
+            rejected.append(RowIssue(name, int(rows[i]), "geometry", problem, code))
+            keep[i] = False
+            continue
+        geoms[i] = g
+        if note:
+            flagged.append(RowIssue(name, int(rows[i]), "geometry", note, code))
+        if not shapely.intersects(g, QUANZHOU_BOX):
+            flagged.append(RowIssue(name, int(rows[i]), "geometry",
+                                    msg("位置在泉州市范围之外，请核实",
+                                        "position is outside Quanzhou; please check"), code))
+    frame = gpd.GeoDataFrame(df.loc[keep].reset_index(drop=True),
+                             geometry=gpd.GeoSeries(geoms[keep], crs="EPSG:4490"))
+    return Prepared(frame=frame, row_numbers=rows[keep], rejected=rejected, flagged=flagged)

@@ -1,0 +1,358 @@
+"""Import prepared rows into a workspace GeoPackage: all or nothing, previewable, undoable.
+
+One SQLite transaction (through :mod:`geodata.gpkg_sql`, whose connection carries the
+functions GDAL's R-tree triggers need) writes the rows, an ``import_batches`` row and, in
+``import_undo``, the previous state of every row the batch touched.  ``undo_import`` puts
+that state back in another single transaction.
+
+control_units and outfalls are keyed by ``code``: re-importing a file updates changed rows
+and leaves unchanged ones alone instead of duplicating them.  Any other layer name is
+imported as a new layer as-is (a re-import replaces its rows, undoably).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import shapely
+
+from geodata import gpkg_sql
+from geodata.io.field_mapping import LAYER_FIELDS, suggest_mapping
+from geodata.io.messages import ImportRefused, Message, Notes, msg
+from geodata.io.readers import Progress, read_any
+from geodata.io.validation import Prepared, RowIssue, prepare
+
+KEYED_LAYERS = tuple(LAYER_FIELDS)
+_DDL = (
+    "create table if not exists import_batches (batch_id integer primary key autoincrement,"
+    " layer text not null, source text, sha256 text, created text, status text not null,"
+    " created_layer integer not null default 0, counts text)",
+    "create table if not exists import_undo (batch_id integer not null, layer text not null,"
+    " action text not null, code text, fid integer, previous text)",
+)
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, for a dry run, would do)."""
+
+    layer: str
+    source: str
+    dry_run: bool
+    new: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    rejected: list[RowIssue] = field(default_factory=list)
+    flagged: list[RowIssue] = field(default_factory=list)
+    notes: Notes = field(default_factory=Notes)
+    mapping: dict[str, str] = field(default_factory=dict)
+    batch_id: int | None = None
+
+    def counts(self) -> dict[str, int]:
+        return {"imported": len(self.new), "updated": len(self.updated),
+                "unchanged": len(self.unchanged), "rejected": len(self.rejected),
+                "flagged": len(self.flagged)}
+
+    def to_json(self, lang: str = "zh") -> dict[str, Any]:
+        return {"layer": self.layer, "source": self.source, "dry_run": self.dry_run,
+                "batch_id": self.batch_id, **self.counts(), "new_codes": self.new[:1000],
+                "updated_codes": self.updated[:1000], "mapping": self.mapping,
+                "rejections": [r.to_json(lang) for r in self.rejected[:1000]],
+                "flags": [r.to_json(lang) for r in self.flagged[:1000]],
+                "notes": [n.text(lang) for n in self.notes.items]}
+
+
+def layer_table_name(layer: str, source: Path) -> str:
+    name = source.stem if layer == "any" else layer
+    name = re.sub(r"[^0-9A-Za-z_\u4e00-\u9fff]", "_", name).strip("_") or "imported"
+    return ("l_" + name) if name[0].isdigit() else name
+
+
+def _table_columns(con: sqlite3.Connection, table: str) -> list[str]:
+    return [str(r[1]) for r in con.execute(f'pragma table_info("{table}")')]
+
+
+def _table_exists(con: sqlite3.Connection, table: str) -> bool:
+    return con.execute("select 1 from sqlite_master where type='table' and name=?",
+                       (table,)).fetchone() is not None
+
+
+def _same(a: Any, b: Any) -> bool:
+    if a is None or b is None or a == "" or b == "":
+        return (a in (None, "")) and (b in (None, ""))
+    try:
+        return abs(float(a) - float(b)) < 1e-9
+    except (TypeError, ValueError):
+        return str(a) == str(b)
+
+
+def _existing(con: sqlite3.Connection, table: str, gcol: str, cols: list[str]
+              ) -> dict[str, dict[str, Any]]:
+    sel = ", ".join(f'"{c}"' for c in ["fid", gcol, *cols])
+    out = {}
+    for row in con.execute(f'select {sel} from "{table}"'):
+        rec = dict(zip(["fid", gcol, *cols], row, strict=True))
+        out[str(rec["code"])] = rec
+    return out
+
+
+def _ensure_srs(con: sqlite3.Connection) -> None:
+    if con.execute("select 1 from gpkg_spatial_ref_sys where srs_id=4490").fetchone():
+        return
+    from pyproj import CRS
+
+    con.execute("insert into gpkg_spatial_ref_sys (srs_name, srs_id, organization, "
+                "organization_coordsys_id, definition) values (?,?,?,?,?)",
+                ("China Geodetic Coordinate System 2000", 4490, "EPSG", 4490,
+                 CRS.from_epsg(4490).to_wkt("WKT1_GDAL")))
+
+
+def _create_layer(con: sqlite3.Connection, table: str, columns: list[str], frame: Any) -> None:
+    _ensure_srs(con)
+    defs = []
+    for c in columns:
+        kind = frame[c].dtype.kind
+        defs.append(f'"{c}" ' + {"i": "INTEGER", "u": "INTEGER", "f": "REAL", "b": "BOOLEAN"}
+                    .get(kind, "TEXT"))
+    con.execute(f'create table "{table}" (fid integer primary key autoincrement, '
+                f'geom GEOMETRY{"".join(", " + d for d in defs)})')
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")[:-4] + "Z"
+    con.execute("insert into gpkg_contents (table_name, data_type, identifier, last_change, "
+                "srs_id) values (?, 'features', ?, ?, 4490)", (table, table, now))
+    con.execute("insert into gpkg_geometry_columns (table_name, column_name, "
+                "geometry_type_name, srs_id, z, m) values (?, 'geom', 'GEOMETRY', 4490, 0, 0)",
+                (table,))
+
+
+def _drop_layer(con: sqlite3.Connection, table: str) -> None:
+    con.execute(f'drop table if exists "{table}"')
+    for meta in ("gpkg_geometry_columns", "gpkg_contents"):
+        con.execute(f"delete from {meta} where table_name=?", (table,))
+
+
+def _row_values(frame: Any, i: int, cols: list[str]) -> list[Any]:
+    return [frame[c].iat[i] for c in cols]
+
+
+def _classify(prep: Prepared, existing: dict[str, dict[str, Any]], cols: list[str],
+              gcol: str, report: ImportReport) -> list[tuple[str, int]]:
+    """Sort rows into new/updated/unchanged; returns (action, index) of rows to write."""
+    todo = []
+    for i in range(len(prep.frame)):
+        code = str(prep.frame["code"].iat[i])
+        old = existing.get(code)
+        if old is None:
+            report.new.append(code)
+            todo.append(("insert", i))
+            continue
+        g_old = gpkg_sql.blob_to_geom(old[gcol])
+        g_new = prep.frame.geometry.iat[i]
+        same_geom = g_old is not None and shapely.equals_exact(g_old, g_new, tolerance=1e-9)
+        if same_geom and all(_same(old[c], prep.frame[c].iat[i]) for c in cols):
+            report.unchanged.append(code)
+        else:
+            report.updated.append(code)
+            todo.append(("update", i))
+    return todo
+
+
+def _write_keyed(con: sqlite3.Connection, table: str, prep: Prepared, batch: int,
+                 report: ImportReport) -> None:
+    gcol = gpkg_sql.geometry_column(con, table)
+    have = set(_table_columns(con, table))
+    cols = [c for c in prep.frame.columns if c != "geometry" and c in have]
+    missing = [c for c in prep.frame.columns if c != "geometry" and c not in have]
+    if missing:
+        report.notes.add(f"工作区图层缺少字段，未导入：{', '.join(missing)}",
+                         f"the workspace layer lacks fields, not imported: {', '.join(missing)}")
+    existing = _existing(con, table, gcol, cols)
+    todo = _classify(prep, existing, cols, gcol, report)
+    if report.dry_run:
+        return
+    placeholders = ", ".join("?" for _ in range(len(cols) + 1))
+    col_sql = ", ".join(f'"{c}"' for c in [gcol, *cols])
+    set_sql = ", ".join(f'"{c}"=?' for c in [gcol, *cols])
+    for action, i in todo:
+        blob = gpkg_sql.geom_to_blob(prep.frame.geometry.iat[i])
+        values = [blob, *_row_values(prep.frame, i, cols)]
+        code = str(prep.frame["code"].iat[i])
+        if action == "insert":
+            cur = con.execute(f'insert into "{table}" ({col_sql}) values ({placeholders})', values)
+            con.execute("insert into import_undo values (?,?,?,?,?,?)",
+                        (batch, table, "insert", code, cur.lastrowid, None))
+        else:
+            old = existing[code]
+            prev = {k: (v.hex() if isinstance(v, bytes) else v) for k, v in old.items()}
+            con.execute("insert into import_undo values (?,?,?,?,?,?)",
+                        (batch, table, "update", code, old["fid"], json.dumps(prev)))
+            con.execute(f'update "{table}" set {set_sql} where fid=?', [*values, old["fid"]])
+
+
+def _write_as_is(con: sqlite3.Connection, table: str, prep: Prepared, batch: int,
+                 report: ImportReport) -> bool:
+    cols = [c for c in prep.frame.columns if c != "geometry"]
+    created = not _table_exists(con, table)
+    report.new = [str(r) for r in prep.row_numbers]
+    if report.dry_run:
+        return created
+    if created:
+        _create_layer(con, table, cols, prep.frame)
+    else:
+        gcol = gpkg_sql.geometry_column(con, table)
+        have = _table_columns(con, table)
+        for c in cols:
+            if c not in have:
+                con.execute(f'alter table "{table}" add column "{c}"')
+        for row in con.execute(f'select * from "{table}"').fetchall():
+            rec = {k: (v.hex() if isinstance(v, bytes) else v)
+                   for k, v in zip(_table_columns(con, table), row, strict=False)}
+            con.execute("insert into import_undo values (?,?,?,?,?,?)",
+                        (batch, table, "delete", None, rec["fid"], json.dumps(rec)))
+        con.execute(f'delete from "{table}"')
+        report.notes.add(f"已替换图层 {table} 的全部要素", f"all features of {table} replaced")
+    gcol = gpkg_sql.geometry_column(con, table)
+    col_sql = ", ".join(f'"{c}"' for c in [gcol, *cols])
+    sql = f'insert into "{table}" ({col_sql}) values ({", ".join("?" for _ in [0, *cols])})'
+    con.executemany(sql, ([gpkg_sql.geom_to_blob(prep.frame.geometry.iat[i]),
+                           *_row_values(prep.frame, i, cols)] for i in range(len(prep.frame))))
+    return created
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def write_prepared(workspace: Path, layer: str, source: Path, prep: Prepared,
+                   report: ImportReport) -> ImportReport:
+    """Write (or for a dry run, only classify) in one transaction; fills ``report``."""
+    con = gpkg_sql.connect(workspace, readonly=report.dry_run)
+    try:
+        if not report.dry_run:
+            con.execute("begin immediate")
+            for ddl in _DDL:
+                con.execute(ddl)
+            cur = con.execute("insert into import_batches (layer, source, sha256, created, "
+                              "status) values (?,?,?,?, 'applied')",
+                              (layer, str(source), _sha256(source) if source.is_file() else None,
+                               dt.datetime.now().isoformat(timespec="seconds")))
+            report.batch_id = int(cur.lastrowid or 0)
+        if layer in KEYED_LAYERS:
+            if not _table_exists(con, layer):
+                raise ImportRefused(msg(f"工作区中没有图层 {layer}", f"the workspace has no layer {layer}"))
+            _write_keyed(con, layer, prep, report.batch_id or 0, report)
+            created = False
+        else:
+            created = _write_as_is(con, layer, prep, report.batch_id or 0, report)
+        if not report.dry_run:
+            con.execute("update import_batches set counts=?, created_layer=? where batch_id=?",
+                        (json.dumps(report.counts()), int(created), report.batch_id))
+            con.execute("commit")
+    except BaseException:
+        if con.in_transaction:
+            con.execute("rollback")
+        raise
+    finally:
+        con.close()
+    return report
+
+
+def import_file(source: Path, workspace: Path, layer: str, *, file_layer: str | None = None,
+                encoding: str = "auto", crs: str = "auto", mapping: dict[str, str] | None = None,
+                dry_run: bool = False, progress: Progress | None = None) -> ImportReport:
+    """Read ``source``, check it and import it into ``workspace`` as ``layer``.
+
+    Raises ImportRefused (nothing written) when the file cannot be read or no row survives.
+    """
+    source = Path(source)
+    result = read_any(source, layer=file_layer, encoding=encoding, crs=crs, progress=progress)
+    table = layer if layer in KEYED_LAYERS else layer_table_name(layer, source)
+    if table in KEYED_LAYERS and mapping is None:
+        suggested = suggest_mapping(list(result.frame.columns), table)
+        mapping = {t: m.source for t, m in suggested.items()}
+    prep = prepare(result, table, mapping)
+    report = ImportReport(layer=table, source=str(source), dry_run=dry_run,
+                          rejected=prep.rejected, flagged=prep.flagged, notes=result.notes,
+                          mapping=dict(mapping or {}))
+    if len(prep.frame) == 0:
+        first = prep.rejected[0].reason if prep.rejected else msg("文件中没有要素", "no features")
+        raise ImportRefused(msg(f"{source.name}：没有可导入的记录（{len(prep.rejected)} 条被拒，"
+                                f"例如：{first.zh}）",
+                                f"{source.name}: nothing could be imported "
+                                f"({len(prep.rejected)} rows refused, e.g. {first.en})"))
+    return write_prepared(Path(workspace), table, source, prep, report)
+
+
+def list_batches(workspace: Path) -> list[dict[str, Any]]:
+    con = gpkg_sql.connect(workspace, readonly=True)
+    try:
+        if not _table_exists(con, "import_batches"):
+            return []
+        cur = con.execute("select * from import_batches order by batch_id")
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+    finally:
+        con.close()
+
+
+def undo_import(workspace: Path, batch_id: int) -> Message:
+    """Undo one import batch in a single transaction (only the latest on its layer)."""
+    con = gpkg_sql.connect(workspace)
+    try:
+        con.execute("begin immediate")
+        row = con.execute("select layer, status, created_layer from import_batches "
+                          "where batch_id=?", (batch_id,)).fetchone() \
+            if _table_exists(con, "import_batches") else None
+        if row is None or row[1] != "applied":
+            raise ImportRefused(msg(f"没有可撤销的导入批次 {batch_id}",
+                                    f"no import batch {batch_id} to undo"))
+        table, _, created = row
+        later = con.execute("select batch_id from import_batches where layer=? and "
+                            "batch_id>? and status='applied'", (table, batch_id)).fetchone()
+        if later:
+            raise ImportRefused(msg(f"须先撤销之后的批次 {later[0]}",
+                                    f"undo the later batch {later[0]} first"))
+        if created:
+            _drop_layer(con, table)
+        else:
+            cols = _table_columns(con, table)
+            gcol = gpkg_sql.geometry_column(con, table)
+            for action, fid, prev in con.execute(
+                    "select action, fid, previous from import_undo where batch_id=? "
+                    "order by rowid desc", (batch_id,)).fetchall():
+                if action == "insert":
+                    con.execute(f'delete from "{table}" where fid=?', (fid,))
+                    continue
+                rec = json.loads(prev)
+                rec[gcol] = bytes.fromhex(rec[gcol]) if rec.get(gcol) else None
+                keep = [c for c in cols if c in rec]
+                if action == "update":
+                    con.execute(f'update "{table}" set ' + ", ".join(f'"{c}"=?' for c in keep)
+                                + " where fid=?", [rec[c] for c in keep] + [fid])
+                else:  # a row deleted by a replacing import
+                    con.execute(f'insert into "{table}" ({", ".join(chr(34) + c + chr(34) for c in keep)})'
+                                f' values ({", ".join("?" for _ in keep)})', [rec[c] for c in keep])
+        con.execute("update import_batches set status='undone' where batch_id=?", (batch_id,))
+        con.execute("commit")
+    except BaseException:
+        if con.in_transaction:
+            con.execute("rollback")
+        raise
+    finally:
+        con.close()
+    return msg(f"已撤销导入批次 {batch_id}（图层 {table}）",
+               f"import batch {batch_id} undone (layer {table})")
+
+
+ProgressCallback = Callable[[float, Message], "bool | None"]
