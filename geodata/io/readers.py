@@ -11,6 +11,7 @@ does not take, are read again through fiona, which linearises them.
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 import warnings
@@ -209,6 +210,22 @@ def _pick_layers(path: Path, layer: str | None) -> list[str | None]:
     return [None]
 
 
+def restore_field_names(shp: Path, parts: list[tuple[pd.DataFrame, np.ndarray, str | None]],
+                        notes: Notes) -> None:
+    """Give back the full field names our Shapefile writer cut to 10 bytes (sidecar JSON)."""
+    sidecar = shp.with_name(shp.stem + ".fields.json")
+    if shp.suffix.lower() != ".shp" or not sidecar.exists():
+        return
+    try:
+        fields = json.loads(sidecar.read_text(encoding="utf-8"))["fields"]
+        names = {f["short"]: f["name"] for f in fields}
+    except (ValueError, KeyError, TypeError):
+        return
+    for df, _, _ in parts:
+        df.rename(columns=names, inplace=True)
+    notes.add("已按 .fields.json 恢复完整字段名", "full field names restored from .fields.json")
+
+
 def read_vector(path: Path, layer: str | None = None, encoding: str = "auto",
                 crs: str | CRS = "auto", progress: Progress | None = None) -> ReadResult:
     """Read a vector file; geometries come back in CGCS2000 (see :mod:`crs_detect`)."""
@@ -236,6 +253,7 @@ def read_vector(path: Path, layer: str | None = None, encoding: str = "auto",
                     len(df) and len(_pick_layers(src, layer)) > 1:
                 df.insert(0, "source_layer", name)
             parts.append((df, geoms, declared))
+        restore_field_names(src if src.exists() else path, parts, notes)
     parts = [p for p in parts if len(p[0]) or len(p[1])] or parts[:1]
     df = pd.concat([p[0] for p in parts], ignore_index=True) if parts else pd.DataFrame()
     geoms = np.concatenate([p[1] for p in parts]) if parts else np.array([], dtype=object)
