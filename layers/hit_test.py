@@ -1,0 +1,60 @@
+"""Which features are under the cursor: STRtree query with a tolerance in pixels."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+
+from layers.map_model import MapModel
+from layers.style import QUERY_ORDER
+
+TOLERANCE_PX = 8.0
+
+
+@dataclass(frozen=True)
+class Hit:
+    layer: str
+    index: int  # row in the layer's frame
+    distance_px: float
+
+
+def hits(model: MapModel, x: float, y: float, res: float,
+         tolerance_px: float = TOLERANCE_PX, layers: tuple[str, ...] = QUERY_ORDER,
+         ) -> list[Hit]:
+    """Features of visible queryable layers at Mercator (x, y), topmost layer first.
+
+    Points and lines within ``tolerance_px`` pixels count; polygons count when they contain
+    the point or lie within the tolerance of it.  Within a layer, nearest first (and for
+    polygons, smaller first, so a zone inside a zone is picked before its container).
+    """
+    pt = shapely.Point(x, y)
+    tol = tolerance_px * res
+    probe = shapely.box(x - tol, y - tol, x + tol, y + tol)
+    out: list[Hit] = []
+    order = [n for n in layers if model.get(n) is not None]
+    # respect the user's drawing order: the layer drawn last is on top
+    names = model.names()
+    order.sort(key=lambda n: -names.index(n))
+    for name in order:
+        layer = model.get(name)
+        if layer is None or not layer.visible or len(layer) == 0:
+            continue
+        cand = layer.tree.query(probe)
+        if len(cand) == 0:
+            continue
+        cand = cand[layer.visible_mask()[cand]]
+        geoms = layer.merc[cand]
+        dist = shapely.distance(pt, geoms) / res
+        keep = dist <= tolerance_px
+        cand, dist = cand[keep], dist[keep]
+        if len(cand) == 0:
+            continue
+        if layer.style.kind == "polygon":
+            area = shapely.area(layer.merc[cand])
+            order_idx = np.lexsort((area, dist))
+        else:
+            order_idx = np.argsort(dist, kind="stable")
+        out.extend(Hit(name, int(cand[i]), float(dist[i])) for i in order_idx)
+    return out

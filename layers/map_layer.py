@@ -1,0 +1,204 @@
+"""One map layer: a workspace frame with its style, visibility and screen-ready geometry.
+
+Qt-free.  Geometry is projected to Web Mercator once, on first use, and indexed with an
+STRtree; ``prepare`` returns, for one viewport, only what the painter needs: flat
+coordinate arrays per style category, simplified to the pixel, and label anchors.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from layers.lod import LodCache, Rings
+from layers.mercator import lod_level, project_geometries
+from layers.style import LayerStyle, LegendState
+from layers.viewport import Viewport
+
+
+@dataclass
+class Labels:
+    x: np.ndarray  # Mercator
+    y: np.ndarray
+    text: list[str]
+    rank: np.ndarray  # smaller first
+
+
+@dataclass
+class RenderData:
+    """What a painter draws for one layer in one viewport."""
+
+    kind: str
+    #: polygons/lines: (category index or -1, rings in Mercator)
+    rings: list[tuple[int, Rings]] = field(default_factory=list)
+    #: points: (category index, shape index, x, y) in Mercator
+    points: list[tuple[int, int, np.ndarray, np.ndarray]] = field(default_factory=list)
+    labels: Labels | None = None
+    n_features: int = 0
+
+
+def _codes(values: np.ndarray, keys: list[str]) -> np.ndarray:
+    """Index of each value in ``keys`` (as text), -1 when not listed."""
+    lookup = {k: i for i, k in enumerate(keys)}
+    text = [str(int(v)) if isinstance(v, (float, np.floating)) and v == v and float(v).is_integer()
+            else str(v) for v in values]
+    return np.array([lookup.get(t, -1) for t in text], dtype=np.int64)
+
+
+class MapLayer:
+    def __init__(self, name: str, frame: gpd.GeoDataFrame, style: LayerStyle,
+                 illustrative: bool = False) -> None:
+        self.name = name
+        self.frame = frame
+        self.style = style
+        self.illustrative = illustrative
+        self.visible = style.visible
+        self.opacity = 1.0
+        self.labels = style.labels
+        self.legend = LegendState()
+        self.version = 0  # bumped on anything that changes the rendered image
+        self._lock = threading.Lock()
+        self._merc: np.ndarray | None = None
+        self._tree: shapely.STRtree | None = None
+        self._lod: LodCache | None = None
+        self._anchors: tuple[np.ndarray, np.ndarray] | None = None
+        self.cat = self._category_codes(style.category_field, [c.key for c in style.categories])
+        self.shape = self._category_codes(style.shape_field, [c.key for c in style.shapes])
+
+    def _category_codes(self, field_name: str, keys: list[str]) -> np.ndarray:
+        if field_name and field_name in self.frame.columns:
+            return _codes(self.frame[field_name].to_numpy(), keys)
+        return np.full(len(self.frame), -1, dtype=np.int64)
+
+    # -- geometry ----------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    @property
+    def merc(self) -> np.ndarray:
+        """Geometries in Web Mercator (projected once)."""
+        with self._lock:
+            if self._merc is None:
+                geoms = self.frame.geometry.values
+                self._merc = project_geometries(np.asarray(geoms, dtype=object))
+            return self._merc
+
+    @property
+    def tree(self) -> shapely.STRtree:
+        merc = self.merc
+        with self._lock:
+            if self._tree is None:
+                self._tree = shapely.STRtree(merc)
+            return self._tree
+
+    @property
+    def lod(self) -> LodCache:
+        merc = self.merc
+        with self._lock:
+            if self._lod is None:
+                self._lod = LodCache(merc, self.style.kind == "polygon")
+            return self._lod
+
+    def anchors(self) -> tuple[np.ndarray, np.ndarray]:
+        """Label anchor of each feature (a point inside polygons, mid-line for lines)."""
+        merc = self.merc
+        with self._lock:
+            if self._anchors is None:
+                if self.style.kind == "line":
+                    pts = shapely.line_interpolate_point(
+                        shapely.line_merge(merc) if len(merc) else merc, 0.5, normalized=True)
+                    pts = np.where(shapely.is_empty(pts), shapely.point_on_surface(merc), pts)
+                else:
+                    pts = shapely.point_on_surface(merc)
+                self._anchors = (shapely.get_x(pts), shapely.get_y(pts))
+            return self._anchors
+
+    def extent(self) -> tuple[float, float, float, float] | None:
+        if len(self.frame) == 0:
+            return None
+        b = shapely.total_bounds(self.merc)
+        return tuple(float(v) for v in b)  # type: ignore[return-value]
+
+    def feature_extent(self, index: int) -> tuple[float, float, float, float]:
+        return tuple(float(v) for v in shapely.bounds(self.merc[index]))  # type: ignore[return-value]
+
+    # -- state -------------------------------------------------------------------------
+    def touch(self) -> None:
+        self.version += 1
+
+    def visible_mask(self) -> np.ndarray:
+        """Features not switched off in the legend."""
+        mask = np.ones(len(self.frame), dtype=bool)
+        st = self.style
+        for field_name, codes, cats in ((st.category_field, self.cat, st.categories),
+                                        (st.shape_field, self.shape, st.shapes)):
+            hidden = self.legend.hidden.get(field_name)
+            if hidden:
+                for i, c in enumerate(cats):
+                    if c.key in hidden:
+                        mask &= codes != i
+        return mask
+
+    def in_view(self, view: Viewport, margin_px: float = 16.0) -> np.ndarray:
+        x0, y0, x1, y1 = view.bbox
+        m = margin_px * view.res
+        idx = self.tree.query(shapely.box(x0 - m, y0 - m, x1 + m, y1 + m))
+        mask = np.zeros(len(self.frame), dtype=bool)
+        mask[idx] = True
+        return mask
+
+    # -- rendering data ----------------------------------------------------------------
+    def prepare(self, view: Viewport, lang: str = "zh", with_labels: bool = True,
+                ) -> RenderData:
+        """Arrays to paint this layer in ``view``: viewport-only, simplified to the pixel."""
+        st = self.style
+        out = RenderData(st.kind)
+        if len(self.frame) == 0 or view.res > st.max_res:
+            return out
+        mask = self.in_view(view) & self.visible_mask()
+        out.n_features = int(mask.sum())
+        if out.n_features == 0:
+            return out
+        if st.kind == "point":
+            merc = self.merc
+            xs, ys = shapely.get_x(merc), shapely.get_y(merc)
+            ncat, nshape = max(len(st.categories), 1), max(len(st.shapes), 1)
+            key = np.where(self.cat < 0, ncat, self.cat) * (nshape + 1) + \
+                np.where(self.shape < 0, nshape, self.shape)
+            for k in np.unique(key[mask]):
+                sel = mask & (key == k)
+                c, s = divmod(int(k), nshape + 1)
+                out.points.append((c if c < ncat else -1, s if s < nshape else -1,
+                                   xs[sel], ys[sel]))
+        else:
+            rings = self.lod.rings(lod_level(view.res))
+            if st.categories:
+                for ci in np.unique(self.cat[mask]):
+                    out.rings.append((int(ci), rings.select(mask & (self.cat == ci))))
+            else:
+                out.rings.append((-1, rings.select(mask)))
+        if with_labels and self.labels and view.res <= st.label_max_res:
+            out.labels = self._labels(mask, lang)
+        return out
+
+    def _labels(self, mask: np.ndarray, lang: str) -> Labels | None:
+        field_name = self.style.label_field(lang)
+        if not field_name or field_name not in self.frame.columns:
+            field_name = self.style.label_field_zh
+        if not field_name or field_name not in self.frame.columns:
+            return None
+        ax, ay = self.anchors()
+        idx = np.flatnonzero(mask)
+        values = self.frame[field_name].to_numpy()[idx]
+        texts = ["" if v is None or v != v else str(v) for v in values]
+        if "rank" in self.frame.columns:
+            rank = self.frame["rank"].to_numpy(dtype=float)[idx]
+        else:
+            # bigger features first: they are the ones people look for
+            rank = -shapely.area(self.merc[idx]) if self.style.kind == "polygon" \
+                else np.zeros(len(idx))
+        return Labels(ax[idx], ay[idx], texts, np.asarray(rank, dtype=float))

@@ -1,0 +1,127 @@
+"""The ordered set of map layers the window shows, with events for views to observe.
+
+Qt-free.  The layer panel changes the model only through these methods; the canvas listens
+to ``changed`` and re-renders what changed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from psygnal import Signal
+
+from geodata import schema
+from layers.map_layer import MapLayer
+from layers.style import GROUPS, style_for
+
+
+class MapModel:
+    #: (layer name, what) — what is "visible", "opacity", "labels", "legend", "order", "data"
+    changed = Signal(str, str)
+
+    def __init__(self, layers: list[MapLayer]) -> None:
+        self.layers = layers  # bottom to top
+
+    @classmethod
+    def from_workspace(cls, ws: Any) -> MapModel:
+        """Every spatial layer of ``ws`` in drawing order (missing layers are skipped)."""
+        order = list(schema.SPATIAL_LAYERS)
+        if "rivers" in ws.layers:
+            order.insert(order.index("counties"), "rivers")
+        # the sea polygon is the water around the land: draw it first, land on top
+        order.remove("sea")
+        order.insert(0, "sea")
+        illustrative = set(ws.illustrative_layers())
+        out = []
+        for name in order:
+            frame = ws.layers.get(name)
+            if frame is None:
+                continue
+            frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+            frame = frame.reset_index(drop=True)
+            out.append(MapLayer(name, frame, style_for(name), name in illustrative))
+        model = cls(out)
+        ws.layer_changed.connect(model._on_layer_changed)
+        model._ws = ws
+        return model
+
+    def _on_layer_changed(self, name: str) -> None:
+        frame = self._ws.layers.get(name)
+        old = self.get(name)
+        if frame is None or old is None:
+            return
+        frame = frame[frame.geometry.notna()].reset_index(drop=True)
+        new = MapLayer(name, frame, old.style, old.illustrative)
+        new.visible, new.opacity, new.labels, new.legend = (old.visible, old.opacity,
+                                                            old.labels, old.legend)
+        new.version = old.version + 1
+        self.layers[self.layers.index(old)] = new
+        self.changed.emit(name, "data")
+
+    # -- access ------------------------------------------------------------------------
+    def get(self, name: str) -> MapLayer | None:
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        return None
+
+    def names(self) -> list[str]:
+        return [layer.name for layer in self.layers]
+
+    def groups(self) -> list[tuple[str, str, str, list[MapLayer]]]:
+        """(group key, title zh, title en, layers top first) for the layer panel."""
+        out = []
+        for key, zh, en in GROUPS:
+            members = [la for la in reversed(self.layers) if la.style.group == key]
+            if members:
+                out.append((key, zh, en, members))
+        return out
+
+    def full_extent(self) -> tuple[float, float, float, float] | None:
+        """Extent of the administrative layers (or of everything if there are none)."""
+        for names in (("city", "counties"), tuple(self.names())):
+            boxes = [la.extent() for la in self.layers if la.name in names]
+            boxes = [b for b in boxes if b is not None]
+            if boxes:
+                return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+                        max(b[2] for b in boxes), max(b[3] for b in boxes))
+        return None
+
+    # -- changes -----------------------------------------------------------------------
+    def set_visible(self, name: str, visible: bool) -> None:
+        layer = self.get(name)
+        if layer is not None and layer.visible != visible:
+            layer.visible = visible
+            self.changed.emit(name, "visible")
+
+    def set_opacity(self, name: str, opacity: float) -> None:
+        layer = self.get(name)
+        if layer is not None:
+            layer.opacity = min(max(float(opacity), 0.0), 1.0)
+            self.changed.emit(name, "opacity")
+
+    def set_labels(self, name: str, on: bool) -> None:
+        layer = self.get(name)
+        if layer is not None and layer.labels != on:
+            layer.labels = on
+            layer.touch()
+            self.changed.emit(name, "labels")
+
+    def set_category_visible(self, name: str, field_name: str, key: str, visible: bool) -> None:
+        layer = self.get(name)
+        if layer is not None:
+            layer.legend.toggle(field_name, key, visible)
+            layer.touch()
+            self.changed.emit(name, "legend")
+
+    def move(self, name: str, new_index: int) -> None:
+        """Move a layer to ``new_index`` in drawing order (0 = bottom)."""
+        layer = self.get(name)
+        if layer is None:
+            return
+        self.layers.remove(layer)
+        self.layers.insert(max(0, min(new_index, len(self.layers))), layer)
+        self.changed.emit(name, "order")
+
+    def visibility(self) -> dict[str, bool]:
+        return {la.name: la.visible for la in self.layers}

@@ -1,0 +1,103 @@
+"""Find a feature or a place from what the user types: code, name, or a coordinate pair."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from layers.map_model import MapModel
+
+#: Layers searched, in the order results of equal quality are listed.
+SEARCHED = ("control_units", "outfalls", "bays", "protected_areas", "counties", "places",
+            "rivers")
+_FIELDS = ("code", "name_zh", "name_en")
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    layer: str
+    index: int  # -1 for a coordinate
+    label: str
+    score: int  # lower is better
+    lon: float = float("nan")
+    lat: float = float("nan")
+
+
+def parse_coordinate(text: str) -> tuple[float, float] | None:
+    """(lon, lat) if ``text`` reads as a coordinate pair, else None."""
+    if not re.search(r"\d", text) or re.match(r"^\s*(ZH|PWK)", text, re.IGNORECASE):
+        return None
+    try:
+        from geodata.io.dms import parse_coordinate_pair
+    except ImportError:  # pragma: no cover - the shared parser is part of geodata
+        return _fallback_pair(text)
+    try:
+        return parse_coordinate_pair(text)
+    except ValueError:
+        return None
+
+
+def _fallback_pair(text: str) -> tuple[float, float] | None:
+    nums = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", text)]
+    if len(nums) != 2:
+        return None
+    a, b = nums
+    return (a, b) if abs(a) > abs(b) else (b, a)
+
+
+class SearchIndex:
+    """Lower-cased text columns of every searchable layer, built once."""
+
+    def __init__(self, model: MapModel) -> None:
+        self.model = model
+        self._cols: dict[str, dict[str, np.ndarray]] = {}
+        for name in SEARCHED:
+            layer = model.get(name)
+            if layer is None:
+                continue
+            cols = {}
+            for f in _FIELDS:
+                if f in layer.frame.columns:
+                    cols[f] = layer.frame[f].astype(str).str.lower().to_numpy()
+            if cols:
+                self._cols[name] = cols
+
+    def label(self, layer: str, index: int, lang: str = "zh") -> str:
+        la = self.model.get(layer)
+        if la is None:
+            return ""
+        row = la.frame.iloc[index]
+        name = row.get("name_en" if lang == "en" else "name_zh")
+        if name is None or name != name:
+            name = row.get("name_zh", "")
+        code = row.get("code")
+        return f"{code}  {name}" if isinstance(code, str) and code != name else str(name)
+
+    def search(self, text: str, limit: int = 20, lang: str = "zh") -> list[SearchResult]:
+        text = text.strip()
+        if not text:
+            return []
+        out: list[SearchResult] = []
+        coord = parse_coordinate(text)
+        if coord is not None:
+            lon, lat = coord
+            out.append(SearchResult("", -1, f"{lon:.6f}, {lat:.6f}", 0, lon, lat))
+        q = text.lower()
+        for name, cols in self._cols.items():
+            best: dict[int, int] = {}
+            for f, values in cols.items():
+                s = pd.Series(values)
+                exact = np.flatnonzero(values == q)
+                starts = np.flatnonzero(s.str.startswith(q, na=False).to_numpy())
+                contains = np.flatnonzero(s.str.contains(q, regex=False, na=False).to_numpy())
+                for score, idx in ((1, exact), (2, starts), (3, contains)):
+                    for i in idx[:limit]:
+                        best[int(i)] = min(best.get(int(i), 9), score)
+            for i, score in best.items():
+                out.append(SearchResult(name, i, self.label(name, i, lang), score))
+        order = {n: k for k, n in enumerate(SEARCHED)}
+        out.sort(key=lambda r: (r.score, order.get(r.layer, -1), r.label))
+        return out[:limit]

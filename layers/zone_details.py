@@ -1,0 +1,161 @@
+"""Everything the side panel shows about one zone: record, tasks, indicators, outfalls.
+
+Qt-free; works on the map model (so outfall indices are the rows the map selects) and the
+workspace tables (for the plan catalog).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from models import catalog
+from layers.map_model import MapModel
+
+
+@dataclass
+class ZoneDetails:
+    layer: str
+    index: int
+    record: dict[str, Any]
+    tasks: list[catalog.AppliedItem] = field(default_factory=list)
+    indicators: list[tuple[catalog.AppliedItem, str, str]] = field(default_factory=list)
+    outfalls: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    outfall_counts: dict[str, Counter[str]] = field(default_factory=dict)
+    samples: pd.DataFrame | None = None
+
+
+def clean(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating,)):
+        v = float(value)
+        return None if math.isnan(v) else v
+    return value
+
+
+def record(model: MapModel, layer: str, index: int) -> dict[str, Any]:
+    la = model.get(layer)
+    if la is None:
+        return {}
+    row = la.frame.iloc[index]
+    return {k: clean(v) for k, v in row.items() if k != la.frame.geometry.name}
+
+
+def _intersecting(model: MapModel, layer: str, geom: shapely.Geometry) -> np.ndarray:
+    la = model.get(layer)
+    if la is None or len(la) == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.sort(la.tree.query(geom, predicate="intersects")).astype(np.int64)
+
+
+def zone_keys(model: MapModel, layer: str, index: int, outfalls: np.ndarray,
+              ) -> catalog.ZoneKeys:
+    """The catalog keys of one zone: its county, class, theme, code, bays, reserves."""
+    rec = record(model, layer, index)
+    la = model.get(layer)
+    assert la is not None
+    geom = la.merc[index]
+    keys = catalog.ZoneKeys()
+    if rec.get("county_code"):
+        keys.counties.add(str(rec["county_code"]))
+    if layer == "control_units":
+        if rec.get("unit_class") is not None:
+            keys.unit_classes.add(str(int(rec["unit_class"])))
+        if rec.get("theme"):
+            keys.unit_themes.add(str(rec["theme"]))
+        keys.units.add(str(rec.get("code")))
+    if layer == "bays":
+        keys.bays.add(str(rec.get("name_zh")))
+    if layer == "protected_areas":
+        keys.protected_areas.add(str(rec.get("name_zh")))
+    inner = shapely.buffer(geom, -1.0) if layer != "outfalls" else geom  # touching ≠ inside
+    for other, target in (("bays", keys.bays), ("protected_areas", keys.protected_areas)):
+        if other != layer:
+            ola = model.get(other)
+            if ola is not None:
+                for j in _intersecting(model, other, inner):
+                    target.add(str(ola.frame["name_zh"].iloc[j]))
+    if layer != "counties" and not keys.counties:
+        cla = model.get("counties")
+        if cla is not None:
+            for j in _intersecting(model, "counties", inner):
+                keys.counties.add(str(cla.frame["code"].iloc[j]))
+    ola = model.get("outfalls")
+    if ola is not None and len(outfalls) and "water_kind" in ola.frame.columns:
+        keys.outfall_kinds.update(str(v) for v in ola.frame["water_kind"].iloc[outfalls].unique())
+    return keys
+
+
+def details(model: MapModel, tables: dict[str, pd.DataFrame], layer: str, index: int,
+            include_city: bool = False) -> ZoneDetails:
+    """The side-panel content for feature ``index`` of ``layer``."""
+    out = ZoneDetails(layer, index, record(model, layer, index))
+    la = model.get(layer)
+    if la is None:
+        return out
+    if layer == "outfalls":
+        samples = tables.get("outfall_samples")
+        code = out.record.get("code")
+        if samples is not None and not samples.empty and "outfall_code" in samples.columns:
+            out.samples = samples[samples["outfall_code"] == code].sort_values(
+                samples.columns[0]).reset_index(drop=True)
+        return out
+    out.outfalls = _intersecting(model, "outfalls", la.merc[index])
+    ola = model.get("outfalls")
+    if ola is not None and len(out.outfalls):
+        for f in ("outfall_type", "remediation", "remediation_status"):
+            if f in ola.frame.columns:
+                out.outfall_counts[f] = Counter(
+                    str(v) for v in ola.frame[f].iloc[out.outfalls].to_numpy())
+    keys = zone_keys(model, layer, index, out.outfalls)
+    out.tasks = catalog.applied(tables, keys, "task", specific_only=not include_city)
+    for item in catalog.applied(tables, keys, "indicator", specific_only=not include_city):
+        status, reason = catalog.indicator_status(_latest(item.record))
+        out.indicators.append((item, status, reason))
+    return out
+
+
+def _latest(rec: dict[str, Any]) -> dict[str, Any]:
+    """Indicator record with ``latest_value`` filled from the measured (actual) value."""
+    if rec.get("latest_value") is None and clean(rec.get("actual_value")) is not None:
+        return {**rec, "latest_value": rec["actual_value"]}
+    return rec
+
+
+def deadlines(rec: dict[str, Any]) -> str:
+    raw = rec.get("deadlines")
+    if raw is None:
+        return ""
+    try:
+        vals = json.loads(raw) if isinstance(raw, str) else list(raw)
+    except (TypeError, ValueError):
+        return str(raw)
+    return "；".join(str(v) for v in vals)
+
+
+def indicator_series(rec: dict[str, Any]) -> list[tuple[float, float, str]]:
+    """(year, value, kind) points of an indicator: baseline, measured, target."""
+    pts = []
+    for y, v, kind in (("baseline_year", "baseline_value", "baseline"),
+                       ("actual_year", "actual_value", "measured"),
+                       ("latest_year", "latest_value", "measured"),
+                       ("target_year", "target_value", "target")):
+        yv, vv = clean(rec.get(y)), clean(rec.get(v))
+        try:
+            if yv is not None and vv is not None:
+                pts.append((float(yv), float(vv), kind))
+        except (TypeError, ValueError):
+            continue
+    return pts
