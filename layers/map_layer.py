@@ -152,7 +152,7 @@ class MapLayer:
         return mask
 
     # -- rendering data ----------------------------------------------------------------
-    def prepare(self, view: Viewport, lang: str = "zh", with_labels: bool = True,
+    def prepare(self, view: Viewport, lang: str = "zh", with_labels: bool = False,
                 ) -> RenderData:
         """Arrays to paint this layer in ``view``: viewport-only, simplified to the pixel."""
         st = self.style
@@ -185,6 +185,15 @@ class MapLayer:
             out.labels = self._labels(mask, lang)
         return out
 
+    def prepare_labels(self, view: Viewport, lang: str = "zh") -> Labels | None:
+        """Label anchors and texts in ``view`` (None when labels are off or hidden)."""
+        st = self.style
+        if (not self.visible or not self.labels or len(self.frame) == 0
+                or view.res > st.label_max_res or view.res > st.max_res):
+            return None
+        mask = self.in_view(view, margin_px=0) & self.visible_mask()
+        return self._labels(mask, lang) if mask.any() else None
+
     def _labels(self, mask: np.ndarray, lang: str) -> Labels | None:
         field_name = self.style.label_field(lang)
         if not field_name or field_name not in self.frame.columns:
@@ -201,4 +210,14 @@ class MapLayer:
             # bigger features first: they are the ones people look for
             rank = -shapely.area(self.merc[idx]) if self.style.kind == "polygon" \
                 else np.zeros(len(idx))
-        return Labels(ax[idx], ay[idx], texts, np.asarray(rank, dtype=float))
+        rank = np.asarray(rank, dtype=float)
+        # zoned reserves are several rows with one name: label the name once (best rank)
+        order = np.argsort(rank, kind="stable")
+        seen: set[str] = set()
+        keep = []
+        for i in order:
+            if texts[i] and texts[i] not in seen:
+                seen.add(texts[i])
+                keep.append(i)
+        k = np.array(keep, dtype=np.int64)
+        return Labels(ax[idx][k], ay[idx][k], [texts[i] for i in keep], rank[k])

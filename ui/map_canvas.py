@@ -1,0 +1,343 @@
+"""The map canvas: pan, zoom, zoom box, identify, hover, measure; paints cached images.
+
+The GUI thread only moves the last composite image (a single drawImage) and draws small
+overlays; layers are rendered by :mod:`ui.render_worker` in the background.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import (QBrush, QColor, QImage, QMouseEvent, QPainter, QPainterPath, QPen,
+                           QWheelEvent)
+from PySide6.QtWidgets import QToolTip, QWidget
+
+from layers.hit_test import Hit, hits
+from layers.lod import Rings
+from layers.map_model import MapModel
+from layers.mercator import lod_level, to_lonlat, to_mercator
+from layers.viewport import Viewport
+from ui.measure_tool import Measurement
+from ui.painter import map_font
+from ui.render_worker import Renderer
+from ui.scale_bar import draw_north_arrow, draw_scale_bar
+
+BACKGROUND = QColor(200, 224, 242)
+SELECT_PEN = QColor(0, 229, 255)
+HOVER_PEN = QColor(255, 145, 0)
+
+
+class MapCanvas(QWidget):
+    view_changed = Signal(object)
+    cursor_moved = Signal(float, float)  # lon, lat (CGCS2000)
+    clicked = Signal(list, float, float)  # hits, lon, lat
+    measure_changed = Signal(str)
+    render_idle = Signal()
+
+    def __init__(self, model: MapModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mapCanvas")
+        self.setMouseTracking(True)
+        self.setMinimumSize(200, 150)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.model = model
+        self.renderer = Renderer(model, self)
+        self.renderer.composite_ready.connect(self._on_composite)
+        self.renderer.idle.connect(self.render_idle)
+        self.view = Viewport(13_200_000.0, 2_880_000.0, 150.0, 800, 600)
+        self._composite: tuple[QImage, Viewport] | None = None
+        self.selection: list[tuple[str, int]] = []
+        self.hover: Hit | None = None
+        self.hover_text = ""
+        self.tool = "pan"
+        self.measurement: Measurement | None = None
+        self.notice = ""
+        self._press: QPointF | None = None
+        self._press_view: Viewport | None = None
+        self._drag_box: QRectF | None = None
+        self._mouse: QPointF | None = None
+        self._interacting = False
+        self._render_timer = QTimer(self, singleShot=True, interval=90)
+        self._render_timer.timeout.connect(self._request_render)
+        self._hover_timer = QTimer(self, singleShot=True, interval=40)
+        self._hover_timer.timeout.connect(self._update_hover)
+        model.changed.connect(self._on_model_changed)
+        self._fitted = False
+
+    # -- view ----------------------------------------------------------------------------
+    def set_view(self, view: Viewport, render_now: bool = False) -> None:
+        self.view = view.resized(self.width(), self.height())
+        self.update()
+        self.view_changed.emit(self.view)
+        if render_now:
+            self._request_render()
+        else:
+            self._render_timer.start()
+
+    def _request_render(self) -> None:
+        self.renderer.request(self.view)
+
+    def zoom_to_bbox(self, bbox: tuple[float, float, float, float], margin: float = 0.05,
+                     min_res: float = 2.0) -> None:
+        v = Viewport.fit(bbox, self.width(), self.height(), margin)
+        if v.res < min_res:
+            v = Viewport(v.cx, v.cy, min_res, v.width, v.height)
+        self.set_view(v, render_now=True)
+
+    def full_extent(self) -> None:
+        bbox = self.model.full_extent()
+        if bbox is not None:
+            self.zoom_to_bbox(bbox, 0.02)
+
+    def zoom_to_layer(self, name: str) -> None:
+        layer = self.model.get(name)
+        if layer is not None and layer.extent() is not None:
+            self.zoom_to_bbox(layer.extent())  # type: ignore[arg-type]
+
+    def zoom_to_feature(self, name: str, index: int) -> None:
+        layer = self.model.get(name)
+        if layer is None:
+            return
+        x0, y0, x1, y1 = layer.feature_extent(index)
+        if layer.style.kind == "point" or (x1 - x0) < 1:
+            pad = 1500.0
+            x0, y0, x1, y1 = x0 - pad, y0 - pad, x1 + pad, y1 + pad
+        self.zoom_to_bbox((x0, y0, x1, y1), 0.25)
+
+    def center_on_lonlat(self, lon: float, lat: float, res: float | None = None) -> None:
+        x, y = to_mercator(lon, lat)
+        self.set_view(Viewport(float(x), float(y), res or min(self.view.res, 20.0),
+                               self.width(), self.height()), render_now=True)
+
+    def map_to_screen(self, lon: float, lat: float) -> QPointF:
+        x, y = to_mercator(lon, lat)
+        sx, sy = self.view.to_screen(np.array(x), np.array(y))
+        return QPointF(float(sx), float(sy))
+
+    def screen_to_lonlat(self, sx: float, sy: float) -> tuple[float, float]:
+        x, y = self.view.to_map(sx, sy)
+        lon, lat = to_lonlat(x, y)
+        return float(lon), float(lat)
+
+    # -- model events --------------------------------------------------------------------
+    def _on_model_changed(self, name: str, what: str) -> None:
+        if what == "data":
+            self.renderer.invalidate(name)
+        self._request_render()
+
+    def _on_composite(self, img: QImage, view: Viewport) -> None:
+        self._composite = (img, view)
+        self.update()
+
+    def set_selection(self, items: list[tuple[str, int]]) -> None:
+        self.selection = list(items)
+        self.update()
+
+    def set_tool(self, tool: str) -> None:
+        self.tool = tool
+        if tool in ("measure_line", "measure_area"):
+            self.measurement = Measurement(area=tool == "measure_area")
+            self.setCursor(Qt.CursorShape.CrossCursor)
+        else:
+            self.measurement = None
+            self.setCursor(Qt.CursorShape.CrossCursor if tool == "zoom_box"
+                           else Qt.CursorShape.ArrowCursor)
+        self.update()
+
+    # -- Qt events -----------------------------------------------------------------------
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        self.view = self.view.resized(self.width(), self.height())
+        if not self._fitted and self.width() > 50:
+            bbox = self.model.full_extent()
+            if bbox is not None:
+                self.view = Viewport.fit(bbox, self.width(), self.height(), 0.02)
+        self._render_timer.start()
+        self.view_changed.emit(self.view)
+        super().resizeEvent(event)
+
+    def mark_fitted(self) -> None:
+        self._fitted = True
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
+        steps = event.angleDelta().y() / 120.0
+        if steps == 0:
+            return
+        pos = event.position()
+        self._fitted = True
+        self.set_view(self.view.zoomed(2 ** (steps / 2), pos.x(), pos.y()))
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        self._fitted = True
+        self._press = event.position()
+        self._press_view = self.view
+        if event.button() == Qt.MouseButton.LeftButton and (
+                self.tool == "zoom_box" or event.modifiers() & Qt.KeyboardModifier.ShiftModifier):
+            self._drag_box = QRectF(self._press, self._press)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        pos = event.position()
+        self._mouse = pos
+        lon, lat = self.screen_to_lonlat(pos.x(), pos.y())
+        self.cursor_moved.emit(lon, lat)
+        if self._drag_box is not None and self._press is not None:
+            self._drag_box = QRectF(self._press, pos).normalized()
+            self.update()
+        elif self._press is not None and self._press_view is not None \
+                and event.buttons() & Qt.MouseButton.LeftButton and self.tool != "zoom_box":
+            d = pos - self._press
+            if abs(d.x()) + abs(d.y()) > 3:
+                self._interacting = True
+                self.view = self._press_view.panned(d.x(), d.y())
+                self.update()
+                self.view_changed.emit(self.view)
+        else:
+            if self.measurement is not None and self.measurement.points:
+                self.measure_changed.emit(self.measurement.text((lon, lat)))
+                self.update()
+            self._hover_timer.start()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        pos = event.position()
+        press, self._press = self._press, None
+        if self._drag_box is not None:
+            box, self._drag_box = self._drag_box, None
+            if box.width() > 4 and box.height() > 4:
+                x0, y1 = self.view.to_map(box.left(), box.top())
+                x1, y0 = self.view.to_map(box.right(), box.bottom())
+                self.zoom_to_bbox((x0, y0, x1, y1), 0.0, min_res=0.2)
+            self.update()
+            return
+        if self._interacting:
+            self._interacting = False
+            self._request_render()
+            return
+        if press is None or event.button() != Qt.MouseButton.LeftButton:
+            return
+        lon, lat = self.screen_to_lonlat(pos.x(), pos.y())
+        if self.measurement is not None:
+            self.measurement.add(lon, lat)
+            self.measure_changed.emit(self.measurement.text())
+            self.update()
+            return
+        self.clicked.emit(self.identify(pos.x(), pos.y()), lon, lat)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if self.measurement is not None:
+            self.measurement.finished = True
+            self.measure_changed.emit(self.measurement.text())
+            self.update()
+
+    def leaveEvent(self, event) -> None:  # noqa: N802
+        self.hover = None
+        self.update()
+
+    def identify(self, sx: float, sy: float) -> list[Hit]:
+        x, y = self.view.to_map(sx, sy)
+        return hits(self.model, x, y, self.view.res)
+
+    def _update_hover(self) -> None:
+        if self._mouse is None or self._press is not None:
+            return
+        found = self.identify(self._mouse.x(), self._mouse.y())
+        hit = found[0] if found else None
+        if hit != self.hover:
+            self.hover = hit
+            self.update()
+            if hit is not None and self.hover_text_fn is not None:
+                QToolTip.showText(self.mapToGlobal(self._mouse.toPoint()),
+                                  self.hover_text_fn(hit), self)
+            else:
+                QToolTip.hideText()
+
+    hover_text_fn = None  # set by the window: Hit -> str
+
+    # -- painting ------------------------------------------------------------------------
+    def paintEvent(self, event) -> None:  # noqa: N802
+        p = QPainter(self)
+        p.fillRect(self.rect(), BACKGROUND)
+        if self._composite is not None:
+            img, v = self._composite
+            if v == self.view:
+                p.drawImage(0, 0, img)
+            else:
+                s, dx, dy = self.view.transform_from(v)
+                p.drawImage(QRectF(dx, dy, v.width * s, v.height * s), img)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        for name, idx in self.selection:
+            self._draw_feature(p, name, idx, SELECT_PEN, 3.5, QColor(0, 229, 255, 50))
+        if self.hover is not None and (self.hover.layer, self.hover.index) not in self.selection:
+            self._draw_feature(p, self.hover.layer, self.hover.index, HOVER_PEN, 2.5, None)
+        self._draw_measure(p)
+        if self._drag_box is not None:
+            p.setPen(QPen(QColor(30, 90, 200), 1.5, Qt.PenStyle.DashLine))
+            p.setBrush(QColor(30, 90, 200, 40))
+            p.drawRect(self._drag_box)
+        draw_scale_bar(p, self.view, 16, self.height() - 14)
+        draw_north_arrow(p, self.width() - 40, 44)
+        if self.notice:
+            self._draw_notice(p)
+        p.end()
+
+    def _feature_path(self, name: str, idx: int) -> QPainterPath | None:
+        layer = self.model.get(name)
+        if layer is None or idx >= len(layer):
+            return None
+        path = QPainterPath()
+        if layer.style.kind == "point":
+            geom = layer.merc[idx]
+            sx, sy = self.view.to_screen(np.array(geom.x), np.array(geom.y))
+            path.addEllipse(QPointF(float(sx), float(sy)), 9, 9)
+            return path
+        mask = np.zeros(len(layer), dtype=bool)
+        mask[idx] = True
+        rings: Rings = layer.lod.rings(lod_level(self.view.res)).select(mask)
+        for r in range(rings.n_rings):
+            seg = rings.xy[rings.offsets[r]:rings.offsets[r + 1]]
+            sx, sy = self.view.to_screen(seg[:, 0], seg[:, 1])
+            path.moveTo(float(sx[0]), float(sy[0]))
+            for a, b in zip(sx[1:].tolist(), sy[1:].tolist()):
+                path.lineTo(a, b)
+        return path
+
+    def _draw_feature(self, p: QPainter, name: str, idx: int, color: QColor, width: float,
+                      fill: QColor | None) -> None:
+        path = self._feature_path(name, idx)
+        if path is None:
+            return
+        p.setPen(QPen(QColor(255, 255, 255, 200), width + 2.5))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawPath(path)
+        p.setPen(QPen(color, width))
+        p.setBrush(QBrush(fill) if fill is not None else Qt.BrushStyle.NoBrush)
+        p.drawPath(path)
+
+    def _draw_measure(self, p: QPainter) -> None:
+        m = self.measurement
+        if m is None or not m.points:
+            return
+        pts = [self.map_to_screen(lon, lat) for lon, lat in m.points]
+        if self._mouse is not None and not m.finished:
+            pts.append(self._mouse)
+        path = QPainterPath(pts[0])
+        for q in pts[1:]:
+            path.lineTo(q)
+        if m.area and len(pts) >= 3:
+            path.closeSubpath()
+        p.setPen(QPen(QColor(216, 27, 96), 2.2, Qt.PenStyle.DashLine))
+        p.setBrush(QColor(216, 27, 96, 40) if m.area else Qt.BrushStyle.NoBrush)
+        p.drawPath(path)
+        p.setBrush(QColor(216, 27, 96))
+        for q in pts:
+            p.drawEllipse(q, 3.5, 3.5)
+
+    def _draw_notice(self, p: QPainter) -> None:
+        font = map_font(8.5)
+        p.setFont(font)
+        fm = p.fontMetrics()
+        w = fm.horizontalAdvance(self.notice) + 16
+        r = QRectF(self.width() - w - 10, self.height() - 30, w, 22)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor(255, 243, 205, 235))
+        p.drawRoundedRect(r, 4, 4)
+        p.setPen(QColor(133, 100, 4))
+        p.drawText(r, Qt.AlignmentFlag.AlignCenter, self.notice)

@@ -1,0 +1,235 @@
+"""Background rendering: one image per layer in worker threads, cached, then composited.
+
+QGIS's model: every layer renders to its own QImage in a QThreadPool; the GUI thread never
+waits.  Images are cached with the viewport, layer version and language they were made
+for, so a toggle or an opacity change only re-composites, and a pan or zoom shows the old
+composite moved at once until the fresh one arrives.  Compositing also runs in a worker.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QRectF, QRunnable, QThreadPool, Signal
+from PySide6.QtGui import QImage, QPainter
+
+from layers.map_layer import MapLayer
+from layers.map_model import MapModel
+from layers.viewport import Viewport
+from ui.painter import SymbolAtlas, new_image, paint_labels, paint_layer
+
+LABELS = "__labels__"
+BASEMAP = "__basemap__"
+
+
+@dataclass
+class CachedImage:
+    image: QImage
+    view: Viewport
+    key: tuple[Any, ...]
+
+
+class _Signals(QObject):
+    done = Signal(int, str, object, object, tuple)  # job id, name, image, view, key
+
+
+class _Job(QRunnable):
+    def __init__(self, job_id: int, name: str, view: Viewport, key: tuple[Any, ...],
+                 work: Callable[[], QImage | None], signals: _Signals) -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self.job_id, self.name, self.view, self.key = job_id, name, view, key
+        self.work, self.signals = work, signals
+
+    def run(self) -> None:
+        try:
+            img = self.work()
+        except Exception:  # noqa: BLE001 - a failed layer must not kill the map
+            traceback.print_exc()
+            img = None
+        try:
+            self.signals.done.emit(self.job_id, self.name, img, self.view, self.key)
+        except RuntimeError:  # the renderer went away while we worked
+            pass
+
+
+def composite(view: Viewport, parts: list[tuple[QImage, Viewport, float]]) -> QImage:
+    """Draw cached layer images (each made for its own view) into one image for ``view``."""
+    out = new_image(view)
+    p = QPainter(out)
+    p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+    for img, v, opacity in parts:
+        p.setOpacity(opacity)
+        if v == view:
+            p.drawImage(0, 0, img)
+        else:
+            s, dx, dy = view.transform_from(v)
+            p.drawImage(QRectF(dx, dy, v.width * s, v.height * s), img)
+    p.end()
+    return out
+
+
+class Renderer(QObject):
+    """Schedules layer renders for the current view and emits fresh composites."""
+
+    composite_ready = Signal(object, object)  # QImage, Viewport
+    idle = Signal()
+
+    def __init__(self, model: MapModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(max(2, QThreadPool.globalInstance().maxThreadCount()))
+        self.cache: dict[str, CachedImage] = {}
+        self.atlases: dict[str, SymbolAtlas] = {}
+        self.basemap: Any = None  # ui.basemap_tiles.TileBasemap or None
+        self.lang = "zh"
+        self.view: Viewport | None = None
+        self._job_id = 0
+        self._pending: set[str] = set()
+        self._compositing = False
+        self._composite_dirty = False
+        self._signals = _Signals()
+        self._signals.done.connect(self._on_done)
+        self.last_full_render_s = 0.0
+        self._t_request = 0.0
+
+    # -- keys ------------------------------------------------------------------------------
+    def _key(self, layer: MapLayer) -> tuple[Any, ...]:
+        return (id(layer), layer.version, self.lang)
+
+    def _labels_key(self) -> tuple[Any, ...]:
+        return tuple((id(la), la.version, la.visible, la.labels) for la in self.model.layers) \
+            + (self.lang,)
+
+    def _atlas(self, layer: MapLayer) -> SymbolAtlas | None:
+        if layer.style.kind != "point":
+            return None
+        atlas = self.atlases.get(layer.name)
+        if atlas is None:  # built on the GUI thread, only read by workers
+            atlas = self.atlases[layer.name] = SymbolAtlas(layer.style)
+        return atlas
+
+    # -- scheduling --------------------------------------------------------------------
+    def request(self, view: Viewport) -> None:
+        """Render what is stale for ``view``; cached layers only get re-composited."""
+        self.view = view
+        self._job_id += 1
+        self._pending.clear()
+        self._t_request = time.perf_counter()
+        jid = self._job_id
+        if self.basemap is not None and self.basemap.enabled:
+            key = ("basemap", self.basemap.source_id)
+            c = self.cache.get(BASEMAP)
+            if c is None or c.view != view or c.key != key:
+                self._start(jid, BASEMAP, view, key, lambda bm=self.basemap: bm.render(view))
+        for layer in self.model.layers:
+            if not layer.visible:
+                continue
+            key = self._key(layer)
+            c = self.cache.get(layer.name)
+            if c is not None and c.view == view and c.key == key:
+                continue
+            atlas = self._atlas(layer)
+
+            def work(layer: MapLayer = layer, atlas: SymbolAtlas | None = atlas) -> QImage:
+                data = layer.prepare(view, self.lang)
+                img = new_image(view)
+                paint_layer(img, data, layer.style, view, atlas)
+                return img
+
+            self._start(jid, layer.name, view, key, work)
+        lkey = self._labels_key()
+        c = self.cache.get(LABELS)
+        if c is None or c.view != view or c.key != lkey:
+            self._start(jid, LABELS, view, lkey, lambda: self._render_labels(view))
+        if not self._pending:
+            self._schedule_composite()
+
+    def _start(self, jid: int, name: str, view: Viewport, key: tuple[Any, ...],
+               work: Callable[[], QImage | None]) -> None:
+        self._pending.add(name)
+        self.pool.start(_Job(jid, name, view, key, work, self._signals))
+
+    def _render_labels(self, view: Viewport) -> QImage:
+        items = []
+        for layer in self.model.layers:
+            labels = layer.prepare_labels(view, self.lang) if layer.visible else None
+            if labels is not None and len(labels.text):
+                items.append((layer.style, labels, layer.style.kind == "point"))
+        img = new_image(view)
+        paint_labels(img, items, view)
+        return img
+
+    def _on_done(self, jid: int, name: str, img: QImage | None, view: Viewport,
+                 key: tuple[Any, ...]) -> None:
+        if img is not None:
+            old = self.cache.get(name)
+            # a late image for an older view is still better than nothing at all
+            if jid == self._job_id or old is None or old.view != self.view:
+                self.cache[name] = CachedImage(img, view, key)
+        if jid != self._job_id:
+            return
+        self._pending.discard(name)
+        if not self._pending:
+            self.last_full_render_s = time.perf_counter() - self._t_request
+        self._schedule_composite()
+
+    # -- compositing ---------------------------------------------------------------------
+    def _parts(self) -> list[tuple[QImage, Viewport, float]]:
+        parts = []
+        bm = self.cache.get(BASEMAP)
+        if self.basemap is not None and self.basemap.enabled and bm is not None:
+            parts.append((bm.image, bm.view, self.basemap.opacity))
+        for layer in self.model.layers:
+            c = self.cache.get(layer.name)
+            if layer.visible and c is not None and c.key == self._key(layer):
+                if self.basemap is not None and self.basemap.enabled \
+                        and layer.name in ("sea", "land"):
+                    continue  # the raster basemap replaces the vector fills
+                parts.append((c.image, c.view, layer.opacity))
+        c = self.cache.get(LABELS)
+        if c is not None:
+            parts.append((c.image, c.view, 1.0))
+        return parts
+
+    def _schedule_composite(self) -> None:
+        if self.view is None:
+            return
+        if self._compositing:
+            self._composite_dirty = True
+            return
+        self._compositing = True
+        self._composite_dirty = False
+        view, parts, jid = self.view, self._parts(), self._job_id
+        self.pool.start(_Job(jid, "__composite__", view, (),
+                             lambda: composite(view, parts), self._signals_c))
+
+    @property
+    def _signals_c(self) -> _Signals:
+        if not hasattr(self, "_csig"):
+            self._csig = _Signals()
+            self._csig.done.connect(self._on_composite)
+        return self._csig
+
+    def _on_composite(self, jid: int, name: str, img: QImage | None, view: Viewport,
+                      key: tuple[Any, ...]) -> None:
+        self._compositing = False
+        if img is not None:
+            self.composite_ready.emit(img, view)
+        if self._composite_dirty:
+            self._schedule_composite()
+        elif not self._pending:
+            self.idle.emit()
+
+    def busy(self) -> bool:
+        return bool(self._pending) or self._compositing or self._composite_dirty
+
+    def invalidate(self, name: str | None = None) -> None:
+        if name is None:
+            self.cache.clear()
+        else:
+            self.cache.pop(name, None)
