@@ -189,6 +189,28 @@ def build_protected_areas(land: gpd.GeoDataFrame, sea: gpd.GeoDataFrame,
         shapely.intersection(hill, shishi), "land",
         f"{_SHISHI}；面积未录入（约3 km²，按山体范围示意）")
 
+    # 戴云山国家级自然保护区 (德化): the 戴云山 massif, core on the summit ridge, buffer and
+    # experimental rings around it.  Published total ~13,472 ha.
+    dehua = by_code["350526"]
+    summit = Point(118.205, 25.675)
+    ang = np.linspace(0, 2 * np.pi, 33)[:-1]
+    wobble = 1 + 0.12 * np.sin(3 * ang + 0.7) + 0.06 * np.cos(5 * ang)
+
+    def massif(r: float) -> shapely.Geometry:
+        ring = Polygon(np.c_[summit.x + 1.25 * r * wobble * np.cos(ang),
+                             summit.y + r * wobble * np.sin(ang)])
+        return shapely.intersection(ring, dehua)
+
+    whole = _solve_width(massif, 13472.0, hi=0.15)
+    r_whole = shapely.minimum_bounding_radius(whole)
+    core = shapely.intersection(whole, summit.buffer(0.40 * r_whole))
+    buf = shapely.difference(shapely.intersection(whole, summit.buffer(0.62 * r_whole)), core)
+    exp_zone = shapely.difference(whole, summit.buffer(0.62 * r_whole))
+    name, en = "戴云山国家级自然保护区", "Daiyunshan National Nature Reserve"
+    src = "国家级自然保护区名录（总面积约13,472 ha）；分区示意"
+    for zone, g in (("核心区", core), ("缓冲区", buf), ("实验区", exp_zone)):
+        add(name, en, "国家级", "自然保护区", zone, 13472.0, g, "land", src)
+
     gdf = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4490")
     gdf["area_published_ha"] = gdf["area_published_ha"].astype("Float64")
     return gdf
