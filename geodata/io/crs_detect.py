@@ -210,7 +210,9 @@ def to_target(geoms: np.ndarray, declared: CRS | None, option: str | CRS,
     Raises ImportRefused when the CRS is unknown (with candidates) or the coordinates cannot
     be in the declared CRS (e.g. metres in a file that claims longitude/latitude).
     """
-    valid = np.array([g is not None and not shapely.is_empty(g) for g in geoms], dtype=bool)
+    valid = np.array([g is not None and not shapely.is_empty(g) and
+                      bool(np.all(np.abs(shapely.get_coordinates(g)) < 1e10)) for g in geoms],
+                     dtype=bool)  # NaN and ±1.8e308 sentinels are refused later, row by row
     b = shapely.total_bounds(geoms[valid]) if valid.any() else np.array([np.nan] * 4)
     finite = np.isfinite(b).all() and np.abs(b).max() < 1e15
     bounds = (float(b[0]), float(b[1]), float(b[2]), float(b[3]))

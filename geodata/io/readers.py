@@ -105,6 +105,7 @@ def _prepare_shapefile(path: Path, tmp: Path, notes: Notes) -> Path:
         return path
     for sib in path.parent.glob(path.stem + ".*"):
         shutil.copy(sib, tmp / sib.name)
+    pyogrio.set_gdal_config_options({"SHAPE_RESTORE_SHX": "YES"})
     notes.add("缺少 .shx 索引文件，已重建", "the .shx index file was missing and was rebuilt")
     return tmp / path.name
 
@@ -164,7 +165,10 @@ def _read_fiona(src: str | Path, layer: str | None, enc: str | None
             crs = coll.crs.to_wkt() if coll.crs else None
             for feat in coll:
                 rows.append(dict(feat.properties))
-                geoms.append(shapely.geometry.shape(feat.geometry) if feat.geometry else None)
+                try:
+                    geoms.append(shapely.geometry.shape(feat.geometry) if feat.geometry else None)
+                except (shapely.errors.GEOSException, ValueError):
+                    geoms.append(None)  # refused later as an empty geometry
     return pd.DataFrame(rows), np.array(geoms, dtype=object), crs
 
 
@@ -175,14 +179,19 @@ def read_layer_raw(src: str | Path, layer: str | None, enc: str | None,
         return _read_arrow(src, layer, enc, progress)
     except (ImportCancelled, ImportRefused):
         raise
-    except shapely.errors.GEOSException:
-        notes.add("含曲线或 TIN/多面片几何，已转为折线/多边形",
-                  "curved or TIN/MultiPatch geometries were linearised")
-        return _read_fiona(src, layer, enc)
     except Exception as exc:
-        text = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-        raise ImportRefused(msg(f"无法打开 {Path(str(src)).name}：{text}",
-                                f"cannot open {Path(str(src)).name}: {text}")) from None
+        first = exc
+    try:  # curves, TIN/MultiPatch, unclosed rings: fiona linearises and closes them
+        out = _read_fiona(src, layer, enc)
+        notes.add("部分几何无法直接解析（曲线、TIN 或未闭合的环等），已逐条读取并转换",
+                  "some geometries could not be parsed directly (curves, TIN, unclosed "
+                  "rings …); read record by record and converted")
+        return out
+    except Exception:
+        pass
+    text = str(first).splitlines()[0][:200] if str(first) else type(first).__name__
+    raise ImportRefused(msg(f"无法打开 {Path(str(src)).name}：{text}",
+                            f"cannot open {Path(str(src)).name}: {text}")) from None
 
 
 def _pick_layers(path: Path, layer: str | None) -> list[str | None]:
@@ -226,6 +235,18 @@ def restore_field_names(shp: Path, parts: list[tuple[pd.DataFrame, np.ndarray, s
     notes.add("已按 .fields.json 恢复完整字段名", "full field names restored from .fields.json")
 
 
+def _read_prj(src: Path) -> str | None:
+    """A .prj GDAL could not read (WKT2, a UTF-8 BOM …), parsed by PROJ instead."""
+    prj = src.with_suffix(".prj")
+    if src.suffix.lower() != ".shp" or not prj.exists():
+        return None
+    try:
+        return CRS.from_user_input(prj.read_text(encoding="utf-8-sig",
+                                                 errors="replace").strip()).to_wkt()
+    except Exception:
+        return None
+
+
 def read_vector(path: Path, layer: str | None = None, encoding: str = "auto",
                 crs: str | CRS = "auto", progress: Progress | None = None) -> ReadResult:
     """Read a vector file; geometries come back in CGCS2000 (see :mod:`crs_detect`)."""
@@ -254,6 +275,9 @@ def read_vector(path: Path, layer: str | None = None, encoding: str = "auto",
                 df.insert(0, "source_layer", name)
             parts.append((df, geoms, declared))
         restore_field_names(src if src.exists() else path, parts, notes)
+        prj_crs = _read_prj(src) if parts and not parts[0][2] else None
+        if prj_crs:
+            parts = [(d, g, prj_crs) for d, g, _ in parts]
     parts = [p for p in parts if len(p[0]) or len(p[1])] or parts[:1]
     df = pd.concat([p[0] for p in parts], ignore_index=True) if parts else pd.DataFrame()
     geoms = np.concatenate([p[1] for p in parts]) if parts else np.array([], dtype=object)
@@ -267,7 +291,7 @@ def read_vector(path: Path, layer: str | None = None, encoding: str = "auto",
         notes.add("已去掉 Z/M 值（高程、量测值）", "Z/M values (elevation, measure) were dropped")
     geoms = crs_detect.to_target(geoms, declared_crs, option, notes)
     frame = gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geoms, crs="EPSG:4490"))
-    if encodings.has_replacement_chars(df.select_dtypes("object").head(2000).to_numpy()
+    if encodings.has_replacement_chars(df.select_dtypes(["object", "string"]).head(2000).to_numpy()
                                        .ravel().tolist()):
         notes.add("文件中的文字在到达本程序前已损坏（含替换字符 �），无法恢复",
                   "text in the file was already damaged before it reached us "

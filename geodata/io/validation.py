@@ -117,6 +117,10 @@ def _geometry_problem(g: Any, layer: str) -> tuple[Any, Message | None, Message 
     if not np.isfinite(coords).all() or (np.abs(coords) > 1e10).any():
         return None, msg("坐标无效（NaN、无穷大或无数据标记值）",
                          "invalid coordinates (NaN, infinite or a no-data sentinel)"), None
+    if (np.abs(coords) < 1e-12).all():
+        return None, msg("坐标为 (0, 0)：通常是缺失值的占位，不是真实位置",
+                         "coordinates (0, 0): a placeholder for missing values, not a "
+                         "real position"), None
     note = None
     if not shapely.is_valid(g):
         why = shapely.is_valid_reason(g)
