@@ -1,0 +1,305 @@
+"""Outfall review edits: what an inspector changes, as reversible, serialisable objects.
+
+An :class:`Edit` is a list of :class:`Change` (one field of one outfall, old → new; the
+pseudo field ``geometry`` moves the point) plus the note, the photos added or removed, and
+the action it records in the audit log (confirm, move, set, note, photo; undo and redo of
+those).  ``inverse()`` gives the compensating edit an undo applies; ``again()`` the edit a
+redo applies.  Each application is a new batch with its own id, so the audit log reads as
+what happened, in order, and never has rows rewritten.
+
+The constructors at the bottom (:func:`set_fields`, :func:`move`, …) validate values
+against the vocabularies of :mod:`geodata.schema` and read the old values from the outfall
+frame; they raise :class:`EditRejected` with a bilingual reason.  Qt-free.
+"""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+import geopandas as gpd
+
+from geodata import schema
+from geodata.chinese_crs import to_cgcs2000
+from geodata.io.messages import Message
+from geodata.outfall_store import GEOMETRY, Photo
+
+ACTIONS_ZH = {"confirm": "确认位置", "move": "移动位置", "set": "修改属性", "note": "添加备注",
+              "photo": "添加照片", "undo": "撤销", "redo": "重做"}
+ACTIONS_EN = {"confirm": "confirm location", "move": "move", "set": "change attributes",
+              "note": "add note", "photo": "add photo", "undo": "undo", "redo": "redo"}
+
+#: Fields an inspector may change, with their vocabularies (None: free text).
+EDITABLE: dict[str, tuple[str, ...] | None] = {
+    "name_zh": None,
+    "outfall_type": tuple(schema.OUTFALL_TYPES),
+    "subtype": tuple(s for subs in schema.OUTFALL_TYPES.values() for s in subs),
+    "receiving_water": None,
+    "discharge_mode": schema.DISCHARGE_MODES,
+    "responsible_party": None,
+    "remediation": schema.REMEDIATION + ("",),
+    "remediation_status": schema.REMEDIATION_STATUS,
+    "review_status": schema.REVIEW_STATUS,
+    "coord_source": schema.COORD_SOURCES,
+}
+#: English (and short) spellings accepted on the command line.
+ALIASES: dict[str, dict[str, str]] = {
+    "remediation": {"close": "取缔", "merge": "合并", "regularise": "规范",
+                    "regularize": "规范", "none": ""},
+    "remediation_status": {"not_started": "未启动", "in_progress": "整治中", "done": "已完成"},
+    "review_status": {"pending": "待核查", "reviewed": "已核查", "confirmed": "已核查",
+                      "doubtful": "位置存疑"},
+    "outfall_type": {"industrial": "工业排污口", "wwtp": "城镇污水处理厂排污口",
+                     "agricultural": "农业排口", "other": "其他排口"},
+}
+COORD_SOURCE_FOR_CRS = {"gcj02": "GCJ-02转换", "bd09": "BD-09转换"}
+
+
+class EditRejected(ValueError):
+    """An edit that cannot be made; carries a bilingual reason."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.en)
+        self.message = message
+
+
+def now_iso() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def format_value(fld: str, value: Any) -> str:
+    """How a value is written in the audit log (and shown in the history)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if fld == GEOMETRY:
+        lon, lat = value
+        return f"{float(lon):.7f},{float(lat):.7f}"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Change:
+    code: str
+    field: str
+    old: Any
+    new: Any
+
+    def inverted(self) -> Change:
+        return Change(self.code, self.field, self.new, self.old)
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One user action (possibly on many outfalls): changes, note, photos, audit action."""
+
+    kind: str  # confirm, move, set, note, photo: what the user did originally
+    changes: tuple[Change, ...] = ()
+    codes: tuple[str, ...] = ()  # outfalls concerned (for notes and photos without changes)
+    note: str = ""
+    photos_add: tuple[Photo, ...] = ()
+    photos_remove: tuple[Photo, ...] = ()
+    action: str = ""  # audit action; defaults to kind; "undo"/"redo" for those
+    batch: str = field(default_factory=lambda: uuid.uuid4().hex)
+    user: str = ""
+    at: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.action:
+            object.__setattr__(self, "action", self.kind)
+
+    @property
+    def all_codes(self) -> list[str]:
+        seen = dict.fromkeys(self.codes)
+        seen.update(dict.fromkeys(c.code for c in self.changes))
+        seen.update(dict.fromkeys(p.outfall_code for p in self.photos_add + self.photos_remove))
+        return list(seen)
+
+    @property
+    def moves_points(self) -> bool:
+        return any(c.field == GEOMETRY for c in self.changes)
+
+    def inverse(self) -> Edit:
+        """The compensating edit an undo applies (a new batch, audit action 'undo')."""
+        return Edit(self.kind, tuple(c.inverted() for c in reversed(self.changes)), self.codes,
+                    self.note, self.photos_remove, self.photos_add, "undo")
+
+    def again(self) -> Edit:
+        """The edit a redo applies (a new batch, audit action 'redo')."""
+        return Edit(self.kind, self.changes, self.codes, self.note, self.photos_add,
+                    self.photos_remove, "redo")
+
+    def stamped(self, user: str) -> Edit:
+        return replace(self, user=self.user or user, at=self.at or now_iso())
+
+    def description(self) -> Message:
+        """Short text for the undo menu and the status bar, e.g. 移动位置 PWK350582H0001."""
+        codes = self.all_codes
+        what = codes[0] if len(codes) == 1 else f"{len(codes)}"
+        zh = f"{ACTIONS_ZH.get(self.kind, self.kind)} {what}" if len(codes) == 1 else \
+            f"{ACTIONS_ZH.get(self.kind, self.kind)}（{what} 个排污口）"
+        en = f"{ACTIONS_EN.get(self.kind, self.kind)} {what}" if len(codes) == 1 else \
+            f"{ACTIONS_EN.get(self.kind, self.kind)} ({what} outfalls)"
+        if self.action in ("undo", "redo"):
+            zh = f"{ACTIONS_ZH[self.action]}：{zh}"
+            en = f"{ACTIONS_EN[self.action]}: {en}"
+        return Message(zh, en)
+
+    # -- journal form -------------------------------------------------------------------
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "batch": self.batch, "kind": self.kind, "action": self.action, "user": self.user,
+            "at": self.at, "note": self.note, "codes": list(self.codes),
+            "changes": [[c.code, c.field, _jv(c.old), _jv(c.new)] for c in self.changes],
+            "photos_add": [_photo_json(p) for p in self.photos_add],
+            "photos_remove": [_photo_json(p) for p in self.photos_remove],
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Edit:
+        def val(f: str, v: Any) -> Any:
+            return tuple(v) if f == GEOMETRY and v is not None else v
+
+        return cls(
+            kind=str(d["kind"]), action=str(d.get("action") or d["kind"]),
+            changes=tuple(Change(str(c), str(f), val(f, o), val(f, n))
+                          for c, f, o, n in d.get("changes", [])),
+            codes=tuple(d.get("codes", [])), note=str(d.get("note", "")),
+            photos_add=tuple(_photo_from(p) for p in d.get("photos_add", [])),
+            photos_remove=tuple(_photo_from(p) for p in d.get("photos_remove", [])),
+            batch=str(d["batch"]), user=str(d.get("user", "")), at=str(d.get("at", "")))
+
+
+def _jv(v: Any) -> Any:
+    if isinstance(v, float) and v != v:
+        return None
+    if isinstance(v, tuple):
+        return list(v)
+    if hasattr(v, "item"):  # numpy scalar
+        return v.item()
+    return v
+
+
+def _photo_json(p: Photo) -> dict[str, Any]:
+    d = dict(p.__dict__)
+    d["data"] = base64.b64encode(p.data).decode()
+    d["thumb"] = None if p.thumb is None else base64.b64encode(p.thumb).decode()
+    return d
+
+
+def _photo_from(d: dict[str, Any]) -> Photo:
+    d = dict(d)
+    d["data"] = base64.b64decode(d.get("data") or "")
+    d["thumb"] = None if d.get("thumb") is None else base64.b64decode(d["thumb"])
+    return Photo(**d)
+
+
+# -- constructors (validated) ---------------------------------------------------------------
+def _rows(frame: gpd.GeoDataFrame, codes: Sequence[str]) -> dict[str, int]:
+    if not codes:
+        raise EditRejected(Message("未选择排污口。", "no outfall selected."))
+    pos = {str(c): i for i, c in enumerate(frame["code"].tolist())}
+    unknown = [c for c in codes if c not in pos]
+    if unknown:
+        shown = ", ".join(unknown[:5]) + (" …" if len(unknown) > 5 else "")
+        raise EditRejected(Message(f"未知排污口编码：{shown}", f"unknown outfall code: {shown}"))
+    return {c: pos[c] for c in dict.fromkeys(codes)}
+
+
+def normalise_value(fld: str, value: str) -> str:
+    """Validate ``value`` for ``fld`` (accepting English aliases); raise EditRejected."""
+    if fld not in EDITABLE:
+        names = ", ".join(EDITABLE)
+        raise EditRejected(Message(f"字段“{fld}”不可编辑（可编辑：{names}）",
+                                   f"field '{fld}' is not editable (editable: {names})"))
+    vocab = EDITABLE[fld]
+    v = str(value).strip()
+    v = ALIASES.get(fld, {}).get(v.lower(), v)
+    if vocab is not None and v not in vocab:
+        label = next((f.label_zh for f in schema.OUTFALL_FIELDS if f.name == fld), fld)
+        valid = ", ".join(x for x in vocab if x) + (
+            " (" + ", ".join(ALIASES[fld]) + ")" if fld in ALIASES else "")
+        raise EditRejected(Message(f"“{value}”不是有效的{label}；可选值：{valid}",
+                                   f"'{value}' is not a valid {fld}; valid values: {valid}"))
+    return v
+
+
+def set_fields(frame: gpd.GeoDataFrame, codes: Sequence[str], values: dict[str, str],
+               note: str = "", kind: str = "set") -> Edit:
+    """Set fields (validated) on one or many outfalls; unchanged values are skipped."""
+    rows = _rows(frame, codes)
+    clean = {f: normalise_value(f, v) for f, v in values.items()}
+    missing = [f for f in clean if f not in frame.columns]
+    if missing:
+        raise EditRejected(Message(f"工作空间的排污口图层缺少字段：{', '.join(missing)}",
+                                   f"the workspace's outfalls lack fields: {', '.join(missing)}"))
+    changes = []
+    for code, i in rows.items():
+        for f, v in clean.items():
+            old = frame[f].iloc[i]
+            old = None if old is None or (isinstance(old, float) and old != old) else str(old)
+            if (old or "") != v:
+                changes.append(Change(code, f, old, v))
+    if not changes and not note:
+        raise EditRejected(Message("没有需要修改的内容（值未变）。", "nothing to change (same values)."))
+    return Edit(kind, tuple(changes), tuple(rows), note)
+
+
+def confirm_location(frame: gpd.GeoDataFrame, codes: Sequence[str], note: str = "") -> Edit:
+    """Mark locations as checked (核查状态 → 已核查); recorded as action 'confirm'."""
+    rows = _rows(frame, codes)
+    changes = []
+    for code, i in rows.items():
+        old = frame["review_status"].iloc[i] if "review_status" in frame else None
+        old = None if old is None or (isinstance(old, float) and old != old) else str(old)
+        changes.append(Change(code, "review_status", old, "已核查"))
+    return Edit("confirm", tuple(changes), tuple(rows), note)
+
+
+def move(frame: gpd.GeoDataFrame, code: str, lon: float, lat: float, crs: str = "cgcs2000",
+         note: str = "") -> Edit:
+    """Move one outfall to (lon, lat) given in ``crs`` (converted to CGCS2000)."""
+    rows = _rows(frame, [code])
+    try:
+        x, y = to_cgcs2000(float(lon), float(lat), crs)
+    except ValueError as exc:
+        raise EditRejected(Message(f"未知坐标系“{crs}”（可选 cgcs2000, wgs84, gcj02, bd09）",
+                                   str(exc))) from None
+    x, y = float(x), float(y)
+    if not (-180 <= x <= 180 and -90 <= y <= 90):
+        raise EditRejected(Message(f"({lon}, {lat}) 不是有效的经纬度", f"({lon}, {lat}) is not a "
+                                   "longitude/latitude"))
+    g = frame.geometry.iloc[rows[code]]
+    old = None if g is None or g.is_empty else (float(g.x), float(g.y))
+    changes = [Change(code, GEOMETRY, old, (round(x, 8), round(y, 8)))]
+    src = COORD_SOURCE_FOR_CRS.get(crs.lower().replace("-", "").replace("_", ""))
+    if src and "coord_source" in frame.columns:
+        cur = frame["coord_source"].iloc[rows[code]]
+        if cur != src:
+            changes.append(Change(code, "coord_source", None if cur != cur else cur, src))
+    return Edit("move", tuple(changes), (code,), note)
+
+
+def add_note(frame: gpd.GeoDataFrame, codes: Sequence[str], text: str) -> Edit:
+    if not text.strip():
+        raise EditRejected(Message("备注为空。", "the note is empty."))
+    return Edit("note", (), tuple(_rows(frame, codes)), text.strip())
+
+
+def add_photo(frame: gpd.GeoDataFrame, code: str, filename: str, data: bytes, mime: str,
+              thumb: bytes | None = None, note: str = "", user: str = "") -> Edit:
+    _rows(frame, [code])
+    if not data:
+        raise EditRejected(Message(f"照片文件 {filename} 为空。", f"photo file {filename} is empty."))
+    photo = Photo(uuid.uuid4().hex, code, now_iso(), user, filename, mime, note, data, thumb)
+    return Edit("photo", (), (code,), note, photos_add=(photo,))
+
+
+def codes_of(edits: Iterable[Edit]) -> list[str]:
+    out: dict[str, None] = {}
+    for e in edits:
+        out.update(dict.fromkeys(e.all_codes))
+    return list(out)

@@ -1,0 +1,250 @@
+"""The editing session on a workspace's outfalls: apply, undo, redo, save, recover.
+
+The window, the command line and the tests edit through one :class:`EditSession`:
+
+1. ``apply(edit)`` changes the in-memory outfall frame at once (views update from
+   ``Workspace.outfalls_changed``), journals the edit to the recovery file (fsync'd), and,
+   with autosave on, saves.
+2. ``save()`` writes every pending edit, each with its audit rows, in one transaction
+   (:func:`geodata.outfall_store.commit_batches`).  If the file is read-only, the disk full
+   or the workspace busy, nothing is written, the edits stay pending in memory and in the
+   journal, and ``save_failed`` carries a readable reason; the next save retries them all.
+3. ``undo(edit)``/``redo(edit)`` apply the compensating (or repeated) edit as a new batch
+   with audit action ``undo``/``redo``: the audit log is append-only.
+4. ``recoverable()`` lists journaled edits the GeoPackage lacks (after a crash or a failed
+   save); ``recover()`` replays them with their original batch ids, ``discard_recovery()``
+   drops them.  Qt-free.
+"""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+from typing import Any
+
+import shapely
+from psygnal import Signal
+
+from geodata import outfall_store
+from geodata.io.messages import Message
+from geodata.outfall_store import GEOMETRY, AuditRow, Batch, SaveError, StoredChange
+from geodata.recovery import RecoveryJournal
+from geodata.workspace_lock import WorkspaceLock
+from models.outfall_edits import Edit, EditRejected, format_value
+from models.workspace import Workspace
+
+LAYER = "outfalls"
+
+
+def default_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name (services, some containers)
+        return "unknown"
+
+
+def audit_rows(edit: Edit) -> list[AuditRow]:
+    """The audit rows an edit writes: one per change, else one per outfall or photo."""
+    def row(code: str, fld: str, old: str, new: str) -> AuditRow:
+        return AuditRow(edit.at, edit.user, code, edit.action, fld, old, new, edit.note,
+                        edit.batch)
+
+    rows = [row(c.code, c.field, format_value(c.field, c.old), format_value(c.field, c.new))
+            for c in edit.changes]
+    rows += [row(p.outfall_code, "photo", "", p.filename) for p in edit.photos_add]
+    rows += [row(p.outfall_code, "photo", p.filename, "") for p in edit.photos_remove]
+    if not rows:  # a note: one row per outfall it concerns
+        old, new = ("", edit.note) if edit.action != "undo" else (edit.note, "")
+        rows = [row(code, "note", old, new) for code in edit.codes]
+    return rows
+
+
+def to_batch(edit: Edit) -> Batch:
+    return Batch(edit.batch,
+                 [StoredChange(c.code, c.field, c.new) for c in edit.changes],
+                 audit_rows(edit), list(edit.photos_add),
+                 [p.photo_id for p in edit.photos_remove])
+
+
+class EditSession:
+    """Edits to one workspace's outfalls, kept in memory until saved, journaled meanwhile."""
+
+    #: An edit was applied in memory (do, undo, redo or recovery).
+    edited = Signal(object)
+    #: Number of edits just saved.
+    saved = Signal(int)
+    #: A save failed; the SaveError (``.message`` zh/en, ``.kind``).
+    save_failed = Signal(object)
+
+    def __init__(self, ws: Workspace, user: str | None = None, readonly: bool = False,
+                 autosave: bool = True, readonly_reason: Message | None = None) -> None:
+        self.ws = ws
+        self.path = Path(ws.path)
+        self.user = user or default_user()
+        self.readonly = readonly
+        self.readonly_reason = readonly_reason
+        self.autosave = autosave
+        self.pending: list[Edit] = []
+        self.journal = RecoveryJournal(self.path)
+        self.last_error: SaveError | None = None
+        self.journal_error: Message | None = None
+        self._pos: dict[str, int] = {}
+        self._pos_frame: Any = None
+
+    # -- editing --------------------------------------------------------------------------
+    @property
+    def frame(self) -> Any:
+        return self.ws.layer(LAYER)
+
+    def apply(self, edit: Edit) -> Edit:
+        """Apply ``edit`` in memory, journal it, and (autosave) save.  Returns it stamped."""
+        if self.readonly:
+            raise EditRejected(self.readonly_reason or Message(
+                "工作空间以只读方式打开，不能修改。", "the workspace is open read-only."))
+        edit = edit.stamped(self.user)
+        self._apply_in_memory(edit)
+        self.pending.append(edit)
+        try:
+            self.journal.append(edit.to_json())
+            self.journal_error = None
+        except OSError as exc:
+            self.journal_error = Message(f"无法写入恢复文件：{exc}",
+                                         f"cannot write the recovery file: {exc}")
+        self.edited.emit(edit)
+        if self.autosave:
+            self.save()
+        return edit
+
+    def undo(self, edit: Edit) -> Edit:
+        return self.apply(edit.inverse())
+
+    def redo(self, edit: Edit) -> Edit:
+        return self.apply(edit.again())
+
+    def _positions(self) -> dict[str, int]:
+        frame = self.frame
+        if self._pos_frame is not frame or len(self._pos) != len(frame):
+            self._pos = {str(c): i for i, c in enumerate(frame["code"].tolist())}
+            self._pos_frame = frame
+        return self._pos
+
+    def _apply_in_memory(self, edit: Edit) -> None:
+        frame = self.frame
+        pos = self._positions()
+        geom_col = frame.columns.get_loc(frame.geometry.name)
+        for ch in edit.changes:
+            i = pos.get(ch.code)
+            if i is None:
+                raise EditRejected(Message(f"未知排污口编码：{ch.code}",
+                                           f"unknown outfall code: {ch.code}"))
+            if ch.field == GEOMETRY:
+                frame.iat[i, geom_col] = shapely.Point(*ch.new) if ch.new is not None else None
+            else:
+                frame.iat[i, frame.columns.get_loc(ch.field)] = ch.new
+        if edit.moves_points:
+            self.ws.replace_layer(LAYER, frame)  # drops the stale STRtree, redraws the layer
+        self.ws.outfalls_changed.emit(edit.all_codes)
+
+    # -- saving ---------------------------------------------------------------------------
+    def save(self) -> bool:
+        """Write all pending edits in one transaction; False (and save_failed) if refused."""
+        if not self.pending:
+            return True
+        if self.readonly:
+            return False
+        batches = [to_batch(e) for e in self.pending]
+        try:
+            outfall_store.commit_batches(self.path, batches)
+        except SaveError as err:
+            self.last_error = err
+            self.save_failed.emit(err)
+            return False
+        n = len(self.pending)
+        self.pending.clear()
+        self.last_error = None
+        try:
+            self.journal.clear()
+        except OSError:
+            pass  # entries are recognised as saved by their batch ids on the next open
+        self.saved.emit(n)
+        return True
+
+    def status(self) -> Message:
+        """One line for the status bar: saved, or how many edits wait and why."""
+        if self.readonly:
+            return Message("只读", "read-only")
+        if not self.pending:
+            return Message("已保存", "saved")
+        n = len(self.pending)
+        reason = self.last_error.message if self.last_error else Message("", "")
+        where = self.journal.path
+        return Message(f"{n} 项修改未保存（已记入恢复文件 {where}）{reason.zh}",
+                       f"{n} edits not saved (kept in recovery file {where}) {reason.en}")
+
+    # -- history --------------------------------------------------------------------------
+    def history(self, code: str) -> list[dict[str, Any]]:
+        """Audit rows for one outfall: saved ones from the workspace, then pending ones."""
+        try:
+            rows = outfall_store.read_audit(self.path, code)
+        except Exception:  # noqa: BLE001 - unreadable file: still show the pending edits
+            rows = []
+        for e in self.pending:
+            rows += [dict(r.__dict__, saved=False) for r in audit_rows(e) if r.outfall_code == code]
+        return rows
+
+    def photos(self, code: str) -> list[outfall_store.Photo]:
+        try:
+            saved = outfall_store.read_photos(self.path, code)
+        except Exception:  # noqa: BLE001
+            saved = []
+        by_id = {p.photo_id: p for p in saved}
+        for e in self.pending:
+            for p in e.photos_add:
+                if p.outfall_code == code:
+                    by_id[p.photo_id] = p
+            for p in e.photos_remove:
+                by_id.pop(p.photo_id, None)
+        return list(by_id.values())
+
+    def photo_data(self, photo: outfall_store.Photo) -> bytes:
+        if photo.data:
+            return photo.data
+        return outfall_store.read_photo_data(self.path, photo.photo_id) or b""
+
+    # -- recovery -------------------------------------------------------------------------
+    def recoverable(self) -> list[Edit]:
+        """Journaled edits that the workspace does not hold (unsaved before a crash)."""
+        entries = self.journal.entries()
+        if not entries:
+            return []
+        try:
+            done = outfall_store.committed_batches(self.path, [str(e["batch"]) for e in entries])
+        except Exception:  # noqa: BLE001 - unreadable: offer everything
+            done = set()
+        pending = {e.batch for e in self.pending}
+        return [Edit.from_json(e) for e in entries
+                if e["batch"] not in done and e["batch"] not in pending]
+
+    def recover(self, edits: list[Edit]) -> None:
+        """Replay journaled edits (original batch ids, so a replay is never doubled)."""
+        for edit in edits:
+            self._apply_in_memory(edit)
+            self.pending.append(edit)
+            self.edited.emit(edit)
+        self.save()
+
+    def discard_recovery(self) -> None:
+        keep = {e.batch for e in self.pending}
+        self.journal.keep_only(keep)
+
+
+def open_session(ws: Workspace, user: str | None = None,
+                 autosave: bool = True) -> tuple[EditSession, WorkspaceLock]:
+    """A session holding the workspace lock, or a read-only one if another instance has it."""
+    lock = WorkspaceLock(ws.path)
+    holder = lock.acquire()
+    if holder is None:
+        return EditSession(ws, user=user, autosave=autosave), lock
+    reason = holder.message(Path(ws.path))
+    return EditSession(ws, user=user, readonly=True, autosave=autosave,
+                       readonly_reason=reason), lock

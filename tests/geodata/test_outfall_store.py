@@ -1,0 +1,116 @@
+"""The outfall store: one transaction per save, audit rows with their changes, QGIS-ready tables."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+
+import pytest
+import shapely
+
+from geodata import gpkg_sql, outfall_store
+from geodata.outfall_store import AuditRow, Batch, Photo, SaveError, StoredChange
+from geodata.workspace_lock import LockInfo, WorkspaceLock, read_lock
+from tests.models import outfall_testdata as td
+
+
+@pytest.fixture
+def gpkg(tmp_path):
+    return td.build(tmp_path / "ws.gpkg")
+
+
+def _audit(code, field, old, new, batch="b1"):
+    return AuditRow("2024-05-01T10:00:00+08:00", "tester", code, "move", field, old, new, "", batch)
+
+
+def test_point_blob_matches_gpkg_sql_encoding():
+    assert outfall_store.point_blob(118.5, 24.9) == gpkg_sql.geom_to_blob(shapely.Point(118.5, 24.9))
+
+
+def test_commit_moves_point_updates_rtree_and_writes_audit(gpkg):
+    code = td.CODES[7]
+    outfall_store.commit_batches(gpkg, [Batch("b1", [StoredChange(code, "geometry", (118.7, 24.9)),
+                                                     StoredChange(code, "review_status", "已核查")],
+                                              [_audit(code, "geometry", "x", "y")])])
+    assert outfall_store.read_positions(gpkg)[code] == (118.7, 24.9)
+    con = sqlite3.connect(gpkg)
+    fid, status = con.execute("select fid, review_status from outfalls where code=?", (code,)).fetchone()
+    assert status == "已核查"
+    minx, maxx, miny, maxy = con.execute(
+        "select minx, maxx, miny, maxy from rtree_outfalls_geom where id=?", (fid,)).fetchone()
+    assert minx == pytest.approx(118.7, abs=1e-5) and miny == pytest.approx(24.9, abs=1e-5)
+    assert con.execute("pragma integrity_check").fetchone()[0] == "ok"
+    # the audit table is migrated (batch column) and stays a plain attribute table for QGIS
+    assert con.execute("select data_type from gpkg_contents where table_name='inspections'"
+                       ).fetchone() == ("attributes",)
+    assert con.execute("select data_type from gpkg_contents where table_name='photos'"
+                       ).fetchone() == ("attributes",)
+    rows = outfall_store.read_audit(gpkg, code)
+    assert [(r["id"], r["field"], r["batch"]) for r in rows] == [(1, "geometry", "b1")]
+
+
+def test_failed_batch_writes_nothing(gpkg):
+    good = Batch("b1", [StoredChange(td.CODES[0], "review_status", "已核查")],
+                 [_audit(td.CODES[0], "review_status", "待核查", "已核查")])
+    bad = Batch("b2", [StoredChange("PWK350582H9999", "review_status", "已核查")],
+                [_audit("PWK350582H9999", "review_status", "", "已核查", "b2")])
+    with pytest.raises(SaveError):
+        outfall_store.commit_batches(gpkg, [good, bad])
+    assert outfall_store.read_audit(gpkg) == []
+    con = sqlite3.connect(gpkg)
+    assert con.execute("select review_status from outfalls where code=?",
+                       (td.CODES[0],)).fetchone() == ("待核查",)
+
+
+def test_photos_round_trip_as_blobs(gpkg):
+    p = Photo("p1", td.CODES[0], "2024-05-01", "tester", "a.jpg", "image/jpeg", "排口近景",
+              b"\xff\xd8data", b"thumb")
+    outfall_store.commit_batches(gpkg, [Batch("b1", photos_add=[p],
+                                              audit=[_audit(td.CODES[0], "photo", "", "a.jpg")])])
+    got = outfall_store.read_photos(gpkg, td.CODES[0])
+    assert [(g.filename, g.thumb, g.data) for g in got] == [("a.jpg", b"thumb", b"")]
+    assert outfall_store.read_photo_data(gpkg, "p1") == b"\xff\xd8data"
+
+
+def test_readonly_and_full_disk_give_clear_reasons(gpkg, monkeypatch):
+    batch = Batch("b1", [StoredChange(td.CODES[0], "review_status", "已核查")],
+                  [_audit(td.CODES[0], "review_status", "待核查", "已核查")])
+    real = gpkg_sql.connect
+    monkeypatch.setattr(gpkg_sql, "connect", lambda p, readonly=False: real(p, readonly=True))
+    with pytest.raises(SaveError) as ro:
+        outfall_store.commit_batches(gpkg, [batch])
+    assert ro.value.kind == "readonly" and "只读" in ro.value.message.zh
+
+    def full(p, readonly=False):
+        con = real(p)
+        pages = con.execute("pragma page_count").fetchone()[0]
+        con.execute(f"pragma max_page_count={pages}")
+        return con
+
+    monkeypatch.setattr(gpkg_sql, "connect", full)
+    big = Batch("b2", photos_add=[Photo("p", td.CODES[0], "", "", "big.jpg", "image/jpeg", "",
+                                        os.urandom(200_000))],
+                audit=[_audit(td.CODES[0], "photo", "", "big.jpg", "b2")])
+    with pytest.raises(SaveError) as fullerr:
+        outfall_store.commit_batches(gpkg, [big])
+    assert fullerr.value.kind == "disk_full" and "磁盘已满" in fullerr.value.message.zh
+
+
+def test_second_instance_is_refused_the_lock(tmp_path):
+    ws = tmp_path / "ws.gpkg"
+    ws.write_bytes(b"")
+    lock = WorkspaceLock(ws)
+    assert lock.acquire() is None and lock.held
+    # another live process holds it: pretend by rewriting the pid to our parent's
+    lock.path.write_text(f'{{"pid": {os.getppid()}, "host": "{read_lock(lock.path).host}", '
+                         '"user": "other", "at": "now"}', encoding="utf-8")
+    holder = WorkspaceLock(ws).acquire()
+    assert isinstance(holder, LockInfo) and holder.user == "other"
+    assert "只读" in holder.message(ws).zh
+    # a dead process's lock is taken over
+    lock.path.write_text(f'{{"pid": 999999999, "host": "{holder.host}", "user": "x", "at": "t"}}',
+                         encoding="utf-8")
+    again = WorkspaceLock(ws)
+    assert again.acquire() is None
+    again.release()
+    assert not lock.path.exists()
