@@ -100,8 +100,7 @@ def build_places(land: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
         land = load_land_and_sea()[0]
     land_geom = shapely.union_all(land.geometry.values)
     rows = [
-        {"name_zh": zh, "name_en": en, "rank": rank,
-         "geometry": _onto_land(Point(x, y), land_geom)}
+        {"name_zh": zh, "name_en": en, "rank": rank, "geometry": _onto_land(Point(x, y), land_geom)}
         for zh, en, rank, x, y in PLACES
     ]
     return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4490")

@@ -35,8 +35,9 @@ def geodesic_area_ha(geom: shapely.Geometry) -> float:
     return abs(_GEOD.geometry_area_perimeter(geom)[0]) / 1e4
 
 
-def _solve_width(make: Callable[[float], shapely.Geometry], target_ha: float,
-                 lo: float = 1e-4, hi: float = 0.05) -> shapely.Geometry:
+def _solve_width(
+    make: Callable[[float], shapely.Geometry], target_ha: float, lo: float = 1e-4, hi: float = 0.05
+) -> shapely.Geometry:
     """Bisect the width parameter of ``make`` so its area matches ``target_ha`` (±2 %)."""
     geom = make(hi)
     for _ in range(30):
@@ -66,18 +67,21 @@ def _county_of(geom: shapely.Geometry, counties: gpd.GeoDataFrame) -> str:
     return str(counties.iloc[int(np.argmax(shares))]["code"])
 
 
-def _coastal_band(window: Polygon, land: shapely.Geometry, sea: shapely.Geometry,
-                  target_ha: float) -> shapely.Geometry:
+def _coastal_band(
+    window: Polygon, land: shapely.Geometry, sea: shapely.Geometry, target_ha: float
+) -> shapely.Geometry:
     """The sea within ``window`` that lies within w of the shore, w solved for the area."""
     local_land = shapely.intersection(land, window.buffer(0.06))
     local_sea = shapely.intersection(sea, window)
-    return _solve_width(lambda w: shapely.intersection(local_sea, local_land.buffer(w, 8)),
-                        target_ha)
+    return _solve_width(
+        lambda w: shapely.intersection(local_sea, local_land.buffer(w, 8)), target_ha
+    )
 
 
 def _river_strip(river: LineString, clip: shapely.Geometry, target_ha: float) -> shapely.Geometry:
-    return _solve_width(lambda w: shapely.intersection(river.buffer(w, 8), clip), target_ha,
-                        hi=0.01)
+    return _solve_width(
+        lambda w: shapely.intersection(river.buffer(w, 8), clip), target_ha, hi=0.01
+    )
 
 
 def _river_part(rivers: gpd.GeoDataFrame, name: str, start: float, end: float) -> LineString:
@@ -86,8 +90,9 @@ def _river_part(rivers: gpd.GeoDataFrame, name: str, start: float, end: float) -
     return shapely.ops.substring(line, start, end, normalized=True)
 
 
-def build_protected_areas(land: gpd.GeoDataFrame, sea: gpd.GeoDataFrame,
-                          counties: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def build_protected_areas(
+    land: gpd.GeoDataFrame, sea: gpd.GeoDataFrame, counties: gpd.GeoDataFrame
+) -> gpd.GeoDataFrame:
     """Build the protected-area layer.
 
     Parameters
@@ -109,17 +114,37 @@ def build_protected_areas(land: gpd.GeoDataFrame, sea: gpd.GeoDataFrame,
 
     land_g = shapely.union_all(land.geometry.values)
     sea_g = shapely.union_all(sea.geometry.values)
-    by_code = dict(zip(counties["code"], counties.geometry))
+    by_code = dict(zip(counties["code"], counties.geometry, strict=False))
     rivers = build_rivers()
     rows: list[dict] = []
 
-    def add(name_zh: str, name_en: str, level: str, kind: str, zone: str,
-            published: float | None, geom: shapely.Geometry, domain: str, source: str) -> None:
+    def add(
+        name_zh: str,
+        name_en: str,
+        level: str,
+        kind: str,
+        zone: str,
+        published: float | None,
+        geom: shapely.Geometry,
+        domain: str,
+        source: str,
+    ) -> None:
         geom = _clean(geom)
-        rows.append({"name_zh": name_zh, "name_en": name_en, "level": level, "kind": kind,
-                     "zone": zone, "area_published_ha": published,
-                     "county_code": _county_of(geom, counties), "domain": domain,
-                     "approximate": 1, "source": source, "geometry": geom})
+        rows.append(
+            {
+                "name_zh": name_zh,
+                "name_en": name_en,
+                "level": level,
+                "kind": kind,
+                "zone": zone,
+                "area_published_ha": published,
+                "county_code": _county_of(geom, counties),
+                "domain": domain,
+                "approximate": 1,
+                "source": source,
+                "geometry": geom,
+            }
+        )
 
     # 深沪湾海底古森林遗迹国家级自然保护区: 31 km² in all, about 5 km² of it land (the 石圳
     # metamorphic coast and the dunes behind the beach) and the rest sea and intertidal.
@@ -127,8 +152,9 @@ def build_protected_areas(land: gpd.GeoDataFrame, sea: gpd.GeoDataFrame,
     # 华峰村, so the core zone is a ring there, buffer around it, the rest experimental.
     name = "深沪湾海底古森林遗迹国家级自然保护区"
     en = "Shenhu Bay Submarine Ancient Forest Relics National Nature Reserve"
-    window = Polygon([(118.625, 24.60), (118.628, 24.69), (118.712, 24.69), (118.725, 24.655),
-                      (118.690, 24.600)])
+    window = Polygon(
+        [(118.625, 24.60), (118.628, 24.69), (118.712, 24.69), (118.725, 24.655), (118.690, 24.600)]
+    )
     sea_part = _coastal_band(window, land_g, sea_g, 2600.0)
     relic = Point(118.662, 24.624)
     core = shapely.intersection(sea_part, relic.buffer(0.016))
@@ -137,7 +163,9 @@ def build_protected_areas(land: gpd.GeoDataFrame, sea: gpd.GeoDataFrame,
     shore_land = shapely.intersection(land_g, window)
     land_part = _solve_width(
         lambda w: shapely.intersection(shore_land, sea_g.intersection(window).buffer(w, 8)),
-        500.0, hi=0.02)
+        500.0,
+        hi=0.02,
+    )
     src = f"{_PLAN}；国函〔1992〕166号（总面积31 km²）"
     add(name, en, "国家级", "自然保护区", "核心区", 3100.0, core, "sea", src)
     add(name, en, "国家级", "自然保护区", "缓冲区", 3100.0, buffer_zone, "sea", src)
@@ -146,48 +174,111 @@ def build_protected_areas(land: gpd.GeoDataFrame, sea: gpd.GeoDataFrame,
 
     # 泉州湾河口湿地省级自然保护区: the mudflats and mangroves of the 晋江 and 洛阳江
     # estuaries (inner bay), and the shore bands of 蚶江 (石狮段) and 惠安 秀涂 outward.
-    window = Polygon([(118.635, 24.785), (118.640, 24.890), (118.720, 24.895),
-                      (118.815, 24.900), (118.815, 24.860), (118.765, 24.845),
-                      (118.765, 24.790), (118.720, 24.780)])
-    add("泉州湾河口湿地省级自然保护区", "Quanzhou Bay Estuary Wetland Provincial Nature Reserve",
-        "省级", "自然保护区", "", 7040.0, _coastal_band(window, land_g, sea_g, 7040.0), "sea",
-        f"{_PLAN}；{_SHISHI}（石狮段）")
+    window = Polygon(
+        [
+            (118.635, 24.785),
+            (118.640, 24.890),
+            (118.720, 24.895),
+            (118.815, 24.900),
+            (118.815, 24.860),
+            (118.765, 24.845),
+            (118.765, 24.790),
+            (118.720, 24.780),
+        ]
+    )
+    add(
+        "泉州湾河口湿地省级自然保护区",
+        "Quanzhou Bay Estuary Wetland Provincial Nature Reserve",
+        "省级",
+        "自然保护区",
+        "",
+        7040.0,
+        _coastal_band(window, land_g, sea_g, 7040.0),
+        "sea",
+        f"{_PLAN}；{_SHISHI}（石狮段）",
+    )
 
     # 崇武国家海洋公园: the rocky and sandy shore round the 崇武 peninsula and 大岞.
-    window = Polygon([(118.880, 24.895), (118.885, 24.860), (118.950, 24.855),
-                      (119.000, 24.885), (118.985, 24.920), (118.945, 24.900)])
-    add("崇武国家海洋公园", "Chongwu National Marine Park", "国家级", "海洋公园", "", 1355.0,
-        _coastal_band(window, land_g, sea_g, 1355.0), "sea",
-        "泉州市深入打好污染防治攻坚战实施方案 二、（四）18.；国家级海洋公园批复面积1355 ha")
+    window = Polygon(
+        [
+            (118.880, 24.895),
+            (118.885, 24.860),
+            (118.950, 24.855),
+            (119.000, 24.885),
+            (118.985, 24.920),
+            (118.945, 24.900),
+        ]
+    )
+    add(
+        "崇武国家海洋公园",
+        "Chongwu National Marine Park",
+        "国家级",
+        "海洋公园",
+        "",
+        1355.0,
+        _coastal_band(window, land_g, sea_g, 1355.0),
+        "sea",
+        "泉州市深入打好污染防治攻坚战实施方案 二、（四）18.；国家级海洋公园批复面积1355 ha",
+    )
 
     # 永春桃溪国家湿地公园: the 桃溪 river and its banks through 五里街 and 桃城 to 东平.
     yongchun = by_code["350525"]
-    add("永春桃溪国家湿地公园", "Yongchun Taoxi National Wetland Park", "国家级", "湿地公园", "",
-        200.0, _river_strip(_river_part(rivers, "桃溪", 0.40, 0.95), yongchun, 200.0), "land",
-        _PLAN)
+    add(
+        "永春桃溪国家湿地公园",
+        "Yongchun Taoxi National Wetland Park",
+        "国家级",
+        "湿地公园",
+        "",
+        200.0,
+        _river_strip(_river_part(rivers, "桃溪", 0.40, 0.95), yongchun, 200.0),
+        "land",
+        _PLAN,
+    )
 
     # 湖洋溪黑脊倒刺鲃国家级水产种质资源保护区: the channel of 湖洋溪, core in the middle
     # reach (spawning pools), experimental upstream and down.  Published area unknown to us:
     # sized as a ~60 m wide channel.
     name = "湖洋溪黑脊倒刺鲃国家级水产种质资源保护区"
     en = "Huyang Creek Spinibarbus caldwelli National Aquatic Germplasm Reserve"
-    for zone, (a, b) in (("实验区", (0.0, 0.35)), ("核心区", (0.35, 0.70)),
-                         ("实验区", (0.70, 1.0))):
-        strip = shapely.intersection(_river_part(rivers, "湖洋溪", a, b).buffer(0.0003, 8),
-                                     yongchun)
-        add(name, en, "国家级", "水产种质资源保护区", zone, None, strip, "land",
-            f"{_PLAN}；农业部公告（国家级水产种质资源保护区名单），面积未录入")
+    for zone, (a, b) in (
+        ("实验区", (0.0, 0.35)),
+        ("核心区", (0.35, 0.70)),
+        ("实验区", (0.70, 1.0)),
+    ):
+        strip = shapely.intersection(
+            _river_part(rivers, "湖洋溪", a, b).buffer(0.0003, 8), yongchun
+        )
+        add(
+            name,
+            en,
+            "国家级",
+            "水产种质资源保护区",
+            zone,
+            None,
+            strip,
+            "land",
+            f"{_PLAN}；农业部公告（国家级水产种质资源保护区名单），面积未录入",
+        )
 
     # 灵秀山省级森林公园: the hill of 灵秀镇 in 石狮 (not 晋江), a forest island in the town.
     shishi = by_code["350581"]
     rng = np.random.default_rng(5)
     ang = np.linspace(0, 2 * np.pi, 25)[:-1]
     radius = 1 + 0.15 * rng.standard_normal(ang.size)
-    hill = Polygon(np.c_[118.660 + 0.011 * radius * np.cos(ang),
-                         24.768 + 0.009 * radius * np.sin(ang)])
-    add("灵秀山省级森林公园", "Lingxiushan Provincial Forest Park", "省级", "森林公园", "", None,
-        shapely.intersection(hill, shishi), "land",
-        f"{_SHISHI}；面积未录入（约3 km²，按山体范围示意）")
+    hill = Polygon(
+        np.c_[118.660 + 0.011 * radius * np.cos(ang), 24.768 + 0.009 * radius * np.sin(ang)]
+    )
+    add(
+        "灵秀山省级森林公园",
+        "Lingxiushan Provincial Forest Park",
+        "省级",
+        "森林公园",
+        "",
+        None,
+        shapely.intersection(hill, shishi),
+        "land",
+        f"{_SHISHI}；面积未录入（约3 km²，按山体范围示意）",
+    )
 
     # 戴云山国家级自然保护区 (德化): the 戴云山 massif, core on the summit ridge, buffer and
     # experimental rings around it.  Published total ~13,472 ha.
@@ -197,8 +288,9 @@ def build_protected_areas(land: gpd.GeoDataFrame, sea: gpd.GeoDataFrame,
     wobble = 1 + 0.12 * np.sin(3 * ang + 0.7) + 0.06 * np.cos(5 * ang)
 
     def massif(r: float) -> shapely.Geometry:
-        ring = Polygon(np.c_[summit.x + 1.25 * r * wobble * np.cos(ang),
-                             summit.y + r * wobble * np.sin(ang)])
+        ring = Polygon(
+            np.c_[summit.x + 1.25 * r * wobble * np.cos(ang), summit.y + r * wobble * np.sin(ang)]
+        )
         return shapely.intersection(ring, dehua)
 
     whole = _solve_width(massif, 13472.0, hi=0.15)
