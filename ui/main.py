@@ -1,0 +1,380 @@
+"""The main window: map canvas, layer panel, side panel, search, menus, status bar."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from PySide6.QtCore import QEvent, QSettings, Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QInputDialog, QLabel,
+                               QMainWindow, QMessageBox, QToolBar, QWidget)
+
+from layers.hit_test import Hit
+from layers.map_model import MapModel
+from layers.mercator import scale_denominator
+from layers.search import SearchResult
+from layers.viewport import Viewport
+from models.info import layer_title
+from models.query import what_applies
+from ui import settings as saved
+from ui.language import format_dms, set_language
+from ui.layer_panel import LayerPanel
+from ui.map_canvas import MapCanvas
+from ui.painter import FONT_FAMILIES
+from ui.search_box import SearchBox
+from ui.side_panel import SidePanel
+
+MAX_BOOKMARKS = 30
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ws: Any, lang: str = "zh", settings: QSettings | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.ws = ws
+        self.lang = lang
+        self.settings = settings
+        self.model = MapModel.from_workspace(ws)
+        self.canvas = MapCanvas(self.model)
+        self.canvas.renderer.lang = lang
+        self.setCentralWidget(self.canvas)
+        self.layer_panel = LayerPanel(self.model, lang)
+        self.side_panel = SidePanel(self.model, ws.tables, lang)
+        self.layer_dock = self._dock("layerDock", self.layer_panel,
+                                     Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.side_dock = self._dock("sideDock", self.side_panel,
+                                    Qt.DockWidgetArea.RightDockWidgetArea)
+        self.resizeDocks([self.layer_dock, self.side_dock], [270, 470], Qt.Orientation.Horizontal)
+        self.search = SearchBox(self.model, lang)
+        self.selection: tuple[str, int] | None = None
+        self._build_actions()
+        self._build_status()
+        self.canvas.cursor_moved.connect(self._on_cursor)
+        self.canvas.view_changed.connect(self._on_view)
+        self.canvas.clicked.connect(self._on_click)
+        self.canvas.measure_changed.connect(self.measure_label.setText)
+        self.canvas.hover_text_fn = self._hover_text
+        self.layer_panel.zoom_to_layer.connect(self.canvas.zoom_to_layer)
+        self.side_panel.select_requested.connect(lambda la, i: self.select(la, i, zoom=True))
+        self.side_panel.pick_requested.connect(self._pick)
+        self.search.chosen.connect(self._on_search)
+        self.search.not_found.connect(lambda t: self.statusBar().showMessage(
+            self.tr("未找到：") + t, 4000))
+        self.resize(1500, 950)
+        extent = saved.restore(settings, self, self.model) if settings is not None else None
+        if extent is not None:
+            self.canvas.mark_fitted()
+            self.canvas.view = Viewport.fit(extent, 1200, 800, 0.0)  # refit on first resize
+            self._saved_extent = extent
+        else:
+            self._saved_extent = None
+        self.retranslate()
+
+    def _dock(self, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    # -- actions and menus --------------------------------------------------------------
+    def _act(self, slot: Any, shortcut: str | None = None, checkable: bool = False) -> QAction:
+        a = QAction(self)
+        a.triggered.connect(slot)
+        if shortcut:
+            a.setShortcut(QKeySequence(shortcut))
+        a.setCheckable(checkable)
+        return a
+
+    def _build_actions(self) -> None:
+        c = self.canvas
+        self.a_basemap = self._act(self._open_basemap)
+        self.a_basemap_off = self._act(self._close_basemap)
+        self.a_quit = self._act(self.close, "Ctrl+Q")
+        self.a_full = self._act(c.full_extent, "Ctrl+Shift+F")
+        self.a_zoom_in = self._act(lambda: c.set_view(c.view.zoomed(2.0)), "Ctrl+=")
+        self.a_zoom_out = self._act(lambda: c.set_view(c.view.zoomed(0.5)), "Ctrl+-")
+        self.a_zoom_sel = self._act(self._zoom_selection)
+        self.a_reset = self._act(self._reset_layout)
+        self.tool_group = QActionGroup(self)
+        self.a_pan = self._act(lambda: c.set_tool("pan"), checkable=True)
+        self.a_box = self._act(lambda: c.set_tool("zoom_box"), checkable=True)
+        self.a_mline = self._act(lambda: c.set_tool("measure_line"), checkable=True)
+        self.a_marea = self._act(lambda: c.set_tool("measure_area"), checkable=True)
+        for a in (self.a_pan, self.a_box, self.a_mline, self.a_marea):
+            self.tool_group.addAction(a)
+        self.a_pan.setChecked(True)
+        self.a_add_bm = self._act(self._add_bookmark, "Ctrl+B")
+        self.a_clear_bm = self._act(self._clear_bookmarks)
+        self.lang_group = QActionGroup(self)
+        self.a_zh = self._act(lambda: self.set_language("zh"), checkable=True)
+        self.a_en = self._act(lambda: self.set_language("en"), checkable=True)
+        for a in (self.a_zh, self.a_en):
+            self.lang_group.addAction(a)
+        (self.a_en if self.lang == "en" else self.a_zh).setChecked(True)
+        self.a_about = self._act(self._about)
+        mb = self.menuBar()
+        self.m_file = mb.addMenu("")
+        self.m_file.addActions([self.a_basemap, self.a_basemap_off])
+        self.m_file.addSeparator()
+        self.m_file.addAction(self.a_quit)
+        self.m_view = mb.addMenu("")
+        self.m_view.addActions([self.a_full, self.a_zoom_in, self.a_zoom_out, self.a_zoom_sel])
+        self.m_view.addSeparator()
+        self.m_view.addActions([self.layer_dock.toggleViewAction(),
+                                self.side_dock.toggleViewAction()])
+        self.m_view.addSeparator()
+        self.m_view.addAction(self.a_reset)
+        self.m_tools = mb.addMenu("")
+        self.m_tools.addActions([self.a_pan, self.a_box, self.a_mline, self.a_marea])
+        self.m_bookmarks = mb.addMenu("")
+        self.m_bookmarks.aboutToShow.connect(self._fill_bookmarks)
+        self.m_lang = mb.addMenu("")
+        self.m_lang.addActions([self.a_zh, self.a_en])
+        self.m_help = mb.addMenu("")
+        self.m_help.addAction(self.a_about)
+        tb = QToolBar(self)
+        tb.setObjectName("mainToolbar")
+        tb.setMovable(False)
+        tb.addActions([self.a_pan, self.a_box, self.a_full, self.a_zoom_in, self.a_zoom_out])
+        tb.addSeparator()
+        tb.addActions([self.a_mline, self.a_marea])
+        tb.addSeparator()
+        tb.addWidget(self.search)
+        self.addToolBar(tb)
+        self.toolbar = tb
+
+    def _build_status(self) -> None:
+        sb = self.statusBar()
+        self.coord_label = QLabel()
+        self.coord_label.setObjectName("coordLabel")
+        self.scale_label = QLabel()
+        self.scale_label.setObjectName("scaleLabel")
+        self.measure_label = QLabel()
+        self.notice_label = QLabel()
+        self.notice_label.setObjectName("noticeLabel")
+        self.notice_label.setStyleSheet("color: #856404; background: #FFF3CD; padding: 0 6px;")
+        sb.addWidget(self.notice_label, 1)
+        sb.addPermanentWidget(self.measure_label)
+        sb.addPermanentWidget(self.coord_label)
+        sb.addPermanentWidget(self.scale_label)
+
+    # -- language ------------------------------------------------------------------------
+    def set_language(self, lang: str) -> None:
+        if lang == self.lang:
+            return
+        self.lang = lang
+        set_language(lang)  # posts LanguageChange → changeEvent → retranslate
+        self.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def notice(self) -> str:
+        if not self.ws.illustrative_layers():
+            return ""
+        key = "illustrative_notice_en" if self.lang == "en" else "illustrative_notice_zh"
+        return self.ws.metadata.get(key) or self.tr("示例数据：管控单元、排污口并非官方成果")
+
+    def retranslate(self) -> None:
+        tr = self.tr
+        title = tr("EcoZone 生态环境分区管控一张图")
+        if self.ws.illustrative_layers():
+            title += " — " + tr("示例数据")
+        self.setWindowTitle(title)
+        pairs = [
+            (self.a_basemap, "打开本地瓦片底图…"), (self.a_basemap_off, "关闭瓦片底图"),
+            (self.a_quit, "退出"), (self.a_full, "全图"), (self.a_zoom_in, "放大"),
+            (self.a_zoom_out, "缩小"), (self.a_zoom_sel, "缩放至所选要素"),
+            (self.a_reset, "重置界面布局"), (self.a_pan, "平移"), (self.a_box, "拉框放大"),
+            (self.a_mline, "测量距离"), (self.a_marea, "测量面积"),
+            (self.a_add_bm, "添加书签…"), (self.a_clear_bm, "清除全部书签"),
+            (self.a_about, "关于"),
+        ]
+        for action, text in pairs:
+            action.setText(tr(text))
+        self.a_zh.setText("中文")
+        self.a_en.setText("English")
+        for menu, text in ((self.m_file, "文件"), (self.m_view, "视图"), (self.m_tools, "工具"),
+                           (self.m_bookmarks, "书签"), (self.m_lang, "语言"), (self.m_help, "帮助")):
+            menu.setTitle(tr(text))
+        self.layer_dock.setWindowTitle(tr("图层"))
+        self.side_dock.setWindowTitle(tr("要素详情"))
+        self.notice_label.setText(self.notice())
+        self.canvas.notice = tr("示例数据") if self.ws.illustrative_layers() else ""
+        self.layer_panel.retranslate(self.lang)
+        self.side_panel.retranslate(self.lang)
+        self.search.retranslate(self.lang)
+        if self.canvas.renderer.lang != self.lang:
+            self.canvas.renderer.lang = self.lang
+            self.canvas._request_render()
+        self._on_view(self.canvas.view)
+
+    # -- map events ----------------------------------------------------------------------
+    def _on_cursor(self, lon: float, lat: float) -> None:
+        self.coord_label.setText(f"{lon:.6f}, {lat:.6f}  |  {format_dms(lon, 'lon')} "
+                                 f"{format_dms(lat, 'lat')}  CGCS2000")
+
+    def _on_view(self, view: Viewport) -> None:
+        n = scale_denominator(view.res, view.cy)
+        self.scale_label.setText(f"{self.tr('比例尺')} 1:{n:,.0f}")
+
+    def _hover_text(self, hit: Hit) -> str:
+        layer = self.model.get(hit.layer)
+        if layer is None:
+            return ""
+        rec = layer.frame.iloc[hit.index]
+        name = rec.get("name_en") if self.lang == "en" and "name_en" in rec else rec.get("name_zh")
+        code = rec.get("code")
+        head = f"{code} " if isinstance(code, str) else ""
+        return f"<b>{head}{name or ''}</b><br>{layer_title(hit.layer, self.lang)}"
+
+    def _on_click(self, found: list[Hit], lon: float, lat: float) -> None:
+        if not found:
+            self.selection = None
+            self.canvas.set_selection([])
+            self.side_panel.show_point(what_applies(self.ws, lon, lat))
+            return
+        top = found[0]
+        self.select(top.layer, top.index)
+        others = [h for h in found[1:] if h.layer != "outfalls" or top.layer == "outfalls"]
+        if others:
+            self.side_panel.show_overlaps([top] + others)
+
+    def select(self, layer: str, index: int, zoom: bool = False) -> None:
+        """Select a feature: highlight on the map and fill the side panel."""
+        self.selection = (layer, index)
+        self.canvas.set_selection([(layer, index)])
+        self.side_panel.show_feature(layer, index)
+        self.side_dock.show()
+        if zoom:
+            self.canvas.zoom_to_feature(layer, index)
+
+    def _pick(self, layer: str, index: int) -> None:
+        self.selection = (layer, index)
+        self.canvas.set_selection([(layer, index)])
+        self.side_panel.show_feature(layer, index, keep_choices=True)
+
+    def _zoom_selection(self) -> None:
+        if self.selection is not None:
+            self.canvas.zoom_to_feature(*self.selection)
+
+    def _on_search(self, r: SearchResult) -> None:
+        if r.index < 0:
+            self.canvas.center_on_lonlat(r.lon, r.lat, res=min(self.canvas.view.res, 15.0))
+            found = self.canvas.identify(self.canvas.width() / 2, self.canvas.height() / 2)
+            self._on_click(found, r.lon, r.lat)
+            return
+        self.select(r.layer, r.index, zoom=True)
+
+    # -- basemap and bookmarks -----------------------------------------------------------
+    def _open_basemap(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择 MBTiles 文件（取消则选择 XYZ 瓦片目录）"),
+                                              "", "MBTiles (*.mbtiles)")
+        if not path:
+            path = QFileDialog.getExistingDirectory(self, self.tr("选择 XYZ 瓦片目录 {z}/{x}/{y}"))
+        if path:
+            self.set_basemap(path)
+
+    def set_basemap(self, path: str) -> None:
+        from ui.basemap_tiles import TileBasemap
+
+        try:
+            self.canvas.renderer.basemap = TileBasemap(path)
+        except (OSError, ValueError) as exc:
+            QMessageBox.warning(self, self.tr("底图"), str(exc))
+            return
+        self.canvas.renderer.invalidate()
+        self.canvas._request_render()
+
+    def _close_basemap(self) -> None:
+        self.canvas.renderer.basemap = None
+        self.canvas._request_render()
+
+    def _bookmark_store(self) -> QSettings:
+        return self.settings if self.settings is not None else saved.app_settings()
+
+    def _add_bookmark(self) -> None:
+        name, ok = QInputDialog.getText(self, self.tr("添加书签"), self.tr("书签名称："))
+        if ok and name.strip():
+            self.add_bookmark(name.strip())
+
+    def add_bookmark(self, name: str) -> None:
+        items = saved.bookmarks(self._bookmark_store())
+        items = [b for b in items if b.get("name") != name][-MAX_BOOKMARKS + 1:]
+        items.append({"name": name, "bbox": list(self.canvas.view.bbox)})
+        saved.set_bookmarks(self._bookmark_store(), items)
+
+    def _clear_bookmarks(self) -> None:
+        saved.set_bookmarks(self._bookmark_store(), [])
+
+    def _fill_bookmarks(self) -> None:
+        m = self.m_bookmarks
+        m.clear()
+        m.addAction(self.a_add_bm)
+        m.addSeparator()
+        for b in saved.bookmarks(self._bookmark_store()):
+            bbox = tuple(b["bbox"])
+            m.addAction(str(b["name"]), lambda bb=bbox: self.canvas.zoom_to_bbox(bb, 0.0))
+        m.addSeparator()
+        m.addAction(self.a_clear_bm)
+
+    # -- layout --------------------------------------------------------------------------
+    def _reset_layout(self) -> None:
+        saved.reset(self._bookmark_store())
+        for layer in self.model.layers:
+            self.model.set_visible(layer.name, layer.style.visible)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.layer_dock)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.side_dock)
+        self.layer_dock.show()
+        self.side_dock.show()
+        self.layer_dock.setFloating(False)
+        self.side_dock.setFloating(False)
+        self.canvas.full_extent()
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._saved_extent is not None:
+            self.canvas.zoom_to_bbox(self._saved_extent, 0.0, min_res=0.2)
+            self._saved_extent = None
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        if self.settings is not None:
+            saved.save(self.settings, self, self.model, self.canvas.view, self.lang)
+        self.canvas.renderer.pool.waitForDone(3000)
+        super().closeEvent(event)
+
+    def _about(self) -> None:
+        QMessageBox.about(self, self.tr("关于"), "<b>EcoZone</b><br>" + self.tr(
+            "生态环境分区管控一张图（泉州市）") + "<br><br>" + self.notice())
+
+
+def make_app(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+        app.setOrganizationName("EcoZone")
+        app.setApplicationName("EcoZone")
+        font = app.font()
+        font.setFamilies(FONT_FAMILIES)
+        font.setPointSizeF(9.5)
+        app.setFont(font)
+    return app  # type: ignore[return-value]
+
+
+def run_window(ws: Any, lang: str = "zh") -> int:
+    app = make_app()
+    settings = saved.app_settings()
+    if lang == "zh" and settings.value("lang") == "en":
+        lang = "en"
+    set_language(lang)
+    win = MainWindow(ws, lang, settings)
+    win.show()
+    return int(app.exec())

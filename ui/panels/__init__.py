@@ -1,0 +1,1 @@
+"""Tabs of the side panel: overview, tasks, indicators, outfalls, and the point report."""

@@ -1,0 +1,109 @@
+"""The 指标 tab: indicators that apply, on track or not, and a baseline → target chart."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QLabel, QSplitter, QTableWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+
+from layers.zone_details import ZoneDetails, clean, indicator_series
+from ui.panels.common import table, text, tr
+
+STATUS_COLORS = {"met": QColor(200, 237, 204), "not_met": QColor(255, 205, 210),
+                 "unknown": QColor(238, 238, 238)}
+
+
+def _status_text(status: str) -> str:
+    return {"met": tr("达标"), "not_met": tr("未达标"), "unknown": tr("待评估")}[status]
+
+
+class IndicatorChart(pg.PlotWidget):
+    """Baseline → target line with measured values for one indicator."""
+
+    def __init__(self) -> None:
+        super().__init__(background="w")
+        self.setMinimumHeight(170)
+        self.showGrid(x=True, y=True, alpha=0.25)
+        self.getPlotItem().setMenuEnabled(False)
+        self.legend = self.addLegend(offset=(8, 4))
+        self.setObjectName("indicatorChart")
+
+    def show_indicator(self, rec: dict, lang: str) -> None:  # type: ignore[type-arg]
+        self.clear()
+        self.legend.clear()
+        pts = indicator_series(rec)
+        name = rec.get("name_en") if lang == "en" and rec.get("name_en") else rec.get("name_zh")
+        unit = rec.get("unit") or ""
+        self.setTitle(f"{name} {('(' + unit + ')') if unit else ''}", size="9pt")
+        base = [p for p in pts if p[2] == "baseline"]
+        target = [p for p in pts if p[2] == "target"]
+        meas = [p for p in pts if p[2] == "measured"]
+        if base and target:
+            self.plot([base[0][0], target[0][0]], [base[0][1], target[0][1]],
+                      pen=pg.mkPen((120, 120, 120), width=2, style=Qt.PenStyle.DashLine),
+                      name=tr("基线→目标"))
+        if base:
+            self.plot([p[0] for p in base], [p[1] for p in base], pen=None, symbol="o",
+                      symbolBrush=(117, 117, 117), symbolSize=10, name=tr("基线"))
+        if target:
+            self.plot([p[0] for p in target], [p[1] for p in target], pen=None, symbol="star",
+                      symbolBrush=(46, 125, 50), symbolSize=14, name=tr("目标"))
+        if meas:
+            self.plot([p[0] for p in meas], [p[1] for p in meas], pen=pg.mkPen((21, 101, 192)),
+                      symbol="s", symbolBrush=(21, 101, 192), symbolSize=9, name=tr("实测"))
+        if not pts:
+            self.setTitle(f"{name} — {tr('无可绘制的数值')}", size="9pt")
+
+
+def indicators_tab(d: ZoneDetails, lang: str) -> QWidget:
+    en = lang == "en"
+    rows, statuses = [], []
+    for item, status, _reason in d.indicators:
+        r = item.record
+        name = r.get("name_en") if en and r.get("name_en") else r.get("name_zh")
+        base = clean(r.get("baseline_value"))
+        base_txt = text(base) + (f" ({int(r['baseline_year'])})"
+                                 if base is not None and clean(r.get("baseline_year")) else "")
+        target = clean(r.get("target_value"))
+        target_txt = (f"{r.get('comparison')} {text(target)}" if target is not None
+                      else (r.get("target_text_zh") or "—"))
+        if clean(r.get("target_year")):
+            target_txt += f" ({int(r['target_year'])})"
+        latest = clean(r.get("actual_value"))
+        latest_txt = text(latest) + (f" ({int(r['actual_year'])})"
+                                     if latest is not None and clean(r.get("actual_year")) else "")
+        rows.append([name, r.get("unit") or "", base_txt, target_txt, latest_txt,
+                     _status_text(status)])
+        statuses.append(status)
+    t: QTableWidget = table([tr("指标"), tr("单位"), tr("基线"), tr("目标"), tr("最新值"),
+                             tr("进展")], rows, stretch=0)
+    t.setObjectName("indicatorsTable")
+    for r, st in enumerate(statuses):
+        t.item(r, 5).setBackground(QBrush(STATUS_COLORS[st]))
+    chart = IndicatorChart()
+    records = [item.record for item, _s, _r in d.indicators]
+
+    def on_row(row: int) -> None:
+        if 0 <= row < len(records):
+            chart.show_indicator(records[row], lang)
+
+    t.currentCellChanged.connect(lambda row, *_: on_row(row))
+    # start on the first indicator that has numbers to draw
+    first = next((i for i, rec in enumerate(records) if len(indicator_series(rec)) >= 2), 0)
+    if records:
+        t.selectRow(first)
+        on_row(first)
+    w = QWidget()
+    lay = QVBoxLayout(w)
+    lay.setContentsMargins(2, 2, 2, 2)
+    met = statuses.count("met")
+    lay.addWidget(QLabel(tr("适用指标 %1 项，达标 %2 项").replace("%1", str(len(rows)))
+                         .replace("%2", str(met))))
+    split = QSplitter(Qt.Orientation.Vertical)
+    split.addWidget(t)
+    split.addWidget(chart)
+    split.setSizes([300, 200])
+    lay.addWidget(split, 1)
+    w.chart = chart  # type: ignore[attr-defined]
+    return w

@@ -1,0 +1,207 @@
+"""Side panel (right dock): the selected zone in tabs, a pick list, or what applies here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import (QCheckBox, QLabel, QListWidget, QListWidgetItem, QTabWidget,
+                               QVBoxLayout, QWidget)
+
+from geodata import schema
+from layers.hit_test import Hit
+from layers.map_model import MapModel
+from layers.zone_details import details
+from models.info import layer_title
+from models.query import PointReport
+from ui.panels.common import key_values
+from ui.panels.indicators import indicators_tab
+from ui.panels.outfalls import outfalls_tab
+from ui.panels.overview import overview_tab
+from ui.panels.point import as_details, point_rows
+from ui.panels.tasks import tasks_tab
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("SidePanel", text)
+
+
+class SidePanel(QWidget):
+    #: (layer, index) the user picked in the panel (overlap list or outfalls tab)
+    select_requested = Signal(str, int)
+    #: (layer, index) picked in the list of overlapping features (select, do not zoom)
+    pick_requested = Signal(str, int)
+
+    def __init__(self, model: MapModel, tables: dict[str, Any], lang: str = "zh",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("sidePanel")
+        self.model = model
+        self.tables = tables
+        self.lang = lang
+        self.current: tuple[str, Any] | None = None
+        self.title = QLabel()
+        self.title.setObjectName("panelTitle")
+        self.title.setWordWrap(True)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.subtitle = QLabel()
+        self.subtitle.setWordWrap(True)
+        self.badge = QLabel()
+        self.badge.setObjectName("illustrativeBadge")
+        self.badge.setStyleSheet("QLabel#illustrativeBadge { background: #FFF3CD; color: #856404;"
+                                 " border: 1px solid #E0C97F; border-radius: 3px; padding: 2px 6px; }")
+        self.city_box = QCheckBox()
+        self.city_box.toggled.connect(lambda _on: self.refresh())
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("panelTabs")
+        self.choices = QListWidget()
+        self.choices.itemActivated.connect(self._on_choice)
+        self.choices.itemClicked.connect(self._on_choice)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        lay.addWidget(self.title)
+        lay.addWidget(self.subtitle)
+        lay.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignLeft)
+        lay.addWidget(self.city_box)
+        lay.addWidget(self.choices)
+        lay.addWidget(self.tabs, 3)
+        self.clear()
+
+    # -- content -------------------------------------------------------------------------
+    def _counties(self) -> dict[str, tuple[str, str]]:
+        la = self.model.get("counties")
+        if la is None:
+            return {}
+        f = la.frame
+        return {str(c): (str(z), str(e)) for c, z, e in zip(f["code"], f["name_zh"],
+                                                          f.get("name_en", f["name_zh"]))}
+
+    def _name(self, rec: dict[str, Any]) -> str:
+        if self.lang == "en" and rec.get("name_en"):
+            return str(rec["name_en"])
+        return str(rec.get("name_zh") or "")
+
+    def clear(self) -> None:
+        self.current = None
+        self._overlaps: list[Hit] = []
+        self.title.setText(tr("未选择要素"))
+        self.subtitle.setText(tr("在地图上点击管控单元、排污口、海湾或自然保护地查看详情；"
+                                 "点击空白处查看该位置适用的管控要求。"))
+        self.badge.hide()
+        self.city_box.hide()
+        self.choices.hide()
+        self.tabs.clear()
+        self.tabs.hide()
+
+    def _header(self, layer: str, rec: dict[str, Any]) -> None:
+        code = rec.get("code")
+        name = self._name(rec)
+        self.title.setText(f"<b style='font-size:13pt'>{code or ''}</b> "
+                           f"<span style='font-size:12pt'>{name}</span>")
+        sub = layer_title(layer, self.lang)
+        if layer == "control_units" and rec.get("unit_class") is not None:
+            zh, en = schema.UNIT_CLASSES.get(int(rec["unit_class"]), ("", ""))
+            sub += " · " + (en if self.lang == "en" else zh)
+        if layer == "bays" and rec.get("wq_target"):
+            sub += " · " + tr("水质目标") + ": " + str(rec.get("wq_target"))
+        if layer == "protected_areas":
+            sub += " · " + " ".join(str(rec.get(k) or "") for k in ("level", "kind", "zone"))
+        self.subtitle.setText(sub)
+        ill = self.model.get(layer)
+        if ill is not None and ill.illustrative:
+            self.badge.setText(tr("示例数据") + " — " + tr("并非官方成果"))
+            self.badge.show()
+        else:
+            self.badge.hide()
+
+    def show_feature(self, layer: str, index: int, keep_choices: bool = False) -> None:
+        self.current = ("feature", (layer, index))
+        if not keep_choices:
+            self.choices.hide()
+            self._overlaps = []
+        include_city = self.city_box.isChecked()
+        d = details(self.model, self.tables, layer, index, include_city=include_city)
+        self._header(layer, d.record)
+        keep = self.tabs.currentIndex()
+        self.tabs.clear()
+        self.tabs.addTab(overview_tab(layer, d.record, self.lang, self._counties()), tr("概况"))
+        if layer == "outfalls":
+            self.city_box.hide()
+            if d.samples is not None and not d.samples.empty:
+                from ui.panels.common import table
+                s = d.samples
+                self.tabs.addTab(table(list(s.columns), s.astype(object).values.tolist()),
+                                 tr("监测"))
+        else:
+            self.city_box.show()
+            self.tabs.addTab(tasks_tab(d, self.lang), f"{tr('任务')} ({len(d.tasks)})")
+            self.tabs.addTab(indicators_tab(d, self.lang),
+                             f"{tr('指标')} ({len(d.indicators)})")
+            self.tabs.addTab(outfalls_tab(d, self.model, self.lang,
+                                          lambda i: self.select_requested.emit("outfalls", i)),
+                             f"{tr('排污口')} ({len(d.outfalls)})")
+        if 0 <= keep < self.tabs.count():
+            self.tabs.setCurrentIndex(keep)
+        self.tabs.show()
+
+    def show_overlaps(self, found: list[Hit]) -> None:
+        """Several features lie under the click: list them above the tabs of the first."""
+        self._overlaps = list(found)
+        self.choices.blockSignals(True)
+        self.choices.clear()
+        for h in found:
+            layer = self.model.get(h.layer)
+            if layer is None:
+                continue
+            rec = layer.frame.iloc[h.index].to_dict()
+            code = rec.get("code")
+            label = (f"{layer_title(h.layer, self.lang)}: "
+                     f"{code + ' ' if isinstance(code, str) else ''}{self._name(rec)}")
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, (h.layer, h.index))
+            self.choices.addItem(item)
+            if self.current == ("feature", (h.layer, h.index)):
+                self.choices.setCurrentItem(item)
+        self.choices.blockSignals(False)
+        self.choices.setMaximumHeight(min(26 + 22 * self.choices.count(), 120))
+        self.choices.setToolTip(tr("此处有多个重叠要素，点击切换"))
+        self.choices.show()
+
+    def _on_choice(self, item: QListWidgetItem) -> None:
+        layer, index = item.data(Qt.ItemDataRole.UserRole)
+        self.pick_requested.emit(layer, int(index))
+
+    def show_point(self, rep: PointReport) -> None:
+        self.current = ("point", rep)
+        self._overlaps = []
+        self.choices.hide()
+        self.city_box.hide()
+        self.title.setText("<b style='font-size:13pt'>" + tr("此处适用") + "</b>")
+        self.subtitle.setText(f"{rep.lon:.5f}°E, {rep.lat:.5f}°N (CGCS2000)")
+        self.badge.setText(tr("示例数据") + " — " + tr("管控单元与排污口并非官方成果"))
+        self.badge.setVisible(bool(rep.illustrative_layers))
+        d = as_details(rep)
+        self.tabs.clear()
+        self.tabs.addTab(key_values(point_rows(rep, self.lang)), tr("概况"))
+        self.tabs.addTab(tasks_tab(d, self.lang), f"{tr('任务')} ({len(d.tasks)})")
+        self.tabs.addTab(indicators_tab(d, self.lang), f"{tr('指标')} ({len(d.indicators)})")
+        self.tabs.show()
+
+    def refresh(self) -> None:
+        """Rebuild the current content (after a language change or option toggle)."""
+        cur = self.current
+        if cur is None:
+            self.clear()
+        elif cur[0] == "feature":
+            overlaps = getattr(self, "_overlaps", [])
+            self.show_feature(*cur[1], keep_choices=bool(overlaps))
+            if overlaps:
+                self.show_overlaps(overlaps)
+        elif cur[0] == "point":
+            from models.query import what_applies  # noqa: F401 - report is kept, not re-run
+            self.show_point(cur[1])
+
+    def retranslate(self, lang: str) -> None:
+        self.lang = lang
+        self.city_box.setText(tr("包含全市通用任务与指标"))
+        self.refresh()
