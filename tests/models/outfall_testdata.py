@@ -4,7 +4,7 @@ Layout (CGCS2000, around Quanzhou Bay):
 - county 350582 is the box 118.40–118.80 E, 24.70–25.00 N; city = the same box;
 - coastline: the meridian 118.60 E from 24.70 to 25.00 N;
 - protected area 测试湿地公园 (实验区): box 118.50–118.55 E, 24.80–24.85 N;
-- control unit ZH35058210001 (class 1): box 118.56–118.58 E, 24.80–24.85 N;
+- control unit ZH35058210001 (class 1): box 118.585–118.595 E, 24.80–24.85 N;
 - outfalls: A inside the protected area, B inside the priority unit, C and D 10 m apart,
   E far from the coast (118.45), F outside the city, G with missing fields, H clean.
 """
@@ -23,7 +23,7 @@ CRS = "EPSG:4490"
 CODES = [f"PWK350582H{i:04d}" for i in range(1, 9)]
 POINTS = {
     CODES[0]: (118.525, 24.825),   # A in protected area
-    CODES[1]: (118.570, 24.825),   # B in priority unit
+    CODES[1]: (118.590, 24.825),   # B in priority unit
     CODES[2]: (118.601, 24.760),   # C
     CODES[3]: (118.60109, 24.760),  # D ~11 m east of C
     CODES[4]: (118.450, 24.950),   # E 15 km from the coast
@@ -68,8 +68,8 @@ def build(path: Path) -> Path:
                               "name_zh": ["测试优先保护单元", "测试一般管控单元"],
                               "name_en": ["Test priority unit", "Test general unit"],
                               "unit_class": [1, 3]},
-                             geometry=[box(118.56, 24.80, 118.58, 24.85),
-                                       box(118.58, 24.70, 118.8, 25.0)], crs=CRS)
+                             geometry=[box(118.585, 24.80, 118.595, 24.85),
+                                       box(118.595, 24.70, 118.8, 25.0)], crs=CRS)
     samples = pd.DataFrame({
         "outfall_code": [CODES[0]] * 3, "sample_date": ["2024-01-10", "2024-04-10", "2024-07-10"],
         "flow_m3d": [100.0, 120.0, 90.0], "ph": [7.1, 7.3, 7.0], "cod_mgl": [18.0, 25.0, 35.0],

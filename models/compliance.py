@@ -1,0 +1,279 @@
+"""Compliance checks on the outfall inventory, each finding with a reason a person can read.
+
+Checks (ids used in the table's flag column and on the command line):
+
+``in_priority_unit``     inside a priority-protection control unit (unit_class 1)
+``in_protected_area``    inside a protected area (named, with its zone where known)
+``near_protected_area``  within ``near_protected_m`` of a protected area
+``possible_duplicate``   another outfall within ``duplicate_m`` (the same pipe registered twice)
+``missing_fields``       required fields empty
+``outside_city``         outside the city's land and sea
+``far_from_water``       farther than ``max_water_distance_m`` from any shoreline or river
+
+Distances are measured in a transverse Mercator on the GRS80 (CGCS2000) ellipsoid centred on
+118.5°E, which spans Quanzhou with a scale error under 0.02 % -- centimetres at these
+ranges.  Qt-free; used by the window, ``app.py outfalls check`` and the tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import shapely
+from pyproj import Transformer
+
+from geodata import schema
+from geodata.io.messages import Message
+from models.workspace import Workspace
+
+CHECKS: dict[str, tuple[str, str, str]] = {  # id: (zh label, en label, severity)
+    "in_priority_unit": ("位于优先保护单元", "In priority-protection unit", "high"),
+    "in_protected_area": ("位于保护地内", "Inside protected area", "high"),
+    "near_protected_area": ("临近保护地", "Near protected area", "medium"),
+    "possible_duplicate": ("疑似重复", "Possible duplicate", "medium"),
+    "missing_fields": ("缺少必填项", "Missing fields", "low"),
+    "outside_city": ("位于市域外", "Outside the city", "high"),
+    "far_from_water": ("远离水体", "Far from water", "medium"),
+}
+REQUIRED_FIELDS = ("name_zh", "outfall_type", "subtype", "water_kind", "receiving_water",
+                   "discharge_mode", "responsible_party", "county_code")
+_TMERC = Transformer.from_crs(
+    "EPSG:4490", "+proj=tmerc +lat_0=0 +lon_0=118.5 +k=1 +x_0=500000 +ellps=GRS80 +units=m",
+    always_xy=True)
+
+
+@dataclass(frozen=True)
+class ComplianceConfig:
+    near_protected_m: float = 500.0
+    duplicate_m: float = 20.0
+    max_water_distance_m: float = 2000.0
+    city_tolerance_m: float = 200.0
+    required_fields: tuple[str, ...] = REQUIRED_FIELDS
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    check: str
+    message: Message
+    zone: str = ""
+    zone_code: str = ""
+    distance_m: float | None = None
+    other_code: str = ""
+    fields: tuple[str, ...] = field(default=())
+
+    @property
+    def severity(self) -> str:
+        return CHECKS[self.check][2]
+
+    def label(self, lang: str = "zh") -> str:
+        zh, en, _ = CHECKS[self.check]
+        return en if lang == "en" else zh
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "check": self.check, "severity": self.severity,
+                "label": {"zh": self.label("zh"), "en": self.label("en")},
+                "reason": self.message.to_json(), "zone": self.zone,
+                "zone_code": self.zone_code, "distance_m": self.distance_m,
+                "other_code": self.other_code, "fields": list(self.fields)}
+
+
+def _project(geoms: np.ndarray) -> np.ndarray:
+    return shapely.transform(geoms, lambda xy: np.column_stack(_TMERC.transform(xy[:, 0],
+                                                                                 xy[:, 1])))
+
+
+def _text(v: Any) -> str:
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    return str(v).strip()
+
+
+def _zone_names(frame: Any, i: int) -> tuple[str, str, str]:
+    """(zh name with zone, en name with zone, code) of row ``i`` of a zone layer."""
+    row = frame.iloc[i]
+    zh = _text(row.get("name_zh")) or _text(row.get("code")) or "?"
+    en = _text(row.get("name_en")) or zh
+    zone = _text(row.get("zone"))
+    if zone:
+        zone_en = {"核心区": "core zone", "缓冲区": "buffer zone", "实验区": "experimental zone"}
+        zh += f"（{zone}）"
+        en += f" ({zone_en.get(zone, zone)})"
+    return zh, en, _text(row.get("code"))
+
+
+class _Checker:
+    def __init__(self, ws: Workspace, cfg: ComplianceConfig) -> None:
+        self.ws, self.cfg = ws, cfg
+        self.frame = ws.layer("outfalls")
+        self.codes = [str(c) for c in self.frame["code"].tolist()]
+        geoms = np.asarray(self.frame.geometry.values, dtype=object)
+        self.valid = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+        self.idx = np.flatnonzero(self.valid)
+        self.pts = geoms[self.idx]
+        self.pts_m = _project(self.pts)
+        self.out: list[Finding] = []
+
+    def add(self, i: int, check: str, zh: str, en: str, **kw: Any) -> None:
+        self.out.append(Finding(self.codes[i], check, Message(zh, en), **kw))
+
+    def layer(self, name: str) -> Any:
+        return self.ws.layers.get(name)
+
+    def in_zones(self) -> None:
+        units = self.layer("control_units")
+        if units is not None and len(units) and "unit_class" in units:
+            cls = np.asarray(units["unit_class"].astype(str).str.strip())
+            prio = units[cls == "1"].reset_index(drop=True)
+            tree = shapely.STRtree(prio.geometry.values)
+            for p, u in zip(*tree.query(self.pts, predicate="intersects")):
+                zh, en, code = _zone_names(prio, int(u))
+                self.add(int(self.idx[p]), "in_priority_unit",
+                         f"位于优先保护单元“{zh}”（{code}）内：优先保护单元以生态保护为主，"
+                         "原则上不新设排污口，请核实位置或整治要求。",
+                         f"inside the priority-protection unit '{en}' ({code}): these units "
+                         "put ecological protection first and in principle admit no new "
+                         "outfalls; check the location or the remediation.",
+                         zone=zh, zone_code=code)
+        pa = self.layer("protected_areas")
+        if pa is None or not len(pa):
+            return
+        pa = pa.reset_index(drop=True)
+        tree = shapely.STRtree(pa.geometry.values)
+        inside: set[int] = set()
+        for p, a in zip(*tree.query(self.pts, predicate="intersects")):
+            if int(p) in inside:
+                continue
+            inside.add(int(p))
+            zh, en, code = _zone_names(pa, int(a))
+            self.add(int(self.idx[p]), "in_protected_area",
+                     f"位于保护地“{zh}”内：保护地内一般不得设置排污口，请核实位置，或列入取缔/迁出。",
+                     f"inside the protected area '{en}': outfalls are generally not "
+                     "permitted there; check the location or list it for closure.",
+                     zone=zh, zone_code=code)
+        near = self.cfg.near_protected_m
+        if near <= 0:
+            return
+        pa_m = _project(np.asarray(pa.geometry.values, dtype=object))
+        tree_m = shapely.STRtree(pa_m)
+        best: dict[int, tuple[float, int]] = {}
+        for p, a in zip(*tree_m.query(self.pts_m, predicate="dwithin", distance=near)):
+            if int(p) in inside:
+                continue
+            d = float(shapely.distance(self.pts_m[p], pa_m[a]))
+            if int(p) not in best or d < best[int(p)][0]:
+                best[int(p)] = (d, int(a))
+        for p, (d, a) in sorted(best.items()):
+            zh, en, code = _zone_names(pa, a)
+            self.add(int(self.idx[p]), "near_protected_area",
+                     f"距保护地“{zh}”仅 {d:.0f} 米（阈值 {near:.0f} 米）：排放可能影响保护地，请核实。",
+                     f"{d:.0f} m from the protected area '{en}' (threshold {near:.0f} m): "
+                     "the discharge may affect it; please check.",
+                     zone=zh, zone_code=code, distance_m=round(d, 1))
+
+    def duplicates(self) -> None:
+        lim = self.cfg.duplicate_m
+        tree = shapely.STRtree(self.pts_m)
+        a, b = tree.query(self.pts_m, predicate="dwithin", distance=lim)
+        keep = a < b
+        for p, q in zip(a[keep], b[keep]):
+            d = float(shapely.distance(self.pts_m[p], self.pts_m[q]))
+            i, j = int(self.idx[p]), int(self.idx[q])
+            for x, y in ((i, j), (j, i)):
+                self.add(x, "possible_duplicate",
+                         f"与排污口 {self.codes[y]} 相距仅 {d:.1f} 米（阈值 {lim:.0f} 米），可能是同一排口重复登记。",
+                         f"only {d:.1f} m from outfall {self.codes[y]} (threshold {lim:.0f} m): "
+                         "possibly the same outfall registered twice.",
+                         distance_m=round(d, 2), other_code=self.codes[y])
+
+    def missing(self) -> None:
+        labels = {f.name: (f.label_zh, f.label_en) for f in schema.OUTFALL_FIELDS}
+        cols = [f for f in self.cfg.required_fields]
+        values = {f: (self.frame[f].tolist() if f in self.frame else [None] * len(self.frame))
+                  for f in cols}
+        for i in range(len(self.frame)):
+            gone = tuple(f for f in cols if not _text(values[f][i]))
+            if not self.valid[i]:
+                gone += ("geometry",)
+            if gone:
+                zh = "、".join(labels.get(f, ("坐标", "location"))[0] for f in gone)
+                en = ", ".join(labels.get(f, ("坐标", "location"))[1] for f in gone)
+                self.add(i, "missing_fields", f"缺少必填项：{zh}。", f"missing required fields: {en}.",
+                         fields=gone)
+
+    def implausible(self) -> None:
+        city = self.layer("city")
+        if city is None or not len(city):
+            city = self.layer("counties")
+        if city is not None and len(city):
+            area = shapely.union_all(np.asarray(city.geometry.values, dtype=object))
+            sea = self.layer("sea")
+            if sea is not None and len(sea):
+                area = shapely.union(area, shapely.union_all(np.asarray(sea.geometry.values)))
+            area_m = _project(np.asarray([area], dtype=object))[0]
+            shapely.prepare(area_m)
+            tol = self.cfg.city_tolerance_m
+            out = ~shapely.dwithin(area_m, self.pts_m, tol)
+            for p in np.flatnonzero(out):
+                d = float(shapely.distance(area_m, self.pts_m[p]))
+                self.add(int(self.idx[p]), "outside_city",
+                         f"位于泉州市域（陆域及管辖海域）之外约 {d / 1000:.1f} 公里：坐标可能有误（经纬度颠倒、坐标系未转换？）。",
+                         f"about {d / 1000:.1f} km outside Quanzhou (land and sea): the "
+                         "coordinates may be wrong (swapped, or not converted from GCJ-02?).",
+                         distance_m=round(d, 1))
+        lines = [self.layer(n) for n in ("coastline", "rivers")]
+        water = [np.asarray(g.geometry.values, dtype=object) for g in lines
+                 if g is not None and len(g)]
+        if not water:
+            return
+        water_m = _project(np.concatenate(water))
+        tree = shapely.STRtree(water_m)
+        lim = self.cfg.max_water_distance_m
+        near = np.zeros(len(self.pts_m), bool)
+        near[np.unique(tree.query(self.pts_m, predicate="dwithin", distance=lim)[0])] = True
+        for p in np.flatnonzero(~near):
+            _, d = tree.query_nearest(self.pts_m[p], return_distance=True)
+            dist = float(d[0]) if len(d) else float("nan")
+            self.add(int(self.idx[p]), "far_from_water",
+                     f"距最近的海岸线或河流约 {dist / 1000:.1f} 公里（阈值 {lim / 1000:.1f} 公里）：排污口应位于岸边，请核实坐标。",
+                     f"about {dist / 1000:.1f} km from the nearest shoreline or river "
+                     f"(threshold {lim / 1000:.1f} km): an outfall sits on a bank; check the "
+                     "coordinates.", distance_m=round(dist, 1))
+
+
+def check_outfalls(ws: Workspace, config: ComplianceConfig | None = None,
+                   checks: tuple[str, ...] | None = None) -> list[Finding]:
+    """All findings on the workspace's outfalls, ordered by outfall code then severity."""
+    cfg = config or ComplianceConfig()
+    if not ws.has_layer("outfalls"):
+        return []
+    c = _Checker(ws, cfg)
+    wanted = set(checks or CHECKS)
+    if wanted & {"in_priority_unit", "in_protected_area", "near_protected_area"}:
+        c.in_zones()
+    if "possible_duplicate" in wanted:
+        c.duplicates()
+    if "missing_fields" in wanted:
+        c.missing()
+    if wanted & {"outside_city", "far_from_water"}:
+        c.implausible()
+    order = {k: i for i, k in enumerate(CHECKS)}
+    return sorted((f for f in c.out if f.check in wanted),
+                  key=lambda f: (f.code, order[f.check], f.other_code, f.zone))
+
+
+def flags_by_code(findings: list[Finding]) -> dict[str, tuple[str, ...]]:
+    """code → check ids found on it (for the table's flag column and filter)."""
+    out: dict[str, dict[str, None]] = {}
+    for f in findings:
+        out.setdefault(f.code, {})[f.check] = None
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def summary(findings: list[Finding]) -> dict[str, int]:
+    counts = dict.fromkeys(CHECKS, 0)
+    for f in findings:
+        counts[f.check] += 1
+    return counts

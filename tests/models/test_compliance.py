@@ -1,0 +1,63 @@
+"""Compliance checks: each planted defect of the small workspace is found, with a reason."""
+
+from __future__ import annotations
+
+import pytest
+
+from models.compliance import ComplianceConfig, check_outfalls, flags_by_code
+from models.workspace import Workspace
+from tests.models import outfall_testdata as td
+
+A, B, C, D, E, F, G, H = td.CODES
+
+
+@pytest.fixture(scope="module")
+def ws(tmp_path_factory):
+    return Workspace.open(td.build(tmp_path_factory.mktemp("c") / "ws.gpkg"))
+
+
+def test_each_check_finds_its_outfall_and_names_the_zone(ws):
+    findings = check_outfalls(ws)
+    flags = flags_by_code(findings)
+    assert flags[A] == ("in_protected_area", "far_from_water")
+    assert flags[B] == ("in_priority_unit",)
+    assert flags[C] == ("possible_duplicate",) and flags[D] == ("possible_duplicate",)
+    assert "far_from_water" in flags[E]
+    assert "outside_city" in flags[F]
+    assert flags[G] == ("missing_fields",)
+    assert H not in flags
+
+    pa = next(f for f in findings if f.code == A and f.check == "in_protected_area")
+    assert pa.zone == "测试湿地公园（实验区）"
+    assert "测试湿地公园" in pa.message.zh and "Test Wetland Park" in pa.message.en
+    unit = next(f for f in findings if f.check == "in_priority_unit")
+    assert unit.zone_code == "ZH35058210001" and "优先保护单元" in unit.message.zh
+    dup = next(f for f in findings if f.code == C)
+    assert dup.other_code == D and 9 < dup.distance_m < 13
+    miss = next(f for f in findings if f.code == G)
+    assert miss.fields == ("receiving_water", "responsible_party")
+    assert "受纳水体" in miss.message.zh and "Receiving water" in miss.message.en
+
+
+def test_near_protected_area_uses_the_configured_distance(ws):
+    # B is 0.04 degrees (about 4.05 km) east of the protected area's edge
+    assert not any(f.check == "near_protected_area" for f in check_outfalls(ws))
+    near = check_outfalls(ws, ComplianceConfig(near_protected_m=4500))
+    hit = [f for f in near if f.check == "near_protected_area"]
+    assert [f.code for f in hit] == [B]
+    assert 4000 < hit[0].distance_m < 4100 and "米" in hit[0].message.zh
+
+
+def test_bundled_data_protected_area_outfalls_are_found():
+    from geodata import store
+
+    path = store.bundled_path()
+    if not path.exists():
+        pytest.skip("bundled dataset not built (python -m geodata.build.build_dataset)")
+    ws = Workspace.open(path)
+    findings = check_outfalls(ws, checks=("in_protected_area",))
+    zones = {f.zone.split("（")[0] for f in findings}
+    # the bundled inventory places outfalls in these three (see geodata/build/outfalls.py)
+    assert {"深沪湾海底古森林遗迹国家级自然保护区", "泉州湾河口湿地省级自然保护区",
+            "崇武国家海洋公园"} <= zones
+    assert len(findings) >= 8
