@@ -1,0 +1,237 @@
+"""``app.py outfalls check|set|move``: the review actions and checks from the command line.
+
+The commands edit through :class:`models.outfall_session.EditSession`, the same code path as
+the window, so they write the same audit rows in the same single transaction and honour the
+workspace lock (a window editing the workspace makes ``set``/``move`` refuse, exit 2).
+
+Exit codes: 0 success; 2 bad input (unknown code, invalid value, workspace in use), one line
+on stderr listing the valid values; 1 when the save itself failed (read-only file, full
+disk) -- the edit then waits in the recovery file and the window offers it on next open.
+Qt-free.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from geodata.io.messages import Message
+
+
+class _UserError(Exception):
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.en)
+        self.message = message
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--workspace", type=Path, default=argparse.SUPPRESS,
+                   help="GeoPackage to use (default: your workspace)")
+    p.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def add_outfalls_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add ``outfalls`` with its sub-commands to ``app.py``'s sub-parsers."""
+    p = subparsers.add_parser("outfalls", help="outfall review: check, set, move")
+    sub = p.add_subparsers(dest="outfalls_command", required=True)
+
+    c = sub.add_parser("check", help="compliance findings on all outfalls")
+    c.add_argument("--near-m", type=float, default=500.0,
+                   help="flag outfalls this close to a protected area (default 500 m)")
+    c.add_argument("--duplicate-m", type=float, default=20.0,
+                   help="flag pairs of outfalls this close (default 20 m)")
+    c.add_argument("--far-m", type=float, default=2000.0,
+                   help="flag outfalls this far from any shoreline or river (default 2000 m)")
+    c.add_argument("--code", action="append", default=None, help="only this outfall (repeatable)")
+    _common(c)
+
+    s = sub.add_parser("set", help="set review status, remediation, type; add a note")
+    s.add_argument("code")
+    s.add_argument("--status", help="review status (待核查/已核查/位置存疑) or remediation status "
+                                    "(未启动/整治中/已完成)")
+    s.add_argument("--remediation", help="取缔/合并/规范 (close/merge/regularise, none)")
+    s.add_argument("--type", dest="outfall_type", help="outfall type per HJ 1312-2023")
+    s.add_argument("--note", help="note recorded with the change (or on its own)")
+    s.add_argument("--user", help="who (default: the OS user name)")
+    _common(s)
+
+    m = sub.add_parser("move", help="move an outfall to LON LAT (decimal or 度分秒)")
+    m.add_argument("code")
+    m.add_argument("lon")
+    m.add_argument("lat")
+    m.add_argument("--crs", default="cgcs2000", help="cgcs2000 (default), wgs84, gcj02, bd09")
+    m.add_argument("--note")
+    m.add_argument("--user")
+    _common(m)
+    p.set_defaults(func=cmd_outfalls)
+    return p
+
+
+def cmd_outfalls(args: argparse.Namespace) -> int:
+    lang = getattr(args, "lang", "zh")
+    try:
+        if args.outfalls_command == "check":
+            return _check(args, lang)
+        return _edit(args, lang)
+    except _UserError as exc:
+        print(f"ecozone: {exc.message.text(lang)}", file=sys.stderr)
+        return 2
+
+
+def _open(args: argparse.Namespace) -> Any:
+    from geodata import store
+    from models.workspace import Workspace
+
+    try:
+        path, _ = store.ensure_workspace(getattr(args, "workspace", None))
+        ws = Workspace.open(path)
+    except store.WorkspaceError as exc:
+        raise _UserError(Message(str(exc), str(exc))) from None
+    if not ws.has_layer("outfalls"):
+        raise _UserError(Message(f"工作空间 {path} 没有排污口图层", f"workspace {path} has no outfalls"))
+    return ws
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=1, default=str))
+
+
+# -- check ----------------------------------------------------------------------------------
+def _check(args: argparse.Namespace, lang: str) -> int:
+    from models.compliance import ComplianceConfig, check_outfalls, summary
+
+    for name in ("near_m", "duplicate_m", "far_m"):
+        v = getattr(args, name)
+        if not 0 <= v <= 100_000:
+            opt = "--" + name.replace("_", "-")
+            raise _UserError(Message(f"{opt} {v} 须在 0 到 100000 米之间",
+                                     f"{opt} {v} must be between 0 and 100000 metres"))
+    ws = _open(args)
+    cfg = ComplianceConfig(near_protected_m=args.near_m, duplicate_m=args.duplicate_m,
+                           max_water_distance_m=args.far_m)
+    findings = check_outfalls(ws, cfg)
+    if args.code:
+        known = set(ws.layer("outfalls")["code"].astype(str))
+        bad = [c for c in args.code if c not in known]
+        if bad:
+            raise _UserError(Message(f"未知排污口编码：{', '.join(bad)}",
+                                     f"unknown outfall code: {', '.join(bad)}"))
+        findings = [f for f in findings if f.code in set(args.code)]
+    if args.json:
+        _print_json({"workspace": str(ws.path), "outfalls": len(ws.layer("outfalls")),
+                     "config": cfg.__dict__, "summary": summary(findings),
+                     "findings": [f.to_dict() for f in findings]})
+        return 0
+    for f in findings:
+        print(f"{f.code}\t{f.label(lang)}\t{f.message.text(lang)}")
+    counts = summary(findings)
+    sep = "，" if lang == "zh" else ", "
+    parts = [f"{k if lang == 'en' else _label(k)} {v}" for k, v in counts.items() if v]
+    head = "共 {n} 条发现" if lang == "zh" else "{n} findings"
+    print(head.format(n=len(findings)) + (": " + sep.join(parts) if parts else ""))
+    return 0
+
+
+def _label(check: str) -> str:
+    from models.compliance import CHECKS
+
+    return CHECKS[check][0]
+
+
+# -- set / move -----------------------------------------------------------------------------
+def _status_field(value: str) -> str:
+    from geodata import schema
+    from models.outfall_edits import ALIASES
+
+    v = value.strip()
+    if v in schema.REMEDIATION_STATUS or v.lower() in ALIASES["remediation_status"]:
+        return "remediation_status"
+    if v in schema.REVIEW_STATUS or v.lower() in ALIASES["review_status"]:
+        return "review_status"
+    valid = ", ".join(schema.REVIEW_STATUS + schema.REMEDIATION_STATUS)
+    aliases = ", ".join(list(ALIASES["review_status"]) + list(ALIASES["remediation_status"]))
+    raise _UserError(Message(f"--status “{value}”无效；可选值：{valid}（或 {aliases}）",
+                             f"--status '{value}' is not valid; valid values: {valid} "
+                             f"(or {aliases})"))
+
+
+def _angle(text: str, what: str) -> float:
+    from geodata.io.dms import parse_angle
+
+    try:
+        return parse_angle(text)[0]
+    except ValueError as exc:
+        raise _UserError(Message(f"{what}：{exc}", f"{what}: {exc}")) from None
+
+
+def _build_edit(args: argparse.Namespace, frame: Any) -> Any:
+    from models import outfall_edits as oe
+
+    if args.outfalls_command == "move":
+        lon, lat = _angle(args.lon, "longitude"), _angle(args.lat, "latitude")
+        return oe.move(frame, args.code, lon, lat, crs=args.crs, note=args.note or "")
+    values: dict[str, str] = {}
+    if args.status is not None:
+        values[_status_field(args.status)] = args.status
+    if args.remediation is not None:
+        values["remediation"] = args.remediation
+    if args.outfall_type is not None:
+        values["outfall_type"] = args.outfall_type
+    if not values and not args.note:
+        raise _UserError(Message("没有要修改的内容：请给出 --status、--remediation、--type 或 --note",
+                                 "nothing to set: give --status, --remediation, --type or --note"))
+    if not values:
+        return oe.add_note(frame, [args.code], args.note)
+    return oe.set_fields(frame, [args.code], values, note=args.note or "")
+
+
+def _edit(args: argparse.Namespace, lang: str) -> int:
+    from pathlib import Path as _P
+
+    from models.outfall_edits import EditRejected, format_value
+    from models.outfall_session import EditSession, audit_rows
+    from geodata.workspace_lock import WorkspaceLock
+
+    ws = _open(args)
+    try:
+        edit = _build_edit(args, ws.layer("outfalls"))
+    except EditRejected as exc:
+        raise _UserError(exc.message) from None
+    lock = WorkspaceLock(ws.path)
+    holder = lock.acquire()
+    if holder is not None:
+        raise _UserError(Message(
+            f"工作空间正在 EcoZone 中编辑（用户 {holder.user}，计算机 {holder.host}，进程 "
+            f"{holder.pid}）；请在该窗口中修改，或关闭后重试",
+            f"the workspace is being edited in EcoZone (user {holder.user}, computer "
+            f"{holder.host}, process {holder.pid}); edit there, or close it and retry"))
+    try:
+        session = EditSession(ws, user=args.user or None)
+        try:
+            done = session.apply(edit)
+        except EditRejected as exc:
+            raise _UserError(exc.message) from None
+    finally:
+        lock.release()
+    saved = not session.pending
+    if args.json:
+        _print_json({"code": args.code, "action": done.action, "batch": done.batch,
+                     "user": done.user, "at": done.at, "saved": saved,
+                     "changes": [{"field": c.field, "old": format_value(c.field, c.old),
+                                  "new": format_value(c.field, c.new)} for c in done.changes],
+                     "audit_rows": len(audit_rows(done)),
+                     "error": None if saved or session.last_error is None
+                     else session.last_error.message.to_json(),
+                     "recovery_file": None if saved else str(_P(session.journal.path))})
+    else:
+        print(done.description().text(lang))
+        for c in done.changes:
+            print(f"  {c.field}: {format_value(c.field, c.old)} -> {format_value(c.field, c.new)}")
+    if not saved:
+        print(f"ecozone: {session.status().text(lang)}", file=sys.stderr)
+        return 1
+    return 0
