@@ -89,6 +89,19 @@ def _nearby(ws: Workspace, layer: str, lon: float, lat: float, radius: float,
     return out
 
 
+def _county_by_code(ws: Workspace, code: str) -> dict[str, Any] | None:
+    """The county that administers a sea unit: a sea point lies in no county polygon."""
+    counties = ws.layers.get("counties")
+    if counties is None:
+        return None
+    hit = counties[counties["code"] == code]
+    if hit.empty:
+        return None
+    rec = _rec(hit.iloc[0].to_dict(), ("code", "name_zh", "name_en"))
+    rec["via"] = "sea_unit"
+    return rec
+
+
 def _dedupe_by_name(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Zoned reserves are several rows (核心区/缓冲区…); report each name once, nearest."""
     seen: dict[str, dict[str, Any]] = {}
@@ -124,6 +137,7 @@ def what_applies(ws: Workspace, lon: float, lat: float, radius_m: float = 1000.0
         keys.units.add(str(rec["code"]))
         if not rep.county and rec.get("county_code"):
             keys.counties.add(str(rec["county_code"]))
+            rep.county = _county_by_code(ws, str(rec["county_code"]))
     rep.units.sort(key=lambda r: (r.get("unit_class") or 9, str(r["code"])))
 
     near_bays = _nearby(ws, "bays", lon, lat, NEARBY_M, BAY_FIELDS)
