@@ -20,6 +20,10 @@ PLAN_NAMES = {
                      "Shishi 14th Five-Year ecological and environmental protection plan"),
 }
 
+#: A plan applies only inside the area it was made for: Shishi's plan binds 石狮市 only, so a
+#: zone elsewhere never gets its measures through a shared bay, class or theme link.
+PLAN_SCOPE = {"shishi_14fyp": "350581"}
+
 ZONE_TYPE_NAMES = {
     "city": ("全市", "City-wide"),
     "county": ("县（市、区）", "County"),
@@ -118,6 +122,9 @@ def applied(tables: dict[str, pd.DataFrame], keys: ZoneKeys, target_type: str,
     out = []
     for tid, why in reasons.items():
         if tid not in by_id:
+            continue
+        scope = PLAN_SCOPE.get(str(by_id[tid].get("plan", "")))
+        if scope is not None and scope not in keys.counties:
             continue
         if specific_only and all(r["zone_type"] == "city" for r in why):
             continue

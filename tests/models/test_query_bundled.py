@@ -64,3 +64,12 @@ def test_point_outside_the_data_says_so(bundled_ws):
     rep = what_applies(bundled_ws, 110.0, 30.0)
     assert not rep.inside_data
     assert rep.tasks == [] and rep.units == []
+
+
+def test_shishi_measures_apply_in_shishi_only(bundled_ws):
+    jinjiang = what_applies(bundled_ws, 118.59, 24.80)  # 晋江 inland
+    shishi = what_applies(bundled_ws, 118.65, 24.73)  # 石狮 city
+    assert jinjiang.county["code"] == "350582" and shishi.county["code"] == "350581"
+    assert not [t for t in jinjiang.tasks if t["plan"] == "shishi_14fyp"]
+    assert [t for t in shishi.tasks if t["plan"] == "shishi_14fyp"]
+    assert [i for i in shishi.indicators if i["plan"] == "shishi_14fyp"]
