@@ -21,7 +21,37 @@ from geodata import schema, store
 BBOX = (117.55, 24.40, 119.10, 25.60)  # Quanzhou, lon/lat
 
 
-def _base_layers(base: Path) -> dict[str, gpd.GeoDataFrame]:
+def _grid_base() -> dict[str, gpd.GeoDataFrame]:
+    """A stand-in base map when no GeoPackage with real boundaries is at hand."""
+    x0, y0, x1, y1 = BBOX
+    land = shapely.Polygon([(x0, y0 + 0.3), (x1 - 0.4, y0 + 0.2), (x1 - 0.2, y1), (x0, y1)])
+    cells, codes = [], []
+    xs = np.linspace(x0, x1, 5)
+    ys = np.linspace(y0, y1, 4)
+    for i in range(4):
+        for j in range(3):
+            cell = shapely.intersection(shapely.box(xs[i], ys[j], xs[i + 1], ys[j + 1]), land)
+            if not cell.is_empty:
+                cells.append(cell)
+                codes.append(f"3505{len(codes) + 21:02d}")
+    counties = gpd.GeoDataFrame({"code": codes, "name_zh": [f"示例县{c[-2:]}" for c in codes],
+                                 "name_en": [f"County {c[-2:]}" for c in codes]},
+                                geometry=cells, crs=schema.CRS)
+    sea = shapely.difference(shapely.box(*BBOX).buffer(0.5), land)
+    return {
+        "land": gpd.GeoDataFrame({"kind": ["land"]}, geometry=[land], crs=schema.CRS),
+        "sea": gpd.GeoDataFrame({"kind": ["sea"]}, geometry=[sea], crs=schema.CRS),
+        "coastline": gpd.GeoDataFrame({"kind": ["coast"]}, geometry=[land.exterior],
+                                      crs=schema.CRS),
+        "counties": counties,
+        "city": gpd.GeoDataFrame({"code": ["350500"], "name_zh": ["泉州市"],
+                                  "name_en": ["Quanzhou"]}, geometry=[land], crs=schema.CRS),
+    }
+
+
+def _base_layers(base: Path | None) -> dict[str, gpd.GeoDataFrame]:
+    if base is None or not Path(base).exists():
+        return _grid_base()
     out = {}
     contents = dict(store.list_contents(base))
     for name in ("land", "sea", "coastline", "counties", "city"):
@@ -146,10 +176,10 @@ def _metadata() -> pd.DataFrame:
     return pd.DataFrame({"key": list(rows), "value": list(rows.values())})
 
 
-def make_workspace(out: Path, base: Path, n_units: int = 150, n_outfalls: int = 800,
+def make_workspace(out: Path, base: Path | None, n_units: int = 150, n_outfalls: int = 800,
                    seed: int = 1) -> Path:
     """Write a synthetic workspace GeoPackage to ``out`` and return its path."""
-    layers: dict[str, pd.DataFrame] = dict(_base_layers(Path(base)))
+    layers: dict[str, pd.DataFrame] = dict(_base_layers(base))
     layers.update(_optional_builders(layers))  # type: ignore[arg-type]
     counties = layers.get("counties")
     land = layers.get("land")

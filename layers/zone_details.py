@@ -109,8 +109,10 @@ def details(model: MapModel, tables: dict[str, pd.DataFrame], layer: str, index:
         samples = tables.get("outfall_samples")
         code = out.record.get("code")
         if samples is not None and not samples.empty and "outfall_code" in samples.columns:
-            out.samples = samples[samples["outfall_code"] == code].sort_values(
-                samples.columns[0]).reset_index(drop=True)
+            sel = samples[samples["outfall_code"] == code]
+            if "sample_date" in sel.columns:
+                sel = sel.sort_values("sample_date")
+            out.samples = sel.reset_index(drop=True)
         return out
     out.outfalls = _intersecting(model, "outfalls", la.merc[index])
     ola = model.get("outfalls")

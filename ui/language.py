@@ -1,15 +1,13 @@
 """Languages: Chinese is the source language; English comes from ui/i18n/ecozone_en.qm.
 
-Strings are written in Chinese with ``QCoreApplication.translate``/``tr``; ``pyside6-lupdate``
-collects them into ``ui/i18n/ecozone_en.ts`` and ``pyside6-lrelease`` compiles the .qm that
-ships beside it (``python -m ui.language`` redoes both).  Switching language installs or
+Strings are written in Chinese with ``QCoreApplication.translate``/``tr``;
+``python -m ui.translations_en`` collects them into ``ui/i18n/ecozone_en.ts`` (Qt Linguist
+XML) and compiles the .qm that ships beside it with the wheel's ``lrelease``.  Switching language installs or
 removes the translator; widgets rebuild their texts on the LanguageChange event.
 """
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QTranslator
@@ -49,24 +47,3 @@ def format_dms(value: float, axis: str) -> str:
     if m >= 60:
         m, d = 0, d + 1
     return f"{d}°{m:02d}′{s:05.2f}″{hemi}"
-
-
-def update_translations() -> None:
-    """Re-extract strings into the .ts (keeping translations) and compile the .qm."""
-    import PySide6
-
-    base = Path(PySide6.__file__).parent
-    ui_dir = Path(__file__).resolve().parent
-    sources = sorted(str(p) for p in ui_dir.rglob("*.py"))
-    ts = I18N_DIR / "ecozone_en.ts"
-    subprocess.run([str(base / "lupdate"), "-no-obsolete", "-source-language", "zh_CN",
-                    "-target-language", "en", *sources, "-ts", str(ts)], check=True)
-    from ui.translations_en import fill_ts
-    fill_ts(ts)
-    subprocess.run([str(base / "lrelease"), str(ts), "-qm", str(I18N_DIR / "ecozone_en.qm")],
-                   check=True)
-
-
-if __name__ == "__main__":
-    update_translations()
-    sys.exit(0)

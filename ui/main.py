@@ -190,21 +190,22 @@ class MainWindow(QMainWindow):
             title += " — " + tr("示例数据")
         self.setWindowTitle(title)
         pairs = [
-            (self.a_basemap, "打开本地瓦片底图…"), (self.a_basemap_off, "关闭瓦片底图"),
-            (self.a_quit, "退出"), (self.a_full, "全图"), (self.a_zoom_in, "放大"),
-            (self.a_zoom_out, "缩小"), (self.a_zoom_sel, "缩放至所选要素"),
-            (self.a_reset, "重置界面布局"), (self.a_pan, "平移"), (self.a_box, "拉框放大"),
-            (self.a_mline, "测量距离"), (self.a_marea, "测量面积"),
-            (self.a_add_bm, "添加书签…"), (self.a_clear_bm, "清除全部书签"),
-            (self.a_about, "关于"),
+            (self.a_basemap, tr("打开本地瓦片底图…")), (self.a_basemap_off, tr("关闭瓦片底图")),
+            (self.a_quit, tr("退出")), (self.a_full, tr("全图")), (self.a_zoom_in, tr("放大")),
+            (self.a_zoom_out, tr("缩小")), (self.a_zoom_sel, tr("缩放至所选要素")),
+            (self.a_reset, tr("重置界面布局")), (self.a_pan, tr("平移")),
+            (self.a_box, tr("拉框放大")), (self.a_mline, tr("测量距离")),
+            (self.a_marea, tr("测量面积")), (self.a_add_bm, tr("添加书签…")),
+            (self.a_clear_bm, tr("清除全部书签")), (self.a_about, tr("关于")),
         ]
         for action, text in pairs:
-            action.setText(tr(text))
+            action.setText(text)
         self.a_zh.setText("中文")
         self.a_en.setText("English")
-        for menu, text in ((self.m_file, "文件"), (self.m_view, "视图"), (self.m_tools, "工具"),
-                           (self.m_bookmarks, "书签"), (self.m_lang, "语言"), (self.m_help, "帮助")):
-            menu.setTitle(tr(text))
+        for menu, text in ((self.m_file, tr("文件")), (self.m_view, tr("视图")),
+                           (self.m_tools, tr("工具")), (self.m_bookmarks, tr("书签")),
+                           (self.m_lang, tr("语言")), (self.m_help, tr("帮助"))):
+            menu.setTitle(text)
         self.layer_dock.setWindowTitle(tr("图层"))
         self.side_dock.setWindowTitle(tr("要素详情"))
         self.notice_label.setText(self.notice())
@@ -277,7 +278,7 @@ class MainWindow(QMainWindow):
     # -- basemap and bookmarks -----------------------------------------------------------
     def _open_basemap(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("选择 MBTiles 文件（取消则选择 XYZ 瓦片目录）"),
-                                              "", "MBTiles (*.mbtiles)")
+            "", "MBTiles (*.mbtiles)")
         if not path:
             path = QFileDialog.getExistingDirectory(self, self.tr("选择 XYZ 瓦片目录 {z}/{x}/{y}"))
         if path:
@@ -352,8 +353,7 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def _about(self) -> None:
-        QMessageBox.about(self, self.tr("关于"), "<b>EcoZone</b><br>" + self.tr(
-            "生态环境分区管控一张图（泉州市）") + "<br><br>" + self.notice())
+        QMessageBox.about(self, self.tr("关于"), "<b>EcoZone</b><br>" + self.tr("生态环境分区管控一张图（泉州市）") + "<br><br>" + self.notice())
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:

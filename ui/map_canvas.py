@@ -264,7 +264,7 @@ class MapCanvas(QWidget):
                 p.drawImage(QRectF(dx, dy, v.width * s, v.height * s), img)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         for name, idx in self.selection:
-            self._draw_feature(p, name, idx, SELECT_PEN, 3.5, QColor(0, 229, 255, 50))
+            self._draw_feature(p, name, idx, SELECT_PEN, 3.5, QColor(255, 255, 255, 70))
         if self.hover is not None and (self.hover.layer, self.hover.index) not in self.selection:
             self._draw_feature(p, self.hover.layer, self.hover.index, HOVER_PEN, 2.5, None)
         self._draw_measure(p)

@@ -23,6 +23,7 @@ class SearchBox(QLineEdit):
         self.setObjectName("searchBox")
         self.setClearButtonEnabled(True)
         self.setMinimumWidth(320)
+        self.setMaximumWidth(520)
         self.lang = lang
         self.index = SearchIndex(model)
         self.results: list[SearchResult] = []

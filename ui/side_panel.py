@@ -85,8 +85,7 @@ class SidePanel(QWidget):
         self.current = None
         self._overlaps: list[Hit] = []
         self.title.setText(tr("未选择要素"))
-        self.subtitle.setText(tr("在地图上点击管控单元、排污口、海湾或自然保护地查看详情；"
-                                 "点击空白处查看该位置适用的管控要求。"))
+        self.subtitle.setText(tr("在地图上点击管控单元、排污口、海湾或自然保护地查看详情；点击空白处查看该位置适用的管控要求。"))
         self.badge.hide()
         self.city_box.hide()
         self.choices.hide()
@@ -128,10 +127,8 @@ class SidePanel(QWidget):
         if layer == "outfalls":
             self.city_box.hide()
             if d.samples is not None and not d.samples.empty:
-                from ui.panels.common import table
-                s = d.samples
-                self.tabs.addTab(table(list(s.columns), s.astype(object).values.tolist()),
-                                 tr("监测"))
+                from ui.panels.samples import samples_tab
+                self.tabs.addTab(samples_tab(d.samples), f"{tr('监测')} ({len(d.samples)})")
         else:
             self.city_box.show()
             self.tabs.addTab(tasks_tab(d, self.lang), f"{tr('任务')} ({len(d.tasks)})")

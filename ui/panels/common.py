@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+from PySide6.QtWidgets import (QAbstractItemView, QFrame, QGridLayout, QHeaderView, QLabel,
+                               QScrollArea, QTableWidget, QTableWidgetItem, QWidget)
 
 
 def tr(text: str) -> str:
@@ -47,16 +48,33 @@ def table(headers: list[str], rows: list[list[Any]], stretch: int = -1,
     return t
 
 
-def key_values(rows: list[tuple[str, Any]]) -> QTableWidget:
-    """Two-column field/value table (the 概况 tab)."""
-    t = table([tr("字段"), tr("内容")], [[k, v] for k, v in rows], stretch=1)
-    t.horizontalHeader().setVisible(False)
-    t.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-    for r in range(t.rowCount()):
-        item = t.item(r, 0)
-        f = item.font()
-        f.setBold(True)
-        item.setFont(f)
-        item.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-    t.resizeRowsToContents()
-    return t
+def key_values(rows: list[tuple[str, Any]]) -> QScrollArea:
+    """Field/value pairs as word-wrapped labels in a scroll area (the 概况 tab).
+
+    Labels rather than a table: long access-list texts wrap to their full height.
+    """
+    body = QWidget()
+    body.setObjectName("keyValues")
+    grid = QGridLayout(body)
+    grid.setContentsMargins(8, 8, 8, 8)
+    grid.setHorizontalSpacing(12)
+    grid.setVerticalSpacing(7)
+    for r, (k, v) in enumerate(rows):
+        key = QLabel(k)
+        key.setStyleSheet("color: #455A64; font-weight: bold;")
+        key.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        val = QLabel(text(v))
+        val.setWordWrap(True)
+        val.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        val.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(key, r, 0)
+        grid.addWidget(val, r, 1)
+    grid.setColumnStretch(1, 1)
+    grid.setRowStretch(len(rows), 1)
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setWidget(body)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setStyleSheet("QScrollArea { background: white; } QWidget#keyValues { background: white; }")
+    area.rows = rows  # type: ignore[attr-defined]
+    return area

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QTableWidget
+from PySide6.QtWidgets import QWidget
 
 from geodata import schema
 from ui.panels.common import key_values, tr
@@ -55,7 +55,7 @@ def display_value(field: str, value: Any, lang: str, counties: dict[str, tuple[s
 
 
 def overview_tab(layer: str, record: dict[str, Any], lang: str,
-                 counties: dict[str, tuple[str, str]]) -> QTableWidget:
+                 counties: dict[str, tuple[str, str]]) -> QWidget:
     rows = []
     known = set()
     for name, zh, en in _fields(layer):

@@ -41,6 +41,16 @@ th { background-color: #e8eef3; }
 """
 
 
+def text_font(family: str, size: float) -> QFont:
+    """The report font.  Noto Sans CJK's 'locl' feature swaps digits for glyphs Qt cannot map
+    back to Unicode, so numbers vanish from the PDF's text layer (copy, search, pdftotext);
+    with 'locl' off they stay.  The page looks the same."""
+    font = QFont(family, size)
+    if hasattr(font, "setFeature"):  # Qt >= 6.7
+        font.setFeature(QFont.Tag("locl"), 0)
+    return font
+
+
 def _mm(writer: QPdfWriter, mm: float) -> float:
     return mm / 25.4 * writer.resolution()
 
@@ -74,7 +84,7 @@ def write_pdf(rep: ScreeningReport, map_svg: str, out: Path | str, lang: str = "
     doc = QTextDocument()
     doc.documentLayout().setPaintDevice(writer)
     doc.setDocumentMargin(0)
-    doc.setDefaultFont(QFont(family, 9))
+    doc.setDefaultFont(text_font(family, 9))
     doc.setDefaultStyleSheet(QT_CSS)
     blank = QImage(4, 4, QImage.Format.Format_ARGB32)
     blank.fill(Qt.GlobalColor.transparent)
@@ -135,7 +145,7 @@ def _footer(p: QPainter, rep: ScreeningReport, lang: str, family: str, page: int
     p.save()
     p.setPen(QPen(QColor("#9aa8b4"), 2))
     p.drawLine(QPointF(0, y + footer_h * 0.2), QPointF(width, y + footer_h * 0.2))
-    font = QFont(family, 7)
+    font = text_font(family, 7)
     p.setFont(font)
     p.setPen(QColor("#555555"))
     left = t(lang, "辅助决策参考，非法律结论", "Decision aid, not a legal verdict")

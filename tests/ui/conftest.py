@@ -1,0 +1,71 @@
+"""pytest-qt fixtures driving the real main window offscreen.
+
+The workspace is the bundled GeoPackage when it has control units; otherwise a synthetic
+one is generated (so the tests pass on whatever workspace exists).
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before Qt is imported anywhere
+
+import time
+from pathlib import Path
+
+import pytest
+
+
+def _has_units(path: Path) -> bool:
+    from geodata import store
+
+    try:
+        return dict(store.list_contents(path)).get("control_units") == "features"
+    except Exception:  # noqa: BLE001
+        return False
+
+
+@pytest.fixture(scope="session")
+def ui_workspace_path(tmp_path_factory) -> Path:
+    from geodata import store
+
+    bundled = store.bundled_path()
+    if bundled.exists() and _has_units(bundled):
+        return bundled
+    from layers.synthetic import make_workspace
+
+    base = bundled if bundled.exists() else None
+    return make_workspace(tmp_path_factory.mktemp("ws") / "synthetic.gpkg", base)
+
+
+@pytest.fixture(scope="session")
+def ui_ws(ui_workspace_path):
+    from models.workspace import Workspace
+
+    return Workspace.open(ui_workspace_path)
+
+
+def wait_rendered(qtbot, win, timeout_s: float = 20.0) -> None:
+    from ui.screenshot import wait_until_rendered
+
+    wait_until_rendered(win, timeout_s)
+
+
+@pytest.fixture
+def win(qtbot, ui_ws):
+    from ui.language import set_language
+    from ui.main import MainWindow, make_app
+
+    make_app()
+    set_language("zh")
+    w = MainWindow(ui_ws, "zh", settings=None)
+    qtbot.addWidget(w)
+    w.resize(1400, 900)
+    w.show()
+    qtbot.waitExposed(w)
+    w.canvas.full_extent()
+    wait_rendered(qtbot, w)
+    yield w
+    w.canvas.renderer.pool.waitForDone(5000)
+    set_language("zh")
+    time.sleep(0)

@@ -1,0 +1,182 @@
+"""The real window, driven as a user would: click, toggle, search, switch language."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QTableWidget
+
+from layers.zone_details import details
+from tests.ui.conftest import wait_rendered
+
+
+def _unit_to_click(win):
+    """A control unit with tasks, indicators and outfalls whose anchor hits only it."""
+    layer = win.model.get("control_units")
+    ax, ay = layer.anchors()
+    sx, sy = win.canvas.view.to_screen(ax, ay)
+    best = None
+    for i in np.argsort(-layer.frame["area_km2"].to_numpy() if "area_km2" in layer.frame
+                        else np.zeros(len(layer))):
+        if not (20 < sx[i] < win.canvas.width() - 20 and 20 < sy[i] < win.canvas.height() - 20):
+            continue
+        found = win.canvas.identify(sx[i], sy[i])
+        if not found or (found[0].layer, found[0].index) != ("control_units", int(i)):
+            continue
+        d = details(win.model, win.ws.tables, "control_units", int(i))
+        if d.tasks and d.indicators and len(d.outfalls):
+            return int(i), QPoint(int(round(sx[i])), int(round(sy[i])))
+        best = best or (int(i), QPoint(int(round(sx[i])), int(round(sy[i]))))
+    assert best is not None, "no clickable control unit in view"
+    return best
+
+
+def _tab_rows(win, tab_index: int, name: str) -> int:
+    page = win.side_panel.tabs.widget(tab_index)
+    table = page.findChild(QTableWidget, name)
+    assert table is not None, name
+    return table.rowCount()
+
+
+def test_click_on_unit_selects_it_and_fills_four_tabs(qtbot, win):
+    idx, pos = _unit_to_click(win)
+    code = win.model.get("control_units").frame["code"].iloc[idx]
+    qtbot.mouseClick(win.canvas, Qt.MouseButton.LeftButton, pos=pos)
+    assert win.selection == ("control_units", idx)
+    assert code in win.side_panel.title.text()
+    tabs = win.side_panel.tabs
+    assert tabs.count() == 4
+    assert [tabs.tabText(i).split(" ")[0] for i in range(4)] == ["概况", "任务", "指标", "排污口"]
+    overview = tabs.widget(0)
+    assert any(v == code for _k, v in overview.rows)
+    assert len([k for k, _v in overview.rows if k in ("空间布局约束", "污染物排放管控",
+                                                      "环境风险防控", "资源开发效率要求")]) == 4
+    assert _tab_rows(win, 1, "tasksTable") >= 1
+    assert _tab_rows(win, 2, "indicatorsTable") >= 1
+    d = details(win.model, win.ws.tables, "control_units", idx)
+    assert _tab_rows(win, 3, "outfallsTable") == min(len(d.outfalls), 2000)
+
+
+def test_outfall_row_click_selects_it_on_map(qtbot, win):
+    idx, pos = _unit_to_click(win)
+    qtbot.mouseClick(win.canvas, Qt.MouseButton.LeftButton, pos=pos)
+    page = win.side_panel.tabs.widget(3)
+    table = page.findChild(QTableWidget, "outfallsTable")
+    if table.rowCount() == 0:
+        pytest.skip("unit has no outfalls in this workspace")
+    code = table.item(0, 0).text()
+    table.cellClicked.emit(0, 0)
+    assert win.selection[0] == "outfalls"
+    assert code in win.side_panel.title.text()
+
+
+def test_toggling_layer_changes_render(qtbot, win):
+    idx, pos = _unit_to_click(win)
+    before = win.canvas.grab().toImage().pixelColor(pos)
+    win.layer_panel.layer_item("control_units").setCheckState(0, Qt.CheckState.Unchecked)
+    assert not win.model.get("control_units").visible
+    wait_rendered(qtbot, win)
+    after = win.canvas.grab().toImage().pixelColor(pos)
+    assert before != after
+    win.layer_panel.layer_item("control_units").setCheckState(0, Qt.CheckState.Checked)
+    wait_rendered(qtbot, win)
+    assert win.canvas.grab().toImage().pixelColor(pos) == before
+
+
+def test_legend_category_toggle_hides_that_class(qtbot, win):
+    idx, pos = _unit_to_click(win)
+    layer = win.model.get("control_units")
+    cls = str(int(layer.frame["unit_class"].iloc[idx]))
+    before = win.canvas.grab().toImage().pixelColor(pos)
+    win.model.set_category_visible("control_units", "unit_class", cls, False)
+    wait_rendered(qtbot, win)
+    assert win.canvas.grab().toImage().pixelColor(pos) != before
+    assert not win.canvas.identify(pos.x(), pos.y()) or \
+        win.canvas.identify(pos.x(), pos.y())[0].layer != "control_units" or \
+        win.canvas.identify(pos.x(), pos.y())[0].index != idx
+
+
+def test_search_by_code_jumps_and_selects(qtbot, win):
+    layer = win.model.get("control_units")
+    code = layer.frame["code"].iloc[len(layer) // 2]
+    win.search.setText(code)
+    win.search.go()
+    assert win.selection == ("control_units", len(layer) // 2)
+    assert code in win.side_panel.title.text()
+    x0, y0, x1, y1 = layer.feature_extent(len(layer) // 2)
+    vx0, vy0, vx1, vy1 = win.canvas.view.bbox
+    assert vx0 <= x0 and x1 <= vx1 and vy0 <= y0 and y1 <= vy1
+
+
+@pytest.mark.parametrize("text", ["118.60, 24.90", "118°36'00\"E 24°54'00\"N", "24.9 118.6"])
+def test_search_by_coordinate_jumps_there(qtbot, win, text):
+    from layers.mercator import to_mercator
+
+    win.search.setText(text)
+    assert win.search.go() is not None
+    x, y = to_mercator(118.6, 24.9)
+    assert abs(win.canvas.view.cx - x) < 50 and abs(win.canvas.view.cy - y) < 50
+    title = win.side_panel.title.text()
+    assert win.selection is not None or "此处适用" in title
+
+
+def test_click_on_empty_map_shows_what_applies(qtbot, win):
+    for name in ("control_units", "outfalls", "bays", "protected_areas"):
+        win.model.set_visible(name, False)
+    qtbot.mouseClick(win.canvas, Qt.MouseButton.LeftButton,
+                     pos=QPoint(win.canvas.width() // 2, win.canvas.height() // 2))
+    assert win.selection is None
+    assert "此处适用" in win.side_panel.title.text()
+    assert win.side_panel.tabs.count() == 3
+
+
+def test_language_switch_changes_menus_and_panel_titles(qtbot, win):
+    idx, pos = _unit_to_click(win)
+    qtbot.mouseClick(win.canvas, Qt.MouseButton.LeftButton, pos=pos)
+    menus = lambda: [a.text() for a in win.menuBar().actions()]  # noqa: E731
+    assert "文件" in menus()
+    win.set_language("en")
+    qtbot.wait(50)
+    assert "File" in menus() and "Language" in menus()
+    assert win.layer_dock.windowTitle() == "Layers"
+    assert win.side_dock.windowTitle() == "Feature details"
+    assert win.side_panel.tabs.tabText(0) == "Overview"
+    assert win.side_panel.tabs.tabText(1).startswith("Tasks")
+    assert "EcoZone" in win.windowTitle() and "Illustrative" in win.windowTitle()
+    name_en = win.model.get("control_units").frame["name_en"].iloc[idx]
+    if isinstance(name_en, str) and name_en:
+        assert name_en in win.side_panel.title.text()
+    win.set_language("zh")
+    assert "文件" in menus()
+    assert win.layer_dock.windowTitle() == "图层"
+
+
+def test_wheel_zoom_and_drag_pan_move_the_view(qtbot, win):
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QWheelEvent
+
+    v0 = win.canvas.view
+    c = QPointF(win.canvas.width() / 2, win.canvas.height() / 2)
+    ev = QWheelEvent(c, win.canvas.mapToGlobal(c), QPoint(0, 0), QPoint(0, 240),
+                     Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                     Qt.ScrollPhase.NoScrollPhase, False)
+    win.canvas.wheelEvent(ev)
+    assert win.canvas.view.res == pytest.approx(v0.res / 2)
+    v1 = win.canvas.view
+    start = QPoint(300, 300)
+    qtbot.mousePress(win.canvas, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(win.canvas, pos=QPoint(400, 350))
+    qtbot.mouseRelease(win.canvas, Qt.MouseButton.LeftButton, pos=QPoint(400, 350))
+    assert win.canvas.view.cx == pytest.approx(v1.cx - 100 * v1.res)
+    assert win.canvas.view.cy == pytest.approx(v1.cy + 50 * v1.res)
+    assert win.selection is None  # a drag is not a click
+
+
+def test_status_bar_shows_coordinates_and_scale(qtbot, win):
+    qtbot.mouseMove(win.canvas, pos=QPoint(200, 200))
+    win.canvas.cursor_moved.emit(118.5, 24.75)
+    text = win.coord_label.text()
+    assert "118.500000" in text and "118°30′00.00″E" in text and "CGCS2000" in text
+    assert win.scale_label.text().startswith("比例尺 1:")
+    assert "示例数据" in win.notice_label.text() or not win.ws.illustrative_layers()
