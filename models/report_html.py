@@ -117,8 +117,9 @@ def report_body_html(rep: ScreeningReport, lang: str = "zh") -> str:
             continue
         out.append("<ul>")
         for it in items:
+            units = t("、", ", ").join(it["units"])
             out.append(f"<li>{_e(it['text'])} <font color='#666666'>"
-                       f"（{_e('、'.join(it['units']))}）</font></li>")
+                       f"{t('（', '(')}{_e(units)}{t('）', ')')}</font></li>")
         out.append("</ul>")
 
     out.append(f"<h2>{t('五、自然保护地与海湾', '5. Protected areas and bays')}</h2>")

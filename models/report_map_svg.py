@@ -27,6 +27,11 @@ from models.workspace import Workspace
 FONT = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
 
 
+def with_font(svg: str, family: str) -> str:
+    """The SVG with one font family instead of the list (Qt's SVG renderer takes one)."""
+    return svg.replace(f'font-family="{FONT}"', f'font-family="{escape(family)}"')
+
+
 @dataclass
 class MapFrame:
     """Pixel geometry of the map: metres (AEQD at the centre) to SVG pixels."""
@@ -219,7 +224,7 @@ def draw_layers(ws: Workspace, fr: MapFrame, site: shapely.Geometry | None = Non
     def px(g: shapely.Geometry) -> shapely.Geometry:
         # clip in pixels too: Qt's SVG Tiny renderer has no clipPath
         g = fr.to_px(_clip(g, box))
-        return shapely.simplify(shapely.clip_by_rect(g, -2, -2, fr.width + 2, fr.height + 2),
+        return shapely.simplify(shapely.clip_by_rect(g, 0, 0, fr.width, fr.height),
                                 0.4)
 
     for _, g in _features(ws, "land", box):

@@ -135,7 +135,7 @@ def _from_text(text: str, name: str) -> SiteInput:
                          name or "WKT")
     lines = [ln.strip() for ln in text.replace("\r", "\n").split("\n")]
     lines = [ln for ln in lines if ln and not ln.startswith("#")]
-    if len(lines) == 1 and lines[0].count(";") >= 2:
+    if len(lines) == 1 and ";" in lines[0]:
         lines = [p.strip() for p in lines[0].split(";") if p.strip()]
     points: list[tuple[float, float]] = []
     for number, line in enumerate(lines, start=1):
