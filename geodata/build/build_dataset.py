@@ -81,7 +81,7 @@ def metadata_table(cnmaps_version: str) -> pd.DataFrame:
 
 
 def build(out: Path) -> dict[str, int]:
-    from geodata.build import (bays, control_units, counties, outfalls, places,
+    from geodata.build import (bays, control_units, counties, english_names, outfalls, places,
                                protected_areas, rivers)
 
     t0 = time.perf_counter()
@@ -93,6 +93,7 @@ def build(out: Path) -> dict[str, int]:
     river_frame = rivers.build_rivers()
     place_frame = places.build_places()
     unit_frame = control_units.build_control_units(county_frame, land, sea, bay_frame, pa_frame)
+    unit_frame["name_en"] = unit_frame["name_en"].map(english_names.translate)
     outfall_frame = outfalls.build_outfalls(county_frame, land, sea, coast, unit_frame,
                                             pa_frame, bay_frame)
     samples = outfalls.build_samples(outfall_frame)
