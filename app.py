@@ -155,7 +155,50 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--select", default=None, help="code or name of a feature to select")
     _common(p)
     p.set_defaults(func=cmd_screenshot)
+
+    _add_feature_commands(sub)
     return parser
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """``export``: the offline web map for ``--out *.html``, else one layer to a file."""
+    from models.report_commands import cmd_export_webmap, is_webmap_out
+
+    if is_webmap_out(args.out):
+        return int(cmd_export_webmap(args))
+    from geodata.io.commands import cmd_export_layer
+
+    return int(cmd_export_layer(args))
+
+
+def _lazy(module: str, name: str) -> Any:
+    """A command function imported only when the command runs (keeps start-up fast)."""
+
+    def run(args: argparse.Namespace) -> int:
+        import importlib
+
+        return int(getattr(importlib.import_module(module), name)(args))
+
+    return run
+
+
+def _add_feature_commands(sub: Any) -> None:
+    """Commands whose argument definitions live beside their implementation."""
+    from geodata.io.commands import add_export_layer_arguments, add_import_parser
+    from models.outfall_commands import add_outfalls_parser
+    from models.report_commands import add_export_webmap_arguments, add_screen_parser
+
+    add_import_parser(sub).set_defaults(func=_lazy("geodata.io.commands", "cmd_import"))
+
+    p = sub.add_parser("export", help="export a layer (.gpkg .shp .geojson .kml .kmz .fgb .csv "
+                                      ".xlsx) or the offline web map (.html)")
+    add_export_layer_arguments(p)
+    add_export_webmap_arguments(p)
+    p.set_defaults(func=cmd_export)
+
+    add_outfalls_parser(sub)
+    # PDF reports need Qt; the ui half hands .html/JSON to the Qt-free command.
+    add_screen_parser(sub, func=_lazy("ui.reports.commands", "cmd_screen"))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -170,6 +213,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # output piped into `head` and closed: not an error
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":
