@@ -252,7 +252,7 @@ def build_webmap(ws: Workspace, layers: Sequence[str] | None = None, lang: str =
         raise WebMapError("--tiles must be a local folder template such as "
                           "tiles/{z}/{x}/{y}.png, not a web address / 瓦片须为本地目录")
     layers = [n for n in layers if ws.has_layer(n)]
-    present = [n for n in ("land", "counties", "control_units") if ws.has_layer(n)]
+    present = [n for n in ("counties", "control_units", "land") if ws.has_layer(n)]
     if not present:
         raise WebMapError(f"workspace {ws.path.name} has nothing to map / 工作空间无可显示图层")
     minx, miny, maxx, maxy = ws.layer(present[0]).total_bounds

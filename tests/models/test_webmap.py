@@ -146,3 +146,20 @@ def test_popup_shows_a_script_name_as_text(html_path, tmp_path):
     popup = popup[:popup.index("</table>")]
     assert "&lt;script&gt;alert('x')&lt;/script&gt;古森林" in popup
     assert "<script" not in popup and "核心区" in popup
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed")
+def test_bundled_workspace_web_map_offline(tmp_path):
+    from geodata import store
+
+    if not store.bundled_path().exists():
+        pytest.skip("bundled dataset not built")
+    ws = Workspace.open(store.bundled_path())
+    out = tmp_path / "quanzhou.html"
+    summary = export_webmap(ws, out)
+    # responsive: a few MB at most (simplified, rounded); measured 2.7 MB, ~1 s to draw
+    assert summary["bytes"] < 6_000_000
+    dom, requests = _chromium(out.as_uri(), tmp_path, "--dump-dom")
+    n_paths = len(re.findall(r'<path[^>]*class="leaflet-interactive"', dom))
+    assert n_paths >= len(ws.layer("control_units")) + len(ws.layer("outfalls")) // 2
+    assert [r["url"] for r in requests if not r["url"].startswith(("file:", "data:"))] == []
