@@ -61,3 +61,8 @@ def test_bundled_data_protected_area_outfalls_are_found():
     assert {"深沪湾海底古森林遗迹国家级自然保护区", "泉州湾河口湿地省级自然保护区",
             "崇武国家海洋公园"} <= zones
     assert len(findings) >= 8
+    # exactly the outfalls that lie in a protected area by a plain spatial join
+    import geopandas as gpd
+
+    joined = gpd.sjoin(ws.layer("outfalls"), ws.layer("protected_areas"), predicate="intersects")
+    assert {f.code for f in findings} == set(joined["code"])

@@ -1,0 +1,332 @@
+"""The outfall inventory as a sortable, filterable table, done in numpy (fast at 100k rows).
+
+The table keeps, per column, the display strings and an integer *rank* array (equal values,
+equal rank; order by code point).  Sorting is a stable ``argsort`` of the ranks of the rows
+that pass the filter; filtering is boolean masks: a lookup table indexed by the rank for
+categorical choices, ``numpy.strings.find`` over one lower-cased haystack per row for the
+search box, coordinate comparisons for the map extent and ``shapely.contains_xy`` for a zone.
+A Qt proxy model doing the same calls Python per row and took 14 s for 100k rows.
+
+Qt-free: the Qt table model (``ui/outfalls/table_model.py``) only maps view rows to
+:attr:`OutfallTable.view` and asks for :meth:`OutfallTable.cell`.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from geodata import schema
+from models.compliance import CHECKS
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label_zh: str
+    label_en: str
+
+    def label(self, lang: str = "zh") -> str:
+        return self.label_en if lang == "en" else self.label_zh
+
+
+COLUMNS = (
+    Column("code", "排污口编码", "Code"),
+    Column("name_zh", "排污口名称", "Name"),
+    Column("county", "县（市、区）", "County"),
+    Column("outfall_type", "排污口类型", "Type"),
+    Column("water_kind", "入海/入河", "Sea or river"),
+    Column("receiving_water", "受纳水体", "Receiving water"),
+    Column("remediation", "整治类型", "Remediation"),
+    Column("remediation_status", "整治状态", "Remediation status"),
+    Column("review_status", "核查状态", "Review status"),
+    Column("flags", "合规提示", "Compliance flags"),
+)
+KEYS = tuple(c.key for c in COLUMNS)
+FLAG_BITS = {k: 1 << i for i, k in enumerate(CHECKS)}
+WATER_KIND_ZH = {"sea": "入海", "river": "入河"}
+WATER_KIND_EN = {"sea": "Sea", "river": "River"}
+
+
+@dataclass(frozen=True)
+class TableFilter:
+    """What to show; ``None`` or empty means no restriction on that attribute."""
+
+    counties: frozenset[str] | None = None  # display names
+    types: frozenset[str] | None = None
+    water_kinds: frozenset[str] | None = None
+    remediation: frozenset[str] | None = None
+    remediation_status: frozenset[str] | None = None
+    review_status: frozenset[str] | None = None
+    flags: frozenset[str] | None = None  # any of these check ids
+    any_flag: bool = False
+    text: str = ""
+    bbox: tuple[float, float, float, float] | None = None  # lon/lat extent
+    zone: Any = None  # a shapely (Multi)Polygon in CGCS2000
+    codes: frozenset[str] | None = None  # e.g. the map selection
+
+    def categorical(self) -> dict[str, frozenset[str] | None]:
+        return {"county": self.counties, "outfall_type": self.types,
+                "water_kind": self.water_kinds, "remediation": self.remediation,
+                "remediation_status": self.remediation_status,
+                "review_status": self.review_status}
+
+
+def _text_array(values: Iterable[Any]) -> np.ndarray:
+    """Display strings as an object array ('' for missing), vectorised (no per-row Python
+    over Arrow-backed strings, which costs ~4 us a row)."""
+    s = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    if not (pd.api.types.is_string_dtype(s.dtype) or s.dtype == object):
+        s = s.astype(str).where(s.notna(), "")
+    arr = s.fillna("").to_numpy(dtype=object)
+    if s.dtype == object:  # mixed content: make every cell a str
+        arr = np.asarray([v if isinstance(v, str) else str(v) for v in arr], dtype=object)
+    return arr
+
+
+def _isin(values: np.ndarray, wanted: Iterable[str]) -> np.ndarray:
+    # pandas' hash-based isin: numpy's isin sorts object arrays (slow at 100k)
+    return np.asarray(pd.Series(values, copy=False).isin(list(wanted)), dtype=bool)
+
+
+def _rank(values: np.ndarray) -> np.ndarray:
+    """Dense rank by code point: equal strings get equal ranks."""
+    n = len(values)
+    if n == 0:
+        return np.zeros(0, np.int32)
+    codes, uniques = pd.factorize(values)
+    if len(uniques) < n // 4:  # categorical: sort the few distinct values
+        order = np.argsort(np.asarray(uniques, dtype=str), kind="stable")
+        urank = np.empty(len(uniques), np.int32)
+        urank[order] = np.arange(len(uniques), dtype=np.int32)
+        return urank[codes]
+    u = np.asarray(values, dtype=str)
+    order = np.argsort(u, kind="stable")
+    s = u[order]
+    step = np.empty(n, np.int32)
+    step[0] = 0
+    step[1:] = s[1:] != s[:-1]
+    rank = np.empty(n, np.int32)
+    rank[order] = np.cumsum(step, dtype=np.int32)
+    return rank
+
+
+@dataclass
+class OutfallTable:
+    """Display strings, ranks, coordinates and flags of every outfall; view = row indices."""
+
+    codes: np.ndarray
+    text: dict[str, np.ndarray]
+    x: np.ndarray
+    y: np.ndarray
+    flag_bits: np.ndarray
+    lang: str = "zh"
+    county_names: Mapping[str, str] = field(default_factory=dict)
+    _ranks: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    _haystack: np.ndarray | None = field(default=None, repr=False)
+    _row_of: dict[str, int] | None = field(default=None, repr=False)
+
+    # -- building -------------------------------------------------------------------------
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame, county_names: Mapping[str, str] | None = None,
+                   flags: Mapping[str, tuple[str, ...]] | None = None,
+                   lang: str = "zh") -> OutfallTable:
+        names = dict(county_names or {})
+        codes = _text_array(frame["code"])
+        text: dict[str, np.ndarray] = {}
+        for key in KEYS:
+            if key in ("county", "water_kind"):
+                src = "county_code" if key == "county" else "water_kind"
+                m = names if key == "county" else (WATER_KIND_EN if lang == "en"
+                                                   else WATER_KIND_ZH)
+                raw = pd.Series(_text_array(frame[src]) if src in frame else
+                                np.full(len(frame), "", dtype=object), dtype=object)
+                text[key] = _text_array(raw.map(lambda v, m=m: m.get(v, v)))
+            elif key == "flags":
+                text[key] = np.full(len(frame), "", dtype=object)
+            else:
+                text[key] = _text_array(frame[key]) if key in frame else \
+                    np.full(len(frame), "", dtype=object)
+        geoms = np.asarray(frame.geometry.values, dtype=object) if hasattr(frame, "geometry") \
+            else np.full(len(frame), None, dtype=object)
+        x = np.asarray(shapely.get_x(geoms), dtype=float) if len(geoms) else np.zeros(0)
+        y = np.asarray(shapely.get_y(geoms), dtype=float) if len(geoms) else np.zeros(0)
+        t = cls(codes, text, x, y, np.zeros(len(frame), np.int64), lang, names)
+        if flags:
+            t.set_flags(flags)
+        return t
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def row_of(self, code: str) -> int | None:
+        if self._row_of is None:
+            self._row_of = {str(c): i for i, c in enumerate(self.codes.tolist())}
+        return self._row_of.get(code)
+
+    # -- keeping up with edits ------------------------------------------------------------
+    def set_flags(self, flags: Mapping[str, tuple[str, ...]]) -> None:
+        bits = np.zeros(len(self), np.int64)
+        labels = np.full(len(self), "", dtype=object)
+        for code, checks in flags.items():
+            i = self.row_of(code)
+            if i is None:
+                continue
+            bits[i] = sum(FLAG_BITS[c] for c in checks if c in FLAG_BITS)
+            sep = ", " if self.lang == "en" else "、"
+            labels[i] = sep.join(CHECKS[c][1 if self.lang == "en" else 0] for c in checks)
+        self.flag_bits = bits
+        self.text["flags"] = labels
+        self._invalidate("flags")
+
+    def update_rows(self, frame: pd.DataFrame, codes: Iterable[str]) -> list[int]:
+        """Refresh the rows of ``codes`` from ``frame`` (after an edit); returns row indices."""
+        pos = {str(c): i for i, c in enumerate(frame["code"].tolist())}
+        rows = []
+        for code in codes:
+            i, j = self.row_of(code), pos.get(code)
+            if i is None or j is None:
+                continue
+            rec = frame.iloc[j]
+            for key in ("name_zh", "outfall_type", "receiving_water", "remediation",
+                        "remediation_status", "review_status"):
+                if key in frame:
+                    v = rec[key]
+                    self.text[key][i] = "" if v is None or v != v else str(v)
+            g = rec[frame.geometry.name] if hasattr(frame, "geometry") else None
+            if g is not None and not g.is_empty:
+                self.x[i], self.y[i] = g.x, g.y
+            rows.append(i)
+        for key in KEYS:
+            self._invalidate(key)
+        return rows
+
+    def _invalidate(self, key: str) -> None:
+        self._ranks.pop(key, None)
+        self._haystack = None
+
+    # -- sort and filter ------------------------------------------------------------------
+    def rank(self, key: str) -> np.ndarray:
+        r = self._ranks.get(key)
+        if r is None:
+            r = _rank(self.text[key])
+            self._ranks[key] = r
+        return r
+
+    def haystack(self) -> np.ndarray:
+        if self._haystack is None:
+            parts = [self.text[k] for k in ("code", "name_zh", "county", "outfall_type",
+                                            "receiving_water", "flags")]
+            joined = parts[0].astype(str)
+            for p in parts[1:]:
+                joined = np.strings.add(np.strings.add(joined, "\t"), p.astype(str))
+            self._haystack = np.strings.lower(joined)
+        return self._haystack
+
+    def mask(self, flt: TableFilter) -> np.ndarray:
+        keep = np.ones(len(self), bool)
+        for key, wanted in flt.categorical().items():
+            if wanted:
+                keep &= _isin(self.text[key], wanted)
+        if flt.flags:
+            want = sum(FLAG_BITS[c] for c in flt.flags if c in FLAG_BITS)
+            keep &= (self.flag_bits & want) != 0
+        if flt.any_flag:
+            keep &= self.flag_bits != 0
+        if flt.text.strip():
+            for word in flt.text.lower().split():
+                keep &= np.strings.find(self.haystack(), word) >= 0
+        if flt.bbox is not None:
+            x0, y0, x1, y1 = flt.bbox
+            keep &= (self.x >= x0) & (self.x <= x1) & (self.y >= y0) & (self.y <= y1)
+        if flt.zone is not None:
+            shapely.prepare(flt.zone)
+            keep &= shapely.contains_xy(flt.zone, self.x, self.y)
+        if flt.codes is not None:
+            keep &= _isin(self.codes, flt.codes)
+        return keep
+
+    def view(self, flt: TableFilter | None = None, sort_key: str | None = None,
+             descending: bool = False) -> np.ndarray:
+        """Row indices that pass ``flt``, ordered by ``sort_key`` (stable)."""
+        rows = np.flatnonzero(self.mask(flt)) if flt is not None else np.arange(len(self))
+        if sort_key is None:
+            return rows
+        r = self.rank(sort_key)[rows]
+        order = np.argsort(-r if descending else r, kind="stable")
+        return rows[order]
+
+    def cell(self, row: int, key: str) -> str:
+        return str(self.text[key][row])
+
+    def choices(self, key: str) -> list[str]:
+        """Distinct non-empty values of a column, for the filter menus."""
+        return sorted({str(v) for v in self.text[key].tolist() if v})
+
+
+# -- export ---------------------------------------------------------------------------------
+def export_rows(table: OutfallTable, rows: np.ndarray, path: Path | str,
+                lang: str = "zh") -> Path:
+    """Write ``rows`` (in that order) to CSV (UTF-8 with BOM, for Excel) or XLSX by suffix."""
+    path = Path(path)
+    header = [c.label(lang) for c in COLUMNS] + (["经度", "纬度"] if lang != "en"
+                                                  else ["Longitude", "Latitude"])
+    data = [[table.cell(int(i), k) for k in KEYS] + [round(float(table.x[i]), 7),
+                                                      round(float(table.y[i]), 7)]
+            for i in rows]
+    if path.suffix.lower() == ".xlsx":
+        from openpyxl import Workbook
+
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet("排污口" if lang != "en" else "Outfalls")
+        ws.append(header)
+        for rec in data:
+            ws.append(rec)
+        wb.save(path)
+    elif path.suffix.lower() == ".csv":
+        with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(header)
+            w.writerows(data)
+    else:
+        raise ValueError(f"export to .csv or .xlsx, not '{path.suffix}' / 请导出为 .csv 或 .xlsx")
+    return path
+
+
+def county_names(counties: pd.DataFrame | None, lang: str = "zh") -> dict[str, str]:
+    if counties is None or not len(counties) or "code" not in counties:
+        return {}
+    col = "name_en" if lang == "en" and "name_en" in counties else "name_zh"
+    return {str(c): str(n) for c, n in zip(counties["code"], counties[col])}
+
+
+def synthetic_frame(n: int, seed: int = 0) -> pd.DataFrame:
+    """``n`` invented outfalls with schema vocabularies (benchmarks and tests only)."""
+    import geopandas as gpd
+
+    rng = np.random.default_rng(seed)
+    counties = ["350502", "350503", "350504", "350505", "350521", "350524", "350525",
+                "350526", "350581", "350582", "350583"]
+    types = list(schema.OUTFALL_TYPES)
+    cc = rng.choice(counties, n)
+    kinds = rng.choice(["sea", "river"], n)
+    waters = np.array(["泉州湾", "深沪湾", "安海湾", "围头湾", "湄洲湾", "晋江", "洛阳江", "东溪"])
+    frame = pd.DataFrame({
+        "code": [f"PWK{c}{'H' if k == 'sea' else 'R'}{i:06d}" for i, (c, k) in
+                 enumerate(zip(cc, kinds))],
+        "name_zh": [f"{w}第{i}号排口" for i, w in enumerate(rng.choice(waters, n))],
+        "outfall_type": rng.choice(types, n), "water_kind": kinds,
+        "receiving_water": rng.choice(waters, n), "county_code": cc,
+        "remediation": rng.choice(list(schema.REMEDIATION), n),
+        "remediation_status": rng.choice(list(schema.REMEDIATION_STATUS), n),
+        "review_status": rng.choice(list(schema.REVIEW_STATUS), n),
+    })
+    pts = shapely.points(rng.uniform(117.5, 119.2, n), rng.uniform(24.5, 25.9, n))
+    return gpd.GeoDataFrame(frame, geometry=pts, crs="EPSG:4490")
