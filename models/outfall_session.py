@@ -110,10 +110,16 @@ class EditSession:
         except OSError as exc:
             self.journal_error = Message(f"无法写入恢复文件：{exc}",
                                          f"cannot write the recovery file: {exc}")
-        self.edited.emit(edit)
         if self.autosave:
             self.save()
+        self._announce(edit)  # after saving, so views read the saved history and photos
         return edit
+
+    def _announce(self, edit: Edit) -> None:
+        if edit.moves_points:
+            self.ws.replace_layer(LAYER, self.frame)  # drops the stale STRtree, redraws
+        self.ws.outfalls_changed.emit(edit.all_codes)
+        self.edited.emit(edit)
 
     def undo(self, edit: Edit) -> Edit:
         return self.apply(edit.inverse())
@@ -141,9 +147,6 @@ class EditSession:
                 frame.iat[i, geom_col] = shapely.Point(*ch.new) if ch.new is not None else None
             else:
                 frame.iat[i, frame.columns.get_loc(ch.field)] = ch.new
-        if edit.moves_points:
-            self.ws.replace_layer(LAYER, frame)  # drops the stale STRtree, redraws the layer
-        self.ws.outfalls_changed.emit(edit.all_codes)
 
     # -- saving ---------------------------------------------------------------------------
     def save(self) -> bool:
@@ -230,8 +233,9 @@ class EditSession:
         for edit in edits:
             self._apply_in_memory(edit)
             self.pending.append(edit)
-            self.edited.emit(edit)
         self.save()
+        for edit in edits:
+            self._announce(edit)
 
     def discard_recovery(self) -> None:
         keep = {e.batch for e in self.pending}

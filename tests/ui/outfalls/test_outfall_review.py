@@ -1,0 +1,129 @@
+"""Outfall review in a window: table ↔ card, undo/redo through Ctrl+Z/Ctrl+Y, photos, read-only."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QMainWindow
+
+from geodata import outfall_store
+from models.workspace import Workspace
+from tests.models import outfall_testdata as td
+from ui.outfalls import install_outfall_review
+
+
+@pytest.fixture
+def setup(qtbot, tmp_path):
+    ws = Workspace.open(td.build(tmp_path / "ws.gpkg"))
+    win = QMainWindow()
+    win.m_view = win.menuBar().addMenu("视图")
+    qtbot.addWidget(win)
+    review = install_outfall_review(win, ws, lang="zh", interactive=False, user="王五")
+    win.show()
+    yield win, ws, review
+    review.shutdown()
+
+
+def _status(ws, code):
+    return ws.layer("outfalls").set_index("code").loc[code, "review_status"]
+
+
+def test_table_sorts_filters_and_selects_into_the_card(setup, qtbot):
+    win, ws, review = setup
+    panel = review.panel
+    assert panel.model.rowCount() == 8
+    panel.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    assert panel.model.code_at(0) == td.CODES[-1]
+    flags = panel.combos["flags"]
+    flags.setCurrentIndex(flags.findData("possible_duplicate"))
+    panel.apply_filter()
+    assert sorted(panel.model.code_at(r) for r in range(panel.model.rowCount())) == td.CODES[2:4]
+    flags.setCurrentIndex(0)
+    panel.search.setText("测试排口2")
+    panel.apply_filter()
+    assert panel.model.rowCount() == 1
+    panel.view.selectRow(0)
+    assert review.card.code == td.CODES[1]
+    assert review.card.tabText(0) == "属性"
+
+
+def test_bulk_confirm_undo_redo_with_shortcuts_and_audit(setup, qtbot):
+    win, ws, review = setup
+    panel = review.panel
+    panel.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    panel.view.selectRow(0)
+    panel.view.selectionModel().select(panel.model.index(1, 0),
+                                       panel.view.selectionModel().SelectionFlag.Select
+                                       | panel.view.selectionModel().SelectionFlag.Rows)
+    assert panel.selected_codes() == td.CODES[:2]
+    review.request("confirm")
+    assert _status(ws, td.CODES[0]) == _status(ws, td.CODES[1]) == "已核查"
+    assert review.stack.count() == 1 and "确认位置" in review.undo_action.text()
+    win.setFocus()
+    qtbot.keyClick(win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert _status(ws, td.CODES[0]) == "待核查"
+    qtbot.keyClick(win, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    assert _status(ws, td.CODES[1]) == "已核查"
+    rows = outfall_store.read_audit(ws.path, td.CODES[0])
+    assert [(r["action"], r["old_value"], r["new_value"], r["user"]) for r in rows] == [
+        ("confirm", "待核查", "已核查", "王五"), ("undo", "已核查", "待核查", "王五"),
+        ("redo", "待核查", "已核查", "王五")]
+    # the table shows the new status, the card lists the history newest first
+    review.open_card(td.CODES[0])
+    assert review.card.history.rowCount() == 3
+    assert review.card.history.item(0, 2).text() == "redo"
+
+
+def test_move_by_drag_hook_and_photo(setup, qtbot, tmp_path):
+    win, ws, review = setup
+    review._dragged("outfalls", 7, 118.611, 24.731)
+    assert outfall_store.read_positions(ws.path)[td.CODES[7]] == pytest.approx((118.611, 24.731))
+    img = QImage(64, 48, QImage.Format.Format_RGB32)
+    img.fill(QColor("steelblue"))
+    photo = tmp_path / "现场.png"
+    assert img.save(str(photo))
+    review.card.show_outfall(td.CODES[7])
+    assert review.add_photo(td.CODES[7], photo) is not None
+    assert review.card.photos.count() == 1
+    assert not review.card.photos.item(0).icon().isNull()
+    stored = outfall_store.read_photos(ws.path, td.CODES[7])
+    assert stored[0].filename == "现场.png" and stored[0].thumb
+    review.undo_action.trigger()
+    assert review.card.photos.count() == 0
+    review.undo_action.trigger()
+    assert outfall_store.read_positions(ws.path)[td.CODES[7]] == pytest.approx(td.POINTS[td.CODES[7]])
+
+
+def test_monitoring_charts_draw_class_limits(setup):
+    _win, _ws, review = setup
+    review.card.show_outfall(td.CODES[0])
+    import pyqtgraph as pg
+
+    items = review.card.charts.ci.items
+    plots = [i for i in items if isinstance(i, pg.PlotItem)]
+    assert len(plots) == 6
+    cod = plots[0]
+    lines = [i for i in cod.items if isinstance(i, pg.InfiniteLine)]
+    # a sea outfall: the GB 3097 COD limits of classes 一..四
+    assert [round(float(line.value()), 2) for line in lines] == [2.0, 3.0, 4.0, 5.0]
+
+
+def test_second_instance_opens_read_only_with_a_warning(setup, qtbot, monkeypatch):
+    win, ws, review = setup
+    import geodata.workspace_lock as wl
+
+    monkeypatch.setattr(wl.os, "getpid", lambda: 1)  # look like another process
+    monkeypatch.setattr(wl.WorkspaceLock, "_stale", staticmethod(lambda holder: False))
+    win2 = QMainWindow()
+    qtbot.addWidget(win2)
+    second = install_outfall_review(win2, Workspace.open(ws.path), interactive=False)
+    assert second.session.readonly
+    assert "只读" in second.messages[0].zh
+    second.panel.view.selectRow(0)
+    second.request("confirm")
+    assert second.stack.count() == 0 and "只读" in second.messages[-1].zh

@@ -1,0 +1,179 @@
+"""一口一档: the record card of one outfall -- attributes, monitoring charts with the GB 3838 /
+GB 3097 class limits, the inspection history, and photos with thumbnails."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyqtgraph as pg
+from PySide6.QtCore import QByteArray, QSize, Qt, Signal
+from PySide6.QtGui import QIcon, QImage, QPixmap
+from PySide6.QtWidgets import (QFormLayout, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
+                               QPushButton, QTableWidget, QTableWidgetItem, QTabWidget,
+                               QVBoxLayout, QWidget)
+
+from geodata import schema
+from models.water_quality import class_limits
+
+#: (sample column, water_quality parameter, label zh, label en)
+PARAMETERS = (("cod_mgl", "cod", "化学需氧量 COD (mg/L)", "COD (mg/L)"),
+              ("nh3n_mgl", "nh3n", "氨氮 (mg/L)", "Ammonia N (mg/L)"),
+              ("tp_mgl", "tp", "总磷 (mg/L)", "Total P (mg/L)"),
+              ("tn_mgl", "tn", "总氮 (mg/L)", "Total N (mg/L)"),
+              ("flow_m3d", "", "流量 (m³/d)", "Flow (m³/d)"),
+              ("ph", "", "pH", "pH"))
+THUMB = 160
+
+
+def make_thumbnail(data: bytes, size: int = THUMB) -> bytes | None:
+    """A JPEG thumbnail of an image file's bytes (None if Qt cannot read it)."""
+    img = QImage.fromData(QByteArray(data))
+    if img.isNull():
+        return None
+    small = img.scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio,
+                       Qt.TransformationMode.SmoothTransformation)
+    buf = QByteArray()
+    from PySide6.QtCore import QBuffer, QIODevice
+
+    dev = QBuffer(buf)
+    dev.open(QIODevice.OpenModeFlag.WriteOnly)
+    small.save(dev, "JPG", 85)
+    return bytes(buf.data())
+
+
+class RecordCard(QTabWidget):
+    """Tabs 属性 / 监测 / 核查记录 / 照片 for the outfall set with :meth:`show_outfall`."""
+
+    action_requested = Signal(str)  # confirm, move, set, note, photo
+
+    def __init__(self, session: Any, lang: str = "zh", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("outfallRecordCard")
+        self.session = session
+        self.lang = lang
+        self.code: str | None = None
+        self.attrs = QWidget()
+        self.form = QFormLayout(self.attrs)
+        buttons = QHBoxLayout()
+        for key, text in (("confirm", self.tr("确认位置")), ("move", self.tr("输入坐标…")),
+                          ("set", self.tr("修改属性…")), ("note", self.tr("添加备注…"))):
+            b = QPushButton(text)
+            b.setObjectName(f"card_{key}")
+            b.clicked.connect(lambda _=False, k=key: self.action_requested.emit(k))
+            buttons.addWidget(b)
+        self.form.addRow(buttons)
+        self.charts = pg.GraphicsLayoutWidget()
+        self.history = QTableWidget(0, 6)
+        self.history.setHorizontalHeaderLabels(
+            [self.tr("时间"), self.tr("人员"), self.tr("操作"), self.tr("字段"),
+             self.tr("原值 → 新值"), self.tr("备注")])
+        self.history.horizontalHeader().setStretchLastSection(True)
+        photo_tab = QWidget()
+        pl = QVBoxLayout(photo_tab)
+        self.photos = QListWidget()
+        self.photos.setViewMode(QListWidget.ViewMode.IconMode)
+        self.photos.setIconSize(QSize(THUMB, THUMB))
+        add = QPushButton(self.tr("添加照片…"))
+        add.setObjectName("card_photo")
+        add.clicked.connect(lambda: self.action_requested.emit("photo"))
+        pl.addWidget(self.photos)
+        pl.addWidget(add)
+        self.addTab(self.attrs, self.tr("属性"))
+        self.addTab(self.charts, self.tr("监测"))
+        self.addTab(self.history, self.tr("核查记录"))
+        self.addTab(photo_tab, self.tr("照片"))
+        self._value_labels: list[QWidget] = []
+
+    # -- content --------------------------------------------------------------------------
+    def show_outfall(self, code: str | None) -> None:
+        self.code = code
+        self._fill_attributes()
+        self._fill_charts()
+        self._fill_history()
+        self._fill_photos()
+
+    def refresh(self, codes: list[str]) -> None:
+        if self.code is not None and self.code in codes:
+            self.show_outfall(self.code)
+
+    def _record(self) -> dict[str, Any] | None:
+        frame = self.session.frame
+        hit = frame.index[frame["code"] == self.code]
+        if self.code is None or len(hit) == 0:
+            return None
+        return dict(frame.loc[hit[0]])
+
+    def _fill_attributes(self) -> None:
+        while self.form.rowCount() > 1:
+            self.form.removeRow(1)
+        rec = self._record()
+        if rec is None:
+            return
+        for f in schema.OUTFALL_FIELDS:
+            v = rec.get(f.name)
+            text = "" if v is None or v != v else str(v)
+            if f.name == "water_kind":
+                text = {"sea": self.tr("入海"), "river": self.tr("入河")}.get(text, text)
+            label = QLabel(text or "—")
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.form.addRow(f.label_en if self.lang == "en" else f.label_zh, label)
+        g = rec.get(self.session.frame.geometry.name)
+        if g is not None and not g.is_empty:
+            self.form.addRow(self.tr("经纬度 (CGCS2000)"), QLabel(f"{g.x:.6f}, {g.y:.6f}"))
+
+    def _fill_charts(self) -> None:
+        self.charts.clear()
+        samples = self.session.ws.table("outfall_samples")
+        if self.code is None or samples.empty or "outfall_code" not in samples:
+            self.charts.addLabel(self.tr("无监测数据"))
+            return
+        rows = samples[samples["outfall_code"] == self.code].sort_values("sample_date")
+        if rows.empty:
+            self.charts.addLabel(self.tr("无监测数据"))
+            return
+        rec = self._record() or {}
+        kind = "sea" if rec.get("water_kind") == "sea" else "surface"
+        t = pd.to_datetime(rows["sample_date"], errors="coerce")
+        x = (t.astype("int64") // 10**9).to_numpy(dtype=float)
+        for i, (col, param, zh, en) in enumerate(PARAMETERS):
+            if col not in rows:
+                continue
+            y = pd.to_numeric(rows[col], errors="coerce").to_numpy(dtype=float)
+            plot = self.charts.addPlot(row=i // 2, col=i % 2,
+                                       axisItems={"bottom": pg.DateAxisItem()})
+            plot.setTitle(en if self.lang == "en" else zh)
+            plot.plot(x, y, pen=pg.mkPen("#1f6fb2", width=2), symbol="o", symbolSize=5)
+            for name, lim in class_limits(kind, param) if param else ():
+                line = pg.InfiniteLine(pos=lim, angle=0, pen=pg.mkPen("#c0392b", style=Qt.PenStyle.DashLine),
+                                       label=name, labelOpts={"position": 0.95, "color": "#c0392b"})
+                plot.addItem(line)
+            if np.isfinite(y).any():
+                plot.enableAutoRange()
+
+    def _fill_history(self) -> None:
+        rows = self.session.history(self.code) if self.code else []
+        self.history.setRowCount(len(rows))
+        for i, r in enumerate(reversed(rows)):  # newest first
+            action = r.get("action", "")
+            saved = r.get("saved", True)
+            cells = [str(r.get("at", "")), str(r.get("user", "")),
+                     action + ("" if saved else self.tr("（未保存）")), str(r.get("field", "")),
+                     f"{r.get('old_value') or ''} → {r.get('new_value') or ''}",
+                     str(r.get("note", "") or "")]
+            for j, c in enumerate(cells):
+                self.history.setItem(i, j, QTableWidgetItem(c))
+
+    def _fill_photos(self) -> None:
+        self.photos.clear()
+        if self.code is None:
+            return
+        for p in self.session.photos(self.code):
+            item = QListWidgetItem(p.filename)
+            img = QImage.fromData(QByteArray(p.thumb or b""))
+            if not img.isNull():
+                item.setIcon(QIcon(QPixmap.fromImage(img)))
+            item.setToolTip(f"{p.filename}\n{p.added_at} {p.user}\n{p.note}")
+            item.setData(Qt.ItemDataRole.UserRole, p.photo_id)
+            self.photos.addItem(item)

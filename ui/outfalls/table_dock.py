@@ -1,0 +1,167 @@
+"""The outfall inventory panel: filters, search, export, bulk actions, and the table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFileDialog,
+                               QHBoxLayout, QLabel, QLineEdit, QPushButton, QTableView,
+                               QVBoxLayout, QWidget)
+
+from models.compliance import CHECKS
+from models.outfall_table import OutfallTable, TableFilter, export_rows
+from ui.outfalls.table_model import OutfallTableModel
+
+
+class OutfallTablePanel(QWidget):
+    #: Codes selected in the table (map should highlight them).
+    selection_changed = Signal(list)
+    #: A row was double-clicked: open its record card and zoom to it.
+    activated = Signal(str)
+    #: A bulk action on the selection: confirm, set, note.
+    bulk_requested = Signal(str)
+    #: The extent/zone filters need the current map state (the owner fills it in).
+    extent_filter_toggled = Signal()
+
+    def __init__(self, table: OutfallTable, lang: str = "zh", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("outfallTablePanel")
+        self.lang = lang
+        self.model = OutfallTableModel(table, lang, self)
+        self.extent: tuple[float, float, float, float] | None = None  # set by the owner
+        self.zone: Any = None
+        self.search = QLineEdit()
+        self.search.setObjectName("outfallSearch")
+        self.search.setPlaceholderText(self.tr("搜索编码、名称、受纳水体…"))
+        self.search.setClearButtonEnabled(True)
+        self.combos: dict[str, QComboBox] = {}
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 2)
+        for key, label in (("county", self.tr("全部县区")), ("outfall_type", self.tr("全部类型")),
+                           ("review_status", self.tr("全部核查状态")),
+                           ("remediation_status", self.tr("全部整治状态")),
+                           ("flags", self.tr("全部提示"))):
+            combo = QComboBox()
+            combo.setObjectName(f"filter_{key}")
+            combo.addItem(label, None)
+            if key == "flags":
+                combo.addItem(self.tr("有任何提示"), "__any__")
+                for cid, (zh, en, _sev) in CHECKS.items():
+                    combo.addItem(en if lang == "en" else zh, cid)
+            else:
+                for v in table.choices(key):
+                    combo.addItem(v, v)
+            combo.currentIndexChanged.connect(self._schedule)
+            self.combos[key] = combo
+            filters.addWidget(combo, 1)
+        self.in_extent = QCheckBox(self.tr("仅当前视图"))
+        self.in_zone = QCheckBox(self.tr("仅所选区域"))
+        for cb in (self.in_extent, self.in_zone):
+            cb.toggled.connect(lambda _=False: self.extent_filter_toggled.emit())
+            cb.toggled.connect(self._schedule)
+        actions = QHBoxLayout()
+        actions.addWidget(self.in_extent)
+        actions.addWidget(self.in_zone)
+        actions.addStretch(1)
+        self.count = QLabel()
+        actions.addWidget(self.count)
+        for key, text in (("confirm", self.tr("确认位置")), ("set", self.tr("修改属性…")),
+                          ("note", self.tr("添加备注…"))):
+            b = QPushButton(text)
+            b.setObjectName(f"bulk_{key}")
+            b.clicked.connect(lambda _=False, k=key: self.bulk_requested.emit(k))
+            actions.addWidget(b)
+        self.export_btn = QPushButton(self.tr("导出…"))
+        self.export_btn.clicked.connect(self._export_dialog)
+        actions.addWidget(self.export_btn)
+        self.view = QTableView()
+        self.view.setObjectName("outfallTable")
+        self.view.setModel(self.model)
+        self.view.setSortingEnabled(True)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.verticalHeader().setDefaultSectionSize(22)
+        self.view.selectionModel().selectionChanged.connect(self._on_selection)
+        self.view.doubleClicked.connect(lambda ix: self.activated.emit(self.model.code_at(ix.row())))
+        self.model.modelReset.connect(self._reconnect)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(2, 2, 2, 2)
+        lay.addLayout(filters)
+        lay.addLayout(actions)
+        lay.addWidget(self.view)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(150)  # type-ahead: filter when typing pauses
+        self._timer.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(self._schedule)
+        self.apply_filter()
+
+    # -- filtering ------------------------------------------------------------------------
+    def _schedule(self, *_: Any) -> None:
+        self._timer.start()
+
+    def current_filter(self) -> TableFilter:
+        def one(key: str) -> frozenset[str] | None:
+            v = self.combos[key].currentData()
+            return None if v is None else frozenset({v})
+
+        flag = self.combos["flags"].currentData()
+        return TableFilter(
+            counties=one("county"), types=one("outfall_type"),
+            review_status=one("review_status"), remediation_status=one("remediation_status"),
+            flags=None if flag in (None, "__any__") else frozenset({flag}),
+            any_flag=flag == "__any__", text=self.search.text(),
+            bbox=self.extent if self.in_extent.isChecked() else None,
+            zone=self.zone if self.in_zone.isChecked() else None)
+
+    def apply_filter(self) -> None:
+        self.model.set_filter(self.current_filter())
+        self._update_count()
+
+    def _update_count(self) -> None:
+        self.count.setText(self.tr("%1 / %2 个排污口").replace("%1", str(self.model.rowCount()))
+                           .replace("%2", str(len(self.model.table))))
+
+    def _reconnect(self) -> None:
+        self._update_count()
+
+    # -- selection ------------------------------------------------------------------------
+    def selected_codes(self) -> list[str]:
+        rows = sorted({ix.row() for ix in self.view.selectionModel().selectedRows()})
+        return [self.model.code_at(r) for r in rows]
+
+    def _on_selection(self, *_: Any) -> None:
+        self.selection_changed.emit(self.selected_codes())
+
+    def select_codes(self, codes: list[str]) -> None:
+        """Select (and scroll to) these outfalls without re-emitting to the map."""
+        sm = self.view.selectionModel()
+        self.view.blockSignals(True)
+        sm.blockSignals(True)
+        sm.clearSelection()
+        first = None
+        from PySide6.QtCore import QItemSelectionModel
+
+        for code in codes:
+            r = self.model.view_row_of(code)
+            if r is None:
+                continue
+            first = r if first is None else first
+            sm.select(self.model.index(r, 0), QItemSelectionModel.SelectionFlag.Select
+                      | QItemSelectionModel.SelectionFlag.Rows)
+        sm.blockSignals(False)
+        self.view.blockSignals(False)
+        self.view.viewport().update()
+        if first is not None:
+            self.view.scrollTo(self.model.index(first, 0))
+
+    # -- export ---------------------------------------------------------------------------
+    def _export_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出排污口清单"), "排污口清单.xlsx",
+                                              self.tr("Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)"))
+        if path:
+            self.export(path)
+
+    def export(self, path: str) -> str:
+        return str(export_rows(self.model.table, self.model.rows, path, self.lang))

@@ -1,0 +1,89 @@
+"""Qt table model over :class:`models.outfall_table.OutfallTable` (numpy sort and filter).
+
+No QSortFilterProxyModel: ``sort()`` and ``set_filter()`` recompute the view index array in
+numpy (a few ms at 100k rows) and reset the model; ``data()`` is one array lookup.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from models.outfall_table import COLUMNS, KEYS, OutfallTable, TableFilter
+
+_FLAG_BRUSH = QBrush(QColor(200, 40, 40))
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class OutfallTableModel(QAbstractTableModel):
+    def __init__(self, table: OutfallTable, lang: str = "zh", parent: Any = None) -> None:
+        super().__init__(parent)
+        self.table = table
+        self.lang = lang
+        self.filter = TableFilter()
+        self.sort_key: str | None = None
+        self.descending = False
+        self.rows = np.arange(len(table))
+
+    # -- Qt model API ---------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = int(self.rows[index.row()])
+        key = KEYS[index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self.table.cell(row, key)
+        if role == Qt.ItemDataRole.ForegroundRole and key == "flags":
+            return _FLAG_BRUSH
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section].label(self.lang)
+        return section + 1
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.sort_key = KEYS[column] if 0 <= column < len(KEYS) else None
+        self.descending = order == Qt.SortOrder.DescendingOrder
+        self.refresh()
+
+    # -- ours -----------------------------------------------------------------------------
+    def set_filter(self, flt: TableFilter) -> None:
+        self.filter = flt
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.beginResetModel()
+        self.rows = self.table.view(self.filter, self.sort_key, self.descending)
+        self.endResetModel()
+
+    def rows_changed(self, table_rows: list[int]) -> None:
+        """Repaint rows after an edit (re-sorting only if the sort column is affected)."""
+        if self.sort_key is not None or self.filter != TableFilter():
+            self.refresh()
+            return
+        for r in table_rows:
+            self.dataChanged.emit(self.index(r, 0), self.index(r, len(KEYS) - 1))
+
+    def code_at(self, view_row: int) -> str:
+        return str(self.table.codes[int(self.rows[view_row])])
+
+    def view_row_of(self, code: str) -> int | None:
+        r = self.table.row_of(code)
+        if r is None:
+            return None
+        hit = np.flatnonzero(self.rows == r)
+        return int(hit[0]) if len(hit) else None
