@@ -7,6 +7,7 @@ reuses the same body.  Every text that comes from data is escaped.
 
 from __future__ import annotations
 
+from functools import partial
 from html import escape
 from typing import Any
 
@@ -51,7 +52,7 @@ def title(lang: str) -> str:
 
 
 def summary_rows(rep: ScreeningReport, lang: str) -> list[tuple[str, str]]:
-    t = lambda zh, en: _t(lang, zh, en)  # noqa: E731
+    t = partial(_t, lang)
     lon, lat = rep.centroid
     b = rep.bounds
     return [
@@ -71,7 +72,7 @@ def summary_rows(rep: ScreeningReport, lang: str) -> list[tuple[str, str]]:
 
 def report_body_html(rep: ScreeningReport, lang: str = "zh") -> str:
     """Everything but the map: summary, attention items, tables, sources, disclaimer."""
-    t = lambda zh, en: _t(lang, zh, en)  # noqa: E731
+    t = partial(_t, lang)
     out: list[str] = []
     notice = rep.notice_en if lang == "en" else rep.notice_zh
     out.append(f'<p class="disclaimer"><b>{t("声明", "Notice")}：</b>'
@@ -137,7 +138,8 @@ def report_body_html(rep: ScreeningReport, lang: str = "zh") -> str:
                            t("入海/入河", "Sea/river"), t("整治", "Remediation"),
                            t("状态", "Status"), t("距离", "Distance")], rows))
     else:
-        out.append(f"<p>{t('选址内及缓冲距离内无排污口。', 'No outfall inside the site or the buffer.')}</p>")
+        out.append("<p>" + t("选址内及缓冲距离内无排污口。",
+                             "No outfall inside the site or the buffer.") + "</p>")
 
     out.append(f"<h2>{t('七、适用的任务与指标', '7. Tasks and indicators that apply')}</h2>")
     out.append(_catalog_tables(rep, lang))
@@ -149,13 +151,17 @@ def report_body_html(rep: ScreeningReport, lang: str = "zh") -> str:
     if rep.illustrative_layers:
         names = "、".join(layer_title(n, lang) for n in rep.illustrative_layers)
         out.append(f"<li><b>{t('示例图层', 'Illustrative layers')}：</b>{_e(names)}</li>")
-    out.append(f"<li>{t('面积按 CGCS2000（GRS80 椭球）大地线计算；距离在以选址为中心的方位等距投影中量算。', 'Areas are geodesic on the CGCS2000 (GRS80) ellipsoid; distances are measured in an azimuthal equidistant projection centred on the site.')}</li>")
+    out.append("<li>" + t("面积按 CGCS2000（GRS80 椭球）大地线计算；距离在以选址为中心的方位等距"
+                          "投影中量算。",
+                          "Areas are geodesic on the CGCS2000 (GRS80) ellipsoid; distances are "
+                          "measured in an azimuthal equidistant projection centred on the site.")
+               + "</li>")
     out.append("</ul>")
     return "".join(out)
 
 
 def _zone_table(rep: ScreeningReport, lang: str) -> str:
-    t = lambda zh, en: _t(lang, zh, en)  # noqa: E731
+    t = partial(_t, lang)
     rows = []
     for p in rep.protected_areas:
         rows.append([t("自然保护地", "Protected area"),
@@ -175,7 +181,8 @@ def _zone_table(rep: ScreeningReport, lang: str) -> str:
                        f"is {_m(p['distance_m'])} m away."))
     if rep.nearest_bay and not rep.bays:
         b = rep.nearest_bay
-        extra.append(t(f"缓冲距离内无海湾；最近为 {_name(b, lang)}，距离 {_m(b['distance_m'])} 米。",
+        extra.append(t(f"缓冲距离内无海湾；最近为 {_name(b, lang)}，"
+                       f"距离 {_m(b['distance_m'])} 米。",
                        f"No bay within the buffer; the nearest, {_name(b, lang)}, is "
                        f"{_m(b['distance_m'])} m away."))
     html = ""
@@ -183,7 +190,8 @@ def _zone_table(rep: ScreeningReport, lang: str) -> str:
         html += _table([t("类型", "Kind"), t("名称", "Name"), t("级别/水质", "Level / water"),
                         t("重叠或距离", "Overlap or distance")], rows, [15, 35, 25, 25])
     html += "".join(f"<p>{_e(x)}</p>" for x in extra)
-    return html or f"<p>{t('50 公里内无自然保护地或海湾。', 'No protected area or bay within 50 km.')}</p>"
+    return html or "<p>" + t("50 公里内无自然保护地或海湾。",
+                             "No protected area or bay within 50 km.") + "</p>"
 
 
 def _overlap_or_distance(z: dict[str, Any], lang: str) -> str:
@@ -197,15 +205,27 @@ def _overlap_or_distance(z: dict[str, Any], lang: str) -> str:
     return _t(lang, f"距离 {_m(z['distance_m'])} m", f"{_m(z['distance_m'])} m away")
 
 
+def _reasons(reasons: list[dict[str, str]], lang: str) -> str:
+    from models.catalog import ZONE_TYPE_NAMES
+
+    out = []
+    for r in reasons:
+        zh, en = ZONE_TYPE_NAMES.get(r["zone_type"], (r["zone_type"], r["zone_type"]))
+        key = "" if r["zone_type"] == "city" else f" {r['zone_key']}"
+        label = (en if lang == "en" else zh) + key
+        if label not in out:
+            out.append(label)
+    return _t(lang, "；", "; ").join(out)
+
+
 def _catalog_tables(rep: ScreeningReport, lang: str) -> str:
-    t = lambda zh, en: _t(lang, zh, en)  # noqa: E731
+    t = partial(_t, lang)
     html = ""
     if rep.tasks:
         rows = [[_e(x.get("section")), _e(x.get("task_id")),
                  _e(x.get("title_en") if lang == "en" and x.get("title_en")
                     else x.get("title_zh")),
-                 _e("；".join(sorted({r["zone_type"] + ":" + r["zone_key"]
-                                     for r in x.get("reasons", [])})))] for x in rep.tasks]
+                 _e(_reasons(x.get("reasons", []), lang))] for x in rep.tasks]
         html += _table([t("章节", "Section"), t("编号", "ID"), t("任务", "Task"),
                         t("关联依据", "Linked by")], rows, [14, 12, 44, 30])
     else:
@@ -238,7 +258,7 @@ table.grid{border-collapse:collapse;font-size:13px} table.grid th,table.grid td{
 
 def render_html(rep: ScreeningReport, map_svg: str, lang: str = "zh") -> str:
     """One self-contained HTML file: styles inline, map inline as SVG, no external loads."""
-    t = lambda zh, en: _t(lang, zh, en)  # noqa: E731
+    t = partial(_t, lang)
     return (
         f'<!DOCTYPE html><html lang="{"en" if lang == "en" else "zh-CN"}"><head>'
         f'<meta charset="utf-8"/><title>{_e(title(lang))}</title><style>{CSS}</style></head>'

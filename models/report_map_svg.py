@@ -200,7 +200,8 @@ def legend(x: float, y: float, width: float, lang: str, include_site: bool = Tru
 
 
 # -- the map -------------------------------------------------------------------------------
-def _features(ws: Workspace, layer: str, box: shapely.Geometry) -> Iterable[tuple[int, object]]:
+def _features(ws: Workspace, layer: str, box: shapely.Geometry
+              ) -> Iterable[tuple[int, shapely.Geometry]]:
     if not ws.has_layer(layer):
         return []
     frame = ws.layer(layer)
@@ -247,7 +248,7 @@ def draw_layers(ws: Workspace, fr: MapFrame, site: shapely.Geometry | None = Non
                          fill="none"))
         out.append(_path(p, fill="none", stroke=st.PROTECTED[1], stroke_width=1.6))
     for _, g in _features(ws, "counties", box):
-        out.append(_path(px(g.boundary), fill="none", stroke=st.COUNTY_STROKE,
+        out.append(_path(px(shapely.boundary(g)), fill="none", stroke=st.COUNTY_STROKE,
                          stroke_width=1.2, stroke_dasharray="8,3,2,3"))
     outfalls = ws.layers.get("outfalls")
     for i, g in _features(ws, "outfalls", box):
@@ -267,7 +268,7 @@ def draw_layers(ws: Workspace, fr: MapFrame, site: shapely.Geometry | None = Non
             buf_m = shapely.buffer(site_m, buffer_m, quad_segs=16)
             buf = shapely.transform(buf_m, lambda xy: np.column_stack(
                 tr.transform(xy[:, 0], xy[:, 1], direction="INVERSE")))
-            out.append(_path(px(buf.boundary), fill="none", stroke=st.SITE_BUFFER,
+            out.append(_path(px(shapely.boundary(buf)), fill="none", stroke=st.SITE_BUFFER,
                              stroke_width=1.5, stroke_dasharray="7,4"))
         out.append(_path(px(site), fill=st.SITE, fill_opacity=0.08, stroke="#ffffff",
                          stroke_width=5.5))

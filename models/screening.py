@@ -25,8 +25,7 @@ import numpy as np
 import shapely
 
 from models import catalog
-from models.geodesy import (MU_PER_M2, degrees_for_metres, geodesic_area_m2, local_projector,
-                            project)
+from models.geodesy import MU_PER_M2, degrees_for_metres, geodesic_area_m2, local_projector, project
 from models.query import BAY_FIELDS, OUTFALL_FIELDS, PA_FIELDS, UNIT_FIELDS, _rec
 from models.report_style import DIMENSIONS, DISCLAIMER, UNIT_CLASS_LABELS
 from models.workspace import Workspace
@@ -179,7 +178,8 @@ def _zones_near(ws: Workspace, layer: str, m: _Measure, buffer_m: float,
     dist = m.distances(geoms)
     rows: list[dict[str, Any]] = []
     nearest: dict[str, Any] | None = None
-    for i, g, dm in sorted(zip(cand.tolist(), geoms, dist.tolist()), key=lambda t: t[2]):
+    for i, g, dm in sorted(zip(cand.tolist(), geoms, dist.tolist(), strict=True),
+                           key=lambda t: t[2]):
         rec = _rec(frame.iloc[i].to_dict(), fields)
         ov = m.overlap(g) if dm == 0.0 else 0.0
         rec.update(distance_m=round(dm, 1), overlap_m2=round(ov, 1),

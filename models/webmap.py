@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Callable, Sequence
+from functools import partial
 from html import escape
 from importlib import resources
 from pathlib import Path
@@ -88,7 +89,7 @@ def _popup(title: str, rows: Sequence[tuple[str, Any]], note: str = "") -> str:
 
 
 def _unit_popup(r: dict[str, Any], lang: str, note: str) -> str:
-    t = lambda zh, en: st.t(lang, zh, en)  # noqa: E731
+    t = partial(st.t, lang)
     cls = int(r.get("unit_class") or 0)
     zh, en = st.UNIT_CLASS_LABELS.get(cls, ("", ""))
     rows: list[tuple[str, Any]] = [(t("编码", "Code"), r.get("code")), (t("类别", "Class"),
@@ -99,7 +100,7 @@ def _unit_popup(r: dict[str, Any], lang: str, note: str) -> str:
 
 
 def _popup_for(layer: str, r: dict[str, Any], lang: str, note: str) -> str:
-    t = lambda zh, en: st.t(lang, zh, en)  # noqa: E731
+    t = partial(st.t, lang)
     name = _v(r.get("name_en") if lang == "en" and r.get("name_en") else r.get("name_zh")
               or r.get("name"))
     if layer == "control_units":
@@ -176,7 +177,7 @@ def feature_collection(ws: Workspace, layer: str, lang: str, popups: bool = True
         geoms = shapely.simplify(geoms, tol, preserve_topology=True)
     features = []
     records = frame.drop(columns=frame.geometry.name).to_dict("records")
-    for i, (g, r) in enumerate(zip(geoms, records)):
+    for i, (g, r) in enumerate(zip(geoms, records, strict=True)):
         if g is None or shapely.is_empty(g):
             continue
         props: dict[str, Any] = {}
@@ -256,13 +257,13 @@ def build_webmap(ws: Workspace, layers: Sequence[str] | None = None, lang: str =
     if not present:
         raise WebMapError(f"workspace {ws.path.name} has nothing to map / 工作空间无可显示图层")
     minx, miny, maxx, maxy = ws.layer(present[0]).total_bounds
-    t = lambda zh, en: st.t(lang, zh, en)  # noqa: E731
+    t = partial(st.t, lang)
 
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=9, tiles=None,
                    control_scale=True, prefer_canvas=False)
     m.default_js, m.default_css = [], []  # no CDN: Leaflet is inlined below
     js, css = leaflet_inline()
-    root = m.get_root()
+    root: Any = m.get_root()  # a branca Figure
     root.header.add_child(Element(f"<style>{css}</style>"), name="leaflet_css")
     root.header.add_child(Element(f"<script>{js}</script>"), name="leaflet_js")
     root.header.add_child(Element(f"<style>{CSS}</style>"), name="ecozone_css")
@@ -301,7 +302,7 @@ def build_webmap(ws: Workspace, layers: Sequence[str] | None = None, lang: str =
             + (f'<div class="ez-warn">{escape(notice)}</div>' if notice else "")
             + f"<div>{escape(ws.metadata.get('dataset', ''))} "
               f"{escape(ws.metadata.get('dataset_version', ''))}</div>")
-    macro = MacroElement()
+    macro: Any = MacroElement()  # type: ignore[no-untyped-call]
     macro._template = Template("""
         {% macro script(this, kwargs) %}
         (function() {
@@ -322,7 +323,7 @@ def build_webmap(ws: Workspace, layers: Sequence[str] | None = None, lang: str =
     macro.legend = f"<h4>{escape(t('图例', 'Legend'))}</h4>" + _legend_html(lang, layers)
     macro.info = info
     m.add_child(macro)
-    html = root.render()
+    html: str = root.render()
     html = html.replace('<html>', f'<html lang="{"en" if lang == "en" else "zh-CN"}">', 1)
     leaks = remote_loads(html)
     if leaks:  # a folium upgrade that brings a new CDN include must not ship silently

@@ -24,8 +24,18 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt
-from PySide6.QtGui import (QBrush, QColor, QFont, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter,
-                           QPen, QPolygonF)
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QPen,
+    QPolygonF,
+)
 
 from layers.mercator import ground_resolution
 from layers.viewport import Viewport
@@ -154,8 +164,9 @@ def _compose(p: QPainter, W: float, H: float, dpi: float, source: MapSource,  # 
             family, pt, mm, lang)
     denominator = gres / (0.0254 / dpi)
     foot = (f"{st.t(lang, '比例尺', 'Scale')} 1:{_round_scale(denominator):,} · "
-            f"{st.t(lang, '显示投影 Web Mercator，数据 CGCS2000', 'Web Mercator display, CGCS2000 data')}"
-            f" · {_dt.date.today().isoformat()} · EcoZone")
+            + st.t(lang, "显示投影 Web Mercator，数据 CGCS2000",
+                   "Web Mercator display, CGCS2000 data")
+            + f" · {_dt.date.today().isoformat()} · EcoZone")
     p.setFont(_font(family, 7.5, pt))
     p.setPen(QColor("#444444"))
     fr = QRectF(margin, H - margin - footer_h + 2 * mm, W - 2 * margin, footer_h - 2 * mm)
