@@ -168,6 +168,10 @@ def build(dist: Path, work: Path) -> float:
     except ImportError:
         raise SystemExit("PyInstaller is not installed in this environment: "
                          f"{sys.executable} -m pip install pyinstaller") from None
+    i18n = ROOT / "ui" / "i18n"
+    if list(i18n.glob("*.ts")) and not list(i18n.glob("*.qm")):
+        log("warning: ui/i18n has .ts but no .qm; the English UI will be missing "
+            "(python -m ui.language compiles them)")
     env = dict(os.environ)
     if sys.platform == "win32":
         env["ECOZONE_VERSION_FILE"] = str(
