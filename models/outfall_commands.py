@@ -192,9 +192,9 @@ def _build_edit(args: argparse.Namespace, frame: Any) -> Any:
 def _edit(args: argparse.Namespace, lang: str) -> int:
     from pathlib import Path as _P
 
+    from geodata.workspace_lock import WorkspaceLock
     from models.outfall_edits import EditRejected, format_value
     from models.outfall_session import EditSession, audit_rows
-    from geodata.workspace_lock import WorkspaceLock
 
     ws = _open(args)
     try:

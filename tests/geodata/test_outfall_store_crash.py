@@ -61,6 +61,9 @@ def _stored(path: Path) -> tuple[dict[str, str], list[tuple], list[str]]:
                             (fid,)).fetchone()
             if r is None or not (r[0] <= x <= r[1] and r[2] <= y <= r[3]) or r[1] - r[0] > 1e-4:
                 bad_rtree.append(code)
+        cols = {r[1] for r in con.execute("pragma table_info(inspections)")}
+        if "batch" not in cols:  # killed before the first save (which migrates) committed
+            return pos, [], bad_rtree
         audit = con.execute("select id, outfall_code, old_value, new_value, batch from "
                             "inspections order by id").fetchall()
         return pos, audit, bad_rtree

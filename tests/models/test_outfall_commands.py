@@ -9,7 +9,7 @@ import pytest
 
 from geodata import outfall_store
 from geodata.workspace_lock import WorkspaceLock
-from models.outfall_commands import add_outfalls_parser, cmd_outfalls
+from models.outfall_commands import add_outfalls_parser
 from tests.models import outfall_testdata as td
 
 

@@ -285,7 +285,8 @@ class OutfallReview(QObject):
     def _view_changed(self, view: Any) -> None:
         from layers.mercator import to_lonlat
 
-        x0, y0, x1, y1 = view.bbox()
+        bbox = view.bbox() if callable(view.bbox) else view.bbox
+        x0, y0, x1, y1 = bbox
         lon0, lat0 = to_lonlat(x0, y0)
         lon1, lat1 = to_lonlat(x1, y1)
         self.panel.extent = (float(lon0), float(lat0), float(lon1), float(lat1))
