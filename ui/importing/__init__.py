@@ -1,0 +1,16 @@
+"""The import dialog (issue 5): file → encoding and CRS → field mapping → dry run → import.
+
+The work is done by the Qt-free ``geodata.io`` package through :mod:`ui.importing.session`;
+this package only shows it.  Entry point for the File menu: :func:`open_import_dialog`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def open_import_dialog(parent: Any, workspace_path: Any) -> Any:
+    """Build, show and return the import dialog (see ``import_dialog.open_import_dialog``)."""
+    from ui.importing.import_dialog import open_import_dialog as _open
+
+    return _open(parent, workspace_path)
