@@ -84,6 +84,39 @@ def test_both_launchers_and_data_are_in_the_folder(frozen):
     assert not list(internal.rglob("*WebEngine*"))
 
 
+def test_all_package_data_is_bundled(frozen):
+    """What pyproject.toml ships as package data (bundled GeoPackage, vendored Leaflet,
+    compiled translations, icons) is in the frozen folder at the same place."""
+    import tomllib
+
+    conf = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    internal = Path(frozen["app"]) / "_internal"
+    missing = []
+    for package, patterns in conf["tool"]["setuptools"]["package-data"].items():
+        for pattern in patterns:
+            for path in (ROOT / package).glob(pattern):
+                rel = path.relative_to(ROOT)
+                if path.is_file() and path.suffix != ".ts" and not (internal / rel).exists():
+                    missing.append(str(rel))
+    assert not missing
+
+
+def test_frozen_web_map_export(frozen, tmp_path):
+    res = run_frozen(Path(frozen["app"]), "--help", home=tmp_path)
+    if "export" not in res.stdout:
+        pytest.skip("no export command yet")
+    run_frozen(Path(frozen["app"]), "info", home=tmp_path)
+    out = tmp_path / "map.html"
+    res = run_frozen(Path(frozen["app"]), "export", "--workspace",
+                     str(tmp_path / "workspace.gpkg"), "--out", str(out), home=tmp_path,
+                     offline=True)
+    assert res.returncode == 0, res.stderr
+    from tests.test_offline import assert_no_remote_resources
+
+    assert out.stat().st_size > 10_000
+    assert_no_remote_resources(out)
+
+
 def test_frozen_info_json_on_first_run(frozen, tmp_path):
     res = run_frozen(Path(frozen["app"]), "info", "--json", home=tmp_path, offline=True)
     assert res.returncode == 0, res.stderr
