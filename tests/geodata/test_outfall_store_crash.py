@@ -40,6 +40,18 @@ def _workspace(path: Path) -> dict[str, str]:
                              geometry=shapely.points(xy), crs="EPSG:4490")
     store.write_layers(path, {"outfalls": frame, "inspections": pd.DataFrame(
         {"id": pd.Series(dtype="int64"), "note": pd.Series(dtype="str")})})
+    # Migrate the audit table once up front, as opening a workspace in the window does: on a
+    # loaded machine the first kill can land before the first save's migration commits,
+    # and the checks below read the migrated columns.
+    from geodata import gpkg_sql
+
+    con = gpkg_sql.connect(path)
+    try:
+        con.execute("BEGIN IMMEDIATE")
+        outfall_store.ensure_review_tables(con)
+        con.execute("COMMIT")
+    finally:
+        con.close()
     return {c: f"{x:.7f},{y:.7f}" for c, (x, y) in zip(codes, xy.tolist())}
 
 
