@@ -201,9 +201,23 @@ def _add_feature_commands(sub: Any) -> None:
     add_screen_parser(sub, func=_lazy("ui.reports.commands", "cmd_screen"))
 
 
+def _install_error_reporting() -> None:
+    """Log to the user's folder; an unexpected error becomes one line + the log path (exit 1)
+    on the command line, and a dialog with the log path in the window."""
+    try:
+        from ui.app_logging import setup_logging
+        from ui.error_dialog import install_excepthook
+
+        setup_logging()
+        install_excepthook()
+    except OSError:  # an unwritable user folder must not stop the program
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    _install_error_reporting()
     # --workspace/--lang may be given before or after the command
     func = getattr(args, "func", cmd_window)
     try:
