@@ -1,0 +1,176 @@
+"""Steps 4 and 5 of the import dialog: what the import will change, then what it did.
+
+Step 4 shows the dry run (new / updated / unchanged / rejected / flagged, each rejected row
+with file, row number, field and reason) and its Next button imports.  Step 5 reports the
+batch and offers Undo.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWizard
+
+from ui.importing.common import fill_table, make_table
+from ui.importing.pages import StepPage
+
+if TYPE_CHECKING:
+    from ui.importing.import_dialog import ImportDialog
+
+COUNT_KEYS = ("imported", "updated", "unchanged", "rejected", "flagged")
+
+
+class SummaryPage(StepPage):
+    """Step 4: the dry run."""
+
+    def __init__(self, dialog: ImportDialog) -> None:
+        super().__init__(dialog)
+        self.setCommitPage(True)
+        self.count_names = {k: QLabel() for k in COUNT_KEYS}
+        self.counts = {k: QLabel("0") for k in COUNT_KEYS}
+        grid = QGridLayout()
+        for i, k in enumerate(COUNT_KEYS):
+            self.counts[k].setStyleSheet("font-size: 18px; font-weight: bold;")
+            grid.addWidget(self.count_names[k], 0, i)
+            grid.addWidget(self.counts[k], 1, i)
+        self.headline = QLabel()
+        self.headline.setWordWrap(True)
+        self.tabs = QTabWidget()
+        self.rejected = make_table(4)
+        self.flagged = make_table(4)
+        self.changes = make_table(2)
+        self.notes = make_table(1)
+        for t in (self.rejected, self.flagged, self.changes, self.notes):
+            self.tabs.addTab(t, "")
+        lay = QVBoxLayout(self)
+        lay.addLayout(grid)
+        lay.addWidget(self.headline)
+        lay.addWidget(self.tabs, 1)
+        lay.addWidget(self.status)
+        self.report: Any = None
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setTitle(self.tr("第 4 步：预演结果"))
+        self.setSubTitle(self.tr("以下是导入将带来的变化，尚未写入工作区。确认后点击“导入”。"))
+        self.setButtonText(QWizard.WizardButton.CommitButton, self.tr("导入"))
+        names = {"imported": self.tr("新增"), "updated": self.tr("更新"), "unchanged": self.tr("未变"),
+                 "rejected": self.tr("拒绝"), "flagged": self.tr("需核实")}
+        for k, label in self.count_names.items():
+            label.setText(names[k])
+        titles = (self.tr("被拒绝的记录"), self.tr("需核实的记录"), self.tr("将新增或更新的编码"),
+                  self.tr("读取说明"))
+        for i, title in enumerate(titles):
+            self.tabs.setTabText(i, title)
+        if self.report is not None:
+            self.show_report(self.report)
+
+    def initializePage(self) -> None:  # noqa: N802 - Qt name
+        self.show_report(self.dialog.dry_report)
+
+    def issue_headers(self) -> list[str]:
+        return [self.tr("文件"), self.tr("行号"), self.tr("字段"), self.tr("原因")]
+
+    def show_report(self, report: Any) -> None:
+        self.report = report
+        lang = self.dialog.lang
+        c = report.counts()
+        for k in COUNT_KEYS:
+            self.counts[k].setText(str(c[k]))
+        self.counts["rejected"].setStyleSheet("font-size: 18px; font-weight: bold;" +
+                                              (" color: #b00020;" if c["rejected"] else ""))
+        fill_table(self.rejected, self.issue_headers(),
+                   [[r.file, r.row, r.field, r.reason.text(lang)] for r in report.rejected])
+        fill_table(self.flagged, self.issue_headers(),
+                   [[r.file, r.row, r.field, r.reason.text(lang)] for r in report.flagged])
+        fill_table(self.changes, [self.tr("变化"), self.tr("编码")],
+                   [[self.tr("新增"), code] for code in report.new] +
+                   [[self.tr("更新"), code] for code in report.updated])
+        fill_table(self.notes, [self.tr("说明")], [[n.text(lang)] for n in report.notes.items])
+        self.headline.setText(self.tr("图层 %1：新增 %2，更新 %3（按编码匹配，不会重复添加），未变 %4。")
+                              .replace("%1", report.layer).replace("%2", str(c["imported"]))
+                              .replace("%3", str(c["updated"])).replace("%4", str(c["unchanged"]))
+                              + ("" if self.will_change() else " " + self.tr("没有需要写入的变化。")))
+        if c["rejected"]:
+            self.tabs.setCurrentIndex(0)
+        elif c["imported"] or c["updated"]:
+            self.tabs.setCurrentIndex(2)
+        self.completeChanged.emit()
+
+    def will_change(self) -> bool:
+        r = self.report
+        return r is not None and bool(r.new or r.updated or not self.dialog.session.keyed())
+
+    def isComplete(self) -> bool:  # noqa: N802 - Qt name
+        return self.will_change() and not self.dialog.busy()
+
+    def start_work(self) -> bool:
+        s = self.session
+        self.dialog.run_job(lambda progress: s.run(False, progress), self, self._imported,
+                            self.tr("正在导入…"))
+        return False
+
+    def _imported(self, report: Any) -> None:
+        self.dialog.final_report = report
+        self.dialog.imported.emit(int(report.batch_id or 0), str(report.layer))
+        self.work_done()
+
+
+class ResultPage(StepPage):
+    """Step 5: the batch written, with Undo."""
+
+    def __init__(self, dialog: ImportDialog) -> None:
+        super().__init__(dialog)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setStyleSheet("font-size: 15px;")
+        self.undo_button = QPushButton()
+        self.undo_button.clicked.connect(self.undo)
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.undo_button)
+        row.addStretch(1)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.summary)
+        lay.addLayout(row)
+        lay.addWidget(self.hint)
+        lay.addWidget(self.status)
+        lay.addStretch(1)
+        self.undone = False
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setTitle(self.tr("第 5 步：导入完成"))
+        self.setSubTitle(self.tr("地图已可重新载入该图层；如导入有误，可在此撤销"))
+        self.undo_button.setText(self.tr("撤销本次导入"))
+        self.hint.setText(self.tr("撤销会把本批次新增的记录删除、更新的记录恢复原值。"))
+        if self.dialog.final_report is not None:
+            self.initializePage()
+
+    def initializePage(self) -> None:  # noqa: N802 - Qt name
+        r = self.dialog.final_report
+        c = r.counts()
+        text = self.tr("已导入批次 %1 到图层 %2：新增 %3，更新 %4，未变 %5，拒绝 %6。") \
+            .replace("%1", str(r.batch_id)).replace("%2", r.layer) \
+            .replace("%3", str(c["imported"])).replace("%4", str(c["updated"])) \
+            .replace("%5", str(c["unchanged"])).replace("%6", str(c["rejected"]))
+        if self.undone:
+            text += " " + self.tr("（已撤销）")
+        self.summary.setText(text)
+        self.undo_button.setEnabled(not self.undone)
+
+    def undo(self) -> None:
+        r = self.dialog.final_report
+        if self.undone or self.dialog.busy():
+            return
+        batch = int(r.batch_id)
+        self.dialog.run_job(lambda _progress: self.session.undo(batch), self,
+                            lambda done: self._undone(done, batch, str(r.layer)),
+                            self.tr("正在撤销…"))
+
+    def _undone(self, done: Any, batch: int, layer: str) -> None:
+        self.undone = True
+        self.initializePage()
+        self.say(done.text(self.dialog.lang))
+        self.dialog.undone.emit(batch, layer)
