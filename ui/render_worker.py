@@ -136,6 +136,9 @@ class Renderer(QObject):
             atlas = self._atlas(layer)
 
             def work(layer: MapLayer = layer, atlas: SymbolAtlas | None = atlas) -> QImage:
+                if layer.style.kind == "point":  # level of detail: density cells when crowded
+                    from ui.point_layer_paint import render_point_layer
+                    return render_point_layer(layer, view, atlas)
                 data = layer.prepare(view, self.lang)
                 img = new_image(view)
                 paint_layer(img, data, layer.style, view, atlas)

@@ -1,0 +1,220 @@
+"""``python app.py render``: render the map offscreen exactly as the window does, with timings.
+
+    python app.py render --workspace W.gpkg --out map.png --size 1600x1000 \
+        [--bbox minx,miny,maxx,maxy] [--runs 1] [--json]
+
+The map goes through the window's own renderer (:class:`ui.render_worker.Renderer`: one
+image per layer in worker threads, then the composite) and gets the canvas background,
+scale bar and north arrow, so the PNG is the map area of the window.  ``--bbox`` is in
+lon/lat (CGCS2000); without it the full extent is shown, as the window opens.
+
+Timings (milliseconds): ``load`` (open the GeoPackage), ``index`` (map layers, category
+codes, point indexes), ``render`` (request to composite, cold: first render in this
+process, including projection and simplification), ``render_warm`` (median of the later
+``--runs`` renders of the same extent with the image cache cleared), ``total``.  Also the
+process's peak memory in MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+_T0 = time.perf_counter()
+
+
+class RenderError(ValueError):
+    """Bad arguments for render: one line on stderr, exit code 2."""
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise RenderError(f"--size '{text}' must look like 1600x1000") from None
+    if not (50 <= w <= 8000 and 50 <= h <= 8000):
+        raise RenderError(f"--size {w}x{h} must be between 50 and 8000 pixels each way")
+    return w, h
+
+
+def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
+    if not text:
+        return None
+    try:
+        x0, y0, x1, y1 = (float(v) for v in text.split(","))
+    except ValueError:
+        raise RenderError(f"--bbox '{text}' must be minx,miny,maxx,maxy (lon/lat)") from None
+    if not (x0 < x1 and y0 < y1 and -180 <= x0 and x1 <= 180 and -85 <= y0 and y1 <= 85):
+        raise RenderError(f"--bbox '{text}' is not a lon/lat box with min < max")
+    return x0, y0, x1, y1
+
+
+def peak_memory_mb() -> float:
+    """Peak resident memory of this process, MB (Linux/macOS; 0 where unknown)."""
+    try:
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    except (AttributeError, OSError):
+        return 0.0
+    return round(rss / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
+
+
+def _ensure_platform() -> None:
+    if "QT_QPA_PLATFORM" not in os.environ:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+
+def _wait(renderer: Any, timeout_s: float = 300.0) -> None:
+    from PySide6.QtCore import QCoreApplication
+
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < timeout_s:
+        QCoreApplication.processEvents()
+        if not renderer.busy():
+            QCoreApplication.processEvents()
+            return
+        time.sleep(0.001)
+    raise TimeoutError("render did not finish")
+
+
+def render_map(ws: Any, out: Path | None, size: tuple[int, int],
+               bbox: tuple[float, float, float, float] | None = None, runs: int = 1,
+               lang: str = "zh") -> dict[str, Any]:
+    """Render ``ws`` offscreen; returns timings (ms) and what was drawn."""
+    _ensure_platform()
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtGui import QGuiApplication, QImage, QPainter
+
+    from layers.map_model import MapModel
+    from layers.mercator import to_mercator
+    from layers.point_density import point_index
+    from layers.viewport import Viewport
+    from ui.render_worker import Renderer
+    from ui.scale_bar import draw_north_arrow, draw_scale_bar
+
+    app = QGuiApplication.instance() or QGuiApplication([sys.argv[0]])
+    t = time.perf_counter()
+    model = MapModel.from_workspace(ws)
+    for layer in model.layers:
+        if layer.style.kind == "point":
+            point_index(layer)
+    index_ms = (time.perf_counter() - t) * 1000
+    w, h = size
+    if bbox is None:
+        extent = model.full_extent()
+        if extent is None:
+            raise RenderError("the workspace has no spatial layers to render")
+        view = Viewport.fit(extent, w, h, 0.02)
+    else:
+        x0, y0 = to_mercator(bbox[0], bbox[1])
+        x1, y1 = to_mercator(bbox[2], bbox[3])
+        view = Viewport.fit((float(x0), float(y0), float(x1), float(y1)), w, h, 0.0)
+    renderer = Renderer(model)
+    renderer.lang = lang
+    times = []
+    composite: list[Any] = []
+    renderer.composite_ready.connect(lambda img, v: composite.append((img, v)))
+    for _ in range(max(1, runs)):
+        renderer.invalidate()
+        composite.clear()
+        t = time.perf_counter()
+        renderer.request(view)
+        _wait(renderer)
+        times.append((time.perf_counter() - t) * 1000)
+    renderer.pool.waitForDone()
+    if not composite:
+        raise RuntimeError("the renderer produced no image")
+    img, _v = composite[-1]
+    if out is not None:
+        from ui.map_canvas import BACKGROUND
+
+        page = QImage(w, h, QImage.Format.Format_ARGB32_Premultiplied)
+        page.fill(BACKGROUND)
+        p = QPainter(page)
+        p.drawImage(QPoint(0, 0), img)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        draw_scale_bar(p, view, 16, h - 14)
+        draw_north_arrow(p, w - 40, 44)
+        p.end()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if not page.save(str(out)):
+            raise OSError(f"cannot write {out}")
+    drawn = {}
+    for layer in model.layers:
+        if layer.visible and len(layer):
+            if layer.style.kind == "point":
+                from layers.point_density import Density, prepare_points
+
+                d = prepare_points(layer, view)
+                drawn[layer.name] = {"features": len(layer), "in_view": d.n_features if not
+                                     isinstance(d, Density) else d.n_points,
+                                     "mode": "density" if isinstance(d, Density) else "symbols"}
+            else:
+                drawn[layer.name] = {"features": len(layer)}
+    del app, Qt
+    return {"index_ms": round(index_ms, 1), "render_ms": round(times[0], 1),
+            "render_warm_ms": round(statistics.median(times[1:]), 1) if len(times) > 1
+            else None, "render_runs_ms": [round(v, 1) for v in times],
+            "view": {"res_m_per_px": round(view.res, 3), "bbox_mercator":
+                     [round(v, 1) for v in view.bbox]}, "layers": drawn}
+
+
+def add_render_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add the ``render`` command to app.py's subparsers."""
+    p = subparsers.add_parser("render", help="render the map offscreen to a PNG, with timings")
+    p.add_argument("--workspace", type=Path, default=argparse.SUPPRESS,
+                   help="GeoPackage to render (default: your workspace)")
+    p.add_argument("--out", type=Path, required=True, help="PNG to write")
+    p.add_argument("--size", default="1600x1000", help="WIDTHxHEIGHT in pixels")
+    p.add_argument("--bbox", default=None, help="minx,miny,maxx,maxy in lon/lat (CGCS2000)")
+    p.add_argument("--runs", type=int, default=1, help="renders of the same view (default 1)")
+    p.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
+    p.add_argument("--json", action="store_true", help="print timings as JSON")
+    p.set_defaults(func=cmd_render)
+    return p
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from geodata import store
+    from models.workspace import Workspace
+
+    try:
+        size = parse_size(args.size)
+        bbox = parse_bbox(args.bbox)
+        if not 1 <= args.runs <= 50:
+            raise RenderError(f"--runs {args.runs} must be between 1 and 50")
+        t = time.perf_counter()
+        path, _created = store.ensure_workspace(getattr(args, "workspace", None))
+        ws = Workspace.open(path)
+        load_ms = (time.perf_counter() - t) * 1000
+        result = render_map(ws, Path(args.out), size, bbox, args.runs,
+                            getattr(args, "lang", "zh"))
+    except (RenderError, store.WorkspaceError) as exc:
+        print(f"ecozone: {exc}", file=sys.stderr)
+        return 2
+    total_ms = (time.perf_counter() - _T0) * 1000
+    out = {"workspace": str(path), "out": str(args.out), "size": list(size),
+           "load_ms": round(load_ms, 1), **result, "total_ms": round(total_ms, 1),
+           "peak_memory_mb": peak_memory_mb()}
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False, indent=1))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Stand-alone entry (``python -m ui.render_command ...``) until app.py wires it."""
+    parser = argparse.ArgumentParser(prog="ecozone")
+    sub = parser.add_subparsers(dest="command", required=True)
+    add_render_parser(sub)
+    args = parser.parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
