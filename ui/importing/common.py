@@ -59,6 +59,7 @@ def fill_table(table: QTableWidget, headers: list[str], rows: list[list[Any]],
             item = QTableWidgetItem("" if v is None else str(v))
             item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
             table.setItem(r, c, item)
+    table.verticalHeader().setVisible(row_labels is not None)
     if row_labels is not None:
         table.setVerticalHeaderLabels(row_labels)
     table.resizeColumnsToContents()

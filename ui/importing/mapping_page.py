@@ -11,9 +11,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton,
-                               QSplitter, QTableWidgetItem, QVBoxLayout, QWidget)
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from geodata.io import field_mapping
 from ui.importing.common import CONFIDENCE_COLOURS, confidence_level, fill_table, make_table
@@ -94,7 +103,7 @@ class MappingPage(StepPage):
         self.setSubTitle(self.tr("为每个工作区字段选择文件中的列；颜色表示自动匹配的把握程度"))
         self.save_button.setText(self.tr("保存映射…"))
         self.load_button.setText(self.tr("载入映射…"))
-        self.preview_label.setText(self.tr("预览：前 %1 行导入后的样子").replace("%1", str(PREVIEW_ROWS)))
+        self.preview_label.setText(self.tr("预览：前 %1 行导入后的样子").replace("%1", str(PREVIEW_ROWS)))  # noqa: E501
         self.table.setHorizontalHeaderLabels([self.tr("工作区字段"), self.tr("文件中的列"),
                                               self.tr("匹配程度")])
         if self._key is not None:
@@ -160,7 +169,7 @@ class MappingPage(StepPage):
         return f"{f.label_en if self.dialog.lang == 'en' else f.label_zh} ({f.name})"
 
     def _refresh_confidence(self) -> None:
-        why_text = {"exact": self.tr("完全一致"), "cut to 10 bytes": self.tr("字段名被截断（DBF 10 字节）"),
+        why_text = {"exact": self.tr("完全一致"), "cut to 10 bytes": self.tr("字段名被截断（DBF 10 字节）"),  # noqa: E501
                     "partial": self.tr("部分一致，请核对"), "user": self.tr("手动选择"),
                     "saved": self.tr("来自保存的映射")}
         fields = field_mapping.LAYER_FIELDS.get(self.session.table(), ())
@@ -211,7 +220,12 @@ class MappingPage(StepPage):
             if not name:
                 return None
             path = Path(name)
-        self.session.save_mapping(Path(path))
+        try:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            self.session.save_mapping(Path(path))
+        except OSError as exc:
+            self.say(self.tr("无法保存映射：%1").replace("%1", str(exc)), error=True)
+            return None
         self.say(self.tr("映射已保存：%1").replace("%1", str(path)))
         return Path(path)
 

@@ -10,10 +10,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFileDialog, QFormLayout, QGroupBox,
-                               QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
-                               QPlainTextEdit, QPushButton, QRadioButton, QVBoxLayout,
-                               QWizardPage)
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWizardPage,
+)
 
 from geodata.io import crs_detect
 from ui.importing import session as sess
@@ -127,7 +140,7 @@ class FilePage(StepPage):
 
     def retranslate(self) -> None:
         self.setTitle(self.tr("第 1 步：选择文件与目标图层"))
-        self.setSubTitle(self.tr("支持 Shapefile（含 zip）、GeoPackage、GeoJSON、KML/KMZ、GPX、FlatGeobuf、CSV/XLSX 点表"))
+        self.setSubTitle(self.tr("支持 Shapefile（含 zip）、GeoPackage、GeoJSON、KML/KMZ、GPX、FlatGeobuf、CSV/XLSX 点表"))  # noqa: E501
         self.file_label.setText(self.tr("要导入的文件："))
         self.browse.setText(self.tr("浏览…"))
         self.layers_label.setText(self.tr("文件内的图层（GeoPackage 图层、KML 文件夹、工作表）："))
@@ -363,10 +376,10 @@ class EncodingCrsPage(StepPage):
         if value in crs_detect.WEB_CHINESE:
             offset = "0.55–0.62" if value == "gcj02" else "1.1–1.2"
             self.crs_hint.setText(
-                self.tr("在泉州，网络地图坐标偏移约 %1 公里；转换会去除这一偏移，转换误差小于 %2 米（在泉州范围实测），结果与取点所用的网络地图一样准确。")
+                self.tr("在泉州，网络地图坐标偏移约 %1 公里；转换会去除这一偏移，转换误差小于 %2 米（在泉州范围实测），结果与取点所用的网络地图一样准确。")  # noqa: E501
                 .replace("%1", offset).replace("%2", str(crs_detect.ACCURACY_M[value])))
         elif value == "auto" and self.session.result is not None:
-            self.crs_hint.setText(self.tr("若坐标取自高德/腾讯或百度地图，请选择 GCJ-02 或 BD-09，否则位置会偏 0.5–1.2 公里。"))
+            self.crs_hint.setText(self.tr("若坐标取自高德/腾讯或百度地图，请选择 GCJ-02 或 BD-09，否则位置会偏 0.5–1.2 公里。"))  # noqa: E501
         else:
             self.crs_hint.setText("")
         self.completeChanged.emit()

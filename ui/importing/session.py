@@ -21,8 +21,13 @@ from geodata.io import crs_detect, encodings, field_mapping, readers
 from geodata.io.messages import ImportRefused, Message, msg
 from geodata.io.readers import Progress, ReadResult, read_any
 from geodata.io.validation import prepare
-from geodata.io.workspace_import import (KEYED_LAYERS, ImportReport, layer_table_name,
-                                         undo_import, write_prepared)
+from geodata.io.workspace_import import (
+    KEYED_LAYERS,
+    ImportReport,
+    layer_table_name,
+    undo_import,
+    write_prepared,
+)
 
 #: suffixes whose text encoding the user may choose (others are UTF-8 by definition)
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv", ".dat"}
@@ -272,8 +277,8 @@ class ImportSession:
                               rejected=prep.rejected, flagged=prep.flagged,
                               notes=_copy_notes(self.result), mapping=dict(self.mapping))
         if len(prep.frame) == 0:
-            first = prep.rejected[0].reason if prep.rejected else msg("文件中没有要素", "no features")
-            raise ImportRefused(msg(f"{self.path.name}：没有可导入的记录（{len(prep.rejected)} 条被拒，"
+            first = prep.rejected[0].reason if prep.rejected else msg("文件中没有要素", "no features")  # noqa: E501
+            raise ImportRefused(msg(f"{self.path.name}：没有可导入的记录（{len(prep.rejected)} 条被拒，"  # noqa: E501
                                     f"例如：{first.zh}）",
                                     f"{self.path.name}: nothing could be imported "
                                     f"({len(prep.rejected)} rows refused, e.g. {first.en})"))

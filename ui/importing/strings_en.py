@@ -31,7 +31,7 @@ EN: dict[str, str] = {
         "Environmental control units (control_units, updated by unit code)",
     "排污口（outfalls，按排污口编码更新）": "Outfalls (outfalls, updated by outfall code)",
     "新图层，名称：": "New layer, name:", "（全部文件夹）": "(all folders)",
-    "选择要导入的文件": "Choose the file to import", "空间数据与点表": "Spatial data and point tables",
+    "选择要导入的文件": "Choose the file to import", "空间数据与点表": "Spatial data and point tables",  # noqa: E501
     "文件不存在": "The file does not exist", "正在读取文件…": "Reading the file…",
     # step 2
     "第 2 步：文字编码与坐标系": "Step 2: text encoding and coordinate system",
@@ -55,7 +55,7 @@ EN: dict[str, str] = {
         "Amap/Tencent GCJ-02 lon/lat (converted to CGCS2000)",
     "百度 BD-09 经纬度（转换为 CGCS2000）": "Baidu BD-09 lon/lat (converted to CGCS2000)",
     "其他（输入 EPSG 代码）": "Other (enter an EPSG code)",
-    "在泉州，网络地图坐标偏移约 %1 公里；转换会去除这一偏移，转换误差小于 %2 米（在泉州范围实测），结果与取点所用的网络地图一样准确。":
+    "在泉州，网络地图坐标偏移约 %1 公里；转换会去除这一偏移，转换误差小于 %2 米（在泉州范围实测），结果与取点所用的网络地图一样准确。":  # noqa: E501
         "In Quanzhou this web map is offset by about %1 km; the conversion removes the "
         "offset with an error below %2 m (measured over Quanzhou), so the result is as "
         "accurate as the web map the points were picked on.",
@@ -84,7 +84,7 @@ EN: dict[str, str] = {
     "部分一致，请核对": "partial, please check", "手动选择": "chosen by hand",
     "来自保存的映射": "from a saved mapping", "未对应": "not mapped", "几何": "Geometry",
     "保存字段映射": "Save field mapping", "字段映射": "Field mapping",
-    "映射已保存：%1": "Mapping saved: %1", "载入字段映射": "Load field mapping",
+    "映射已保存：%1": "Mapping saved: %1", "无法保存映射：%1": "Cannot save the mapping: %1", "载入字段映射": "Load field mapping",  # noqa: E501
     "无法读取映射文件：%1": "Cannot read the mapping file: %1",
     "已载入映射：%1": "Mapping loaded: %1", "（映射原用于图层 %1）": "(made for layer %1)",
     "文件中缺少以下列：%1": "The file lacks these columns: %1",

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWizard
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWizard,
+)
 
 from ui.importing.common import fill_table, make_table
 from ui.importing.pages import StepPage
@@ -54,7 +62,7 @@ class SummaryPage(StepPage):
         self.setTitle(self.tr("第 4 步：预演结果"))
         self.setSubTitle(self.tr("以下是导入将带来的变化，尚未写入工作区。确认后点击“导入”。"))
         self.setButtonText(QWizard.WizardButton.CommitButton, self.tr("导入"))
-        names = {"imported": self.tr("新增"), "updated": self.tr("更新"), "unchanged": self.tr("未变"),
+        names = {"imported": self.tr("新增"), "updated": self.tr("更新"), "unchanged": self.tr("未变"),  # noqa: E501
                  "rejected": self.tr("拒绝"), "flagged": self.tr("需核实")}
         for k, label in self.count_names.items():
             label.setText(names[k])
@@ -87,10 +95,10 @@ class SummaryPage(StepPage):
                    [[self.tr("新增"), code] for code in report.new] +
                    [[self.tr("更新"), code] for code in report.updated])
         fill_table(self.notes, [self.tr("说明")], [[n.text(lang)] for n in report.notes.items])
-        self.headline.setText(self.tr("图层 %1：新增 %2，更新 %3（按编码匹配，不会重复添加），未变 %4。")
+        self.headline.setText(self.tr("图层 %1：新增 %2，更新 %3（按编码匹配，不会重复添加），未变 %4。")  # noqa: E501
                               .replace("%1", report.layer).replace("%2", str(c["imported"]))
                               .replace("%3", str(c["updated"])).replace("%4", str(c["unchanged"]))
-                              + ("" if self.will_change() else " " + self.tr("没有需要写入的变化。")))
+                              + ("" if self.will_change() else " " + self.tr("没有需要写入的变化。")))  # noqa: E501
         if c["rejected"]:
             self.tabs.setCurrentIndex(0)
         elif c["imported"] or c["updated"]:

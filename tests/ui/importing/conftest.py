@@ -23,7 +23,7 @@ def workspace(tmp_path: Path) -> Path:
     """Two control units and two outfalls (none with the codes of the files below)."""
     path = tmp_path / "ws.gpkg"
     cu = {f.name: ["", ""] for f in schema.CONTROL_UNIT_FIELDS}
-    cu.update(code=["ZH35058220003", "ZH35058210001"], name_zh=["安海湾重点管控单元", "紫帽山优先保护单元"],
+    cu.update(code=["ZH35058220003", "ZH35058210001"], name_zh=["安海湾重点管控单元", "紫帽山优先保护单元"],  # noqa: E501
               unit_class=[2, 1], county_code=["350582", "350582"])
     units = gpd.GeoDataFrame(cu, geometry=[shapely.box(118.45, 24.70, 118.55, 24.78),
                                            shapely.box(118.50, 24.80, 118.60, 24.88)],
@@ -52,7 +52,7 @@ def geojson_units(path: Path, n: int = 3) -> Path:
         x, y = 118.3 + (i % 50) * 0.01, 24.8 + (i // 50) * 0.01
         features.append({"type": "Feature",
                          "properties": {"HJZHGKDYBM": f"ZH3505823{i:04d}",
-                                        "HJZHGKDYMC": f"一般管控单元{i}", "ZHGKDYFL": "一般管控单元"},
+                                        "HJZHGKDYMC": f"一般管控单元{i}", "ZHGKDYFL": "一般管控单元"},  # noqa: E501
                          "geometry": shapely.geometry.mapping(shapely.box(x, y, x + 0.008,
                                                                           y + 0.008))})
     path.write_text(json.dumps({"type": "FeatureCollection", "features": features},
