@@ -7,8 +7,17 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QSettings, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QInputDialog, QLabel,
-                               QMainWindow, QMessageBox, QToolBar, QWidget)
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QToolBar,
+    QWidget,
+)
 
 from layers.hit_test import Hit
 from layers.map_model import MapModel
@@ -358,6 +367,9 @@ class MainWindow(QMainWindow):
 
 def make_app(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance()
+    # Render workers are Python threads and PySide6 keeps the GIL inside Qt calls: a short
+    # switch interval hands the GIL back to the GUI thread sooner (default is 5 ms).
+    sys.setswitchinterval(0.001)
     if app is None:
         app = QApplication(argv if argv is not None else sys.argv[:1])
         app.setOrganizationName("EcoZone")

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
-
 import shapely
+from PySide6.QtCore import QCoreApplication
 
 from models.geodesy import MU_PER_M2, geodesic_area_m2, geodesic_length_m
 

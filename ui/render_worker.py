@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, QRectF, QRunnable, QThreadPool, Signal
 from PySide6.QtGui import QImage, QPainter
@@ -19,7 +20,7 @@ from PySide6.QtGui import QImage, QPainter
 from layers.map_layer import MapLayer
 from layers.map_model import MapModel
 from layers.viewport import Viewport
-from ui.painter import SymbolAtlas, new_image, paint_labels, paint_layer
+from ui.painter import SymbolAtlas, bands, new_image, paint_labels, paint_layer
 
 LABELS = "__labels__"
 BASEMAP = "__basemap__"
@@ -61,13 +62,15 @@ def composite(view: Viewport, parts: list[tuple[QImage, Viewport, float]]) -> QI
     out = new_image(view)
     p = QPainter(out)
     p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
-    for img, v, opacity in parts:
-        p.setOpacity(opacity)
-        if v == view:
-            p.drawImage(0, 0, img)
-        else:
-            s, dx, dy = view.transform_from(v)
-            p.drawImage(QRectF(dx, dy, v.width * s, v.height * s), img)
+    for band in bands(view):  # short calls: PySide6 holds the GIL while Qt draws
+        p.setClipRect(band)
+        for img, v, opacity in parts:
+            p.setOpacity(opacity)
+            if v == view:
+                p.drawImage(band, img, band)
+            else:
+                s, dx, dy = view.transform_from(v)
+                p.drawImage(QRectF(dx, dy, v.width * s, v.height * s), img)
     p.end()
     return out
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QLabel, QSplitter, QTableWidget, QVBoxLayout, QWidget
-from PySide6.QtCore import Qt
 
 from layers.zone_details import ZoneDetails, clean, indicator_series
 from ui.panels.common import table, text, tr
