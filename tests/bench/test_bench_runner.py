@@ -1,0 +1,68 @@
+"""The benchmark tools run end to end on a tiny workspace and print the JSON they promise."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pyogrio
+import pytest
+
+from geodata import schema
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("bench")
+
+
+def test_make_workspace_writes_a_valid_workspace(cache: Path) -> None:
+    out = cache / "o2000_u100.gpkg"
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "make_workspace.py"),
+                           "--outfalls", "2000", "--units", "100", "--out", str(out)],
+                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    info = json.loads(proc.stdout)
+    assert info["outfalls"] == 2000 and 90 <= info["units"] <= 110
+    assert 50 <= info["unit_vertices_mean"] <= 210
+    units = pyogrio.read_dataframe(out, layer="control_units")
+    outfalls = pyogrio.read_dataframe(out, layer="outfalls")
+    assert len(outfalls) == 2000
+    for code in units["code"]:
+        schema.validate_unit_code(code)
+    for code in outfalls["code"].head(200):
+        schema.validate_outfall_code(code)
+    assert set(units["unit_class"]) <= {1, 2, 3}
+    assert set(outfalls["outfall_type"]) <= set(schema.OUTFALL_TYPES)
+    assert units.geometry.is_valid.all()
+    names = {n for n, _ in pyogrio.list_layers(out)}
+    assert {"counties", "control_units", "outfalls", "metadata"} <= names
+
+
+def test_runner_prints_every_figure_without_qgis(cache: Path) -> None:
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "run_benchmarks.py"),
+                           "--sizes", "tiny", "--runs", "1", "--no-qgis", "--no-import",
+                           "--no-bundled", "--cache", str(cache)],
+                          capture_output=True, text=True, timeout=240, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    out = json.loads(proc.stdout)
+    assert out["qgis"] is False and out["size_px"] == [1600, 1000]
+    tiny = out["sizes"]["tiny"]
+    assert {"render", "window", "join", "table"} <= set(tiny)
+    assert "qgis" not in tiny
+    r = tiny["render"]
+    for key in ("cold_ms", "warm_ms", "load_ms", "index_ms", "peak_memory_mb",
+                "symbols_warm_ms"):
+        assert r[key] is not None and r[key] > 0, key
+    w = tiny["window"]
+    for key in ("cold_start_ms", "event_loop_max_gap_ms", "peak_memory_mb"):
+        assert w[key] > 0, key
+    for key in ("pan_frame_ms", "zoom_frame_ms", "identify_ms"):
+        assert set(w[key]) == {"median", "p95", "max"}
+    assert tiny["join"]["points"] == 2000 and tiny["join"]["grid_ms"] > 0
+    assert tiny["table"]["worst_warm_ms"] is not None
+    assert Path(r["png"]).stat().st_size > 10_000
