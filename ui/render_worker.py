@@ -23,6 +23,7 @@ from layers.viewport import Viewport
 from ui.painter import SymbolAtlas, bands, new_image, paint_labels, paint_layer
 
 LABELS = "__labels__"
+RENDER_THREADS = 1
 BASEMAP = "__basemap__"
 
 
@@ -85,7 +86,11 @@ class Renderer(QObject):
         super().__init__(parent)
         self.model = model
         self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(max(2, QThreadPool.globalInstance().maxThreadCount()))
+        # One render thread: PySide6 holds the GIL inside Qt calls, so every extra Python
+        # render thread is one more the GUI thread queues behind for the GIL.  Measured on
+        # 2 cores (bench/bench_map.py): one thread halves the worst event-loop stall and
+        # costs little total time, because painting was GIL-bound anyway.
+        self.pool.setMaxThreadCount(RENDER_THREADS)
         self.cache: dict[str, CachedImage] = {}
         self.atlases: dict[str, SymbolAtlas] = {}
         self.basemap: Any = None  # ui.basemap_tiles.TileBasemap or None

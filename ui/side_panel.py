@@ -61,6 +61,7 @@ class SidePanel(QWidget):
         self.city_box.toggled.connect(lambda _on: self.refresh())
         self.tabs = QTabWidget()
         self.tabs.setObjectName("panelTabs")
+        self.tabs.currentChanged.connect(self._on_tab_changed)
         self.choices = QListWidget()
         self.choices.itemActivated.connect(self._on_choice)
         self.choices.itemClicked.connect(self._on_choice)
@@ -138,15 +139,36 @@ class SidePanel(QWidget):
                 self.tabs.addTab(samples_tab(d.samples), f"{tr('监测')} ({len(d.samples)})")
         else:
             self.city_box.show()
-            self.tabs.addTab(tasks_tab(d, self.lang), f"{tr('任务')} ({len(d.tasks)})")
-            self.tabs.addTab(indicators_tab(d, self.lang),
-                             f"{tr('指标')} ({len(d.indicators)})")
-            self.tabs.addTab(outfalls_tab(d, self.model, self.lang,
-                                          lambda i: self.select_requested.emit("outfalls", i)),
-                             f"{tr('排污口')} ({len(d.outfalls)})")
+            lang = self.lang
+            self._lazy_tab(lambda: tasks_tab(d, lang), f"{tr('任务')} ({len(d.tasks)})")
+            self._lazy_tab(lambda: indicators_tab(d, lang),
+                           f"{tr('指标')} ({len(d.indicators)})")
+            self._lazy_tab(lambda: outfalls_tab(d, self.model, lang,
+                                                lambda i: self.select_requested.emit("outfalls", i)),
+                           f"{tr('排污口')} ({len(d.outfalls)})")
         if 0 <= keep < self.tabs.count():
             self.tabs.setCurrentIndex(keep)
         self.tabs.show()
+
+    # -- lazy tabs: a click builds only the tab on show; the others when first opened ----
+    def _lazy_tab(self, build, title: str) -> None:  # noqa: ANN001
+        holder = QWidget()
+        QVBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
+        holder.build = build  # type: ignore[attr-defined]
+        self.tabs.addTab(holder, title)
+
+    def tab_page(self, index: int) -> QWidget:
+        """The content widget of tab ``index``, built now if it was not yet."""
+        holder = self.tabs.widget(index)
+        build = getattr(holder, "build", None)
+        if build is not None:
+            holder.build = None  # type: ignore[attr-defined]
+            holder.layout().addWidget(build())
+        return holder
+
+    def _on_tab_changed(self, index: int) -> None:
+        if index >= 0:
+            self.tab_page(index)
 
     def show_overlaps(self, found: list[Hit]) -> None:
         """Several features lie under the click: list them above the tabs of the first."""
@@ -187,8 +209,9 @@ class SidePanel(QWidget):
         d = as_details(rep)
         self.tabs.clear()
         self.tabs.addTab(key_values(point_rows(rep, self.lang)), tr("概况"))
-        self.tabs.addTab(tasks_tab(d, self.lang), f"{tr('任务')} ({len(d.tasks)})")
-        self.tabs.addTab(indicators_tab(d, self.lang), f"{tr('指标')} ({len(d.indicators)})")
+        lang = self.lang
+        self._lazy_tab(lambda: tasks_tab(d, lang), f"{tr('任务')} ({len(d.tasks)})")
+        self._lazy_tab(lambda: indicators_tab(d, lang), f"{tr('指标')} ({len(d.indicators)})")
         self.tabs.show()
 
     def refresh(self) -> None:

@@ -33,7 +33,7 @@ def _unit_to_click(win):
 
 
 def _tab_rows(win, tab_index: int, name: str) -> int:
-    page = win.side_panel.tabs.widget(tab_index)
+    page = win.side_panel.tab_page(tab_index)
     table = page.findChild(QTableWidget, name)
     assert table is not None, name
     return table.rowCount()
@@ -61,7 +61,7 @@ def test_click_on_unit_selects_it_and_fills_four_tabs(qtbot, win):
 def test_outfall_row_click_selects_it_on_map(qtbot, win):
     idx, pos = _unit_to_click(win)
     qtbot.mouseClick(win.canvas, Qt.MouseButton.LeftButton, pos=pos)
-    page = win.side_panel.tabs.widget(3)
+    page = win.side_panel.tab_page(3)
     table = page.findChild(QTableWidget, "outfallsTable")
     if table.rowCount() == 0:
         pytest.skip("unit has no outfalls in this workspace")
