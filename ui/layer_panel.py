@@ -136,8 +136,8 @@ class LayerPanel(QWidget):
                 self._layer_item(g, layer)
             g.setExpanded(expanded is None or key in expanded)
         self._building = False
-        if current:
-            self.select_layer(current)
+        if current or self.model.get("control_units") is not None:
+            self.select_layer(current or "control_units")
         self._sync_controls()
 
     def _layer_item(self, parent: QTreeWidgetItem, layer: MapLayer) -> None:

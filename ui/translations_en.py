@@ -2,10 +2,13 @@
 
     python -m ui.translations_en      # extract tr() strings, write the .ts, compile the .qm
 
-Chinese is the source language.  Strings are found by scanning ``tr("…")`` calls (module
-helpers pass a fixed context per file, ``self.tr`` uses the class name); the .ts is plain
-Qt Linguist XML so translators can keep working in Linguist, and ``lrelease`` (shipped in
-the PySide6 wheel) compiles the .qm the application loads.
+Chinese is the source language.  Strings of the map window are found by scanning
+``tr("…")`` calls in the files listed in :data:`FILE_CONTEXT` (module helpers pass a fixed
+context per file, ``self.tr`` in main.py uses the class name).  Other parts of ui/ bring
+their own ``strings_en.py`` anywhere under ui/ with ``CONTEXT`` (the translation context
+their widgets use) and ``EN`` ({Chinese source: English}); every such module is merged.
+The .ts is plain Qt Linguist XML so translators can keep working in Linguist, and
+``lrelease`` (shipped in the PySide6 wheel) compiles the .qm the application loads.
 """
 
 from __future__ import annotations
@@ -90,12 +93,30 @@ EN = {
 _CALL = re.compile(r"""(?<![\w.])(self\.)?tr\(\s*(["'])((?:\\.|(?!\2).)*)\2""")
 
 
+def _map_window_files() -> list[Path]:
+    files = [UI_DIR / name for name in FILE_CONTEXT]
+    files += sorted((UI_DIR / "panels").glob("*.py"))
+    return [f for f in files if f.exists()]
+
+
+def contributed() -> dict[str, dict[str, str]]:
+    """{context: {source: English}} from every ui/**/strings_en.py."""
+    import importlib
+
+    out: dict[str, dict[str, str]] = {}
+    for path in sorted(UI_DIR.rglob("strings_en.py")):
+        rel = path.relative_to(UI_DIR.parent).with_suffix("")
+        mod = importlib.import_module(".".join(rel.parts))
+        ctx, en = getattr(mod, "CONTEXT", None), getattr(mod, "EN", None)
+        if isinstance(ctx, str) and isinstance(en, dict):
+            out.setdefault(ctx, {}).update(en)
+    return out
+
+
 def extract() -> dict[str, list[str]]:
-    """{context: [source strings]} from every ``tr("…")`` call under ui/."""
+    """{context: [source strings]} from the map window's ``tr("…")`` calls."""
     out: dict[str, list[str]] = {}
-    for path in sorted(UI_DIR.rglob("*.py")):
-        if path.name == Path(__file__).name:
-            continue
+    for path in _map_window_files():
         ctx = "SidePanel" if path.parent.name == "panels" else FILE_CONTEXT.get(path.name)
         text = path.read_text(encoding="utf-8")
         for m in _CALL.finditer(text):
@@ -115,10 +136,15 @@ def write_ts(path: Path = TS) -> list[str]:
     missing = []
     lines = ['<?xml version="1.0" encoding="utf-8"?>', "<!DOCTYPE TS>",
              '<TS version="2.1" language="en" sourcelanguage="zh_CN">']
-    for context, sources in sorted(extract().items()):
+    extra = contributed()
+    contexts = {ctx: [(src, EN.get(src)) for src in srcs] for ctx, srcs in extract().items()}
+    for ctx, table in extra.items():
+        known = contexts.setdefault(ctx, [])
+        seen = {src for src, _en in known}
+        known.extend((src, en) for src, en in table.items() if src not in seen)
+    for context, pairs in sorted(contexts.items()):
         lines += ["<context>", f"    <name>{context}</name>"]
-        for src in sources:
-            en = EN.get(src)
+        for src, en in pairs:
             lines += ["    <message>", f"        <source>{escape(src)}</source>"]
             if en is None:
                 missing.append(src)

@@ -52,7 +52,9 @@ def test_click_on_unit_selects_it_and_fills_four_tabs(qtbot, win):
     assert any(v == code for _k, v in overview.rows)
     assert len([k for k, _v in overview.rows if k in ("空间布局约束", "污染物排放管控",
                                                       "环境风险防控", "资源开发效率要求")]) == 4
-    assert _tab_rows(win, 1, "tasksTable") >= 1
+    from PySide6.QtWidgets import QTextBrowser
+    tasks = win.side_panel.tab_page(1).findChild(QTextBrowser, "tasksView")
+    assert tasks.count >= 1 and "责任单位" in tasks.toPlainText()
     assert _tab_rows(win, 2, "indicatorsTable") >= 1
     d = details(win.model, win.ws.tables, "control_units", idx)
     assert _tab_rows(win, 3, "outfallsTable") == min(len(d.outfalls), 2000)

@@ -2,6 +2,441 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
+    <name>ImportDialog</name>
+    <message>
+        <source>导入数据</source>
+        <translation>Import data</translation>
+    </message>
+    <message>
+        <source>下一步 &gt;</source>
+        <translation>Next &gt;</translation>
+    </message>
+    <message>
+        <source>&lt; 上一步</source>
+        <translation>&lt; Back</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>完成</source>
+        <translation>Finish</translation>
+    </message>
+    <message>
+        <source>正在取消…</source>
+        <translation>Cancelling…</translation>
+    </message>
+    <message>
+        <source>已取消，工作区未作任何改动</source>
+        <translation>Cancelled; the workspace was not changed</translation>
+    </message>
+    <message>
+        <source>出错：%1</source>
+        <translation>Error: %1</translation>
+    </message>
+    <message>
+        <source>第 1 步：选择文件与目标图层</source>
+        <translation>Step 1: file and target layer</translation>
+    </message>
+    <message>
+        <source>支持 Shapefile（含 zip）、GeoPackage、GeoJSON、KML/KMZ、GPX、FlatGeobuf、CSV/XLSX 点表</source>
+        <translation>Shapefile (also zipped), GeoPackage, GeoJSON, KML/KMZ, GPX, FlatGeobuf, CSV/XLSX point tables</translation>
+    </message>
+    <message>
+        <source>要导入的文件：</source>
+        <translation>File to import:</translation>
+    </message>
+    <message>
+        <source>浏览…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <source>文件内的图层（GeoPackage 图层、KML 文件夹、工作表）：</source>
+        <translation>Layer inside the file (GeoPackage layer, KML folder, sheet):</translation>
+    </message>
+    <message>
+        <source>导入到工作区图层</source>
+        <translation>Import into workspace layer</translation>
+    </message>
+    <message>
+        <source>环境管控单元（control_units，按单元编码更新）</source>
+        <translation>Environmental control units (control_units, updated by unit code)</translation>
+    </message>
+    <message>
+        <source>排污口（outfalls，按排污口编码更新）</source>
+        <translation>Outfalls (outfalls, updated by outfall code)</translation>
+    </message>
+    <message>
+        <source>新图层，名称：</source>
+        <translation>New layer, name:</translation>
+    </message>
+    <message>
+        <source>（全部文件夹）</source>
+        <translation>(all folders)</translation>
+    </message>
+    <message>
+        <source>选择要导入的文件</source>
+        <translation>Choose the file to import</translation>
+    </message>
+    <message>
+        <source>空间数据与点表</source>
+        <translation>Spatial data and point tables</translation>
+    </message>
+    <message>
+        <source>文件不存在</source>
+        <translation>The file does not exist</translation>
+    </message>
+    <message>
+        <source>正在读取文件…</source>
+        <translation>Reading the file…</translation>
+    </message>
+    <message>
+        <source>第 2 步：文字编码与坐标系</source>
+        <translation>Step 2: text encoding and coordinate system</translation>
+    </message>
+    <message>
+        <source>核对自动识别的结果；如文字乱码或位置不对，请在此更改</source>
+        <translation>Check what was detected; change it here if the text is garbled or positions are off</translation>
+    </message>
+    <message>
+        <source>文字编码</source>
+        <translation>Text encoding</translation>
+    </message>
+    <message>
+        <source>坐标系</source>
+        <translation>Coordinate system</translation>
+    </message>
+    <message>
+        <source>使用编码：</source>
+        <translation>Encoding:</translation>
+    </message>
+    <message>
+        <source>文字预览（选对编码后乱码会消失）：</source>
+        <translation>Text preview (garbled characters disappear with the right encoding):</translation>
+    </message>
+    <message>
+        <source>坐标系：</source>
+        <translation>Coordinate system:</translation>
+    </message>
+    <message>
+        <source>读取说明：</source>
+        <translation>Notes on reading:</translation>
+    </message>
+    <message>
+        <source>检测结果：%1 — %2</source>
+        <translation>Detected: %1 — %2</translation>
+    </message>
+    <message>
+        <source>自动（%1）</source>
+        <translation>Automatic (%1)</translation>
+    </message>
+    <message>
+        <source>此格式的文字编码固定为 UTF-8，无需选择</source>
+        <translation>This format is always UTF-8; nothing to choose</translation>
+    </message>
+    <message>
+        <source>文件未声明坐标系。以下候选是按坐标范围推断的，落在泉州的排在前面，请选择：</source>
+        <translation>The file declares no coordinate system. These candidates were inferred from the coordinate ranges, those landing in Quanzhou first; please choose:</translation>
+    </message>
+    <message>
+        <source>（请选择）</source>
+        <translation>(choose)</translation>
+    </message>
+    <message>
+        <source>落在泉州</source>
+        <translation>lands in Quanzhou</translation>
+    </message>
+    <message>
+        <source>不在泉州</source>
+        <translation>outside Quanzhou</translation>
+    </message>
+    <message>
+        <source>检测结果：%1</source>
+        <translation>Detected: %1</translation>
+    </message>
+    <message>
+        <source>文件中的坐标系</source>
+        <translation>the file's coordinate system</translation>
+    </message>
+    <message>
+        <source>按检测结果</source>
+        <translation>As detected</translation>
+    </message>
+    <message>
+        <source>CGCS2000 经纬度 (EPSG:4490)</source>
+        <translation>CGCS2000 lon/lat (EPSG:4490)</translation>
+    </message>
+    <message>
+        <source>WGS84 经纬度 (EPSG:4326)</source>
+        <translation>WGS84 lon/lat (EPSG:4326)</translation>
+    </message>
+    <message>
+        <source>高德/腾讯 GCJ-02 经纬度（转换为 CGCS2000）</source>
+        <translation>Amap/Tencent GCJ-02 lon/lat (converted to CGCS2000)</translation>
+    </message>
+    <message>
+        <source>百度 BD-09 经纬度（转换为 CGCS2000）</source>
+        <translation>Baidu BD-09 lon/lat (converted to CGCS2000)</translation>
+    </message>
+    <message>
+        <source>其他（输入 EPSG 代码）</source>
+        <translation>Other (enter an EPSG code)</translation>
+    </message>
+    <message>
+        <source>在泉州，网络地图坐标偏移约 %1 公里；转换会去除这一偏移，转换误差小于 %2 米（在泉州范围实测），结果与取点所用的网络地图一样准确。</source>
+        <translation>In Quanzhou this web map is offset by about %1 km; the conversion removes the offset with an error below %2 m (measured over Quanzhou), so the result is as accurate as the web map the points were picked on.</translation>
+    </message>
+    <message>
+        <source>若坐标取自高德/腾讯或百度地图，请选择 GCJ-02 或 BD-09，否则位置会偏 0.5–1.2 公里。</source>
+        <translation>If the coordinates were picked on Amap/Tencent or Baidu maps, choose GCJ-02 or BD-09, or positions will be 0.5–1.2 km off.</translation>
+    </message>
+    <message>
+        <source>正在按所选编码和坐标系重新读取…</source>
+        <translation>Reading again with the chosen encoding and coordinate system…</translation>
+    </message>
+    <message>
+        <source>仍无法确定坐标系，请从候选中选择</source>
+        <translation>The coordinate system is still unknown; choose one of the candidates</translation>
+    </message>
+    <message>
+        <source>第 3 步：字段对应</source>
+        <translation>Step 3: field mapping</translation>
+    </message>
+    <message>
+        <source>为每个工作区字段选择文件中的列；颜色表示自动匹配的把握程度</source>
+        <translation>Choose the file's column for each workspace field; colours show how sure the automatic match is</translation>
+    </message>
+    <message>
+        <source>保存映射…</source>
+        <translation>Save mapping…</translation>
+    </message>
+    <message>
+        <source>载入映射…</source>
+        <translation>Load mapping…</translation>
+    </message>
+    <message>
+        <source>预览：前 %1 行导入后的样子</source>
+        <translation>Preview: the first %1 rows as they will be imported</translation>
+    </message>
+    <message>
+        <source>工作区字段</source>
+        <translation>Workspace field</translation>
+    </message>
+    <message>
+        <source>文件中的列</source>
+        <translation>Column in the file</translation>
+    </message>
+    <message>
+        <source>匹配程度</source>
+        <translation>Match</translation>
+    </message>
+    <message>
+        <source>新图层按文件原有字段导入，无需对应。下面是前几行的预览。</source>
+        <translation>A new layer keeps the file's own fields; no mapping needed. A preview of the first rows is below.</translation>
+    </message>
+    <message>
+        <source>已根据字段名自动对应。</source>
+        <translation>Matched automatically by field name.</translation>
+    </message>
+    <message>
+        <source>已套用保存的映射：%1</source>
+        <translation>Applied the saved mapping %1</translation>
+    </message>
+    <message>
+        <source>（不导入）</source>
+        <translation>(not imported)</translation>
+    </message>
+    <message>
+        <source>完全一致</source>
+        <translation>exact</translation>
+    </message>
+    <message>
+        <source>字段名被截断（DBF 10 字节）</source>
+        <translation>name cut (DBF 10 bytes)</translation>
+    </message>
+    <message>
+        <source>部分一致，请核对</source>
+        <translation>partial, please check</translation>
+    </message>
+    <message>
+        <source>手动选择</source>
+        <translation>chosen by hand</translation>
+    </message>
+    <message>
+        <source>来自保存的映射</source>
+        <translation>from a saved mapping</translation>
+    </message>
+    <message>
+        <source>未对应</source>
+        <translation>not mapped</translation>
+    </message>
+    <message>
+        <source>几何</source>
+        <translation>Geometry</translation>
+    </message>
+    <message>
+        <source>保存字段映射</source>
+        <translation>Save field mapping</translation>
+    </message>
+    <message>
+        <source>字段映射</source>
+        <translation>Field mapping</translation>
+    </message>
+    <message>
+        <source>映射已保存：%1</source>
+        <translation>Mapping saved: %1</translation>
+    </message>
+    <message>
+        <source>无法保存映射：%1</source>
+        <translation>Cannot save the mapping: %1</translation>
+    </message>
+    <message>
+        <source>载入字段映射</source>
+        <translation>Load field mapping</translation>
+    </message>
+    <message>
+        <source>无法读取映射文件：%1</source>
+        <translation>Cannot read the mapping file: %1</translation>
+    </message>
+    <message>
+        <source>已载入映射：%1</source>
+        <translation>Mapping loaded: %1</translation>
+    </message>
+    <message>
+        <source>（映射原用于图层 %1）</source>
+        <translation>(made for layer %1)</translation>
+    </message>
+    <message>
+        <source>文件中缺少以下列：%1</source>
+        <translation>The file lacks these columns: %1</translation>
+    </message>
+    <message>
+        <source>请为“编码”字段选择一列：记录按编码识别和更新</source>
+        <translation>Choose a column for the code field: records are identified and updated by code</translation>
+    </message>
+    <message>
+        <source>正在预演导入（不写入）…</source>
+        <translation>Dry run (nothing is written)…</translation>
+    </message>
+    <message>
+        <source>第 4 步：预演结果</source>
+        <translation>Step 4: dry run</translation>
+    </message>
+    <message>
+        <source>以下是导入将带来的变化，尚未写入工作区。确认后点击“导入”。</source>
+        <translation>This is what the import will change; nothing has been written yet. Click “Import” to go ahead.</translation>
+    </message>
+    <message>
+        <source>导入</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <source>新增</source>
+        <translation>New</translation>
+    </message>
+    <message>
+        <source>更新</source>
+        <translation>Updated</translation>
+    </message>
+    <message>
+        <source>未变</source>
+        <translation>Unchanged</translation>
+    </message>
+    <message>
+        <source>拒绝</source>
+        <translation>Rejected</translation>
+    </message>
+    <message>
+        <source>需核实</source>
+        <translation>To check</translation>
+    </message>
+    <message>
+        <source>被拒绝的记录</source>
+        <translation>Rejected rows</translation>
+    </message>
+    <message>
+        <source>需核实的记录</source>
+        <translation>Rows to check</translation>
+    </message>
+    <message>
+        <source>将新增或更新的编码</source>
+        <translation>Codes to add or update</translation>
+    </message>
+    <message>
+        <source>读取说明</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>文件</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <source>行号</source>
+        <translation>Row</translation>
+    </message>
+    <message>
+        <source>字段</source>
+        <translation>Field</translation>
+    </message>
+    <message>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>变化</source>
+        <translation>Change</translation>
+    </message>
+    <message>
+        <source>编码</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>图层 %1：新增 %2，更新 %3（按编码匹配，不会重复添加），未变 %4。</source>
+        <translation>Layer %1: %2 new, %3 updated (matched by code, never duplicated), %4 unchanged.</translation>
+    </message>
+    <message>
+        <source>没有需要写入的变化。</source>
+        <translation>Nothing to write.</translation>
+    </message>
+    <message>
+        <source>正在导入…</source>
+        <translation>Importing…</translation>
+    </message>
+    <message>
+        <source>第 5 步：导入完成</source>
+        <translation>Step 5: import done</translation>
+    </message>
+    <message>
+        <source>地图已可重新载入该图层；如导入有误，可在此撤销</source>
+        <translation>The map can reload the layer now; if the import was wrong, undo it here</translation>
+    </message>
+    <message>
+        <source>撤销本次导入</source>
+        <translation>Undo this import</translation>
+    </message>
+    <message>
+        <source>撤销会把本批次新增的记录删除、更新的记录恢复原值。</source>
+        <translation>Undo deletes the rows this batch added and restores the rows it updated.</translation>
+    </message>
+    <message>
+        <source>已导入批次 %1 到图层 %2：新增 %3，更新 %4，未变 %5，拒绝 %6。</source>
+        <translation>Imported batch %1 into layer %2: %3 new, %4 updated, %5 unchanged, %6 rejected.</translation>
+    </message>
+    <message>
+        <source>（已撤销）</source>
+        <translation>(undone)</translation>
+    </message>
+    <message>
+        <source>正在撤销…</source>
+        <translation>Undoing…</translation>
+    </message>
+</context>
+<context>
     <name>LayerPanel</name>
     <message>
         <source>示例数据</source>
@@ -204,6 +639,62 @@
 <context>
     <name>SidePanel</name>
     <message>
+        <source>未选择要素</source>
+        <translation>Nothing selected</translation>
+    </message>
+    <message>
+        <source>在地图上点击管控单元、排污口、海湾或自然保护地查看详情；点击空白处查看该位置适用的管控要求。</source>
+        <translation>Click a control unit, outfall, bay or protected area on the map for details; click anywhere else to see what applies there.</translation>
+    </message>
+    <message>
+        <source>水质目标</source>
+        <translation>Water-quality target</translation>
+    </message>
+    <message>
+        <source>示例数据</source>
+        <translation>Illustrative data</translation>
+    </message>
+    <message>
+        <source>并非官方成果</source>
+        <translation>not official</translation>
+    </message>
+    <message>
+        <source>概况</source>
+        <translation>Overview</translation>
+    </message>
+    <message>
+        <source>监测</source>
+        <translation>Samples</translation>
+    </message>
+    <message>
+        <source>任务</source>
+        <translation>Tasks</translation>
+    </message>
+    <message>
+        <source>指标</source>
+        <translation>Indicators</translation>
+    </message>
+    <message>
+        <source>排污口</source>
+        <translation>Outfalls</translation>
+    </message>
+    <message>
+        <source>此处有多个重叠要素，点击切换</source>
+        <translation>Several features overlap here; click to switch</translation>
+    </message>
+    <message>
+        <source>此处适用</source>
+        <translation>What applies here</translation>
+    </message>
+    <message>
+        <source>管控单元与排污口并非官方成果</source>
+        <translation>control units and outfalls are not official</translation>
+    </message>
+    <message>
+        <source>包含全市通用任务与指标</source>
+        <translation>Include city-wide tasks and indicators</translation>
+    </message>
+    <message>
         <source>达标</source>
         <translation>On track</translation>
     </message>
@@ -234,10 +725,6 @@
     <message>
         <source>无可绘制的数值</source>
         <translation>no numbers to plot</translation>
-    </message>
-    <message>
-        <source>指标</source>
-        <translation>Indicators</translation>
     </message>
     <message>
         <source>单位</source>
@@ -348,10 +835,6 @@
         <translation>In bay</translation>
     </message>
     <message>
-        <source>水质目标</source>
-        <translation>Water-quality target</translation>
-    </message>
-    <message>
         <source>附近海湾</source>
         <translation>Nearby bay</translation>
     </message>
@@ -396,18 +879,6 @@
         <translation>TN</translation>
     </message>
     <message>
-        <source>共 %1 项任务与本区域关联</source>
-        <translation>%1 tasks linked to this zone</translation>
-    </message>
-    <message>
-        <source>持续推进</source>
-        <translation>Ongoing</translation>
-    </message>
-    <message>
-        <source>任务</source>
-        <translation>Tasks</translation>
-    </message>
-    <message>
         <source>责任单位</source>
         <translation>Responsible agencies</translation>
     </message>
@@ -416,52 +887,16 @@
         <translation>Deadline</translation>
     </message>
     <message>
+        <source>持续推进</source>
+        <translation>Ongoing</translation>
+    </message>
+    <message>
         <source>依据</source>
         <translation>Justification</translation>
     </message>
     <message>
-        <source>未选择要素</source>
-        <translation>Nothing selected</translation>
-    </message>
-    <message>
-        <source>在地图上点击管控单元、排污口、海湾或自然保护地查看详情；点击空白处查看该位置适用的管控要求。</source>
-        <translation>Click a control unit, outfall, bay or protected area on the map for details; click anywhere else to see what applies there.</translation>
-    </message>
-    <message>
-        <source>示例数据</source>
-        <translation>Illustrative data</translation>
-    </message>
-    <message>
-        <source>并非官方成果</source>
-        <translation>not official</translation>
-    </message>
-    <message>
-        <source>概况</source>
-        <translation>Overview</translation>
-    </message>
-    <message>
-        <source>监测</source>
-        <translation>Samples</translation>
-    </message>
-    <message>
-        <source>排污口</source>
-        <translation>Outfalls</translation>
-    </message>
-    <message>
-        <source>此处有多个重叠要素，点击切换</source>
-        <translation>Several features overlap here; click to switch</translation>
-    </message>
-    <message>
-        <source>此处适用</source>
-        <translation>What applies here</translation>
-    </message>
-    <message>
-        <source>管控单元与排污口并非官方成果</source>
-        <translation>control units and outfalls are not official</translation>
-    </message>
-    <message>
-        <source>包含全市通用任务与指标</source>
-        <translation>Include city-wide tasks and indicators</translation>
+        <source>共 %1 项任务与本区域关联</source>
+        <translation>%1 tasks linked to this zone</translation>
     </message>
 </context>
 </TS>

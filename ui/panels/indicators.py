@@ -79,6 +79,11 @@ def indicators_tab(d: ZoneDetails, lang: str) -> QWidget:
     t: QTableWidget = table([tr("指标"), tr("单位"), tr("基线"), tr("目标"), tr("最新值"),
                              tr("进展")], rows, stretch=0)
     t.setObjectName("indicatorsTable")
+    t.setWordWrap(True)
+    from PySide6.QtWidgets import QHeaderView
+    t.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+    t.setColumnWidth(3, 150)
+    t.resizeRowsToContents()
     for r, st in enumerate(statuses):
         t.item(r, 5).setBackground(QBrush(STATUS_COLORS[st]))
     chart = IndicatorChart()
@@ -103,7 +108,7 @@ def indicators_tab(d: ZoneDetails, lang: str) -> QWidget:
     split = QSplitter(Qt.Orientation.Vertical)
     split.addWidget(t)
     split.addWidget(chart)
-    split.setSizes([300, 200])
+    split.setSizes([360, 220])
     lay.addWidget(split, 1)
     w.chart = chart  # type: ignore[attr-defined]
     return w

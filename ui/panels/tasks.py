@@ -1,43 +1,63 @@
-"""The 任务 tab: tasks of the plans linked to the zone, with agencies, deadline and reason."""
+"""The 任务 tab: tasks of the plans linked to the zone, with agencies, deadline and reason.
+
+Shown as cards in a text browser: task texts and agency lists are long, and rich text wraps
+them at any panel width (a table would need row heights recomputed on every resize).
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QTableWidget, QVBoxLayout, QWidget
+from html import escape
+
+from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from layers.zone_details import ZoneDetails, deadlines
 from models.catalog import PLAN_NAMES, ZONE_TYPE_NAMES
-from ui.panels.common import table, tr
+from ui.panels.common import tr
 
 
-def _reason(item, lang: str) -> str:  # noqa: ANN001
+def _reasons(item, lang: str) -> str:  # noqa: ANN001
     parts = []
     for r in item.reasons[:3]:
         zt = ZONE_TYPE_NAMES.get(r["zone_type"], (r["zone_type"], r["zone_type"]))
-        parts.append(f"[{zt[1] if lang == 'en' else zt[0]} {r['zone_key']}] {r['sentence_zh']}")
-    return "\n".join(parts)
+        parts.append(f"<span style='color:#00695C'>[{escape(zt[1] if lang == 'en' else zt[0])}"
+                     f" {escape(str(r['zone_key']))}]</span> {escape(r['sentence_zh'])}")
+    return "<br>".join(parts)
+
+
+def task_html(d: ZoneDetails, lang: str) -> str:
+    en = lang == "en"
+    sep = ": " if en else "："
+    cards = []
+    for t in d.tasks:
+        r = t.record
+        title = r.get("title_en") if en and r.get("title_en") else r.get("title_zh")
+        plan = PLAN_NAMES.get(str(r.get("plan")), ("", ""))[1 if en else 0]
+        agencies = str(r.get("agencies_zh") or "—")
+        if len(agencies) > 160:
+            agencies = agencies[:160] + "…"
+        cards.append(
+            "<table width='100%' cellpadding='6' style='margin-bottom:6px;"
+            " background:#F7F9FA; border:1px solid #DDE3E6'><tr><td>"
+            f"<b>{escape(str(r.get('task_id')))}　{escape(str(title))}</b><br>"
+            f"<span style='color:#607D8B'>{escape(plan)} {escape(str(r.get('section') or ''))}"
+            "</span><br>"
+            f"<b>{tr('责任单位')}{sep}</b>{escape(agencies)}<br>"
+            f"<b>{tr('时限')}{sep}</b>{escape(deadlines(r) or tr('持续推进'))}<br>"
+            f"<b>{tr('依据')}{sep}</b>{_reasons(t, lang)}</td></tr></table>")
+    return "".join(cards)
 
 
 def tasks_tab(d: ZoneDetails, lang: str) -> QWidget:
     w = QWidget()
     lay = QVBoxLayout(w)
     lay.setContentsMargins(2, 2, 2, 2)
-    en = lang == "en"
-    plans = sorted({PLAN_NAMES.get(str(t.record.get("plan")), ("", ""))[1 if en else 0]
-                    for t in d.tasks} - {""})
-    note = QLabel(tr("共 %1 项任务与本区域关联").replace("%1", str(len(d.tasks)))
-                  + ("；" + "、".join(plans) if plans and not en else
-                     ("; " + ", ".join(plans) if plans else "")))
+    note = QLabel(tr("共 %1 项任务与本区域关联").replace("%1", str(len(d.tasks))))
     note.setWordWrap(True)
     lay.addWidget(note)
-    rows = []
-    for t in d.tasks:
-        r = t.record
-        title = r.get("title_en") if en and r.get("title_en") else r.get("title_zh")
-        rows.append([f"{r.get('task_id')}  {title}", r.get("agencies_zh") or "",
-                     deadlines(r) or tr("持续推进"), _reason(t, lang)])
-    t: QTableWidget = table([tr("任务"), tr("责任单位"), tr("时限"), tr("依据")], rows,
-                            stretch=3)
-    t.setObjectName("tasksTable")
-    t.setColumnWidth(0, 180)
-    lay.addWidget(t, 1)
+    view = QTextBrowser()
+    view.setObjectName("tasksView")
+    view.setOpenLinks(False)
+    view.setHtml(task_html(d, lang))
+    view.count = len(d.tasks)  # type: ignore[attr-defined]
+    lay.addWidget(view, 1)
     return w
