@@ -7,6 +7,7 @@ overlays; layers are rendered by :mod:`ui.render_worker` in the background.
 from __future__ import annotations
 
 import numpy as np
+import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QBrush,
@@ -235,6 +236,16 @@ class MapCanvas(QWidget):
             self.measure_changed.emit(self.measurement.text())
             self.update()
 
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        if event.key() == Qt.Key.Key_Escape:
+            if self.measurement is not None:
+                self.measurement = Measurement(area=self.measurement.area)
+                self.measure_changed.emit("")
+            self._drag_box = None
+            self.update()
+            return
+        super().keyPressEvent(event)
+
     def leaveEvent(self, event) -> None:  # noqa: N802
         self.hover = None
         self.update()
@@ -299,13 +310,10 @@ class MapCanvas(QWidget):
         mask = np.zeros(len(layer), dtype=bool)
         mask[idx] = True
         rings: Rings = layer.lod.rings(lod_level(self.view.res)).select(mask)
-        for r in range(rings.n_rings):
-            seg = rings.xy[rings.offsets[r]:rings.offsets[r + 1]]
-            sx, sy = self.view.to_screen(seg[:, 0], seg[:, 1])
-            path.moveTo(float(sx[0]), float(sy[0]))
-            for a, b in zip(sx[1:].tolist(), sy[1:].tolist()):
-                path.lineTo(a, b)
-        return path
+        if rings.n_rings == 0:
+            return None
+        sx, sy = self.view.to_screen(rings.xy[:, 0], rings.xy[:, 1])
+        return pg.arrayToQPath(sx, sy, connect=rings.connect(), finiteCheck=False)
 
     def _draw_feature(self, p: QPainter, name: str, idx: int, color: QColor, width: float,
                       fill: QColor | None) -> None:

@@ -9,6 +9,8 @@ and lines of one category become a single QPainterPath built straight from numpy
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pyqtgraph as pg
 from pyqtgraph.Qt import internals as pg_internals
@@ -32,6 +34,15 @@ from layers.viewport import Viewport
 
 FONT_FAMILIES = ["Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "Source Han Sans SC",
                  "WenQuanYi Micro Hei", "SimHei", "sans-serif"]
+
+
+def yield_gil() -> None:
+    """Hand the GIL to a waiting thread (the GUI) between two Qt draw calls.
+
+    PySide6 keeps the GIL inside every Qt call; sleeping 0 s releases it, so the GUI thread
+    waits at most one short draw call, not a whole switch interval on top.
+    """
+    time.sleep(0)
 
 
 def qcolor(rgba: RGBA) -> QColor:
@@ -215,11 +226,13 @@ def _paint_rings(p: QPainter, data: RenderData, style: LayerStyle, view: Viewpor
             for paths, brush in fills:
                 if paths[b] is not None:
                     p.fillPath(paths[b], brush)
+                    yield_gil()
         p.setClipping(False)
     p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     for paths, pen in strokes:
         for path in paths:
             p.strokePath(path, pen)
+            yield_gil()
 
 
 def _paint_points(p: QPainter, data: RenderData, view: Viewport,
@@ -251,6 +264,7 @@ def _paint_points(p: QPainter, data: RenderData, view: Viewport,
             arr[:, 8] = 0.0
             arr[:, 9] = 1.0
             p.drawPixmapFragments(*frags.drawargs(), atlas.pixmap)
+            yield_gil()
 
 
 # -- labels ----------------------------------------------------------------------------
@@ -320,6 +334,8 @@ def paint_labels(img: QImage, items: list[tuple[LayerStyle, Labels, bool]],
                         p.strokePath(path, halo)
                         p.fillPath(path, brush)
                         placed += 1
+                        if placed % 16 == 0:
+                            yield_gil()
                         break
     finally:
         p.end()

@@ -20,7 +20,8 @@ from PySide6.QtGui import QImage, QPainter
 from layers.map_layer import MapLayer
 from layers.map_model import MapModel
 from layers.viewport import Viewport
-from ui.painter import SymbolAtlas, bands, new_image, paint_labels, paint_layer
+from ui.painter import (SymbolAtlas, bands, new_image, paint_labels, paint_layer,
+                        yield_gil)
 
 LABELS = "__labels__"
 RENDER_THREADS = 1
@@ -72,6 +73,7 @@ def composite(view: Viewport, parts: list[tuple[QImage, Viewport, float]]) -> QI
             else:
                 s, dx, dy = view.transform_from(v)
                 p.drawImage(QRectF(dx, dy, v.width * s, v.height * s), img)
+            yield_gil()
     p.end()
     return out
 
