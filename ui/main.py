@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from typing import Any
 
@@ -80,6 +81,10 @@ class MainWindow(QMainWindow):
         else:
             self._saved_extent = None
         self.retranslate()
+        # The workspace is loaded: move its hundreds of thousands of objects out of the
+        # collector's reach, so a full collection never stalls a pan frame.
+        gc.collect()
+        gc.freeze()
 
     def _dock(self, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(self)
