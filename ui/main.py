@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.layer_dock, self.side_dock], [270, 470], Qt.Orientation.Horizontal)
         self.search = SearchBox(self.model, lang)
         self.selection: tuple[str, int] | None = None
+        self._docks_sized = False
         self._build_actions()
         self._build_status()
         self.canvas.cursor_moved.connect(self._on_cursor)
@@ -356,6 +357,13 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
+        if not self._docks_sized:
+            self._docks_sized = True
+            if self.settings is None or self.settings.value("window/state") is None:
+                w = self.width()
+                self.resizeDocks([self.layer_dock, self.side_dock],
+                                 [min(270, int(w * 0.2)), min(470, int(w * 0.3))],
+                                 Qt.Orientation.Horizontal)
         if self._saved_extent is not None:
             self.canvas.zoom_to_bbox(self._saved_extent, 0.0, min_res=0.2)
             self._saved_extent = None

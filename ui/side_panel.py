@@ -73,6 +73,7 @@ class SidePanel(QWidget):
         lay.addWidget(self.city_box)
         lay.addWidget(self.choices)
         lay.addWidget(self.tabs, 3)
+        lay.addStretch(0)  # keeps the header at the top when no tabs are shown
         self.clear()
 
     # -- content -------------------------------------------------------------------------
