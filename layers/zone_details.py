@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from models import catalog
 from layers.map_model import MapModel
+from models import catalog
 
 
 @dataclass
