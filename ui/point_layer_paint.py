@@ -30,9 +30,14 @@ def paint_density(img: QImage, d: Density) -> None:
         p.end()
 
 
+#: Build identify's index in the background after the first render (the window needs it;
+#: the render command turns it off: nothing is identified there).
+WARM_IDENTIFY_INDEX = True
+
+
 def _warm_identify_index(layer: MapLayer) -> None:
     """Build the layer's STRtree for identify off the GUI thread (once per layer)."""
-    if getattr(layer, "_tree_warming", False) or len(layer) < 50_000:
+    if not WARM_IDENTIFY_INDEX or getattr(layer, "_tree_warming", False) or len(layer) < 50_000:
         return
     layer._tree_warming = True  # type: ignore[attr-defined]
     threading.Thread(target=lambda: layer.tree, name="identify-index", daemon=True).start()

@@ -88,3 +88,15 @@ def test_legend_filter_and_forced_modes() -> None:
     dens = prepare_points(layer, view, aggregate=True)
     assert isinstance(dens, Density) and dens.n_points == 15_000
     assert point_index(layer) is point_index(layer)  # built once per layer
+
+
+def test_near_finds_the_points_identify_would() -> None:
+    layer = _layer(50_000, seed=4)
+    idx = point_index(layer)
+    mx, my = to_mercator(shapely.get_x(layer.frame.geometry.values),
+                         shapely.get_y(layer.frame.geometry.values))
+    x, y, r = float(mx[123]), float(my[123]), 400.0
+    rows, dist = idx.near(x, y, r)
+    want = np.flatnonzero(np.hypot(mx - x, my - y) <= r)
+    assert sorted(rows.tolist()) == sorted(want.tolist())
+    assert rows[0] == 123 and dist[0] == 0.0 and (np.diff(dist) >= 0).all()
