@@ -110,7 +110,8 @@ def make_units(n: int, counties: gpd.GeoDataFrame | None, land: shapely.Geometry
     # serial per (county, class), in order of appearance
     key = pd.Series(county).astype(str) + pd.Series(cls).astype(str)
     serial = key.groupby(key).cumcount().to_numpy() + 1
-    codes = [schema.unit_code(c, int(k), int(s)) for c, k, s in zip(county, cls, serial)]
+    codes = [schema.unit_code(c, int(k), int(s))
+             for c, k, s in zip(county, cls, serial, strict=True)]
     themes = np.array(["生态保护红线", "工业园区", "城镇生活", "农业农村", "近岸海域"])
     ids = np.arange(1, m + 1).astype(str)
     return gpd.GeoDataFrame({

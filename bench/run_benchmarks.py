@@ -92,7 +92,7 @@ def workspace(cache: Path, size: str) -> tuple[Path, dict[str, Any] | None]:
 # -- render ----------------------------------------------------------------------------
 def bench_render(path: Path, runs: int, cache: Path, lod: bool = True) -> dict[str, Any]:
     rs = []
-    for i in range(runs):
+    for _ in range(runs):
         cmd = [sys.executable, "-m", "ui.render_command", "render", "--workspace", str(path),
                "--out", str(cache / f"{path.stem}{'' if lod else '_symbols'}.png"),
                "--size", f"{SIZE_PX[0]}x{SIZE_PX[1]}", "--runs", "3", "--json"]
@@ -158,7 +158,7 @@ def child_window(path: str, t_spawn: float) -> dict[str, Any]:
     full_render_ms = canvas.renderer.last_full_render_s * 1000
     outfalls = win.model.get("outfalls")
     if outfalls is not None and len(outfalls):
-        outfalls.tree  # identify's index, warmed in the background by the LOD painter
+        _ = outfalls.tree  # identify's index, warmed in the background by the LOD painter
     # scripted pan then zoom, with background renders requested as the canvas would
     elapsed, last, gaps, long_gaps = QElapsedTimer(), [0.0], [0.0], [0]
 
@@ -311,7 +311,7 @@ def bench_import(files: dict[str, Path], runs: int) -> dict[str, Any]:
     for kind, path in files.items():
         n = [0]
 
-        def read(path: Path = path) -> None:
+        def read(path: Path = path, n: list[int] = n) -> None:
             n[0] = len(readers.read_any(path).frame)
 
         out[f"{kind}_ms"] = _timed(read, max(1, runs))

@@ -201,7 +201,7 @@ def prepare_points(layer: MapLayer, view: Viewport, aggregate: bool | None = Non
     key_sorted = key[order]
     bounds = np.flatnonzero(np.diff(key_sorted)) + 1
     xs, ys = idx.x[pos][order], idx.y[pos][order]
-    for a, z in zip(np.concatenate([[0], bounds]), np.concatenate([bounds, [n]])):
+    for a, z in zip(np.concatenate([[0], bounds]), np.concatenate([bounds, [n]]), strict=True):
         c, s = divmod(int(key_sorted[a]), nshape + 1)
         out.points.append((c if c < ncat else -1, s if s < nshape else -1, xs[a:z], ys[a:z]))
     return out

@@ -83,7 +83,7 @@ def _first_unit(out: np.ndarray, pi: np.ndarray, ui: np.ndarray, ordered: bool) 
 
 def _strtree_pairs(xy: np.ndarray, geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     valid = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
-    tree = shapely.STRtree(np.where(valid, geoms, None))
+    tree = shapely.STRtree(np.where(valid, geoms, np.array(None, dtype=object)))
     pi, ui = tree.query(shapely.points(xy), predicate="intersects")
     return pi.astype(np.int64), ui.astype(np.int64)
 
@@ -105,10 +105,10 @@ def _grid_pairs(xy: np.ndarray, geoms: np.ndarray, threads: int,
     sx, sy = (gx1 - gx0) / nx or 1.0, (gy1 - gy0) / ny or 1.0
 
     def col(v: np.ndarray) -> np.ndarray:
-        return np.clip(((v - gx0) / sx).astype(np.int64), 0, nx - 1)
+        return np.asarray(np.clip(((v - gx0) / sx).astype(np.int64), 0, nx - 1))
 
     def row(v: np.ndarray) -> np.ndarray:
-        return np.clip(((v - gy0) / sy).astype(np.int64), 0, ny - 1)
+        return np.asarray(np.clip(((v - gy0) / sy).astype(np.int64), 0, ny - 1))
 
     # cell -> units whose bounding box covers it (CSR)
     c0, c1, r0, r1 = col(b[:, 0]), col(b[:, 2]), row(b[:, 1]), row(b[:, 3])
@@ -145,7 +145,7 @@ def _intersects_xy(prepared: np.ndarray, ui: np.ndarray, x: np.ndarray, y: np.nd
                    threads: int) -> np.ndarray:
     n = len(ui)
     if threads <= 1 or n < 50_000:
-        return shapely.intersects_xy(prepared[ui], x, y)
+        return np.asarray(shapely.intersects_xy(prepared[ui], x, y), dtype=bool)
     bounds = np.linspace(0, n, threads + 1).astype(np.int64)
     out = np.empty(n, dtype=bool)
 

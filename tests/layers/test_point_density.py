@@ -8,8 +8,7 @@ import shapely
 
 from layers.map_layer import MapLayer
 from layers.mercator import to_mercator
-from layers.point_density import (Density, PointIndex, point_index, prepare_points,
-                                  symbol_limit)
+from layers.point_density import Density, PointIndex, point_index, prepare_points, symbol_limit
 from layers.style import style_for
 from layers.viewport import Viewport
 
