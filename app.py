@@ -94,11 +94,14 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_screenshot(args: argparse.Namespace) -> int:
-    from ui.screenshot import take_screenshot
+    from ui.screenshot import SelectionNotFound, take_screenshot
 
     size = _parse_size(args.size)
     ws = _open_workspace(args)
-    take_screenshot(ws, args.out, size=size, select=args.select, lang=args.lang)
+    try:
+        take_screenshot(ws, args.out, size=size, select=args.select, lang=args.lang or "zh")
+    except SelectionNotFound as exc:
+        raise UserError(str(exc)) from None
     if args.json:
         _print_json({"out": str(args.out), "size": list(size)})
     return 0
@@ -115,10 +118,19 @@ def _parse_size(text: str) -> tuple[int, int]:
 
 
 def cmd_window(args: argparse.Namespace) -> int:
+    from geodata import store
+    from models.workspace import Workspace
+    from ui.app_logging import install_qt_message_handler
     from ui.main import run_window
 
-    ws = _open_workspace(args)
-    return int(run_window(ws, lang=args.lang))
+    install_qt_message_handler()
+    try:
+        path, created = store.ensure_workspace(args.workspace)
+        ws = Workspace.open(path)
+    except store.WorkspaceError as exc:
+        raise UserError(str(exc)) from None
+    # --lang given on the command line wins; otherwise the language saved in the window
+    return int(run_window(ws, lang=args.lang, created=created))
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -131,8 +143,9 @@ def _common(p: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ecozone", description="EcoZone 生态环境分区管控一张图")
-    parser.add_argument("--lang", choices=("zh", "en"), default="zh",
-                        help="language of the window and text output (default zh)")
+    parser.add_argument("--lang", choices=("zh", "en"), default=None,
+                        help="language of the window and text output (default zh; the window "
+                             "remembers the last choice)")
     _workspace_arg(parser, top=True)
     sub = parser.add_subparsers(dest="command")
 
@@ -156,6 +169,9 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.set_defaults(func=cmd_screenshot)
 
+    from ui.render_command import add_render_parser  # Qt is imported only when it runs
+
+    add_render_parser(sub)
     _add_feature_commands(sub)
     return parser
 
@@ -217,6 +233,8 @@ def _install_error_reporting() -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command is not None and getattr(args, "lang", None) is None:
+        args.lang = "zh"  # text output defaults to Chinese; only the window remembers a choice
     _install_error_reporting()
     # --workspace/--lang may be given before or after the command
     func = getattr(args, "func", cmd_window)

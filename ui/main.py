@@ -199,6 +199,9 @@ class MainWindow(QMainWindow):
         return self.ws.metadata.get(key) or self.tr("示例数据：管控单元、排污口并非官方成果")
 
     def retranslate(self) -> None:
+        features = getattr(self, "features", None)
+        if features is not None:
+            features.retranslate()
         tr = self.tr
         title = tr("EcoZone 生态环境分区管控一张图")
         if self.ws.illustrative_layers():
@@ -394,12 +397,21 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app  # type: ignore[return-value]
 
 
-def run_window(ws: Any, lang: str = "zh") -> int:
+def run_window(ws: Any, lang: str | None = None, created: bool = False) -> int:
+    """Open the window; ``lang`` None means the saved choice (default Chinese)."""
     app = make_app()
     settings = saved.app_settings()
-    if lang == "zh" and settings.value("lang") == "en":
-        lang = "en"
+    if lang is None:
+        lang = "en" if settings.value("lang") == "en" else "zh"
     set_language(lang)
     win = MainWindow(ws, lang, settings)
+    from ui.features import install_features
+
+    install_features(win)
     win.show()
+    from ui.error_dialog import install_excepthook
+    from ui.first_run import maybe_show_welcome
+
+    install_excepthook()  # now that the QApplication exists: errors in threads get a dialog
+    maybe_show_welcome(win, created)
     return int(app.exec())

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import sys
 import time
@@ -59,8 +58,10 @@ def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
 def peak_memory_mb() -> float:
     """Peak resident memory of this process, MB (Linux/macOS; 0 where unknown)."""
     try:
+        import resource  # POSIX only: Windows has no such module
+
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    except (AttributeError, OSError):
+    except (ImportError, AttributeError, OSError):
         return 0.0
     return round(rss / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
 

@@ -1,0 +1,52 @@
+"""The feature parts are reachable from the window's menus, in both languages."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    import shutil
+
+    from geodata import store
+    from models.workspace import Workspace
+    from ui.features import install_features
+    from ui.language import set_language
+    from ui.main import MainWindow, make_app
+
+    make_app()
+    path = tmp_path / "ws.gpkg"
+    shutil.copyfile(store.bundled_path(), path)
+    set_language("zh")
+    win = MainWindow(Workspace.open(path), "zh", None)
+    qtbot.addWidget(win)
+    install_features(win)
+    yield win
+    set_language("zh")
+
+
+def _texts(menu):
+    return [a.text() for a in menu.actions()]
+
+
+def test_menus_offer_import_exports_screening_and_welcome(window):
+    assert "导入数据…" in _texts(window.m_file)
+    assert "导出地图…" in _texts(window.m_file)
+    assert "导出离线网页地图…" in _texts(window.m_file)
+    assert "选址初筛…" in _texts(window.m_tools)
+    assert "欢迎与数据说明" in _texts(window.m_help)
+    assert window.features.review is not None  # outfall inventory and record card installed
+
+
+def test_menu_entries_switch_to_english(window):
+    window.set_language("en")
+    assert "Import data…" in _texts(window.m_file)
+    assert "Site screening…" in _texts(window.m_tools)
+
+
+def test_reload_after_import_updates_the_workspace_layer(window):
+    before = window.ws.layer("outfalls")
+    window.features.reload_layer("outfalls")
+    assert window.ws.layer("outfalls") is not before
+    assert len(window.ws.layer("outfalls")) == len(before)

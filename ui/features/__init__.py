@@ -1,0 +1,121 @@
+"""Wires the feature parts (outfall review, import, screening, exports, welcome) into the
+main window's menus, so ui/main.py stays the map workspace and each feature stays in its
+own package.  Called once by :func:`ui.main.run_window` after the window is built."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+CONTEXT = "Features"
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate(CONTEXT, text)
+
+
+class Features:
+    """The menu actions of the feature parts, re-labelled on language change."""
+
+    def __init__(self, win: Any) -> None:
+        self.win = win
+        self.review = None
+        if win.ws.has_layer("outfalls"):
+            from ui.outfalls import install_outfall_review
+
+            try:
+                self.review = install_outfall_review(win, win.ws, win.lang)
+            except (OSError, ValueError) as exc:  # e.g. a locked or unreadable workspace
+                win.statusBar().showMessage(tr("排污口核查不可用：") + str(exc), 8000)
+        self.a_import = self._action(win.m_file, self.open_import, 0)
+        self.a_export_map = self._action(win.m_file, self.export_map, 1)
+        self.a_export_web = self._action(win.m_file, self.export_webmap, 2)
+        self.a_screen = self._action(win.m_tools, self.open_screening)
+        self.a_welcome = self._action(win.m_help, self.show_welcome)
+        self.retranslate()
+
+    def _action(self, menu: Any, slot: Any, position: int | None = None) -> QAction:
+        a = QAction(self.win)
+        a.triggered.connect(slot)
+        actions = menu.actions()
+        if position is not None and position < len(actions):
+            menu.insertAction(actions[position], a)
+        else:
+            menu.addAction(a)
+        return a
+
+    def retranslate(self) -> None:
+        for a, text in ((self.a_import, "导入数据…"), (self.a_export_map, "导出地图…"),
+                        (self.a_export_web, "导出离线网页地图…"), (self.a_screen, "选址初筛…"),
+                        (self.a_welcome, "欢迎与数据说明")):
+            a.setText(tr(text))
+
+    # -- import ------------------------------------------------------------------------
+    def open_import(self) -> None:
+        from ui.importing import open_import_dialog
+
+        dlg = open_import_dialog(self.win, self.win.ws.path)
+        dlg.imported.connect(lambda _batch, layer: self.reload_layer(layer))
+        dlg.undone.connect(lambda _batch, layer: self.reload_layer(layer))
+
+    def reload_layer(self, layer: str) -> None:
+        """Re-read one layer after an import: the model tells the map and panels."""
+        from geodata import store
+
+        frame = store.read_layer(self.win.ws.path, layer)
+        self.win.ws.replace_layer(layer, frame)
+        self.win.statusBar().showMessage(tr("已导入，图层已刷新：") + layer, 6000)
+
+    # -- screening and exports ---------------------------------------------------------
+    def open_screening(self) -> None:
+        from ui.reports.screening_dialog import ScreeningDialog
+
+        dlg = ScreeningDialog(self.win.ws, self.win.lang, self.win)
+        dlg.setModal(False)
+        dlg.show()
+
+    def export_map(self) -> None:
+        from ui.reports.map_export import export_view
+
+        path, _ = QFileDialog.getSaveFileName(self.win, tr("导出地图"), "map.pdf",
+                                              "PDF (*.pdf);;PNG (*.png)")
+        if not path:
+            return
+        canvas = self.win.canvas
+        try:
+            out = export_view(canvas.grab().toImage(), canvas.view, Path(path), dpi=200,
+                              title=self.win.windowTitle(), lang=self.win.lang,
+                              notice=self.win.notice())
+        except (OSError, ValueError) as exc:
+            QMessageBox.warning(self.win, tr("导出地图"), tr("导出失败：") + str(exc))
+            return
+        self.win.statusBar().showMessage(tr("已导出：") + str(out), 6000)
+
+    def export_webmap(self) -> None:
+        from models.webmap import WebMapError, export_webmap
+
+        path, _ = QFileDialog.getSaveFileName(self.win, tr("导出离线网页地图"), "map.html",
+                                              "HTML (*.html)")
+        if not path:
+            return
+        try:
+            export_webmap(self.win.ws, Path(path), None, lang=self.win.lang)
+        except (OSError, WebMapError) as exc:
+            QMessageBox.warning(self.win, tr("导出离线网页地图"), tr("导出失败：") + str(exc))
+            return
+        self.win.statusBar().showMessage(tr("已导出：") + path, 6000)
+
+    def show_welcome(self) -> None:
+        from ui.first_run import show_welcome
+
+        show_welcome(self.win, self.win.lang, self.win.ws.path, self.win.settings)
+
+
+def install_features(win: Any) -> Features:
+    features = Features(win)
+    win.features = features
+    return features
