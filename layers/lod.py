@@ -95,9 +95,11 @@ class LodCache:
         if hit is not None:
             return hit
         tol = level_resolution(level)
-        # Topology-preserving simplification keeps small islands and holes from vanishing
-        # or self-crossing; at 1 px nobody sees the difference, and it runs once per level.
-        simple = shapely.simplify(self.geoms, tol, preserve_topology=True)
+        # Plain Douglas-Peucker at 1 px: whatever it collapses or self-crosses is below a
+        # pixel, and it is ~17x faster than the topology-preserving variant (1.7 s -> 0.1 s
+        # for 20k units on a cold render; bench/README.md).  Collapsed parts come back empty
+        # and are skipped by flatten().
+        simple = shapely.simplify(self.geoms, tol, preserve_topology=False)
         if self.polygonal:
             # Exterior counter-clockwise, holes clockwise: a winding fill then keeps holes
             # and overlapping features of one category merge without odd-even artefacts.
