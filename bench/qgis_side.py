@@ -32,8 +32,14 @@ UNIT_COLOURS = {1: ((67, 160, 71, 110), (46, 125, 50)), 2: ((229, 57, 53, 105), 
 
 
 def _style(layer, name):  # noqa: ANN001, ANN202 - QGIS types only exist in this process
-    from qgis.core import (QgsCategorizedSymbolRenderer, QgsFillSymbol, QgsLineSymbol,
-                           QgsMarkerSymbol, QgsRendererCategory, QgsSingleSymbolRenderer)
+    from qgis.core import (
+        QgsCategorizedSymbolRenderer,
+        QgsFillSymbol,
+        QgsLineSymbol,
+        QgsMarkerSymbol,
+        QgsRendererCategory,
+        QgsSingleSymbolRenderer,
+    )
 
     def rgba(c):  # noqa: ANN001, ANN202
         return ",".join(str(v) for v in (tuple(c) + (255,))[:4])
@@ -87,8 +93,14 @@ def main(argv: list[str] | None = None) -> int:
     w, h = (int(v) for v in args.size.lower().split("x"))
     x0, y0, x1, y1 = (float(v) for v in args.bbox_mercator.split(","))
 
-    from qgis.core import (Qgis, QgsApplication, QgsCoordinateReferenceSystem, QgsMapSettings,
-                           QgsRectangle, QgsVectorLayer)
+    from qgis.core import (
+        Qgis,
+        QgsApplication,
+        QgsCoordinateReferenceSystem,
+        QgsMapSettings,
+        QgsRectangle,
+        QgsVectorLayer,
+    )
     from qgis.PyQt.QtCore import QSize
     from qgis.PyQt.QtGui import QColor
 

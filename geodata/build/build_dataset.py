@@ -81,8 +81,16 @@ def metadata_table(cnmaps_version: str) -> pd.DataFrame:
 
 
 def build(out: Path) -> dict[str, int]:
-    from geodata.build import (bays, control_units, counties, english_names, outfalls, places,
-                               protected_areas, rivers)
+    from geodata.build import (
+        bays,
+        control_units,
+        counties,
+        english_names,
+        outfalls,
+        places,
+        protected_areas,
+        rivers,
+    )
 
     t0 = time.perf_counter()
     county_frame = counties.load_counties()
