@@ -6,7 +6,10 @@ Chinese is the source language.  Strings of the map window are found by scanning
 ``tr("…")`` calls in the files listed in :data:`FILE_CONTEXT` (module helpers pass a fixed
 context per file, ``self.tr`` in main.py uses the class name).  Other parts of ui/ bring
 their own ``strings_en.py`` anywhere under ui/ with ``CONTEXT`` (the translation context
-their widgets use) and ``EN`` ({Chinese source: English}); every such module is merged.
+their widgets use) and ``EN`` ({Chinese source: English}), and/or ``CONTEXTS``
+({context: {Chinese source: English}}) when their ``self.tr`` calls span several classes;
+every such module is merged.  An English value may be a ``(singular, plural)`` tuple for
+``tr(source, "", n)`` calls with ``%n`` (written as a numerus message).
 The .ts is plain Qt Linguist XML so translators can keep working in Linguist, and
 ``lrelease`` (shipped in the PySide6 wheel) compiles the .qm the application loads.
 """
@@ -99,17 +102,20 @@ def _map_window_files() -> list[Path]:
     return [f for f in files if f.exists()]
 
 
-def contributed() -> dict[str, dict[str, str]]:
+def contributed() -> dict[str, dict[str, str | tuple[str, str]]]:
     """{context: {source: English}} from every ui/**/strings_en.py."""
     import importlib
 
-    out: dict[str, dict[str, str]] = {}
+    out: dict[str, dict[str, str | tuple[str, str]]] = {}
     for path in sorted(UI_DIR.rglob("strings_en.py")):
         rel = path.relative_to(UI_DIR.parent).with_suffix("")
         mod = importlib.import_module(".".join(rel.parts))
         ctx, en = getattr(mod, "CONTEXT", None), getattr(mod, "EN", None)
         if isinstance(ctx, str) and isinstance(en, dict):
             out.setdefault(ctx, {}).update(en)
+        for ctx, en in (getattr(mod, "CONTEXTS", None) or {}).items():
+            if isinstance(ctx, str) and isinstance(en, dict):
+                out.setdefault(ctx, {}).update(en)
     return out
 
 
@@ -137,7 +143,8 @@ def write_ts(path: Path = TS) -> list[str]:
     lines = ['<?xml version="1.0" encoding="utf-8"?>', "<!DOCTYPE TS>",
              '<TS version="2.1" language="en" sourcelanguage="zh_CN">']
     extra = contributed()
-    contexts = {ctx: [(src, EN.get(src)) for src in srcs] for ctx, srcs in extract().items()}
+    contexts: dict[str, list[tuple[str, str | tuple[str, str] | None]]] = {
+        ctx: [(src, EN.get(src)) for src in srcs] for ctx, srcs in extract().items()}
     for ctx, table in extra.items():
         known = contexts.setdefault(ctx, [])
         seen = {src for src, _en in known}
@@ -145,10 +152,16 @@ def write_ts(path: Path = TS) -> list[str]:
     for context, pairs in sorted(contexts.items()):
         lines += ["<context>", f"    <name>{context}</name>"]
         for src, en in pairs:
-            lines += ["    <message>", f"        <source>{escape(src)}</source>"]
+            numerus = isinstance(en, tuple)
+            lines += ['    <message numerus="yes">' if numerus else "    <message>",
+                      f"        <source>{escape(src)}</source>"]
             if en is None:
                 missing.append(src)
                 lines.append('        <translation type="unfinished"></translation>')
+            elif isinstance(en, tuple):
+                lines.append("        <translation>")
+                lines += [f"            <numerusform>{escape(form)}</numerusform>" for form in en]
+                lines.append("        </translation>")
             else:
                 lines.append(f"        <translation>{escape(en)}</translation>")
             lines.append("    </message>")

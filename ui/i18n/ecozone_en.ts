@@ -2,6 +2,102 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
+    <name>CoordinateDialog</name>
+    <message>
+        <source>输入坐标</source>
+        <translation>Enter coordinates</translation>
+    </message>
+    <message>
+        <source>如 118.5912, 24.9087 或 118°35'28"E 24°54'31"N</source>
+        <translation>e.g. 118.5912, 24.9087 or 118°35'28"E 24°54'31"N</translation>
+    </message>
+    <message>
+        <source>经度, 纬度</source>
+        <translation>Lon, lat</translation>
+    </message>
+    <message>
+        <source>坐标系</source>
+        <translation>Coordinate system</translation>
+    </message>
+    <message>
+        <source>备注</source>
+        <translation>Note</translation>
+    </message>
+</context>
+<context>
+    <name>Features</name>
+    <message>
+        <source>导入数据…</source>
+        <translation>Import data…</translation>
+    </message>
+    <message>
+        <source>导出地图…</source>
+        <translation>Export map…</translation>
+    </message>
+    <message>
+        <source>导出离线网页地图…</source>
+        <translation>Export offline web map…</translation>
+    </message>
+    <message>
+        <source>选址初筛…</source>
+        <translation>Site screening…</translation>
+    </message>
+    <message>
+        <source>欢迎与数据说明</source>
+        <translation>Welcome and data notes</translation>
+    </message>
+    <message>
+        <source>导出地图</source>
+        <translation>Export map</translation>
+    </message>
+    <message>
+        <source>导出离线网页地图</source>
+        <translation>Export offline web map</translation>
+    </message>
+    <message>
+        <source>已导出：</source>
+        <translation>Exported: </translation>
+    </message>
+    <message>
+        <source>导出失败：</source>
+        <translation>Export failed: </translation>
+    </message>
+    <message>
+        <source>已导入，图层已刷新：</source>
+        <translation>Imported; layer refreshed: </translation>
+    </message>
+    <message>
+        <source>排污口核查不可用：</source>
+        <translation>Outfall review unavailable: </translation>
+    </message>
+</context>
+<context>
+    <name>FieldDialog</name>
+    <message numerus="yes">
+        <source>修改属性（%n 个排污口）</source>
+        <translation>
+            <numerusform>Edit attributes (%n outfall)</numerusform>
+            <numerusform>Edit attributes (%n outfalls)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>字段</source>
+        <translation>Field</translation>
+    </message>
+    <message>
+        <source>新值</source>
+        <translation>New value</translation>
+    </message>
+    <message>
+        <source>备注</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>（无）</source>
+        <translation>(none)</translation>
+    </message>
+</context>
+<context>
     <name>ImportDialog</name>
     <message>
         <source>导入数据</source>
@@ -623,6 +719,205 @@
     <message>
         <source>周长</source>
         <translation>Perimeter</translation>
+    </message>
+</context>
+<context>
+    <name>NoteDialog</name>
+    <message numerus="yes">
+        <source>添加备注（%n 个排污口）</source>
+        <translation>
+            <numerusform>Add note (%n outfall)</numerusform>
+            <numerusform>Add note (%n outfalls)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>OutfallReview</name>
+    <message>
+        <source>排污口清单</source>
+        <translation>Outfall inventory</translation>
+    </message>
+    <message>
+        <source>一口一档</source>
+        <translation>Outfall record</translation>
+    </message>
+    <message>
+        <source>撤销</source>
+        <translation>Undo</translation>
+    </message>
+    <message>
+        <source>重做</source>
+        <translation>Redo</translation>
+    </message>
+    <message>
+        <source>编辑</source>
+        <translation>Edit</translation>
+    </message>
+    <message>
+        <source>排污口核查</source>
+        <translation>Outfall review</translation>
+    </message>
+    <message>
+        <source>添加照片</source>
+        <translation>Add photo</translation>
+    </message>
+    <message>
+        <source>图片 (*.jpg *.jpeg *.png *.webp)</source>
+        <translation>Images (*.jpg *.jpeg *.png *.webp)</translation>
+    </message>
+    <message>
+        <source>恢复未保存的修改</source>
+        <translation>Recover unsaved edits</translation>
+    </message>
+</context>
+<context>
+    <name>OutfallTablePanel</name>
+    <message>
+        <source>搜索编码、名称、受纳水体…</source>
+        <translation>Search code, name, receiving water…</translation>
+    </message>
+    <message>
+        <source>全部县区</source>
+        <translation>All counties</translation>
+    </message>
+    <message>
+        <source>全部类型</source>
+        <translation>All types</translation>
+    </message>
+    <message>
+        <source>全部核查状态</source>
+        <translation>All review statuses</translation>
+    </message>
+    <message>
+        <source>全部整治状态</source>
+        <translation>All remediation statuses</translation>
+    </message>
+    <message>
+        <source>全部提示</source>
+        <translation>All flags</translation>
+    </message>
+    <message>
+        <source>有任何提示</source>
+        <translation>Any flag</translation>
+    </message>
+    <message>
+        <source>仅当前视图</source>
+        <translation>Current view only</translation>
+    </message>
+    <message>
+        <source>仅所选区域</source>
+        <translation>Selected zone only</translation>
+    </message>
+    <message>
+        <source>确认位置</source>
+        <translation>Confirm location</translation>
+    </message>
+    <message>
+        <source>修改属性…</source>
+        <translation>Edit attributes…</translation>
+    </message>
+    <message>
+        <source>添加备注…</source>
+        <translation>Add note…</translation>
+    </message>
+    <message>
+        <source>导出…</source>
+        <translation>Export…</translation>
+    </message>
+    <message>
+        <source>%1 / %2 个排污口</source>
+        <translation>%1 / %2 outfalls</translation>
+    </message>
+    <message>
+        <source>导出排污口清单</source>
+        <translation>Export outfall inventory</translation>
+    </message>
+    <message>
+        <source>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</source>
+        <translation>Excel workbook (*.xlsx);;CSV file (*.csv)</translation>
+    </message>
+</context>
+<context>
+    <name>RecordCard</name>
+    <message>
+        <source>确认位置</source>
+        <translation>Confirm location</translation>
+    </message>
+    <message>
+        <source>修改属性…</source>
+        <translation>Edit attributes…</translation>
+    </message>
+    <message>
+        <source>添加备注…</source>
+        <translation>Add note…</translation>
+    </message>
+    <message>
+        <source>输入坐标…</source>
+        <translation>Enter coordinates…</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>人员</source>
+        <translation>User</translation>
+    </message>
+    <message>
+        <source>操作</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>字段</source>
+        <translation>Field</translation>
+    </message>
+    <message>
+        <source>原值 → 新值</source>
+        <translation>Old → new</translation>
+    </message>
+    <message>
+        <source>备注</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>添加照片…</source>
+        <translation>Add photo…</translation>
+    </message>
+    <message>
+        <source>属性</source>
+        <translation>Attributes</translation>
+    </message>
+    <message>
+        <source>监测</source>
+        <translation>Monitoring</translation>
+    </message>
+    <message>
+        <source>核查记录</source>
+        <translation>Review log</translation>
+    </message>
+    <message>
+        <source>照片</source>
+        <translation>Photos</translation>
+    </message>
+    <message>
+        <source>入海</source>
+        <translation>Sea</translation>
+    </message>
+    <message>
+        <source>入河</source>
+        <translation>River</translation>
+    </message>
+    <message>
+        <source>经纬度 (CGCS2000)</source>
+        <translation>Lon, lat (CGCS2000)</translation>
+    </message>
+    <message>
+        <source>无监测数据</source>
+        <translation>No monitoring data</translation>
+    </message>
+    <message>
+        <source>（未保存）</source>
+        <translation> (unsaved)</translation>
     </message>
 </context>
 <context>
