@@ -50,3 +50,16 @@ def test_reload_after_import_updates_the_workspace_layer(window):
     window.features.reload_layer("outfalls")
     assert window.ws.layer("outfalls") is not before
     assert len(window.ws.layer("outfalls")) == len(before)
+
+
+def test_site_drawn_on_the_map_goes_to_screening(window, qtbot):
+    window.features.draw_site()
+    m = window.canvas.measurement
+    for lon, lat in [(118.59, 24.89), (118.61, 24.89), (118.61, 24.91), (118.59, 24.91)]:
+        m.add(lon, lat)
+    dlg = window.features.open_screening()
+    qtbot.addWidget(dlg)
+    assert dlg.polygon is not None
+    assert dlg.polygon.bounds == (118.59, 24.89, 118.61, 24.91)
+    dlg.run()
+    assert dlg.report is not None and dlg.report.to_dict()["counties"]

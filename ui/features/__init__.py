@@ -34,6 +34,7 @@ class Features:
         self.a_import = self._action(win.m_file, self.open_import, 0)
         self.a_export_map = self._action(win.m_file, self.export_map, 1)
         self.a_export_web = self._action(win.m_file, self.export_webmap, 2)
+        self.a_draw_site = self._action(win.m_tools, self.draw_site)
         self.a_screen = self._action(win.m_tools, self.open_screening)
         self.a_welcome = self._action(win.m_help, self.show_welcome)
         self.retranslate()
@@ -51,6 +52,7 @@ class Features:
     def retranslate(self) -> None:
         for a, text in ((self.a_import, "导入数据…"), (self.a_export_map, "导出地图…"),
                         (self.a_export_web, "导出离线网页地图…"), (self.a_screen, "选址初筛…"),
+                        (self.a_draw_site, "在地图上绘制选址范围"),
                         (self.a_welcome, "欢迎与数据说明")):
             a.setText(tr(text))
 
@@ -71,12 +73,33 @@ class Features:
         self.win.statusBar().showMessage(tr("已导入，图层已刷新：") + layer, 6000)
 
     # -- screening and exports ---------------------------------------------------------
-    def open_screening(self) -> None:
+    def draw_site(self) -> None:
+        """Draw the site with the area tool: click the vertices, double-click to finish,
+        then 选址初筛 takes the drawn polygon."""
+        self.win.canvas.set_tool("measure_area")
+        self.win.statusBar().showMessage(
+            tr("单击添加顶点，双击结束，然后选择“选址初筛…”"), 10000)
+
+    def drawn_site(self) -> Any:
+        """The polygon last drawn with the area tool, or None."""
+        import shapely
+
+        m = getattr(self.win.canvas, "measurement", None)
+        if m is None or not getattr(m, "area", False) or len(m.points) < 3:
+            return None
+        poly = shapely.Polygon(m.points)
+        return poly if poly.is_valid and poly.area > 0 else shapely.make_valid(poly)
+
+    def open_screening(self) -> Any:
         from ui.reports.screening_dialog import ScreeningDialog
 
         dlg = ScreeningDialog(self.win.ws, self.win.lang, self.win)
+        site = self.drawn_site()
+        if site is not None and site.geom_type == "Polygon":
+            dlg.set_polygon(site)
         dlg.setModal(False)
         dlg.show()
+        return dlg
 
     def export_map(self) -> None:
         from ui.reports.map_export import export_view

@@ -16,4 +16,7 @@ EN: dict[str, str] = {
     "导出失败：": "Export failed: ",
     "已导入，图层已刷新：": "Imported; layer refreshed: ",
     "排污口核查不可用：": "Outfall review unavailable: ",
+    "在地图上绘制选址范围": "Draw site on the map",
+    "单击添加顶点，双击结束，然后选择“选址初筛…”":
+        "Click to add vertices, double-click to finish, then choose “Site screening…”",
 }

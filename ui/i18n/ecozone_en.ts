@@ -70,6 +70,14 @@
         <source>排污口核查不可用：</source>
         <translation>Outfall review unavailable: </translation>
     </message>
+    <message>
+        <source>在地图上绘制选址范围</source>
+        <translation>Draw site on the map</translation>
+    </message>
+    <message>
+        <source>单击添加顶点，双击结束，然后选择“选址初筛…”</source>
+        <translation>Click to add vertices, double-click to finish, then choose “Site screening…”</translation>
+    </message>
 </context>
 <context>
     <name>FieldDialog</name>
