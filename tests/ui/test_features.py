@@ -63,3 +63,15 @@ def test_site_drawn_on_the_map_goes_to_screening(window, qtbot):
     assert dlg.polygon.bounds == (118.59, 24.89, 118.61, 24.91)
     dlg.run()
     assert dlg.report is not None and dlg.report.to_dict()["counties"]
+
+
+def test_map_export_writes_the_chosen_paper_as_pdf(window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+    out = tmp_path / "view.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("A3 纵向", True))
+    monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (150, True))
+    window.resize(1200, 800)
+    window.features.export_map()
+    assert out.exists() and out.read_bytes()[:5] == b"%PDF-"

@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 CONTEXT = "Features"
 
@@ -108,9 +108,19 @@ class Features:
                                               "PDF (*.pdf);;PNG (*.png)")
         if not path:
             return
+        papers = ["A4 横向", "A4 纵向", "A3 横向", "A3 纵向"]
+        paper, ok = QInputDialog.getItem(self.win, tr("导出地图"), tr("纸张"),
+                                         [tr(p) for p in papers], 0, False)
+        if not ok:
+            return
+        choice = papers[[tr(p) for p in papers].index(paper)]
+        dpi, ok = QInputDialog.getInt(self.win, tr("导出地图"), tr("分辨率（DPI）"), 300, 72, 600)
+        if not ok:
+            return
         canvas = self.win.canvas
         try:
-            out = export_view(canvas.grab().toImage(), canvas.view, Path(path), dpi=200,
+            out = export_view(canvas.grab().toImage(), canvas.view, Path(path), dpi=dpi,
+                              paper=choice[:2], landscape=choice.endswith("横向"),
                               title=self.win.windowTitle(), lang=self.win.lang,
                               notice=self.win.notice())
         except (OSError, ValueError) as exc:

@@ -75,6 +75,30 @@
         <translation>Draw site on the map</translation>
     </message>
     <message>
+        <source>纸张</source>
+        <translation>Paper</translation>
+    </message>
+    <message>
+        <source>分辨率（DPI）</source>
+        <translation>Resolution (DPI)</translation>
+    </message>
+    <message>
+        <source>A4 横向</source>
+        <translation>A4 landscape</translation>
+    </message>
+    <message>
+        <source>A4 纵向</source>
+        <translation>A4 portrait</translation>
+    </message>
+    <message>
+        <source>A3 横向</source>
+        <translation>A3 landscape</translation>
+    </message>
+    <message>
+        <source>A3 纵向</source>
+        <translation>A3 portrait</translation>
+    </message>
+    <message>
         <source>单击添加顶点，双击结束，然后选择“选址初筛…”</source>
         <translation>Click to add vertices, double-click to finish, then choose “Site screening…”</translation>
     </message>
