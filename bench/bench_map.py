@@ -59,7 +59,7 @@ def _wait_idle(canvas, timeout_s: float = 120.0) -> float:
 
 
 def bench_workspace(path: Path, runs: int) -> dict[str, object]:
-    from PySide6.QtCore import QCoreApplication, QElapsedTimer, QTimer
+    from PySide6.QtCore import QCoreApplication
 
     from layers.viewport import Viewport
     from models.workspace import Workspace
@@ -88,43 +88,13 @@ def bench_workspace(path: Path, runs: int) -> dict[str, object]:
         _wait_idle(canvas)
         warm.append((time.perf_counter() - t) * 1000)
 
-        # pan: 90 frames of 8 px drags, a fresh render requested every 15 frames
-        elapsed = QElapsedTimer()
-        last = [0.0]
-        max_gap = [0.0]
+        # pan and zoom as a user would, renders requested as the canvas does (interaction.py)
+        from interaction import scripted_pan_zoom
 
-        def tick() -> None:
-            now = elapsed.nsecsElapsed() / 1e6
-            max_gap[0] = max(max_gap[0], now - last[0])
-            last[0] = now
-
-        timer = QTimer()
-        timer.setInterval(1)
-        timer.timeout.connect(tick)
-        elapsed.start()
-        timer.start()
-        view = canvas.view
-        for i in range(90):
-            t = time.perf_counter()
-            view = view.panned(8, 3)
-            canvas.view = view
-            canvas.repaint()
-            QCoreApplication.processEvents()
-            pan.append((time.perf_counter() - t) * 1000)
-            if i % 15 == 14:
-                canvas.renderer.request(view)
-            time.sleep(0.004)  # a mouse delivers ~120-250 events/s
-        timer.stop()
-        gaps.append(max_gap[0])
-        # zoom: 30 wheel steps around the centre, renders requested as the debounce allows
-        for i in range(30):
-            t = time.perf_counter()
-            factor = 2 ** 0.25 if i < 15 else 2 ** -0.25
-            canvas.set_view(canvas.view.zoomed(factor, SIZE[0] / 3, SIZE[1] / 2))
-            canvas.repaint()
-            QCoreApplication.processEvents()
-            zoom.append((time.perf_counter() - t) * 1000)
-            time.sleep(0.01)
+        moves = scripted_pan_zoom(canvas, SIZE)
+        pan += moves["pan"]
+        zoom += moves["zoom"]
+        gaps.append(moves["max_gap_ms"])
         _wait_idle(canvas)
         canvas.set_view(v0, render_now=True)
         _wait_idle(canvas)

@@ -119,7 +119,7 @@ def _stats(values: list[float]) -> dict[str, float]:
 def child_window(path: str, t_spawn: float) -> dict[str, Any]:
     """Cold start to first painted map, scripted pan/zoom, identify (runs in a child)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QCoreApplication, QElapsedTimer, QTimer
+    from PySide6.QtCore import QCoreApplication
 
     from models.workspace import Workspace
     from ui.main import MainWindow, make_app
@@ -160,48 +160,11 @@ def child_window(path: str, t_spawn: float) -> dict[str, Any]:
     if outfalls is not None and len(outfalls):
         _ = outfalls.tree  # identify's index, warmed in the background by the LOD painter
     # scripted pan then zoom, with background renders requested as the canvas would
-    elapsed, last, gaps, long_gaps = QElapsedTimer(), [0.0], [0.0], [0]
+    from interaction import scripted_pan_zoom
 
-    def tick() -> None:
-        now = elapsed.nsecsElapsed() / 1e6
-        gaps[0] = max(gaps[0], now - last[0])
-        long_gaps[0] += (now - last[0]) > 16.0
-        last[0] = now
-
-    def pump(ms: float) -> None:
-        # the time between input events: the event loop runs (and the 1 ms timer ticks)
-        end = time.perf_counter() + ms / 1000
-        while time.perf_counter() < end:
-            QCoreApplication.processEvents()
-            time.sleep(0.0002)
-
-    timer = QTimer()
-    timer.setInterval(1)
-    timer.timeout.connect(tick)
-    pan, zoom = [], []
-    elapsed.start()
-    timer.start()
-    view = canvas.view
-    for i in range(90):
-        t = time.perf_counter()
-        view = view.panned(8, 3)
-        canvas.view = view
-        canvas.repaint()
-        QCoreApplication.processEvents()
-        pan.append((time.perf_counter() - t) * 1000)
-        if i % 15 == 14:
-            canvas.renderer.request(view)
-        pump(4)  # a mouse delivers ~120-250 events/s
-    for i in range(30):
-        t = time.perf_counter()
-        factor = 2 ** 0.25 if i < 15 else 2 ** -0.25
-        canvas.set_view(canvas.view.zoomed(factor, SIZE_PX[0] / 3, SIZE_PX[1] / 2))
-        canvas.repaint()
-        QCoreApplication.processEvents()
-        zoom.append((time.perf_counter() - t) * 1000)
-        pump(10)
+    moves = scripted_pan_zoom(canvas, SIZE_PX)
+    pan, zoom = moves["pan"], moves["zoom"]
     wait_idle()
-    timer.stop()
     import random
 
     rnd = random.Random(7)
@@ -215,8 +178,8 @@ def child_window(path: str, t_spawn: float) -> dict[str, Any]:
     return {"cold_start_ms": round(cold_start_ms, 1) if cold_start_ms else None,
             "first_full_render_ms": round(full_render_ms, 1),
             "pan_frame_ms": _stats(pan), "zoom_frame_ms": _stats(zoom),
-            "event_loop_max_gap_ms": round(gaps[0], 2),
-            "event_loop_gaps_over_16ms": int(long_gaps[0]), "identify_ms": _stats(ident),
+            "event_loop_max_gap_ms": round(moves["max_gap_ms"], 2),
+            "event_loop_gaps_over_16ms": moves["gaps_over_16ms"], "identify_ms": _stats(ident),
             "peak_memory_mb": peak_memory_mb()}
 
 
