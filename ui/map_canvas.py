@@ -1,4 +1,5 @@
-"""The map canvas: pan, zoom, zoom box, identify, hover, measure; paints cached images.
+"""The map canvas: pan, zoom, zoom box, identify, hover, measure, move a point; paints
+cached images.
 
 The GUI thread only moves the last composite image (a single drawImage) and draws small
 overlays; layers are rendered by :mod:`ui.render_worker` in the background.
@@ -28,6 +29,7 @@ from layers.mercator import lod_level, to_lonlat, to_mercator
 from layers.viewport import Viewport
 from ui.measure_tool import Measurement
 from ui.painter import map_font
+from ui.point_drag import PointDrag, draggable_hit
 from ui.render_worker import Renderer
 from ui.scale_bar import draw_north_arrow, draw_scale_bar
 
@@ -42,6 +44,8 @@ class MapCanvas(QWidget):
     clicked = Signal(list, float, float)  # hits, lon, lat
     measure_changed = Signal(str)
     render_idle = Signal()
+    #: A point was dragged to a new place with the "move_point" tool: layer, row, lon, lat.
+    feature_dragged = Signal(str, int, float, float)
 
     def __init__(self, model: MapModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -66,6 +70,8 @@ class MapCanvas(QWidget):
         self._drag_box: QRectF | None = None
         self._mouse: QPointF | None = None
         self._interacting = False
+        self.draggable: set[str] = set()
+        self._point_drag: PointDrag | None = None
         self._render_timer = QTimer(self, singleShot=True, interval=90)
         self._render_timer.timeout.connect(self._request_render)
         self._hover_timer = QTimer(self, singleShot=True, interval=40)
@@ -142,14 +148,29 @@ class MapCanvas(QWidget):
         self.selection = list(items)
         self.update()
 
+    def set_draggable(self, layer: str, on: bool) -> None:
+        """Let the "move_point" tool drag the points of ``layer`` (or stop it)."""
+        if on:
+            self.draggable.add(layer)
+        else:
+            self.draggable.discard(layer)
+            if self._point_drag is not None and self._point_drag.layer == layer:
+                self._point_drag = None
+                self.update()
+
+    def _point_layers(self) -> set[str]:
+        return {n for n in self.draggable
+                if (lyr := self.model.get(n)) is not None and lyr.style.kind == "point"}
+
     def set_tool(self, tool: str) -> None:
         self.tool = tool
+        self._point_drag = None
         if tool in ("measure_line", "measure_area"):
             self.measurement = Measurement(area=tool == "measure_area")
             self.setCursor(Qt.CursorShape.CrossCursor)
         else:
             self.measurement = None
-            self.setCursor(Qt.CursorShape.CrossCursor if tool == "zoom_box"
+            self.setCursor(Qt.CursorShape.CrossCursor if tool in ("zoom_box", "move_point")
                            else Qt.CursorShape.ArrowCursor)
         self.update()
 
@@ -179,6 +200,17 @@ class MapCanvas(QWidget):
         self._fitted = True
         self._press = event.position()
         self._press_view = self.view
+        if event.button() == Qt.MouseButton.LeftButton and self.tool == "move_point":
+            pos = event.position()
+            hit = draggable_hit(self.identify(pos.x(), pos.y()), self.draggable,
+                                self._point_layers())
+            if hit is not None:
+                g = self.model.get(hit.layer).merc[hit.index]  # type: ignore[union-attr]
+                x, y = to_lonlat(np.array(g.x), np.array(g.y))
+                self._point_drag = PointDrag(hit.layer, hit.index, (float(x), float(y)),
+                                             pos, pos)
+                self.setCursor(Qt.CursorShape.ClosedHandCursor)
+                return
         if event.button() == Qt.MouseButton.LeftButton and (
                 self.tool == "zoom_box" or event.modifiers() & Qt.KeyboardModifier.ShiftModifier):
             self._drag_box = QRectF(self._press, self._press)
@@ -188,7 +220,10 @@ class MapCanvas(QWidget):
         self._mouse = pos
         lon, lat = self.screen_to_lonlat(pos.x(), pos.y())
         self.cursor_moved.emit(lon, lat)
-        if self._drag_box is not None and self._press is not None:
+        if self._point_drag is not None:
+            self._point_drag.pos = pos
+            self.update()
+        elif self._drag_box is not None and self._press is not None:
             self._drag_box = QRectF(self._press, pos).normalized()
             self.update()
         elif self._press is not None and self._press_view is not None \
@@ -208,6 +243,14 @@ class MapCanvas(QWidget):
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         pos = event.position()
         press, self._press = self._press, None
+        if self._point_drag is not None:
+            drag, self._point_drag = self._point_drag, None
+            self.setCursor(Qt.CursorShape.CrossCursor)
+            self.update()
+            if drag.moved and event.button() == Qt.MouseButton.LeftButton:
+                lon, lat = self.screen_to_lonlat(pos.x(), pos.y())
+                self.feature_dragged.emit(drag.layer, drag.index, lon, lat)
+            return
         if self._drag_box is not None:
             box, self._drag_box = self._drag_box, None
             if box.width() > 4 and box.height() > 4:
@@ -242,6 +285,10 @@ class MapCanvas(QWidget):
                 self.measurement = Measurement(area=self.measurement.area)
                 self.measure_changed.emit("")
             self._drag_box = None
+            if self._point_drag is not None:  # cancel the move
+                self._point_drag = None
+                self._press = None
+                self.setCursor(Qt.CursorShape.CrossCursor)
             self.update()
             return
         super().keyPressEvent(event)
@@ -259,6 +306,10 @@ class MapCanvas(QWidget):
             return
         found = self.identify(self._mouse.x(), self._mouse.y())
         hit = found[0] if found else None
+        if self.tool == "move_point":  # show where a drag would grab a point
+            grab = draggable_hit(found, self.draggable, self._point_layers())
+            self.setCursor(Qt.CursorShape.OpenHandCursor if grab is not None
+                           else Qt.CursorShape.CrossCursor)
         if hit != self.hover:
             self.hover = hit
             self.update()
@@ -287,6 +338,8 @@ class MapCanvas(QWidget):
         if self.hover is not None and (self.hover.layer, self.hover.index) not in self.selection:
             self._draw_feature(p, self.hover.layer, self.hover.index, HOVER_PEN, 2.5, None)
         self._draw_measure(p)
+        if self._point_drag is not None:
+            self._point_drag.paint(p, self.map_to_screen(*self._point_drag.origin))
         if self._drag_box is not None:
             p.setPen(QPen(QColor(30, 90, 200), 1.5, Qt.PenStyle.DashLine))
             p.setBrush(QColor(30, 90, 200, 40))

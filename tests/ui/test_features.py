@@ -75,3 +75,93 @@ def test_map_export_writes_the_chosen_paper_as_pdf(window, tmp_path, monkeypatch
     window.resize(1200, 800)
     window.features.export_map()
     assert out.exists() and out.read_bytes()[:5] == b"%PDF-"
+
+
+def _drag(qtbot, canvas, start, end):
+    from PySide6.QtCore import QPoint, Qt
+
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=start)
+    for t in (0.25, 0.5, 0.75, 1.0):  # a few intermediate moves, as a hand would make
+        p = QPoint(round(start.x() + (end.x() - start.x()) * t),
+                   round(start.y() + (end.y() - start.y()) * t))
+        qtbot.mouseMove(canvas, p)
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=end)
+
+
+def test_dragging_an_outfall_on_the_map_moves_it_undoably(window, qtbot):
+    from PySide6.QtCore import QPoint
+
+    from geodata import outfall_store
+
+    window.resize(1200, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    review = window.features.review
+    canvas = window.canvas
+    frame = window.ws.layer("outfalls")
+    code = str(frame["code"].iloc[0])
+    g = frame.geometry.iloc[0]
+    canvas.center_on_lonlat(g.x, g.y, res=5.0)
+    start = canvas.map_to_screen(g.x, g.y).toPoint()
+    end = start + QPoint(60, -40)
+    want = canvas.screen_to_lonlat(end.x(), end.y())
+    before = outfall_store.read_positions(window.ws.path)[code]
+
+    # with the pan tool, the same drag pans the map and moves nothing
+    _drag(qtbot, canvas, start, end)
+    assert outfall_store.read_positions(window.ws.path)[code] == before
+
+    canvas.center_on_lonlat(g.x, g.y, res=5.0)
+    assert "拖动移动排污口" in _texts(window.m_tools)
+    review.move_tool_action.trigger()
+    assert canvas.tool == "move_point"
+    _drag(qtbot, canvas, start, end)
+    after = outfall_store.read_positions(window.ws.path)[code]
+    assert after == pytest.approx(want, abs=1e-6)
+    moved = window.ws.layer("outfalls").set_index("code").geometry.loc[code]
+    assert (moved.x, moved.y) == pytest.approx(want, abs=1e-6)
+    audit = outfall_store.read_audit(window.ws.path, code)
+    assert (audit[-1]["action"], audit[-1]["field"]) == ("move", "geometry")
+    assert audit[-1]["new_value"] == f"{want[0]:.7f},{want[1]:.7f}"
+    assert review.card.code == code
+
+    # a press away from any outfall pans; Escape mid-drag moves nothing
+    from PySide6.QtCore import Qt
+
+    start2 = canvas.map_to_screen(*want).toPoint()
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=start2)
+    qtbot.mouseMove(canvas, start2 + QPoint(50, 50))
+    qtbot.keyClick(canvas, Qt.Key.Key_Escape)
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=start2 + QPoint(50, 50))
+    assert outfall_store.read_positions(window.ws.path)[code] == pytest.approx(want, abs=1e-6)
+
+    review.undo_action.trigger()
+    assert outfall_store.read_positions(window.ws.path)[code] == pytest.approx(before)
+
+
+def test_outfall_docks_follow_a_language_switch_keeping_filters_and_record(window, qtbot):
+    from PySide6.QtCore import Qt
+
+    review = window.features.review
+    code = str(window.ws.layer("outfalls")["code"].iloc[3])
+    review.panel.search.setText(code)
+    review.panel.apply_filter()
+    review.panel.select_codes([code])
+    review.open_card(code)
+    review.request("confirm")
+    assert review.undo_action.text() == f"撤销 确认位置 {code}"
+
+    window.set_language("en")
+    assert review.table_dock.windowTitle() == "Outfall inventory"
+    assert review.card_dock.windowTitle() == "Outfall record"
+    assert review.move_tool_action.text() == "Move outfalls by dragging"
+    assert review.undo_action.text() == f"Undo confirm location {code}"
+    assert review.panel.search.text() == code and review.panel.model.rowCount() == 1
+    assert review.panel.model.headerData(0, Qt.Orientation.Horizontal) == "Code"
+    assert review.card.code == code and review.card.tabText(0) == "Attributes"
+    review.undo_action.trigger()
+    assert review.redo_action.text() == f"Redo confirm location {code}"
+
+    window.set_language("zh")
+    assert review.table_dock.windowTitle() == "排污口清单"
+    assert review.card.tabText(0) == "属性"

@@ -50,6 +50,8 @@ class Features:
         return a
 
     def retranslate(self) -> None:
+        if self.review is not None:
+            self.review.set_language(self.win.lang)
         for a, text in ((self.a_import, "导入数据…"), (self.a_export_map, "导出地图…"),
                         (self.a_export_web, "导出离线网页地图…"), (self.a_screen, "选址初筛…"),
                         (self.a_draw_site, "在地图上绘制选址范围"),

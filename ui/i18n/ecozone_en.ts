@@ -801,6 +801,14 @@
         <source>恢复未保存的修改</source>
         <translation>Recover unsaved edits</translation>
     </message>
+    <message>
+        <source>拖动移动排污口</source>
+        <translation>Move outfalls by dragging</translation>
+    </message>
+    <message>
+        <source>在地图上按住排污口拖到新位置（Esc 取消，可撤销）</source>
+        <translation>Press on an outfall and drag it to its new place (Esc cancels; undoable)</translation>
+    </message>
 </context>
 <context>
     <name>OutfallTablePanel</name>

@@ -11,10 +11,12 @@ main window
     ``selection``                ``(layer, index)`` of the selected feature: a polygon there is
                                  the zone of the "only selected zone" filter
     ``m_view`` / ``m_edit``      menus to add dock toggles / undo-redo to
+    ``m_tools`` / ``tool_group`` / ``toolbar``  where the "drag outfalls" map tool goes
 canvas
     ``view_changed(viewport)``   for the "only current view" filter (``viewport.bbox()`` Mercator)
-    ``feature_dragged(layer, index, lon, lat)`` signal + ``set_draggable(layer, on)``:
-                                 dragging an outfall point moves it (an undoable edit)
+    ``feature_dragged(layer, index, lon, lat)`` signal + ``set_draggable(layer, on)`` +
+    ``set_tool("move_point")``:  with the move tool chosen, dragging an outfall point
+                                 moves it (an undoable, audited edit)
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QApplication, QDockWidget, QFileDialog, QMessageBox
 
 from geodata import schema
@@ -83,13 +85,21 @@ class OutfallReview(QObject):
         return dock
 
     def _build_actions(self) -> None:
-        self.undo_action = self.stack.createUndoAction(self.win, self.tr("撤销"))
+        # own actions rather than QUndoStack.createUndoAction: its prefix ("撤销") is fixed
+        # at creation, and the language can change while the window is open
+        self.undo_action = QAction(self.win)
         self.undo_action.setShortcuts([QKeySequence("Ctrl+Z")])
-        self.redo_action = self.stack.createRedoAction(self.win, self.tr("重做"))
+        self.undo_action.triggered.connect(self.stack.undo)
+        self.redo_action = QAction(self.win)
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        self.redo_action.triggered.connect(self.stack.redo)
+        for sig in (self.stack.indexChanged, self.stack.cleanChanged):
+            sig.connect(self._update_undo_texts)
+        self._update_undo_texts()
         menu = getattr(self.win, "m_edit", None)
+        self._own_edit_menu = None
         if menu is None and hasattr(self.win, "menuBar"):
-            menu = self.win.menuBar().addMenu(self.tr("编辑"))
+            menu = self._own_edit_menu = self.win.menuBar().addMenu(self.tr("编辑"))
             m_view = getattr(self.win, "m_view", None)
             if m_view is not None:  # keep 文件 编辑 视图 order
                 self.win.menuBar().insertMenu(m_view.menuAction(), menu)
@@ -97,6 +107,48 @@ class OutfallReview(QObject):
             menu.addActions([self.undo_action, self.redo_action])
         self.win.addAction(self.undo_action)
         self.win.addAction(self.redo_action)
+        self._build_move_tool()
+
+    def _update_undo_texts(self, *_: Any) -> None:
+        def text(i: int) -> str:  # the edit's description in the current language
+            cmd = self.stack.command(i) if 0 <= i < self.stack.count() else None
+            edit = getattr(cmd, "edit", None)
+            return edit.description().text(self.lang) if edit is not None else ""
+
+        i = self.stack.index()
+        for action, can, what, word in (
+                (self.undo_action, self.stack.canUndo(), text(i - 1), self.tr("撤销")),
+                (self.redo_action, self.stack.canRedo(), text(i), self.tr("重做"))):
+            action.setEnabled(can)
+            action.setText(f"{word} {what}" if can and what else word)
+
+    def _build_move_tool(self) -> None:
+        """A map tool (beside pan/zoom/measure) that moves outfalls by dragging them."""
+        canvas = getattr(self.win, "canvas", None)
+        self.move_tool_action: QAction | None = None
+        if canvas is None or not hasattr(canvas, "feature_dragged"):
+            return
+        a = QAction(self.tr("拖动移动排污口"), self.win)
+        a.setCheckable(True)
+        a.setToolTip(self.tr("在地图上按住排污口拖到新位置（Esc 取消，可撤销）"))
+        a.setStatusTip(a.toolTip())
+        a.setEnabled(not self.session.readonly)
+        a.toggled.connect(lambda on: on and canvas.set_tool("move_point"))
+        group = getattr(self.win, "tool_group", None)
+        if group is not None:
+            group.addAction(a)
+        for holder in ("m_tools", "toolbar"):
+            target = getattr(self.win, holder, None)
+            if target is None:
+                continue
+            # beside the measure tools (before the search box), not after everything
+            anchor = getattr(self.win, "a_marea", None)
+            acts = target.actions()
+            if anchor in acts and acts.index(anchor) + 1 < len(acts):
+                target.insertAction(acts[acts.index(anchor) + 1], a)
+            else:
+                target.addAction(a)
+        self.move_tool_action = a
 
     def _connect(self) -> None:
         self.ws.outfalls_changed.connect(self._on_outfalls_changed)
@@ -104,11 +156,7 @@ class OutfallReview(QObject):
                                                                  once=err.kind))
         self.session.saved.connect(lambda n: self._status(Message(f"已保存 {n} 项修改",
                                                                   f"saved {n} edits")))
-        self.panel.selection_changed.connect(self._table_selected)
-        self.panel.activated.connect(self.open_card)
-        self.panel.bulk_requested.connect(self.request)
-        self.panel.extent_filter_toggled.connect(self._update_zone)
-        self.card.action_requested.connect(self.request)
+        self._connect_views()
         canvas = getattr(self.win, "canvas", None)
         sig = getattr(self.win, "feature_selected", None)
         if sig is not None:
@@ -124,6 +172,62 @@ class OutfallReview(QObject):
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
+
+    def _connect_views(self) -> None:
+        self.panel.selection_changed.connect(self._table_selected)
+        self.panel.activated.connect(self.open_card)
+        self.panel.bulk_requested.connect(self.request)
+        self.panel.extent_filter_toggled.connect(self._update_zone)
+        self.card.action_requested.connect(self.request)
+
+    # -- language -------------------------------------------------------------------------
+    def set_language(self, lang: str) -> None:
+        """Show the docks in ``lang`` (the translator is already installed by the window).
+
+        The table and card hold only views of the session, so they are rebuilt in the new
+        language; the filters, the selection and the open record are carried over."""
+        if lang == self.lang:
+            return
+        self.lang = lang
+        old_panel, old_card = self.panel, self.card
+        selected, code = old_panel.selected_codes(), old_card.code
+        checks = (old_panel.in_extent.isChecked(), old_panel.in_zone.isChecked())
+        combos = {k: c.currentData() for k, c in old_panel.combos.items()}
+        self.table = OutfallTable.from_frame(
+            self.session.frame, county_names(self.ws.layers.get("counties"), lang),
+            flags_by_code(check_outfalls(self.ws)), lang)
+        self.panel = OutfallTablePanel(self.table, lang)
+        self.card = RecordCard(self.session, lang)
+        self.panel.extent, self.panel.zone = old_panel.extent, old_panel.zone
+        for key, value in combos.items():
+            combo = self.panel.combos[key]
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+        self.panel.in_extent.setChecked(checks[0])
+        self.panel.in_zone.setChecked(checks[1])
+        self.panel.search.setText(old_panel.search.text())
+        self.panel.apply_filter()
+        self._connect_views()
+        self.table_dock.setWidget(self.panel)
+        self.card_dock.setWidget(self.card)
+        old_panel.deleteLater()
+        old_card.deleteLater()
+        if selected:
+            self.panel.select_codes(selected)
+        if code:
+            self.card.show_outfall(code)
+        self._retitle()
+
+    def _retitle(self) -> None:
+        self.table_dock.setWindowTitle(self.tr("排污口清单"))
+        self.card_dock.setWindowTitle(self.tr("一口一档"))
+        self._update_undo_texts()
+        if self._own_edit_menu is not None:
+            self._own_edit_menu.setTitle(self.tr("编辑"))
+        if self.move_tool_action is not None:
+            a = self.move_tool_action
+            a.setText(self.tr("拖动移动排污口"))
+            a.setToolTip(self.tr("在地图上按住排污口拖到新位置（Esc 取消，可撤销）"))
+            a.setStatusTip(a.toolTip())
 
     # -- messages -------------------------------------------------------------------------
     def _status(self, m: Message) -> None:
@@ -206,9 +310,14 @@ class OutfallReview(QObject):
             return
         code = str(self.session.frame["code"].iloc[int(index)])
         try:
-            self.do(oe.move(self.session.frame, code, lon, lat, "cgcs2000"))
+            done = self.do(oe.move(self.session.frame, code, lon, lat, "cgcs2000"))
         except oe.EditRejected as exc:
             self.notify(exc.message, warn=True)
+            return
+        if done is not None:
+            self._map_selected("outfalls", code)
+            self._status(Message(f"已移动 {code} 至 {lon:.6f}, {lat:.6f}（Ctrl+Z 撤销）",
+                                 f"moved {code} to {lon:.6f}, {lat:.6f} (Ctrl+Z to undo)"))
 
     # -- keeping views in step ------------------------------------------------------------
     def _on_outfalls_changed(self, codes: list[str]) -> None:

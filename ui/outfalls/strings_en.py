@@ -21,6 +21,9 @@ CONTEXTS: dict[str, dict[str, str | tuple[str, str]]] = {
         "添加照片": "Add photo", "图片 (*.jpg *.jpeg *.png *.webp)":
             "Images (*.jpg *.jpeg *.png *.webp)",
         "恢复未保存的修改": "Recover unsaved edits",
+        "拖动移动排污口": "Move outfalls by dragging",
+        "在地图上按住排污口拖到新位置（Esc 取消，可撤销）":
+            "Press on an outfall and drag it to its new place (Esc cancels; undoable)",
     },
     "CoordinateDialog": {
         "输入坐标": "Enter coordinates",
