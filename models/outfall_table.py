@@ -1,7 +1,7 @@
 """The outfall inventory as a sortable, filterable table, done in numpy (fast at 100k rows).
 
 The table keeps, per column, the display strings and an integer *rank* array (equal values,
-equal rank; order by code point).  Sorting is a stable ``argsort`` of the ranks of the rows
+equal rank; Chinese by pinyin, see :mod:`models.collation`).  Sorting is a stable ``argsort`` of the ranks of the rows
 that pass the filter; filtering is boolean masks: a lookup table indexed by the rank for
 categorical choices, ``numpy.strings.find`` over one lower-cased haystack per row for the
 search box, coordinate comparisons for the map extent and ``shapely.contains_xy`` for a zone.
@@ -24,6 +24,7 @@ import pandas as pd
 import shapely
 
 from geodata import schema
+from models import collation
 from models.compliance import CHECKS
 
 
@@ -97,25 +98,23 @@ def _isin(values: np.ndarray, wanted: Iterable[str]) -> np.ndarray:
 
 
 def _rank(values: np.ndarray) -> np.ndarray:
-    """Dense rank by code point: equal strings get equal ranks."""
+    """Dense rank in Chinese order (pinyin; ASCII case-insensitive): equal strings get
+    equal ranks.  Keys are made once per distinct value, then sorted by numpy."""
     n = len(values)
     if n == 0:
         return np.zeros(0, np.int32)
     codes, uniques = pd.factorize(values)
-    if len(uniques) < n // 4:  # categorical: sort the few distinct values
-        order = np.argsort(np.asarray(uniques, dtype=str), kind="stable")
-        urank = np.empty(len(uniques), np.int32)
-        urank[order] = np.arange(len(uniques), dtype=np.int32)
-        return urank[codes]
-    u = np.asarray(values, dtype=str)
-    order = np.argsort(u, kind="stable")
-    s = u[order]
-    step = np.empty(n, np.int32)
+    uniques = np.asarray(uniques, dtype=object)
+    keys = collation.sort_keys(uniques) if collation.needs_collation(uniques) \
+        else np.char.lower(np.asarray(uniques, dtype=str))
+    order = np.argsort(keys, kind="stable")
+    s = keys[order]
+    step = np.empty(len(s), np.int32)
     step[0] = 0
-    step[1:] = s[1:] != s[:-1]
-    rank = np.empty(n, np.int32)
-    rank[order] = np.cumsum(step, dtype=np.int32)
-    return rank
+    step[1:] = s[1:] != s[:-1]  # distinct values with equal keys (none today) tie
+    urank = np.empty(len(s), np.int32)
+    urank[order] = np.cumsum(step, dtype=np.int32)
+    return urank[codes]
 
 
 @dataclass

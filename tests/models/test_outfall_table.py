@@ -8,6 +8,7 @@ import numpy as np
 import shapely
 from openpyxl import load_workbook
 
+from models.collation import sort_key
 from models.outfall_table import KEYS, OutfallTable, TableFilter, export_rows, synthetic_frame
 from tests.models import outfall_testdata as td
 
@@ -19,7 +20,8 @@ def test_sort_matches_python_sorted_and_is_stable():
         for desc in (False, True):
             rows = t.view(None, key, descending=desc)
             vals = [t.cell(int(i), key) for i in rows]
-            assert vals == sorted(vals, reverse=desc), key
+            # Chinese order: by pinyin (models.collation), as Python sorts with that key
+            assert vals == sorted(vals, key=sort_key, reverse=desc), key
             # stable: ties keep inventory order
             for a, b in zip(rows[:-1], rows[1:]):
                 if t.cell(int(a), key) == t.cell(int(b), key):
@@ -52,7 +54,8 @@ def test_edit_refresh_and_export(tmp_path):
     assert t.view(None, "review_status").tolist() == list(range(8))
     frame.loc[3, "review_status"] = "已核查"
     assert t.update_rows(frame, [td.CODES[3]]) == [3]
-    assert t.view(None, "review_status", descending=True)[-1] == 3  # 已 < 待 by code point
+    # pinyin order: 待 (dai) before 已 (yi), so descending puts 已核查 first
+    assert t.view(None, "review_status", descending=True)[0] == 3
     rows = t.view(TableFilter(review_status=frozenset({"待核查"})), "code")
     csv_path = export_rows(t, rows, tmp_path / "out.csv")
     with open(csv_path, encoding="utf-8-sig") as fh:
