@@ -37,6 +37,8 @@ class RenderData:
     rings: list[tuple[int, Rings]] = field(default_factory=list)
     #: points: (category index, shape index, x, y) in Mercator
     points: list[tuple[int, int, np.ndarray, np.ndarray]] = field(default_factory=list)
+    #: polygons: (pattern index into ``style.shapes``, rings) drawn hatched over the fill
+    hatch: list[tuple[int, Rings]] = field(default_factory=list)
     labels: Labels | None = None
     n_features: int = 0
 
@@ -181,6 +183,11 @@ class MapLayer:
                     out.rings.append((int(ci), rings.select(mask & (self.cat == ci))))
             else:
                 out.rings.append((-1, rings.select(mask)))
+            if st.kind == "polygon":
+                for si, shape in enumerate(st.shapes):
+                    sel = mask & (self.shape == si)
+                    if shape.shape == "hatch" and sel.any():
+                        out.hatch.append((si, rings.select(sel)))
         if with_labels and self.labels and view.res <= st.label_max_res:
             out.labels = self._labels(mask, lang)
         return out

@@ -39,6 +39,7 @@ class LayerStyle:
     category_field: str = ""
     categories: tuple[Category, ...] = ()
     #: Points only: a second field that picks the marker shape (e.g. remediation).
+    #: Polygons: a second field that picks a pattern drawn over the fill ("hatch").
     shape_field: str = ""
     shapes: tuple[Category, ...] = ()
     point_size: float = 9.0
@@ -90,6 +91,14 @@ REMEDIATION = (
     Category("规范", "规范", "Regularise", shape="circle"),
 )
 
+#: Control units on land and at sea share the class colours; sea units are hatched so a
+#: general-control sea unit (yellow) does not read as land.  Polygon "shapes" are patterns.
+UNIT_DOMAINS = (
+    Category("land", "陆域单元", "Land units", stroke=(0, 0, 0, 0), shape="plain"),
+    Category("sea", "海域单元（斜线）", "Sea units (hatched)", stroke=(21, 101, 192, 190),
+             shape="hatch"),
+)
+
 PROTECTED_KINDS = (
     Category("自然保护区", "自然保护区", "Nature reserve", (0, 121, 107, 80), (0, 96, 86, 255)),
     Category("海洋公园", "海洋公园", "Marine park", (0, 131, 143, 80), (0, 96, 100, 255)),
@@ -120,8 +129,8 @@ STYLES: dict[str, LayerStyle] = {
     "city": LayerStyle("polygon", "admin", stroke=(80, 70, 90, 255), stroke_width=2.2),
     "control_units": LayerStyle(
         "polygon", "units", stroke=(90, 90, 90, 200), stroke_width=0.8,
-        category_field="unit_class", categories=UNIT_CLASSES, label_field_zh="code",
-        label_field_en="code", label_max_res=25, label_priority=7, label_size=8,
+        category_field="unit_class", categories=UNIT_CLASSES, shape_field="domain",
+        shapes=UNIT_DOMAINS, label_field_zh="code", label_field_en="code", label_max_res=25, label_priority=7, label_size=8,
         queryable=True),
     "bays": LayerStyle("polygon", "bays", fill=(30, 136, 229, 30), stroke=(21, 101, 192, 255),
                        stroke_width=1.6, dash=True, label_field_zh="name_zh",

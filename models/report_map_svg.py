@@ -177,7 +177,7 @@ def legend(x: float, y: float, width: float, lang: str, include_site: bool = Tru
         if e.kind == "fill":
             out.append(f'<rect x="{cx:.1f}" y="{cy:.1f}" width="{sw}" height="{sh}" '
                        f'fill="{e.fill}" fill-opacity="0.6" stroke="{e.stroke}"/>')
-        elif e.kind == "hatch":
+        elif e.kind in ("hatch", "seaunit"):
             box = shapely.box(cx, cy, cx + sw, cy + sh)
             out.append(_path(hatch(box, 4.0), stroke=e.fill, stroke_width=1, fill="none"))
             out.append(f'<rect x="{cx:.1f}" y="{cy:.1f}" width="{sw}" height="{sh}" '
@@ -235,8 +235,12 @@ def draw_layers(ws: Workspace, fr: MapFrame, site: shapely.Geometry | None = Non
         assert units is not None
         cls = int(units["unit_class"].iloc[i]) if "unit_class" in units else 3
         fill, stroke = st.UNIT_CLASS_COLOURS.get(cls, ("#cccccc", "#888888"))
-        out.append(_path(px(g), fill=fill, fill_opacity=0.55, stroke=stroke, stroke_width=0.7,
+        p = px(g)
+        out.append(_path(p, fill=fill, fill_opacity=0.55, stroke=stroke, stroke_width=0.7,
                          fill_rule="evenodd"))
+        if "domain" in units and units["domain"].iloc[i] == "sea" and not p.is_empty:
+            out.append(_path(hatch(shapely.make_valid(p), 7.0), stroke=st.SEA_UNIT, stroke_width=0.6,
+                             stroke_opacity=0.7, fill="none"))
     for _, g in _features(ws, "bays", box):
         out.append(_path(px(g), fill=st.BAY[0], fill_opacity=0.18, stroke=st.BAY[1],
                          stroke_width=1.4, stroke_dasharray="6,3", fill_rule="evenodd"))

@@ -26,13 +26,16 @@ BAY = ("#6fa8dc", "#1f5f9f")  # fill used with low opacity
 PROTECTED = ("#2f8f46", "#1b5e20")  # hatch colour, outline
 OUTFALL_SEA = "#1565c0"
 OUTFALL_RIVER = "#6a1b9a"
+#: Sea control units: hatch lines over the class colour (SVG) / dashed outline (web map),
+#: so a general-control unit at sea does not read as land.
+SEA_UNIT = "#1565c0"
 SITE = "#e91e63"
 SITE_BUFFER = "#e91e63"
 
 
 @dataclass(frozen=True)
 class LegendEntry:
-    """One legend line: kind is 'fill', 'hatch', 'line', 'point' or 'dash'."""
+    """One legend line: kind is 'fill', 'hatch', 'seaunit', 'line', 'point' or 'dash'."""
 
     kind: str
     fill: str
@@ -49,6 +52,8 @@ def legend_entries(include_site: bool = True) -> list[LegendEntry]:
     out = [LegendEntry("fill", f, s, *UNIT_CLASS_LABELS[c])
            for c, (f, s) in UNIT_CLASS_COLOURS.items()]
     out += [
+        LegendEntry("seaunit", SEA_UNIT, "#7f8c99", "海域管控单元（斜线）",
+                    "Sea control unit (hatched)"),
         LegendEntry("hatch", PROTECTED[0], PROTECTED[1], "自然保护地", "Protected area"),
         LegendEntry("line", BAY[0], BAY[1], "海湾", "Bay"),
         LegendEntry("point", OUTFALL_SEA, "#ffffff", "入海排污口", "Sea outfall"),

@@ -134,6 +134,9 @@ def _style_for(layer: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
         k = feature["properties"].get("k")
         if layer == "control_units":
             fill, stroke = st.UNIT_CLASS_COLOURS.get(int(k or 0), ("#cccccc", "#888888"))
+            if feature["properties"].get("s"):  # sea unit: blue dashed outline
+                return {"fillColor": fill, "color": st.SEA_UNIT, "weight": 1.2,
+                        "fillOpacity": 0.45, "dashArray": "5 3"}
             return {"fillColor": fill, "color": stroke, "weight": 0.8, "fillOpacity": 0.55}
         if layer == "bays":
             return {"fillColor": st.BAY[0], "color": st.BAY[1], "weight": 1.6,
@@ -183,6 +186,8 @@ def feature_collection(ws: Workspace, layer: str, lang: str, popups: bool = True
         props: dict[str, Any] = {}
         if layer == "control_units":
             props["k"] = int(r.get("unit_class") or 0)
+            if r.get("domain") == "sea":
+                props["s"] = 1
         elif layer == "outfalls":
             props["k"] = _v(r.get("water_kind"))
         if popups and layer not in ("land", "sea"):
@@ -203,13 +208,16 @@ ON_EACH = ("function(f, l) {"
 def _legend_html(lang: str, layers: Sequence[str]) -> str:
     rows = []
     for e in st.legend_entries(include_site=False):
-        if e.kind == "fill" and "control_units" not in layers:
+        if e.kind in ("fill", "seaunit") and "control_units" not in layers:
             continue
         if e.kind == "point" and "outfalls" not in layers:
             continue
         if e.kind == "hatch":
             sw = (f'<span class="ez-sw" style="background:{e.fill};opacity:.5;'
                   f'border:2px solid {e.stroke}"></span>')
+        elif e.kind == "seaunit":
+            sw = (f'<span class="ez-sw" style="background:#e8e0b8;'
+                  f'border:2px dashed {e.fill}"></span>')
         elif e.kind == "point":
             sw = f'<span class="ez-sw ez-pt" style="background:{e.fill}"></span>'
         elif e.kind == "fill":

@@ -22,7 +22,7 @@ from layers.map_layer import MapLayer
 from layers.map_model import MapModel
 from layers.style import Category, LayerStyle
 from models.info import layer_title
-from ui.painter import draw_symbol, qcolor
+from ui.painter import draw_symbol, hatch_brush, qcolor
 
 ROLE = Qt.ItemDataRole.UserRole
 
@@ -44,6 +44,12 @@ def swatch(style: LayerStyle, cat: Category | None, shape_only: bool = False) ->
         pen = QPen(qcolor(style.stroke), max(style.stroke_width, 1.5) + 0.5)
         p.setPen(pen)
         p.drawLine(2, 12, 16, 6)
+    elif shape_only and cat is not None:  # polygon pattern: plain or hatched swatch
+        p.setPen(QPen(QColor(120, 120, 120), 1.0))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawRect(2, 3, 14, 12)
+        if cat.shape == "hatch":
+            p.fillRect(3, 4, 13, 11, hatch_brush(cat.stroke))
     else:
         fill = cat.fill if cat is not None else style.fill
         stroke = cat.stroke if cat is not None else style.stroke

@@ -26,6 +26,7 @@ from PySide6.QtGui import (
     QPen,
     QPixmap,
     QPolygonF,
+    QTransform,
 )
 
 from layers.map_layer import Labels, RenderData
@@ -228,11 +229,37 @@ def _paint_rings(p: QPainter, data: RenderData, style: LayerStyle, view: Viewpor
                     p.fillPath(paths[b], brush)
                     yield_gil()
         p.setClipping(False)
+    _paint_hatch(p, data, style, view)
     p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     for paths, pen in strokes:
         for path in paths:
             p.strokePath(path, pen)
             yield_gil()
+
+
+def hatch_brush(color: RGBA, scale: float = 1.0) -> QBrush:
+    """Diagonal lines every ~7 px (scaled for print) in ``color``."""
+    brush = QBrush(qcolor(color), Qt.BrushStyle.BDiagPattern)
+    if scale != 1.0:
+        brush.setTransform(QTransform.fromScale(scale, scale))
+    return brush
+
+
+def _paint_hatch(p: QPainter, data: RenderData, style: LayerStyle, view: Viewport) -> None:
+    for si, rings in data.hatch:
+        if rings.n_rings == 0:
+            continue
+        sx, sy = view.to_screen(rings.xy[:, 0], rings.xy[:, 1])
+        brush = hatch_brush(style.shapes[si].stroke)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        paths = _band_paths(sx, sy, rings.offsets, view)
+        for b, band in enumerate(bands(view)):
+            path = paths[b]
+            if path is not None:
+                p.setClipRect(band)
+                p.fillPath(path, brush)
+                yield_gil()
+        p.setClipping(False)
 
 
 def _paint_points(p: QPainter, data: RenderData, view: Viewport,

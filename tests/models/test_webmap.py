@@ -163,3 +163,26 @@ def test_bundled_workspace_web_map_offline(tmp_path):
     n_paths = len(re.findall(r'<path[^>]*class="leaflet-interactive"', dom))
     assert n_paths >= len(ws.layer("control_units")) + len(ws.layer("outfalls")) // 2
     assert [r["url"] for r in requests if not r["url"].startswith(("file:", "data:"))] == []
+
+
+def test_sea_units_are_told_apart_in_web_map_and_report_map():
+    """Sea control units get a dashed blue outline (web) / hatch (report SVG) and a legend line."""
+    import shapely
+
+    from geodata import store
+    from models import report_style as st
+    from models.report_map_svg import render_map_svg
+    from models.webmap import _style_for, feature_collection
+
+    bundled = Workspace.open(store.bundled_path())
+    fc = feature_collection(bundled, "control_units", "zh", popups=False)
+    sea = [f for f in fc["features"] if f["properties"].get("s")]
+    n_sea = int((bundled.layer("control_units")["domain"] == "sea").sum())
+    assert len(sea) == n_sea > 0
+    style = _style_for("control_units")(sea[0])
+    assert style["color"] == st.SEA_UNIT and style["dashArray"]
+    html = build_webmap(bundled, lang="en")
+    assert "Sea control unit (hatched)" in html
+    # report map around 深沪湾: hatch lines in the sea-unit colour
+    svg = render_map_svg(bundled, shapely.Point(118.70, 24.64).buffer(0.01), 500.0, lang="zh")
+    assert f'stroke="{st.SEA_UNIT}"' in svg and "海域管控单元（斜线）" in svg

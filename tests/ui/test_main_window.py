@@ -182,3 +182,16 @@ def test_status_bar_shows_coordinates_and_scale(qtbot, win):
     assert "118.500000" in text and "118°30′00.00″E" in text and "CGCS2000" in text
     assert win.scale_label.text().startswith("比例尺 1:")
     assert "示例数据" in win.notice_label.text() or not win.ws.illustrative_layers()
+
+
+def test_sea_units_are_hatched_and_listed_in_the_legend(win):
+    """Sea units share the class colours with land units; a hatch tells them apart."""
+    layer = win.canvas.model.get("control_units")
+    sea = int((layer.frame["domain"] == "sea").sum())
+    assert sea > 0
+    v = win.canvas.view
+    data = layer.prepare(v)
+    assert sum(r.n_rings for _, r in data.hatch) >= 1
+    item = win.layer_panel.layer_item("control_units")
+    texts = [item.child(i).text(0) for i in range(item.childCount())]
+    assert f"海域单元（斜线） ({sea})" in texts

@@ -261,7 +261,7 @@ def _legend(p: QPainter, box: QRectF, entries: Sequence[st.LegendEntry], family:
             fill.setAlphaF(0.6 if e.kind == "fill" else 0.3)
             p.setPen(QPen(stroke, 0.6 * pt))
             p.setBrush(fill)
-            if e.kind == "hatch":
+            if e.kind in ("hatch", "seaunit"):
                 p.setBrush(QBrush(QColor(e.fill), Qt.BrushStyle.BDiagPattern))
             p.drawRect(r)
         p.setPen(QColor("#222222"))
