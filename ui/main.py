@@ -6,7 +6,7 @@ import gc
 import sys
 from typing import Any
 
-from PySide6.QtCore import QEvent, QSettings, Qt
+from PySide6.QtCore import QEvent, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -39,6 +39,9 @@ MAX_BOOKMARKS = 30
 
 
 class MainWindow(QMainWindow):
+    #: A feature was selected (map click, search, panel link): layer, row; ("", -1) for none.
+    feature_selected = Signal(str, object)
+
     def __init__(self, ws: Any, lang: str = "zh", settings: QSettings | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -260,6 +263,7 @@ class MainWindow(QMainWindow):
             self.selection = None
             self.canvas.set_selection([])
             self.side_panel.show_point(what_applies(self.ws, lon, lat))
+            self.feature_selected.emit("", -1)
             return
         top = found[0]
         self.select(top.layer, top.index)
@@ -275,11 +279,13 @@ class MainWindow(QMainWindow):
         self.side_dock.show()
         if zoom:
             self.canvas.zoom_to_feature(layer, index)
+        self.feature_selected.emit(layer, index)
 
     def _pick(self, layer: str, index: int) -> None:
         self.selection = (layer, index)
         self.canvas.set_selection([(layer, index)])
         self.side_panel.show_feature(layer, index, keep_choices=True)
+        self.feature_selected.emit(layer, index)
 
     def _zoom_selection(self) -> None:
         if self.selection is not None:

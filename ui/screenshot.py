@@ -52,7 +52,8 @@ def find_feature(win: Any, text: str) -> tuple[str, int]:
 
 def take_screenshot(ws: Any, out_path: Path | str, size: tuple[int, int] = (1600, 1000),
                     select: str | None = None, lang: str = "zh") -> Path:
-    """Build the main window at ``size``, optionally select a feature, save a PNG."""
+    """Build the main window as a user opens it (map, panels, outfall inventory and record
+    docks, all menus) at ``size``, optionally select a feature, save a PNG."""
     _ensure_platform()
     from ui.language import set_language
     from ui.main import MainWindow, make_app
@@ -60,6 +61,9 @@ def take_screenshot(ws: Any, out_path: Path | str, size: tuple[int, int] = (1600
     app = make_app()
     set_language(lang)
     win = MainWindow(ws, lang, settings=None)
+    from ui.features import install_features
+
+    features = install_features(win, interactive=False)  # no recovery question offscreen
     win.resize(*size)
     win.show()
     wait_until_rendered(win, 10)
@@ -79,6 +83,8 @@ def take_screenshot(ws: Any, out_path: Path | str, size: tuple[int, int] = (1600
     out.parent.mkdir(parents=True, exist_ok=True)
     if not win.grab().save(str(out)):
         raise OSError(f"cannot write {out}")
+    if features.review is not None:
+        features.review.shutdown()  # release the workspace lock
     win.close()
     del app
     return out

@@ -165,3 +165,28 @@ def test_outfall_docks_follow_a_language_switch_keeping_filters_and_record(windo
     window.set_language("zh")
     assert review.table_dock.windowTitle() == "排污口清单"
     assert review.card.tabText(0) == "属性"
+
+
+def test_selecting_an_outfall_anywhere_opens_its_record_beside_the_details(window, qtbot):
+    review = window.features.review
+    frame = window.ws.layer("outfalls")
+    # the inventory opens in code order (Qt's header would start descending)
+    codes = sorted(frame["code"].astype(str))
+    assert [review.panel.model.code_at(i) for i in range(3)] == codes[:3]
+    # details and record share one full-height column as tabs
+    assert window.tabifiedDockWidgets(window.side_dock) == [review.card_dock]
+    window.resize(1400, 900)
+    window.show()
+    qtbot.waitExposed(window)
+    i = int(frame.index[frame["code"] == "PWK350582H0003"][0])
+    window.select("outfalls", i, zoom=True)  # as search and panel links do
+    assert review.card.code == "PWK350582H0003"
+    assert review.panel.selected_codes() == ["PWK350582H0003"]
+    qtbot.waitUntil(lambda: not review.card.visibleRegion().isEmpty())
+    assert window.side_panel.visibleRegion().isEmpty()  # the record tab is in front
+    labels = [review.card.form.itemAt(r, review.card.form.ItemRole.FieldRole).widget().text()
+              for r in range(1, review.card.form.rowCount())]
+    assert "晋江市 (350582)" in labels
+    window.select("control_units", 0)
+    assert review.panel.selected_codes() == ["PWK350582H0003"]  # a zone leaves it be
+    qtbot.waitUntil(lambda: not window.side_panel.visibleRegion().isEmpty())  # details front

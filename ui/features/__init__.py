@@ -21,14 +21,14 @@ def tr(text: str) -> str:
 class Features:
     """The menu actions of the feature parts, re-labelled on language change."""
 
-    def __init__(self, win: Any) -> None:
+    def __init__(self, win: Any, interactive: bool = True) -> None:
         self.win = win
         self.review = None
         if win.ws.has_layer("outfalls"):
             from ui.outfalls import install_outfall_review
 
             try:
-                self.review = install_outfall_review(win, win.ws, win.lang)
+                self.review = install_outfall_review(win, win.ws, win.lang, interactive)
             except (OSError, ValueError) as exc:  # e.g. a locked or unreadable workspace
                 win.statusBar().showMessage(tr("排污口核查不可用：") + str(exc), 8000)
         self.a_import = self._action(win.m_file, self.open_import, 0)
@@ -150,7 +150,8 @@ class Features:
         show_welcome(self.win, self.win.lang, self.win.ws.path, self.win.settings)
 
 
-def install_features(win: Any) -> Features:
-    features = Features(win)
+def install_features(win: Any, interactive: bool = True) -> Features:
+    """Add the feature parts; ``interactive=False`` (screenshots, tests) asks nothing."""
+    features = Features(win, interactive)
     win.features = features
     return features

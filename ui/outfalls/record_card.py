@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from geodata import schema
 from models.water_quality import class_limits
+from ui.panels.overview import display_value
 
 #: (sample column, water_quality parameter, label zh, label en)
 PARAMETERS = (("cod_mgl", "cod", "化学需氧量 COD (mg/L)", "COD (mg/L)"),
@@ -115,17 +116,27 @@ class RecordCard(QTabWidget):
             return None
         return dict(frame.loc[hit[0]])
 
+    def _counties(self) -> dict[str, tuple[str, str]]:
+        frame = self.session.ws.layers.get("counties")
+        if frame is None or "code" not in frame:
+            return {}
+        en = frame["name_en"] if "name_en" in frame else frame["name_zh"]
+        return {str(c): (str(z), str(e))
+                for c, z, e in zip(frame["code"], frame["name_zh"], en, strict=True)}
+
     def _fill_attributes(self) -> None:
         while self.form.rowCount() > 1:
             self.form.removeRow(1)
         rec = self._record()
         if rec is None:
             return
+        counties = self._counties()
         for f in schema.OUTFALL_FIELDS:
             v = rec.get(f.name)
-            text = "" if v is None or v != v else str(v)
-            if f.name == "water_kind":
-                text = {"sea": self.tr("入海"), "river": self.tr("入河")}.get(text, text)
+            if v is None or v != v or v == "":
+                text = ""
+            else:  # county name, vocabulary in the UI language (as in the side panel)
+                text = str(display_value(f.name, v, self.lang, counties))
             label = QLabel(text or "—")
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.form.addRow(f.label_en if self.lang == "en" else f.label_zh, label)

@@ -61,6 +61,10 @@ class OutfallReview(QObject):
                                      Qt.DockWidgetArea.BottomDockWidgetArea)
         self.card_dock = self._dock("outfallCardDock", self.tr("一口一档"), self.card,
                                     Qt.DockWidgetArea.RightDockWidgetArea)
+        side = getattr(self.win, "side_dock", None)
+        if side is not None:  # one full-height column: feature details | outfall record
+            self.win.tabifyDockWidget(side, self.card_dock)
+            side.raise_()
         self._build_actions()
         self._connect()
         self._flags_timer = QTimer(self, singleShot=True, interval=400)
@@ -377,12 +381,17 @@ class OutfallReview(QObject):
             self.win.canvas.zoom_to_feature("outfalls", r)
 
     def _map_selected(self, layer: str, key: Any) -> None:
+        side = getattr(self.win, "side_dock", None)
         if layer != "outfalls":
             self._update_zone()
+            if layer and side is not None:
+                side.raise_()  # a zone: its access list, tasks and indicators
             return
         code = key if isinstance(key, str) else str(self.session.frame["code"].iloc[int(key)])
         self.panel.select_codes([code])
         self.card.show_outfall(code)
+        if side is not None:
+            self.card_dock.raise_()  # an outfall: its record (一口一档)
 
     def _map_clicked(self, hits: list[Any], _lon: float, _lat: float) -> None:
         outfall = [h for h in hits if getattr(h, "layer", None) == "outfalls"]

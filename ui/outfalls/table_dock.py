@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -89,9 +89,17 @@ class OutfallTablePanel(QWidget):
         self.view.setObjectName("outfallTable")
         self.view.setModel(self.model)
         self.view.setSortingEnabled(True)
+        # Qt's header starts with a *descending* indicator: open in inventory code order
+        self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.verticalHeader().setDefaultSectionSize(22)
+        # fixed starting widths (measuring 100k rows to fit contents would take seconds);
+        # codes and names whole, the flags column takes what is left
+        header = self.view.horizontalHeader()
+        for col, width in enumerate((130, 300, 90, 150, 75, 110, 75, 80, 80)):
+            header.resizeSection(col, width)
+        header.setStretchLastSection(True)
         self.view.selectionModel().selectionChanged.connect(self._on_selection)
         self.view.doubleClicked.connect(lambda ix: self.activated.emit(self.model.code_at(ix.row())))
         self.model.modelReset.connect(self._reconnect)
