@@ -97,8 +97,10 @@ class OutfallTablePanel(QWidget):
         # fixed starting widths (measuring 100k rows to fit contents would take seconds);
         # codes and names whole, the flags column takes what is left
         header = self.view.horizontalHeader()
+        fm = header.fontMetrics()
         for col, width in enumerate((130, 300, 90, 150, 75, 110, 75, 80, 80)):
-            header.resizeSection(col, width)
+            title = str(self.model.headerData(col, Qt.Orientation.Horizontal))
+            header.resizeSection(col, max(width, fm.horizontalAdvance(title) + 28))
         header.setStretchLastSection(True)
         self.view.selectionModel().selectionChanged.connect(self._on_selection)
         self.view.doubleClicked.connect(lambda ix: self.activated.emit(self.model.code_at(ix.row())))
