@@ -178,6 +178,10 @@ PA_KINDS_EN = {
 PA_ZONES_EN = {"核心区": "Core zone", "缓冲区": "Buffer zone", "实验区": "Experimental zone",
                "一般控制区": "General control zone"}
 
+#: Sea water-quality classes (GB 3097); a bay's wq_target is quoted from the plan as it is.
+WQ_CLASSES_EN = {"一类": "Class I", "二类": "Class II", "三类": "Class III", "四类": "Class IV",
+                 "劣四类": "Worse than Class IV"}
+
 #: Field name → its Chinese vocabulary in English.  Only stored Chinese values are here:
 #: codes stored in English (domain land/sea, water_kind sea/river) are labelled by the UI.
 VOCABULARY_EN: dict[str, dict[str, str]] = {
@@ -185,6 +189,7 @@ VOCABULARY_EN: dict[str, dict[str, str]] = {
     "level": PA_LEVELS_EN,
     "kind": PA_KINDS_EN,
     "zone": PA_ZONES_EN,
+    "wq_class": WQ_CLASSES_EN,
     "outfall_type": OUTFALL_TYPES_EN,
     "subtype": OUTFALL_SUBTYPES_EN,
     "discharge_mode": DISCHARGE_MODES_EN,
