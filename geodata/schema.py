@@ -9,7 +9,9 @@ import mapping and for export headers.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 CRS = "EPSG:4490"  # CGCS2000 geographic; for a viewer equal to WGS84
 
@@ -62,7 +64,20 @@ CONTROL_UNIT_FIELDS = (
     Field("pwwpfgk", "污染物排放管控", "Pollutant discharge control", "PWWPFGK"),
     Field("hjfxfk", "环境风险防控", "Environmental risk prevention", "HJFXFK"),
     Field("zykfxlyq", "资源开发效率要求", "Resource efficiency requirements", "ZYKFXLYQ"),
+    # English forms of the four texts.  Optional: an official file has none, and an import
+    # that lacks them clears them, so a unit never shows a stale English text.  The labels
+    # stay distinct from the Chinese fields' after the import mapping's normalisation
+    # (which drops bracketed parts), so they never take the Chinese columns.
+    Field("kjbjys_en", "空间布局约束英文", "Spatial layout constraints in English"),
+    Field("pwwpfgk_en", "污染物排放管控英文", "Pollutant discharge control in English"),
+    Field("hjfxfk_en", "环境风险防控英文", "Environmental risk prevention in English"),
+    Field("zykfxlyq_en", "资源开发效率要求英文", "Resource efficiency requirements in English"),
 )
+
+#: The four access-list dimensions (生态环境准入清单) of a control unit.
+UNIT_TEXT_FIELDS = ("kjbjys", "pwwpfgk", "hjfxfk", "zykfxlyq")
+#: Columns holding the English form of another column: ``<field>_en``.
+EN_SUFFIX = "_en"
 
 OUTFALL_FIELDS = (
     Field("code", "排污口编码", "Outfall code", "PWKBM"),
@@ -96,12 +111,133 @@ OUTFALL_TYPES_EN = {
     "农业排口": "Agricultural",
     "其他排口": "Other",
 }
+OUTFALL_SUBTYPES_EN = {
+    "工业废水排污口": "Industrial wastewater outfall",
+    "雨洪排口": "Stormwater outfall",
+    "工业园区污水处理厂排污口": "Industrial-park WWTP outfall",
+    "城镇污水处理厂排污口": "Municipal WWTP outfall",
+    "规模化畜禽养殖排污口": "Large-scale livestock and poultry farm outfall",
+    "规模化水产养殖排污口": "Large-scale aquaculture outfall",
+    "农田退水口": "Farmland drainage outlet",
+    "大中型灌区排口": "Large or medium irrigation district outlet",
+    "港口码头排口": "Port and wharf outfall",
+    "城镇雨洪排口": "Urban stormwater outfall",
+    "生活污水散排口": "Scattered domestic sewage outlet",
+    "其他": "Other",
+}
 DISCHARGE_MODES = ("明渠", "管道", "泵站", "涵闸", "箱涵", "其他")
+DISCHARGE_MODES_EN = {"明渠": "Open channel", "管道": "Pipe", "泵站": "Pumping station",
+                      "涵闸": "Culvert gate", "箱涵": "Box culvert", "其他": "Other"}
 REMEDIATION = ("取缔", "合并", "规范")
 REMEDIATION_EN = {"取缔": "Close", "合并": "Merge", "规范": "Regularise"}
 REMEDIATION_STATUS = ("未启动", "整治中", "已完成")
+REMEDIATION_STATUS_EN = {"未启动": "Not started", "整治中": "In progress", "已完成": "Completed"}
 REVIEW_STATUS = ("待核查", "已核查", "位置存疑")
+REVIEW_STATUS_EN = {"待核查": "To be reviewed", "已核查": "Reviewed",
+                    "位置存疑": "Location in doubt"}
 COORD_SOURCES = ("实测", "资料", "GCJ-02转换", "BD-09转换")
+COORD_SOURCES_EN = {"实测": "Surveyed", "资料": "From records",
+                    "GCJ-02转换": "Converted from GCJ-02", "BD-09转换": "Converted from BD-09"}
+
+#: Control-unit themes (主导类型): the bundled units' and the synthetic test data's.
+UNIT_THEMES_EN = {
+    "": "",
+    "农业": "Agriculture",
+    "生态": "Ecological protection",
+    "养殖": "Aquaculture",
+    "海洋保护": "Marine protection",
+    "城镇": "Urban",
+    "港口": "Port",
+    "石化": "Petrochemicals",
+    "水源": "Drinking-water source",
+    "电镀": "Electroplating",
+    "钢铁": "Iron and steel",
+    "印染": "Dyeing and printing",
+    "制鞋": "Footwear",
+    "皮革": "Leather",
+    "建陶": "Building ceramics",
+    "生态保护红线": "Ecological conservation redline",
+    "工业园区": "Industrial park",
+    "城镇生活": "Urban living",
+    "农业农村": "Agriculture and rural areas",
+    "近岸海域": "Near-shore waters",
+}
+
+#: Protected areas: level, kind and functional zone (功能分区).
+PA_LEVELS_EN = {"国家级": "National", "省级": "Provincial", "市级": "Municipal",
+                "县级": "County"}
+PA_KINDS_EN = {
+    "自然保护区": "Nature reserve",
+    "海洋公园": "Marine park",
+    "湿地公园": "Wetland park",
+    "水产种质资源保护区": "Aquatic germplasm resources reserve",
+    "森林公园": "Forest park",
+    "风景名胜区": "Scenic area",
+    "饮用水水源保护区": "Drinking-water source protection area",
+}
+PA_ZONES_EN = {"核心区": "Core zone", "缓冲区": "Buffer zone", "实验区": "Experimental zone",
+               "一般控制区": "General control zone"}
+
+#: Sea water-quality classes (GB 3097); a bay's wq_target is quoted from the plan as it is.
+WQ_CLASSES_EN = {"一类": "Class I", "二类": "Class II", "三类": "Class III", "四类": "Class IV",
+                 "劣四类": "Worse than Class IV"}
+
+#: Field name → its Chinese vocabulary in English.  Only stored Chinese values are here:
+#: codes stored in English (domain land/sea, water_kind sea/river) are labelled by the UI.
+VOCABULARY_EN: dict[str, dict[str, str]] = {
+    "theme": UNIT_THEMES_EN,
+    "level": PA_LEVELS_EN,
+    "kind": PA_KINDS_EN,
+    "zone": PA_ZONES_EN,
+    "wq_class": WQ_CLASSES_EN,
+    "outfall_type": OUTFALL_TYPES_EN,
+    "subtype": OUTFALL_SUBTYPES_EN,
+    "discharge_mode": DISCHARGE_MODES_EN,
+    "remediation": REMEDIATION_EN,
+    "remediation_status": REMEDIATION_STATUS_EN,
+    "review_status": REVIEW_STATUS_EN,
+    "coord_source": COORD_SOURCES_EN,
+}
+
+
+def english_value(field: str, value: Any) -> Any:
+    """The English form of a vocabulary value of ``field``; the value itself if none.
+
+    >>> english_value("theme", "石化"), english_value("zone", "核心区"), english_value("x", 1)
+    ('Petrochemicals', 'Core zone', 1)
+    """
+    vocab = VOCABULARY_EN.get(field)
+    if vocab is None or not isinstance(value, str):
+        return value
+    return vocab.get(value.strip(), value)
+
+
+def value_in(field: str, value: Any, lang: str) -> Any:
+    """``value`` of ``field`` as shown in ``lang`` ('zh' shows what is stored)."""
+    return english_value(field, value) if lang == "en" else value
+
+
+def _blank(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip())
+
+
+def text_in(record: Mapping[str, Any], field: str, lang: str) -> Any:
+    """A record's text of ``field`` in ``lang``: in English the ``<field>_en`` column where
+    it has a value, else the Chinese (a unit imported without English texts reads in
+    Chinese); vocabulary values (theme, zone …) are mapped with :func:`english_value`."""
+    value = record.get(field)
+    if lang != "en":
+        return value
+    en = record.get(field + EN_SUFFIX)
+    if not _blank(en):
+        return en
+    return english_value(field, value)
+
+
+def is_english_column(name: str, columns: Iterable[str]) -> bool:
+    """Whether column ``name`` is the English form ``<field>_en`` of another of ``columns``
+    (``kjbjys_en`` of ``kjbjys``; not ``name_en``, whose Chinese column is ``name_zh``)."""
+    return name.endswith(EN_SUFFIX) and name[: -len(EN_SUFFIX)] in set(columns)
 
 _UNIT_CODE = re.compile(r"^ZH(35\d{4})([123])(\d{4})$")
 _OUTFALL_CODE = re.compile(r"^PWK(35\d{4})([HR])(\d{4})$")

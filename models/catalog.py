@@ -13,6 +13,8 @@ from typing import Any
 
 import pandas as pd
 
+from geodata import schema
+
 PLAN_NAMES = {
     "quanzhou_2022": ("泉州市深入打好污染防治攻坚战实施方案（2022）",
                       "Quanzhou implementation plan for the pollution prevention campaign (2022)"),
@@ -34,6 +36,14 @@ ZONE_TYPE_NAMES = {
     "outfall": ("排污口", "Outfalls"),
     "unit": ("管控单元", "Control unit"),
 }
+
+
+def zone_key_text(zone_type: str, zone_key: str, lang: str) -> str:
+    """A link's zone key as shown: a unit theme in ``lang`` (keys stay Chinese in the data,
+    as the plans name them); other keys (codes, names of bays and reserves) as they are."""
+    if zone_type == "unit_theme":
+        return str(schema.value_in("theme", zone_key, lang))
+    return str(zone_key)
 
 
 @dataclass

@@ -1,4 +1,10 @@
-""""What applies at this point": the one function the window, the CLI and reports share."""
+""""What applies at this point": the one function the window, the CLI and reports share.
+
+A unit's record carries both languages, like the names (name_zh/name_en): the four access
+texts and their English forms ``kjbjys_en`` … (None where the workspace has none, e.g. for
+imported official units; show the Chinese then, see :func:`geodata.schema.text_in`), and
+``theme`` with ``theme_en``.
+"""
 
 from __future__ import annotations
 
@@ -33,7 +39,8 @@ def _rec(row: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
 
 
 UNIT_FIELDS = ("code", "name_zh", "name_en", "unit_class", "county_code", "domain", "theme",
-               "kjbjys", "pwwpfgk", "hjfxfk", "zykfxlyq")
+               *schema.UNIT_TEXT_FIELDS,
+               *(f"{d}{schema.EN_SUFFIX}" for d in schema.UNIT_TEXT_FIELDS))
 BAY_FIELDS = ("name_zh", "name_en", "wq_class", "wq_target", "target_year", "source")
 PA_FIELDS = ("name_zh", "name_en", "level", "kind", "zone", "area_published_ha", "county_code")
 OUTFALL_FIELDS = ("code", "name_zh", "outfall_type", "subtype", "water_kind", "receiving_water",
@@ -131,6 +138,7 @@ def what_applies(ws: Workspace, lon: float, lat: float, radius_m: float = 1000.0
         rec = _rec(units.iloc[i].to_dict(), UNIT_FIELDS)
         cls = int(rec["unit_class"]) if rec.get("unit_class") is not None else 0
         rec["class_zh"], rec["class_en"] = schema.UNIT_CLASSES.get(cls, ("", ""))
+        rec["theme_en"] = schema.english_value("theme", rec.get("theme"))
         rep.units.append(rec)
         keys.unit_classes.add(str(cls))
         keys.unit_themes.add(str(rec.get("theme") or ""))

@@ -11,6 +11,7 @@ from functools import partial
 from html import escape
 from typing import Any
 
+from geodata import schema
 from models.info import layer_title
 from models.report_style import DIMENSIONS, UNIT_CLASS_COLOURS
 from models.report_style import t as _t
@@ -95,12 +96,14 @@ def report_body_html(rep: ScreeningReport, lang: str = "zh") -> str:
         rows = [[f'<font color="{UNIT_CLASS_COLOURS.get(u["unit_class"], ("#000",))[0]}">■</font>'
                  f" {_e(u['class_en'] if lang == 'en' else u['class_zh'])}",
                  _e(u["code"]), _e(_name(u, lang)),
+                 _e(schema.value_in("theme", u.get("theme"), lang)),
                  _e(t("海域", "sea") if str(u.get("domain")) in ("sea", "海域")
                     else t("陆域", "land")),
                  f"{_m(u['overlap_m2'])}", f"{u['overlap_mu']:,.2f}", f"{u['share']:.1%}"]
                 for u in rep.units]
         out.append(_table([t("类别", "Class"), t("单元编码", "Code"), t("名称", "Name"),
-                           t("陆/海", "Domain"), t("重叠面积 m²", "Overlap m²"),
+                           t("主导类型", "Theme"), t("陆/海", "Domain"),
+                           t("重叠面积 m²", "Overlap m²"),
                            t("亩", "mu"), t("占选址", "Share")], rows))
         uncovered = 1 - rep.units_share_total
         if uncovered > 0.001:
@@ -110,8 +113,12 @@ def report_body_html(rep: ScreeningReport, lang: str = "zh") -> str:
         out.append(f"<p>{t('选址未落入任何管控单元。', 'The site touches no control unit.')}</p>")
 
     out.append(f"<h2>{t('四、生态环境准入要求（按四个维度）', '4. Access requirements')}</h2>")
+    # English: the units' English texts (Chinese where a unit has none); a report made
+    # before requirements_en existed has only the Chinese list.
+    requirements = rep.requirements_en if lang == "en" and rep.requirements_en \
+        else rep.requirements
     for key, zh, en in DIMENSIONS:
-        items = rep.requirements.get(key, [])
+        items = requirements.get(key, [])
         out.append(f"<h3>{_e(t(zh, en))}</h3>")
         if not items:
             out.append(f"<p>{t('无', 'None')}</p>")
@@ -129,9 +136,11 @@ def report_body_html(rep: ScreeningReport, lang: str = "zh") -> str:
     out.append(f"<h2>{t('六、排污口', '6. Outfalls')}</h2>")
     outfalls = rep.outfalls_inside + rep.outfalls_nearby
     if outfalls:
-        rows = [[_e(o["code"]), _e(o.get("name_zh")), _e(o.get("outfall_type")),
+        rows = [[_e(o["code"]), _e(o.get("name_zh")),
+                 _e(schema.value_in("outfall_type", o.get("outfall_type"), lang)),
                  _e(t("入海", "sea") if o.get("water_kind") == "sea" else t("入河", "river")),
-                 _e(o.get("remediation")), _e(o.get("remediation_status")),
+                 _e(schema.value_in("remediation", o.get("remediation"), lang)),
+                 _e(schema.value_in("remediation_status", o.get("remediation_status"), lang)),
                  t("选址内", "inside") if o["distance_m"] == 0 else f"{_m(o['distance_m'])} m"]
                 for o in outfalls]
         out.append(_table([t("编码", "Code"), t("名称", "Name"), t("类型", "Type"),
@@ -164,13 +173,15 @@ def _zone_table(rep: ScreeningReport, lang: str) -> str:
     t = partial(_t, lang)
     rows = []
     for p in rep.protected_areas:
+        zone = _e(schema.value_in("zone", p.get("zone"), lang))
         rows.append([t("自然保护地", "Protected area"),
-                     _e(_name(p, lang)) + (f"（{_e(p['zone'])}）" if p.get("zone") else ""),
-                     _e(f"{p.get('level') or ''} {p.get('kind') or ''}".strip()),
+                     _e(_name(p, lang)) + (t(f"（{zone}）", f" ({zone})") if zone else ""),
+                     _e(pa_level_kind(p, lang)),
                      _overlap_or_distance(p, lang)])
     for b in rep.bays:
         rows.append([t("海湾", "Bay"), _e(_name(b, lang)),
-                     _e(" ".join(str(x) for x in (b.get("wq_class"), b.get("wq_target"))
+                     _e(" ".join(str(x) for x in (schema.value_in("wq_class", b.get("wq_class"),
+                                                                  lang), b.get("wq_target"))
                                  if x)), _overlap_or_distance(b, lang)])
     extra = []
     if rep.nearest_protected_area and not rep.protected_areas:
@@ -194,6 +205,15 @@ def _zone_table(rep: ScreeningReport, lang: str) -> str:
                              "No protected area or bay within 50 km.") + "</p>"
 
 
+def pa_level_kind(p: dict[str, Any], lang: str) -> str:
+    """"国家级 自然保护区" / "National nature reserve"."""
+    level, kind = str(p.get("level") or ""), str(p.get("kind") or "")
+    if lang == "en":
+        level, kind = schema.english_value("level", level), schema.english_value("kind", kind)
+        kind = kind[:1].lower() + kind[1:] if level else kind
+    return f"{level} {kind}".strip()
+
+
 def _overlap_or_distance(z: dict[str, Any], lang: str) -> str:
     if z["overlap_m2"] > 0:
         return _t(lang, f"重叠 {_m(z['overlap_m2'])} m²（{z['overlap_mu']:,.2f} 亩，"
@@ -206,12 +226,13 @@ def _overlap_or_distance(z: dict[str, Any], lang: str) -> str:
 
 
 def _reasons(reasons: list[dict[str, str]], lang: str) -> str:
-    from models.catalog import ZONE_TYPE_NAMES
+    from models.catalog import ZONE_TYPE_NAMES, zone_key_text
 
     out = []
     for r in reasons:
         zh, en = ZONE_TYPE_NAMES.get(r["zone_type"], (r["zone_type"], r["zone_type"]))
-        key = "" if r["zone_type"] == "city" else f" {r['zone_key']}"
+        key = "" if r["zone_type"] == "city" else \
+            f" {zone_key_text(r['zone_type'], r['zone_key'], lang)}"
         label = (en if lang == "en" else zh) + key
         if label not in out:
             out.append(label)

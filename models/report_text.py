@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from geodata import schema
 from models.query import PointReport
 
 
@@ -29,19 +30,23 @@ def format_point_report(rep: PointReport, lang: str = "zh") -> str:
         out.append(f"{t('管控单元', 'Control unit')}: {u['code']} {_name(u, lang)} "
                    f"[{u['class_en'] if lang == 'en' else u['class_zh']}]"
                    + t("（示例数据）", " (illustrative)"))
+        if u.get("theme"):
+            theme = schema.value_in("theme", u["theme"], lang)
+            out.append(f"  {_t(lang, '主导类型', 'Theme')}: {theme}")
         for key, zh, en in (("kjbjys", "空间布局约束", "Spatial layout"),
                             ("pwwpfgk", "污染物排放管控", "Discharge control"),
                             ("hjfxfk", "环境风险防控", "Risk prevention"),
                             ("zykfxlyq", "资源开发效率要求", "Resource efficiency")):
-            out.append(f"  {t(zh, en)}: {u.get(key) or ''}")
+            out.append(f"  {t(zh, en)}: {schema.text_in(u, key, lang) or ''}")
     for b in rep.bays:
-        extra = "，".join(str(x) for x in (b.get("wq_class"), b.get("wq_target")) if x)
+        wq_class = schema.value_in("wq_class", b.get("wq_class"), lang)
+        extra = _t(lang, "，", "; ").join(str(x) for x in (wq_class, b.get("wq_target")) if x)
         out.append(f"{t('海湾', 'Bay')}: {_name(b, lang)}" + (f" ({extra})" if extra else ""))
     for b in rep.nearby_bays:
         out.append(f"{t('附近海湾', 'Nearby bay')}: {_name(b, lang)} "
                    f"{b['distance_m']:.0f} m")
     for p in rep.protected_areas:
-        zone = f" {p['zone']}" if p.get("zone") else ""
+        zone = f" {schema.value_in('zone', p['zone'], lang)}" if p.get("zone") else ""
         out.append(f"{t('位于自然保护地', 'Inside protected area')}: {_name(p, lang)}{zone}")
     for p in rep.nearby_protected_areas:
         out.append(f"{t('附近自然保护地', 'Nearby protected area')}: {_name(p, lang)} "

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import shapely
 
+from geodata import schema
 from models import catalog
 from models.geodesy import MU_PER_M2, degrees_for_metres, geodesic_area_m2, local_projector, project
 from models.query import BAY_FIELDS, OUTFALL_FIELDS, PA_FIELDS, UNIT_FIELDS, _rec
@@ -71,6 +72,9 @@ class ScreeningReport:
     outfalls_inside: list[dict[str, Any]] = field(default_factory=list)
     outfalls_nearby: list[dict[str, Any]] = field(default_factory=list)
     requirements: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    #: The same in English (``<dim>_en`` texts, Chinese where a unit has none); listed by
+    #: English text, since one Chinese text can name different places in English.
+    requirements_en: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     tasks: list[dict[str, Any]] = field(default_factory=list)
     indicators: list[dict[str, Any]] = field(default_factory=list)
     attention: list[Attention] = field(default_factory=list)
@@ -193,13 +197,14 @@ def _zones_near(ws: Workspace, layer: str, m: _Measure, buffer_m: float,
     return rows, nearest
 
 
-def _requirements(units: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+def _requirements(units: list[dict[str, Any]], lang: str = "zh"
+                  ) -> dict[str, list[dict[str, Any]]]:
     """The four access-list dimensions; identical texts of several units are listed once."""
     out: dict[str, list[dict[str, Any]]] = {}
     for key, _zh, _en in DIMENSIONS:
         items: dict[str, dict[str, Any]] = {}
         for u in units:
-            text = str(u.get(key) or "").strip()
+            text = str(schema.text_in(u, key, lang) or "").strip()
             if not text:
                 continue
             item = items.setdefault(text, {"text": text, "units": [], "classes": []})
@@ -266,6 +271,7 @@ def screen_site(ws: Workspace, polygon: shapely.Geometry, buffer_m: float = 1000
                 cls = int(r["unit_class"]) if r.get("unit_class") is not None else 0
                 r["unit_class"] = cls
                 r["class_zh"], r["class_en"] = UNIT_CLASS_LABELS.get(cls, ("", ""))
+                r["theme_en"] = schema.english_value("theme", r.get("theme"))
                 keys.unit_classes.add(str(cls))
                 keys.unit_themes.add(str(r.get("theme") or ""))
                 keys.units.add(str(r["code"]))
@@ -275,6 +281,7 @@ def screen_site(ws: Workspace, polygon: shapely.Geometry, buffer_m: float = 1000
             rep.units = rows
             rep.units_share_total = round(sum(r["overlap_m2"] for r in rows) / m.area, 4)
     rep.requirements = _requirements(rep.units)
+    rep.requirements_en = _requirements(rep.units, "en")
 
     rep.protected_areas, rep.nearest_protected_area = _zones_near(
         ws, "protected_areas", m, buffer_m, PA_FIELDS)

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import shapely
 
+from geodata import schema
 from models import report_style as st
 from models.info import layer_title
 from models.workspace import Workspace
@@ -88,41 +89,55 @@ def _popup(title: str, rows: Sequence[tuple[str, Any]], note: str = "") -> str:
     return f'<div class="ez-pop"><b>{escape(title)}</b><table>{cells}</table>{extra}</div>'
 
 
+WATER_KINDS = {"sea": ("入海", "Sea"), "river": ("入河", "River")}
+
+
+def _value(r: dict[str, Any], lang: str, field: str) -> Any:
+    """A vocabulary value (zone, status …) in ``lang``."""
+    return schema.value_in(field, r.get(field), lang)
+
+
 def _unit_popup(r: dict[str, Any], lang: str, note: str) -> str:
     t = partial(st.t, lang)
     cls = int(r.get("unit_class") or 0)
     zh, en = st.UNIT_CLASS_LABELS.get(cls, ("", ""))
     rows: list[tuple[str, Any]] = [(t("编码", "Code"), r.get("code")), (t("类别", "Class"),
-                                   t(zh, en)), (t("行政区代码", "County"), r.get("county_code"))]
-    rows += [(t(z, e), r.get(k)) for k, z, e in st.DIMENSIONS]
+                                   t(zh, en)), (t("行政区代码", "County"), r.get("county_code")),
+                               (t("主导类型", "Theme"), _value(r, lang, "theme"))]
+    # English: the unit's English texts where it has them, else the Chinese
+    rows += [(t(z, e), schema.text_in(r, k, lang)) for k, z, e in st.DIMENSIONS]
     name = r.get("name_en") if lang == "en" and r.get("name_en") else r.get("name_zh")
     return _popup(_v(name), rows, note)
 
 
 def _popup_for(layer: str, r: dict[str, Any], lang: str, note: str) -> str:
     t = partial(st.t, lang)
+    v = partial(_value, r, lang)
     name = _v(r.get("name_en") if lang == "en" and r.get("name_en") else r.get("name_zh")
               or r.get("name"))
     if layer == "control_units":
         return _unit_popup(r, lang, note)
     if layer == "bays":
-        return _popup(name, [(t("水质现状", "Water class"), r.get("wq_class")),
+        return _popup(name, [(t("水质现状", "Water class"), v("wq_class")),
                              (t("水质目标", "Target"), r.get("wq_target")),
                              (t("目标年", "Target year"), r.get("target_year"))], note)
     if layer == "protected_areas":
-        return _popup(name, [(t("级别", "Level"), r.get("level")),
-                             (t("类型", "Kind"), r.get("kind")),
-                             (t("分区", "Zone"), r.get("zone")),
+        return _popup(name, [(t("级别", "Level"), v("level")),
+                             (t("类型", "Kind"), v("kind")),
+                             (t("分区", "Zone"), v("zone")),
                              (t("公布面积(公顷)", "Published area (ha)"),
                               r.get("area_published_ha"))], note)
     if layer == "outfalls":
         return _popup(name, [(t("编码", "Code"), r.get("code")),
-                             (t("类型", "Type"), r.get("outfall_type")),
-                             (t("子类", "Subtype"), r.get("subtype")),
-                             (t("入海/入河", "Sea/river"), r.get("water_kind")),
+                             (t("类型", "Type"), v("outfall_type")),
+                             (t("子类", "Subtype"), v("subtype")),
+                             (t("入海/入河", "Sea/river"), WATER_KINDS.get(
+                                 _v(r.get("water_kind")), (r.get("water_kind"),) * 2)[
+                                     1 if lang == "en" else 0]),
                              (t("受纳水体", "Receiving water"), r.get("receiving_water")),
-                             (t("整治", "Remediation"), r.get("remediation")),
-                             (t("整治状态", "Status"), r.get("remediation_status"))], note)
+                             (t("整治", "Remediation"), v("remediation")),
+                             (t("整治状态", "Status"), v("remediation_status")),
+                             (t("核查状态", "Review status"), v("review_status"))], note)
     if layer == "counties":
         return _popup(name, [(t("代码", "Code"), r.get("code"))], note)
     return _popup(name, [], note)

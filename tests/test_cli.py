@@ -49,6 +49,24 @@ def test_query_text_is_chinese_by_default_and_english_on_request(tmp_path):
     assert "Bay" in en.stdout
 
 
+def test_query_in_english_gives_the_units_english_access_texts_and_theme(tmp_path):
+    import re
+
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    res = run("query", "118.47", "24.60", "--lang", "en", "--json", env_home=tmp_path)
+    assert res.returncode == 0, res.stderr
+    unit = json.loads(res.stdout)["units"][0]
+    assert (unit["theme"], unit["theme_en"]) == ("养殖", "Aquaculture")
+    for dim in ("kjbjys", "pwwpfgk", "hjfxfk", "zykfxlyq"):
+        assert unit[f"{dim}_en"].startswith("1. ") and not cjk.search(unit[f"{dim}_en"])
+        assert cjk.search(unit[dim])  # the Chinese stays beside it
+    assert "Anhai Bay" in unit["pwwpfgk_en"]
+    en = run("query", "118.47", "24.60", "--lang", "en", env_home=tmp_path).stdout
+    assert "  Theme: Aquaculture" in en and "Spatial layout: 1. Sea-use projects in Anhai" in en
+    zh = run("query", "118.47", "24.60", env_home=tmp_path).stdout
+    assert "  主导类型: 养殖" in zh and "空间布局约束: 1. 安海湾用海项目" in zh
+
+
 def test_bad_coordinates_exit_2_with_one_line(tmp_path):
     res = run("query", "abc", "24.6", env_home=tmp_path)
     assert res.returncode == 2

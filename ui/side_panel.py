@@ -113,7 +113,8 @@ class SidePanel(QWidget):
         if layer == "bays" and rec.get("wq_target"):
             sub += " · " + tr("水质目标") + ": " + str(rec.get("wq_target"))
         if layer == "protected_areas":
-            sub += " · " + " ".join(str(rec.get(k) or "") for k in ("level", "kind", "zone"))
+            sub += " · " + " ".join(str(schema.value_in(k, rec.get(k), self.lang) or "")
+                                    for k in ("level", "kind", "zone"))
         self.subtitle.setText(sub)
         ill = self.model.get(layer)
         if ill is not None and ill.illustrative:

@@ -173,7 +173,10 @@ def _write_keyed(con: sqlite3.Connection, table: str, prep: Prepared, batch: int
     gcol = gpkg_sql.geometry_column(con, table)
     have = set(_table_columns(con, table))
     cols = [c for c in prep.frame.columns if c != "geometry" and c in have]
-    missing = [c for c in prep.frame.columns if c != "geometry" and c not in have]
+    # Only a field with values is lost: a workspace made before a schema field was added
+    # (e.g. the English access texts) takes a file without that field silently.
+    missing = [c for c in prep.frame.columns
+               if c != "geometry" and c not in have and prep.frame[c].notna().any()]
     if missing:
         report.notes.add(f"工作区图层缺少字段，未导入：{', '.join(missing)}",
                          f"the workspace layer lacks fields, not imported: {', '.join(missing)}")

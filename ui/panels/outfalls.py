@@ -14,10 +14,8 @@ from ui.panels.common import table, tr
 MAX_ROWS = 2000
 
 
-def _label(value: str, lang: str) -> str:
-    if lang != "en":
-        return value
-    return schema.OUTFALL_TYPES_EN.get(value, schema.REMEDIATION_EN.get(value, value))
+def _label(field: str, value: str, lang: str) -> str:
+    return str(schema.value_in(field, value, lang))
 
 
 def outfalls_tab(d: ZoneDetails, model: MapModel, lang: str,
@@ -31,7 +29,7 @@ def outfalls_tab(d: ZoneDetails, model: MapModel, lang: str,
     for field, title in (("outfall_type", tr("类型")), ("remediation", tr("整治类型")),
                          ("remediation_status", tr("整治状态"))):
         for key, count in sorted(d.outfall_counts.get(field, {}).items(), key=lambda kv: -kv[1]):
-            summary.append([title, _label(key, lang), count])
+            summary.append([title, _label(field, key, lang), count])
     s: QTableWidget = table([tr("分类"), tr("类别"), tr("数量")], summary, stretch=1, wrap=False)
     s.setObjectName("outfallSummary")
     s.setMaximumHeight(min(40 + 24 * len(summary), 260))
@@ -42,8 +40,10 @@ def outfalls_tab(d: ZoneDetails, model: MapModel, lang: str,
     if layer is not None and len(idx):
         f = layer.frame.iloc[idx]
         for _, r in f.iterrows():
-            rows.append([r.get("code"), r.get("name_zh"), _label(str(r.get("outfall_type")), lang),
-                         _label(str(r.get("remediation")), lang), r.get("remediation_status")])
+            rows.append([r.get("code"), r.get("name_zh"),
+                         _label("outfall_type", str(r.get("outfall_type")), lang),
+                         _label("remediation", str(r.get("remediation")), lang),
+                         _label("remediation_status", str(r.get("remediation_status")), lang)])
     t = table([tr("编码"), tr("名称"), tr("类型"), tr("整治"), tr("状态")], rows, stretch=1,
               wrap=False)
     t.setObjectName("outfallsTable")

@@ -1,4 +1,10 @@
-"""The 概况 tab: every attribute of the selected zone, labelled in the UI language."""
+"""The 概况 tab: every attribute of the selected zone, labelled in the UI language.
+
+Values read in the UI language too: in English a unit's access texts come from their
+``<field>_en`` columns (the Chinese where a unit has none, e.g. an imported official unit)
+and vocabularies (theme, level, zone, statuses …) are mapped by ``schema.english_value``.
+The ``_en`` columns themselves are never listed.
+"""
 
 from __future__ import annotations
 
@@ -35,8 +41,12 @@ def _fields(layer: str) -> list[tuple[str, str, str]]:
 
 
 def display_value(field: str, value: Any, lang: str, counties: dict[str, tuple[str, str]],
-                  ) -> Any:
+                  record: dict[str, Any] | None = None) -> Any:
+    """``value`` of ``field`` as the panel shows it in ``lang``; ``record`` (the whole row)
+    lets an English view take the field's ``_en`` column."""
     en = lang == "en"
+    if en and record is not None and field in schema.UNIT_TEXT_FIELDS:
+        return schema.text_in(record, field, lang)
     if field == "unit_class" and value is not None:
         zh, eng = schema.UNIT_CLASSES.get(int(value), (str(value), str(value)))
         return f"{int(value)} — {eng if en else zh}"
@@ -47,10 +57,8 @@ def display_value(field: str, value: Any, lang: str, counties: dict[str, tuple[s
         return {"land": tr("陆域"), "sea": tr("海域")}[value]
     if field == "water_kind" and value in ("sea", "river"):
         return {"sea": tr("入海"), "river": tr("入河")}[value]
-    if field == "outfall_type" and en:
-        return schema.OUTFALL_TYPES_EN.get(str(value), value)
-    if field == "remediation" and en:
-        return schema.REMEDIATION_EN.get(str(value), value)
+    if en:
+        return schema.english_value(field, value)
     return value
 
 
@@ -60,10 +68,11 @@ def overview_tab(layer: str, record: dict[str, Any], lang: str,
     known = set()
     for name, zh, en in _fields(layer):
         known.add(name)
-        if name in record:
+        if name in record and not schema.is_english_column(name, record):
             rows.append((en if lang == "en" else zh,
-                         display_value(name, record.get(name), lang, counties)))
+                         display_value(name, record.get(name), lang, counties, record)))
     for name, value in record.items():  # fields a workspace adds beyond the schema
-        if name not in known and name not in ("approximate",):
+        if name not in known and name not in ("approximate",) and \
+                not schema.is_english_column(name, record):
             rows.append((name, value))
     return key_values(rows)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from geodata import schema
 from layers.zone_details import ZoneDetails
 from models import catalog
 from models.query import PointReport
@@ -35,7 +36,8 @@ def point_rows(rep: PointReport, lang: str) -> list[tuple[str, Any]]:
     for b in rep.nearby_bays[:3]:
         rows.append((tr("附近海湾"), f"{_name(b, lang)} ({b['distance_m'] / 1000:.1f} km)"))
     for p in rep.protected_areas:
-        rows.append((tr("所在自然保护地"), f"{_name(p, lang)} {p.get('zone') or ''}"))
+        zone = schema.value_in("zone", p.get("zone"), lang) or ""
+        rows.append((tr("所在自然保护地"), f"{_name(p, lang)} {zone}"))
     for p in rep.nearby_protected_areas[:3]:
         rows.append((tr("附近自然保护地"), f"{_name(p, lang)} ({p['distance_m'] / 1000:.1f} km)"))
     rows.append((tr("%1 m 内排污口").replace("%1", f"{rep.radius_m:.0f}"), len(rep.outfalls)))

@@ -11,7 +11,7 @@ from html import escape
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from layers.zone_details import ZoneDetails, deadlines
-from models.catalog import PLAN_NAMES, ZONE_TYPE_NAMES
+from models.catalog import PLAN_NAMES, ZONE_TYPE_NAMES, zone_key_text
 from ui.panels.common import tr
 
 
@@ -20,7 +20,8 @@ def _reasons(item, lang: str) -> str:  # noqa: ANN001
     for r in item.reasons[:3]:
         zt = ZONE_TYPE_NAMES.get(r["zone_type"], (r["zone_type"], r["zone_type"]))
         parts.append(f"<span style='color:#00695C'>[{escape(zt[1] if lang == 'en' else zt[0])}"
-                     f" {escape(str(r['zone_key']))}]</span> {escape(r['sentence_zh'])}")
+                     f" {escape(zone_key_text(r['zone_type'], r['zone_key'], lang))}]</span>"
+                     f" {escape(r['sentence_zh'])}")
     return "<br>".join(parts)
 
 

@@ -92,6 +92,23 @@ def test_pdf_in_english(ws_path, tmp_path):
     assert pages >= 2 and (tmp_path / "en.pdf").stat().st_size > 20_000
 
 
+@pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed")
+def test_pdf_in_english_has_the_units_english_texts_and_theme(bundled_ws, tmp_path):
+    import shapely
+
+    from ui.reports.pdf import write_pdf
+
+    site = shapely.box(118.467, 24.597, 118.473, 24.603)  # in 安海湾's sea unit only
+    rep = screen_site(bundled_ws, site, 200)
+    write_pdf(rep, "<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'/>",
+              tmp_path / "en.pdf", "en")
+    text = subprocess.run(["pdftotext", str(tmp_path / "en.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    flat = " ".join(text.split())
+    assert "Aquaculture" in flat and "Sea-use projects in Anhai Bay" in flat
+    assert "安海湾用海项目" not in flat.replace(" ", "")
+
+
 def test_pdf_command_json_and_bad_folder(ws_path, tmp_path, capsys):
     p = argparse.ArgumentParser()
     p.add_argument("--lang", default="zh")
