@@ -117,6 +117,15 @@ def _rank(values: np.ndarray) -> np.ndarray:
     return urank[codes]
 
 
+def _shown(key: str, values: np.ndarray, lang: str) -> np.ndarray:
+    """Vocabulary values (type, remediation, statuses) in the UI language; filters and
+    exports then see what the user sees."""
+    vocab = schema.VOCABULARY_EN.get(key) if lang == "en" else None
+    if not vocab:
+        return values
+    return _text_array(pd.Series(values, dtype=object).map(lambda v: vocab.get(v, v)))
+
+
 @dataclass
 class OutfallTable:
     """Display strings, ranks, coordinates and flags of every outfall; view = row indices."""
@@ -150,9 +159,10 @@ class OutfallTable:
                 text[key] = _text_array(raw.map(lambda v, m=m: m.get(v, v)))
             elif key == "flags":
                 text[key] = np.full(len(frame), "", dtype=object)
+            elif key in frame:
+                text[key] = _shown(key, _text_array(frame[key]), lang)
             else:
-                text[key] = _text_array(frame[key]) if key in frame else \
-                    np.full(len(frame), "", dtype=object)
+                text[key] = np.full(len(frame), "", dtype=object)
         geoms = np.asarray(frame.geometry.values, dtype=object) if hasattr(frame, "geometry") \
             else np.full(len(frame), None, dtype=object)
         x = np.asarray(shapely.get_x(geoms), dtype=float) if len(geoms) else np.zeros(0)
@@ -198,7 +208,8 @@ class OutfallTable:
                         "remediation_status", "review_status"):
                 if key in frame:
                     v = rec[key]
-                    self.text[key][i] = "" if v is None or v != v else str(v)
+                    v = "" if v is None or v != v else str(v)
+                    self.text[key][i] = schema.value_in(key, v, self.lang) if v else v
             g = rec[frame.geometry.name] if hasattr(frame, "geometry") else None
             if g is not None and not g.is_empty:
                 self.x[i], self.y[i] = g.x, g.y

@@ -150,8 +150,18 @@ def test_outfall_docks_follow_a_language_switch_keeping_filters_and_record(windo
     review.open_card(code)
     review.request("confirm")
     assert review.undo_action.text() == f"撤销 确认位置 {code}"
+    status = review.panel.combos["review_status"]
+    status.setCurrentIndex(status.findData("已核查"))
+    review.panel.apply_filter()
+    assert review.panel.model.rowCount() == 1
 
     window.set_language("en")
+    status = review.panel.combos["review_status"]
+    assert status.currentData() == "Reviewed"  # the filter survives, in English
+    row = review.table.row_of(code)
+    assert review.table.cell(row, "review_status") == "Reviewed"
+    assert review.table.cell(row, "outfall_type") in ("Industrial", "Municipal WWTP",
+                                                      "Agricultural", "Other")
     assert review.table_dock.windowTitle() == "Outfall inventory"
     assert review.card_dock.windowTitle() == "Outfall record"
     assert review.move_tool_action.text() == "Move outfalls by dragging"

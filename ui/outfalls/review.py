@@ -205,7 +205,8 @@ class OutfallReview(QObject):
         self.panel.extent, self.panel.zone = old_panel.extent, old_panel.zone
         for key, value in combos.items():
             combo = self.panel.combos[key]
-            combo.setCurrentIndex(max(0, combo.findData(value)))
+            combo.setCurrentIndex(max(0, combo.findData(_translated(key, value, old_panel,
+                                                                    self.table, lang))))
         self.panel.in_extent.setChecked(checks[0])
         self.panel.in_zone.setChecked(checks[1])
         self.panel.search.setText(old_panel.search.text())
@@ -428,6 +429,19 @@ class OutfallReview(QObject):
         if self.session.pending:
             self.session.save()
         self.lock.release()
+
+
+def _translated(key: str, value: Any, old_panel: Any, table: OutfallTable, lang: str) -> Any:
+    """A filter value of the old language in the new one (so a language switch keeps it)."""
+    if not isinstance(value, str) or key == "flags":
+        return value
+    if key == "county":
+        old = {name: code for code, name in old_panel.model.table.county_names.items()}
+        return table.county_names.get(old.get(value, ""), value)
+    vocab = schema.VOCABULARY_EN.get(key, {})
+    if lang == "en":
+        return vocab.get(value, value)
+    return {en: zh for zh, en in vocab.items()}.get(value, value)
 
 
 def install_outfall_review(main_window: Any, workspace: Any, lang: str | None = None,
