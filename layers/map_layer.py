@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
 from layers.lod import LodCache, Rings
@@ -41,12 +43,37 @@ class RenderData:
     n_features: int = 0
 
 
-def _codes(values: np.ndarray, keys: list[str]) -> np.ndarray:
-    """Index of each value in ``keys`` (as text), -1 when not listed."""
+def _key_text(v: Any) -> str:
+    """A value as the text legend keys use: whole floats without ``.0`` (1.0 → "1")."""
+    if isinstance(v, (float, np.floating)) and v == v and float(v).is_integer():
+        return str(int(v))
+    return str(v)
+
+
+#: How a missing value reads as text (None, NaN, pd.NA, NaT).
+_MISSING_TEXT = ("None", "nan", "<NA>", "NaT")
+
+
+def _codes(values: pd.Series | np.ndarray, keys: list[str]) -> np.ndarray:
+    """Index of each value in ``keys`` (as text), -1 when not listed.
+
+    Text is made once per distinct value (categorical columns have them already), not once
+    per row: a million rows cost a factorize, not a million ``str`` calls.
+    """
     lookup = {k: i for i, k in enumerate(keys)}
-    text = [str(int(v)) if isinstance(v, (float, np.floating)) and v == v and float(v).is_integer()
-            else str(v) for v in values]
-    return np.array([lookup.get(t, -1) for t in text], dtype=np.int64)
+    s = values if isinstance(values, pd.Series) else pd.Series(np.asarray(values), copy=False)
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        codes, uniques = s.cat.codes.to_numpy(), s.cat.categories
+    else:
+        codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    # the last entry answers code -1 (a missing value)
+    table = np.array([lookup.get(_key_text(u), -1) for u in uniques] + [-1], dtype=np.int64)
+    out = table[codes]
+    if any(t in lookup for t in _MISSING_TEXT):  # a key spelled like a missing value
+        missing = np.flatnonzero(codes < 0)
+        raw = s.to_numpy(dtype=object)[missing]
+        out[missing] = [lookup.get(_key_text(v), -1) for v in raw]
+    return out
 
 
 class MapLayer:
@@ -71,7 +98,7 @@ class MapLayer:
 
     def _category_codes(self, field_name: str, keys: list[str]) -> np.ndarray:
         if field_name and field_name in self.frame.columns:
-            return _codes(self.frame[field_name].to_numpy(), keys)
+            return _codes(self.frame[field_name], keys)
         return np.full(len(self.frame), -1, dtype=np.int64)
 
     # -- geometry ----------------------------------------------------------------------
