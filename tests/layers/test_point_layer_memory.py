@@ -158,3 +158,30 @@ def test_multipoint_layers_fall_back_to_the_strtree() -> None:
     assert layer is not None and not layer.is_points
     x, y = to_mercator(118.6, 25.0)  # the second part of the multipoint
     assert [h.index for h in hits(model, float(x), float(y), 1.0)] == [0]
+
+
+def test_map_frames_share_the_workspace_columns_until_one_side_writes(tmp_path) -> None:
+    from models.workspace import Workspace
+
+    frame = _outfalls(1_000)
+    units = _units()
+    units.loc[1, "geometry"] = None  # a row without geometry is still left out
+    ws = Workspace(tmp_path / "w.gpkg", {"outfalls": frame, "control_units": units}, {})
+    model = MapModel.from_workspace(ws)
+    layer, ulayer = model.get("outfalls"), model.get("control_units")
+    assert layer is not None and ulayer is not None
+    assert len(ulayer) == 1 and list(ulayer.frame.index) == [0]
+    assert layer.frame is not frame and len(layer) == len(frame)
+    assert np.shares_memory(np.asarray(layer.frame.geometry.values._data),
+                            np.asarray(frame.geometry.values._data))  # no second copy
+    # an edit of the workspace frame (what EditSession does) leaves the map's frame as it was
+    before = (layer.frame["outfall_type"].iloc[3], layer.frame.geometry.iloc[3])
+    frame.iat[3, frame.columns.get_loc("outfall_type")] = "其他排口"
+    frame.iat[3, frame.columns.get_loc("geometry")] = shapely.Point(118.0, 24.0)
+    assert (layer.frame["outfall_type"].iloc[3], layer.frame.geometry.iloc[3]) == before
+    ws.replace_layer("outfalls", frame)  # after a move: the map takes the new frame
+    new = model.get("outfalls")
+    assert new is not None and new is not layer
+    assert new.frame["outfall_type"].iloc[3] == "其他排口"
+    mx, my = to_mercator(118.0, 24.0)
+    assert new.merc_geometry(3).distance(shapely.Point(float(mx), float(my))) < 1e-6
