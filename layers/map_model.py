@@ -21,7 +21,8 @@ def _drop_rows_without_geometry(frame: Any, empty_too: bool) -> Any:
     When every row has a geometry (the usual case) nothing is filtered: ``reset_index``
     then gives a new frame that shares the workspace frame's columns (pandas copy-on-write
     copies a column only when one side writes to it, as an outfall edit does), instead of a
-    second copy of a million rows of attributes.
+    second copy of a million rows of attributes.  (pandas ≥ 3; pandas 2 without
+    copy-on-write copies here, as this code always did.)
     """
     keep = frame.geometry.notna()
     if empty_too:
