@@ -158,7 +158,7 @@ def child_window(path: str, t_spawn: float) -> dict[str, Any]:
     full_render_ms = canvas.renderer.last_full_render_s * 1000
     outfalls = win.model.get("outfalls")
     if outfalls is not None and len(outfalls):
-        _ = outfalls.tree  # identify's index, warmed in the background by the LOD painter
+        outfalls.point_index()  # identify's index (the renderer has built it already)
     # scripted pan then zoom, with background renders requested as the canvas would
     from interaction import scripted_pan_zoom
 

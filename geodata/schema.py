@@ -95,6 +95,14 @@ OUTFALL_FIELDS = (
     Field("coord_source", "坐标来源", "Coordinate source"),
 )
 
+#: Text fields that take their values from a short vocabulary (the schema's, or county
+#: codes): read as pandas categoricals, one byte a row instead of one string each (a
+#: million outfalls: ~160 MB less).  Values outside the vocabulary are kept as they are.
+VOCABULARY_FIELDS = {
+    "outfalls": ("outfall_type", "subtype", "water_kind", "discharge_mode", "county_code",
+                 "remediation", "remediation_status", "review_status", "coord_source"),
+}
+
 UNIT_CLASSES = {1: ("优先保护单元", "Priority protection"), 2: ("重点管控单元", "Key control"),
                 3: ("一般管控单元", "General control")}
 

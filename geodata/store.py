@@ -22,6 +22,8 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from geodata import schema
+
 BUNDLED_NAME = "quanzhou.gpkg"
 
 
@@ -105,12 +107,48 @@ def list_contents(path: Path) -> list[tuple[str, str]]:
 
 
 def read_layer(path: Path, layer: str, bbox: tuple[float, float, float, float] | None = None,
-               ) -> gpd.GeoDataFrame:
-    """A spatial layer as a GeoDataFrame in its stored CRS (CGCS2000)."""
+               categorical: bool = True) -> gpd.GeoDataFrame:
+    """A spatial layer as a GeoDataFrame in its stored CRS (CGCS2000).
+
+    With ``categorical`` (the default) the layer's vocabulary text fields
+    (:data:`geodata.schema.VOCABULARY_FIELDS`) come as pandas categoricals; see
+    :func:`as_categories`.
+    """
     try:
-        return pyogrio.read_dataframe(path, layer=layer, bbox=bbox, use_arrow=True)
+        frame = pyogrio.read_dataframe(path, layer=layer, bbox=bbox, use_arrow=True)
     except pyogrio.errors.DataLayerError as exc:
         raise WorkspaceError(f"{path}: layer '{layer}' missing or unreadable: {exc}") from None
+    return as_categories(frame, layer) if categorical else frame
+
+
+def as_categories(frame: pd.DataFrame, layer: str) -> pd.DataFrame:
+    """``frame`` with the vocabulary text fields of ``layer`` as categoricals (in place).
+
+    Categories are the values present, sorted; reads, comparisons, ``isin``, ``str``
+    methods, ``tolist`` and writing back to a GeoPackage or Shapefile behave as with
+    strings.  Setting a value that is not yet a category raises in pandas: add it first
+    (:func:`set_value` does).
+    """
+    for name in schema.VOCABULARY_FIELDS.get(layer, ()):
+        if name in frame.columns and pd.api.types.is_string_dtype(frame[name].dtype):
+            frame[name] = frame[name].astype("category")
+    return frame
+
+
+def set_value(frame: pd.DataFrame, row: int, column: str, value: object) -> None:
+    """``frame.iat[row, column] = value``, first adding ``value`` to a categorical column's
+    categories when it is new (kept sorted, as :func:`as_categories` makes them)."""
+    col = frame[column]
+    missing = value is None or (isinstance(value, float) and value != value)
+    if isinstance(col.dtype, pd.CategoricalDtype) and not missing \
+            and value not in col.cat.categories:
+        cats = list(col.cat.categories) + [value]
+        try:
+            cats = sorted(cats)
+        except TypeError:  # mixed types: append
+            pass
+        frame[column] = col.cat.set_categories(cats)
+    frame.iat[row, frame.columns.get_loc(column)] = value
 
 
 def read_table(path: Path, table: str) -> pd.DataFrame:

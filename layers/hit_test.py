@@ -1,4 +1,9 @@
-"""Which features are under the cursor: STRtree query with a tolerance in pixels."""
+"""Which features are under the cursor, with a tolerance in pixels.
+
+Polygons and lines: the layer's STRtree.  Point layers: their grid index
+(:class:`~layers.point_index.PointIndex`), which answers the same question with no
+Mercator Points and no tree (at a million outfalls those cost ~250 MB and seconds).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
+from layers.map_layer import MapLayer
 from layers.map_model import MapModel
 from layers.style import QUERY_ORDER
 
@@ -41,6 +47,9 @@ def hits(model: MapModel, x: float, y: float, res: float,
         layer = model.get(name)
         if layer is None or not layer.visible or len(layer) == 0:
             continue
+        if layer.is_points:
+            out.extend(_point_hits(layer, x, y, res, tolerance_px))
+            continue
         cand = layer.tree.query(probe)
         if len(cand) == 0:
             continue
@@ -58,3 +67,16 @@ def hits(model: MapModel, x: float, y: float, res: float,
             order_idx = np.argsort(dist, kind="stable")
         out.extend(Hit(name, int(cand[i]), float(dist[i])) for i in order_idx)
     return out
+
+
+def _point_hits(layer: MapLayer, x: float, y: float, res: float, tolerance_px: float,
+                ) -> list[Hit]:
+    """Points within ``tolerance_px`` of (x, y) not hidden in the legend, nearest first
+    (points on the same spot in row order)."""
+    rows, dist = layer.point_index().near(x, y, tolerance_px * res)
+    if len(rows) == 0:
+        return []
+    dist = dist / res
+    keep = layer.visible_at(rows) & (dist <= tolerance_px)
+    return [Hit(layer.name, int(r), float(d)) for r, d in zip(rows[keep], dist[keep],
+                                                               strict=True)]

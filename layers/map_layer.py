@@ -1,7 +1,9 @@
 """One map layer: a workspace frame with its style, visibility and screen-ready geometry.
 
-Qt-free.  Geometry is projected to Web Mercator once, on first use, and indexed with an
-STRtree; ``prepare`` returns, for one viewport, only what the painter needs: flat
+Qt-free.  Polygon and line geometry is projected to Web Mercator once, on first use, and
+indexed with an STRtree; point layers keep only a :class:`~layers.point_index.PointIndex`
+(two float arrays: no Mercator shapely copy, no STRtree — at a million outfalls those cost
+~250 MB).  ``prepare`` returns, for one viewport, only what the painter needs: flat
 coordinate arrays per style category, simplified to the pixel, and label anchors.
 """
 
@@ -9,13 +11,16 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
 from layers.lod import LodCache, Rings
 from layers.mercator import lod_level, project_geometries
+from layers.point_index import PointIndex
 from layers.style import LayerStyle, LegendState
 from layers.viewport import Viewport
 
@@ -43,12 +48,37 @@ class RenderData:
     n_features: int = 0
 
 
-def _codes(values: np.ndarray, keys: list[str]) -> np.ndarray:
-    """Index of each value in ``keys`` (as text), -1 when not listed."""
+def _key_text(v: Any) -> str:
+    """A value as the text legend keys use: whole floats without ``.0`` (1.0 → "1")."""
+    if isinstance(v, (float, np.floating)) and v == v and float(v).is_integer():
+        return str(int(v))
+    return str(v)
+
+
+#: How a missing value reads as text (None, NaN, pd.NA, NaT).
+_MISSING_TEXT = ("None", "nan", "<NA>", "NaT")
+
+
+def _codes(values: pd.Series | np.ndarray, keys: list[str]) -> np.ndarray:
+    """Index of each value in ``keys`` (as text), -1 when not listed.
+
+    Text is made once per distinct value (categorical columns have them already), not once
+    per row: a million rows cost a factorize, not a million ``str`` calls.
+    """
     lookup = {k: i for i, k in enumerate(keys)}
-    text = [str(int(v)) if isinstance(v, (float, np.floating)) and v == v and float(v).is_integer()
-            else str(v) for v in values]
-    return np.array([lookup.get(t, -1) for t in text], dtype=np.int64)
+    s = values if isinstance(values, pd.Series) else pd.Series(np.asarray(values), copy=False)
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        codes, uniques = s.cat.codes.to_numpy(), s.cat.categories
+    else:
+        codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    # the last entry answers code -1 (a missing value)
+    table = np.array([lookup.get(_key_text(u), -1) for u in uniques] + [-1], dtype=np.int64)
+    out: np.ndarray = table[codes]
+    if any(t in lookup for t in _MISSING_TEXT):  # a key spelled like a missing value
+        missing = np.flatnonzero(codes < 0)
+        raw = s.to_numpy(dtype=object)[missing]
+        out[missing] = [lookup.get(_key_text(v), -1) for v in raw]
+    return out
 
 
 class MapLayer:
@@ -64,6 +94,8 @@ class MapLayer:
         self.legend = LegendState()
         self.version = 0  # bumped on anything that changes the rendered image
         self._lock = threading.Lock()
+        self._points_lock = threading.Lock()
+        self._points: PointIndex | None = None
         self._merc: np.ndarray | None = None
         self._tree: shapely.STRtree | None = None
         self._lod: LodCache | None = None
@@ -73,7 +105,7 @@ class MapLayer:
 
     def _category_codes(self, field_name: str, keys: list[str]) -> np.ndarray:
         if field_name and field_name in self.frame.columns:
-            return _codes(self.frame[field_name].to_numpy(), keys)
+            return _codes(self.frame[field_name], keys)
         return np.full(len(self.frame), -1, dtype=np.int64)
 
     # -- geometry ----------------------------------------------------------------------
@@ -81,8 +113,24 @@ class MapLayer:
         return len(self.frame)
 
     @property
+    def is_points(self) -> bool:
+        """A point layer whose rows are single points: served by :meth:`point_index`."""
+        return self.style.kind == "point" and self.point_index().exact
+
+    def point_index(self) -> PointIndex:
+        """Point layers: Mercator x/y on a grid (built once, thread-safe)."""
+        with self._points_lock:
+            if self._points is None:
+                self._points = PointIndex.from_geometries(self.frame.geometry.values)
+            return self._points
+
+    @property
     def merc(self) -> np.ndarray:
-        """Geometries in Web Mercator (projected once)."""
+        """Geometries in Web Mercator (projected once).
+
+        The map never asks for it on point layers (see :meth:`point_index`,
+        :meth:`merc_geometry`): for a million points it is ~160 MB.
+        """
         with self._lock:
             if self._merc is None:
                 geoms = self.frame.geometry.values
@@ -105,8 +153,20 @@ class MapLayer:
                 self._lod = LodCache(merc, self.style.kind == "polygon")
             return self._lod
 
+    def merc_geometry(self, index: int) -> shapely.Geometry:
+        """Feature ``index`` in Web Mercator (point layers project just this one)."""
+        if self.style.kind == "point" and self._merc is None:
+            one = np.asarray(self.frame.geometry.values[index:index + 1], dtype=object)
+            return project_geometries(one)[0]
+        return self.merc[index]
+
     def anchors(self) -> tuple[np.ndarray, np.ndarray]:
         """Label anchor of each feature (a point inside polygons, mid-line for lines)."""
+        if self.is_points:
+            with self._lock:
+                if self._anchors is None:
+                    self._anchors = self.point_index().coordinates()
+                return self._anchors
         merc = self.merc
         with self._lock:
             if self._anchors is None:
@@ -122,11 +182,15 @@ class MapLayer:
     def extent(self) -> tuple[float, float, float, float] | None:
         if len(self.frame) == 0:
             return None
+        if self.is_points and self._merc is None:
+            b = self.point_index().bounds()
+            return b if b is not None else (np.nan, np.nan, np.nan, np.nan)
         b = shapely.total_bounds(self.merc)
         return tuple(float(v) for v in b)  # type: ignore[return-value]
 
     def feature_extent(self, index: int) -> tuple[float, float, float, float]:
-        return tuple(float(v) for v in shapely.bounds(self.merc[index]))  # type: ignore[return-value]
+        b = shapely.bounds(self.merc_geometry(index))
+        return tuple(float(v) for v in b)  # type: ignore[return-value]
 
     # -- state -------------------------------------------------------------------------
     def touch(self) -> None:
@@ -145,10 +209,26 @@ class MapLayer:
                         mask &= codes != i
         return mask
 
+    def visible_at(self, rows: np.ndarray) -> np.ndarray:
+        """``visible_mask()[rows]`` without a pass over every feature."""
+        mask = np.ones(len(rows), dtype=bool)
+        st = self.style
+        for field_name, codes, cats in ((st.category_field, self.cat, st.categories),
+                                        (st.shape_field, self.shape, st.shapes)):
+            hidden = self.legend.hidden.get(field_name)
+            if hidden:
+                off = [i for i, c in enumerate(cats) if c.key in hidden]
+                if off:
+                    mask &= ~np.isin(codes[rows], off)
+        return mask
+
     def in_view(self, view: Viewport, margin_px: float = 16.0) -> np.ndarray:
         x0, y0, x1, y1 = view.bbox
         m = margin_px * view.res
-        idx = self.tree.query(shapely.box(x0 - m, y0 - m, x1 + m, y1 + m))
+        if self.is_points:
+            idx = self.point_index().rows_in((x0 - m, y0 - m, x1 + m, y1 + m))
+        else:
+            idx = self.tree.query(shapely.box(x0 - m, y0 - m, x1 + m, y1 + m))
         mask = np.zeros(len(self.frame), dtype=bool)
         mask[idx] = True
         return mask
@@ -166,8 +246,11 @@ class MapLayer:
         if out.n_features == 0:
             return out
         if st.kind == "point":
-            merc = self.merc
-            xs, ys = shapely.get_x(merc), shapely.get_y(merc)
+            if self.is_points:
+                xs, ys = self.anchors()
+            else:
+                merc = self.merc
+                xs, ys = shapely.get_x(merc), shapely.get_y(merc)
             ncat, nshape = max(len(st.categories), 1), max(len(st.shapes), 1)
             key = np.where(self.cat < 0, ncat, self.cat) * (nshape + 1) + \
                 np.where(self.shape < 0, nshape, self.shape)

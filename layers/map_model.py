@@ -15,6 +15,23 @@ from layers.map_layer import MapLayer
 from layers.style import GROUPS, style_for
 
 
+def _drop_rows_without_geometry(frame: Any, empty_too: bool) -> Any:
+    """The rows the map can draw, numbered from 0.
+
+    When every row has a geometry (the usual case) nothing is filtered: ``reset_index``
+    then gives a new frame that shares the workspace frame's columns (pandas copy-on-write
+    copies a column only when one side writes to it, as an outfall edit does), instead of a
+    second copy of a million rows of attributes.  (pandas ≥ 3; pandas 2 without
+    copy-on-write copies here, as this code always did.)
+    """
+    keep = frame.geometry.notna()
+    if empty_too:
+        keep &= ~frame.geometry.is_empty
+    if not keep.all():
+        frame = frame[keep]
+    return frame.reset_index(drop=True)
+
+
 class MapModel:
     #: (layer name, what) — what is "visible", "opacity", "labels", "legend", "order", "data"
     changed = Signal(str, str)
@@ -37,8 +54,7 @@ class MapModel:
             frame = ws.layers.get(name)
             if frame is None:
                 continue
-            frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
-            frame = frame.reset_index(drop=True)
+            frame = _drop_rows_without_geometry(frame, empty_too=True)
             out.append(MapLayer(name, frame, style_for(name), name in illustrative))
         model = cls(out)
         ws.layer_changed.connect(model._on_layer_changed)
@@ -50,7 +66,7 @@ class MapModel:
         old = self.get(name)
         if frame is None or old is None:
             return
-        frame = frame[frame.geometry.notna()].reset_index(drop=True)
+        frame = _drop_rows_without_geometry(frame, empty_too=False)
         new = MapLayer(name, frame, old.style, old.illustrative)
         new.visible, new.opacity, new.labels, new.legend = (old.visible, old.opacity,
                                                             old.labels, old.legend)

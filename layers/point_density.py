@@ -4,9 +4,9 @@ Qt-free.  A million outfalls drawn one symbol each at city scale is a solid smea
 costs a second to paint; what a planner reads at that scale is *where* outfalls are dense
 and *which kind* dominates.  So:
 
-- Every point layer gets a :class:`PointIndex`: Mercator x/y (projected with numpy, no
-  shapely objects) sorted into a coarse grid of buckets, so a viewport query is a few
-  slices of contiguous memory, never a pass over all points.
+- Every point layer gets a :class:`~layers.point_index.PointIndex`: Mercator x/y
+  (projected with numpy, no shapely objects) sorted into a coarse grid of buckets, so a
+  viewport query is a few slices of contiguous memory, never a pass over all points.
 - :func:`prepare_points` asks the index for the points in the view (viewport-only work
   everywhere).  Up to :func:`symbol_limit` points (about one per 8x8 screen pixels) it
   returns the usual :class:`~layers.map_layer.RenderData` with one array per
@@ -23,16 +23,15 @@ from __future__ import annotations
 
 import math
 import os
-import threading
-import weakref
 from dataclasses import dataclass
 
 import numpy as np
-import shapely
 
 from layers.map_layer import MapLayer, RenderData
-from layers.mercator import to_mercator
+from layers.point_index import GRID, PointIndex
 from layers.viewport import Viewport
+
+__all__ = ["GRID", "Density", "PointIndex", "point_index", "prepare_points", "symbol_limit"]
 
 #: Size of a density cell on screen, pixels.
 CELL_PX = 4
@@ -40,8 +39,6 @@ CELL_PX = 4
 PIXELS_PER_SYMBOL = 64
 #: Margin around the view for symbols cut by its edge, pixels.
 MARGIN_PX = 16.0
-#: Buckets of the grid index per side.
-GRID = 256
 UNKNOWN_RGBA = (120, 120, 120, 255)
 
 
@@ -64,107 +61,9 @@ class Density:
     n_cells: int  # cells with at least one point
 
 
-class PointIndex:
-    """Mercator coordinates of a point layer bucketed on a grid for viewport queries."""
-
-    def __init__(self, x: np.ndarray, y: np.ndarray) -> None:
-        ok = np.isfinite(x) & np.isfinite(y)
-        self.n = len(x)
-        if not ok.any():
-            x, y, ok = np.zeros(0), np.zeros(0), np.zeros(0, dtype=bool)
-        self.x0, self.y0 = (float(x[ok].min()), float(y[ok].min())) if ok.any() else (0.0, 0.0)
-        x1, y1 = (float(x[ok].max()), float(y[ok].max())) if ok.any() else (1.0, 1.0)
-        self.sx = max((x1 - self.x0) / GRID, 1e-9)
-        self.sy = max((y1 - self.y0) / GRID, 1e-9)
-        rows = np.flatnonzero(ok)
-        cell = self._row(y[rows]) * GRID + self._col(x[rows])
-        order = np.argsort(cell, kind="stable")
-        #: feature row of each sorted point, and the sorted coordinates
-        self.rows = rows[order].astype(np.int64)
-        self.x = np.ascontiguousarray(x[self.rows])
-        self.y = np.ascontiguousarray(y[self.rows])
-        self.ptr = np.concatenate([[0], np.cumsum(np.bincount(cell, minlength=GRID * GRID))])
-
-    @classmethod
-    def from_geometries(cls, geoms: np.ndarray) -> PointIndex:
-        """From lon/lat point geometries (None/empty rows are skipped)."""
-        geoms = np.asarray(geoms, dtype=object)
-        x = np.full(len(geoms), np.nan)
-        y = np.full(len(geoms), np.nan)
-        if len(geoms):
-            ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
-            xy = shapely.get_coordinates(geoms[ok])
-            if len(xy) == int(ok.sum()):  # exactly one coordinate per point
-                mx, my = to_mercator(xy[:, 0], xy[:, 1])
-                x[ok], y[ok] = mx, my
-            else:  # multipoints or odd rows: fall back to one representative point each
-                rep = shapely.point_on_surface(geoms[ok])
-                mx, my = to_mercator(shapely.get_x(rep), shapely.get_y(rep))
-                x[ok], y[ok] = mx, my
-        return cls(x, y)
-
-    def _col(self, x: np.ndarray) -> np.ndarray:
-        return np.clip(((x - self.x0) / self.sx).astype(np.int64), 0, GRID - 1)
-
-    def _row(self, y: np.ndarray) -> np.ndarray:
-        return np.clip(((y - self.y0) / self.sy).astype(np.int64), 0, GRID - 1)
-
-    def query(self, bbox: tuple[float, float, float, float]) -> np.ndarray:
-        """Positions (into the sorted arrays) of the points inside ``bbox`` (Mercator)."""
-        if len(self.x) == 0:
-            return np.zeros(0, dtype=np.int64)
-        bx0, by0, bx1, by1 = bbox
-        if bx1 < self.x0 or by1 < self.y0 or bx0 > self.x0 + GRID * self.sx \
-                or by0 > self.y0 + GRID * self.sy:
-            return np.zeros(0, dtype=np.int64)
-        c0, c1 = int(self._col(np.array(bx0))), int(self._col(np.array(bx1)))
-        r0, r1 = int(self._row(np.array(by0))), int(self._row(np.array(by1)))
-        starts = self.ptr[np.arange(r0, r1 + 1) * GRID + c0]
-        ends = self.ptr[np.arange(r0, r1 + 1) * GRID + c1 + 1]
-        lengths = ends - starts
-        total = int(lengths.sum())
-        if total == 0:
-            return np.zeros(0, dtype=np.int64)
-        pos = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
-        # buckets on the rim of the box are only partly inside it
-        x, y = self.x[pos], self.y[pos]
-        inside = (x >= bx0) & (x <= bx1) & (y >= by0) & (y <= by1)
-        return pos if inside.all() else pos[inside]
-
-
-    def near(self, x: float, y: float, radius: float) -> tuple[np.ndarray, np.ndarray]:
-        """Feature rows within ``radius`` of (x, y), nearest first, and their distances.
-
-        What identify needs for a point layer, without shapely objects or an STRtree (a
-        1M-point STRtree over Mercator Points costs ~250 MB and seconds to build).
-        """
-        pos = self.query((x - radius, y - radius, x + radius, y + radius))
-        d = np.hypot(self.x[pos] - x, self.y[pos] - y)
-        keep = d <= radius
-        order = np.argsort(d[keep], kind="stable")
-        return self.rows[pos[keep][order]], d[keep][order]
-
-
-_cache: weakref.WeakKeyDictionary[MapLayer, PointIndex] = weakref.WeakKeyDictionary()
-_cache_lock = threading.Lock()
-_build_locks: weakref.WeakKeyDictionary[MapLayer, threading.Lock] = weakref.WeakKeyDictionary()
-
-
 def point_index(layer: MapLayer) -> PointIndex:
     """The layer's index, built once (thread-safe; a new frame means a new MapLayer)."""
-    with _cache_lock:
-        hit = _cache.get(layer)
-        if hit is not None:
-            return hit
-        lock = _build_locks.setdefault(layer, threading.Lock())
-    with lock:
-        with _cache_lock:
-            hit = _cache.get(layer)
-        if hit is None:
-            hit = PointIndex.from_geometries(layer.frame.geometry.values)
-            with _cache_lock:
-                _cache[layer] = hit
-        return hit
+    return layer.point_index()
 
 
 def prepare_points(layer: MapLayer, view: Viewport, aggregate: bool | None = None,

@@ -57,6 +57,8 @@ def _intersecting(model: MapModel, layer: str, geom: shapely.Geometry) -> np.nda
     la = model.get(layer)
     if la is None or len(la) == 0:
         return np.zeros(0, dtype=np.int64)
+    if la.is_points:  # outfalls: the grid index, no Mercator Points or STRtree
+        return la.point_index().intersecting(geom)
     return np.sort(la.tree.query(geom, predicate="intersects")).astype(np.int64)
 
 
@@ -66,7 +68,7 @@ def zone_keys(model: MapModel, layer: str, index: int, outfalls: np.ndarray,
     rec = record(model, layer, index)
     la = model.get(layer)
     assert la is not None
-    geom = la.merc[index]
+    geom = la.merc_geometry(index)
     keys = catalog.ZoneKeys()
     if rec.get("county_code"):
         keys.counties.add(str(rec["county_code"]))
@@ -114,7 +116,7 @@ def details(model: MapModel, tables: dict[str, pd.DataFrame], layer: str, index:
                 sel = sel.sort_values("sample_date")
             out.samples = sel.reset_index(drop=True)
         return out
-    out.outfalls = _intersecting(model, "outfalls", la.merc[index])
+    out.outfalls = _intersecting(model, "outfalls", la.merc_geometry(index))
     ola = model.get("outfalls")
     if ola is not None and len(out.outfalls):
         for f in ("outfall_type", "remediation", "remediation_status"):

@@ -25,7 +25,7 @@ from typing import Any
 import shapely
 from psygnal import Signal
 
-from geodata import outfall_store
+from geodata import outfall_store, store
 from geodata.io.messages import Message
 from geodata.outfall_store import GEOMETRY, AuditRow, Batch, SaveError, StoredChange
 from geodata.recovery import RecoveryJournal
@@ -145,8 +145,8 @@ class EditSession:
                                            f"unknown outfall code: {ch.code}"))
             if ch.field == GEOMETRY:
                 frame.iat[i, geom_col] = shapely.Point(*ch.new) if ch.new is not None else None
-            else:
-                frame.iat[i, frame.columns.get_loc(ch.field)] = ch.new
+            else:  # vocabulary fields are categoricals: a new value becomes a category
+                store.set_value(frame, i, ch.field, ch.new)
 
     # -- saving ---------------------------------------------------------------------------
     def save(self) -> bool:

@@ -205,7 +205,8 @@ class MapCanvas(QWidget):
             hit = draggable_hit(self.identify(pos.x(), pos.y()), self.draggable,
                                 self._point_layers())
             if hit is not None:
-                g = self.model.get(hit.layer).merc[hit.index]  # type: ignore[union-attr]
+                layer = self.model.get(hit.layer)
+                g = layer.merc_geometry(hit.index)  # type: ignore[union-attr]
                 x, y = to_lonlat(np.array(g.x), np.array(g.y))
                 self._point_drag = PointDrag(hit.layer, hit.index, (float(x), float(y)),
                                              pos, pos)
@@ -356,7 +357,7 @@ class MapCanvas(QWidget):
             return None
         path = QPainterPath()
         if layer.style.kind == "point":
-            geom = layer.merc[idx]
+            geom = layer.merc_geometry(idx)
             sx, sy = self.view.to_screen(np.array(geom.x), np.array(geom.y))
             path.addEllipse(QPointF(float(sx), float(sy)), 9, 9)
             return path

@@ -8,8 +8,6 @@ scaled up without smoothing (crisp cells) in a single ``drawImage``.
 
 from __future__ import annotations
 
-import threading
-
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QImage, QPainter
 
@@ -30,19 +28,6 @@ def paint_density(img: QImage, d: Density) -> None:
         p.end()
 
 
-#: Build identify's index in the background after the first render (the window needs it;
-#: the render command turns it off: nothing is identified there).
-WARM_IDENTIFY_INDEX = True
-
-
-def _warm_identify_index(layer: MapLayer) -> None:
-    """Build the layer's STRtree for identify off the GUI thread (once per layer)."""
-    if not WARM_IDENTIFY_INDEX or getattr(layer, "_tree_warming", False) or len(layer) < 50_000:
-        return
-    layer._tree_warming = True  # type: ignore[attr-defined]
-    threading.Thread(target=lambda: layer.tree, name="identify-index", daemon=True).start()
-
-
 def render_point_layer(layer: MapLayer, view: Viewport, atlas: SymbolAtlas | None) -> QImage:
     """The layer's image for ``view`` (what a render worker job returns)."""
     data = prepare_points(layer, view)
@@ -51,5 +36,4 @@ def render_point_layer(layer: MapLayer, view: Viewport, atlas: SymbolAtlas | Non
         paint_density(img, data)
     else:
         paint_layer(img, data, layer.style, view, atlas)
-    _warm_identify_index(layer)
     return img

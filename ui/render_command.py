@@ -96,12 +96,10 @@ def render_map(ws: Any, out: Path | None, size: tuple[int, int],
     from layers.mercator import to_mercator
     from layers.point_density import point_index
     from layers.viewport import Viewport
-    from ui import point_layer_paint
     from ui.render_worker import Renderer
     from ui.scale_bar import draw_north_arrow, draw_scale_bar
 
     app = QGuiApplication.instance() or QGuiApplication([sys.argv[0]])
-    point_layer_paint.WARM_IDENTIFY_INDEX = False  # no identify here: don't pay its index
     t = time.perf_counter()
     model = MapModel.from_workspace(ws)
     for layer in model.layers:
