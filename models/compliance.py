@@ -85,6 +85,21 @@ def _project(geoms: np.ndarray) -> np.ndarray:
                                                                                  xy[:, 1])))
 
 
+def _pieces(lines: np.ndarray, n: int = 64) -> np.ndarray:
+    """Lines (and polygon rings) as pieces of at most ``n`` vertices, overlapping by one."""
+    out = []
+    for part in shapely.get_parts(lines):
+        if part.geom_type in ("Polygon", "MultiPolygon"):
+            part = part.boundary
+        for line in shapely.get_parts(np.asarray([part], dtype=object)):
+            xy = shapely.get_coordinates(line)
+            if len(xy) < 2:
+                continue
+            for s in range(0, len(xy) - 1, n - 1):
+                out.append(shapely.LineString(xy[s:s + n]))
+    return np.asarray(out, dtype=object)
+
+
 def _text(v: Any) -> str:
     if v is None or (isinstance(v, float) and v != v):
         return ""
@@ -115,6 +130,16 @@ class _Checker:
         self.pts = geoms[self.idx]
         self.pts_m = _project(self.pts)
         self.out: list[Finding] = []
+        self._names: dict[tuple[int, int], tuple[str, str, str]] = {}
+
+    def zone_names(self, frame: Any, i: int) -> tuple[str, str, str]:
+        """_zone_names, once per zone: 100k outfalls fall in a few hundred zones, and a
+        pandas row lookup per finding took 19 of the 40 s of a 100k check."""
+        key = (id(frame), i)
+        names = self._names.get(key)
+        if names is None:
+            names = self._names[key] = _zone_names(frame, i)
+        return names
 
     def add(self, i: int, check: str, zh: str, en: str, **kw: Any) -> None:
         self.out.append(Finding(self.codes[i], check, Message(zh, en), **kw))
@@ -129,7 +154,7 @@ class _Checker:
             prio = units[cls == "1"].reset_index(drop=True)
             tree = shapely.STRtree(prio.geometry.values)
             for p, u in zip(*tree.query(self.pts, predicate="intersects")):
-                zh, en, code = _zone_names(prio, int(u))
+                zh, en, code = self.zone_names(prio, int(u))
                 self.add(int(self.idx[p]), "in_priority_unit",
                          f"位于优先保护单元“{zh}”（{code}）内：优先保护单元以生态保护为主，"
                          "原则上不新设排污口，请核实位置或整治要求。",
@@ -147,7 +172,7 @@ class _Checker:
             if int(p) in inside:
                 continue
             inside.add(int(p))
-            zh, en, code = _zone_names(pa, int(a))
+            zh, en, code = self.zone_names(pa, int(a))
             self.add(int(self.idx[p]), "in_protected_area",
                      f"位于保护地“{zh}”内：保护地内一般不得设置排污口，请核实位置，或列入取缔/迁出。",
                      f"inside the protected area '{en}': outfalls are generally not "
@@ -158,15 +183,16 @@ class _Checker:
             return
         pa_m = _project(np.asarray(pa.geometry.values, dtype=object))
         tree_m = shapely.STRtree(pa_m)
-        best: dict[int, tuple[float, int]] = {}
-        for p, a in zip(*tree_m.query(self.pts_m, predicate="dwithin", distance=near)):
-            if int(p) in inside:
-                continue
-            d = float(shapely.distance(self.pts_m[p], pa_m[a]))
-            if int(p) not in best or d < best[int(p)][0]:
-                best[int(p)] = (d, int(a))
-        for p, (d, a) in sorted(best.items()):
-            zh, en, code = _zone_names(pa, a)
+        ps, as_ = tree_m.query(self.pts_m, predicate="dwithin", distance=near)
+        keep = ~np.isin(ps, np.fromiter(inside, dtype=np.int64, count=len(inside)))
+        ps, as_ = ps[keep], as_[keep]
+        dist = shapely.distance(self.pts_m[ps], pa_m[as_])  # vectorised, not per pair
+        order = np.lexsort((dist, ps))  # by outfall, nearest area first
+        first = np.ones(len(order), bool)
+        first[1:] = ps[order][1:] != ps[order][:-1]
+        for k in order[first]:
+            p, a, d = int(ps[k]), int(as_[k]), float(dist[k])
+            zh, en, code = self.zone_names(pa, a)
             self.add(int(self.idx[p]), "near_protected_area",
                      f"距保护地“{zh}”仅 {d:.0f} 米（阈值 {near:.0f} 米）：排放可能影响保护地，请核实。",
                      f"{d:.0f} m from the protected area '{en}' (threshold {near:.0f} m): "
@@ -178,8 +204,9 @@ class _Checker:
         tree = shapely.STRtree(self.pts_m)
         a, b = tree.query(self.pts_m, predicate="dwithin", distance=lim)
         keep = a < b
-        for p, q in zip(a[keep], b[keep]):
-            d = float(shapely.distance(self.pts_m[p], self.pts_m[q]))
+        a, b = a[keep], b[keep]
+        dist = shapely.distance(self.pts_m[a], self.pts_m[b])
+        for p, q, d in zip(a.tolist(), b.tolist(), dist.tolist(), strict=True):
             i, j = int(self.idx[p]), int(self.idx[q])
             for x, y in ((i, j), (j, i)):
                 self.add(x, "possible_duplicate",
@@ -215,9 +242,14 @@ class _Checker:
             area_m = _project(np.asarray([area], dtype=object))[0]
             shapely.prepare(area_m)
             tol = self.cfg.city_tolerance_m
-            out = ~shapely.dwithin(area_m, self.pts_m, tol)
-            for p in np.flatnonzero(out):
-                d = float(shapely.distance(area_m, self.pts_m[p]))
+            out = np.flatnonzero(~shapely.dwithin(area_m, self.pts_m, tol))
+            dists = np.zeros(len(out))
+            if len(out):  # outside the area: distance to its boundary, piece by piece
+                edge = shapely.STRtree(_pieces(np.asarray([area_m], dtype=object)))
+                (src, _tgt), d = edge.query_nearest(self.pts_m[out], return_distance=True)
+                dists = np.full(len(out), np.inf)
+                np.minimum.at(dists, src, d)
+            for p, d in zip(out.tolist(), dists.tolist(), strict=True):
                 self.add(int(self.idx[p]), "outside_city",
                          f"位于泉州市域（陆域及管辖海域）之外约 {d / 1000:.1f} 公里：坐标可能有误（经纬度颠倒、坐标系未转换？）。",
                          f"about {d / 1000:.1f} km outside Quanzhou (land and sea): the "
@@ -228,14 +260,22 @@ class _Checker:
                  if g is not None and len(g)]
         if not water:
             return
-        water_m = _project(np.concatenate(water))
+        # cut the coastline and rivers into short pieces: the tree then prunes to a few
+        # pieces per outfall instead of measuring to whole 10k-vertex coastlines
+        water_m = _pieces(_project(np.concatenate(water)))
         tree = shapely.STRtree(water_m)
         lim = self.cfg.max_water_distance_m
         near = np.zeros(len(self.pts_m), bool)
         near[np.unique(tree.query(self.pts_m, predicate="dwithin", distance=lim)[0])] = True
-        for p in np.flatnonzero(~near):
-            _, d = tree.query_nearest(self.pts_m[p], return_distance=True)
-            dist = float(d[0]) if len(d) else float("nan")
+        far = np.flatnonzero(~near)
+        nearest = np.full(len(self.pts_m), np.nan)
+        if len(far):  # one call for all: a query per point took 7 of 40 s at 100k
+            (src, _tgt), d = tree.query_nearest(self.pts_m[far], return_distance=True)
+            best = np.full(len(far), np.inf)
+            np.minimum.at(best, src, d)
+            nearest[far] = best
+        for p in far:
+            dist = float(nearest[p])
             self.add(int(self.idx[p]), "far_from_water",
                      f"距最近的海岸线或河流约 {dist / 1000:.1f} 公里（阈值 {lim / 1000:.1f} 公里）：排污口应位于岸边，请核实坐标。",
                      f"about {dist / 1000:.1f} km from the nearest shoreline or river "
