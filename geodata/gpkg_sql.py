@@ -148,9 +148,10 @@ def _coord(index: int):  # type: ignore[no-untyped-def]
     return func
 
 
-def _bulk_triggers(con: sqlite3.Connection, table: str, gcol: str
+def _bulk_triggers(con: sqlite3.Connection, table: str, gcol: str, event: str = "insert"
                    ) -> tuple[dict[str, str], str | None, bool]:
-    """GDAL's per-row insert triggers on ``table`` that :func:`insert_features` replaces.
+    """GDAL's per-row ``event`` ('insert' or 'delete') triggers on ``table`` that
+    :func:`insert_features` and :func:`delete_features` do in bulk instead.
 
     Returns ``({name: sql}, R-tree table or None, whether the feature count trigger is one
     of them)``.  A trigger of the expected name whose text is not what GDAL writes is left
@@ -161,15 +162,23 @@ def _bulk_triggers(con: sqlite3.Connection, table: str, gcol: str
     out: dict[str, str] = {}
     rtree_name = f"rtree_{table}_{gcol}"
     rtree = None
-    sql = found.get(f"{rtree_name}_insert") or ""
-    if f'INSERT OR REPLACE INTO "{rtree_name}"' in sql and "AFTER INSERT" in sql.upper():
-        out[f"{rtree_name}_insert"], rtree = sql, rtree_name
-    counter = f"trigger_insert_feature_count_{table}"
+    sql = found.get(f"{rtree_name}_{event}") or ""
+    expected = (f'INSERT OR REPLACE INTO "{rtree_name}"' if event == "insert" else
+                f'DELETE FROM "{rtree_name}" WHERE id = OLD."')
+    if expected in sql and f"AFTER {event.upper()}" in sql.upper():
+        out[f"{rtree_name}_{event}"], rtree = sql, rtree_name
+    counter = f"trigger_{event}_feature_count_{table}"
     sql = found.get(counter) or ""
-    counted = "feature_count = feature_count + 1" in sql and "gpkg_ogr_contents" in sql
+    sign = "+" if event == "insert" else "-"
+    counted = f"feature_count = feature_count {sign} 1" in sql and "gpkg_ogr_contents" in sql
     if counted:
         out[counter] = sql
     return out, rtree, counted
+
+
+def _primary_key(con: sqlite3.Connection, table: str) -> str:
+    return next((str(r[1]) for r in con.execute(f'pragma table_info("{table}")') if r[5] == 1),
+                "fid")
 
 
 def insert_features(con: sqlite3.Connection, table: str, columns: Sequence[str],
@@ -190,8 +199,7 @@ def insert_features(con: sqlite3.Connection, table: str, columns: Sequence[str],
         raise RuntimeError("insert_features must run inside a transaction")
     if not rows:
         return []
-    pk = next((str(r[1]) for r in con.execute(f'pragma table_info("{table}")') if r[5] == 1),
-              "fid")
+    pk = _primary_key(con, table)
     last = con.execute(f'select max("{pk}") from "{table}"').fetchone()[0] or 0
     if con.execute("select 1 from sqlite_master where name='sqlite_sequence'").fetchone():
         seq = con.execute("select seq from sqlite_sequence where name=?", (table,)).fetchone()
@@ -218,6 +226,42 @@ def insert_features(con: sqlite3.Connection, table: str, columns: Sequence[str],
     for sql in triggers.values():
         con.execute(sql)
     return fids
+
+
+def delete_features(con: sqlite3.Connection, table: str, gcol: str,
+                    fids: Sequence[int]) -> None:
+    """Delete the features ``fids`` of ``table`` (undoing an import).  Must run in a
+    transaction.
+
+    The counterpart of :func:`insert_features`: GDAL's AFTER DELETE triggers (R-tree entry,
+    feature count) cost ~45 us a row, ~5 s for 100k rows; done in bulk with the triggers
+    suspended it is ~1.5 s.  Same result: R-tree entries go for the rows that had a
+    geometry, the count drops by the rows that existed.
+    """
+    if not con.in_transaction:
+        raise RuntimeError("delete_features must run inside a transaction")
+    if not fids:
+        return
+    pk = _primary_key(con, table)
+    triggers, rtree, counted = _bulk_triggers(con, table, gcol, "delete")
+    for name in triggers:
+        con.execute(f'drop trigger "{name}"')
+    deleted, located = 0, []
+    for start in range(0, len(fids), 10_000):  # below SQLite's limit on bound variables
+        chunk = list(fids[start:start + 10_000])
+        marks = ", ".join("?" for _ in chunk)
+        if rtree:
+            located += con.execute(f'select "{pk}" from "{table}" where "{pk}" in ({marks}) '
+                                   f'and "{gcol}" is not null', chunk).fetchall()
+        deleted += con.execute(f'delete from "{table}" where "{pk}" in ({marks})',
+                               chunk).rowcount
+    if rtree:
+        con.executemany(f'delete from "{rtree}" where id = ?', located)
+    if counted:
+        con.execute("update gpkg_ogr_contents set feature_count = feature_count - ? "
+                    "where lower(table_name) = lower(?)", (deleted, table))
+    for sql in triggers.values():
+        con.execute(sql)
 
 
 def connect(path: Path | str, readonly: bool = False) -> sqlite3.Connection:

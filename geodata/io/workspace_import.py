@@ -340,12 +340,17 @@ def undo_import(workspace: Path, batch_id: int) -> Message:
         else:
             cols = _table_columns(con, table)
             gcol = gpkg_sql.geometry_column(con, table)
-            for action, fid, prev in con.execute(
+            inserted: list[int] = []  # a run of inserted rows, deleted in bulk
+            for action, fid, prev in [*con.execute(
                     "select action, fid, previous from import_undo where batch_id=? "
-                    "order by rowid desc", (batch_id,)).fetchall():
+                    "order by rowid desc", (batch_id,)).fetchall(), ("end", None, None)]:
                 if action == "insert":
-                    con.execute(f'delete from "{table}" where fid=?', (fid,))
+                    inserted.append(fid)
                     continue
+                gpkg_sql.delete_features(con, table, gcol, inserted)
+                inserted = []
+                if action == "end":
+                    break
                 rec = json.loads(prev)
                 rec[gcol] = bytes.fromhex(rec[gcol]) if rec.get(gcol) else None
                 keep = [c for c in cols if c in rec]

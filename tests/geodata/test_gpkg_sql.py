@@ -124,3 +124,30 @@ def test_insert_features_rolls_back_with_the_transaction(layer: Path) -> None:
     with pytest.raises(RuntimeError):
         gpkg_sql.insert_features(con, "pts", ["geom", "code"], [(None, "d")], [None])
     con.close()
+
+
+def test_delete_features_matches_the_gdal_triggers(layer: Path, tmp_path: Path) -> None:
+    geoms = [shapely.Point(118.7, 24.8), None, shapely.Point(), GEOMS[5]]
+    con = gpkg_sql.connect(layer)
+    con.execute("begin immediate")
+    gpkg_sql.insert_features(con, "pts", ["geom", "code"],
+                             [(b, f"n{i}") for i, b in enumerate(gpkg_sql.geoms_to_blobs(geoms))],
+                             geoms)
+    con.execute("commit")
+    con.close()
+    other = tmp_path / "by_triggers.gpkg"
+    other.write_bytes(layer.read_bytes())
+    gone = [6, 2, 3, 4, 99]  # 99 does not exist: nothing to delete, nothing counted
+    con = gpkg_sql.connect(layer)
+    con.execute("begin immediate")
+    gpkg_sql.delete_features(con, "pts", "geom", gone)
+    con.execute("commit")
+    con.close()
+    con = gpkg_sql.connect(other)
+    con.execute("begin immediate")
+    for fid in gone:
+        con.execute("delete from pts where fid=?", (fid,))
+    con.execute("commit")
+    con.close()
+    assert _state(layer) == _state(other)
+    assert read_layer(layer, "pts")["code"].tolist() == ["a", "n2"]
