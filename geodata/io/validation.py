@@ -89,7 +89,8 @@ def _plain_column(s: pd.Series) -> pd.Series:
             return values.where(finite)
     if isinstance(dtype, pd.StringDtype) and s.notna().any():
         return s  # (map() turns an all-missing text column into None objects: left to it)
-    if isinstance(dtype, np.dtype) and dtype.kind == "O" and all(v is None for v in s.to_numpy()):
+    if isinstance(dtype, np.dtype) and dtype.kind == "O" and \
+            set(map(type, s.to_numpy())) <= {type(None)}:  # all None (an unmapped field)
         return s
     return s.map(_plain_value)
 
