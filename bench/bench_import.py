@@ -16,7 +16,8 @@ Each run imports one file into a fresh copy of the bundled workspace
 - ``encode``: ``workspace_import._rows`` (GeoPackage blobs and the parameter tuples),
 - ``write``: the rest of the transaction (classification against the layer, SQL, commit),
 - ``total``: the whole ``import_file`` call (``total_cpu``: its CPU time, which other
-  processes on the machine disturb less than the wall-clock figures).
+  processes on the machine disturb less than the wall-clock figures),
+- ``undo``: ``undo_import`` of that batch afterwards (not part of ``total``).
 
 With ``--cli`` it also times ``python app.py import FILE --into W --as LAYER --json`` in a
 fresh process (``cli_ms``: interpreter start and imports included).  Figures are medians
@@ -123,9 +124,12 @@ def import_once(path: Path, layer: str, tmp: Path) -> dict[str, Any]:
         total = (time.perf_counter() - t) * 1000
         cpu = (time.process_time() - cpu) * 1000
     ms = timer.ms
+    t = time.perf_counter()
+    wi.undo_import(ws, int(report.batch_id or 0))
+    undo = (time.perf_counter() - t) * 1000
     return {"read_ms": ms["read"], "validate_ms": ms["validate"], "encode_ms": ms["encode"],
             "write_ms": total - ms["read"] - ms["validate"] - ms["encode"], "total_ms": total,
-            "total_cpu_ms": cpu, **report.counts()}
+            "total_cpu_ms": cpu, "undo_ms": undo, **report.counts()}
 
 
 def cli_once(path: Path, layer: str, tmp: Path) -> float:
