@@ -203,6 +203,16 @@ def _geographic_ok(bounds: tuple[float, float, float, float]) -> bool:
         maxy <= 90.000001
 
 
+def usable(geoms: np.ndarray) -> np.ndarray:
+    """Mask of geometries that are not None, not empty and whose every coordinate (x, y) is
+    below 1e10 in magnitude (NaN is not), computed for the whole array at once."""
+    arr = np.asarray(geoms, dtype=object)
+    ok: np.ndarray = ~shapely.is_missing(arr) & ~shapely.is_empty(arr)
+    coords, index = shapely.get_coordinates(arr, return_index=True)
+    ok[index[~(np.abs(coords) < 1e10).all(axis=1)]] = False
+    return ok
+
+
 def to_target(geoms: np.ndarray, declared: CRS | None, option: str | CRS,
               notes: Notes) -> np.ndarray:
     """Transform geometries to CGCS2000 given the file's CRS and the user's --crs option.
@@ -210,9 +220,7 @@ def to_target(geoms: np.ndarray, declared: CRS | None, option: str | CRS,
     Raises ImportRefused when the CRS is unknown (with candidates) or the coordinates cannot
     be in the declared CRS (e.g. metres in a file that claims longitude/latitude).
     """
-    valid = np.array([g is not None and not shapely.is_empty(g) and
-                      bool(np.all(np.abs(shapely.get_coordinates(g)) < 1e10)) for g in geoms],
-                     dtype=bool)  # NaN and ±1.8e308 sentinels are refused later, row by row
+    valid = usable(geoms)  # NaN and ±1.8e308 sentinels are refused later, row by row
     b = shapely.total_bounds(geoms[valid]) if valid.any() else np.array([np.nan] * 4)
     finite = np.isfinite(b).all() and np.abs(b).max() < 1e15
     bounds = (float(b[0]), float(b[1]), float(b[2]), float(b[3]))

@@ -69,6 +69,32 @@ def _plain_value(v: Any) -> Any:
     return v
 
 
+def _plain_column(s: pd.Series) -> pd.Series:
+    """``s.map(_plain_value)``, without a Python call per cell for the common column types.
+
+    Numbers, booleans and text (what CSV, XLSX and Arrow reads give) are already plain;
+    floats only lose their non-finite values.  Other columns (dates, nested GeoJSON
+    properties, mixed objects) go through :func:`_plain_value` cell by cell as before.
+    """
+    dtype = s.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind == "b":
+        return s
+    if isinstance(dtype, np.dtype) and (dtype.kind == "i" or
+                                        (dtype.kind == "u" and dtype.itemsize < 8)):
+        return s.astype("int64")  # as map() gives them back: Python ints -> int64
+    if isinstance(dtype, np.dtype) and dtype.kind == "f":
+        values = s.astype("float64")
+        finite = np.isfinite(values.to_numpy())
+        if finite.any():  # (all-missing columns come back from map() as None objects)
+            return values.where(finite)
+    if isinstance(dtype, pd.StringDtype) and s.notna().any():
+        return s  # (map() turns an all-missing text column into None objects: left to it)
+    if isinstance(dtype, np.dtype) and dtype.kind == "O" and \
+            set(map(type, s.to_numpy())) <= {type(None)}:  # all None (an unmapped field)
+        return s
+    return s.map(_plain_value)
+
+
 def safe_column_names(columns: list[str]) -> list[str]:
     out: list[str] = []
     for c in columns:
@@ -152,7 +178,7 @@ def prepare(result: ReadResult, layer: str, mapping: dict[str, Any] | None = Non
     flagged: list[RowIssue] = []
     plain = as_plain(mapping or {})
     df = _map_columns(result.frame, layer, plain)
-    df = df.apply(lambda s: s.map(_plain_value)) if len(df.columns) and len(df) else df
+    df = df.apply(_plain_column) if len(df.columns) and len(df) else df
     keep = np.ones(len(df), dtype=bool)
     geoms = np.array(result.frame.geometry.array, dtype=object)
     codes = np.full(len(df), "", dtype=object)

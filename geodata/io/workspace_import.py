@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import shapely
 
 from geodata import gpkg_sql
@@ -138,34 +139,36 @@ def _drop_layer(con: sqlite3.Connection, table: str) -> None:
         con.execute(f"delete from {meta} where table_name=?", (table,))
 
 
-def _rows(frame: Any, cols: list[str]) -> list[list[Any]]:
-    """[geometry blob, *values] per row, built column-wise (row-wise .iat is 100x slower)."""
-    blobs = [gpkg_sql.geom_to_blob(g) for g in frame.geometry.array]
+def _rows(frame: Any, cols: list[str]) -> list[tuple[Any, ...]]:
+    """(geometry blob, *values) per row, built column-wise: the blobs in one vectorised
+    call (:func:`gpkg_sql.geoms_to_blobs`), NaN/NA as None."""
+    blobs = gpkg_sql.geoms_to_blobs(frame.geometry.array)
     columns = [frame[c].astype(object).where(frame[c].notna(), None).tolist() for c in cols]
-    return [[b, *vals] for b, *vals in zip(blobs, *columns, strict=True)]
+    return list(zip(blobs, *columns, strict=True))
 
 
 def _classify(prep: Prepared, existing: dict[str, dict[str, Any]], cols: list[str],
               gcol: str, report: ImportReport) -> list[tuple[str, int]]:
     """Sort rows into new/updated/unchanged; returns (action, index) of rows to write."""
-    todo = []
     codes = prep.frame["code"].astype(str).tolist()
-    values = {c: prep.frame[c].tolist() for c in cols}
-    for i, code in enumerate(codes):
-        old = existing.get(code)
-        if old is None:
-            report.new.append(code)
-            todo.append(("insert", i))
-            continue
+    known = np.fromiter((c in existing for c in codes), dtype=bool, count=len(codes))
+    actions = np.where(known, "", "insert").astype(object)
+    geoms = prep.frame.geometry.array
+    values = {c: prep.frame[c].tolist() for c in cols} if known.any() else {}
+    for i in np.flatnonzero(known).tolist():  # only rows already in the layer are compared
+        old = existing[codes[i]]
         g_old = gpkg_sql.blob_to_geom(old[gcol])
-        g_new = prep.frame.geometry.iat[i]
-        same_geom = g_old is not None and shapely.equals_exact(g_old, g_new, tolerance=1e-9)
+        same_geom = g_old is not None and shapely.equals_exact(g_old, geoms[i], tolerance=1e-9)
         if same_geom and all(_same(old[c], values[c][i]) for c in cols):
-            report.unchanged.append(code)
+            actions[i] = "unchanged"
         else:
-            report.updated.append(code)
-            todo.append(("update", i))
-    return todo
+            actions[i] = "update"
+    by_action = {a: [codes[i] for i in np.flatnonzero(actions == a).tolist()]
+                 for a in ("insert", "update", "unchanged")}
+    report.new += by_action["insert"]
+    report.updated += by_action["update"]
+    report.unchanged += by_action["unchanged"]
+    return [(str(actions[i]), i) for i in np.flatnonzero(actions != "unchanged").tolist()]
 
 
 def _write_keyed(con: sqlite3.Connection, table: str, prep: Prepared, batch: int,
@@ -182,26 +185,30 @@ def _write_keyed(con: sqlite3.Connection, table: str, prep: Prepared, batch: int
                          f"the workspace layer lacks fields, not imported: {', '.join(missing)}")
     existing = _existing(con, table, gcol, cols)
     todo = _classify(prep, existing, cols, gcol, report)
-    if report.dry_run:
+    if report.dry_run or not todo:
         return
-    placeholders = ", ".join("?" for _ in range(len(cols) + 1))
-    col_sql = ", ".join(f'"{c}"' for c in [gcol, *cols])
     set_sql = ", ".join(f'"{c}"=?' for c in [gcol, *cols])
-    all_rows = _rows(prep.frame, cols) if todo else []
-    codes = prep.frame["code"].astype(str).tolist()
-    for action, i in todo:
-        values = all_rows[i]
-        code = codes[i]
+    index = [i for _, i in todo]
+    frame = prep.frame if len(index) == len(prep.frame) else prep.frame.iloc[index]
+    rows = _rows(frame, cols)
+    codes = prep.frame["code"].astype(str).to_numpy()[index].tolist()
+    inserts = [k for k, (action, _) in enumerate(todo) if action == "insert"]
+    fids = gpkg_sql.insert_features(con, table, [gcol, *cols], [rows[k] for k in inserts],
+                                    frame.geometry.array[inserts]) if inserts else []
+    fid_of = dict(zip(inserts, fids, strict=True))
+    undo: list[tuple[Any, ...]] = []
+    updates: list[tuple[Any, ...]] = []
+    for k, (action, _) in enumerate(todo):
+        code = codes[k]
         if action == "insert":
-            cur = con.execute(f'insert into "{table}" ({col_sql}) values ({placeholders})', values)
-            con.execute("insert into import_undo values (?,?,?,?,?,?)",
-                        (batch, table, "insert", code, cur.lastrowid, None))
+            undo.append((batch, table, "insert", code, fid_of[k], None))
         else:
             old = existing[code]
-            prev = {k: (v.hex() if isinstance(v, bytes) else v) for k, v in old.items()}
-            con.execute("insert into import_undo values (?,?,?,?,?,?)",
-                        (batch, table, "update", code, old["fid"], json.dumps(prev)))
-            con.execute(f'update "{table}" set {set_sql} where fid=?', [*values, old["fid"]])
+            prev = {c: (v.hex() if isinstance(v, bytes) else v) for c, v in old.items()}
+            undo.append((batch, table, "update", code, old["fid"], json.dumps(prev)))
+            updates.append((*rows[k], old["fid"]))
+    con.executemany("insert into import_undo values (?,?,?,?,?,?)", undo)
+    con.executemany(f'update "{table}" set {set_sql} where fid=?', updates)
 
 
 def _write_as_is(con: sqlite3.Connection, table: str, prep: Prepared, batch: int,
@@ -219,17 +226,18 @@ def _write_as_is(con: sqlite3.Connection, table: str, prep: Prepared, batch: int
         for c in cols:
             if c not in have:
                 con.execute(f'alter table "{table}" add column "{c}"')
+        names = _table_columns(con, table)
+        undo = []
         for row in con.execute(f'select * from "{table}"').fetchall():
             rec = {k: (v.hex() if isinstance(v, bytes) else v)
-                   for k, v in zip(_table_columns(con, table), row, strict=False)}
-            con.execute("insert into import_undo values (?,?,?,?,?,?)",
-                        (batch, table, "delete", None, rec["fid"], json.dumps(rec)))
+                   for k, v in zip(names, row, strict=False)}
+            undo.append((batch, table, "delete", None, rec["fid"], json.dumps(rec)))
+        con.executemany("insert into import_undo values (?,?,?,?,?,?)", undo)
         con.execute(f'delete from "{table}"')
         report.notes.add(f"已替换图层 {table} 的全部要素", f"all features of {table} replaced")
     gcol = gpkg_sql.geometry_column(con, table)
-    col_sql = ", ".join(f'"{c}"' for c in [gcol, *cols])
-    sql = f'insert into "{table}" ({col_sql}) values ({", ".join("?" for _ in [0, *cols])})'
-    con.executemany(sql, _rows(prep.frame, cols))
+    gpkg_sql.insert_features(con, table, [gcol, *cols], _rows(prep.frame, cols),
+                             prep.frame.geometry.array)
     return created
 
 
@@ -335,12 +343,17 @@ def undo_import(workspace: Path, batch_id: int) -> Message:
         else:
             cols = _table_columns(con, table)
             gcol = gpkg_sql.geometry_column(con, table)
-            for action, fid, prev in con.execute(
+            inserted: list[int] = []  # a run of inserted rows, deleted in bulk
+            for action, fid, prev in [*con.execute(
                     "select action, fid, previous from import_undo where batch_id=? "
-                    "order by rowid desc", (batch_id,)).fetchall():
+                    "order by rowid desc", (batch_id,)).fetchall(), ("end", None, None)]:
                 if action == "insert":
-                    con.execute(f'delete from "{table}" where fid=?', (fid,))
+                    inserted.append(fid)
                     continue
+                gpkg_sql.delete_features(con, table, gcol, inserted)
+                inserted = []
+                if action == "end":
+                    break
                 rec = json.loads(prev)
                 rec[gcol] = bytes.fromhex(rec[gcol]) if rec.get(gcol) else None
                 keep = [c for c in cols if c in rec]

@@ -66,3 +66,17 @@ def test_runner_prints_every_figure_without_qgis(cache: Path) -> None:
     assert tiny["join"]["points"] == 2000 and tiny["join"]["grid_ms"] > 0
     assert tiny["table"]["worst_warm_ms"] is not None
     assert Path(r["png"]).stat().st_size > 10_000
+
+
+def test_import_benchmark_prints_every_phase(cache: Path) -> None:
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "bench_import.py"),
+                           "--rows", "300", "--cache", str(cache / "import")],
+                          capture_output=True, text=True, timeout=240, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    out = json.loads(proc.stdout)
+    for kind in ("csv", "shapefile", "xlsx"):
+        fig = out[kind]
+        assert fig["imported"] == 300 and fig["rejected"] == 0, kind
+        for key in ("read_ms", "validate_ms", "encode_ms", "write_ms", "total_ms", "undo_ms"):
+            assert fig[key] >= 0, (kind, key)
+        assert fig["total_ms"] >= fig["read_ms"] + fig["validate_ms"] + fig["encode_ms"] - 3

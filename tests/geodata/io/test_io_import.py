@@ -75,16 +75,13 @@ def test_dry_run_then_import_then_reimport_then_undo(tmp_path: Path, workspace: 
 def test_all_or_nothing(tmp_path: Path, workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from geodata.io import workspace_import as wi
 
-    calls = {"n": 0}
-    real = wi.gpkg_sql.geom_to_blob
+    real = wi.gpkg_sql.insert_features
 
-    def failing(g, srs_id=4490):  # type: ignore[no-untyped-def]
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise RuntimeError("disk full")
-        return real(g, srs_id)
+    def failing(con, table, columns, rows, geoms):  # type: ignore[no-untyped-def]
+        real(con, table, columns, rows, geoms)  # the rows are in, then the disk fills up
+        raise RuntimeError("disk full")
 
-    monkeypatch.setattr(wi.gpkg_sql, "geom_to_blob", failing)
+    monkeypatch.setattr(wi.gpkg_sql, "insert_features", failing)
     with pytest.raises(RuntimeError):
         import_file(_csv(tmp_path), workspace, "outfalls")
     assert sorted(read_layer(workspace, "outfalls")["code"]) == ["PWK350582H0001",
@@ -93,6 +90,9 @@ def test_all_or_nothing(tmp_path: Path, workspace: Path, monkeypatch: pytest.Mon
     assert con.execute("select count(*) from import_batches").fetchone() == (0,) if \
         con.execute("select 1 from sqlite_master where name='import_batches'").fetchone() \
         else True
+    assert con.execute("select count(*) from rtree_outfalls_geom").fetchone() == (2,)
+    assert con.execute("select count(*) from sqlite_master where type='trigger' and "
+                       "name='rtree_outfalls_geom_insert'").fetchone() == (1,)
 
 
 def test_new_layer_as_is_and_undo(tmp_path: Path, workspace: Path) -> None:

@@ -1,0 +1,153 @@
+"""GeoPackage blobs encoded a column at a time, and bulk inserts that keep GDAL's R-tree."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+
+from geodata import gpkg_sql
+from geodata.store import read_layer, write_layers
+
+SQUARE = [(0, 0), (4, 0), (4, 4), (0, 4), (0, 0)]
+HOLE = [(1, 1), (2, 1), (2, 2), (1, 1)]
+GEOMS = [
+    shapely.Point(118.59, 24.91),
+    shapely.Point(0.0, 0.0),  # WKB ending in zero bytes
+    shapely.Point(-1e-300, 5e-324),
+    shapely.Point(118.5, 24.9, 12.0),  # Z is dropped, as by geom_to_blob
+    shapely.LineString([(118.5, 24.9), (118.6, 25.0), (118.7, 24.8)]),
+    shapely.Polygon(SQUARE, [HOLE]),
+    shapely.MultiPoint([(1, 2), (3, 4)]),
+    shapely.MultiLineString([[(0, 0), (1, 1)], [(2, 2), (3, 5)]]),
+    shapely.MultiPolygon([shapely.Polygon(SQUARE), shapely.box(10, 10, 11, 12)]),
+    shapely.GeometryCollection([shapely.Point(1, 1), shapely.LineString([(0, 0), (2, 3)])]),
+    shapely.Point(), shapely.LineString(), shapely.Polygon(), shapely.MultiPoint(),
+    shapely.MultiPolygon(), shapely.GeometryCollection(),
+    None,
+]
+
+
+def _per_row(geoms: list[object], srs_id: int = 4490) -> list[bytes | None]:
+    return [gpkg_sql.geom_to_blob(g, srs_id) for g in geoms]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("geoms", [
+    GEOMS,
+    GEOMS[::-1],
+    [g for g in GEOMS if g is not None and not g.is_empty],
+    [shapely.Point(x, y) for x, y in np.random.default_rng(1).uniform(-180, 180, (500, 2))],
+    [shapely.Point(1, 2), None, shapely.Point(), shapely.Point(3, 4)],
+    [None, None], [shapely.Polygon()], [GEOMS[5]], [],
+], ids=["all kinds", "reversed", "non-empty", "500 points", "points with gaps", "all None",
+        "one empty", "one polygon", "nothing"])
+def test_geoms_to_blobs_is_byte_identical_to_geom_to_blob(geoms: list[object]) -> None:
+    assert gpkg_sql.geoms_to_blobs(geoms) == _per_row(geoms)
+    assert gpkg_sql.geoms_to_blobs(np.array(geoms, dtype=object), 4326) == \
+        _per_row(geoms, 4326)
+    if geoms:
+        series = gpd.GeoSeries(geoms, crs="EPSG:4490")
+        assert gpkg_sql.geoms_to_blobs(series.array) == _per_row(geoms)
+
+
+def test_blobs_decode_back() -> None:
+    for geom, blob in zip(GEOMS, gpkg_sql.geoms_to_blobs(GEOMS), strict=True):
+        back = gpkg_sql.blob_to_geom(blob)
+        if geom is None:
+            assert back is None
+        else:
+            assert shapely.equals_exact(back, shapely.force_2d(geom)) or \
+                (back.is_empty and geom.is_empty)
+
+
+@pytest.fixture
+def layer(tmp_path: Path) -> Path:
+    path = tmp_path / "w.gpkg"
+    frame = gpd.GeoDataFrame({"code": ["a", "b"]}, geometry=[shapely.Point(118.5, 24.9),
+                                                             shapely.Point(118.6, 25.0)],
+                             crs="EPSG:4490")
+    write_layers(path, {"pts": frame})
+    return path
+
+
+def _state(path: Path) -> tuple[object, ...]:
+    con = sqlite3.connect(path)
+    try:
+        return (con.execute("select * from rtree_pts_geom order by id").fetchall(),
+                con.execute("select feature_count from gpkg_ogr_contents "
+                            "where table_name='pts'").fetchall(),
+                con.execute("select name, sql from sqlite_master where type='trigger' "
+                            "order by name").fetchall(),
+                con.execute("select fid, code, hex(geom) from pts order by fid").fetchall(),
+                con.execute("select * from sqlite_sequence where name='pts'").fetchall())
+    finally:
+        con.close()
+
+
+def test_insert_features_matches_the_gdal_triggers(layer: Path, tmp_path: Path) -> None:
+    other = tmp_path / "by_triggers.gpkg"
+    other.write_bytes(layer.read_bytes())
+    geoms = [shapely.Point(118.7, 24.8), None, shapely.Point(), GEOMS[5], GEOMS[8]]
+    rows = [(b, f"n{i}") for i, b in enumerate(gpkg_sql.geoms_to_blobs(geoms))]
+    con = gpkg_sql.connect(layer)
+    con.execute("begin immediate")
+    fids = gpkg_sql.insert_features(con, "pts", ["geom", "code"], rows, geoms)
+    con.execute("commit")
+    con.close()
+    assert fids == [3, 4, 5, 6, 7]
+    con = gpkg_sql.connect(other)  # the same rows one by one, GDAL's triggers firing
+    con.execute("begin immediate")
+    for row in rows:
+        con.execute("insert into pts (geom, code) values (?, ?)", row)
+    con.execute("commit")
+    con.close()
+    assert _state(layer) == _state(other)
+    assert len(_state(layer)[0]) == 5  # two old points, one new point, polygon, multipolygon
+    assert read_layer(layer, "pts")["code"].tolist() == ["a", "b", "n0", "n1", "n2", "n3", "n4"]
+
+
+def test_insert_features_rolls_back_with_the_transaction(layer: Path) -> None:
+    before = _state(layer)
+    geoms = [shapely.Point(118.7, 24.8)]
+    con = gpkg_sql.connect(layer)
+    con.execute("begin immediate")
+    gpkg_sql.insert_features(con, "pts", ["geom", "code"],
+                             [(gpkg_sql.geom_to_blob(geoms[0]), "c")], geoms)
+    con.execute("rollback")
+    con.close()
+    assert _state(layer) == before
+    con = gpkg_sql.connect(layer)
+    with pytest.raises(RuntimeError):
+        gpkg_sql.insert_features(con, "pts", ["geom", "code"], [(None, "d")], [None])
+    con.close()
+
+
+def test_delete_features_matches_the_gdal_triggers(layer: Path, tmp_path: Path) -> None:
+    geoms = [shapely.Point(118.7, 24.8), None, shapely.Point(), GEOMS[5]]
+    con = gpkg_sql.connect(layer)
+    con.execute("begin immediate")
+    gpkg_sql.insert_features(con, "pts", ["geom", "code"],
+                             [(b, f"n{i}") for i, b in enumerate(gpkg_sql.geoms_to_blobs(geoms))],
+                             geoms)
+    con.execute("commit")
+    con.close()
+    other = tmp_path / "by_triggers.gpkg"
+    other.write_bytes(layer.read_bytes())
+    gone = [6, 2, 3, 4, 99]  # 99 does not exist: nothing to delete, nothing counted
+    con = gpkg_sql.connect(layer)
+    con.execute("begin immediate")
+    gpkg_sql.delete_features(con, "pts", "geom", gone)
+    con.execute("commit")
+    con.close()
+    con = gpkg_sql.connect(other)
+    con.execute("begin immediate")
+    for fid in gone:
+        con.execute("delete from pts where fid=?", (fid,))
+    con.execute("commit")
+    con.close()
+    assert _state(layer) == _state(other)
+    assert read_layer(layer, "pts")["code"].tolist() == ["a", "n2"]
