@@ -31,10 +31,10 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QFileDialog, QMessageBo
 from geodata import schema
 from geodata.io.messages import Message
 from models import outfall_edits as oe
-from models.compliance import check_outfalls, flags_by_code
 from models.outfall_session import open_session
 from models.outfall_table import OutfallTable, county_names
 from ui.outfalls.actions import CoordinateDialog, FieldDialog, NoteDialog, exec_dialog
+from ui.outfalls.flag_checker import SYNC_LIMIT, FlagChecker
 from ui.outfalls.record_card import RecordCard, make_thumbnail
 from ui.outfalls.table_dock import OutfallTablePanel
 from ui.outfalls.undo import push_edit
@@ -54,7 +54,7 @@ class OutfallReview(QObject):
         self.stack = QUndoStack(self)
         frame = ws.layer("outfalls")
         self.table = OutfallTable.from_frame(frame, county_names(ws.layers.get("counties"), lang),
-                                             flags_by_code(check_outfalls(ws)), lang)
+                                             self._initial_flags(frame), lang)
         self.panel = OutfallTablePanel(self.table, lang)
         self.card = RecordCard(self.session, lang)
         self.table_dock = self._dock("outfallTableDock", self.tr("排污口清单"), self.panel,
@@ -199,7 +199,7 @@ class OutfallReview(QObject):
         combos = {k: c.currentData() for k, c in old_panel.combos.items()}
         self.table = OutfallTable.from_frame(
             self.session.frame, county_names(self.ws.layers.get("counties"), lang),
-            flags_by_code(check_outfalls(self.ws)), lang)
+            self.checker.flags, lang)
         self.panel = OutfallTablePanel(self.table, lang)
         self.card = RecordCard(self.session, lang)
         self.panel.extent, self.panel.zone = old_panel.extent, old_panel.zone
@@ -331,8 +331,22 @@ class OutfallReview(QObject):
         self.card.refresh(codes)
         self._flags_timer.start()
 
+    def _initial_flags(self, frame: Any) -> dict[str, tuple[str, ...]]:
+        self.checker = FlagChecker(self)
+        self.checker.done.connect(self._flags_ready)
+        if len(frame) <= SYNC_LIMIT:
+            return self.checker.check_now(self.ws)
+        self.checker.start(self.ws)  # large inventory: the table shows, flags follow
+        return {}
+
     def _recheck(self) -> None:
-        self.table.set_flags(flags_by_code(check_outfalls(self.ws)))
+        if len(self.session.frame) <= SYNC_LIMIT:
+            self._flags_ready(self.checker.check_now(self.ws))
+        else:
+            self.checker.start(self.ws)
+
+    def _flags_ready(self, flags: dict[str, tuple[str, ...]]) -> None:
+        self.table.set_flags(flags)
         self.panel.model.refresh()
 
     def _retry_save(self) -> None:

@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QMainWindow
 
 from geodata import outfall_store
+from models import outfall_edits as oe
 from models.workspace import Workspace
 from tests.models import outfall_testdata as td
 from ui.outfalls import install_outfall_review
@@ -127,3 +128,33 @@ def test_second_instance_opens_read_only_with_a_warning(setup, qtbot, monkeypatc
     second.panel.view.selectRow(0)
     second.request("confirm")
     assert second.stack.count() == 0 and "只读" in second.messages[-1].zh
+
+
+def test_large_inventories_check_compliance_in_the_background(qtbot, tmp_path, monkeypatch):
+    """Above SYNC_LIMIT the window does not wait for the check: flags arrive, and after a
+    move they are re-checked without blocking."""
+    from ui.outfalls import flag_checker
+
+    monkeypatch.setattr(flag_checker, "SYNC_LIMIT", 0)
+    monkeypatch.setattr("ui.outfalls.review.SYNC_LIMIT", 0)
+    ws = Workspace.open(td.build(tmp_path / "ws.gpkg"))
+    win = QMainWindow()
+    qtbot.addWidget(win)
+    review = install_outfall_review(win, ws, lang="zh", interactive=False, user="王五")
+    try:
+        flags = review.panel.combos["flags"]
+        flags.setCurrentIndex(flags.findData("possible_duplicate"))
+        qtbot.waitUntil(lambda: not review.checker.running, timeout=20000)
+        review.panel.apply_filter()
+        dup = sorted(review.panel.model.code_at(r) for r in range(review.panel.model.rowCount()))
+        assert dup == td.CODES[2:4]
+        # move outfall 0 onto outfall 5: a new possible duplicate, found in the background
+        x, y = td.POINTS[td.CODES[5]]
+        review.do(oe.move(ws.layer("outfalls"), td.CODES[0], x + 0.00005, y, "cgcs2000"))
+        review._flags_timer.timeout.emit()  # as the timer does 0.4 s after the edit
+        qtbot.waitUntil(lambda: "possible_duplicate" in review.checker.flags.get(td.CODES[0], ()),
+                        timeout=20000)
+        qtbot.waitUntil(lambda: review.table.cell(review.table.row_of(td.CODES[0]), "flags")
+                        != "", timeout=5000)
+    finally:
+        review.shutdown()
