@@ -130,6 +130,10 @@ class _Checker:
         self.pts = geoms[self.idx]
         self.pts_m = _project(self.pts)
         self.out: list[Finding] = []
+        #: flags only (the inventory's column): keep (row, check), drop the texts at once --
+        #: a million findings with their reasons are ~1 GB
+        self.flags_only = False
+        self.pairs: list[tuple[int, str]] = []
         self._names: dict[tuple[int, int], tuple[str, str, str]] = {}
 
     def zone_names(self, frame: Any, i: int) -> tuple[str, str, str]:
@@ -142,6 +146,9 @@ class _Checker:
         return names
 
     def add(self, i: int, check: str, zh: str, en: str, **kw: Any) -> None:
+        if self.flags_only:
+            self.pairs.append((i, check))
+            return
         self.out.append(Finding(self.codes[i], check, Message(zh, en), **kw))
 
     def layer(self, name: str) -> Any:
@@ -290,6 +297,30 @@ def check_outfalls(ws: Workspace, config: ComplianceConfig | None = None,
     if not ws.has_layer("outfalls"):
         return []
     c = _Checker(ws, cfg)
+    wanted = _run(c, checks)
+    order = {k: i for i, k in enumerate(CHECKS)}
+    return sorted((f for f in c.out if f.check in wanted),
+                  key=lambda f: (f.code, order[f.check], f.other_code, f.zone))
+
+
+def check_flags(ws: Workspace, config: ComplianceConfig | None = None,
+                ) -> dict[str, tuple[str, ...]]:
+    """code → check ids, as ``flags_by_code(check_outfalls(ws))`` gives, without building
+    the findings' texts (the inventory re-checks after every edit, at any scale)."""
+    if not ws.has_layer("outfalls"):
+        return {}
+    c = _Checker(ws, config or ComplianceConfig())
+    c.flags_only = True
+    _run(c, None)
+    order = {k: i for i, k in enumerate(CHECKS)}
+    per_code: dict[str, dict[str, None]] = {}
+    for code, check in sorted(((c.codes[i], ch) for i, ch in c.pairs),
+                              key=lambda p: (p[0], order[p[1]])):
+        per_code.setdefault(code, {})[check] = None
+    return {k: tuple(v) for k, v in per_code.items()}
+
+
+def _run(c: _Checker, checks: tuple[str, ...] | None) -> set[str]:
     wanted = set(checks or CHECKS)
     if wanted & {"in_priority_unit", "in_protected_area", "near_protected_area"}:
         c.in_zones()
@@ -299,9 +330,7 @@ def check_outfalls(ws: Workspace, config: ComplianceConfig | None = None,
         c.missing()
     if wanted & {"outside_city", "far_from_water"}:
         c.implausible()
-    order = {k: i for i, k in enumerate(CHECKS)}
-    return sorted((f for f in c.out if f.check in wanted),
-                  key=lambda f: (f.code, order[f.check], f.other_code, f.zone))
+    return wanted
 
 
 def flags_by_code(findings: list[Finding]) -> dict[str, tuple[str, ...]]:

@@ -66,3 +66,13 @@ def test_bundled_data_protected_area_outfalls_are_found():
 
     joined = gpd.sjoin(ws.layer("outfalls"), ws.layer("protected_areas"), predicate="intersects")
     assert {f.code for f in findings} == set(joined["code"])
+
+
+def test_flags_only_check_matches_the_findings():
+    """The inventory's flag column comes from check_flags: the same as the full findings."""
+    from geodata import store
+    from models.compliance import check_flags, check_outfalls, flags_by_code
+    from models.workspace import Workspace
+
+    ws = Workspace.open(store.bundled_path())
+    assert check_flags(ws) == flags_by_code(check_outfalls(ws))

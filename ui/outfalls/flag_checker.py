@@ -1,6 +1,6 @@
 """Compliance flags of the outfall inventory, computed off the GUI thread.
 
-``models.compliance.check_outfalls`` takes ~0.05 s for the bundled 855 outfalls but
+``models.compliance.check_flags`` takes ~0.05 s for the bundled 855 outfalls but
 seconds at 100k; the inventory re-checks after every edit (a move can make or break a
 possible duplicate), so at scale it must not block the window.  The check runs in a Python
 thread on a *copy* of the outfall frame (edits go on in the GUI thread meanwhile) and the
@@ -15,14 +15,14 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from models.compliance import check_outfalls, flags_by_code
+from models.compliance import check_flags
 
 #: Up to this many outfalls the check runs synchronously (well under 0.5 s).
 SYNC_LIMIT = 20_000
 
 
 class _Snapshot:
-    """What check_outfalls reads of a workspace, with the outfall frame frozen."""
+    """What check_flags reads of a workspace, with the outfall frame frozen."""
 
     def __init__(self, ws: Any, frame: Any) -> None:
         self.layers = dict(ws.layers)
@@ -47,7 +47,7 @@ class FlagChecker(QObject):
         self.running = False
 
     def check_now(self, ws: Any) -> dict[str, tuple[str, ...]]:
-        self.flags = flags_by_code(check_outfalls(ws))
+        self.flags = check_flags(ws)
         return self.flags
 
     def start(self, ws: Any) -> None:
@@ -55,12 +55,14 @@ class FlagChecker(QObject):
         with self._lock:
             self._generation += 1
             gen = self._generation
+        # a copy of the column arrays (pointers: the strings and points are shared and
+        # immutable), so edits made meanwhile in the GUI thread cannot change what is read
         snap = _Snapshot(ws, ws.layer("outfalls").copy())
         self.running = True
 
         def work() -> None:
             try:
-                flags = flags_by_code(check_outfalls(snap))
+                flags = check_flags(snap)
             except Exception:  # noqa: BLE001 - a failed check keeps the old flags
                 import logging
 
