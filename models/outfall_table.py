@@ -84,6 +84,14 @@ def _text_array(values: Iterable[Any]) -> np.ndarray:
     """Display strings as an object array ('' for missing), vectorised (no per-row Python
     over Arrow-backed strings, which costs ~4 us a row)."""
     s = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    if isinstance(s.dtype, pd.CategoricalDtype) or (
+            pd.api.types.is_string_dtype(s.dtype) and s.dtype != object):
+        # one str per distinct value, shared by its rows: at 1M rows a str per cell for
+        # ten columns was ~0.9 GB (vocabulary columns have a handful of values)
+        codes, uniques = pd.factorize(s, use_na_sentinel=True)
+        shown = np.asarray([v if isinstance(v, str) else str(v) for v in uniques] + [""],
+                           dtype=object)
+        return shown[np.where(codes < 0, len(shown) - 1, codes)]
     if not (pd.api.types.is_string_dtype(s.dtype) or s.dtype == object):
         s = s.astype(str).where(s.notna(), "")
     arr = s.fillna("").to_numpy(dtype=object)
@@ -193,6 +201,21 @@ class OutfallTable:
             labels[i] = sep.join(CHECKS[c][1 if self.lang == "en" else 0] for c in checks)
         self.flag_bits = bits
         self.text["flags"] = labels
+        self._invalidate("flags")
+
+    def set_flag_bits(self, bits: np.ndarray) -> None:
+        """Flags per row from :func:`models.compliance.check_flag_bits` (same row order);
+        one label string per distinct combination, shared by its rows."""
+        if len(bits) != len(self):
+            raise ValueError(f"{len(bits)} flag rows for a table of {len(self)}")
+        uniq, inv = np.unique(bits, return_inverse=True)
+        sep = ", " if self.lang == "en" else "、"
+        names = list(CHECKS)
+        labels = np.asarray([sep.join(CHECKS[names[k]][1 if self.lang == "en" else 0]
+                                      for k in range(len(names)) if int(u) >> k & 1)
+                             for u in uniq], dtype=object)
+        self.flag_bits = np.asarray(bits, np.int64)
+        self.text["flags"] = labels[inv.ravel()]
         self._invalidate("flags")
 
     def update_rows(self, frame: pd.DataFrame, codes: Iterable[str]) -> list[int]:

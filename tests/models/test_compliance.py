@@ -76,3 +76,23 @@ def test_flags_only_check_matches_the_findings():
 
     ws = Workspace.open(store.bundled_path())
     assert check_flags(ws) == flags_by_code(check_outfalls(ws))
+
+
+def test_flag_bits_per_row_match_the_findings():
+    from geodata import store
+    from models.compliance import CHECKS, check_flag_bits, check_outfalls, flags_by_code
+    from models.outfall_table import OutfallTable
+    from models.workspace import Workspace
+
+    ws = Workspace.open(store.bundled_path())
+    frame = ws.layer("outfalls")
+    expect = flags_by_code(check_outfalls(ws))
+    bits = check_flag_bits(ws)
+    names = list(CHECKS)
+    for code, b in zip(frame["code"], bits.tolist(), strict=True):
+        assert tuple(k for i, k in enumerate(names) if b >> i & 1) == expect.get(code, ())
+    a, b2 = OutfallTable.from_frame(frame), OutfallTable.from_frame(frame)
+    a.set_flags(expect)
+    b2.set_flag_bits(bits)
+    assert a.text["flags"].tolist() == b2.text["flags"].tolist()
+    assert a.flag_bits.tolist() == b2.flag_bits.tolist()

@@ -1,6 +1,6 @@
 """Compliance flags of the outfall inventory, computed off the GUI thread.
 
-``models.compliance.check_flags`` takes ~0.05 s for the bundled 855 outfalls but
+``models.compliance.check_flag_bits`` takes ~0.05 s for the bundled 855 outfalls but
 seconds at 100k; the inventory re-checks after every edit (a move can make or break a
 possible duplicate), so at scale it must not block the window.  The check runs in a Python
 thread on a *copy* of the outfall frame (edits go on in the GUI thread meanwhile) and the
@@ -15,14 +15,14 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from models.compliance import check_flags
+from models.compliance import check_flag_bits
 
 #: Up to this many outfalls the check runs synchronously (well under 0.5 s).
 SYNC_LIMIT = 20_000
 
 
 class _Snapshot:
-    """What check_flags reads of a workspace, with the outfall frame frozen."""
+    """What check_flag_bits reads of a workspace, with the outfall frame frozen."""
 
     def __init__(self, ws: Any, frame: Any) -> None:
         self.layers = dict(ws.layers)
@@ -36,19 +36,19 @@ class _Snapshot:
 
 
 class FlagChecker(QObject):
-    #: flags by outfall code, from the newest check
+    #: flag bits per outfall row (models.compliance.check_flag_bits), from the newest check
     done = Signal(object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.flags: dict[str, tuple[str, ...]] = {}
+        self.bits: Any = None  # numpy int64 per row, once a check has finished
         self._generation = 0
         self._lock = threading.Lock()
         self.running = False
 
-    def check_now(self, ws: Any) -> dict[str, tuple[str, ...]]:
-        self.flags = check_flags(ws)
-        return self.flags
+    def check_now(self, ws: Any) -> Any:
+        self.bits = check_flag_bits(ws)
+        return self.bits
 
     def start(self, ws: Any) -> None:
         """Check a snapshot of the outfalls in the background; ``done`` when finished."""
@@ -62,7 +62,7 @@ class FlagChecker(QObject):
 
         def work() -> None:
             try:
-                flags = check_flags(snap)
+                bits = check_flag_bits(snap)
             except Exception:  # noqa: BLE001 - a failed check keeps the old flags
                 import logging
 
@@ -71,8 +71,8 @@ class FlagChecker(QObject):
             with self._lock:
                 if gen != self._generation:
                     return  # a newer check is under way
-            self.flags = flags
+            self.bits = bits
             self.running = False
-            self.done.emit(flags)
+            self.done.emit(bits)
 
         threading.Thread(target=work, name="compliance-check", daemon=True).start()

@@ -54,7 +54,8 @@ class OutfallReview(QObject):
         self.stack = QUndoStack(self)
         frame = ws.layer("outfalls")
         self.table = OutfallTable.from_frame(frame, county_names(ws.layers.get("counties"), lang),
-                                             self._initial_flags(frame), lang)
+                                             None, lang)
+        self._initial_flags(frame)
         self.panel = OutfallTablePanel(self.table, lang)
         self.card = RecordCard(self.session, lang)
         self.table_dock = self._dock("outfallTableDock", self.tr("排污口清单"), self.panel,
@@ -198,8 +199,9 @@ class OutfallReview(QObject):
         checks = (old_panel.in_extent.isChecked(), old_panel.in_zone.isChecked())
         combos = {k: c.currentData() for k, c in old_panel.combos.items()}
         self.table = OutfallTable.from_frame(
-            self.session.frame, county_names(self.ws.layers.get("counties"), lang),
-            self.checker.flags, lang)
+            self.session.frame, county_names(self.ws.layers.get("counties"), lang), None, lang)
+        if self.checker.bits is not None and len(self.checker.bits) == len(self.table):
+            self.table.set_flag_bits(self.checker.bits)
         self.panel = OutfallTablePanel(self.table, lang)
         self.card = RecordCard(self.session, lang)
         self.panel.extent, self.panel.zone = old_panel.extent, old_panel.zone
@@ -331,13 +333,13 @@ class OutfallReview(QObject):
         self.card.refresh(codes)
         self._flags_timer.start()
 
-    def _initial_flags(self, frame: Any) -> dict[str, tuple[str, ...]]:
+    def _initial_flags(self, frame: Any) -> None:
         self.checker = FlagChecker(self)
-        self.checker.done.connect(self._flags_ready)
         if len(frame) <= SYNC_LIMIT:
-            return self.checker.check_now(self.ws)
-        self.checker.start(self.ws)  # large inventory: the table shows, flags follow
-        return {}
+            self.table.set_flag_bits(self.checker.check_now(self.ws))
+        else:
+            self.checker.start(self.ws)  # large inventory: the table shows, flags follow
+        self.checker.done.connect(self._flags_ready)
 
     def _recheck(self) -> None:
         if len(self.session.frame) <= SYNC_LIMIT:
@@ -345,8 +347,11 @@ class OutfallReview(QObject):
         else:
             self.checker.start(self.ws)
 
-    def _flags_ready(self, flags: dict[str, tuple[str, ...]]) -> None:
-        self.table.set_flags(flags)
+    def _flags_ready(self, bits: Any) -> None:
+        if len(bits) != len(self.table):  # the layer changed under the check: again
+            self.checker.start(self.ws)
+            return
+        self.table.set_flag_bits(bits)
         self.panel.model.refresh()
 
     def _retry_save(self) -> None:

@@ -152,8 +152,11 @@ def test_large_inventories_check_compliance_in_the_background(qtbot, tmp_path, m
         x, y = td.POINTS[td.CODES[5]]
         review.do(oe.move(ws.layer("outfalls"), td.CODES[0], x + 0.00005, y, "cgcs2000"))
         review._flags_timer.timeout.emit()  # as the timer does 0.4 s after the edit
-        qtbot.waitUntil(lambda: "possible_duplicate" in review.checker.flags.get(td.CODES[0], ()),
-                        timeout=20000)
+        from models.outfall_table import FLAG_BITS
+
+        row0 = review.table.row_of(td.CODES[0])
+        qtbot.waitUntil(lambda: review.checker.bits is not None and bool(
+            review.checker.bits[row0] & FLAG_BITS["possible_duplicate"]), timeout=20000)
         qtbot.waitUntil(lambda: review.table.cell(review.table.row_of(td.CODES[0]), "flags")
                         != "", timeout=5000)
     finally:
