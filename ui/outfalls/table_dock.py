@@ -98,7 +98,7 @@ class OutfallTablePanel(QWidget):
         # codes and names whole, the flags column takes what is left
         header = self.view.horizontalHeader()
         fm = header.fontMetrics()
-        for col, width in enumerate((130, 300, 90, 150, 75, 110, 75, 80, 80)):
+        for col, width in enumerate((130, 300, 120, 150, 75, 110, 80, 90, 110)):
             title = str(self.model.headerData(col, Qt.Orientation.Horizontal))
             header.resizeSection(col, max(width, fm.horizontalAdvance(title) + 28))
         header.setStretchLastSection(True)
