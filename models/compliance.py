@@ -324,18 +324,17 @@ def check_flag_bits(ws: Workspace, config: ComplianceConfig | None = None) -> np
 def check_flags(ws: Workspace, config: ComplianceConfig | None = None,
                 ) -> dict[str, tuple[str, ...]]:
     """code → check ids, as ``flags_by_code(check_outfalls(ws))`` gives, without building
-    the findings' texts."""
+    the findings' texts (from :func:`check_flag_bits`)."""
     if not ws.has_layer("outfalls"):
         return {}
-    c = _Checker(ws, config or ComplianceConfig())
-    c.flags_only = True
-    _run(c, None)
-    order = {k: i for i, k in enumerate(CHECKS)}
-    per_code: dict[str, dict[str, None]] = {}
-    for code, check in sorted(((c.codes[i], ch) for i, ch in c.pairs),
-                              key=lambda p: (p[0], order[p[1]])):
-        per_code.setdefault(code, {})[check] = None
-    return {k: tuple(v) for k, v in per_code.items()}
+    bits = check_flag_bits(ws, config)
+    names = list(CHECKS)
+    merged: dict[str, int] = {}  # codes can repeat: merge their rows
+    for code, b in zip(ws.layer("outfalls")["code"].astype(str), bits.tolist(), strict=True):
+        if b:
+            merged[code] = merged.get(code, 0) | b
+    return {code: tuple(k for i, k in enumerate(names) if b >> i & 1)
+            for code, b in sorted(merged.items())}
 
 
 def _run(c: _Checker, checks: tuple[str, ...] | None) -> set[str]:

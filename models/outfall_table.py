@@ -190,18 +190,13 @@ class OutfallTable:
 
     # -- keeping up with edits ------------------------------------------------------------
     def set_flags(self, flags: Mapping[str, tuple[str, ...]]) -> None:
+        """Flags by outfall code (``flags_by_code``), through :meth:`set_flag_bits`."""
         bits = np.zeros(len(self), np.int64)
-        labels = np.full(len(self), "", dtype=object)
         for code, checks in flags.items():
             i = self.row_of(code)
-            if i is None:
-                continue
-            bits[i] = sum(FLAG_BITS[c] for c in checks if c in FLAG_BITS)
-            sep = ", " if self.lang == "en" else "、"
-            labels[i] = sep.join(CHECKS[c][1 if self.lang == "en" else 0] for c in checks)
-        self.flag_bits = bits
-        self.text["flags"] = labels
-        self._invalidate("flags")
+            if i is not None:
+                bits[i] = sum(FLAG_BITS[c] for c in checks if c in FLAG_BITS)
+        self.set_flag_bits(bits)
 
     def set_flag_bits(self, bits: np.ndarray) -> None:
         """Flags per row from :func:`models.compliance.check_flag_bits` (same row order);

@@ -67,6 +67,7 @@ class FlagChecker(QObject):
                 import logging
 
                 logging.getLogger(__name__).exception("compliance check failed")
+                self.running = False
                 return
             with self._lock:
                 if gen != self._generation:
