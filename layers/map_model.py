@@ -57,7 +57,8 @@ class MapModel:
             frame = _drop_rows_without_geometry(frame, empty_too=True)
             out.append(MapLayer(name, frame, style_for(name), name in illustrative))
         model = cls(out)
-        ws.layer_changed.connect(model._on_layer_changed)
+        ws.layer_replaced.connect(model._on_layer_changed)
+        ws.features_changed.connect(lambda name, _keys: model._on_layer_changed(name))
         model._ws = ws
         return model
 

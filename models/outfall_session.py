@@ -116,9 +116,8 @@ class EditSession:
         return edit
 
     def _announce(self, edit: Edit) -> None:
-        if edit.moves_points:
-            self.ws.replace_layer(LAYER, self.frame)  # drops the stale STRtree, redraws
-        self.ws.outfalls_changed.emit(edit.all_codes)
+        self.ws.announce_features_changed(LAYER, list(edit.all_codes),
+                                          geometry=bool(edit.moves_points))
         self.edited.emit(edit)
 
     def undo(self, edit: Edit) -> Edit:

@@ -35,13 +35,35 @@ class SpatialIndex:
         self._tree = None
 
 
-class Workspace:
-    """Layers and tables of one workspace GeoPackage, loaded into memory."""
+#: The field that names a feature of a layer for good (docs/ARCHITECTURE.md, "Identity").
+#: Outfalls and control units are known by their code; other layers by their GeoPackage fid.
+KEY_FIELDS: dict[str, str] = {"outfalls": "code", "control_units": "code"}
 
-    #: Emitted with the layer name after a layer's rows or geometries changed.
-    layer_changed = Signal(str)
-    #: Emitted with the changed outfall codes after an edit, undo or redo.
-    outfalls_changed = Signal(list)
+
+def key_field(layer: str) -> str:
+    """The name of the key of ``layer``'s features: ``code`` or ``fid``."""
+    return KEY_FIELDS.get(layer, "fid")
+
+
+class Workspace:
+    """Layers and tables of one workspace GeoPackage, loaded into memory.
+
+    The one place that changes data and the one place that says what changed
+    (docs/ARCHITECTURE.md, "One change flow"):
+
+    - ``features_changed(layer, keys)``: the listed features' attributes or geometry changed
+      in place (an edit, its undo, a recovery replay, a sync pull of edits); no row was
+      added or removed.
+    - ``layer_replaced(layer)``: the layer's frame was swapped (import and its undo, a pull
+      that adds or removes rows): observers re-read the whole layer.
+
+    Views, panels and checkers only listen; they never change frames themselves.
+    """
+
+    #: (layer, keys): features changed in place.
+    features_changed = Signal(str, list)
+    #: (layer,): the layer's frame was replaced; rows may have come or gone.
+    layer_replaced = Signal(str)
 
     def __init__(self, path: Path, layers: dict[str, gpd.GeoDataFrame],
                  tables: dict[str, pd.DataFrame]) -> None:
@@ -103,8 +125,42 @@ class Workspace:
     def is_illustrative(self, layer: str) -> bool:
         return layer in self.illustrative_layers()
 
+    # -- identity ------------------------------------------------------------------------
+    def key_field(self, layer: str) -> str:
+        return key_field(layer)
+
+    def keys(self, layer: str) -> list[str]:
+        """The keys of ``layer``'s rows, in frame order, as strings."""
+        frame = self.layer(layer)
+        fld = key_field(layer)
+        values = frame[fld] if fld in frame.columns else frame.index
+        return [str(v) for v in values]
+
+    # -- the change flow -----------------------------------------------------------------
     def replace_layer(self, name: str, frame: gpd.GeoDataFrame) -> None:
-        """Swap in a new frame for a layer (after an edit) and tell observers."""
+        """Swap in a new frame for a layer and tell observers (``layer_replaced``)."""
         self.layers[name] = frame
         self._index.pop(name, None)
-        self.layer_changed.emit(name)
+        self.layer_replaced.emit(name)
+
+    def reload_layer(self, name: str) -> None:
+        """Re-read one layer from the GeoPackage (after an import, its undo, or a pull that
+        added or removed rows) and announce it with ``layer_replaced``."""
+        frame = store.read_layer(self.path, name)
+        if frame.crs is None:
+            frame = frame.set_crs(schema.CRS, allow_override=True)
+        elif frame.crs.to_epsg() not in (4490, 4326):
+            frame = frame.to_crs(schema.CRS)
+        self.replace_layer(name, frame)
+
+    def reload_table(self, name: str) -> None:
+        """Re-read one plain table (inspections, samples …) from the GeoPackage."""
+        self.tables[name] = store.read_table(self.path, name)
+
+    def announce_features_changed(self, layer: str, keys: list[str],
+                                  geometry: bool = False) -> None:
+        """Tell observers that ``keys`` of ``layer`` changed in place.  ``geometry``: some
+        of them moved, so the cached spatial index is dropped first."""
+        if geometry:
+            self._index.pop(layer, None)
+        self.features_changed.emit(layer, [str(k) for k in keys])

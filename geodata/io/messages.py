@@ -1,32 +1,12 @@
-"""Bilingual user-facing messages.
-
-Every message a user may read (a rejected row, a refused file, a note about an encoding or
-coordinate choice) is a :class:`Message` with a Chinese and an English text.  ``str()``
-gives the Chinese text (the product's default language); ``text("en")`` the English one.
-"""
+"""Messages of the import and export code (the Message type lives in geodata.messages)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from geodata.messages import Message, msg
 
-@dataclass(frozen=True)
-class Message:
-    zh: str
-    en: str
-
-    def __str__(self) -> str:
-        return self.zh
-
-    def text(self, lang: str = "zh") -> str:
-        return self.en if lang == "en" else self.zh
-
-    def to_json(self) -> dict[str, str]:
-        return {"zh": self.zh, "en": self.en}
-
-
-def msg(zh: str, en: str) -> Message:
-    return Message(zh=zh, en=en)
+__all__ = ["ImportCancelled", "ImportRefused", "Message", "Notes", "msg"]
 
 
 class ImportRefused(Exception):

@@ -30,7 +30,7 @@ def _db_state(path):
 def test_move_undo_redo_round_trip_in_memory_and_on_disk(ws):
     s = EditSession(ws, user="张三")
     seen = []
-    ws.outfalls_changed.connect(seen.append)
+    ws.features_changed.connect(lambda layer, keys: seen.append(keys))
     before = _state(ws)
     code = td.CODES[7]
     e = s.apply(oe.move(ws.layer("outfalls"), code, 118.61, 24.73, note="现场实测"))

@@ -156,7 +156,8 @@ class OutfallReview(QObject):
         self.move_tool_action = a
 
     def _connect(self) -> None:
-        self.ws.outfalls_changed.connect(self._on_outfalls_changed)
+        self.ws.features_changed.connect(
+            lambda layer, keys: layer == "outfalls" and self._on_outfalls_changed(keys))
         self.session.save_failed.connect(lambda err: self.notify(err.message, warn=True,
                                                                  once=err.kind))
         self.session.saved.connect(lambda n: self._status(Message(f"已保存 {n} 项修改",
