@@ -27,6 +27,7 @@ from layers.search import SearchResult
 from layers.viewport import Viewport
 from models.info import layer_title
 from models.query import what_applies
+from models.selection import SelectionModel
 from ui import settings as saved
 from ui.language import format_dms, set_language
 from ui.layer_panel import LayerPanel
@@ -61,7 +62,9 @@ class MainWindow(QMainWindow):
                                     Qt.DockWidgetArea.RightDockWidgetArea)
         self.resizeDocks([self.layer_dock, self.side_dock], [270, 470], Qt.Orientation.Horizontal)
         self.search = SearchBox(self.model, lang)
-        self.selection: tuple[str, int] | None = None
+        #: the one selection of the window, by feature key (models/selection.py)
+        self.selection = SelectionModel()
+        self._current: tuple[str, int] | None = None
         self._docks_sized = False
         self._build_actions()
         self._build_status()
@@ -260,7 +263,7 @@ class MainWindow(QMainWindow):
 
     def _on_click(self, found: list[Hit], lon: float, lat: float) -> None:
         if not found:
-            self.selection = None
+            self._current = None
             self.canvas.set_selection([])
             self.side_panel.show_point(what_applies(self.ws, lon, lat))
             self.feature_selected.emit("", -1)
@@ -273,7 +276,8 @@ class MainWindow(QMainWindow):
 
     def select(self, layer: str, index: int, zoom: bool = False) -> None:
         """Select a feature: highlight on the map and fill the side panel."""
-        self.selection = (layer, index)
+        self._current = (layer, index)
+        self.selection.select(layer, self._key_of(layer, index), "map")
         self.canvas.set_selection([(layer, index)])
         self.side_panel.show_feature(layer, index)
         self.side_dock.show()
@@ -281,15 +285,22 @@ class MainWindow(QMainWindow):
             self.canvas.zoom_to_feature(layer, index)
         self.feature_selected.emit(layer, index)
 
+    def _key_of(self, layer: str, index: int) -> str:
+        from models.workspace import key_field
+
+        frame = self.model.get(layer).frame
+        fld = key_field(layer)
+        return str(frame[fld].iloc[index] if fld in frame.columns else frame.index[index])
+
     def _pick(self, layer: str, index: int) -> None:
-        self.selection = (layer, index)
+        self._current = (layer, index)
         self.canvas.set_selection([(layer, index)])
         self.side_panel.show_feature(layer, index, keep_choices=True)
         self.feature_selected.emit(layer, index)
 
     def _zoom_selection(self) -> None:
-        if self.selection is not None:
-            self.canvas.zoom_to_feature(*self.selection)
+        if self._current is not None:
+            self.canvas.zoom_to_feature(*self._current)
 
     def _on_search(self, r: SearchResult) -> None:
         if r.index < 0:
