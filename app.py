@@ -215,6 +215,9 @@ def _add_feature_commands(sub: Any) -> None:
     add_outfalls_parser(sub)
     # PDF reports need Qt; the ui half hands .html/JSON to the Qt-free command.
     add_screen_parser(sub, func=_lazy("ui.reports.commands", "cmd_screen"))
+    from ui.printing.commands import add_print_parsers  # print layouts and atlas (Qt lazily)
+
+    add_print_parsers(sub)
 
 
 def _install_error_reporting() -> None:

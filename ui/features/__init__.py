@@ -11,6 +11,8 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
+from ui.printing import open_atlas_dialog, open_print_dialog
+
 CONTEXT = "Features"
 
 
@@ -34,6 +36,8 @@ class Features:
         self.a_import = self._action(win.m_file, self.open_import, 0)
         self.a_export_map = self._action(win.m_file, self.export_map, 1)
         self.a_export_web = self._action(win.m_file, self.export_webmap, 2)
+        self.a_print = self._action(win.m_file, lambda *_: open_print_dialog(win), 3)
+        self.a_atlas = self._action(win.m_file, lambda *_: open_atlas_dialog(win), 4)
         self.a_draw_site = self._action(win.m_tools, self.draw_site)
         self.a_screen = self._action(win.m_tools, self.open_screening)
         self.a_welcome = self._action(win.m_help, self.show_welcome)
@@ -55,7 +59,8 @@ class Features:
         for a, text in ((self.a_import, "导入数据…"), (self.a_export_map, "导出地图…"),
                         (self.a_export_web, "导出离线网页地图…"), (self.a_screen, "选址初筛…"),
                         (self.a_draw_site, "在地图上绘制选址范围"),
-                        (self.a_welcome, "欢迎与数据说明")):
+                        (self.a_welcome, "欢迎与数据说明"), (self.a_print, "打印布局…"),
+                        (self.a_atlas, "图集…")):
             a.setText(tr(text))
 
     # -- import ------------------------------------------------------------------------

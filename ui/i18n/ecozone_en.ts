@@ -47,6 +47,14 @@
         <translation>Welcome and data notes</translation>
     </message>
     <message>
+        <source>打印布局…</source>
+        <translation>Print layout…</translation>
+    </message>
+    <message>
+        <source>图集…</source>
+        <translation>Atlas…</translation>
+    </message>
+    <message>
         <source>导出地图</source>
         <translation>Export map</translation>
     </message>
@@ -875,6 +883,261 @@
     <message>
         <source>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</source>
         <translation>Excel workbook (*.xlsx);;CSV file (*.csv)</translation>
+    </message>
+</context>
+<context>
+    <name>PrintDialog</name>
+    <message>
+        <source>打印布局</source>
+        <translation>Print layout</translation>
+    </message>
+    <message>
+        <source>图集</source>
+        <translation>Atlas</translation>
+    </message>
+    <message>
+        <source>版式</source>
+        <translation>Layout</translation>
+    </message>
+    <message>
+        <source>（未保存）</source>
+        <translation>(unsaved)</translation>
+    </message>
+    <message>
+        <source>保存版式…</source>
+        <translation>Save layout…</translation>
+    </message>
+    <message>
+        <source>保存版式</source>
+        <translation>Save layout</translation>
+    </message>
+    <message>
+        <source>版式名称</source>
+        <translation>Layout name</translation>
+    </message>
+    <message>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <source>保存失败：</source>
+        <translation>Could not save: </translation>
+    </message>
+    <message>
+        <source>已保存版式：</source>
+        <translation>Layout saved: </translation>
+    </message>
+    <message>
+        <source>已删除版式：</source>
+        <translation>Layout deleted: </translation>
+    </message>
+    <message>
+        <source>纸张</source>
+        <translation>Paper</translation>
+    </message>
+    <message>
+        <source>横向</source>
+        <translation>Landscape</translation>
+    </message>
+    <message>
+        <source>纵向</source>
+        <translation>Portrait</translation>
+    </message>
+    <message>
+        <source>标题</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <source>副标题</source>
+        <translation>Subtitle</translation>
+    </message>
+    <message>
+        <source>范围</source>
+        <translation>Extent</translation>
+    </message>
+    <message>
+        <source>当前视图</source>
+        <translation>Current view</translation>
+    </message>
+    <message>
+        <source>全市</source>
+        <translation>Whole city</translation>
+    </message>
+    <message>
+        <source>指定要素</source>
+        <translation>A feature</translation>
+    </message>
+    <message>
+        <source>要素</source>
+        <translation>Feature</translation>
+    </message>
+    <message>
+        <source>边距（倍）</source>
+        <translation>Margin (× size)</translation>
+    </message>
+    <message>
+        <source>比例尺</source>
+        <translation>Scale</translation>
+    </message>
+    <message>
+        <source>适应范围</source>
+        <translation>Fit the extent</translation>
+    </message>
+    <message>
+        <source>固定比例尺</source>
+        <translation>Fixed scale</translation>
+    </message>
+    <message>
+        <source>分辨率（DPI）</source>
+        <translation>Resolution (DPI)</translation>
+    </message>
+    <message>
+        <source>图面要素</source>
+        <translation>Page items</translation>
+    </message>
+    <message>
+        <source>图例</source>
+        <translation>Legend</translation>
+    </message>
+    <message>
+        <source>指北针</source>
+        <translation>North arrow</translation>
+    </message>
+    <message>
+        <source>经纬网</source>
+        <translation>Graticule</translation>
+    </message>
+    <message>
+        <source>鹰眼图</source>
+        <translation>Overview</translation>
+    </message>
+    <message>
+        <source>数据来源</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <source>制图日期</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>示例数据说明</source>
+        <translation>Illustrative-data notice</translation>
+    </message>
+    <message>
+        <source>文本框</source>
+        <translation>Text box</translation>
+    </message>
+    <message>
+        <source>留空则按图层自动填写</source>
+        <translation>Empty: from the layers shown</translation>
+    </message>
+    <message>
+        <source>导出…</source>
+        <translation>Export…</translation>
+    </message>
+    <message>
+        <source>导出</source>
+        <translation>Export</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>正在导出…</source>
+        <translation>Exporting…</translation>
+    </message>
+    <message>
+        <source>导出失败：</source>
+        <translation>Export failed: </translation>
+    </message>
+    <message>
+        <source>已导出：</source>
+        <translation>Exported: </translation>
+    </message>
+    <message>
+        <source>管控单元</source>
+        <translation>Control units</translation>
+    </message>
+    <message>
+        <source>县（市、区）</source>
+        <translation>County</translation>
+    </message>
+    <message>
+        <source>海湾</source>
+        <translation>Bays</translation>
+    </message>
+    <message>
+        <source>自然保护地</source>
+        <translation>Protected areas</translation>
+    </message>
+    <message>
+        <source>排污口</source>
+        <translation>Outfalls</translation>
+    </message>
+    <message>
+        <source>图集要素</source>
+        <translation>One page per</translation>
+    </message>
+    <message>
+        <source>全部</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <source>管控类别</source>
+        <translation>Unit class</translation>
+    </message>
+    <message>
+        <source>其他条件</source>
+        <translation>Other conditions</translation>
+    </message>
+    <message>
+        <source>选中 %1 个要素</source>
+        <translation>%1 features selected</translation>
+    </message>
+    <message>
+        <source>留空则自动命名</source>
+        <translation>Empty: named automatically</translation>
+    </message>
+    <message>
+        <source>每个要素一个 PDF 文件</source>
+        <translation>One PDF file per feature</translation>
+    </message>
+    <message>
+        <source>生成…</source>
+        <translation>Make…</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>选择输出文件夹</source>
+        <translation>Choose the output folder</translation>
+    </message>
+    <message>
+        <source>保存图集</source>
+        <translation>Save atlas</translation>
+    </message>
+    <message>
+        <source>正在生成…</source>
+        <translation>Making pages…</translation>
+    </message>
+    <message>
+        <source>正在取消…</source>
+        <translation>Cancelling…</translation>
+    </message>
+    <message>
+        <source>已取消，未留下文件</source>
+        <translation>Cancelled; no file was left behind</translation>
+    </message>
+    <message>
+        <source>生成失败：</source>
+        <translation>Failed: </translation>
+    </message>
+    <message>
+        <source>已生成：%1（%2 页，用时 %3 秒）</source>
+        <translation>Made %1 (%2 pages in %3 s)</translation>
     </message>
 </context>
 <context>

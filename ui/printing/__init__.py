@@ -1,0 +1,62 @@
+"""Print layouts (专题图) and the atlas (图集): maps made for paper.
+
+The Qt-free parts are :mod:`models.print_layout` (the saved layout), :mod:`layers.atlas`
+(features and facts) and :mod:`layers.print_geometry` (scale, graticule).  Here: drawing
+(:mod:`.map_paint`, :mod:`.page_items`, :mod:`.layout_page`, :mod:`.atlas_pages`),
+writing files (:mod:`.export`), the dialogs and the ``print`` / ``atlas`` commands.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _view_bbox(win: Any) -> tuple[float, float, float, float] | None:
+    """The window's current map view in lon/lat (CGCS2000)."""
+    from layers.mercator import to_lonlat
+
+    view = getattr(getattr(win, "canvas", None), "view", None)
+    if view is None:
+        return None
+    x0, y0, x1, y1 = view.bbox
+    lon0, lat0 = to_lonlat(x0, y0)
+    lon1, lat1 = to_lonlat(x1, y1)
+    return float(lon0), float(lat0), float(lon1), float(lat1)
+
+
+def _selected(win: Any) -> tuple[str, str] | None:
+    """The selected feature as (layer, code or name) for an extent by feature."""
+    sel = getattr(win, "selection", None)
+    cur = sel.current if sel is not None else None
+    if cur is None or cur.empty:
+        return None
+    key = str(cur.keys[0])
+    if cur.layer not in ("control_units", "outfalls") and cur.layer in win.ws.layers:
+        frame = win.ws.layers[cur.layer]  # keyed by fid: print by name instead
+        try:
+            rows = frame.loc[[int(key)]] if int(key) in frame.index else frame.iloc[0:0]
+        except ValueError:
+            rows = frame.iloc[0:0]
+        if len(rows) and "name_zh" in frame.columns:
+            key = str(rows["name_zh"].iloc[0])
+    return cur.layer, key
+
+
+def open_print_dialog(win: Any) -> Any:
+    """文件 ▸ 打印布局… over the window's map, view and selection."""
+    from ui.printing.print_dialog import PrintDialog
+
+    dlg = PrintDialog(win.ws, win.model, win.lang, _view_bbox(win), _selected(win), win)
+    dlg.exported.connect(lambda out: win.statusBar().showMessage(out, 6000))
+    dlg.resize(1240, 820)
+    dlg.show()
+    return dlg
+
+
+def open_atlas_dialog(win: Any) -> Any:
+    """文件 ▸ 图集…"""
+    from ui.printing.atlas_dialog import AtlasDialog
+
+    dlg = AtlasDialog(win.ws, win.model, win.lang, win)
+    dlg.show()
+    return dlg

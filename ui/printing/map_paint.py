@@ -199,6 +199,10 @@ def paint_labels(p: QPainter, model: MapModel, mp: MapPaint) -> int:
     for style, labels, is_point in sorted(items, key=lambda t: t[0].label_priority):
         font = print_font(style.label_size, style.label_bold)
         fm = QFontMetricsF(font, device)
+        # QPainterPath.addText sizes a font for the screen, drawText for the device: the
+        # halo's font is scaled by the ratio so that halo and text coincide at any dpi
+        ratio = fm.height() / max(QFontMetricsF(font).height(), 1e-6)
+        path_font = print_font(style.label_size * ratio, style.label_bold)
         halo_pen = QPen(QColor(255, 255, 255, 230), 3.0 * k)
         halo_pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
         color = qcolor(style.label_color)
@@ -218,8 +222,8 @@ def paint_labels(p: QPainter, model: MapModel, mp: MapPaint) -> int:
             for x, y in cands:
                 if placer.try_place(QRectF(x - 2 * k, y - k, w + 4 * k, h + 2 * k)):
                     base = QPointF(x, y + fm.ascent())
-                    path = _halo_path(text, font, (text, style.label_size, style.label_bold,
-                                                   round(k, 3)))
+                    path = _halo_path(text, path_font, (text, style.label_size,
+                                                        style.label_bold, round(ratio, 4)))
                     p.save()
                     p.translate(base)
                     p.strokePath(path, halo_pen)
