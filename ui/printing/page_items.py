@@ -23,7 +23,7 @@ from layers.style import RGBA, LayerStyle
 from layers.viewport import Viewport
 from models.info import layer_title
 from ui.painter import draw_symbol, hatch_brush, qcolor
-from ui.printing.map_paint import MapPaint, Shown, paint_map, print_font
+from ui.printing.map_paint import MapPaint, Shown, opaque, paint_map, print_font
 
 INK = QColor(34, 34, 34)
 GREY = QColor(96, 96, 96)
@@ -115,7 +115,7 @@ def draw_graticule(p: QPainter, frame: QRectF, view: Viewport, u: Units) -> None
     p.save()
     p.setClipRect(frame)
     # solid hairlines: a dashed line is cut into thousands of dash segments in a PDF
-    p.setPen(QPen(QColor(90, 90, 90, 140), u.pt(0.3)))
+    p.setPen(QPen(QColor(165, 165, 165), u.pt(0.3)))
     x0, y0 = frame.left(), frame.top()
     for _lon, sx in g.lons:
         p.drawLine(QPointF(x0 + sx, frame.top()), QPointF(x0 + sx, frame.bottom()))
@@ -291,18 +291,18 @@ def draw_legend(p: QPainter, r: QRectF, items: list[LegendItem], lang: str, u: U
             p.drawText(QRectF(x, y, col_w, row_h), int(LEFT), it.label)
             continue
         if it.kind == "fill":
-            pen = QPen(qcolor(it.stroke), max(it.width, 0.8) * k)
+            pen = QPen(opaque(it.stroke), max(it.width, 0.8) * k)
             if it.dash:
                 pen.setStyle(Qt.PenStyle.DashLine)
             p.setPen(pen if it.stroke[3] else Qt.PenStyle.NoPen)
             p.setBrush(QBrush(qcolor(it.fill)))
             p.drawRect(sym)
         elif it.kind == "hatch":
-            p.setPen(QPen(qcolor(it.stroke), 0.8 * k))
+            p.setPen(QPen(opaque(it.stroke), 0.8 * k))
             p.setBrush(hatch_brush(it.stroke, k))
             p.drawRect(sym)
         elif it.kind == "line":
-            pen = QPen(qcolor(it.stroke), max(it.width, 0.8) * k)
+            pen = QPen(opaque(it.stroke), max(it.width, 0.8) * k)
             if it.dash:
                 pen.setStyle(Qt.PenStyle.DashLine)
             p.setPen(pen)
