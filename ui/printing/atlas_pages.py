@@ -105,6 +105,7 @@ class AtlasWriter:
         self.n_index = 0 if spec.split else -(-len(features) // self.rows)
         self.first = 1 + 1 + self.n_index  # cover, index, then features
         self.total = len(features) + (0 if spec.split else 1 + self.n_index)
+        self._foot_h: float | None = None
 
     def page_of(self, i: int) -> int:
         return self.first + i if not self.spec.split else 1
@@ -116,23 +117,32 @@ class AtlasWriter:
         u, ctx = self.u, self.ctx
         m = u.mm(MARGIN_MM)
         top = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
-        pi.text_in(p, QRectF(m, m, w - 2 * m - u.mm(70), u.mm(8)), title, 13, True, pi.INK,
-                   int(top))
-        pi.text_in(p, QRectF(w - m - u.mm(70), m, u.mm(70), u.mm(6)), self.title, 8, False,
+        pi.fitted_text(p, QRectF(m, m, w - 2 * m - u.mm(62), u.mm(8)), title, 13, 8.5,
+                       True, int(top))
+        pi.text_in(p, QRectF(w - m - u.mm(60), m, u.mm(60), u.mm(6)), self.title, 7.5, False,
                    pi.GREY, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop))
         if subtitle:
             pi.text_in(p, QRectF(m, m + u.mm(7.5), w - 2 * m, u.mm(5)), subtitle, 9, False,
                        pi.GREY, int(top))
-        foot = QRectF(m, h - m - u.mm(7), w - 2 * m, u.mm(8))
+        fh = self.foot_h(p, w)
+        foot = QRectF(m, h - m - fh, w - 2 * m, fh)
         notice = ctx.notice_for(shown if shown is not None else {COVERAGES[self.spec.by]: 1})
         left = (ctx.source_for(shown or {COVERAGES[self.spec.by]: 1}) + "\n"
                 + ctx.t("制图日期：", "Date: ") + ctx.date + " · CGCS2000 · EcoZone")
-        pi.draw_footer(p, foot, left, "", notice, u)
-        if page:
-            pi.text_in(p, foot.adjusted(0, u.mm(1), 0, 0),
-                       ctx.t(f"第 {page} 页 / 共 {self.total} 页", f"Page {page} of {self.total}"),
-                       8, True, pi.INK, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop))
-        return QRectF(m, m + u.mm(14), w - 2 * m, h - 2 * m - u.mm(14) - u.mm(9))
+        number = ctx.t(f"第 {page} 页 / 共 {self.total} 页", f"Page {page} of {self.total}") \
+            if page else ""
+        pi.draw_footer(p, foot, left, number, notice, u)
+        return QRectF(m, m + u.mm(14), w - 2 * m, h - 2 * m - u.mm(16) - fh)
+
+    def foot_h(self, p: QPainter, w: float) -> float:
+        """The footer's height, measured once for the longest source and notice."""
+        if self._foot_h is None:
+            ctx, m = self.ctx, self.u.mm(MARGIN_MM)
+            every = {la.name: 1 for la in ctx.model.layers}
+            left = ctx.source_for(every) + "\n" + ctx.t("制图日期：", "Date: ") + ctx.date
+            self._foot_h = max(self.u.mm(8), pi.footer_height(
+                p, w - 2 * m, left, ctx.notice_for(every), self.u, right=True))
+        return self._foot_h
 
     # -- pages -----------------------------------------------------------------------------
     def cover(self, p: QPainter, w: float, h: float) -> None:
@@ -147,7 +157,7 @@ class AtlasWriter:
         pi.text_in(p, QRectF(m, m + u.mm(23), w - 2 * m, u.mm(16)), "\n".join(lines), 10.5,
                    False, pi.GREY, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop))
         frame = QRectF(m + u.mm(25), m + u.mm(42), w - 2 * m - u.mm(50),
-                       h - 2 * m - u.mm(42) - u.mm(18))
+                       h - 2 * m - u.mm(44) - self.foot_h(p, w))
         rows = np.array([f.index for f in self.features], dtype=np.int64)
         shown: dict[str, Any] = {COVERAGES[self.spec.by]: 1}
         if self.layer is not None and len(rows):
@@ -162,8 +172,9 @@ class AtlasWriter:
                           boxed=True)
             pi.draw_north(p, QRectF(frame.right() - u.mm(16), frame.top() + u.mm(2), u.mm(14),
                                     u.mm(18)), ctx.lang, u)
-        foot = QRectF(m, h - m - u.mm(9), w - 2 * m, u.mm(9))
-        pi.draw_footer(p, foot, ctx.source_for(shown), "", ctx.notice_for(shown), u)
+        fh = self.foot_h(p, w)
+        pi.draw_footer(p, QRectF(m, h - m - fh, w - 2 * m, fh), ctx.source_for(shown), "",
+                       ctx.notice_for(shown), u)
 
     def _extent(self, rows: np.ndarray) -> tuple[float, float, float, float]:
         assert self.layer is not None
@@ -231,7 +242,7 @@ class AtlasWriter:
         landscape = w >= h
         # the map first (its layers decide the notice), then header and footer over it
         body = QRectF(u.mm(MARGIN_MM), u.mm(MARGIN_MM + 14), w - u.mm(2 * MARGIN_MM),
-                      h - u.mm(2 * MARGIN_MM + 23))
+                      h - u.mm(2 * MARGIN_MM + 16) - self.foot_h(p, w))
         gut = u.mm(5.5)
         leg_h = u.mm(24)
         if landscape:
@@ -267,8 +278,14 @@ class AtlasWriter:
         while cols < 8 and pi.legend_height(items, cols, u, 5.5) > leg.height():
             cols += 1
         pi.draw_legend(p, leg, items, ctx.lang, u, cols, 5.5)
-        draw_facts(p, facts, feature_facts(ctx.model, self.tables, self.spec.by, f.index,
-                                           ctx.lang), u)
+        if landscape:
+            cols = [facts]
+        else:
+            half = (facts.width() - u.mm(5)) / 2
+            cols = [QRectF(facts.left(), facts.top(), half, facts.height()),
+                    QRectF(facts.right() - half, facts.top(), half, facts.height())]
+        draw_facts(p, cols, feature_facts(ctx.model, self.tables, self.spec.by, f.index,
+                                          ctx.lang), u)
         self._frame(p, w, h, f.title, sub, self.page_of(i) if not self.spec.split else 0,
                     shown)
 

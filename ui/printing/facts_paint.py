@@ -1,9 +1,10 @@
-"""The facts column of an atlas page: headed sections of label/value rows and paragraphs,
-set in the largest size (8 pt down to 5.5 pt) at which they fit the column.
+"""The facts beside an atlas map: headed sections of label/value rows and paragraphs, set in
+the largest size (8 pt down to 5.5 pt) at which they fit, flowing from one column into the
+next (one column beside a landscape map, two under a portrait one).
 
 A unit's four 准入清单 texts vary from two lines to twenty; one fixed size would either
-waste the column or overflow it.  Heights are measured with the device's font metrics
-(what the PDF will set), so what fits in the measure fits on the page.
+waste the space or overflow it.  Heights are measured with the device's font metrics (what
+the PDF will set), so what fits in the measure fits on the page.
 """
 
 from __future__ import annotations
@@ -18,87 +19,96 @@ SIZES = (8.0, 7.5, 7.0, 6.5, 6.0, 5.5)
 WRAP = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap)
 HEAD = QColor(31, 78, 121)
 
-
-def _label_width(p: QPainter, sec: FactSection, size: float, width: float, u: Units) -> float:
-    if not sec.rows:
-        return 0.0
-    fm = QFontMetricsF(font(size), p.device())
-    widest = max(fm.horizontalAdvance(lab) for lab, _ in sec.rows)
-    return min(widest + u.mm(2), width * 0.38)
+#: One unbreakable piece: its height and its boxes (kind, rect from the piece's top, text).
+Piece = tuple[float, list[tuple[str, QRectF, str]]]
 
 
-def _layout(p: QPainter, sections: list[FactSection], width: float, size: float,
-            u: Units) -> list[tuple[str, QRectF, str, bool]]:
-    """(kind, rect, text, bold) boxes from the column's top-left at ``size`` points."""
+def _pieces(p: QPainter, sections: list[FactSection], width: float, size: float,
+            u: Units) -> list[Piece]:
     dev = p.device()
     fm = QFontMetricsF(font(size), dev)
     fmh = QFontMetricsF(font(size + 1.5, True), dev)
-    boxes: list[tuple[str, QRectF, str, bool]] = []
-    y = 0.0
     gap = u.pt(size * 0.35)
+    out: list[Piece] = []
     for sec in sections:
         hh = fmh.height()
-        boxes.append(("head", QRectF(0, y, width, hh), sec.heading, True))
-        y += hh + gap
-        lw = _label_width(p, sec, size, width, u)
+        out.append((hh + gap, [("head", QRectF(0, 0, width, hh), sec.heading)]))
+        lw = 0.0
+        if sec.rows:
+            widest = max(fm.horizontalAdvance(lab) for lab, _ in sec.rows)
+            lw = min(widest + u.mm(2), width * 0.38)
         for label, value in sec.rows:
             vr = fm.boundingRect(QRectF(0, 0, width - lw, 1e7), WRAP, value)
             h = max(vr.height(), fm.height())
-            boxes.append(("label", QRectF(0, y, lw, h), label, False))
-            boxes.append(("value", QRectF(lw, y, width - lw, h), value, False))
-            y += h + gap * 0.6
+            out.append((h + gap * 0.6, [("label", QRectF(0, 0, lw, h), label),
+                                        ("value", QRectF(lw, 0, width - lw, h), value)]))
         for para in sec.paragraphs:
             r = fm.boundingRect(QRectF(0, 0, width, 1e7), WRAP, para)
-            boxes.append(("para", QRectF(0, y, width, r.height()), para, False))
-            y += r.height() + gap
-        y += gap * 1.6
-    boxes.append(("end", QRectF(0, y, width, 0), "", False))
-    return boxes
+            out.append((r.height() + gap, [("para", QRectF(0, 0, width, r.height()), para)]))
+        out.append((gap * 1.6, []))
+    return out
 
 
-def draw_facts(p: QPainter, r: QRectF, sections: list[FactSection], u: Units) -> float:
-    """Draw ``sections`` into ``r``; returns the size used (points)."""
-    chosen = SIZES[-1]
-    boxes = None
-    # guess from the 8-pt height (text area grows with the square of the size), then check
-    first = _layout(p, sections, r.width(), SIZES[0], u)
-    need = first[-1][1].top()
-    if need <= r.height():
-        chosen, boxes = SIZES[0], first
-    else:
-        guess = SIZES[0] * (r.height() / need) ** 0.5
-        for s in SIZES[1:]:
-            if s > guess + 0.5:
+def _flow(pieces: list[Piece], cols: list[QRectF]) -> tuple[list[tuple[int, float, Piece]],
+                                                             bool]:
+    """(column, y, piece) placements; False when the pieces run past the last column."""
+    placed = []
+    c, y = 0, 0.0
+    for piece in pieces:
+        h = piece[0]
+        if y + h > cols[c].height() and y > 0 and c + 1 < len(cols):
+            c, y = c + 1, 0.0
+            if not piece[1]:  # no spacer at the top of a column
                 continue
-            b = _layout(p, sections, r.width(), s, u)
-            if b[-1][1].top() <= r.height() or s == SIZES[-1]:
-                chosen, boxes = s, b
+        placed.append((c, y, piece))
+        y += h
+    return placed, y <= cols[c].height() + 0.5
+
+
+def draw_facts(p: QPainter, cols: list[QRectF], sections: list[FactSection], u: Units) -> float:
+    """Draw ``sections`` flowing through the column rectangles ``cols`` (equal widths);
+    returns the size used (points)."""
+    width = cols[0].width()
+    chosen, placed, fits = SIZES[-1], [], False
+    first = _pieces(p, sections, width, SIZES[0], u)
+    placed, fits = _flow(first, cols)
+    if fits:
+        chosen = SIZES[0]
+    else:
+        # guess from the 8-pt height (text area grows with the square of the size)
+        need = sum(h for h, _ in first)
+        guess = SIZES[0] * (sum(c.height() for c in cols) / need) ** 0.5
+        for s in SIZES[1:]:
+            if s > guess + 0.75 and s != SIZES[-1]:
+                continue
+            placed, fits = _flow(_pieces(p, sections, width, s, u), cols)
+            chosen = s
+            if fits:
                 break
-    if boxes is None:
-        boxes = _layout(p, sections, r.width(), SIZES[-1], u)
-    fb = font(chosen + 1.5, True)
-    fr = font(chosen)
-    fl = font(chosen, True)
-    p.save()
-    p.setClipRect(r.adjusted(0, 0, 0, 1))
-    p.translate(r.topLeft())
-    for kind, box, text, _bold in boxes:
-        if kind == "end" or box.top() > r.height():
+    fonts = {"head": font(chosen + 1.5, True), "label": font(chosen, True),
+             "value": font(chosen), "para": font(chosen)}
+    rule = QPen(QColor(154, 168, 180), u.pt(0.4))
+    for c, y, (_h, boxes) in placed:
+        col = cols[c]
+        if y > col.height():
             continue
-        if kind == "head":
-            p.setFont(fb)
-            p.setPen(HEAD)
-            p.drawText(box, WRAP, text)
-            p.setPen(QPen(QColor(154, 168, 180), u.pt(0.4)))
-            p.drawLine(box.bottomLeft(), box.bottomRight())
-            continue
-        p.setFont(fl if kind == "label" else fr)
-        p.setPen(QColor(70, 70, 70) if kind == "label" else INK)
-        p.drawText(box, WRAP, text)
-    p.restore()
-    if boxes[-1][1].top() > r.height():  # cut: say so rather than stop mid-sentence silently
+        for kind, box, text in boxes:
+            r = box.translated(col.left(), col.top() + y)
+            if r.top() > col.bottom():
+                continue
+            p.setFont(fonts[kind])
+            p.setPen(HEAD if kind == "head" else QColor(70, 70, 70) if kind == "label" else INK)
+            p.save()
+            p.setClipRect(col.adjusted(0, 0, 0, 1))
+            p.drawText(r, WRAP, text)
+            p.restore()
+            if kind == "head":
+                p.setPen(rule)
+                p.drawLine(r.bottomLeft(), r.bottomRight())
+    if not fits:  # cut: say so rather than stop mid-list silently
+        last = cols[-1]
         p.setFont(font(chosen, True))
         p.setPen(QColor(138, 90, 0))
-        p.drawText(QRectF(r.left(), r.bottom() + u.mm(0.5), r.width(), u.mm(4)),
-                   int(Qt.AlignmentFlag.AlignRight), "…")
+        p.drawText(QRectF(last.left(), last.bottom() + u.mm(0.3), last.width(), u.mm(4)),
+                   int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop), "…")
     return chosen

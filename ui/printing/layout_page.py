@@ -72,7 +72,7 @@ class PageContext:
         for layers, text in self.sources:
             if layers & set(shown) and text not in seen:
                 seen.append(text)
-        return self.t("数据来源：", "Sources: ") + "；".join(seen) if seen else ""
+        return self.t("数据来源：", "Sources: ") + self.t("；", "; ").join(seen) if seen else ""
 
 
 def layout_extent(layout: PrintLayout, model: MapModel) -> tuple[float, float, float, float]:
@@ -107,7 +107,10 @@ def draw_layout_page(p: QPainter, layout: PrintLayout, ctx: PageContext, width: 
     m = u.mm(MARGIN_MM)
     landscape = width >= height
     head_h = u.mm(17 if layout.subtitle else 11) if layout.title or layout.subtitle else 0.0
-    foot_h = u.mm(9)
+    all_shown = {la.name: 1 for la in ctx.model.layers if la.visible}
+    foot_h = max(u.mm(8), pi.footer_height(p, width - 2 * m, _footer_left(layout, ctx,
+                                                                          all_shown),
+                                           ctx.notice_for(all_shown), u) + u.mm(2))
     gut = u.mm(GUTTER_MM) if layout.shows("graticule") else u.mm(1)
     has_side = any(layout.shows(k) for k in ("legend", "overview", "scale_bar", "north_arrow")) \
         or (layout.shows("text_box") and layout.text.strip())
@@ -129,7 +132,13 @@ def draw_layout_page(p: QPainter, layout: PrintLayout, ctx: PageContext, width: 
     mp = MapPaint(view, dpi, ctx.lang)
     shown = pi.draw_map_frame(p, frame, ctx.model, mp, u, layout.shows("graticule"))
     n = _side_items(p, layout, ctx, mp, shown, frame, body, side, band, u)
-    foot = QRectF(m, height - m - foot_h + u.mm(1), width - 2 * m, foot_h)
+    foot = QRectF(m, height - m - foot_h + u.mm(2), width - 2 * m, foot_h - u.mm(2))
+    notice = ctx.notice_for(shown) if layout.shows("notice") else ""
+    pi.draw_footer(p, foot, _footer_left(layout, ctx, shown), "", notice, u)
+    return PageResult(view, n, list(shown))
+
+
+def _footer_left(layout: PrintLayout, ctx: PageContext, shown: dict[str, Any]) -> str:
     left = []
     if layout.shows("source"):
         left.append(ctx.source_for(shown, layout.source))
@@ -137,9 +146,7 @@ def draw_layout_page(p: QPainter, layout: PrintLayout, ctx: PageContext, width: 
         left.append(ctx.t("制图日期：", "Date: ") + ctx.date + ctx.t(
             " · 坐标系 CGCS2000（显示投影 Web Mercator）· EcoZone",
             " · CGCS2000 (shown in Web Mercator) · EcoZone"))
-    notice = ctx.notice_for(shown) if layout.shows("notice") else ""
-    pi.draw_footer(p, foot, "\n".join(s for s in left if s), "", notice, u)
-    return PageResult(view, n, list(shown))
+    return "\n".join(s for s in left if s)
 
 
 def _side_items(p: QPainter, layout: PrintLayout, ctx: PageContext, mp: MapPaint,

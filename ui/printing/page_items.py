@@ -53,6 +53,20 @@ def text_in(p: QPainter, rect: QRectF, text: str, size: float, bold: bool = Fals
     p.drawText(rect, flags, text)
 
 
+def fitted_text(p: QPainter, rect: QRectF, text: str, size: float, smallest: float,
+                bold: bool = False, flags: int = int(LEFT)) -> None:
+    """One line of text in the largest size down to ``smallest`` that fits ``rect``'s
+    width, elided beyond that (a long unit name must not run into the page's corner)."""
+    s = size
+    while s > smallest:
+        if QFontMetricsF(font(s, bold), p.device()).horizontalAdvance(text) <= rect.width():
+            break
+        s -= 0.5
+    fm = QFontMetricsF(font(s, bold), p.device())
+    text = fm.elidedText(text, Qt.TextElideMode.ElideRight, rect.width())
+    text_in(p, rect, text, s, bold, INK, flags)
+
+
 # -- title and footer ------------------------------------------------------------------
 def draw_title(p: QPainter, r: QRectF, title: str, subtitle: str, u: Units) -> None:
     top = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
@@ -63,19 +77,43 @@ def draw_title(p: QPainter, r: QRectF, title: str, subtitle: str, u: Units) -> N
                 False, GREY, int(top))
 
 
+def footer_height(p: QPainter, width: float, left: str, notice: str, u: Units,
+                  right: bool = False) -> float:
+    """Height :func:`draw_footer` needs for these texts at ``width``."""
+    flags = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | WRAP)
+    box = QRectF(0, 0, width - (u.mm(34) if right else 0.0), 1e7)
+    h = u.mm(1.2)
+    for text, bold in ((left, False), (notice, True)):
+        if text:
+            h += QFontMetricsF(font(6.5, bold), p.device()).boundingRect(box, flags,
+                                                                         text).height()
+    return h
+
+
 def draw_footer(p: QPainter, r: QRectF, left: str, right: str, notice: str,
                 u: Units) -> None:
+    """Source and date lines, then the 示例数据 notice, stacked from the rule down (long
+    texts wrap instead of running into each other on narrow paper); ``right`` (the page
+    number) at the right end of the first line."""
     p.setPen(QPen(QColor(154, 168, 180), u.pt(0.6)))
     p.drawLine(r.topLeft(), r.topRight())
-    body = r.adjusted(0, u.mm(1), 0, 0)
-    text_in(p, body, left, 7, False, GREY, int(Qt.AlignmentFlag.AlignLeft
-                                              | Qt.AlignmentFlag.AlignTop | WRAP))
+    right_w = u.mm(34) if right else 0.0
+    y = r.top() + u.mm(0.8)
+    flags = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | WRAP)
+    for text, size, bold, color in ((left, 6.5, False, GREY),
+                                    (notice, 6.5, True, QColor(138, 90, 0))):
+        if not text:
+            continue
+        f = font(size, bold)
+        box = QRectF(r.left(), y, r.width() - right_w, r.bottom() - y)
+        need = QFontMetricsF(f, p.device()).boundingRect(box, flags, text)
+        p.setFont(f)
+        p.setPen(color)
+        p.drawText(box, flags, text)
+        y += need.height()
     if right:
-        text_in(p, body, right, 7.5, False, INK, int(Qt.AlignmentFlag.AlignRight
-                                                    | Qt.AlignmentFlag.AlignTop))
-    if notice:
-        text_in(p, body, notice, 7, True, QColor(138, 90, 0),
-                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom | WRAP))
+        text_in(p, QRectF(r.right() - right_w, r.top() + u.mm(0.8), right_w, u.mm(5)), right,
+                8, True, INK, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop))
 
 
 def draw_text_box(p: QPainter, r: QRectF, text: str, u: Units) -> None:
@@ -139,13 +177,18 @@ def draw_graticule(p: QPainter, frame: QRectF, view: Viewport, u: Units) -> None
         p.drawLine(QPointF(frame.right(), y), QPointF(frame.right() + tick, y))
     p.restore()
     p.setPen(INK)
+    edge = u.mm(4)  # labels this near a corner would run into the other axis's labels
     for lon, sx in g.lons:
+        if sx < edge or sx > frame.width() - edge:
+            continue
         t = dm_label(lon, "lon", g.step_minutes)
         w = fm.horizontalAdvance(t)
         x = min(max(x0 + sx - w / 2, frame.left() - u.mm(3)), frame.right() + u.mm(3) - w)
         p.drawText(QPointF(x, frame.top() - tick - fm.descent() - u.mm(0.3)), t)
         p.drawText(QPointF(x, frame.bottom() + tick + fm.ascent() + u.mm(0.2)), t)
     for lat, sy in g.lats:
+        if sy < edge or sy > frame.height() - edge:
+            continue
         t = dm_label(lat, "lat", g.step_minutes)
         w = fm.horizontalAdvance(t)
         y = y0 + sy

@@ -1,0 +1,50 @@
+"""Helpers for the print tests: poppler's command-line tools read what a user would."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+
+def poppler(tool: str, *args: str) -> str:
+    if shutil.which(tool) is None:
+        pytest.skip(f"{tool} (poppler-utils) not installed")
+    return subprocess.run([tool, *args], capture_output=True, text=True, check=True,
+                          timeout=120).stdout
+
+
+def pdf_text(path: Path) -> str:
+    """The PDF's text as pdftotext extracts it, NFKC-normalised: Qt's ToUnicode map sends
+    glyphs Noto CJK shares between a Kangxi radical and an ideograph (⽣/生) to the radical
+    (see tests/ui/reports/test_pdf.py); ligatures (ﬃ) become letters."""
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", poppler("pdftotext", str(path), "-"))
+
+
+def pdf_pages(path: Path) -> int:
+    return int(re.search(r"Pages:\s+(\d+)", poppler("pdfinfo", str(path))).group(1))
+
+
+def pdf_page_size_pts(path: Path) -> tuple[float, float]:
+    m = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", poppler("pdfinfo", str(path)))
+    return float(m.group(1)), float(m.group(2))
+
+
+def fonts_all_embedded(path: Path) -> list[str]:
+    rows = poppler("pdffonts", str(path)).splitlines()[2:]
+    assert rows, "no fonts: the text was not written as text"
+    return [r for r in rows if r.split()[-5] != "yes"]  # the 'emb' column
+
+
+@pytest.fixture(scope="session")
+def print_ctx(bundled_ws):
+    from ui.printing.layout_page import PageContext
+    from ui.reports.qt_app import ensure_app
+
+    ensure_app()
+    return PageContext.from_workspace(bundled_ws, lang="zh")
