@@ -192,8 +192,12 @@ def _area_text(rec: dict[str, Any], geom_area_km2: float | None, lang: str) -> s
     return f"{geom_area_km2:,.2f} km²" if geom_area_km2 is not None else "—"
 
 
+#: Tasks and indicators listed on a page; Shishi's units get the whole Shishi plan (129).
+MAX_ITEMS = 24
+
+
 def feature_facts(model: MapModel, tables: dict[str, pd.DataFrame], by: str, index: int,
-                  lang: str = "zh") -> list[FactSection]:
+                  lang: str = "zh", max_items: int = MAX_ITEMS) -> list[FactSection]:
     """The sections printed beside feature ``index`` of the ``by`` coverage."""
     layer = COVERAGES[by]
     d = details(model, tables, layer, index)
@@ -247,21 +251,33 @@ def feature_facts(model: MapModel, tables: dict[str, pd.DataFrame], by: str, ind
         out.append(sec)
     out.append(_outfall_counts(d, lang))
     tasks = FactSection(_t(lang, f"适用任务（{len(d.tasks)}）", f"Tasks that apply ({len(d.tasks)})"))
-    for item in d.tasks:
+    for item in d.tasks[:max_items]:
         r = item.record
         title = r.get("title_en") if lang == "en" and clean(r.get("title_en")) else r.get("title_zh")
         tasks.rows.append((item.id, str(title)))
+    _more(tasks, len(d.tasks) - max_items, lang)
     out.append(tasks)
     inds = FactSection(_t(lang, f"适用指标（{len(d.indicators)}）",
                           f"Indicators that apply ({len(d.indicators)})"))
-    for item, status, _reason in d.indicators:
+    for item, status, _reason in d.indicators[:max_items]:
         r = item.record
         name = r.get("name_en") if lang == "en" and clean(r.get("name_en")) else r.get("name_zh")
         colon = ": " if lang == "en" else "："
         inds.rows.append((item.id, f"{name}{colon}{_target(r, lang)} · "
                                    f"{_status_text(status, lang)}"))
+    _more(inds, len(d.indicators) - max_items, lang)
     out.append(inds)
     return out
+
+
+def _more(sec: FactSection, rest: int, lang: str) -> None:
+    """A page holds the most specific items (the catalog sorts them first); say how many
+    more apply rather than cut the list silently."""
+    if rest > 0:
+        sec.rows.append(("…", _t(lang, f"另有 {rest} 项（按与本单元关联的具体程度排序，"
+                                       "完整清单见窗口侧栏或 query 命令）",
+                                 f"and {rest} more (most specific first; the full list is in "
+                                 "the window's side panel or the query command)")))
 
 
 def _outfall_counts(d: Any, lang: str) -> FactSection:

@@ -28,7 +28,7 @@ from layers.print_geometry import frame_view
 from models.print_layout import PAPERS, LayoutError
 from ui.printing import page_items as pi
 from ui.printing.export import page_pixels, pdf_writer
-from ui.printing.facts_paint import draw_facts
+from ui.printing.facts_paint import draw_facts, facts_fit
 from ui.printing.layout_page import MARGIN_MM, PageContext
 from ui.printing.map_paint import MapPaint, _path
 from ui.reports.qt_app import ensure_app
@@ -106,6 +106,7 @@ class AtlasWriter:
         self.first = 1 + 1 + self.n_index  # cover, index, then features
         self.total = len(features) + (0 if spec.split else 1 + self.n_index)
         self._foot_h: float | None = None
+        self.cut: list[str] = []  # features whose facts did not all fit their page
 
     def page_of(self, i: int) -> int:
         return self.first + i if not self.spec.split else 1
@@ -246,7 +247,7 @@ class AtlasWriter:
         gut = u.mm(5.5)
         leg_h = u.mm(24)
         if landscape:
-            mw = body.width() * 0.58
+            mw = body.width() * 0.5
             frame = QRectF(body.left() + gut, body.top() + gut, mw - 2 * gut,
                            body.height() - 2 * gut - leg_h)
             facts = QRectF(body.left() + mw + u.mm(3), body.top(), body.width() - mw - u.mm(3),
@@ -278,14 +279,16 @@ class AtlasWriter:
         while cols < 8 and pi.legend_height(items, cols, u, 5.5) > leg.height():
             cols += 1
         pi.draw_legend(p, leg, items, ctx.lang, u, cols, 5.5)
-        if landscape:
-            cols = [facts]
-        else:
-            half = (facts.width() - u.mm(5)) / 2
-            cols = [QRectF(facts.left(), facts.top(), half, facts.height()),
-                    QRectF(facts.right() - half, facts.top(), half, facts.height())]
-        draw_facts(p, cols, feature_facts(ctx.model, self.tables, self.spec.by, f.index,
-                                          ctx.lang), u)
+        half = (facts.width() - u.mm(5)) / 2
+        cols = [QRectF(facts.left(), facts.top(), half, facts.height()),
+                QRectF(facts.right() - half, facts.top(), half, facts.height())]
+        facts_list = feature_facts(ctx.model, self.tables, self.spec.by, f.index, ctx.lang)
+        if not facts_fit(p, cols, facts_list, u):  # a long list: fewer items, "and N more"
+            facts_list = feature_facts(ctx.model, self.tables, self.spec.by, f.index,
+                                       ctx.lang, max_items=10)
+        _size, fits = draw_facts(p, cols, facts_list, u)
+        if not fits:
+            self.cut.append(f.key)
         self._frame(p, w, h, f.title, sub, self.page_of(i) if not self.spec.split else 0,
                     shown)
 
@@ -331,7 +334,7 @@ def run_atlas(ctx: PageContext, tables: dict[str, pd.DataFrame], spec: AtlasSpec
                            "index_pages": aw.n_index, "out": str(out), "by": spec.by,
                            "filter": spec.filter, "paper": spec.paper,
                            "orientation": spec.orientation,
-                           "time_s": round(time.perf_counter() - t0, 3)}
+                           "facts_cut": aw.cut, "time_s": round(time.perf_counter() - t0, 3)}
     if files:
         res["files"] = files
     return res

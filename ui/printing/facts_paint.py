@@ -65,9 +65,15 @@ def _flow(pieces: list[Piece], cols: list[QRectF]) -> tuple[list[tuple[int, floa
     return placed, y <= cols[c].height() + 0.5
 
 
-def draw_facts(p: QPainter, cols: list[QRectF], sections: list[FactSection], u: Units) -> float:
+def facts_fit(p: QPainter, cols: list[QRectF], sections: list[FactSection], u: Units) -> bool:
+    """Whether ``sections`` fit ``cols`` at the smallest size."""
+    return _flow(_pieces(p, sections, cols[0].width(), SIZES[-1], u), cols)[1]
+
+
+def draw_facts(p: QPainter, cols: list[QRectF], sections: list[FactSection], u: Units,
+               ) -> tuple[float, bool]:
     """Draw ``sections`` flowing through the column rectangles ``cols`` (equal widths);
-    returns the size used (points)."""
+    returns the size used (points) and whether everything fitted."""
     width = cols[0].width()
     chosen, placed, fits = SIZES[-1], [], False
     first = _pieces(p, sections, width, SIZES[0], u)
@@ -111,4 +117,4 @@ def draw_facts(p: QPainter, cols: list[QRectF], sections: list[FactSection], u: 
         p.setPen(QColor(138, 90, 0))
         p.drawText(QRectF(last.left(), last.bottom() + u.mm(0.3), last.width(), u.mm(4)),
                    int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop), "…")
-    return chosen
+    return chosen, fits

@@ -23,7 +23,18 @@ def pdf_text(path: Path) -> str:
     (see tests/ui/reports/test_pdf.py); ligatures (ﬃ) become letters."""
     import unicodedata
 
-    return unicodedata.normalize("NFKC", poppler("pdftotext", str(path), "-"))
+    return normalise(poppler("pdftotext", str(path), "-"))
+
+
+#: CJK Radicals Supplement forms Qt's ToUnicode map picks for shared glyphs; unlike the
+#: Kangxi radicals they have no NFKC mapping.
+RADICALS = str.maketrans("⺠⻅⻋⻓⻔⻘⻚⻛⻬⻰⻜⻢⻥⻦⻩", "民见车长门青页风齐龙飞马鱼鸟黄")
+
+
+def normalise(text: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", text).translate(RADICALS)
 
 
 def pdf_pages(path: Path) -> int:
