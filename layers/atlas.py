@@ -250,10 +250,12 @@ def feature_facts(model: MapModel, tables: dict[str, pd.DataFrame], by: str, ind
             sec.rows.append((en if lang == "en" else zh, str(n.get(cls, 0))))
         out.append(sec)
     out.append(_outfall_counts(d, lang))
-    tasks = FactSection(_t(lang, f"适用任务（{len(d.tasks)}）", f"Tasks that apply ({len(d.tasks)})"))
+    n_tasks = len(d.tasks)
+    tasks = FactSection(_t(lang, f"适用任务（{n_tasks}）", f"Tasks that apply ({n_tasks})"))
     for item in d.tasks[:max_items]:
         r = item.record
-        title = r.get("title_en") if lang == "en" and clean(r.get("title_en")) else r.get("title_zh")
+        title = r.get("title_en") if lang == "en" and clean(r.get("title_en")) \
+            else r.get("title_zh")
         tasks.rows.append((item.id, str(title)))
     _more(tasks, len(d.tasks) - max_items, lang)
     out.append(tasks)

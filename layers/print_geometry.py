@@ -130,8 +130,8 @@ def graticule(view: Viewport, target_lines: int = 5) -> Graticule:
     _, my = to_mercator(np.zeros_like(lats), lats)
     sx, _ = view.to_screen(np.asarray(mx), np.zeros_like(lons))
     _, sy = view.to_screen(np.zeros_like(lats), np.asarray(my))
-    return Graticule(step, [(float(a), float(b)) for a, b in zip(lons, sx)],
-                     [(float(a), float(b)) for a, b in zip(lats, sy)])
+    return Graticule(step, [(float(a), float(b)) for a, b in zip(lons, sx, strict=True)],
+                     [(float(a), float(b)) for a, b in zip(lats, sy, strict=True)])
 
 
 def dm_label(value: float, axis: str, step_minutes: float = 1.0) -> str:

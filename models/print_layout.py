@@ -208,7 +208,7 @@ def save_layout(path: Path | str, layout: PrintLayout) -> None:
     if not layout.name.strip():
         raise LayoutError(Message("版式须有名称", "a print layout needs a name"))
     layout.validate()
-    now = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    now = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
     con = _connect(Path(path), readonly=False)
     try:
         con.execute("BEGIN IMMEDIATE")

@@ -7,8 +7,15 @@ import pytest
 from layers.atlas import apply_filter, atlas_features, feature_facts, parse_filter
 from layers.map_model import MapModel
 from layers.mercator import to_mercator
-from layers.print_geometry import (dm_label, format_scale, frame_view, graticule,
-                                   nice_scale_up, scale_bar_length, scale_denominator)
+from layers.print_geometry import (
+    dm_label,
+    format_scale,
+    frame_view,
+    graticule,
+    nice_scale_up,
+    scale_bar_length,
+    scale_denominator,
+)
 from models.print_layout import LayoutError
 
 

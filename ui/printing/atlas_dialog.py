@@ -7,9 +7,20 @@ import threading
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QThread, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout,
-                               QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from geodata import schema
 from layers.atlas import COVERAGE_NAMES, atlas_features
@@ -69,7 +80,7 @@ class AtlasDialog(QDialog):
         if counties is not None:
             col = "name_en" if lang == "en" and "name_en" in counties.frame.columns else "name_zh"
             for code, name in sorted(zip(counties.frame["code"].astype(str),
-                                         counties.frame[col].astype(str))):
+                                         counties.frame[col].astype(str), strict=True)):
                 self.county.addItem(f"{name} ({code})", code)
         self.cls = QComboBox()
         self.cls.addItem(tr("全部"), "")

@@ -217,7 +217,7 @@ class AtlasWriter:
         heads = (ctx.t("序号", "No."), ctx.t("要素", "Feature"), ctx.t("类别", "Class"),
                  ctx.t("页码", "Page"))
         y = body.top() + u.mm(2)
-        for c, t in zip(cols, heads):
+        for c, t in zip(cols, heads, strict=True):
             pi.text_in(p, QRectF(body.left() + c * body.width(), y, body.width() * 0.7, row_h),
                        t, 8.5, True)
         y += row_h
@@ -229,7 +229,7 @@ class AtlasWriter:
             if (i - start) % 2 == 1:
                 p.fillRect(QRectF(body.left(), y, body.width(), row_h), QColor(244, 246, 248))
             vals = (str(i + 1), f.title, f.subtitle, str(self.page_of(i)))
-            for n, (c, t) in enumerate(zip(cols, vals)):
+            for n, (c, t) in enumerate(zip(cols, vals, strict=True)):
                 right = cols[n + 1] if n + 1 < len(cols) else 1.0
                 pi.text_in(p, QRectF(body.left() + c * body.width(), y,
                                      (right - c) * body.width() - u.mm(1.5), row_h), t, 8)

@@ -43,7 +43,8 @@ class PageContext:
     def from_workspace(cls, ws: Any, model: MapModel | None = None,
                        lang: str = "zh") -> PageContext:
         meta = ws.metadata
-        notice = Message(meta.get("illustrative_notice_zh") or "示例数据：管控单元、排污口并非官方成果",
+        notice = Message(meta.get("illustrative_notice_zh")
+                         or "示例数据：管控单元、排污口并非官方成果",
                          meta.get("illustrative_notice_en") or "Illustrative data: control "
                          "units and outfalls are not official")
         sources = []
@@ -89,7 +90,8 @@ def layout_extent(layout: PrintLayout, model: MapModel) -> tuple[float, float, f
         return x0, y0, x1, y1
     full = model.full_extent()
     if full is None:
-        raise LayoutError(Message("工作空间没有可打印的图层", "the workspace has no layers to print"))
+        raise LayoutError(Message("工作空间没有可打印的图层",
+                                  "the workspace has no layers to print"))
     return full
 
 

@@ -23,8 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath,
-                           QPen)
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 
 from layers.lod import flatten
 from layers.map_layer import MapLayer
@@ -171,7 +170,7 @@ def _points(p: QPainter, layer: MapLayer, groups: list, mp: MapPaint) -> None:
         shape = shapes[si].shape if 0 <= si < len(shapes) else (cat.shape if cat else "circle")
         fill = qcolor(cat.fill) if cat else QColor(120, 120, 120)
         stroke = qcolor(cat.stroke) if cat else QColor(255, 255, 255)
-        for x, y in zip(sx[first].tolist(), sy[first].tolist()):
+        for x, y in zip(sx[first].tolist(), sy[first].tolist(), strict=True):
             draw_symbol(p, x, y, size, shape, fill, stroke)
 
 
@@ -259,10 +258,11 @@ def feature_path(geom: shapely.Geometry, view: Viewport) -> QPainterPath:
 
 
 def fade_around(p: QPainter, geom: shapely.Geometry, mp: MapPaint,
-                outline: QColor = QColor(20, 20, 120)) -> None:
+                outline: QColor | None = None) -> None:
     """Veil everything but ``geom`` in white and outline ``geom``: the atlas's feature
     stands out, its neighbours stay readable for context."""
     view, k = mp.view, mp.k
+    outline = outline or QColor(20, 20, 120)
     if geom.geom_type in ("Point", "MultiPoint"):
         x, y = view.to_screen(np.array([geom.centroid.x]), np.array([geom.centroid.y]))
         p.save()

@@ -11,14 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPen,
-                           QPolygonF)
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QPolygonF
 
 from layers.map_model import MapModel
-from layers.print_geometry import (dm_label, format_distance, format_scale, graticule,
-                                   scale_bar_length, scale_denominator)
+from layers.print_geometry import (
+    dm_label,
+    format_distance,
+    format_scale,
+    graticule,
+    scale_bar_length,
+    scale_denominator,
+)
 from layers.style import RGBA, LayerStyle
 from layers.viewport import Viewport
 from models.info import layer_title

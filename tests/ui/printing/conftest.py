@@ -21,7 +21,6 @@ def pdf_text(path: Path) -> str:
     """The PDF's text as pdftotext extracts it, NFKC-normalised: Qt's ToUnicode map sends
     glyphs Noto CJK shares between a Kangxi radical and an ideograph (⽣/生) to the radical
     (see tests/ui/reports/test_pdf.py); ligatures (ﬃ) become letters."""
-    import unicodedata
 
     return normalise(poppler("pdftotext", str(path), "-"))
 

@@ -8,8 +8,13 @@ from PySide6.QtGui import QImage
 
 from layers.map_model import MapModel
 from models.print_layout import LayoutError, PrintLayout
-from tests.ui.printing.conftest import (fonts_all_embedded, pdf_page_size_pts, pdf_pages,
-                                        pdf_text, poppler)
+from tests.ui.printing.conftest import (
+    fonts_all_embedded,
+    pdf_page_size_pts,
+    pdf_pages,
+    pdf_text,
+    poppler,
+)
 from ui.printing.export import export_layout
 from ui.printing.layout_page import PageContext
 
