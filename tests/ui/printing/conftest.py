@@ -52,9 +52,9 @@ def fonts_all_embedded(path: Path) -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def print_ctx(bundled_ws):
+def print_ctx(qapp, bundled_ws):
+    """(``qapp`` first: a QApplication, not the bare QGuiApplication the command line makes,
+    so the window tests after these can build widgets.)"""
     from ui.printing.layout_page import PageContext
-    from ui.reports.qt_app import ensure_app
 
-    ensure_app()
     return PageContext.from_workspace(bundled_ws, lang="zh")

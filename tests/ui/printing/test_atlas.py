@@ -16,11 +16,8 @@ CODE = re.compile(r"ZH\d{11}")
 
 
 @pytest.fixture(scope="module")
-def full_atlas(tmp_path_factory, bundled_ws):
+def full_atlas(qapp, tmp_path_factory, bundled_ws):
     """Every control unit of the bundled data: the annex a plan hands in."""
-    from ui.reports.qt_app import ensure_app
-
-    ensure_app()
     out = tmp_path_factory.mktemp("atlas") / "units.pdf"
     ctx = PageContext.from_workspace(bundled_ws, lang="zh")
     res = run_atlas(ctx, bundled_ws.tables, AtlasSpec(by="unit"), out)
@@ -69,7 +66,7 @@ def pdf_text_pages(path, first: int, last: int) -> str:
     return normalise(poppler("pdftotext", "-f", str(first), "-l", str(last), str(path), "-"))
 
 
-def test_filter_chooses_jinjiang_key_control_units_in_english(tmp_path, bundled_ws):
+def test_filter_chooses_jinjiang_key_control_units_in_english(qapp, tmp_path, bundled_ws):
     ctx = PageContext.from_workspace(bundled_ws, lang="en")
     out = tmp_path / "jinjiang.pdf"
     res = run_atlas(ctx, bundled_ws.tables, AtlasSpec(

@@ -83,7 +83,7 @@ def test_items_switched_off_leave_the_page(tmp_path, print_ctx):
     assert "1:" in text  # the scale bar stays
 
 
-def test_no_illustrative_notice_when_no_illustrative_layer_shows(tmp_path, bundled_ws):
+def test_no_illustrative_notice_when_no_illustrative_layer_shows(qapp, tmp_path, bundled_ws):
     model = MapModel.from_workspace(bundled_ws)
     for name in ("control_units", "outfalls"):
         model.set_visible(name, False)
@@ -94,7 +94,7 @@ def test_no_illustrative_notice_when_no_illustrative_layer_shows(tmp_path, bundl
     assert "Illustrative" not in text and "Legend" in text and "Counties" in text
 
 
-def test_english_page(tmp_path, bundled_ws):
+def test_english_page(qapp, tmp_path, bundled_ws):
     ctx = PageContext.from_workspace(bundled_ws, lang="en")
     out = tmp_path / "en.pdf"
     export_layout(PrintLayout(title="Quanzhou zoning", orientation="portrait"), ctx, out)
