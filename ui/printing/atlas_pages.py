@@ -33,11 +33,6 @@ from ui.printing.layout_page import MARGIN_MM, PageContext
 from ui.printing.map_paint import MapPaint, _path
 from ui.reports.qt_app import ensure_app
 
-#: Tables the facts read; turned into plain-object frames once (Arrow-backed strings make
-#: each of the catalog's record conversions ~3x slower, and an atlas makes hundreds).
-FACT_TABLES = ("tasks", "indicators", "projects", "zone_links", "outfall_samples")
-
-
 class Cancelled(Exception):
     """The user stopped the atlas; nothing was left behind."""
 
@@ -65,11 +60,6 @@ class AtlasSpec:
         return self
 
 
-def _plain(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    return {k: (v.astype(object) if k in FACT_TABLES and v is not None and not v.empty else v)
-            for k, v in tables.items()}
-
-
 def atlas_title(ctx: PageContext, spec: AtlasSpec) -> str:
     if spec.title.strip():
         return spec.title.strip()
@@ -93,7 +83,7 @@ class AtlasWriter:
     def __init__(self, ctx: PageContext, tables: dict[str, pd.DataFrame], spec: AtlasSpec,
                  features: list[AtlasFeature]) -> None:
         self.ctx, self.spec, self.features = ctx, spec, features
-        self.tables = _plain(tables)
+        self.tables = tables
         self.u = pi.Units(spec.dpi)
         self.title = atlas_title(ctx, spec)
         self.layer = ctx.model.get(COVERAGES[spec.by])
