@@ -163,8 +163,16 @@ def _county_name(model: MapModel, code: Any, lang: str) -> str:
     la = model.get("counties")
     if la is None or code is None:
         return str(code or "")
-    hit = np.flatnonzero(la.frame["code"].astype(str).to_numpy() == str(code))
-    return f"{_names(la.frame, int(hit[0]), lang)} ({code})" if len(hit) else str(code)
+    names = _COUNTY_NAMES.get((id(la.frame), lang))
+    if names is None:  # once per frame and language, not once per atlas page
+        names = {str(c): _names(la.frame, i, lang) for i, c in enumerate(la.frame["code"])}
+        _COUNTY_NAMES.clear()
+        _COUNTY_NAMES[(id(la.frame), lang)] = names
+    name = names.get(str(code))
+    return f"{name} ({code})" if name else str(code)
+
+
+_COUNTY_NAMES: dict[tuple[int, str], dict[str, str]] = {}
 
 
 def _status_text(status: str, lang: str) -> str:

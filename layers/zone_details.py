@@ -63,9 +63,10 @@ def _intersecting(model: MapModel, layer: str, geom: shapely.Geometry) -> np.nda
 
 
 def zone_keys(model: MapModel, layer: str, index: int, outfalls: np.ndarray,
-              ) -> catalog.ZoneKeys:
-    """The catalog keys of one zone: its county, class, theme, code, bays, reserves."""
-    rec = record(model, layer, index)
+              rec: dict[str, Any] | None = None) -> catalog.ZoneKeys:
+    """The catalog keys of one zone: its county, class, theme, code, bays, reserves
+    (``rec``: the zone's :func:`record`, when the caller has it already)."""
+    rec = rec if rec is not None else record(model, layer, index)
     la = model.get(layer)
     assert la is not None
     geom = la.merc_geometry(index)
@@ -123,7 +124,7 @@ def details(model: MapModel, tables: dict[str, pd.DataFrame], layer: str, index:
             if f in ola.frame.columns:
                 out.outfall_counts[f] = Counter(
                     str(v) for v in ola.frame[f].iloc[out.outfalls].to_numpy())
-    keys = zone_keys(model, layer, index, out.outfalls)
+    keys = zone_keys(model, layer, index, out.outfalls, out.record)
     out.tasks = catalog.applied(tables, keys, "task", specific_only=not include_city)
     for item in catalog.applied(tables, keys, "indicator", specific_only=not include_city):
         status, reason = catalog.indicator_status(_latest(item.record))

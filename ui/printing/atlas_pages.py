@@ -33,6 +33,7 @@ from ui.printing.layout_page import MARGIN_MM, PageContext
 from ui.printing.map_paint import MapPaint, _path
 from ui.reports.qt_app import ensure_app
 
+
 class Cancelled(Exception):
     """The user stopped the atlas; nothing was left behind."""
 
