@@ -7,8 +7,10 @@ with its peak memory against page count, and QGIS's atlas of the same units when
 
 Each EcoZone run is ``python app.py atlas --by unit --json`` in a fresh process (its
 ``time_s`` is the atlas alone: features, pages, PDF; ``wall_s`` adds process start and
-workspace load), with the process's peak RSS.  Memory is flat when the peak does not grow
-with the page count: the same atlas is also made for one county (``subset``) and, with
+workspace load; ``cpu_s`` is the process's CPU time, the steadier figure on a shared
+machine), with the process's peak RSS and the machine's load average.  Memory is flat
+when the peak does not grow with the page count: the same atlas is also made for one
+county (``subset``) and, with
 ``--outfalls``, for every outfall (855 pages).  The PDF is checked as a user would:
 ``pdfinfo`` pages, every unit code found by ``pdftotext``, fonts embedded (``pdffonts``).
 
@@ -48,9 +50,9 @@ def run_ecozone(workspace: Path, out: Path, by: str, flt: str, home: Path) -> di
         "t = time.perf_counter();"
         "p = subprocess.run(sys.argv[1:], capture_output=True, text=True);"
         "w = time.perf_counter() - t;"
+        "u = resource.getrusage(resource.RUSAGE_CHILDREN);"
         "print(json.dumps({'rc': p.returncode, 'out': p.stdout, 'err': p.stderr[-2000:],"
-        " 'wall_s': w, 'peak_mb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss"
-        " / 1024}))")
+        " 'wall_s': w, 'peak_mb': u.ru_maxrss / 1024, 'cpu_s': u.ru_utime + u.ru_stime}))")
     cmd = [sys.executable, "-c", code, sys.executable, str(ROOT / "app.py"), "atlas",
            "--by", by, "--out", str(out), "--json", "--workspace", str(workspace)]
     if flt:
@@ -62,7 +64,8 @@ def run_ecozone(workspace: Path, out: Path, by: str, flt: str, home: Path) -> di
         raise RuntimeError(outer["err"])
     res = json.loads(outer["out"])
     return {"pages": res["pages"], "features": res["features"], "time_s": res["time_s"],
-            "wall_s": round(outer["wall_s"], 2), "peak_mb": round(outer["peak_mb"], 1),
+            "wall_s": round(outer["wall_s"], 2), "cpu_s": round(outer["cpu_s"], 2),
+            "peak_mb": round(outer["peak_mb"], 1),
             "ms_per_page": round(res["time_s"] * 1000 / max(res["pages"], 1), 1),
             "pdf_mb": round(out.stat().st_size / 1e6, 2), "facts_cut": len(res["facts_cut"])}
 
@@ -121,7 +124,8 @@ def main(argv: list[str] | None = None) -> int:
 
     codes = set(pyogrio.read_dataframe(ws, layer="control_units", read_geometry=False)["code"])
     result: dict[str, Any] = {"machine": {"python": platform.python_version(),
-                                          "cpus": os.cpu_count()},
+                                          "cpus": os.cpu_count(),
+                                          "load_avg": [round(v, 2) for v in os.getloadavg()]},
                               "workspace": str(ws), "units": len(codes)}
     runs = [run_ecozone(ws, args.out_dir / "units.pdf", "unit", "", home)
             for _ in range(max(1, args.runs))]
