@@ -28,7 +28,7 @@ from layers.print_geometry import frame_view
 from models.print_layout import PAPERS, LayoutError
 from ui.printing import page_items as pi
 from ui.printing.export import page_pixels, pdf_writer
-from ui.printing.facts_paint import draw_facts, facts_fit
+from ui.printing.facts_paint import layout_facts, paint_facts
 from ui.printing.layout_page import MARGIN_MM, PageContext
 from ui.printing.map_paint import MapPaint, _path
 from ui.reports.qt_app import ensure_app
@@ -273,12 +273,13 @@ class AtlasWriter:
         half = (facts.width() - u.mm(5)) / 2
         cols = [QRectF(facts.left(), facts.top(), half, facts.height()),
                 QRectF(facts.right() - half, facts.top(), half, facts.height())]
-        facts_list = feature_facts(ctx.model, self.tables, self.spec.by, f.index, ctx.lang)
-        if not facts_fit(p, cols, facts_list, u):  # a long list: fewer items, "and N more"
-            facts_list = feature_facts(ctx.model, self.tables, self.spec.by, f.index,
-                                       ctx.lang, max_items=10)
-        _size, fits = draw_facts(p, cols, facts_list, u)
-        if not fits:
+        laid = layout_facts(p, cols, feature_facts(ctx.model, self.tables, self.spec.by,
+                                                   f.index, ctx.lang), u)
+        if not laid[2]:  # a long list: fewer items, "and N more"
+            laid = layout_facts(p, cols, feature_facts(ctx.model, self.tables, self.spec.by,
+                                                       f.index, ctx.lang, max_items=10), u)
+        paint_facts(p, cols, laid, u)
+        if not laid[2]:
             self.cut.append(f.key)
         self._frame(p, w, h, f.title, sub, self.page_of(i) if not self.spec.split else 0,
                     shown)

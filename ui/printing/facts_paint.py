@@ -65,32 +65,34 @@ def _flow(pieces: list[Piece], cols: list[QRectF]) -> tuple[list[tuple[int, floa
     return placed, y <= cols[c].height() + 0.5
 
 
-def facts_fit(p: QPainter, cols: list[QRectF], sections: list[FactSection], u: Units) -> bool:
-    """Whether ``sections`` fit ``cols`` at the smallest size."""
-    return _flow(_pieces(p, sections, cols[0].width(), SIZES[-1], u), cols)[1]
-
-
-def draw_facts(p: QPainter, cols: list[QRectF], sections: list[FactSection], u: Units,
-               ) -> tuple[float, bool]:
-    """Draw ``sections`` flowing through the column rectangles ``cols`` (equal widths);
-    returns the size used (points) and whether everything fitted."""
+def layout_facts(p: QPainter, cols: list[QRectF], sections: list[FactSection], u: Units,
+                 ) -> tuple[float, list[tuple[int, float, Piece]], bool]:
+    """(size, placements, fits): the largest size at which ``sections`` fit ``cols``, or the
+    smallest size and fits=False."""
     width = cols[0].width()
-    chosen, placed, fits = SIZES[-1], [], False
     first = _pieces(p, sections, width, SIZES[0], u)
     placed, fits = _flow(first, cols)
     if fits:
-        chosen = SIZES[0]
-    else:
-        # guess from the 8-pt height (text area grows with the square of the size)
-        need = sum(h for h, _ in first)
-        guess = SIZES[0] * (sum(c.height() for c in cols) / need) ** 0.5
-        for s in SIZES[1:]:
-            if s > guess + 0.75 and s != SIZES[-1]:
-                continue
-            placed, fits = _flow(_pieces(p, sections, width, s, u), cols)
-            chosen = s
-            if fits:
-                break
+        return SIZES[0], placed, True
+    # guess from the 8-pt height (text area grows with the square of the size)
+    need = sum(h for h, _ in first)
+    guess = SIZES[0] * (sum(c.height() for c in cols) / need) ** 0.5
+    chosen = SIZES[-1]
+    for s in SIZES[1:]:
+        if s > guess + 0.75 and s != SIZES[-1]:
+            continue
+        placed, fits = _flow(_pieces(p, sections, width, s, u), cols)
+        chosen = s
+        if fits:
+            break
+    return chosen, placed, fits
+
+
+def paint_facts(p: QPainter, cols: list[QRectF], laid: tuple[float, list[tuple[int, float,
+                                                                              Piece]], bool],
+                u: Units) -> None:
+    """Draw what :func:`layout_facts` placed."""
+    chosen, placed, fits = laid
     fonts = {"head": font(chosen + 1.5, True), "label": font(chosen, True),
              "value": font(chosen), "para": font(chosen)}
     rule = QPen(QColor(154, 168, 180), u.pt(0.4))
@@ -117,4 +119,12 @@ def draw_facts(p: QPainter, cols: list[QRectF], sections: list[FactSection], u: 
         p.setPen(QColor(138, 90, 0))
         p.drawText(QRectF(last.left(), last.bottom() + u.mm(0.3), last.width(), u.mm(4)),
                    int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop), "…")
-    return chosen, fits
+
+
+def draw_facts(p: QPainter, cols: list[QRectF], sections: list[FactSection], u: Units,
+               ) -> tuple[float, bool]:
+    """Draw ``sections`` flowing through the column rectangles ``cols`` (equal widths);
+    returns the size used (points) and whether everything fitted."""
+    laid = layout_facts(p, cols, sections, u)
+    paint_facts(p, cols, laid, u)
+    return laid[0], laid[2]
