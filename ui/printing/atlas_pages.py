@@ -149,7 +149,7 @@ class AtlasWriter:
         pi.text_in(p, QRectF(m, m + u.mm(23), w - 2 * m, u.mm(16)), "\n".join(lines), 10.5,
                    False, pi.GREY, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop))
         frame = QRectF(m + u.mm(25), m + u.mm(42), w - 2 * m - u.mm(50),
-                       h - 2 * m - u.mm(44) - self.foot_h(p, w))
+                       h - 2 * m - u.mm(52) - self.foot_h(p, w))
         rows = np.array([f.index for f in self.features], dtype=np.int64)
         shown: dict[str, Any] = {COVERAGES[self.spec.by]: 1}
         if self.layer is not None and len(rows):
