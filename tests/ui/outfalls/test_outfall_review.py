@@ -9,21 +9,19 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QMainWindow
 
 from geodata import outfall_store
 from models import outfall_edits as oe
 from models.workspace import Workspace
 from tests.models import outfall_testdata as td
+from tests.ui.conftest import main_window_for
 from ui.outfalls import install_outfall_review
 
 
 @pytest.fixture
 def setup(qtbot, tmp_path):
     ws = Workspace.open(td.build(tmp_path / "ws.gpkg"))
-    win = QMainWindow()
-    win.m_view = win.menuBar().addMenu("视图")
-    qtbot.addWidget(win)
+    win = main_window_for(qtbot, ws)
     review = install_outfall_review(win, ws, lang="zh", interactive=False, user="王五")
     win.show()
     yield win, ws, review
@@ -82,7 +80,8 @@ def test_bulk_confirm_undo_redo_with_shortcuts_and_audit(setup, qtbot):
 
 def test_move_by_drag_hook_and_photo(setup, qtbot, tmp_path):
     win, ws, review = setup
-    review._dragged("outfalls", 7, 118.611, 24.731)
+    # the canvas names a dragged outfall by its code
+    win.canvas.feature_dragged.emit("outfalls", td.CODES[7], 118.611, 24.731)
     assert outfall_store.read_positions(ws.path)[td.CODES[7]] == pytest.approx((118.611, 24.731))
     img = QImage(64, 48, QImage.Format.Format_RGB32)
     img.fill(QColor("steelblue"))
@@ -120,9 +119,9 @@ def test_second_instance_opens_read_only_with_a_warning(setup, qtbot, monkeypatc
 
     monkeypatch.setattr(wl.os, "getpid", lambda: 1)  # look like another process
     monkeypatch.setattr(wl.WorkspaceLock, "_stale", staticmethod(lambda holder: False))
-    win2 = QMainWindow()
-    qtbot.addWidget(win2)
-    second = install_outfall_review(win2, Workspace.open(ws.path), interactive=False)
+    ws2 = Workspace.open(ws.path)
+    win2 = main_window_for(qtbot, ws2)
+    second = install_outfall_review(win2, ws2, interactive=False)
     assert second.session.readonly
     assert "只读" in second.messages[0].zh
     second.panel.view.selectRow(0)
@@ -138,8 +137,7 @@ def test_large_inventories_check_compliance_in_the_background(qtbot, tmp_path, m
     monkeypatch.setattr(flag_checker, "SYNC_LIMIT", 0)
     monkeypatch.setattr("ui.outfalls.review.SYNC_LIMIT", 0)
     ws = Workspace.open(td.build(tmp_path / "ws.gpkg"))
-    win = QMainWindow()
-    qtbot.addWidget(win)
+    win = main_window_for(qtbot, ws)
     review = install_outfall_review(win, ws, lang="zh", interactive=False, user="王五")
     try:
         flags = review.panel.combos["flags"]
