@@ -14,7 +14,7 @@ from geodata import outfall_store
 from models import outfall_edits as oe
 from models.workspace import Workspace
 from tests.models import outfall_testdata as td
-from tests.ui.conftest import main_window_for
+from tests.ui.conftest import main_window_for, spin_until
 from ui.outfalls import install_outfall_review
 
 
@@ -142,7 +142,7 @@ def test_large_inventories_check_compliance_in_the_background(qtbot, tmp_path, m
     try:
         flags = review.panel.combos["flags"]
         flags.setCurrentIndex(flags.findData("possible_duplicate"))
-        qtbot.waitUntil(lambda: not review.checker.running, timeout=20000)
+        assert spin_until(lambda: not review.checker.running)
         review.panel.apply_filter()
         dup = sorted(review.panel.model.code_at(r) for r in range(review.panel.model.rowCount()))
         assert dup == td.CODES[2:4]
@@ -152,10 +152,11 @@ def test_large_inventories_check_compliance_in_the_background(qtbot, tmp_path, m
         review._flags_timer.timeout.emit()  # as the timer does 0.4 s after the edit
         from models.outfall_table import FLAG_BITS
 
-        row0 = review.table.row_of(td.CODES[0])
-        qtbot.waitUntil(lambda: review.checker.bits is not None and bool(
-            review.checker.bits[row0] & FLAG_BITS["possible_duplicate"]), timeout=20000)
-        qtbot.waitUntil(lambda: review.table.cell(review.table.row_of(td.CODES[0]), "flags")
-                        != "", timeout=5000)
+        def flagged() -> bool:
+            row = review.table.row_of(td.CODES[0])
+            return bool(review.table.flag_bits[row] & FLAG_BITS["possible_duplicate"])
+
+        assert spin_until(flagged)  # the event loop runs as in the application
+        assert review.table.cell(review.table.row_of(td.CODES[0]), "flags") != ""
     finally:
         review.shutdown()
