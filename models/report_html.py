@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import partial
 from html import escape
+from pathlib import Path
 from typing import Any
 
 from geodata import schema
@@ -288,3 +289,14 @@ def render_html(rep: ScreeningReport, map_svg: str, lang: str = "zh") -> str:
         f'生态环境分区管控一张图</p>'
         f'<div class="map">{map_svg}</div>'
         f"{report_body_html(rep, lang)}</body></html>")
+
+
+def write_html_report(ws: Any, rep: ScreeningReport, out: Path, lang: str = "zh") -> None:
+    """Write the report with its map to ``out`` (via ``out.part``, so a failed write leaves
+    no half file under the real name)."""
+    from models.report_map_svg import render_map_svg
+
+    html = render_html(rep, render_map_svg(ws, rep.site, rep.buffer_m, lang=lang), lang)
+    tmp = out.with_name(out.name + ".part")
+    tmp.write_text(html, encoding="utf-8")
+    tmp.replace(out)
