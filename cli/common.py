@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -135,8 +134,10 @@ def open_workspace(args: argparse.Namespace) -> Any:
 
 # -- output --------------------------------------------------------------------------------
 def print_json(data: Any, indent: int | None = 1) -> None:
-    """``data`` as JSON on stdout (non-ASCII kept as is; dates and paths as text)."""
-    print(json.dumps(data, ensure_ascii=False, indent=indent, default=str))
+    """``data`` as JSON on stdout, always UTF-8 bytes (cli.output.write_json)."""
+    from cli.output import write_json
+
+    write_json(data, indent)
 
 
 def print_err(line: str) -> None:

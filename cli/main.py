@@ -14,6 +14,7 @@ from typing import Any
 
 from cli import import_export, info, outfalls, render, reports, window
 from cli.common import UserError, lang_of, wants_json, workspace_option
+from cli.output import configure_streams
 
 #: Every subcommand, in the order ``--help`` lists them.  One entry per module; a module
 #: may add several subcommands (info adds info and query, import_export import and export).
@@ -65,6 +66,7 @@ def _install_error_reporting() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Parse ``argv``, run the command (or the window); the exit code."""
+    configure_streams()  # before anything is printed, --help and argparse errors included
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is not None and getattr(args, "lang", None) is None:

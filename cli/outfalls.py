@@ -173,8 +173,9 @@ def _build_edit(args: argparse.Namespace, frame: Any) -> Any:
     if args.outfall_type is not None:
         values["outfall_type"] = args.outfall_type
     if not values and not args.note:
-        raise UserError(Message("没有要修改的内容：请给出 --status、--remediation、--type 或 --note",
-                                "nothing to set: give --status, --remediation, --type or --note"))
+        raise UserError(Message(
+            "没有要修改的内容：请给出 --status、--remediation、--type 或 --note",
+            "nothing to set: give --status, --remediation, --type or --note"))
     if not values:
         return oe.add_note(frame, [args.code], args.note)
     return oe.set_fields(frame, [args.code], values, note=args.note or "")

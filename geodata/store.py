@@ -23,6 +23,7 @@ import pandas as pd
 import pyogrio
 
 from geodata import schema
+from geodata.gpkg_sql import sqlite_uri
 
 BUNDLED_NAME = "quanzhou.gpkg"
 
@@ -87,7 +88,7 @@ def check_workspace(path: Path) -> None:
         raise WorkspaceError(f"cannot read workspace {path}: {exc.strerror}") from None
     if head != b"SQLite format 3\x00":
         raise WorkspaceError(f"{path} is not a GeoPackage (not an SQLite file)")
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    con = sqlite3.connect(sqlite_uri(path), uri=True)
     try:
         con.execute("select count(*) from gpkg_contents").fetchone()
     except sqlite3.DatabaseError as exc:
@@ -98,7 +99,7 @@ def check_workspace(path: Path) -> None:
 
 def list_contents(path: Path) -> list[tuple[str, str]]:
     """(table name, data type 'features' or 'attributes') of every layer and table."""
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    con = sqlite3.connect(sqlite_uri(path), uri=True)
     try:
         rows = con.execute("select table_name, data_type from gpkg_contents").fetchall()
     finally:
@@ -153,7 +154,7 @@ def set_value(frame: pd.DataFrame, row: int, column: str, value: object) -> None
 
 def read_table(path: Path, table: str) -> pd.DataFrame:
     """A plain table as a DataFrame (empty if the workspace lacks it)."""
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    con = sqlite3.connect(sqlite_uri(path), uri=True)
     try:
         exists = con.execute(
             "select 1 from sqlite_master where type='table' and name=?", (table,)
