@@ -88,9 +88,20 @@ def check_workspace(path: Path) -> None:
         raise WorkspaceError(f"cannot read workspace {path}: {exc.strerror}") from None
     if head != b"SQLite format 3\x00":
         raise WorkspaceError(f"{path} is not a GeoPackage (not an SQLite file)")
-    con = sqlite3.connect(sqlite_uri(path), uri=True)
+    try:
+        # SQLite refuses some paths Python opens (over 512 bytes on Linux and macOS):
+        # say so with the path rather than fail later with "unable to open database file"
+        con = sqlite3.connect(sqlite_uri(path), uri=True)
+    except sqlite3.Error as exc:
+        raise WorkspaceError(f"cannot open workspace {path} ({len(str(path))} characters): "
+                             f"{exc}") from None
     try:
         con.execute("select count(*) from gpkg_contents").fetchone()
+    except sqlite3.OperationalError as exc:
+        if "unable to open" in str(exc):
+            raise WorkspaceError(f"cannot open workspace {path} ({len(str(path))} "
+                                 f"characters): {exc}") from None
+        raise WorkspaceError(f"{path} is not a GeoPackage: {exc}") from None
     except sqlite3.DatabaseError as exc:
         raise WorkspaceError(f"{path} is not a GeoPackage: {exc}") from None
     finally:
