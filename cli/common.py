@@ -116,7 +116,7 @@ def workspace_path(args: argparse.Namespace) -> Path:
     try:
         path, _created = store.ensure_workspace(given_workspace(args))
     except store.WorkspaceError as exc:
-        raise UserError(str(exc)) from None
+        raise UserError(exc.message) from None
     return Path(path)
 
 
@@ -129,7 +129,7 @@ def open_workspace(args: argparse.Namespace) -> Any:
     try:
         return Workspace.open(path)
     except store.WorkspaceError as exc:
-        raise UserError(str(exc)) from None
+        raise UserError(exc.message) from None
 
 
 # -- output --------------------------------------------------------------------------------

@@ -94,7 +94,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from geodata.io import field_mapping
     from geodata.io.messages import ImportCancelled, ImportRefused
     from geodata.io.workspace_import import import_file, undo_import
-    from geodata.store import WorkspaceError, check_workspace
+    from geodata.store import WorkspaceError, check_workspace, in_use, in_use_error
 
     lang = lang_of(args)
     workspace = given_workspace(args)
@@ -129,9 +129,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     except ImportCancelled:
         raise _error(msg("已取消", "cancelled")) from None
     except WorkspaceError as exc:
-        raise _error(msg(f"工作区不可用：{exc}", f"workspace unusable: {exc}")) from None
+        raise _error(msg(f"工作区不可用：{exc.message.zh}", f"workspace unusable: {exc}")) from None
     except OSError as exc:
         raise _error(msg(f"文件读写失败：{exc}", f"file error: {exc}")) from None
+    except Exception as exc:
+        if in_use(exc):  # QGIS or another EcoZone is writing the workspace
+            raise _error(in_use_error(workspace).message) from None
+        raise
     _import_report(report, lang, wants_json(args))
     return 0
 
@@ -186,7 +190,7 @@ def export_layer(args: argparse.Namespace) -> int:
     except ImportRefused as exc:
         raise _error(exc.message) from None
     except WorkspaceError as exc:
-        raise _error(msg(f"无法导出：{exc}", f"cannot export: {exc}")) from None
+        raise _error(msg(f"无法导出：{exc.message.zh}", f"cannot export: {exc}")) from None
     except (OSError, ValueError) as exc:
         raise _error(msg(f"导出失败：{exc}", f"export failed: {exc}")) from None
     if wants_json(args):

@@ -84,7 +84,7 @@ def _open(args: argparse.Namespace) -> Any:
     try:
         ws = Workspace.open(path)
     except store.WorkspaceError as exc:
-        raise UserError(str(exc)) from None
+        raise UserError(exc.message) from None
     if not ws.has_layer("outfalls"):
         raise UserError(Message(f"工作空间 {path} 没有排污口图层",
                                 f"workspace {path} has no outfalls"))

@@ -4,6 +4,7 @@ rendered offscreen to a PNG.  Qt is imported only when one of them runs."""
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,17 @@ def run_window(args: argparse.Namespace) -> int:
         path, created = store.ensure_workspace(getattr(args, "workspace", None))
         ws = Workspace.open(path)
     except store.WorkspaceError as exc:
-        raise UserError(str(exc)) from None
+        if sys.stderr is None:  # the windowed launcher has no console to print on
+            _show_error(exc.message.text(args.lang or "zh"))
+        raise UserError(exc.message) from None
     # --lang given on the command line wins; otherwise the language saved in the window
     return int(show(ws, lang=args.lang, created=created))
+
+
+def _show_error(text: str) -> None:
+    """A message box for a window that cannot open (no console in the windowed launcher)."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    QMessageBox.critical(None, "EcoZone", text)
+    del app

@@ -24,12 +24,36 @@ import pyogrio
 
 from geodata import schema
 from geodata.gpkg_sql import sqlite_uri
+from geodata.messages import Message
 
 BUNDLED_NAME = "quanzhou.gpkg"
 
 
 class WorkspaceError(Exception):
-    """A workspace file that cannot be used; the message says what and where."""
+    """A workspace file that cannot be used; the message says what and where.
+
+    ``message`` carries the Chinese and English forms where there are both (``str(exc)``
+    is the English one).
+    """
+
+    def __init__(self, text: str, message: Message | None = None) -> None:
+        super().__init__(text)
+        self.message = message or Message(text, text)
+
+
+def in_use_error(path: Path | str) -> WorkspaceError:
+    """The workspace is locked by another program writing it (QGIS, another EcoZone)."""
+    m = Message(f"工作空间 {path} 正被其他程序占用（QGIS 或另一个 EcoZone 正在写入）；"
+                f"请在该程序中保存或关闭后重试",
+                f"the workspace {path} is in use by another program (QGIS, or another "
+                f"EcoZone, is writing it); save or close it there and try again")
+    return WorkspaceError(m.en, m)
+
+
+def in_use(exc: BaseException) -> bool:
+    """Whether an SQLite or GDAL error says another connection holds the database."""
+    text = str(exc).lower()
+    return "database is locked" in text or "database is busy" in text
 
 
 def bundled_path() -> Path:
@@ -98,6 +122,8 @@ def check_workspace(path: Path) -> None:
     try:
         con.execute("select count(*) from gpkg_contents").fetchone()
     except sqlite3.OperationalError as exc:
+        if in_use(exc):
+            raise in_use_error(path) from None
         if "unable to open" in str(exc):
             raise WorkspaceError(f"cannot open workspace {path} ({len(str(path))} "
                                  f"characters): {exc}") from None
@@ -128,7 +154,9 @@ def read_layer(path: Path, layer: str, bbox: tuple[float, float, float, float] |
     """
     try:
         frame = pyogrio.read_dataframe(path, layer=layer, bbox=bbox, use_arrow=True)
-    except pyogrio.errors.DataLayerError as exc:
+    except (pyogrio.errors.DataLayerError, pyogrio.errors.DataSourceError) as exc:
+        if in_use(exc):
+            raise in_use_error(path) from None
         raise WorkspaceError(f"{path}: layer '{layer}' missing or unreadable: {exc}") from None
     return as_categories(frame, layer) if categorical else frame
 
