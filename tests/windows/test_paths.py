@@ -21,7 +21,7 @@ from pathlib import Path, PureWindowsPath
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SITE = "118.50,24.70\n118.52,24.70\n118.52,24.72\n118.50,24.72\n"
 
 
