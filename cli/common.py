@@ -166,3 +166,20 @@ def parse_float(text: str, what: str, lo: float, hi: float) -> float:
     if not lo <= v <= hi:
         raise UserError(f"{what} {v} is out of range [{lo}, {hi}]")
     return v
+
+
+def cannot_write(out: Path | str, exc: OSError, label: str = "ecozone") -> UserError:
+    """The one line for an output that could not be written.
+
+    On Windows a file open in Excel, WPS, QGIS or a browser cannot be replaced or deleted
+    (PermissionError): say so, since that is what the user can fix.
+    """
+    if isinstance(exc, PermissionError):
+        return UserError(Message(
+            f"无法写入 {out}：该文件可能正在其他程序（Excel、WPS、QGIS、浏览器）中打开，"
+            f"或所在文件夹只读；请关闭该文件后重试",
+            f"cannot write {out}: the file may be open in another program (Excel, WPS, "
+            f"QGIS, a browser) or its folder is read-only; close it and try again"),
+            label=label, json_fields={} if label == "error" else None)
+    return UserError(f"cannot write {out}: {exc.strerror or exc}", label=label,
+                     json_fields={} if label == "error" else None)

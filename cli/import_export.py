@@ -19,6 +19,7 @@ from typing import Any
 
 from cli.common import (
     UserError,
+    cannot_write,
     command,
     common_options,
     given_workspace,
@@ -191,6 +192,8 @@ def export_layer(args: argparse.Namespace) -> int:
         raise _error(exc.message) from None
     except WorkspaceError as exc:
         raise _error(msg(f"无法导出：{exc.message.zh}", f"cannot export: {exc}")) from None
+    except PermissionError as exc:
+        raise cannot_write(args.out, exc, label="error") from None
     except (OSError, ValueError) as exc:
         raise _error(msg(f"导出失败：{exc}", f"export failed: {exc}")) from None
     if wants_json(args):

@@ -13,7 +13,15 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from cli.common import UserError, command, common_options, lang_of, open_workspace, print_json
+from cli.common import (
+    UserError,
+    cannot_write,
+    command,
+    common_options,
+    lang_of,
+    open_workspace,
+    print_json,
+)
 from geodata.messages import Message, msg
 
 SCREEN_SUFFIXES = (".html", ".htm", ".pdf")
@@ -137,7 +145,7 @@ def cmd_screen(args: argparse.Namespace) -> int:
         elif out is not None:
             write_html_report(ws, rep, out, lang)
     except OSError as exc:
-        raise UserError(f"cannot write {out}: {exc.strerror}") from None
+        raise cannot_write(out, exc) from None
     if args.json:
         data = rep.to_dict()
         if out is not None:
@@ -167,7 +175,7 @@ def export_webmap(args: argparse.Namespace) -> int:
     except WebMapError as exc:
         raise UserError(str(exc)) from None
     except OSError as exc:
-        raise UserError(f"cannot write {out}: {exc.strerror}") from None
+        raise cannot_write(out, exc) from None
     if getattr(args, "json", False):
         print_json(summary, indent=None)
     else:

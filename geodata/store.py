@@ -22,7 +22,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from geodata import schema
+from geodata import files, schema
 from geodata.gpkg_sql import sqlite_uri
 from geodata.messages import Message
 
@@ -99,7 +99,7 @@ def ensure_workspace(path: Path | None = None) -> tuple[Path, bool]:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".gpkg.part")
     shutil.copyfile(bundled_path(), tmp)
-    os.replace(tmp, target)  # atomic: a half-copied workspace is never opened
+    files.finish(tmp, target)  # atomic: a half-copied workspace is never opened
     return target, True
 
 

@@ -12,7 +12,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from geodata import schema
+from geodata import files, schema
 from models.info import layer_title
 from models.report_style import DIMENSIONS, UNIT_CLASS_COLOURS
 from models.report_style import t as _t
@@ -297,6 +297,6 @@ def write_html_report(ws: Any, rep: ScreeningReport, out: Path, lang: str = "zh"
     from models.report_map_svg import render_map_svg
 
     html = render_html(rep, render_map_svg(ws, rep.site, rep.buffer_m, lang=lang), lang)
-    tmp = out.with_name(out.name + ".part")
+    tmp = files.part_path(out)
     tmp.write_text(html, encoding="utf-8")
-    tmp.replace(out)
+    files.finish(tmp, out)
