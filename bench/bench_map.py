@@ -138,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="10k outfalls, 1k units")
     args = parser.parse_args(argv)
     from geodata import store
-    from layers.synthetic import make_workspace
+    from bench.synthetic import make_workspace
 
     out: dict[str, object] = {"python": sys.version.split()[0]}
     import PySide6

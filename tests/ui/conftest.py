@@ -32,7 +32,7 @@ def ui_workspace_path(tmp_path_factory) -> Path:
     bundled = store.bundled_path()
     if bundled.exists() and _has_units(bundled):
         return bundled
-    from layers.synthetic import make_workspace
+    from bench.synthetic import make_workspace
 
     base = bundled if bundled.exists() else None
     return make_workspace(tmp_path_factory.mktemp("ws") / "synthetic.gpkg", base)
