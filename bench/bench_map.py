@@ -112,9 +112,9 @@ def bench_workspace(path: Path, runs: int) -> dict[str, object]:
             t = time.perf_counter()
             found = canvas.identify(sx, sy)
             if found:
-                win.side_panel.show_feature(found[0].layer, found[0].index)
+                win.side_panel.show_feature(found[0].layer, found[0].key)
                 panel.append((time.perf_counter() - t) * 1000)
-        canvas.renderer.pool.waitForDone(10000)
+        canvas.renderer.wait(10000)
         win.close()
         win.deleteLater()
         QCoreApplication.processEvents()
@@ -138,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="10k outfalls, 1k units")
     args = parser.parse_args(argv)
     from geodata import store
-    from layers.synthetic import make_workspace
+    from bench.synthetic import make_workspace
 
     out: dict[str, object] = {"python": sys.version.split()[0]}
     import PySide6

@@ -20,7 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import shapely  # noqa: E402
 
-from models.outfall_table import KEYS, OutfallTable, TableFilter, synthetic_frame  # noqa: E402
+from bench.synthetic import synthetic_frame  # noqa: E402
+from models.outfall_table import KEYS, OutfallTable, TableFilter  # noqa: E402
 
 
 def _ms(func, runs: int) -> float:

@@ -93,7 +93,7 @@ def workspace(cache: Path, size: str) -> tuple[Path, dict[str, Any] | None]:
 def bench_render(path: Path, runs: int, cache: Path, lod: bool = True) -> dict[str, Any]:
     rs = []
     for _ in range(runs):
-        cmd = [sys.executable, "-m", "ui.render_command", "render", "--workspace", str(path),
+        cmd = [sys.executable, str(ROOT / "app.py"), "render", "--workspace", str(path),
                "--out", str(cache / f"{path.stem}{'' if lod else '_symbols'}.png"),
                "--size", f"{SIZE_PX[0]}x{SIZE_PX[1]}", "--runs", "3", "--json"]
         rs.append(_run_json(cmd, _env(ECOZONE_POINT_LOD="1" if lod else "0")))
@@ -123,7 +123,7 @@ def child_window(path: str, t_spawn: float) -> dict[str, Any]:
 
     from models.workspace import Workspace
     from ui.main import MainWindow, make_app
-    from ui.render_command import peak_memory_mb
+    from cli.render import peak_memory_mb
 
     make_app()
     ws = Workspace.open(Path(path))
@@ -174,7 +174,7 @@ def child_window(path: str, t_spawn: float) -> dict[str, Any]:
         t = time.perf_counter()
         canvas.identify(sx, sy)
         ident.append((time.perf_counter() - t) * 1000)
-    canvas.renderer.pool.waitForDone(30000)
+    canvas.renderer.wait(30000)
     return {"cold_start_ms": round(cold_start_ms, 1) if cold_start_ms else None,
             "first_full_render_ms": round(full_render_ms, 1),
             "pan_frame_ms": _stats(pan), "zoom_frame_ms": _stats(zoom),

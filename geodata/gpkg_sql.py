@@ -17,8 +17,11 @@ The connection uses WAL-free rollback journaling (the GeoPackage default) with
 
 from __future__ import annotations
 
+import os
+import re
 import sqlite3
 import struct
+import urllib.parse
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -264,13 +267,34 @@ def delete_features(con: sqlite3.Connection, table: str, gcol: str,
         con.execute(sql)
 
 
+def sqlite_uri(path: Path | str, mode: str = "ro", *, windows: bool | None = None) -> str:
+    """An SQLite ``file:`` URI for ``path`` that opens exactly that file.
+
+    A path pasted into ``f"file:{path}"`` breaks on folder names Windows users have: ``#``
+    and ``?`` end the path, ``%20`` is decoded to a space, and a UNC path
+    (``\\\\server\\share\\…``) reads as a host name.  Here the path is percent-encoded
+    (UTF-8, so Chinese names and spaces pass), a drive path becomes ``file:///C:/…`` and a UNC
+    path ``file:////server/share/…`` (empty authority, as SQLite requires).  ``windows``
+    (default: this platform) lets tests check the Windows forms anywhere.
+    """
+    text = os.fspath(path)
+    if os.name == "nt" if windows is None else windows:
+        text = text.replace("\\", "/")
+    quoted = urllib.parse.quote(text, safe="/:")
+    if re.match(r"^[A-Za-z]:", text):
+        quoted = "///" + quoted
+    elif text.startswith("//"):
+        quoted = "//" + quoted
+    return f"file:{quoted}?mode={mode}"
+
+
 def connect(path: Path | str, readonly: bool = False) -> sqlite3.Connection:
     """Open a GeoPackage for SQL edits with the GDAL trigger functions registered.
 
     The connection is in autocommit mode (``isolation_level=None``): callers open their
     own ``BEGIN IMMEDIATE`` so that a transaction is exactly what they say it is.
     """
-    uri = f"file:{Path(path)}?mode={'ro' if readonly else 'rw'}"
+    uri = sqlite_uri(path, "ro" if readonly else "rw")
     con = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=5.0)
     con.create_function("ST_IsEmpty", 1, _is_empty, deterministic=True)
     con.create_function("ST_MinX", 1, _coord(0), deterministic=True)

@@ -298,7 +298,7 @@ def commit_batches(path: Path | str, batches: Sequence[Batch]) -> None:
 
 # -- reading --------------------------------------------------------------------------------
 def _ro(path: Path | str) -> sqlite3.Connection:
-    return sqlite3.connect(f"file:{Path(path)}?mode=ro", uri=True, timeout=5.0)
+    return sqlite3.connect(gpkg_sql.sqlite_uri(path), uri=True, timeout=5.0)
 
 
 def committed_batches(path: Path | str, batch_ids: Iterable[str]) -> set[str]:

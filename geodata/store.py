@@ -19,16 +19,42 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 
-from geodata import schema
+from geodata import files, schema
+from geodata.gpkg_sql import sqlite_uri
+from geodata.messages import Message
 
 BUNDLED_NAME = "quanzhou.gpkg"
 
 
 class WorkspaceError(Exception):
-    """A workspace file that cannot be used; the message says what and where."""
+    """A workspace file that cannot be used; the message says what and where.
+
+    ``message`` carries the Chinese and English forms where there are both (``str(exc)``
+    is the English one).
+    """
+
+    def __init__(self, text: str, message: Message | None = None) -> None:
+        super().__init__(text)
+        self.message = message or Message(text, text)
+
+
+def in_use_error(path: Path | str) -> WorkspaceError:
+    """The workspace is locked by another program writing it (QGIS, another EcoZone)."""
+    m = Message(f"工作空间 {path} 正被其他程序占用（QGIS 或另一个 EcoZone 正在写入）；"
+                f"请在该程序中保存或关闭后重试",
+                f"the workspace {path} is in use by another program (QGIS, or another "
+                f"EcoZone, is writing it); save or close it there and try again")
+    return WorkspaceError(m.en, m)
+
+
+def in_use(exc: BaseException) -> bool:
+    """Whether an SQLite or GDAL error says another connection holds the database."""
+    text = str(exc).lower()
+    return "database is locked" in text or "database is busy" in text
 
 
 def bundled_path() -> Path:
@@ -74,7 +100,7 @@ def ensure_workspace(path: Path | None = None) -> tuple[Path, bool]:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".gpkg.part")
     shutil.copyfile(bundled_path(), tmp)
-    os.replace(tmp, target)  # atomic: a half-copied workspace is never opened
+    files.finish(tmp, target)  # atomic: a half-copied workspace is never opened
     return target, True
 
 
@@ -87,9 +113,22 @@ def check_workspace(path: Path) -> None:
         raise WorkspaceError(f"cannot read workspace {path}: {exc.strerror}") from None
     if head != b"SQLite format 3\x00":
         raise WorkspaceError(f"{path} is not a GeoPackage (not an SQLite file)")
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        # SQLite refuses some paths Python opens (over 512 bytes on Linux and macOS):
+        # say so with the path rather than fail later with "unable to open database file"
+        con = sqlite3.connect(sqlite_uri(path), uri=True)
+    except sqlite3.Error as exc:
+        raise WorkspaceError(f"cannot open workspace {path} ({len(str(path))} characters): "
+                             f"{exc}") from None
     try:
         con.execute("select count(*) from gpkg_contents").fetchone()
+    except sqlite3.OperationalError as exc:
+        if in_use(exc):
+            raise in_use_error(path) from None
+        if "unable to open" in str(exc):
+            raise WorkspaceError(f"cannot open workspace {path} ({len(str(path))} "
+                                 f"characters): {exc}") from None
+        raise WorkspaceError(f"{path} is not a GeoPackage: {exc}") from None
     except sqlite3.DatabaseError as exc:
         raise WorkspaceError(f"{path} is not a GeoPackage: {exc}") from None
     finally:
@@ -98,7 +137,7 @@ def check_workspace(path: Path) -> None:
 
 def list_contents(path: Path) -> list[tuple[str, str]]:
     """(table name, data type 'features' or 'attributes') of every layer and table."""
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    con = sqlite3.connect(sqlite_uri(path), uri=True)
     try:
         rows = con.execute("select table_name, data_type from gpkg_contents").fetchall()
     finally:
@@ -116,9 +155,26 @@ def read_layer(path: Path, layer: str, bbox: tuple[float, float, float, float] |
     """
     try:
         frame = pyogrio.read_dataframe(path, layer=layer, bbox=bbox, use_arrow=True)
-    except pyogrio.errors.DataLayerError as exc:
+    except (pyogrio.errors.DataLayerError, pyogrio.errors.DataSourceError) as exc:
+        if in_use(exc):
+            raise in_use_error(path) from None
         raise WorkspaceError(f"{path}: layer '{layer}' missing or unreadable: {exc}") from None
     return as_categories(frame, layer) if categorical else frame
+
+
+def read_layer_with_fids(path: Path, layer: str) -> tuple[gpd.GeoDataFrame, np.ndarray]:
+    """A layer (as :func:`read_layer`) and the GeoPackage fid of each of its rows.
+
+    The frame keeps a plain 0..n-1 index (row positions are what the vectorised code
+    works with); the fids are the stable keys of layers that have no code
+    (docs/ARCHITECTURE.md, "Identity")."""
+    try:
+        frame = pyogrio.read_dataframe(path, layer=layer, use_arrow=True, fid_as_index=True)
+    except pyogrio.errors.DataLayerError as exc:
+        raise WorkspaceError(f"{path}: layer '{layer}' missing or unreadable: {exc}") from None
+    fids = frame.index.to_numpy(dtype=np.int64)
+    frame = frame.reset_index(drop=True)
+    return as_categories(frame, layer), fids
 
 
 def as_categories(frame: pd.DataFrame, layer: str) -> pd.DataFrame:
@@ -153,7 +209,7 @@ def set_value(frame: pd.DataFrame, row: int, column: str, value: object) -> None
 
 def read_table(path: Path, table: str) -> pd.DataFrame:
     """A plain table as a DataFrame (empty if the workspace lacks it)."""
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    con = sqlite3.connect(sqlite_uri(path), uri=True)
     try:
         exists = con.execute(
             "select 1 from sqlite_master where type='table' and name=?", (table,)

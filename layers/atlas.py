@@ -208,7 +208,9 @@ def feature_facts(model: MapModel, tables: dict[str, pd.DataFrame], by: str, ind
                   lang: str = "zh", max_items: int = MAX_ITEMS) -> list[FactSection]:
     """The sections printed beside feature ``index`` of the ``by`` coverage."""
     layer = COVERAGES[by]
-    d = details(model, tables, layer, index)
+    la = model.get(layer)
+    assert la is not None
+    d = details(model, tables, layer, la.key_at(index))
     rec = d.record
     if by == "outfall":
         return _outfall_facts(model, rec, d, lang)
@@ -232,9 +234,8 @@ def feature_facts(model: MapModel, tables: dict[str, pd.DataFrame], by: str, ind
                       ("wq_target", "水质目标", "Target")):
         if clean(rec.get(f)) not in (None, "") and by != "unit":
             basic.rows.append((_t(lang, zh, en), str(schema.value_in(f, rec[f], lang))))
-    la = model.get(layer)
     km2 = None
-    if la is not None and rec.get("area_km2") is None:
+    if rec.get("area_km2") is None:
         from models.geodesy import geodesic_area_m2
 
         km2 = geodesic_area_m2(la.frame.geometry.values[index]) / 1e6

@@ -10,6 +10,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
+from geodata.gpkg_sql import sqlite_uri
 from layers.mercator import HALF, RES0
 from layers.viewport import Viewport
 
@@ -35,7 +36,7 @@ class TileSource:
     def _con(self) -> sqlite3.Connection:
         con = getattr(self._local, "con", None)
         if con is None:
-            con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            con = sqlite3.connect(sqlite_uri(self.path), uri=True, check_same_thread=False)
             self._local.con = con
         return con
 

@@ -321,22 +321,6 @@ def check_flag_bits(ws: Workspace, config: ComplianceConfig | None = None) -> np
     return bits
 
 
-def check_flags(ws: Workspace, config: ComplianceConfig | None = None,
-                ) -> dict[str, tuple[str, ...]]:
-    """code → check ids, as ``flags_by_code(check_outfalls(ws))`` gives, without building
-    the findings' texts (from :func:`check_flag_bits`)."""
-    if not ws.has_layer("outfalls"):
-        return {}
-    bits = check_flag_bits(ws, config)
-    names = list(CHECKS)
-    merged: dict[str, int] = {}  # codes can repeat: merge their rows
-    for code, b in zip(ws.layer("outfalls")["code"].astype(str), bits.tolist(), strict=True):
-        if b:
-            merged[code] = merged.get(code, 0) | b
-    return {code: tuple(k for i, k in enumerate(names) if b >> i & 1)
-            for code, b in sorted(merged.items())}
-
-
 def _run(c: _Checker, checks: tuple[str, ...] | None) -> set[str]:
     wanted = set(checks or CHECKS)
     if wanted & {"in_priority_unit", "in_protected_area", "near_protected_area"}:

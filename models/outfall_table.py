@@ -213,6 +213,22 @@ class OutfallTable:
         self.text["flags"] = labels[inv.ravel()]
         self._invalidate("flags")
 
+    def set_flag_bits_for(self, bits: np.ndarray, codes: np.ndarray) -> None:
+        """Flags of a check that names its outfalls by code: aligned to the table's rows
+        by code (the check may have run on the inventory as it was a moment ago; an outfall
+        it did not see gets no flag until the next check)."""
+        if len(codes) == len(self) and np.array_equal(np.asarray(codes, dtype=object),
+                                                      self.codes.astype(object)):
+            self.set_flag_bits(bits)
+            return
+        src = pd.Index(np.asarray(codes, dtype=object).astype(str))
+        first = ~src.duplicated()  # a code given twice: its first row's flags
+        vals = np.asarray(bits, np.int64)[first]
+        pos = src[first].get_indexer(self.codes.astype(str))
+        aligned = np.where(pos >= 0, vals[np.maximum(pos, 0)], 0) if len(vals) \
+            else np.zeros(len(self), np.int64)
+        self.set_flag_bits(aligned)
+
     def update_rows(self, frame: pd.DataFrame, codes: Iterable[str]) -> list[int]:
         """Refresh the rows of ``codes`` from ``frame`` (after an edit); returns row indices."""
         pos = {str(c): i for i, c in enumerate(frame["code"].tolist())}
@@ -333,28 +349,3 @@ def county_names(counties: pd.DataFrame | None, lang: str = "zh") -> dict[str, s
         return {}
     col = "name_en" if lang == "en" and "name_en" in counties else "name_zh"
     return {str(c): str(n) for c, n in zip(counties["code"], counties[col])}
-
-
-def synthetic_frame(n: int, seed: int = 0) -> pd.DataFrame:
-    """``n`` invented outfalls with schema vocabularies (benchmarks and tests only)."""
-    import geopandas as gpd
-
-    rng = np.random.default_rng(seed)
-    counties = ["350502", "350503", "350504", "350505", "350521", "350524", "350525",
-                "350526", "350581", "350582", "350583"]
-    types = list(schema.OUTFALL_TYPES)
-    cc = rng.choice(counties, n)
-    kinds = rng.choice(["sea", "river"], n)
-    waters = np.array(["泉州湾", "深沪湾", "安海湾", "围头湾", "湄洲湾", "晋江", "洛阳江", "东溪"])
-    frame = pd.DataFrame({
-        "code": [f"PWK{c}{'H' if k == 'sea' else 'R'}{i:06d}" for i, (c, k) in
-                 enumerate(zip(cc, kinds))],
-        "name_zh": [f"{w}第{i}号排口" for i, w in enumerate(rng.choice(waters, n))],
-        "outfall_type": rng.choice(types, n), "water_kind": kinds,
-        "receiving_water": rng.choice(waters, n), "county_code": cc,
-        "remediation": rng.choice(list(schema.REMEDIATION), n),
-        "remediation_status": rng.choice(list(schema.REMEDIATION_STATUS), n),
-        "review_status": rng.choice(list(schema.REVIEW_STATUS), n),
-    })
-    pts = shapely.points(rng.uniform(117.5, 119.2, n), rng.uniform(24.5, 25.9, n))
-    return gpd.GeoDataFrame(frame, geometry=pts, crs="EPSG:4490")

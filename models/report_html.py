@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from functools import partial
 from html import escape
+from pathlib import Path
 from typing import Any
 
-from geodata import schema
+from geodata import files, schema
 from models.info import layer_title
 from models.report_style import DIMENSIONS, UNIT_CLASS_COLOURS
 from models.report_style import t as _t
@@ -288,3 +289,14 @@ def render_html(rep: ScreeningReport, map_svg: str, lang: str = "zh") -> str:
         f'生态环境分区管控一张图</p>'
         f'<div class="map">{map_svg}</div>'
         f"{report_body_html(rep, lang)}</body></html>")
+
+
+def write_html_report(ws: Any, rep: ScreeningReport, out: Path, lang: str = "zh") -> None:
+    """Write the report with its map to ``out`` (via ``out.part``, so a failed write leaves
+    no half file under the real name)."""
+    from models.report_map_svg import render_map_svg
+
+    html = render_html(rep, render_map_svg(ws, rep.site, rep.buffer_m, lang=lang), lang)
+    tmp = files.part_path(out)
+    tmp.write_text(html, encoding="utf-8")
+    files.finish(tmp, out)

@@ -60,12 +60,6 @@ def outfalls_in_units(points_xy: np.ndarray, units_geoms: np.ndarray, method: st
     return out
 
 
-def units_count(unit_index: np.ndarray, n_units: int) -> np.ndarray:
-    """How many points fell in each unit (``unit_index`` from :func:`outfalls_in_units`)."""
-    idx = np.asarray(unit_index)
-    return np.bincount(idx[idx >= 0], minlength=n_units)
-
-
 # -- internals ---------------------------------------------------------------------------
 def _first_unit(out: np.ndarray, pi: np.ndarray, ui: np.ndarray, ordered: bool) -> None:
     """out[p] = the smallest unit index paired with p (points on a shared edge).

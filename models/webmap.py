@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import shapely
 
-from geodata import schema
+from geodata import files, schema
 from models import report_style as st
 from models.info import layer_title
 from models.workspace import Workspace
@@ -360,8 +360,8 @@ def export_webmap(ws: Workspace, out: Path | str, layers: Sequence[str] | None =
     """Write the web map to ``out`` (atomically); return a small summary."""
     out = Path(out)
     html = build_webmap(ws, layers, lang, tiles, title)
-    tmp = out.with_name(out.name + ".part")
+    tmp = files.part_path(out)
     tmp.write_text(html, encoding="utf-8")
-    tmp.replace(out)
+    files.finish(tmp, out)
     return {"out": str(out), "bytes": out.stat().st_size,
             "layers": [n for n in (layers or DEFAULT_LAYERS) if ws.has_layer(n)]}

@@ -45,8 +45,8 @@ COMPONENTS: list[tuple[str, tuple[str, ...]]] = [
     ("numpy+pandas", ("numpy", "pandas", "libopenblas", "libscipy_openblas", "libgfortran",
                       "libquadmath", "openblas", "scipy_openblas")),
     ("shapely+geos", ("shapely", "libgeos", "geos")),
-    ("reports and web map (reportlab, openpyxl, folium, branca, jinja2)", (
-        "reportlab", "openpyxl", "folium", "branca", "jinja2", "xyzservices", "PIL",
+    ("reports and web map (openpyxl, folium, branca, jinja2)", (
+        "openpyxl", "folium", "branca", "jinja2", "xyzservices", "PIL",
         "pillow", "markupsafe")),
     ("ecozone data (bundled GeoPackage, translations, icons)", (
         "geodata", "ui", "packaging")),

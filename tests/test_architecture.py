@@ -43,3 +43,26 @@ def test_import_linter_contracts_hold():
         pytest.skip("import-linter not installed (pip install -e .[test])")
     res = subprocess.run([exe, "--no-cache"], cwd=ROOT, capture_output=True, text=True)
     assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_nothing_below_the_command_line_imports_cli():
+    # cli sits above ui (pyproject's layers contract); this also catches lazy imports
+    offenders = []
+    for pkg in ("geodata", "models", "layers", "ui"):
+        for path in (ROOT / pkg).rglob("*.py"):
+            for mod in _imports(path):
+                if mod.split(".")[0] in ("cli", "app"):
+                    offenders.append(f"{path.relative_to(ROOT)} imports {mod}")
+    assert offenders == []
+
+
+def test_help_imports_no_qt_and_no_geopandas():
+    # `ecozone --help` and the window's start stay fast: the command modules import their
+    # heavy dependencies inside the commands
+    code = ("import sys, cli; cli.build_parser().format_help(); "
+            "print(sorted(m for m in ('PySide6', 'geopandas', 'pandas', 'shapely', 'pyogrio') "
+            "if m in sys.modules))")
+    res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                         text=True, timeout=60)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip() == "[]"

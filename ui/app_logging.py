@@ -51,11 +51,31 @@ def _our_handler() -> logging.handlers.RotatingFileHandler | None:
     return None
 
 
+class _SharedRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log that more than one EcoZone process may write at once.
+
+    The window and a command-line run (or two windows) append to the same file.  On Windows
+    a file another process holds open cannot be renamed, so rotation would fail on every
+    record ("--- Logging error ---" on stderr).  When the rename is refused this handler
+    keeps appending to the current file and tries again at the next limit.  Text is UTF-8;
+    what UTF-8 cannot hold (a lone surrogate from a broken file name) is escaped, not
+    raised.
+    """
+
+    def doRollover(self) -> None:  # noqa: N802 - logging's name
+        try:
+            super().doRollover()
+        except OSError:
+            if self.stream is None:
+                self.stream = self._open()
+            self.maxBytes *= 2  # do not retry on every record until the other one lets go
+
+
 def _open_handler(folder: Path) -> logging.handlers.RotatingFileHandler:
     folder.mkdir(parents=True, exist_ok=True)
-    handler = logging.handlers.RotatingFileHandler(
+    handler = _SharedRotatingFileHandler(
         folder / LOG_NAME, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8",
-        delay=False)
+        errors="backslashreplace", delay=False)
     return handler
 
 

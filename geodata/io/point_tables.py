@@ -70,7 +70,8 @@ def read_text_table(path: Path, encoding: str, notes: Notes
                                 f"{path.name} cannot be decoded as {choice.encoding} "
                                 f"(byte {exc.start})")) from None
     text = text.lstrip("\ufeff")
-    header = text.split("\n", 1)[0]
+    # CRLF (Excel, Windows), LF and old-Mac CR files all read the same
+    header = (text.splitlines() or [""])[0]
     sep = _sniff_delimiter(header)
     try:
         df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,

@@ -120,7 +120,9 @@ def write_layer(frame: gpd.GeoDataFrame, out: Path, encoding: str = "utf-8",
         return write_shapefile(frame, out, encoding)
     if suffix == ".csv":
         enc = normalize(encoding)
-        table_for_people(frame).to_csv(out, index=False,
+        # for Excel on Windows: a BOM so it reads UTF-8 (not the ANSI code page) and CRLF
+        # line ends (RFC 4180), whatever platform writes the file
+        table_for_people(frame).to_csv(out, index=False, lineterminator="\r\n",
                                        encoding="utf-8-sig" if enc.startswith("utf-8") else enc)
         return out
     if suffix == ".xlsx":

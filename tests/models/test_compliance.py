@@ -68,10 +68,27 @@ def test_bundled_data_protected_area_outfalls_are_found():
     assert {f.code for f in findings} == set(joined["code"])
 
 
+def check_flags(ws, config=None) -> dict[str, tuple[str, ...]]:
+    """code → check ids from :func:`check_flag_bits` (rows of a repeated code merged), as
+    ``flags_by_code(check_outfalls(ws))`` gives them."""
+    from models.compliance import CHECKS, check_flag_bits
+
+    if not ws.has_layer("outfalls"):
+        return {}
+    bits = check_flag_bits(ws, config)
+    names = list(CHECKS)
+    merged: dict[str, int] = {}
+    for code, b in zip(ws.layer("outfalls")["code"].astype(str), bits.tolist(), strict=True):
+        if b:
+            merged[code] = merged.get(code, 0) | b
+    return {code: tuple(k for i, k in enumerate(names) if b >> i & 1)
+            for code, b in sorted(merged.items())}
+
+
 def test_flags_only_check_matches_the_findings():
-    """The inventory's flag column comes from check_flags: the same as the full findings."""
+    """The inventory's flag column comes from check_flag_bits: the same as the full findings."""
     from geodata import store
-    from models.compliance import check_flags, check_outfalls, flags_by_code
+    from models.compliance import check_outfalls, flags_by_code
     from models.workspace import Workspace
 
     ws = Workspace.open(store.bundled_path())

@@ -8,8 +8,9 @@ import numpy as np
 import shapely
 from openpyxl import load_workbook
 
+from bench.synthetic import synthetic_frame
 from models.collation import sort_key
-from models.outfall_table import KEYS, OutfallTable, TableFilter, export_rows, synthetic_frame
+from models.outfall_table import KEYS, OutfallTable, TableFilter, export_rows
 from tests.models import outfall_testdata as td
 
 

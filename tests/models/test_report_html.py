@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from models import report_commands as rc
+from cli import reports as rc
 from models.report_html import render_html, report_body_html
 from models.report_map_svg import nice_length, render_map_svg
 from models.screening import screen_site

@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 import shapely
 
-from models.spatial_join import outfalls_in_units, units_count
+from models.spatial_join import outfalls_in_units
+
+
+def units_count(unit_index: np.ndarray, n_units: int) -> np.ndarray:
+    """How many points fell in each unit."""
+    idx = np.asarray(unit_index)
+    return np.bincount(idx[idx >= 0], minlength=n_units)
 
 
 def _units() -> np.ndarray:

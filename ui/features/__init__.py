@@ -64,19 +64,20 @@ class Features:
             a.setText(tr(text))
 
     # -- import ------------------------------------------------------------------------
-    def open_import(self) -> None:
+    def open_import(self) -> Any:
+        """文件 ▸ 导入数据…: the wizard; what it imports (or undoes) reaches the window
+        through the workspace's change flow."""
         from ui.importing import open_import_dialog
 
         dlg = open_import_dialog(self.win, self.win.ws.path)
         dlg.imported.connect(lambda _batch, layer: self.reload_layer(layer))
         dlg.undone.connect(lambda _batch, layer: self.reload_layer(layer))
+        return dlg
 
     def reload_layer(self, layer: str) -> None:
-        """Re-read one layer after an import: the model tells the map and panels."""
-        from geodata import store
-
-        frame = store.read_layer(self.win.ws.path, layer)
-        self.win.ws.replace_layer(layer, frame)
+        """After an import or its undo: the workspace re-reads the layer and announces it
+        (``layer_replaced``); the map, the inventory and the panels follow from that."""
+        self.win.ws.reload_layer(layer)
         self.win.statusBar().showMessage(tr("已导入，图层已刷新：") + layer, 6000)
 
     # -- screening and exports ---------------------------------------------------------
@@ -91,8 +92,8 @@ class Features:
         """The polygon last drawn with the area tool, or None."""
         import shapely
 
-        m = getattr(self.win.canvas, "measurement", None)
-        if m is None or not getattr(m, "area", False) or len(m.points) < 3:
+        m = self.win.canvas.measurement
+        if m is None or not m.area or len(m.points) < 3:
             return None
         poly = shapely.Polygon(m.points)
         return poly if poly.is_valid and poly.area > 0 else shapely.make_valid(poly)

@@ -686,6 +686,10 @@
         <translation>File</translation>
     </message>
     <message>
+        <source>编辑</source>
+        <translation>Edit</translation>
+    </message>
+    <message>
         <source>视图</source>
         <translation>View</translation>
     </message>
@@ -855,6 +859,14 @@
     <message>
         <source>仅所选区域</source>
         <translation>Selected zone only</translation>
+    </message>
+    <message>
+        <source>仅所选排污口</source>
+        <translation>Chosen outfalls only</translation>
+    </message>
+    <message>
+        <source>%1 个排污口</source>
+        <translation>%1 outfalls</translation>
     </message>
     <message>
         <source>确认位置</source>

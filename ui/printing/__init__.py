@@ -3,7 +3,8 @@
 The Qt-free parts are :mod:`models.print_layout` (the saved layout), :mod:`layers.atlas`
 (features and facts) and :mod:`layers.print_geometry` (scale, graticule).  Here: drawing
 (:mod:`.map_paint`, :mod:`.page_items`, :mod:`.layout_page`, :mod:`.atlas_pages`),
-writing files (:mod:`.export`), the dialogs and the ``print`` / ``atlas`` commands.
+writing files (:mod:`.export`) and the dialogs; the ``print`` / ``atlas`` commands are
+:mod:`cli.printing`.
 """
 
 from __future__ import annotations

@@ -9,7 +9,6 @@ before each one: a cancelled atlas removes its partial file and raises :class:`C
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from collections.abc import Callable
@@ -22,6 +21,7 @@ import pandas as pd
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 
+from geodata import files
 from geodata.messages import Message
 from layers.atlas import COVERAGE_NAMES, COVERAGES, AtlasFeature, atlas_features, feature_facts
 from layers.print_geometry import frame_view
@@ -342,8 +342,8 @@ def _write(target: Path, spec: AtlasSpec, title: str,
         draw(p, w, h)
     finally:
         p.end()
-    del writer
-    os.replace(tmp, target)
+    del writer  # closed before the move: Windows refuses to move an open file
+    files.finish(tmp, target)
 
 
 def _write_atlas(aw: AtlasWriter, out: Path, progress: Callable[[int, int, str], None] | None,
@@ -374,7 +374,7 @@ def _write_atlas(aw: AtlasWriter, out: Path, progress: Callable[[int, int, str],
         p.end()
         del writer
         if done:
-            os.replace(tmp, out)
+            files.finish(tmp, out)
         elif tmp.exists():
             tmp.unlink()
     return pages

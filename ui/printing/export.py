@@ -5,7 +5,6 @@ place only when complete, so a failed export never leaves half a file under the 
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import QMarginsF, QSizeF, Qt
 from PySide6.QtGui import QImage, QImageWriter, QPageLayout, QPageSize, QPainter, QPdfWriter
 
+from geodata import files
 from geodata.messages import Message
 from models.print_layout import FORMATS, LayoutError, PrintLayout
 from ui.printing.layout_page import PageContext, draw_layout_page
@@ -102,7 +102,7 @@ def export_layout(layout: PrintLayout, ctx: PageContext, out: Path | str) -> dic
                 p.end()
             save_image(img, tmp, fmt)
             del img
-        os.replace(tmp, out)
+        files.finish(tmp, out)
     finally:
         if tmp.exists():
             tmp.unlink()

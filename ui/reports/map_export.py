@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -37,6 +36,7 @@ from PySide6.QtGui import (
     QPolygonF,
 )
 
+from geodata import files
 from layers.mercator import ground_resolution
 from layers.viewport import Viewport
 from models import report_style as st
@@ -113,7 +113,8 @@ def export_view(source: MapSource, extent: Extent, out_path: Path | str, dpi: fl
                      legend, notice)
         finally:
             p.end()
-    os.replace(tmp, out)
+        del p, writer  # Qt closes the PDF when the writer goes; Windows moves only closed files
+    files.finish(tmp, out)
     return out
 
 

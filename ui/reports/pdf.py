@@ -12,7 +12,6 @@ device, hence the 96/300 factor for the placeholder.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QMarginsF, QPointF, QRectF, QSizeF, Qt, QUrl
@@ -29,6 +28,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtSvg import QSvgRenderer
 
+from geodata import files
 from models.report_html import report_body_html, title
 from models.report_style import t
 from models.screening import ScreeningReport
@@ -123,7 +123,9 @@ def write_pdf(rep: ScreeningReport, map_svg: str, out: Path | str, lang: str = "
             _footer(painter, rep, lang, family, page, pages, width, height, footer_h)
     finally:
         painter.end()
-    os.replace(tmp, out)
+    # Qt closes the PDF when the writer goes; Windows moves only closed files
+    del painter, writer
+    files.finish(tmp, out)
     return pages
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from geodata.io.commands import add_import_parser, cmd_import
+from cli.import_export import add_import_parser, cmd_import
 from geodata.io.field_mapping import load_mapping, preview, save_mapping, suggest_mapping
 from geodata.io.messages import ImportRefused
 from geodata.io.readers import read_any

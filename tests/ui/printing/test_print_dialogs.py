@@ -57,7 +57,7 @@ def print_win(qtbot, tmp_path, bundled_path):
     w.canvas.full_extent()
     wait_until_rendered(w, 20)
     yield w
-    w.canvas.renderer.pool.waitForDone(5000)
+    w.canvas.renderer.wait(5000)
 
 
 def test_print_dialog_preview_save_and_export(print_win, tmp_path):

@@ -11,11 +11,11 @@ import unicodedata
 import pytest
 from PySide6.QtGui import QColor, QImage
 
-from models import report_commands as rc
+from cli import reports as rc
 from models.screening import screen_site
 from models.workspace import Workspace
 from tests.models.test_screening_support import SITE, build_workspace
-from ui.reports import commands
+from cli.reports import cmd_screen
 
 POPPLER = shutil.which("pdffonts") and shutil.which("pdftoppm") and shutil.which("pdftotext")
 SITE_TEXT = "118.59,24.89; 118.61,24.89; 118.61,24.91; 118.59,24.91"
@@ -31,7 +31,7 @@ def pdf_path(ws_path, tmp_path_factory):
     out = tmp_path_factory.mktemp("pdfout") / "report.pdf"
     p = argparse.ArgumentParser()
     p.add_argument("--lang", default="zh")
-    rc.add_screen_parser(p.add_subparsers(), commands.cmd_screen)
+    rc.add_screen_parser(p.add_subparsers(), cmd_screen)
     args = p.parse_args(["screen", SITE_TEXT, "--workspace", str(ws_path), "--out", str(out),
                          "--buffer", "1500"])
     assert args.func(args) == 0
@@ -112,7 +112,7 @@ def test_pdf_in_english_has_the_units_english_texts_and_theme(bundled_ws, tmp_pa
 def test_pdf_command_json_and_bad_folder(ws_path, tmp_path, capsys):
     p = argparse.ArgumentParser()
     p.add_argument("--lang", default="zh")
-    rc.add_screen_parser(p.add_subparsers(), commands.cmd_screen)
+    rc.add_screen_parser(p.add_subparsers(), cmd_screen)
     out = tmp_path / "r.pdf"
     args = p.parse_args(["screen", SITE_TEXT, "--workspace", str(ws_path), "--out", str(out),
                          "--json"])

@@ -14,20 +14,24 @@ Same code as the window (:mod:`ui.printing`).  Qt is imported only when a comman
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
+from cli.common import (
+    UserError,
+    cannot_write,
+    command,
+    common_options,
+    lang_of,
+    open_workspace,
+    print_json,
+)
 from models.print_layout import ITEMS, ORIENTATIONS, PAPERS
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--workspace", type=Path, default=argparse.SUPPRESS,
-                   help="GeoPackage to use (default: your workspace)")
-    p.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
-    p.add_argument("--json", action="store_true", help="print pages, out and time as JSON")
+    common_options(p)
     p.add_argument("--paper", default=None, choices=tuple(PAPERS), help="A4 (default) … A0")
     p.add_argument("--orientation", default=None, choices=ORIENTATIONS,
                    help="landscape (default) or portrait")
@@ -36,8 +40,8 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--title", default=None)
 
 
-def add_print_parsers(sub: Any) -> None:
-    """Add ``print`` and ``atlas`` to app.py's subcommands."""
+def add_parser(sub: Any) -> None:
+    """Add ``print`` and ``atlas`` to the subcommands."""
     p = sub.add_parser("print", help="a print layout (专题图) to PDF, PNG or TIFF")
     p.add_argument("--out", type=Path, required=True, help=".pdf (vector), .png or .tif")
     p.add_argument("--bbox", default=None, help="map extent x0,y0,x1,y1 in lon/lat (CGCS2000); "
@@ -70,19 +74,6 @@ def add_print_parsers(sub: Any) -> None:
     p.set_defaults(func=cmd_atlas)
 
 
-def _fail(text: str) -> int:
-    print(f"ecozone: {text}", file=sys.stderr)
-    return 2
-
-
-def _open(args: argparse.Namespace) -> Any:
-    from geodata import store
-    from models.workspace import Workspace
-
-    path, _created = store.ensure_workspace(getattr(args, "workspace", None))
-    return Workspace.open(path)
-
-
 def _layout_from_args(args: argparse.Namespace, ws: Any) -> Any:
     from models.print_layout import LayoutError, PrintLayout, load_layout, parse_bbox
 
@@ -110,14 +101,14 @@ def _layout_from_args(args: argparse.Namespace, ws: Any) -> Any:
     return layout.validate()
 
 
+@command
 def cmd_print(args: argparse.Namespace) -> int:
-    from geodata import store
     from models.print_layout import LayoutError, save_layout
 
-    lang = getattr(args, "lang", "zh") or "zh"
+    lang = lang_of(args)
     t0 = time.perf_counter()
+    ws = open_workspace(args)
     try:
-        ws = _open(args)
         layout = _layout_from_args(args, ws)
         from ui.printing.export import export_layout
         from ui.printing.layout_page import PageContext
@@ -127,27 +118,26 @@ def cmd_print(args: argparse.Namespace) -> int:
             save_layout(ws.path, layout)
             res["saved_layout"] = layout.name
     except LayoutError as exc:
-        return _fail(exc.text(lang))
-    except store.WorkspaceError as exc:
-        return _fail(str(exc))
+        raise UserError(exc.message) from None
     except OSError as exc:
-        return _fail(f"cannot write {args.out}: {exc.strerror or exc}")
+        raise cannot_write(args.out, exc) from None
     res["time_s"] = round(time.perf_counter() - t0, 3)
     if args.json:
-        print(json.dumps(res, ensure_ascii=False, indent=1))
+        print_json(res)
     else:
         print(res["out"])
     return 0
 
 
+@command
 def cmd_atlas(args: argparse.Namespace) -> int:
-    from geodata import store
+    from geodata.messages import Message
     from models.print_layout import LayoutError
 
-    lang = getattr(args, "lang", "zh") or "zh"
+    lang = lang_of(args)
     t0 = time.perf_counter()
+    ws = open_workspace(args)
     try:
-        ws = _open(args)
         from ui.printing.atlas_pages import AtlasSpec, run_atlas
         from ui.printing.layout_page import PageContext
 
@@ -155,20 +145,16 @@ def cmd_atlas(args: argparse.Namespace) -> int:
                          orientation=args.orientation or "landscape", dpi=args.dpi or 300,
                          title=args.title or "", split=args.split)
         if not 50 <= spec.dpi <= 1200:
-            from geodata.messages import Message
-
             raise LayoutError(Message(f"分辨率 {spec.dpi} dpi 应在 50–1200 之间",
                                       f"--dpi {spec.dpi} must be between 50 and 1200"))
         res = run_atlas(PageContext.from_workspace(ws, lang=lang), ws.tables, spec, args.out)
     except LayoutError as exc:
-        return _fail(exc.text(lang))
-    except store.WorkspaceError as exc:
-        return _fail(str(exc))
+        raise UserError(exc.message) from None
     except OSError as exc:
-        return _fail(f"cannot write {args.out}: {exc.strerror or exc}")
+        raise cannot_write(args.out, exc) from None
     res["time_s"] = round(time.perf_counter() - t0, 3)
     if args.json:
-        print(json.dumps(res, ensure_ascii=False, indent=1))
+        print_json(res)
     else:
         print(res["out"])
     return 0

@@ -1,4 +1,8 @@
-"""Synthetic workspaces for tests and benchmarks: Voronoi control units and random outfalls.
+"""Synthetic data for tests and benchmarks: workspaces of Voronoi control units and random
+outfalls, and outfall tables of any size.
+
+Not runtime code (issue 12: runtime packages hold runtime code); bench/ and tests/ import it
+as ``bench.synthetic``.
 
 The base map (land, sea, coastline, counties, city) is copied from any GeoPackage that has
 it (the bundled one, or a preview); bays, protected areas, rivers and places come from the
@@ -193,3 +197,26 @@ def make_workspace(out: Path, base: Path | None, n_units: int = 150, n_outfalls:
         out.unlink()
     store.write_layers(out, layers)
     return out
+
+
+def synthetic_frame(n: int, seed: int = 0) -> pd.DataFrame:
+    """``n`` invented outfalls with schema vocabularies (benchmarks and tests only)."""
+    rng = np.random.default_rng(seed)
+    counties = ["350502", "350503", "350504", "350505", "350521", "350524", "350525",
+                "350526", "350581", "350582", "350583"]
+    types = list(schema.OUTFALL_TYPES)
+    cc = rng.choice(counties, n)
+    kinds = rng.choice(["sea", "river"], n)
+    waters = np.array(["泉州湾", "深沪湾", "安海湾", "围头湾", "湄洲湾", "晋江", "洛阳江", "东溪"])
+    frame = pd.DataFrame({
+        "code": [f"PWK{c}{'H' if k == 'sea' else 'R'}{i:06d}" for i, (c, k) in
+                 enumerate(zip(cc, kinds))],
+        "name_zh": [f"{w}第{i}号排口" for i, w in enumerate(rng.choice(waters, n))],
+        "outfall_type": rng.choice(types, n), "water_kind": kinds,
+        "receiving_water": rng.choice(waters, n), "county_code": cc,
+        "remediation": rng.choice(list(schema.REMEDIATION), n),
+        "remediation_status": rng.choice(list(schema.REMEDIATION_STATUS), n),
+        "review_status": rng.choice(list(schema.REVIEW_STATUS), n),
+    })
+    pts = shapely.points(rng.uniform(117.5, 119.2, n), rng.uniform(24.5, 25.9, n))
+    return gpd.GeoDataFrame(frame, geometry=pts, crs="EPSG:4490")

@@ -1,4 +1,4 @@
-"""``app.py outfalls check|set|move`` through add_outfalls_parser/cmd_outfalls (as app.py wires them)."""
+"""``ecozone outfalls check|set|move`` through cli.outfalls (as cli.main wires it)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import json
 
 import pytest
 
+from cli.outfalls import add_outfalls_parser
 from geodata import outfall_store
 from geodata.workspace_lock import WorkspaceLock
-from models.outfall_commands import add_outfalls_parser
 from tests.models import outfall_testdata as td
 
 

@@ -1,6 +1,6 @@
-"""``python app.py render``: render the map offscreen exactly as the window does, with timings.
+"""``render``: render the map offscreen exactly as the window does, with timings.
 
-    python app.py render --workspace W.gpkg --out map.png --size 1600x1000 \
+    ecozone render --workspace W.gpkg --out map.png --size 1600x1000 \
         [--bbox minx,miny,maxx,maxy] [--runs 1] [--json]
 
 The map goes through the window's own renderer (:class:`ui.render_worker.Renderer`: one
@@ -18,7 +18,6 @@ process's peak memory in MB.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import sys
@@ -26,21 +25,17 @@ import time
 from pathlib import Path
 from typing import Any
 
+from cli.common import (
+    UserError,
+    command,
+    common_options,
+    lang_of,
+    open_workspace,
+    parse_size,
+    print_json,
+)
+
 _T0 = time.perf_counter()
-
-
-class RenderError(ValueError):
-    """Bad arguments for render: one line on stderr, exit code 2."""
-
-
-def parse_size(text: str) -> tuple[int, int]:
-    try:
-        w, h = (int(v) for v in text.lower().split("x"))
-    except ValueError:
-        raise RenderError(f"--size '{text}' must look like 1600x1000") from None
-    if not (50 <= w <= 8000 and 50 <= h <= 8000):
-        raise RenderError(f"--size {w}x{h} must be between 50 and 8000 pixels each way")
-    return w, h
 
 
 def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
@@ -49,9 +44,9 @@ def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
     try:
         x0, y0, x1, y1 = (float(v) for v in text.split(","))
     except ValueError:
-        raise RenderError(f"--bbox '{text}' must be minx,miny,maxx,maxy (lon/lat)") from None
+        raise UserError(f"--bbox '{text}' must be minx,miny,maxx,maxy (lon/lat)") from None
     if not (x0 < x1 and y0 < y1 and -180 <= x0 and x1 <= 180 and -85 <= y0 and y1 <= 85):
-        raise RenderError(f"--bbox '{text}' is not a lon/lat box with min < max")
+        raise UserError(f"--bbox '{text}' is not a lon/lat box with min < max")
     return x0, y0, x1, y1
 
 
@@ -110,7 +105,7 @@ def render_map(ws: Any, out: Path | None, size: tuple[int, int],
     if bbox is None:
         extent = model.full_extent()
         if extent is None:
-            raise RenderError("the workspace has no spatial layers to render")
+            raise UserError("the workspace has no spatial layers to render")
         view = Viewport.fit(extent, w, h, 0.02)
     else:
         x0, y0 = to_mercator(bbox[0], bbox[1])
@@ -128,7 +123,7 @@ def render_map(ws: Any, out: Path | None, size: tuple[int, int],
         renderer.request(view)
         _wait(renderer)
         times.append((time.perf_counter() - t) * 1000)
-    renderer.pool.waitForDone()
+    renderer.wait(600_000)
     if not composite:
         raise RuntimeError("the renderer produced no image")
     img, _v = composite[-1]
@@ -166,56 +161,31 @@ def render_map(ws: Any, out: Path | None, size: tuple[int, int],
                      [round(v, 1) for v in view.bbox]}, "layers": drawn}
 
 
-def add_render_parser(subparsers: Any) -> argparse.ArgumentParser:
-    """Add the ``render`` command to app.py's subparsers."""
+def add_parser(subparsers: Any) -> None:
+    """``render``."""
     p = subparsers.add_parser("render", help="render the map offscreen to a PNG, with timings")
-    p.add_argument("--workspace", type=Path, default=argparse.SUPPRESS,
-                   help="GeoPackage to render (default: your workspace)")
     p.add_argument("--out", type=Path, required=True, help="PNG to write")
     p.add_argument("--size", default="1600x1000", help="WIDTHxHEIGHT in pixels")
     p.add_argument("--bbox", default=None, help="minx,miny,maxx,maxy in lon/lat (CGCS2000)")
     p.add_argument("--runs", type=int, default=1, help="renders of the same view (default 1)")
-    p.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
-    p.add_argument("--json", action="store_true", help="print timings as JSON")
+    common_options(p, workspace_help="GeoPackage to render (default: your workspace)")
     p.set_defaults(func=cmd_render)
-    return p
 
 
+@command
 def cmd_render(args: argparse.Namespace) -> int:
-    from geodata import store
-    from models.workspace import Workspace
-
-    try:
-        size = parse_size(args.size)
-        bbox = parse_bbox(args.bbox)
-        if not 1 <= args.runs <= 50:
-            raise RenderError(f"--runs {args.runs} must be between 1 and 50")
-        t = time.perf_counter()
-        path, _created = store.ensure_workspace(getattr(args, "workspace", None))
-        ws = Workspace.open(path)
-        load_ms = (time.perf_counter() - t) * 1000
-        result = render_map(ws, Path(args.out), size, bbox, args.runs,
-                            getattr(args, "lang", "zh"))
-    except (RenderError, store.WorkspaceError) as exc:
-        print(f"ecozone: {exc}", file=sys.stderr)
-        return 2
+    size = parse_size(args.size, minimum=50)
+    bbox = parse_bbox(args.bbox)
+    if not 1 <= args.runs <= 50:
+        raise UserError(f"--runs {args.runs} must be between 1 and 50")
+    t = time.perf_counter()
+    ws = open_workspace(args)
+    load_ms = (time.perf_counter() - t) * 1000
+    result = render_map(ws, Path(args.out), size, bbox, args.runs, lang_of(args))
     total_ms = (time.perf_counter() - _T0) * 1000
-    out = {"workspace": str(path), "out": str(args.out), "size": list(size),
+    out = {"workspace": str(ws.path), "out": str(args.out), "size": list(size),
            "load_ms": round(load_ms, 1), **result, "total_ms": round(total_ms, 1),
            "peak_memory_mb": peak_memory_mb()}
     if args.json:
-        print(json.dumps(out, ensure_ascii=False, indent=1))
+        print_json(out)
     return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Stand-alone entry (``python -m ui.render_command ...``) until app.py wires it."""
-    parser = argparse.ArgumentParser(prog="ecozone")
-    sub = parser.add_subparsers(dest="command", required=True)
-    add_render_parser(sub)
-    args = parser.parse_args(argv)
-    return int(args.func(args))
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,43 +1,41 @@
-"""``app.py outfalls check|set|move``: the review actions and checks from the command line.
+"""``outfalls check|set|move``: the review actions and checks from the command line.
 
-The commands edit through :class:`models.outfall_session.EditSession`, the same code path as
-the window, so they write the same audit rows in the same single transaction and honour the
+The edits go through :class:`models.outfall_session.EditSession`, the same code path as the
+window, so they write the same audit rows in the same single transaction and honour the
 workspace lock (a window editing the workspace makes ``set``/``move`` refuse, exit 2).
 
 Exit codes: 0 success; 2 bad input (unknown code, invalid value, workspace in use), one line
 on stderr listing the valid values; 1 when the save itself failed (read-only file, full
 disk) -- the edit then waits in the recovery file and the window offers it on next open.
-Qt-free.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import sys
-from pathlib import Path
 from typing import Any
 
-from geodata.io.messages import Message
+from cli.common import (
+    UserError,
+    command,
+    common_options,
+    lang_of,
+    print_err,
+    print_json,
+    workspace_path,
+)
+from geodata.messages import Message
 
 
-class _UserError(Exception):
-    def __init__(self, message: Message) -> None:
-        super().__init__(message.en)
-        self.message = message
-
-
-def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--workspace", type=Path, default=argparse.SUPPRESS,
-                   help="GeoPackage to use (default: your workspace)")
-    p.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+def add_parser(sub: Any) -> None:
+    add_outfalls_parser(sub)
 
 
 def add_outfalls_parser(subparsers: Any) -> argparse.ArgumentParser:
-    """Add ``outfalls`` with its sub-commands to ``app.py``'s sub-parsers."""
-    p = subparsers.add_parser("outfalls", help="outfall review: check, set, move")
+    """``outfalls`` with its sub-commands."""
+    p: argparse.ArgumentParser = subparsers.add_parser(
+        "outfalls", help="outfall review: check, set, move")
     sub = p.add_subparsers(dest="outfalls_command", required=True)
+    ws_help = "GeoPackage to use (default: your workspace)"
 
     c = sub.add_parser("check", help="compliance findings on all outfalls")
     c.add_argument("--near-m", type=float, default=500.0,
@@ -47,7 +45,7 @@ def add_outfalls_parser(subparsers: Any) -> argparse.ArgumentParser:
     c.add_argument("--far-m", type=float, default=2000.0,
                    help="flag outfalls this far from any shoreline or river (default 2000 m)")
     c.add_argument("--code", action="append", default=None, help="only this outfall (repeatable)")
-    _common(c)
+    common_options(c, workspace_help=ws_help)
 
     s = sub.add_parser("set", help="set review status, remediation, type; add a note")
     s.add_argument("code")
@@ -57,7 +55,7 @@ def add_outfalls_parser(subparsers: Any) -> argparse.ArgumentParser:
     s.add_argument("--type", dest="outfall_type", help="outfall type per HJ 1312-2023")
     s.add_argument("--note", help="note recorded with the change (or on its own)")
     s.add_argument("--user", help="who (default: the OS user name)")
-    _common(s)
+    common_options(s, workspace_help=ws_help)
 
     m = sub.add_parser("move", help="move an outfall to LON LAT (decimal or 度分秒)")
     m.add_argument("code")
@@ -66,38 +64,31 @@ def add_outfalls_parser(subparsers: Any) -> argparse.ArgumentParser:
     m.add_argument("--crs", default="cgcs2000", help="cgcs2000 (default), wgs84, gcj02, bd09")
     m.add_argument("--note")
     m.add_argument("--user")
-    _common(m)
+    common_options(m, workspace_help=ws_help)
     p.set_defaults(func=cmd_outfalls)
     return p
 
 
+@command
 def cmd_outfalls(args: argparse.Namespace) -> int:
-    lang = getattr(args, "lang", "zh")
-    try:
-        if args.outfalls_command == "check":
-            return _check(args, lang)
-        return _edit(args, lang)
-    except _UserError as exc:
-        print(f"ecozone: {exc.message.text(lang)}", file=sys.stderr)
-        return 2
+    if args.outfalls_command == "check":
+        return _check(args, lang_of(args))
+    return _edit(args, lang_of(args))
 
 
 def _open(args: argparse.Namespace) -> Any:
     from geodata import store
     from models.workspace import Workspace
 
+    path = workspace_path(args)
     try:
-        path, _ = store.ensure_workspace(getattr(args, "workspace", None))
         ws = Workspace.open(path)
     except store.WorkspaceError as exc:
-        raise _UserError(Message(str(exc), str(exc))) from None
+        raise UserError(exc.message) from None
     if not ws.has_layer("outfalls"):
-        raise _UserError(Message(f"工作空间 {path} 没有排污口图层", f"workspace {path} has no outfalls"))
+        raise UserError(Message(f"工作空间 {path} 没有排污口图层",
+                                f"workspace {path} has no outfalls"))
     return ws
-
-
-def _print_json(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=1, default=str))
 
 
 # -- check ----------------------------------------------------------------------------------
@@ -108,8 +99,8 @@ def _check(args: argparse.Namespace, lang: str) -> int:
         v = getattr(args, name)
         if not 0 <= v <= 100_000:
             opt = "--" + name.replace("_", "-")
-            raise _UserError(Message(f"{opt} {v} 须在 0 到 100000 米之间",
-                                     f"{opt} {v} must be between 0 and 100000 metres"))
+            raise UserError(Message(f"{opt} {v} 须在 0 到 100000 米之间",
+                                    f"{opt} {v} must be between 0 and 100000 metres"))
     ws = _open(args)
     cfg = ComplianceConfig(near_protected_m=args.near_m, duplicate_m=args.duplicate_m,
                            max_water_distance_m=args.far_m)
@@ -118,21 +109,21 @@ def _check(args: argparse.Namespace, lang: str) -> int:
         known = set(ws.layer("outfalls")["code"].astype(str))
         bad = [c for c in args.code if c not in known]
         if bad:
-            raise _UserError(Message(f"未知排污口编码：{', '.join(bad)}",
-                                     f"unknown outfall code: {', '.join(bad)}"))
+            raise UserError(Message(f"未知排污口编码：{', '.join(bad)}",
+                                    f"unknown outfall code: {', '.join(bad)}"))
         findings = [f for f in findings if f.code in set(args.code)]
     if args.json:
-        _print_json({"workspace": str(ws.path), "outfalls": len(ws.layer("outfalls")),
-                     "config": cfg.__dict__, "summary": summary(findings),
-                     "findings": [f.to_dict() for f in findings]})
+        print_json({"workspace": str(ws.path), "outfalls": len(ws.layer("outfalls")),
+                    "config": cfg.__dict__, "summary": summary(findings),
+                    "findings": [f.to_dict() for f in findings]})
         return 0
     for f in findings:
         print(f"{f.code}\t{f.label(lang)}\t{f.message.text(lang)}")
     counts = summary(findings)
     sep = "，" if lang == "zh" else ", "
     parts = [f"{k if lang == 'en' else _label(k)} {v}" for k, v in counts.items() if v]
-    head = "共 {n} 条发现" if lang == "zh" else "{n} findings"
-    print(head.format(n=len(findings)) + (": " + sep.join(parts) if parts else ""))
+    head = Message("共 {n} 条发现", "{n} findings").format(n=len(findings)).text(lang)
+    print(head + (": " + sep.join(parts) if parts else ""))
     return 0
 
 
@@ -154,9 +145,9 @@ def _status_field(value: str) -> str:
         return "review_status"
     valid = ", ".join(schema.REVIEW_STATUS + schema.REMEDIATION_STATUS)
     aliases = ", ".join(list(ALIASES["review_status"]) + list(ALIASES["remediation_status"]))
-    raise _UserError(Message(f"--status “{value}”无效；可选值：{valid}（或 {aliases}）",
-                             f"--status '{value}' is not valid; valid values: {valid} "
-                             f"(or {aliases})"))
+    raise UserError(Message(f"--status “{value}”无效；可选值：{valid}（或 {aliases}）",
+                            f"--status '{value}' is not valid; valid values: {valid} "
+                            f"(or {aliases})"))
 
 
 def _angle(text: str, what: str) -> float:
@@ -165,7 +156,7 @@ def _angle(text: str, what: str) -> float:
     try:
         return parse_angle(text)[0]
     except ValueError as exc:
-        raise _UserError(Message(f"{what}：{exc}", f"{what}: {exc}")) from None
+        raise UserError(Message(f"{what}：{exc}", f"{what}: {exc}")) from None
 
 
 def _build_edit(args: argparse.Namespace, frame: Any) -> Any:
@@ -182,15 +173,16 @@ def _build_edit(args: argparse.Namespace, frame: Any) -> Any:
     if args.outfall_type is not None:
         values["outfall_type"] = args.outfall_type
     if not values and not args.note:
-        raise _UserError(Message("没有要修改的内容：请给出 --status、--remediation、--type 或 --note",
-                                 "nothing to set: give --status, --remediation, --type or --note"))
+        raise UserError(Message(
+            "没有要修改的内容：请给出 --status、--remediation、--type 或 --note",
+            "nothing to set: give --status, --remediation, --type or --note"))
     if not values:
         return oe.add_note(frame, [args.code], args.note)
     return oe.set_fields(frame, [args.code], values, note=args.note or "")
 
 
 def _edit(args: argparse.Namespace, lang: str) -> int:
-    from pathlib import Path as _P
+    from pathlib import Path
 
     from geodata.workspace_lock import WorkspaceLock
     from models.outfall_edits import EditRejected, format_value
@@ -200,11 +192,11 @@ def _edit(args: argparse.Namespace, lang: str) -> int:
     try:
         edit = _build_edit(args, ws.layer("outfalls"))
     except EditRejected as exc:
-        raise _UserError(exc.message) from None
+        raise UserError(exc.message) from None
     lock = WorkspaceLock(ws.path)
     holder = lock.acquire()
     if holder is not None:
-        raise _UserError(Message(
+        raise UserError(Message(
             f"工作空间正在 EcoZone 中编辑（用户 {holder.user}，计算机 {holder.host}，进程 "
             f"{holder.pid}）；请在该窗口中修改，或关闭后重试",
             f"the workspace is being edited in EcoZone (user {holder.user}, computer "
@@ -214,24 +206,25 @@ def _edit(args: argparse.Namespace, lang: str) -> int:
         try:
             done = session.apply(edit)
         except EditRejected as exc:
-            raise _UserError(exc.message) from None
+            raise UserError(exc.message) from None
     finally:
         lock.release()
     saved = not session.pending
     if args.json:
-        _print_json({"code": args.code, "action": done.action, "batch": done.batch,
-                     "user": done.user, "at": done.at, "saved": saved,
-                     "changes": [{"field": c.field, "old": format_value(c.field, c.old),
-                                  "new": format_value(c.field, c.new)} for c in done.changes],
-                     "audit_rows": len(audit_rows(done)),
-                     "error": None if saved or session.last_error is None
-                     else session.last_error.message.to_json(),
-                     "recovery_file": None if saved else str(_P(session.journal.path))})
+        print_json({"code": args.code, "action": done.action, "batch": done.batch,
+                    "user": done.user, "at": done.at, "saved": saved,
+                    "changes": [{"field": c.field, "old": format_value(c.field, c.old),
+                                 "new": format_value(c.field, c.new)} for c in done.changes],
+                    "audit_rows": len(audit_rows(done)),
+                    "error": None if saved or session.last_error is None
+                    else session.last_error.message.to_json(),
+                    "recovery_file": None if saved else str(Path(session.journal.path))})
     else:
         print(done.description().text(lang))
         for c in done.changes:
-            print(f"  {c.field}: {format_value(c.field, c.old)} -> {format_value(c.field, c.new)}")
+            old, new = format_value(c.field, c.old), format_value(c.field, c.new)
+            print(f"  {c.field}: {old} -> {new}")
     if not saved:
-        print(f"ecozone: {session.status().text(lang)}", file=sys.stderr)
+        print_err(f"ecozone: {session.status().text(lang)}")
         return 1
     return 0

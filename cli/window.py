@@ -1,0 +1,71 @@
+"""The window (no subcommand) and ``screenshot``: the real main window, on screen or
+rendered offscreen to a PNG.  Qt is imported only when one of them runs."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from cli.common import (
+    UserError,
+    command,
+    common_options,
+    lang_of,
+    open_workspace,
+    parse_size,
+    print_json,
+)
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser("screenshot", help="render the main window offscreen to a PNG")
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--size", default="1600x1000")
+    p.add_argument("--select", default=None, help="code or name of a feature to select")
+    common_options(p)
+    p.set_defaults(func=command(run_screenshot))
+
+
+def run_screenshot(args: argparse.Namespace) -> int:
+    from ui.screenshot import SelectionNotFound, take_screenshot
+
+    size = parse_size(args.size)
+    ws = open_workspace(args)
+    try:
+        take_screenshot(ws, args.out, size=size, select=args.select, lang=lang_of(args))
+    except SelectionNotFound as exc:
+        raise UserError(str(exc)) from None
+    if args.json:
+        print_json({"out": str(args.out), "size": list(size)})
+    return 0
+
+
+@command
+def run_window(args: argparse.Namespace) -> int:
+    """The main window on the user's workspace (or ``--workspace``)."""
+    from geodata import store
+    from models.workspace import Workspace
+    from ui.app_logging import install_qt_message_handler
+    from ui.main import run_window as show
+
+    install_qt_message_handler()
+    try:
+        path, created = store.ensure_workspace(getattr(args, "workspace", None))
+        ws = Workspace.open(path)
+    except store.WorkspaceError as exc:
+        if sys.stderr is None:  # the windowed launcher has no console to print on
+            _show_error(exc.message.text(args.lang or "zh"))
+        raise UserError(exc.message) from None
+    # --lang given on the command line wins; otherwise the language saved in the window
+    return int(show(ws, lang=args.lang, created=created))
+
+
+def _show_error(text: str) -> None:
+    """A message box for a window that cannot open (no console in the windowed launcher)."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    QMessageBox.critical(None, "EcoZone", text)
+    del app
