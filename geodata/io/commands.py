@@ -4,6 +4,7 @@ app.py wires these in::
 
     python app.py import SRC --into WORKSPACE --as LAYER [--layer NAME] [--encoding auto|gbk|utf-8]
         [--crs auto|EPSG:n|gcj02|bd09] [--mapping FILE] [--save-mapping FILE] [--dry-run]
+        [--keep-edition NAME] [--edition NAME]
         [--lang zh|en] [--json]
     python app.py import --undo BATCH --into WORKSPACE
     python app.py export --workspace W --layer L --out FILE [--encoding utf-8|gbk]
@@ -37,6 +38,11 @@ def add_import_arguments(p: argparse.ArgumentParser) -> None:
                    help="save the field mapping used to this JSON file")
     p.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
     p.add_argument("--undo", type=int, default=None, metavar="BATCH", help="undo an import batch")
+    p.add_argument("--keep-edition", default=None, metavar="NAME",
+                   help="control units: keep the current units as edition NAME (e.g. 2021版); "
+                        "the file is then a whole new edition")
+    p.add_argument("--edition", default=None, metavar="NAME",
+                   help="control units: name of the imported (new current) edition")
     p.add_argument("--lang", default="zh", choices=("zh", "en"))
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
@@ -83,6 +89,12 @@ def _print_report(report: Any, lang: str, as_json: bool) -> None:
     else:
         print(f"{head}: layer {report.layer} new {c['imported']}, updated {c['updated']}, "
               f"unchanged {c['unchanged']}, rejected {c['rejected']}, flagged {c['flagged']}")
+    if report.kept_edition or report.edition:
+        print("  * " + msg(f"整版导入：删除 {len(report.removed)} 个不再存在的单元；保留原版本为"
+                           f"“{report.kept_edition or '—'}”，新版本“{report.edition or '当前版本'}”",
+                           f"whole edition: {len(report.removed)} units no longer present "
+                           f"removed; previous kept as '{report.kept_edition or '-'}', new "
+                           f"edition '{report.edition or 'current'}'").text(lang))
     for n in report.notes.items:
         print("  * " + n.text(lang))
     for r in report.rejected[:50]:
@@ -120,7 +132,9 @@ def cmd_import(args: argparse.Namespace) -> int:
                 return _fail(msg(f"无法读取字段映射文件：{exc}", str(exc)), lang, as_json)
         report = import_file(Path(args.src), workspace, args.as_layer,
                              file_layer=args.file_layer, encoding=args.encoding, crs=args.crs,
-                             mapping=mapping, dry_run=args.dry_run)
+                             mapping=mapping, dry_run=args.dry_run,
+                             keep_edition=getattr(args, "keep_edition", None),
+                             edition=getattr(args, "edition", None))
         if getattr(args, "save_mapping", None):
             field_mapping.save_mapping(Path(args.save_mapping), report.mapping, report.layer)
     except ImportRefused as exc:
