@@ -215,6 +215,8 @@ def _add_feature_commands(sub: Any) -> None:
     add_outfalls_parser(sub)
     # PDF reports need Qt; the ui half hands .html/JSON to the Qt-free command.
     add_screen_parser(sub, func=_lazy("ui.reports.commands", "cmd_screen"))
+    from models.edition_commands import add_edition_parsers  # editions, compare (issue 18)
+    add_edition_parsers(sub, compare=_lazy("ui.reports.edition_commands", "cmd_compare"))
 
 
 def _install_error_reporting() -> None:
