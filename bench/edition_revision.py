@@ -11,7 +11,7 @@ by rule, not at random):
 - reclassified with a code change: the general-control unit holding most outfalls becomes
   key control (class digit 3 → 2 in the code: a renamed code with the same geometry);
 - reclassified in place: a key-control unit becomes priority protection, code kept;
-- redrawn: a strip of a neighbour is moved into a key-control unit;
+- redrawn: a strip of a neighbour (same county) is moved into a key-control unit;
 - requirement changed: one clause of one unit's 空间布局约束 is rewritten;
 - renamed: one unit gets a new serial, nothing else changes;
 - removed: one sea unit is dropped.
@@ -114,7 +114,8 @@ def make_revision(units: gpd.GeoDataFrame, outfalls: gpd.GeoDataFrame | None = N
         if k in taken or u.at[k, "unit_class"] != 2 or u.at[k, "domain"] != "land":
             continue
         nbrs = [m for m in tree.query(u.geometry.iloc[k], predicate="intersects").tolist()
-                if m != k and m not in taken and u.at[m, "domain"] == "land"]
+                if m != k and m not in taken and u.at[m, "domain"] == "land"
+                and u.at[m, "county_code"] == u.at[k, "county_code"]]
         if not nbrs:
             continue
         m = nbrs[0]
