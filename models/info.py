@@ -17,6 +17,10 @@ LAYER_NAMES = {
     "projects": ("重点工程", "Key projects"), "zone_links": ("分区关联", "Zone links"),
     "outfall_samples": ("排污口监测", "Outfall samples"),
     "inspections": ("核查记录", "Inspections"), "metadata": ("元数据", "Metadata"),
+    "control_unit_editions": ("管控单元历史版本", "Control unit editions"),
+    "editions": ("版本清单", "Editions"),
+    "edition_changes": ("版本变化区域（临时）", "Edition changes (temporary)"),
+    "edition_units": ("所选版本单元（临时）", "Chosen edition's units (temporary)"),
 }
 
 

@@ -43,6 +43,10 @@
         <translation>Site screening…</translation>
     </message>
     <message>
+        <source>版本对比…</source>
+        <translation>Compare editions…</translation>
+    </message>
+    <message>
         <source>欢迎与数据说明</source>
         <translation>Welcome and data notes</translation>
     </message>
