@@ -208,10 +208,11 @@ def _describe(cmp: Comparison, g: Any, ov: Overlay, o: _Units, n: _Units, tr: An
         if o.codes[i] != n.codes[j]:
             cmp.renamed.append({"code_before": o.codes[i], "code_after": n.codes[j],
                                 "name_before": o.names[i], "name_after": n.names[j],
+                                "name_after_en": n.names_en[j],
                                 "class_before": int(o.cls[i]), "class_after": int(n.cls[j])})
             _piece(pieces, "renamed", n.geoms[j], o.codes[i], n.codes[j], int(o.cls[i]),
                    int(n.cls[j]))
-        if not shapely.equals_exact(o.geoms[i], n.geoms[j], tolerance=1e-9):
+        if not ov.same_outline(i, j):
             _redrawn(cmp, i, j, ov, o, n, tr, pieces, min_m2)
     changed_req = False
     for j, i in pred.items():
@@ -235,8 +236,7 @@ def _describe(cmp: Comparison, g: Any, ov: Overlay, o: _Units, n: _Units, tr: An
                     "inserted_chars": ins, "segments": seg})
                 changed_req = True
         if changed_req and kind == "same" and o.codes[i] == n.codes[j] \
-                and shapely.equals_exact(o.geoms[i], n.geoms[j], tolerance=1e-9) \
-                and o.cls[i] == n.cls[j]:
+                and ov.same_outline(i, j) and o.cls[i] == n.cls[j]:
             _piece(pieces, "requirements", n.geoms[j], o.codes[i], n.codes[j],
                    int(o.cls[i]), int(n.cls[j]))
     if kind == "same" and not cmp_changed(cmp, g, o, n):

@@ -75,6 +75,11 @@ class Overlay:
     pair_geom: np.ndarray  # the intersections (lon/lat), for the class matrix and the map
     identical: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # per pair
 
+    def same_outline(self, i: int, j: int) -> bool:
+        """Whether old unit ``i`` and new unit ``j`` have the same geometry."""
+        k = np.flatnonzero((self.pair_old == i) & (self.pair_new == j))
+        return bool(len(k) and self.identical[k[0]])
+
     def share_old(self) -> np.ndarray:
         return self.pair_area / np.maximum(self.old_area[self.pair_old], 1e-9)
 
@@ -98,11 +103,15 @@ def overlay(old_geoms: np.ndarray, new_geoms: np.ndarray, old_codes: list[str],
     code_of_new = np.asarray(new_codes, dtype=object)
     same_code = np.asarray(old_codes, dtype=object)[po] == code_of_new[pn]
     # same outline: same code, or (a renamed unit) the same area to 1e-9
-    candidate = same_code | (np.abs(old_area[po] - new_area[pn]) <= 1e-9 * old_area[po])
+    close = np.abs(old_area[po] - new_area[pn]) <= 1e-9 * np.maximum(old_area[po], 1.0)
     identical = np.zeros(len(po), dtype=bool)
-    if candidate.any():
-        k = np.flatnonzero(candidate)
+    k = np.flatnonzero(same_code | close)
+    if len(k):
         identical[k] = shapely.equals_exact(old_geoms[po[k]], new_geoms[pn[k]], tolerance=1e-9)
+        # a file written by another tool may store a one-part MultiPolygon or start a ring
+        # elsewhere: same area, topologically equal
+        k = k[~identical[k] & close[k]]
+        identical[k] = shapely.equals(old_geoms[po[k]], new_geoms[pn[k]])
     # Two units whose outlines did not change overlap in the new edition only where they
     # overlapped in the old one already (slivers between digitised neighbours): not a change,
     # and most touching pairs are such, so they are dropped before any intersection.

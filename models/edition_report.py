@@ -130,14 +130,15 @@ def _lists_html(cmp: Comparison, lang: str) -> str:
         _e(x["code"]), _e(_name(x, lang)), _e(_county(cmp, x["county_code"], lang)),
         _cls(x["unit_class"], lang), _f(x["area_km2"])], unit_cols)
     section(t("编码变更（同一单元）", "Codes changed (same unit)"), cmp.renamed, lambda x: [
-        _e(x["code_before"]), _e(x["code_after"]), _e(x["name_after"]),
+        _e(x["code_before"]), _e(x["code_after"]),
+        _e(x.get("name_after_en") or x["name_after"] if lang == "en" else x["name_after"]),
         f"{_cls(x['class_before'], lang)} → {_cls(x['class_after'], lang)}"],
         [t("原编码", "Code before"), t("新编码", "Code after"), t("名称", "Name"),
          t("分类", "Class")])
     for kind, head in (("split", t("拆分", "Split")), ("merged", t("合并", "Merged")),
                        ("regrouped", t("重组", "Regrouped"))):
         section(head, getattr(cmp, kind), lambda x: [
-            _e("、".join(x["codes_before"])), _e("、".join(x["codes_after"])),
+            _e(t("、", ", ").join(x["codes_before"])), _e(t("、", ", ").join(x["codes_after"])),
             f"{_f(x['area_before_km2'])} → {_f(x['area_after_km2'])}"],
             [t("原单元", "Units before"), t("新单元", "Units after"), t("面积 km²", "Area km²")])
     section(t("分类调整", "Reclassified"), cmp.reclassified, lambda x: [
@@ -155,11 +156,11 @@ def _lists_html(cmp: Comparison, lang: str) -> str:
         f"+{_f(x['gained_km2'])} / −{_f(x['lost_km2'])}"],
         [t("编码", "Code"), t("名称", "Name"), t("面积 原 → 新 km²", "Area before → after km²"),
          t("外扩 / 内缩 km²", "Gained / lost km²")])
-    out.append(f"<h3>{_e(t('准入要求变化', 'Requirements changed'))}"
-               f"（{len(cmp.requirements_changed)}）</h3>")
+    n_req = len(cmp.requirements_changed)
+    out.append(f"<h3>{_e(t(f'准入要求变化（{n_req}）', f'Requirements changed ({n_req})'))}</h3>")
     out.append("<p>" + t("删除的文字以红色删除线标出，新增的文字以绿色下划线标出。",
-                         "Deleted text is struck through in red, inserted text underlined in "
-                         "green.") + "</p>")
+                         "The official (Chinese) texts are compared: deleted text is struck "
+                         "through in red, inserted text underlined in green.") + "</p>")
     for r in cmp.requirements_changed:
         dim = r["dimension_en"] if lang == "en" else r["dimension_zh"]
         code = r["code"] if r["code"] == r["code_before"] else \
@@ -200,7 +201,7 @@ def report_body_html(cmp: Comparison, editions: dict[str, Any], lang: str = "zh"
     """Everything of the report; ``editions`` has 'old' and 'new' (Edition objects)."""
     t = partial(_t, lang)
     old, new = editions["old"], editions["new"]
-    out = [f'<p class="disclaimer"><b>{t("声明", "Notice")}：</b>{_e(t(*DISCLAIMER))}'
+    out = [f'<p class="disclaimer"><b>{t("声明：", "Notice: ")}</b>{_e(t(*DISCLAIMER))}'
            + (f"<br/><b>{_e(t(*NOTICE))}</b>" if illustrative else "") + "</p>"]
     out.append(f"<h2>{t('一、对比的版本', '1. Editions compared')}</h2>")
     out.append(_table([t("", ""), t("版本", "Edition"), t("日期", "Date"), t("来源", "Source"),
@@ -251,7 +252,7 @@ def render_html(cmp: Comparison, editions: dict[str, Any], map_svg: str, lang: s
     return (f'<!DOCTYPE html><html lang="{"en" if lang == "en" else "zh-CN"}"><head>'
             f'<meta charset="utf-8"/><title>{_e(title(lang))}</title><style>{style}</style>'
             f"</head><body><h1>{_e(title(lang))}</h1>"
-            f'<p class="meta">{t("生成时间", "Generated")}：{_e(generated)} · EcoZone '
+            f'<p class="meta">{t("生成时间：", "Generated: ")}{_e(generated)} · EcoZone '
             f"生态环境分区管控一张图</p>"
             + report_body_html(cmp, editions, lang, illustrative,
                                f'<div class="map">{map_svg}</div>' if map_svg else "")

@@ -168,3 +168,12 @@ def test_text_diff_marks_characters_in_a_rewritten_clause() -> None:
     seg = text_diff.diff("1. 单位能耗下降 10%。 2. 节水。", "1. 单位能耗下降 12%。 2. 节水。")
     assert text_diff.as_text(seg) == "1. 单位能耗下降 1[-0-]{+2+}%。 2. 节水。"
     assert text_diff.diff("同样", " 同样 ") == []
+
+
+def test_same_units_written_by_another_tool_are_unchanged() -> None:
+    """One-part MultiPolygons and rings starting at another vertex are the same outline."""
+    other = OLD.copy()
+    other["geometry"] = [shapely.MultiPolygon([shapely.Polygon(
+        list(g.exterior.coords)[2:-1] + list(g.exterior.coords)[:3])]) for g in OLD.geometry]
+    r = compare(OLD, other)
+    assert r.counts()["unchanged"] == len(OLD) and not r.redrawn and len(r.changes) == 0

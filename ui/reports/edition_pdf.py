@@ -75,7 +75,7 @@ def write_pdf(ec: Any, map_svg: str, out: Path | str, lang: str = "zh",
     doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(MAP_URL), blank)
     placeholder = (f'<p><img src="{MAP_URL}" width="{map_w * CSS_PX:.0f}" '
                    f'height="{map_h * CSS_PX:.0f}"/></p>') if svg is not None else ""
-    meta = f"{t(lang, '生成时间', 'Generated')}：{generated} · EcoZone 生态环境分区管控一张图"
+    meta = f"{t(lang, '生成时间：', 'Generated: ')}{generated} · EcoZone 生态环境分区管控一张图"
     doc.setHtml(f"<h1>{title(lang)}</h1><p class='meta'>{meta}</p>"
                 + report_body_html(ec.result, ec.editions, lang, ec.illustrative, placeholder))
     doc.setPageSize(QSizeF(width, body_h))
