@@ -89,12 +89,6 @@ def _print_report(report: Any, lang: str, as_json: bool) -> None:
     else:
         print(f"{head}: layer {report.layer} new {c['imported']}, updated {c['updated']}, "
               f"unchanged {c['unchanged']}, rejected {c['rejected']}, flagged {c['flagged']}")
-    if report.kept_edition or report.edition:
-        print("  * " + msg(f"整版导入：删除 {len(report.removed)} 个不再存在的单元；保留原版本为"
-                           f"“{report.kept_edition or '—'}”，新版本“{report.edition or '当前版本'}”",
-                           f"whole edition: {len(report.removed)} units no longer present "
-                           f"removed; previous kept as '{report.kept_edition or '-'}', new "
-                           f"edition '{report.edition or 'current'}'").text(lang))
     for n in report.notes.items:
         print("  * " + n.text(lang))
     for r in report.rejected[:50]:

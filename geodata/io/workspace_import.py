@@ -313,8 +313,17 @@ def write_prepared(workspace: Path, layer: str, source: Path, prep: Prepared,
             if editions:
                 _keep_edition(con, source, report)
             _write_keyed(con, layer, prep, report.batch_id or 0, report, whole_edition=editions)
-            if editions and not report.dry_run:
-                editions_store.finish(con)
+            if editions:
+                if not report.dry_run:
+                    editions_store.finish(con)
+                kept, new = report.kept_edition, report.edition
+                report.notes.add(
+                    f"整版导入：{'原单元保留为版本“' + kept + '”；' if kept else ''}"
+                    f"{'新版本“' + new + '”；' if new else ''}删除文件中没有的单元 "
+                    f"{len(report.removed)} 个",
+                    f"whole edition: {'current units kept as ' + repr(kept) + '; ' if kept else ''}"
+                    f"{'new edition ' + repr(new) + '; ' if new else ''}{len(report.removed)} "
+                    "units missing from the file removed")
             created = False
         else:
             created = _write_as_is(con, layer, prep, report.batch_id or 0, report)
