@@ -24,13 +24,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import numpy as np  # noqa: E402
+
 from bench.edition_revision import make_revision  # noqa: E402
 from geodata import store  # noqa: E402
 from models.edition_compare import compare  # noqa: E402
 from models.edition_match import area_transformer, areas_m2  # noqa: E402
 from models.editions import compare_editions  # noqa: E402
-
-import numpy as np  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

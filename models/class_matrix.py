@@ -75,8 +75,8 @@ def class_matrix(ov: Overlay, old_class: np.ndarray, new_class: np.ndarray,
 
     ko = old_class[ov.pair_old]
     kn = new_class[ov.pair_new]
-    for i, j, a, k, m in zip(ov.pair_old.tolist(), ov.pair_new.tolist(), ov.pair_area.tolist(),
-                             ko.tolist(), kn.tolist(), strict=True):
+    for i, a, k, m in zip(ov.pair_old.tolist(), ov.pair_area.tolist(), ko.tolist(),
+                          kn.tolist(), strict=True):
         add(old_county[i], int(k), int(m), a)
     # the part of each unit no unit of the other edition covers (overlaps within an edition
     # could make it slightly negative: nothing is left then)

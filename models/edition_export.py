@@ -75,14 +75,16 @@ def _sheets(cmp: Comparison) -> list[tuple[str, list[str], list[list[Any]]]]:
            x["area_after_km2"], x["gained_km2"], x["lost_km2"]] for x in cmp.redrawn]),
         ("准入要求 Requirements", [code, _h("原编码", "Code before"), _h("维度", "Dimension"),
                                _h("原文", "Before"), _h("新文", "After"),
-                               _h("差异（[-删除-] {+新增+}）", "Difference ([-deleted-] {+inserted+})")],
+                               _h("差异（[-删除-] {+新增+}）",
+                                  "Difference ([-deleted-] {+inserted+})")],
          [[r["code"], r["code_before"], f"{r['dimension_zh']} {r['dimension_en']}",
            r["before"], r["after"], r["diff"]] for r in cmp.requirements_changed]),
         ("分类矩阵 Class matrix", [_h("行政区", "County"), _h("原分类（从）", "From")]
          + [_h("到", "to") + " " + _cls(k) for k in CLASSES],
          matrix_rows),
         ("行政区统计 By county", [county, name] + [
-            _h(f"原{CLASS_LABELS[c][0]} km²", f"{CLASS_LABELS[c][1]} before km²") for c in (1, 2, 3)]
+            _h(f"原{CLASS_LABELS[c][0]} km²", f"{CLASS_LABELS[c][1]} before km²")
+            for c in (1, 2, 3)]
          + [_h(f"新{CLASS_LABELS[c][0]} km²", f"{CLASS_LABELS[c][1]} after km²") for c in (1, 2, 3)]
          + [_h("原单元数", "Units before"), _h("新单元数", "Units after"),
             _h("分类变化面积 km²", "Area reclassified km²")],
@@ -120,7 +122,8 @@ def write_xlsx(cmp: Comparison, editions: dict[str, Any], out: Path,
         ws.append([NOTICE[1]])
         for cell in (ws["A2"], ws["A3"]):
             cell.font = Font(bold=True, color="7A5B00")
-    for side, e in (("原版本 Old edition", editions["old"]), ("新版本 New edition", editions["new"])):
+    for side, e in (("原版本 Old edition", editions["old"]),
+                    ("新版本 New edition", editions["new"])):
         ws.append([side, e.name, e.date or "", e.source or ""])
     ws.append([])
     for (zh, _), (en, n) in zip(summary_rows(cmp, "zh"), summary_rows(cmp, "en"), strict=True):

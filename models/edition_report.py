@@ -63,7 +63,8 @@ def _f(v: float) -> str:
 def summary_rows(cmp: Comparison, lang: str) -> list[tuple[str, int]]:
     t = partial(_t, lang)
     c = cmp.counts()
-    return [(t("新增单元", "Units added"), c["added"]), (t("撤销单元", "Units removed"), c["removed"]),
+    return [(t("新增单元", "Units added"), c["added"]),
+            (t("撤销单元", "Units removed"), c["removed"]),
             (t("编码变更", "Codes changed"), c["renamed"]), (t("拆分", "Splits"), c["split"]),
             (t("合并", "Mergers"), c["merged"]), (t("重组", "Regroupings"), c["regrouped"]),
             (t("分类调整", "Reclassified"), c["reclassified"]),
@@ -105,7 +106,8 @@ def _totals_html(cmp: Comparison, lang: str) -> str:
                     + [_f(r["moved_km2"])])
     return _table([t("行政区", "County"), t("单元数", "Units"),
                    t("优先保护 km²", "Priority km²"), t("重点管控 km²", "Key control km²"),
-                   t("一般管控 km²", "General km²"), t("分类变化面积 km²", "Area reclassified km²")],
+                   t("一般管控 km²", "General km²"),
+                   t("分类变化面积 km²", "Area reclassified km²")],
                   rows)
 
 
@@ -143,7 +145,8 @@ def _lists_html(cmp: Comparison, lang: str) -> str:
             [t("原单元", "Units before"), t("新单元", "Units after"), t("面积 km²", "Area km²")])
     section(t("分类调整", "Reclassified"), cmp.reclassified, lambda x: [
         _e(x["code"]) + ("" if x["code_before"] == x["code"] else
-                         f"<br/><font color='#666666'>{t('原', 'was')} {_e(x['code_before'])}</font>"),
+                         f"<br/><font color='#666666'>{t('原', 'was')} "
+                         f"{_e(x['code_before'])}</font>"),
         _e(_name(x, lang)),
         f"{_cls(x['class_before'], lang)} → {_cls(x['class_after'], lang)}"
         + (f" <b><font color='#c62828'>{t('趋严', 'stricter')}</font></b>" if x["stricter"]
@@ -226,11 +229,12 @@ def report_body_html(cmp: Comparison, editions: dict[str, Any], lang: str = "zh"
     out.append(_totals_html(cmp, lang))
     out.append(f"<h2>{t('六、变化清单', '6. Changes')}</h2>")
     out.append(_lists_html(cmp, lang))
-    out.append(f"<h2>{t('七、受影响的排污口（所在单元管控趋严）', '7. Outfalls now in a stricter unit')}</h2>")
+    heading = t("七、受影响的排污口（所在单元管控趋严）", "7. Outfalls now in a stricter unit")
+    out.append(f"<h2>{heading}</h2>")
     out.append(_outfalls_html(cmp, lang))
     out.append(f"<h2>{t('八、方法说明', '8. Method')}</h2><ul>")
-    out.append("<li>" + t("单元按编码匹配；编码变化的单元按重叠面积匹配：重叠超过任一单元面积一半即视为"
-                          "同一来源，一对一为同一单元（编码变更），一对多为拆分，多对一为合并。",
+    out.append("<li>" + t("单元按编码匹配；编码变化的单元按重叠面积匹配："
+                          "重叠超过任一单元面积一半即视为同一来源，一对一为同一单元（编码变更），一对多为拆分，多对一为合并。",
                           "Units are matched by code, and by overlap where codes changed: an "
                           "overlap of more than half of either unit links them; one to one is "
                           "the same unit (code changed), one to many a split, many to one a "

@@ -160,7 +160,8 @@ def compare_editions(workspace: Path, new: str, old: str | None = None) -> Editi
     e_new = resolve(workspace, new)
     e_old = resolve(workspace, old) if old else find(workspace, "current")
     if e_old is None:
-        raise EditionError(msg("工作区没有当前版本的管控单元", "the workspace has no control units"))
+        raise EditionError(msg("工作区没有当前版本的管控单元",
+                               "the workspace has no control units"))
     if e_old == e_new:
         raise EditionError(msg(f"“{e_new.name}”不能与自身对比，请用 --against 指定另一版本",
                                f"'{e_new.title('en')}' compared with itself: name another "

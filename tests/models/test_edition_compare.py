@@ -114,9 +114,9 @@ def test_class_matrix_adds_up_to_county_area(result) -> None:
     m = result.matrix.by_county["350582"] / 1e6
     assert m.sum() == pytest.approx(county_km2, rel=1e-6)
     # rows are the old edition's class areas, columns the new one's
-    old_cls = {c: sum(geodesic_area_m2(g) for g, k in zip(OLD.geometry, OLD.unit_class)
+    old_cls = {c: sum(geodesic_area_m2(g) for g, k in zip(OLD.geometry, OLD.unit_class, strict=True)
                       if k == c) / 1e6 for c in (1, 2, 3)}
-    new_cls = {c: sum(geodesic_area_m2(g) for g, k in zip(NEW.geometry, NEW.unit_class)
+    new_cls = {c: sum(geodesic_area_m2(g) for g, k in zip(NEW.geometry, NEW.unit_class, strict=True)
                       if k == c) / 1e6 for c in (1, 2, 3)}
     for c in (1, 2, 3):
         assert m[c].sum() == pytest.approx(old_cls[c], rel=1e-6)
@@ -142,8 +142,9 @@ def test_affected_outfalls(result) -> None:
 
 
 def test_added_and_removed_units() -> None:
-    old = units([(A, 2, box(118.40, 24.70, 118.45, 24.80)), (B, 3, box(118.45, 24.70, 118.50, 24.80))])
-    new = units([(A, 2, box(118.40, 24.70, 118.45, 24.80)), (C, 2, box(118.60, 24.70, 118.65, 24.80))])
+    a = (A, 2, box(118.40, 24.70, 118.45, 24.80))
+    old = units([a, (B, 3, box(118.45, 24.70, 118.50, 24.80))])
+    new = units([a, (C, 2, box(118.60, 24.70, 118.65, 24.80))])
     r = compare(old, new)
     assert [a["code"] for a in r.added] == [C] and [x["code"] for x in r.removed] == [B]
     m = r.matrix.total()

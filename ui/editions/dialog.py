@@ -38,8 +38,14 @@ from PySide6.QtWidgets import (
 from models import edition_commands
 from models.class_matrix import CLASSES
 from models.edition_report import class_name, summary_rows
-from models.editions import Edition, EditionComparison, EditionError, compare_editions, \
-    list_editions, load
+from models.editions import (
+    Edition,
+    EditionComparison,
+    EditionError,
+    compare_editions,
+    list_editions,
+    load,
+)
 from models.report_style import t
 from models.text_diff import as_html
 
@@ -85,7 +91,8 @@ class EditionsDialog(QDialog):
         self.editions.setMaximumHeight(150)
         self.old_box, self.new_box = QComboBox(), QComboBox()
         self.file_button = QPushButton(tr("选择文件…", "Choose file…"))
-        self.file_button.setToolTip(tr("与未导入的文件对比", "Compare with a file without importing it"))
+        self.file_button.setToolTip(tr("与未导入的文件对比",
+                                       "Compare with a file without importing it"))
         self.compare_button = QPushButton(tr("对比", "Compare"))
         self.compare_button.setDefault(True)
         pick = QGridLayout()
@@ -126,7 +133,8 @@ class EditionsDialog(QDialog):
             self.tabs.addTab(page, title)
 
         self.show_changes_button = QPushButton(tr("在地图上显示变化区域", "Show changes on map"))
-        self.show_edition_button = QPushButton(tr("在地图上显示所选原版本", "Show old edition on map"))
+        self.show_edition_button = QPushButton(tr("在地图上显示所选原版本",
+                                                  "Show old edition on map"))
         self.clear_button = QPushButton(tr("移除临时图层", "Remove temporary layers"))
         self.save_button = QPushButton(tr("保存报告或导出…", "Save report or export…"))
         buttons = QHBoxLayout()
@@ -171,8 +179,8 @@ class EditionsDialog(QDialog):
         self._buttons()
 
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr_("选择管控单元文件", "Control units file"),
-                                              "", FILE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr_("选择管控单元文件", "Control units file"), "", FILE_FILTER)
         if path:
             self.set_file(Path(path))
 
@@ -267,7 +275,7 @@ class EditionsDialog(QDialog):
             self.win.canvas.zoom_to_layer(CHANGES)
 
     def show_edition(self) -> None:
-        from layers.edition_layers import EDITION, edition_layer
+        from layers.edition_layers import edition_layer
 
         if self.win is None:
             return
