@@ -16,6 +16,7 @@ from layers.style import STYLES, Category, LayerStyle
 
 CHANGES = "edition_changes"
 EDITION = "edition_units"
+MARK = "changed"
 
 
 def _rgba(hex_colour: str, alpha: int) -> tuple[int, int, int, int]:
@@ -29,10 +30,14 @@ def change_style() -> LayerStyle:
     from models.edition_compare import CHANGE_KINDS
     from models.edition_map_svg import KIND_COLOURS, KIND_STROKES, ORDER
 
-    cats = tuple(Category(k, *CHANGE_KINDS[k], fill=_rgba(KIND_COLOURS[k], 150),
+    cats = tuple(Category(k, *CHANGE_KINDS[k], fill=_rgba(KIND_COLOURS[k], 170),
                           stroke=_rgba(KIND_STROKES[k], 255)) for k in ORDER)
-    return LayerStyle("polygon", "units", stroke=(120, 0, 0, 255), stroke_width=2.2,
-                      category_field="kind", categories=cats, label_field_zh="code_after",
+    # one hatch over every changed area, so a change never reads as a unit of that colour
+    hatch = (Category(MARK, "变化区域（斜线）", "Changed area (hatched)",
+                      stroke=(136, 14, 79, 230), shape="hatch"),)
+    return LayerStyle("polygon", "units", stroke=(120, 0, 0, 255), stroke_width=2.6,
+                      category_field="kind", categories=cats, shape_field="mark",
+                      shapes=hatch, label_field_zh="code_after",
                       label_field_en="code_after", label_max_res=60, label_priority=2,
                       label_size=8.5, label_color=(120, 0, 0, 255), label_bold=True,
                       queryable=False)
@@ -43,6 +48,7 @@ def changes_layer(changes: Any, illustrative: bool) -> MapLayer:
     frame = changes.reset_index(drop=True)
     frame["code_after"] = frame["code_after"].where(frame["code_after"] != "",
                                                     frame["code_before"])
+    frame["mark"] = MARK
     return MapLayer(CHANGES, frame, change_style(), illustrative)
 
 
