@@ -59,6 +59,7 @@ def _table(headers: list[str], rows: list[list[Any]]) -> QTableWidget:
     w.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     w.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     w.verticalHeader().setVisible(False)
+    w.horizontalHeader().setStretchLastSection(True)
     fill(w, rows)
     return w
 
@@ -157,6 +158,10 @@ class EditionsDialog(QDialog):
         self.show_edition_button.clicked.connect(self.show_edition)
         self.clear_button.clicked.connect(self.clear_map)
         self.save_button.clicked.connect(self.save)
+        self.changes.cellDoubleClicked.connect(lambda row, _c: self.zoom_to_change(row))
+        self.outfalls.cellDoubleClicked.connect(lambda row, _c: self.zoom_to_outfall(row))
+        self.changes.setToolTip(tr("双击：在地图上定位", "Double-click: show on the map"))
+        self.outfalls.setToolTip(tr("双击：在地图上定位", "Double-click: show on the map"))
         self.refresh()
 
     # -- editions ----------------------------------------------------------------------
@@ -215,7 +220,8 @@ class EditionsDialog(QDialog):
         ec = self.result
         note = tr("　示例数据：管控单元为演示生成，非官方成果。",
                   "  Illustrative data (示例数据): units not official.") if ec.illustrative else ""
-        self.status.setText(f"<b>{ec.old.title(self.lang)} → {ec.new.title(self.lang)}</b>："
+        self.status.setText(f"<b>{ec.old.title(self.lang)} → {ec.new.title(self.lang)}</b>"
+                            + tr("：", ": ")
                             + tr(f"分类变化面积 {ec.result.matrix.moved() / 1e6:,.2f} km²",
                                  f"area reclassified {ec.result.matrix.moved() / 1e6:,.2f} km²")
                             + f"<font color='#7a5b00'>{note}</font>")
@@ -288,6 +294,32 @@ class EditionsDialog(QDialog):
         self.win.model.add_layer(edition_layer(units, illustrative), above="control_units")
         self.win.statusBar().showMessage(
             self.tr_("地图上显示版本：", "Edition on the map: ") + edition.title(self.lang), 6000)
+
+    def _zoom(self, bounds: tuple[float, float, float, float], margin: float) -> None:
+        from layers.mercator import to_mercator
+
+        if self.win is None:
+            return
+        x0, y0 = to_mercator(bounds[0], bounds[1])
+        x1, y1 = to_mercator(bounds[2], bounds[3])
+        self.win.canvas.zoom_to_bbox((float(x0), float(y0), float(x1), float(y1)), margin,
+                                     min_res=5.0)
+
+    def zoom_to_change(self, row: int) -> None:
+        """Show the changes on the map and zoom to the change in ``row``."""
+        ch = self.result.result.changes if self.result is not None else None
+        if ch is None or not 0 <= row < len(ch) or self.win is None:
+            return
+        if self.win.model.get("edition_changes") is None:
+            self.show_changes()
+        self._zoom(tuple(ch.geometry.iloc[row].bounds), 0.4)
+
+    def zoom_to_outfall(self, row: int) -> None:
+        items = self.result.result.affected_outfalls if self.result is not None else []
+        if 0 <= row < len(items):
+            o = items[row]
+            d = 0.01  # about a kilometre around the outfall
+            self._zoom((o["lon"] - d, o["lat"] - d, o["lon"] + d, o["lat"] + d), 0.0)
 
     def clear_map(self) -> None:
         from layers.edition_layers import CHANGES, EDITION

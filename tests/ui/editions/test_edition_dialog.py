@@ -72,6 +72,9 @@ def test_menu_opens_dialog_compares_and_maps(window, qtbot, revision_file, tmp_p
     dlg.show_changes()
     layer = window.model.get("edition_changes")
     assert layer is not None and len(layer) == len(ec.result.changes) and layer.illustrative
+    view = window.canvas.view
+    dlg.zoom_to_change(0)
+    assert window.canvas.view != view  # the map went to the change
     dlg.show_edition()
     assert window.model.get("edition_units") is not None
     dlg.clear_map()
