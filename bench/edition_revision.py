@@ -130,11 +130,13 @@ def make_revision(units: gpd.GeoDataFrame, outfalls: gpd.GeoDataFrame | None = N
         break
 
     # a requirement rewritten, in the first untouched unit with a numbered clause
-    k3 = next(k for k in range(len(u)) if k not in taken and "2. " in str(u.at[k, "kjbjys"]))
+    k3 = next((k for k in range(len(u)) if k not in taken and "2. " in str(u.at[k, "kjbjys"])),
+              next(k for k in range(len(u)) if k not in taken))
     text = str(u.at[k3, "kjbjys"])
-    u.loc[k3, "kjbjys"] = text.replace("2. ", "2. 新建项目须同步建设污染治理设施。", 1)
-    done["requirement"] = (str(u.at[k3, "code"]), "kjbjys")
+    u.loc[k3, "kjbjys"] = text.replace("2. ", "2. 新建项目须同步建设污染治理设施。", 1) \
+        if "2. " in text else text + " 2. 新建项目须同步建设污染治理设施。"
     taken.add(k3)
+    done["requirement"] = (str(u.at[k3, "code"]), "kjbjys")
 
     # renamed: a new serial, nothing else
     k4 = next(k for k in range(len(u)) if k not in taken and u.at[k, "domain"] == "land")
@@ -150,5 +152,6 @@ def make_revision(units: gpd.GeoDataFrame, outfalls: gpd.GeoDataFrame | None = N
     out = gpd.GeoDataFrame(
         __import__("pandas").concat([u.drop(index=drop), part], ignore_index=True),
         geometry="geometry", crs=units.crs)
-    out["area_km2"] = out["area_km2"].astype(float)
+    if "area_km2" in out.columns:
+        out["area_km2"] = out["area_km2"].astype(float)
     return out, done

@@ -156,7 +156,7 @@ def compare(old: gpd.GeoDataFrame, new: gpd.GeoDataFrame, old_name: str = "old",
     cmp.matrix = class_matrix(ov, o.cls, n.cls, o.county, n.county)
     cmp.totals_by_county = _totals(cmp, o, n, ov)
     if outfalls is not None and len(outfalls):
-        cmp.affected_outfalls = affected_outfalls(outfalls, o, n)
+        cmp.affected_outfalls = affected_outfalls(outfalls, o, n, ov)
     cmp.changes = _changes_frame(pieces, tr)
     t3 = time.perf_counter()
     cmp.timing_ms = {"overlay": (t1 - t0) * 1e3, "match": (t2 - t1) * 1e3,
@@ -335,17 +335,30 @@ def _containing(points: np.ndarray, units: _Units) -> tuple[np.ndarray, np.ndarr
     return idx, cls
 
 
-def affected_outfalls(outfalls: gpd.GeoDataFrame, o: _Units, n: _Units) -> list[dict[str, Any]]:
+def affected_outfalls(outfalls: gpd.GeoDataFrame, o: _Units, n: _Units,
+                      ov: Overlay) -> list[dict[str, Any]]:
     """Outfalls whose containing unit became stricter (3→2, 3→1, 2→1), with the before and
-    after requirements and their differences."""
-    pts = np.asarray(outfalls.geometry.array, dtype=object)
+    after requirements and their differences.
+
+    Only outfalls inside an overlay piece whose class became stricter can be affected, so
+    those few are found first (an STRtree over the pieces) and only they are placed in the
+    units of both editions."""
+    pts_all = np.asarray(outfalls.geometry.array, dtype=object)
+    stricter = np.flatnonzero((o.cls[ov.pair_old] > n.cls[ov.pair_new])
+                              & (n.cls[ov.pair_new] > 0))
+    if len(stricter) == 0 or len(pts_all) == 0:
+        return []
+    cand = np.unique(shapely.STRtree(ov.pair_geom[stricter]).query(
+        pts_all, predicate="intersects")[0])
+    pts = pts_all[cand]
     oi, oc = _containing(pts, o)
     ni, nc = _containing(pts, n)
     hit = np.flatnonzero((oi >= 0) & (ni >= 0) & (nc < oc) & (nc > 0))
-    codes = _col(outfalls, "code")
-    names = _col(outfalls, "name_zh")
-    kinds = _col(outfalls, "outfall_type")
-    counties = _col(outfalls, "county_code")
+    rows = outfalls.iloc[cand]
+    codes = _col(rows, "code")
+    names = _col(rows, "name_zh")
+    kinds = _col(rows, "outfall_type")
+    counties = _col(rows, "county_code")
     out = []
     for k in hit.tolist():
         i, j = int(oi[k]), int(ni[k])

@@ -77,8 +77,11 @@ class Overlay:
 
     def same_outline(self, i: int, j: int) -> bool:
         """Whether old unit ``i`` and new unit ``j`` have the same geometry."""
-        k = np.flatnonzero((self.pair_old == i) & (self.pair_new == j))
-        return bool(len(k) and self.identical[k[0]])
+        if not hasattr(self, "_identical_pairs"):
+            k = np.flatnonzero(self.identical)
+            self._identical_pairs = set(zip(self.pair_old[k].tolist(),
+                                            self.pair_new[k].tolist(), strict=True))
+        return (i, j) in self._identical_pairs
 
     def share_old(self) -> np.ndarray:
         return self.pair_area / np.maximum(self.old_area[self.pair_old], 1e-9)
