@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
 from typing import Any
 
 from geodata import schema, store
@@ -29,13 +31,27 @@ def layer_title(name: str, lang: str = "zh") -> str:
     return en if lang == "en" else zh
 
 
+def _row_count(path: Path, table: str) -> int:
+    """Rows of a table the workspace does not load (kept editions, the editions list)."""
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return int(con.execute(f'select count(*) from "{table}"').fetchone()[0])
+    except sqlite3.Error:
+        return 0
+    finally:
+        con.close()
+
+
 def workspace_info(ws: Workspace) -> dict[str, Any]:
     illustrative = set(ws.illustrative_layers())
     approximate = {s for s in ws.metadata.get("approximate_layers", "").split(",") if s}
     layers = []
+    if "control_units" in illustrative:  # kept editions are copies of the same units
+        illustrative.add("control_unit_editions")
     for name, kind in store.list_contents(ws.path):
         frame = ws.layers.get(name)
-        count = len(frame) if frame is not None else len(ws.table(name))
+        count = len(frame) if frame is not None else len(ws.table(name)) \
+            if name in ws.tables else _row_count(ws.path, name)
         entry: dict[str, Any] = {
             "name": name, "title_zh": layer_title(name, "zh"),
             "title_en": layer_title(name, "en"), "kind": kind, "count": count,
