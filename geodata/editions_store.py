@@ -97,11 +97,32 @@ def _ensure_layer(con: sqlite3.Connection) -> list[str]:
         con.execute("insert into gpkg_geometry_columns (table_name, column_name, "
                     "geometry_type_name, srs_id, z, m) values (?, 'geom', 'GEOMETRY', ?, 0, 0)",
                     (LAYER, srs))
+        _copy_spatial_index(con, gcol)
     have = {str(r[1]) for r in con.execute(f'pragma table_info("{LAYER}")')}
     for n, t in fields:
         if n not in have:
             con.execute(f'alter table "{LAYER}" add column "{n}" {t or "TEXT"}')
     return [n for n, _ in fields]
+
+
+def _copy_spatial_index(con: sqlite3.Connection, gcol: str) -> None:
+    """Give the editions layer the R-tree index GDAL gave ``control_units`` (QGIS uses it
+    to draw only what is in view): the same virtual table and triggers, renamed."""
+    src_rtree = f"rtree_{CURRENT_LAYER}_{gcol}"
+    if not _exists(con, src_rtree) or gcol != "geom":
+        return  # a workspace without an index: the layer works without one too
+    rtree = f"rtree_{LAYER}_geom"
+    con.execute(f'create virtual table "{rtree}" using rtree(id, minx, maxx, miny, maxy)')
+    rows = con.execute("select sql from sqlite_master where type='trigger' and tbl_name=? "
+                       "and name like ?", (CURRENT_LAYER, f"{src_rtree}%")).fetchall()
+    for (sql,) in rows:
+        con.execute(sql.replace(src_rtree, rtree).replace(f'"{CURRENT_LAYER}"', f'"{LAYER}"')
+                    .replace(f" {CURRENT_LAYER} ", f" {LAYER} "))
+    if _exists(con, "gpkg_extensions"):
+        con.execute("insert into gpkg_extensions (table_name, column_name, extension_name, "
+                    "definition, scope) values (?, 'geom', 'gpkg_rtree_index', "
+                    "'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')",
+                    (LAYER,))
 
 
 def _current_origin(con: sqlite3.Connection, before_batch: int | None = None

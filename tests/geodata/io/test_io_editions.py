@@ -54,11 +54,28 @@ def test_keep_edition_list_load_and_undo(tmp_path: Path, workspace: Path) -> Non
     layers = dict(pyogrio.list_layers(workspace))
     assert layers["control_unit_editions"] is not None and "editions" in layers
     assert len(pyogrio.read_dataframe(workspace, layer="control_unit_editions")) == 2
+    # with a spatial index like control_units' (QGIS draws only what is in view with it)
+    assert rtree_rows(workspace) == 2
+    inside = pyogrio.read_dataframe(workspace, layer="control_unit_editions",
+                                    bbox=(118.44, 24.69, 118.56, 24.79))
+    assert list(inside["code"]) == ["ZH35058220003"]
 
     undo_import(workspace, rep.batch_id or 0)
     assert sorted(read_layer(workspace, "control_units")["code"]) == sorted(before["code"])
     assert [e.name for e in list_editions(workspace)] == ["当前版本"]
     assert len(pyogrio.read_dataframe(workspace, layer="control_unit_editions")) == 0
+    assert rtree_rows(workspace) == 0
+
+
+def rtree_rows(workspace: Path) -> int:
+    import sqlite3
+
+    con = sqlite3.connect(workspace)
+    try:
+        return int(con.execute("select count(*) from rtree_control_unit_editions_geom")
+                   .fetchone()[0])
+    finally:
+        con.close()
 
 
 def test_edition_names_checked(tmp_path: Path, workspace: Path) -> None:
@@ -72,6 +89,13 @@ def test_edition_names_checked(tmp_path: Path, workspace: Path) -> None:
     assert "current edition" in exc.value.text("en")
     with pytest.raises(ImportRefused):
         import_file(src, workspace, "outfalls", keep_edition="x")
+    # a second revision keeps the first one's units as another edition
+    import_file(src, workspace, "control_units", keep_edition="2023版", edition="2024版")
+    assert [(e.name, e.is_current, e.feature_count) for e in list_editions(workspace)] == [
+        ("2021版", False, 2), ("2023版", False, 2), ("2024版", True, 2)]
+    assert sorted(load(workspace, find(workspace, "2023版"))["code"]) == \
+        ["ZH35058210005", "ZH35058230009"]
+    assert rtree_rows(workspace) == 4
 
 
 def test_dry_run_keeps_nothing(tmp_path: Path, workspace: Path) -> None:
