@@ -49,6 +49,21 @@ def _path(geom: Any, **attrs: object) -> str:
     return f'<path d="{d}" {a}/>'
 
 
+def _to_px(fr: MapFrame, box: Any, g: Any) -> Any:
+    """A geometry cut to the frame, in pixels.  An intersection, not ``clip_by_rect``: the
+    latter returns the whole rectangle when it lies in a polygon's hole (a unit around a
+    town), which would paint the town with the surrounding unit's colour."""
+    g = shapely.intersection(shapely.make_valid(g) if not shapely.is_valid(g) else g, box)
+    if shapely.is_empty(g):
+        return g
+    view = shapely.box(0, 0, fr.width, fr.height)
+    p = fr.to_px(g)
+    if not shapely.is_valid(p):  # a spike can cross itself once projected and rounded
+        p = shapely.make_valid(p)
+    # clipped in pixels too: Qt's SVG Tiny renderer (the PDF) has no clipPath
+    return shapely.simplify(shapely.intersection(p, view), 0.4)
+
+
 def change_frame(cmp: Comparison, width: float, height: float) -> MapFrame | None:
     """A frame around every changed area (and the affected outfalls)."""
     geoms = list(cmp.changes.geometry) if cmp.changes is not None else []
@@ -71,9 +86,7 @@ def render_changes_svg(cmp: Comparison, base: dict[str, Any], lang: str = "zh",
     view = shapely.box(0, 0, fr.width, fr.height)
 
     def px(g: Any) -> Any:
-        b = box.bounds
-        g = fr.to_px(shapely.clip_by_rect(g, *b))
-        return shapely.simplify(shapely.clip_by_rect(g, 0, 0, fr.width, fr.height), 0.4)
+        return _to_px(fr, box, g)
 
     out = [f'<rect x="0" y="0" width="{fr.width:.0f}" height="{fr.height:.0f}" '
            f'fill="{st.SEA[0]}"/>']
@@ -169,3 +182,56 @@ def _compose(cmp: Comparison, fr: MapFrame, body: str, lang: str, illustrative: 
         parts.append(_text(x + 28, y + 11, label, 11))
     parts.append("</svg>")
     return "".join(parts)
+
+
+def render_units_svg(units: Any, base: dict[str, Any], bounds: tuple[float, float, float, float],
+                     title: str, lang: str = "zh", width: float = 520, height: float = 420,
+                     outline: Any = None) -> str:
+    """One edition's units around ``bounds`` (lon/lat), coloured by class and labelled with
+    their codes when they are few; ``outline`` (a geometry) is drawn on top, e.g. the change
+    being looked at.  Two of these side by side are the dialog's split view."""
+    fr = frame_for(shapely.box(*bounds), 0.0, width, height)
+    box = fr.lonlat_box()
+
+    def px(g: Any) -> Any:
+        return _to_px(fr, box, g)
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" version="1.2" baseProfile="tiny" '
+           f'width="{fr.width:.0f}" height="{fr.height:.0f}" '
+           f'viewBox="0 0 {fr.width:.0f} {fr.height:.0f}">',
+           f'<rect x="0" y="0" width="{fr.width:.0f}" height="{fr.height:.0f}" '
+           f'fill="{st.SEA[0]}"/>']
+    for g in base.get("land", []):
+        if shapely.intersects(g, box):
+            out.append(_path(px(g), fill=st.LAND[0], stroke=st.LAND[1], stroke_width=0.6))
+    labels = []
+    if units is not None and len(units):
+        geoms = np.asarray(units.geometry.array, dtype=object)
+        hit = np.flatnonzero(shapely.intersects(geoms, box))
+        cls = units["unit_class"].to_numpy() if "unit_class" in units else np.full(len(units), 3)
+        codes = units["code"].astype(str).to_numpy() if "code" in units else None
+        for k in hit.tolist():
+            p = px(geoms[k])
+            if p.is_empty:
+                continue
+            fill, stroke = st.UNIT_CLASS_COLOURS.get(int(cls[k]), ("#cccccc", "#999999"))
+            out.append(_path(p, fill=fill, fill_opacity=0.6, stroke=stroke, stroke_width=0.9,
+                             fill_rule="evenodd"))
+            if codes is not None and len(hit) <= 40 and p.area > 1500:
+                c = shapely.point_on_surface(p)
+                labels.append(_text(c.x, c.y, codes[k], 10, "middle", fill="#333333"))
+    for g in base.get("counties", []):
+        if shapely.intersects(g, box):
+            out.append(_path(px(shapely.boundary(g)), fill="none", stroke=st.COUNTY_STROKE,
+                             stroke_width=1.1, stroke_dasharray="8,3,2,3"))
+    if outline is not None:
+        out.append(_path(px(outline), fill="none", stroke="#ffffff", stroke_width=4.5))
+        out.append(_path(px(outline), fill="none", stroke="#880e4f", stroke_width=2.2))
+    out += labels
+    out.append(f'<rect x="6" y="6" width="{min(fr.width - 12, 14 + 13 * len(title)):.0f}" '
+               f'height="24" fill="#ffffff" fill-opacity="0.85" stroke="#555555"/>')
+    out.append(_text(12, 23, title, 13, weight="bold"))
+    out.append(scale_bar(16, fr.height - 14, fr.metres_per_px, fr.width * 0.3, lang, 10))
+    out.append(f'<rect x="0.5" y="0.5" width="{fr.width - 1:.0f}" height="{fr.height - 1:.0f}" '
+               'fill="none" stroke="#333333"/></svg>')
+    return "".join(out)

@@ -15,7 +15,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -126,7 +128,13 @@ class EditionsDialog(QDialog):
         self.outfalls = _table([tr("排污口", "Outfall"), tr("名称", "Name"),
                                 tr("原所在单元", "Unit before"), tr("原分类", "Class before"),
                                 tr("现所在单元", "Unit after"), tr("新分类", "Class after")], [])
+        # split view: the old and the new edition side by side around the chosen change
+        self.split = QSplitter(Qt.Orientation.Horizontal)
+        self.old_view, self.new_view = QSvgWidget(), QSvgWidget()
+        self.split.addWidget(self.old_view)
+        self.split.addWidget(self.new_view)
         for page, title in ((self.summary, tr("概况", "Summary")),
+                            (self.split, tr("新旧对照", "Side by side")),
                             (matrix_page, tr("分类矩阵", "Class matrix")),
                             (self.changes, tr("变化区域", "Changed areas")),
                             (self.requirements, tr("准入要求变化", "Requirements")),
@@ -159,6 +167,7 @@ class EditionsDialog(QDialog):
         self.clear_button.clicked.connect(self.clear_map)
         self.save_button.clicked.connect(self.save)
         self.changes.cellDoubleClicked.connect(lambda row, _c: self.zoom_to_change(row))
+        self.changes.currentCellChanged.connect(lambda row, *_: self.show_side_by_side(row))
         self.outfalls.cellDoubleClicked.connect(lambda row, _c: self.zoom_to_outfall(row))
         self.changes.setToolTip(tr("双击：在地图上定位", "Double-click: show on the map"))
         self.outfalls.setToolTip(tr("双击：在地图上定位", "Double-click: show on the map"))
@@ -255,6 +264,33 @@ class EditionsDialog(QDialog):
                               class_name(o["class_before"], lang), o["unit_after"],
                               class_name(o["class_after"], lang)]
                              for o in r.affected_outfalls])
+        self.old_units = load(self.workspace, ec.old)
+        self.show_side_by_side(-1)
+
+    def show_side_by_side(self, row: int) -> None:
+        """Old and new edition side by side around change ``row`` (all changes if -1)."""
+        import shapely
+
+        from models.edition_map_svg import render_units_svg
+
+        ec = self.result
+        ch = ec.result.changes if ec is not None else None
+        if ec is None or ch is None or not len(ch):
+            return
+        if 0 <= row < len(ch):
+            outline = ch.geometry.iloc[row]
+            x0, y0, x1, y1 = outline.bounds
+            pad = max(x1 - x0, y1 - y0, 0.01) * 0.6  # some neighbours for context
+            bounds = (x0 - pad, y0 - pad, x1 + pad, y1 + pad)
+        else:
+            outline = shapely.union_all(list(ch.geometry))
+            bounds = tuple(shapely.total_bounds(list(ch.geometry)))
+        for view, units, edition in ((self.old_view, self.old_units, ec.old),
+                                     (self.new_view, ec.base.get("units"), ec.new)):
+            svg = render_units_svg(units, ec.base, bounds, edition.title(self.lang),
+                                   self.lang, outline=outline)
+            view.load(QByteArray(svg.encode("utf-8")))
+            view.renderer().setAspectRatioMode(Qt.AspectRatioMode.KeepAspectRatio)
 
     def _show_matrix(self) -> None:
         if self.result is None:

@@ -69,6 +69,11 @@ def test_menu_opens_dialog_compares_and_maps(window, qtbot, revision_file, tmp_p
     assert dlg.outfalls.rowCount() == len(ec.result.affected_outfalls) > 0
     assert "<u>" in dlg.requirements.toHtml() or "新建项目须同步" in dlg.requirements.toPlainText()
 
+    # split view: the two editions side by side, around the chosen change
+    assert dlg.old_view.renderer().isValid() and dlg.new_view.renderer().isValid()
+    dlg.changes.setCurrentCell(1, 0)
+    assert dlg.new_view.renderer().isValid()
+
     dlg.show_changes()
     layer = window.model.get("edition_changes")
     assert layer is not None and len(layer) == len(ec.result.changes) and layer.illustrative
@@ -97,7 +102,7 @@ def test_dialog_in_english_with_a_file(window, qtbot, revision_file):
     ec = dlg.run_compare()
     assert ec is not None and ec.new.file == revision_file
     assert "area reclassified" in dlg.status.text()
-    assert dlg.tabs.tabText(1) == "Class matrix"
+    assert [dlg.tabs.tabText(i) for i in range(3)] == ["Summary", "Side by side", "Class matrix"]
     assert dlg.changes.item(0, 0).text() in {"Units merged", "Unit split", "Code changed",
                                              "Requirements changed", "Unit removed",
                                              "Boundary extended", "Boundary withdrawn",
