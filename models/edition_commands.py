@@ -121,6 +121,26 @@ def map_svg(ec: Any, lang: str) -> str:
     return render_changes_svg(ec.result, ec.base, lang, illustrative=ec.illustrative)
 
 
+def detail_svgs(ec: Any, lang: str, width: float = 460,
+                height: float = 340) -> list[tuple[str, str, str]]:
+    """(caption, old edition map, new edition map) for the changes shown in detail."""
+    from models.edition_map_svg import render_units_svg
+    from models.edition_report import detail_rows
+
+    ch = ec.result.changes
+    out = []
+    for k, zh, en in detail_rows(ec.result):
+        g = ch.geometry.iloc[k]
+        x0, y0, x1, y1 = g.bounds
+        pad = max(x1 - x0, y1 - y0, 0.01) * 0.6  # neighbours for context
+        bounds = (x0 - pad, y0 - pad, x1 + pad, y1 + pad)
+        pair = [render_units_svg(ec.base.get(key), ec.base, bounds, e.title(lang), lang,
+                                 width, height, outline=g)
+                for key, e in (("old_units", ec.old), ("units", ec.new))]
+        out.append((en if lang == "en" else zh, pair[0], pair[1]))
+    return out
+
+
 def write(ec: Any, out: Path, lang: str) -> None:
     """Write ``out`` for .html, .xlsx or .gpkg (atomically where the format allows)."""
     from models import edition_export
@@ -130,7 +150,7 @@ def write(ec: Any, out: Path, lang: str) -> None:
         from models.edition_report import render_html
 
         html = render_html(ec.result, ec.editions, map_svg(ec, lang), lang, ec.illustrative,
-                           generated())
+                           generated(), detail_svgs(ec, lang))
         tmp = out.with_name(out.name + ".part")
         tmp.write_text(html, encoding="utf-8")
         tmp.replace(out)

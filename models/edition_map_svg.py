@@ -42,7 +42,11 @@ ORDER = ("removed", "added", "looser", "stricter", "lost", "gained", "split", "m
 
 
 def _path(geom: Any, **attrs: object) -> str:
-    d = path_d(geom)
+    # drop empty parts (simplified away, or points from an intersection): an empty ring
+    # would write "MZ", which PDF readers reject ("no current point in closepath")
+    parts = [g for g in shapely.get_parts(geom) if not g.is_empty
+             and g.geom_type in ("Polygon", "LineString", "LinearRing", "MultiLineString")]
+    d = "".join(path_d(g) for g in parts)
     if not d:
         return ""
     a = " ".join(f'{k.replace("_", "-")}="{v}"' for k, v in attrs.items())
@@ -217,7 +221,7 @@ def render_units_svg(units: Any, base: dict[str, Any], bounds: tuple[float, floa
             fill, stroke = st.UNIT_CLASS_COLOURS.get(int(cls[k]), ("#cccccc", "#999999"))
             out.append(_path(p, fill=fill, fill_opacity=0.6, stroke=stroke, stroke_width=0.9,
                              fill_rule="evenodd"))
-            if codes is not None and len(hit) <= 40 and p.area > 1500:
+            if codes is not None and p.area > 2500:  # room for the code
                 c = shapely.point_on_surface(p)
                 labels.append(_text(c.x, c.y, codes[k], 10, "middle", fill="#333333"))
     for g in base.get("counties", []):

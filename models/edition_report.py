@@ -28,6 +28,9 @@ DISCLAIMER = ("本报告为管控单元版本变化的辅助梳理，不构成�
               "prevail.")
 
 
+NUMERALS = "一二三四五六七八九十"
+
+
 def _e(v: Any) -> str:
     return "" if v is None else escape(str(v))
 
@@ -199,9 +202,43 @@ def _outfalls_html(cmp: Comparison, lang: str, limit: int = 300) -> str:
     return html
 
 
+def detail_rows(cmp: Comparison, limit: int = 12) -> list[tuple[int, str, str]]:
+    """(row of ``cmp.changes``, caption zh, caption en) of the changes shown in detail: one
+    per unit after the change (a reclassified unit that also changed its code once)."""
+    ch = cmp.changes
+    if ch is None:
+        return []
+    out: list[tuple[int, str, str]] = []
+    seen: set[str] = set()
+    for k, row in enumerate(ch.itertuples()):
+        key = str(row.code_after or row.code_before)
+        if key in seen or row.kind == "looser" and len(out) >= limit:
+            continue
+        seen.add(key)
+        codes = " → ".join(dict.fromkeys(c for c in (row.code_before, row.code_after) if c))
+        out.append((k, f"{row.kind_zh}：{codes}", f"{row.kind_en}: {codes}"))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def details_html(pairs: list[tuple[str, str, str]], lang: str) -> str:
+    """The detail maps: (caption, old edition's map, new edition's map) side by side."""
+    t = partial(_t, lang)
+    out = ["<p>" + t("每处变化左为原版本、右为新版本，紫红线为变化范围。",
+                     "Each change: the old edition left, the new one right; the purple line "
+                     "outlines the change.") + "</p>"]
+    for caption, old, new in pairs:
+        out.append(f'<h3>{_e(caption)}</h3><table class="pair" width="100%"><tr>'
+                   f'<td width="50%">{old}</td><td width="50%">{new}</td></tr></table>')
+    return "".join(out)
+
+
 def report_body_html(cmp: Comparison, editions: dict[str, Any], lang: str = "zh",
-                     illustrative: bool = True, map_html: str = "") -> str:
-    """Everything of the report; ``editions`` has 'old' and 'new' (Edition objects)."""
+                     illustrative: bool = True, map_html: str = "",
+                     details: str = "") -> str:
+    """Everything of the report; ``editions`` has 'old' and 'new' (Edition objects);
+    ``map_html`` and ``details`` are the map of changes and the detail maps (HTML)."""
     t = partial(_t, lang)
     old, new = editions["old"], editions["new"]
     out = [f'<p class="disclaimer"><b>{t("声明：", "Notice: ")}</b>{_e(t(*DISCLAIMER))}'
@@ -229,10 +266,16 @@ def report_body_html(cmp: Comparison, editions: dict[str, Any], lang: str = "zh"
     out.append(_totals_html(cmp, lang))
     out.append(f"<h2>{t('六、变化清单', '6. Changes')}</h2>")
     out.append(_lists_html(cmp, lang))
-    heading = t("七、受影响的排污口（所在单元管控趋严）", "7. Outfalls now in a stricter unit")
+    n = 7
+    if details:
+        out.append(f"<h2>{t('七、变化详图（新旧对照）', '7. Changes in detail (side by side)')}"
+                   f"</h2>{details}")
+        n = 8
+    heading = t(f"{NUMERALS[n - 1]}、受影响的排污口（所在单元管控趋严）",
+                f"{n}. Outfalls now in a stricter unit")
     out.append(f"<h2>{heading}</h2>")
     out.append(_outfalls_html(cmp, lang))
-    out.append(f"<h2>{t('八、方法说明', '8. Method')}</h2><ul>")
+    out.append(f"<h2>{t(f'{NUMERALS[n]}、方法说明', f'{n + 1}. Method')}</h2><ul>")
     out.append("<li>" + t("单元按编码匹配；编码变化的单元按重叠面积匹配："
                           "重叠超过任一单元面积一半即视为同一来源，一对一为同一单元（编码变更），一对多为拆分，多对一为合并。",
                           "Units are matched by code, and by overlap where codes changed: an "
@@ -249,15 +292,18 @@ def report_body_html(cmp: Comparison, editions: dict[str, Any], lang: str = "zh"
 
 
 def render_html(cmp: Comparison, editions: dict[str, Any], map_svg: str, lang: str = "zh",
-                illustrative: bool = True, generated: str = "") -> str:
+                illustrative: bool = True, generated: str = "",
+                details: list[tuple[str, str, str]] | None = None) -> str:
     """One self-contained HTML file: styles inline, map inline as SVG, nothing external."""
     t = partial(_t, lang)
-    style = CSS + "s{color:#b71c1c;background:#fde0dc} u{color:#1b5e20;background:#dcf5dc}"
+    style = CSS + ("s{color:#b71c1c;background:#fde0dc} u{color:#1b5e20;background:#dcf5dc}"
+                   " .pair td{border:0;padding:2px} .pair svg{width:100%;height:auto}")
     return (f'<!DOCTYPE html><html lang="{"en" if lang == "en" else "zh-CN"}"><head>'
             f'<meta charset="utf-8"/><title>{_e(title(lang))}</title><style>{style}</style>'
             f"</head><body><h1>{_e(title(lang))}</h1>"
             f'<p class="meta">{t("生成时间：", "Generated: ")}{_e(generated)} · EcoZone '
             f"生态环境分区管控一张图</p>"
             + report_body_html(cmp, editions, lang, illustrative,
-                               f'<div class="map">{map_svg}</div>' if map_svg else "")
+                               f'<div class="map">{map_svg}</div>' if map_svg else "",
+                               details_html(details, lang) if details else "")
             + "</body></html>")

@@ -176,5 +176,5 @@ def compare_editions(workspace: Path, new: str, old: str | None = None) -> Editi
                      outfalls=layers.get("outfalls"), counties=layers.get("counties"))
     base = {"land": list(layers["land"].geometry) if "land" in layers else [],
             "counties": list(layers["counties"].geometry) if "counties" in layers else [],
-            "units": new_units}
+            "units": new_units, "old_units": old_units}
     return EditionComparison(result, e_old, e_new, base, _illustrative(workspace))

@@ -383,7 +383,8 @@ class EditionsDialog(QDialog):
                 from ui.reports.edition_pdf import write_pdf
 
                 write_pdf(ec, edition_commands.map_svg(ec, self.lang), out, self.lang,
-                          edition_commands.generated())
+                          edition_commands.generated(),
+                          edition_commands.detail_svgs(ec, self.lang))
             else:
                 edition_commands.check_out(out)
                 edition_commands.write(ec, out, self.lang)

@@ -20,7 +20,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
         comparison = ec.build(args)
         from ui.reports.edition_pdf import write_pdf
 
-        write_pdf(comparison, ec.map_svg(comparison, lang), args.out, lang, ec.generated())
+        write_pdf(comparison, ec.map_svg(comparison, lang), args.out, lang, ec.generated(),
+                  ec.detail_svgs(comparison, lang))
     except ec.CompareUserError as exc:
         return ec.fail(exc.message, lang)
     except OSError as exc:
