@@ -47,8 +47,8 @@ def _sheets(cmp: Comparison) -> list[tuple[str, list[str], list[list[Any]]]]:
 
     m = cmp.matrix
     matrix_rows = []
-    for county, mat in [("全部 All", m.total())] + sorted(m.by_county.items()):
-        zh = cmp.county_names.get(county, (county, county))[0]
+    for ccode, mat in [("全部 All", m.total())] + sorted(m.by_county.items()):
+        zh = cmp.county_names.get(ccode, (ccode, ccode))[0]
         for r, k in enumerate(CLASSES):
             matrix_rows.append([zh, _cls(k)] + [round(float(v) / 1e6, 4) for v in mat[r]])
     return [

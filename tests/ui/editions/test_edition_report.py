@@ -71,3 +71,26 @@ def test_pdf_report(comparison, tmp_path, lang):
         assert "环境管控单元版本对比报告" in text and "ZH35058120105" in text
     else:
         assert "Control units: comparison of two editions" in text and "Page 1 of" in text
+
+
+def test_xlsx_every_change_bilingual_headers(comparison, tmp_path):
+    from openpyxl import load_workbook
+
+    from models import edition_commands
+
+    out = tmp_path / "changes.xlsx"
+    edition_commands.write(comparison, out, "zh")
+    wb = load_workbook(out)
+    sheets = {ws.title: list(ws.iter_rows(values_only=True)) for ws in wb.worksheets}
+    assert "示例数据" in str(sheets["概况 Summary"][1][0])
+    for title in ("分类调整 Reclassified", "边界调整 Redrawn", "受影响排污口 Outfalls",
+                  "行政区统计 By county"):
+        head = sheets[title][0]
+        assert all(isinstance(h, str) and any("\u4e00" <= ch <= "\u9fff" for ch in h)
+                   and any(ch.isascii() and ch.isalpha() for ch in h) for h in head), head
+    r = comparison.result
+    assert len(sheets["分类调整 Reclassified"]) - 1 == len(r.reclassified)
+    assert len(sheets["受影响排污口 Outfalls"]) - 1 == len(r.affected_outfalls)
+    assert len(sheets["拆分 Split"]) - 1 == len(r.split) == 1
+    req = sheets["准入要求 Requirements"][1]
+    assert "{+" in req[5] and req[2].startswith("空间布局约束")
