@@ -82,6 +82,8 @@ def cmd_editions(args: argparse.Namespace) -> int:
         print(json.dumps({"editions": [e.to_json() for e in editions]}, ensure_ascii=False,
                          indent=1))
         return 0
+    print(msg("  版本\t日期\t单元数\t来源（* 当前版本）",
+              "  edition\tdate\tunits\tsource (* current)").text(lang))
     for e in editions:
         mark = "*" if e.is_current else " "
         print(f"{mark} {e.title(lang)}\t{e.date or '—'}\t{e.feature_count or 0}\t"

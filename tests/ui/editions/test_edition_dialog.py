@@ -107,3 +107,11 @@ def test_dialog_in_english_with_a_file(window, qtbot, revision_file):
                                              "Requirements changed", "Unit removed",
                                              "Boundary extended", "Boundary withdrawn",
                                              "Class stricter"}
+
+
+def test_menu_entry_in_english(window):
+    window.set_language("en")
+    assert "Compare editions…" in [a.text() for a in window.m_tools.actions()]
+    dlg = window.features.open_editions()
+    assert dlg.windowTitle() == "Compare editions"
+    dlg.close()
