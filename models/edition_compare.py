@@ -119,6 +119,9 @@ class _Units:
     def __init__(self, frame: gpd.GeoDataFrame) -> None:
         self.frame = frame.reset_index(drop=True)
         self.geoms = np.asarray(self.frame.geometry.array, dtype=object)
+        missing = shapely.is_missing(self.geoms)
+        if missing.any():  # a row without geometry has no area and overlaps nothing
+            self.geoms[missing] = shapely.Polygon()
         self.codes = [str(c) for c in _col(self.frame, "code")]
         self.names = _col(self.frame, "name_zh")
         self.names_en = _col(self.frame, "name_en")

@@ -178,3 +178,26 @@ def test_same_units_written_by_another_tool_are_unchanged() -> None:
         list(g.exterior.coords)[2:-1] + list(g.exterior.coords)[:3])]) for g in OLD.geometry]
     r = compare(OLD, other)
     assert r.counts()["unchanged"] == len(OLD) and not r.redrawn and len(r.changes) == 0
+
+
+def test_unit_without_geometry_counts_nothing() -> None:
+    new = NEW.copy()
+    new.loc[new["code"] == E2, "geometry"] = None
+    r = compare(OLD, new)
+    assert np.isfinite(r.matrix.total()).all()
+    assert E2 in {a["code"] for a in r.added} and r.split == []
+
+
+def test_regrouped_units() -> None:
+    """Two units cut the other way: many to many."""
+    old = units([(F, 3, box(118.40, 24.85, 118.50, 24.90)),
+                 (G, 3, box(118.50, 24.85, 118.60, 24.90))])
+    new = units([("ZH35058230021", 3, box(118.40, 24.85, 118.60, 24.875)),
+                 ("ZH35058220021", 2, box(118.40, 24.875, 118.60, 24.90))])
+    r = compare(old, new)
+    assert [(g["codes_before"], g["codes_after"]) for g in r.regrouped] == \
+        [([F, G], ["ZH35058220021", "ZH35058230021"])]
+    assert not r.added and not r.removed
+    m = r.matrix.total() / 1e6
+    assert m[3, 2] == pytest.approx(geodesic_area_m2(box(118.40, 24.875, 118.60, 24.90)) / 1e6,
+                                    rel=1e-6)
