@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, Qt, QThread, Signal
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -77,8 +77,29 @@ def fill(w: QTableWidget, rows: list[list[Any]]) -> None:
     w.resizeColumnsToContents()
 
 
+class _CompareJob(QThread):
+    """One comparison off the GUI thread (shapely and pyproj release the GIL in their
+    loops); the result or the error comes back by signal."""
+
+    done = Signal(object)
+    failed = Signal(object)
+
+    def __init__(self, workspace: Path, new: str, old: str, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.args = (workspace, new, old)
+
+    def run(self) -> None:  # noqa: D102 - QThread entry point
+        try:
+            self.done.emit(compare_editions(*self.args))
+        except EditionError as exc:
+            self.failed.emit(exc)
+
+
 class EditionsDialog(QDialog):
     """The 版本对比 window; ``win`` (the main window) gives the map, may be None in tests."""
+
+    #: a comparison finished (EditionComparison)
+    compared = Signal(object)
 
     def __init__(self, workspace: Path, lang: str = "zh", win: Any = None,
                  parent: QWidget | None = None) -> None:
@@ -86,6 +107,7 @@ class EditionsDialog(QDialog):
         self.workspace, self.lang, self.win = Path(workspace), lang, win
         self.result: EditionComparison | None = None
         self.file: Path | None = None
+        self.job: _CompareJob | None = None
         tr = self.tr_ = partial(t, lang)
         self.setWindowTitle(tr("版本对比", "Compare editions"))
         self.resize(980, 720)
@@ -160,7 +182,7 @@ class EditionsDialog(QDialog):
         lay.addLayout(buttons)
 
         self.file_button.clicked.connect(self.choose_file)
-        self.compare_button.clicked.connect(self.run_compare)
+        self.compare_button.clicked.connect(self.start_compare)
         self.county_box.currentIndexChanged.connect(self._show_matrix)
         self.show_changes_button.clicked.connect(self.show_changes)
         self.show_edition_button.clicked.connect(self.show_edition)
@@ -215,18 +237,42 @@ class EditionsDialog(QDialog):
 
     # -- comparing ---------------------------------------------------------------------
     def run_compare(self) -> EditionComparison | None:
-        tr = self.tr_
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        """Compare the chosen editions now (blocking) and show the result."""
         try:
-            self.result = compare_editions(self.workspace, self._spec(self.new_box),
-                                           self._spec(self.old_box))
+            ec = compare_editions(self.workspace, self._spec(self.new_box),
+                                  self._spec(self.old_box))
         except EditionError as exc:
-            self.result = None
-            self.status.setText(f"<font color='#b71c1c'>{exc.text(self.lang)}</font>")
+            self._failed(exc)
             return None
-        finally:
-            QApplication.restoreOverrideCursor()
-        ec = self.result
+        self._finished(ec)
+        return ec
+
+    def start_compare(self) -> None:
+        """The 对比 button: compare in a worker thread, so the window keeps painting."""
+        if self.job is not None and self.job.isRunning():
+            return
+        self.compare_button.setEnabled(False)
+        self.status.setText(self.tr_("正在对比…", "Comparing…"))
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        self.job = _CompareJob(self.workspace, self._spec(self.new_box),
+                               self._spec(self.old_box), self)
+        self.job.done.connect(self._finished)
+        self.job.failed.connect(self._failed)
+        self.job.finished.connect(self._job_over)
+        self.job.start()
+
+    def _job_over(self) -> None:
+        QApplication.restoreOverrideCursor()
+        self.compare_button.setEnabled(True)
+
+    def _failed(self, exc: EditionError) -> None:
+        self.result = None
+        self.status.setText(f"<font color='#b71c1c'>{exc.text(self.lang)}</font>")
+        self._buttons()
+
+    def _finished(self, ec: EditionComparison) -> None:
+        tr = self.tr_
+        self.result = ec
         note = tr("　示例数据：管控单元为演示生成，非官方成果。",
                   "  Illustrative data (示例数据): units not official.") if ec.illustrative else ""
         self.status.setText(f"<b>{ec.old.title(self.lang)} → {ec.new.title(self.lang)}</b>"
@@ -236,7 +282,7 @@ class EditionsDialog(QDialog):
                             + f"<font color='#7a5b00'>{note}</font>")
         self._show(ec)
         self._buttons()
-        return ec
+        self.compared.emit(ec)
 
     def _show(self, ec: EditionComparison) -> None:
         r, lang = ec.result, self.lang
@@ -397,7 +443,10 @@ class EditionsDialog(QDialog):
         return out
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802
-        # temporary layers stay until removed: the user may still be looking at them
+        # temporary layers stay until removed: the user may still be looking at them; a
+        # comparison still running is waited for (its result has nowhere to go)
+        if self.job is not None and self.job.isRunning():
+            self.job.wait()
         super().closeEvent(event)
 
 

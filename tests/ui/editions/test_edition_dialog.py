@@ -115,3 +115,23 @@ def test_menu_entry_in_english(window):
     dlg = window.features.open_editions()
     assert dlg.windowTitle() == "Compare editions"
     dlg.close()
+
+
+def test_compare_button_runs_in_the_background(window, qtbot, revision_file):
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    from ui.editions.dialog import EditionsDialog
+
+    dlg = EditionsDialog(window.ws.path, "zh", window)
+    qtbot.addWidget(dlg)
+    dlg.set_file(revision_file)
+    loop = QEventLoop()
+    got = []
+    dlg.compared.connect(lambda ec: (got.append(ec), loop.quit()))
+    QTimer.singleShot(60_000, loop.quit)
+    dlg.compare_button.click()
+    assert not dlg.compare_button.isEnabled() and "正在对比" in dlg.status.text()
+    loop.exec()  # spin the event loop as the application does (QTest.qWait keeps the GIL)
+    assert got and got[0].result.counts()["split"] == 1
+    qtbot.waitUntil(lambda: dlg.compare_button.isEnabled(), timeout=5000)
+    assert dlg.summary.rowCount() > 0

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import unicodedata
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
