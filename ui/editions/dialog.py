@@ -15,10 +15,9 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, QThread, Signal
+from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QComboBox,
     QDialog,
@@ -29,8 +28,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -50,49 +47,11 @@ from models.editions import (
 )
 from models.report_style import t
 from models.text_diff import as_html
+from ui.editions import map_actions
+from ui.editions.widgets import CompareJob, fill, table
 
 FILE_FILTER = "Control units (*.gpkg *.shp *.zip *.geojson *.json *.kml *.kmz *.fgb *.csv *.xlsx)"
 FILE_ITEM = "__file__"
-
-
-def _table(headers: list[str], rows: list[list[Any]]) -> QTableWidget:
-    w = QTableWidget(len(rows), len(headers))
-    w.setHorizontalHeaderLabels(headers)
-    w.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    w.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    w.verticalHeader().setVisible(False)
-    w.horizontalHeader().setStretchLastSection(True)
-    fill(w, rows)
-    return w
-
-
-def fill(w: QTableWidget, rows: list[list[Any]]) -> None:
-    w.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, v in enumerate(row):
-            item = QTableWidgetItem("" if v is None else str(v))
-            if isinstance(v, (int, float)):
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            w.setItem(r, c, item)
-    w.resizeColumnsToContents()
-
-
-class _CompareJob(QThread):
-    """One comparison off the GUI thread (shapely and pyproj release the GIL in their
-    loops); the result or the error comes back by signal."""
-
-    done = Signal(object)
-    failed = Signal(object)
-
-    def __init__(self, workspace: Path, new: str, old: str, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.args = (workspace, new, old)
-
-    def run(self) -> None:  # noqa: D102 - QThread entry point
-        try:
-            self.done.emit(compare_editions(*self.args))
-        except EditionError as exc:
-            self.failed.emit(exc)
 
 
 class EditionsDialog(QDialog):
@@ -107,11 +66,11 @@ class EditionsDialog(QDialog):
         self.workspace, self.lang, self.win = Path(workspace), lang, win
         self.result: EditionComparison | None = None
         self.file: Path | None = None
-        self.job: _CompareJob | None = None
+        self.job: CompareJob | None = None
         tr = self.tr_ = partial(t, lang)
         self.setWindowTitle(tr("版本对比", "Compare editions"))
         self.resize(980, 720)
-        self.editions = _table([tr("版本", "Edition"), tr("日期", "Date"), tr("来源", "Source"),
+        self.editions = table([tr("版本", "Edition"), tr("日期", "Date"), tr("来源", "Source"),
                                 tr("单元数", "Units"), tr("当前", "Current")], [])
         self.editions.setMaximumHeight(150)
         self.old_box, self.new_box = QComboBox(), QComboBox()
@@ -132,9 +91,9 @@ class EditionsDialog(QDialog):
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.tabs = QTabWidget()
-        self.summary = _table([tr("变化", "Change"), tr("数量", "Count")], [])
+        self.summary = table([tr("变化", "Change"), tr("数量", "Count")], [])
         self.county_box = QComboBox()
-        self.matrix = _table([tr("从 ＼ 到（km²）", "from \\ to (km²)")]
+        self.matrix = table([tr("从 ＼ 到（km²）", "from \\ to (km²)")]
                              + [class_name(c, lang) for c in CLASSES] + [tr("合计", "Total")], [])
         matrix_page = QWidget()
         ml = QVBoxLayout(matrix_page)
@@ -143,11 +102,11 @@ class EditionsDialog(QDialog):
         row.addWidget(self.county_box, 1)
         ml.addLayout(row)
         ml.addWidget(self.matrix)
-        self.changes = _table([tr("变化", "Change"), tr("原编码", "Code before"),
+        self.changes = table([tr("变化", "Change"), tr("原编码", "Code before"),
                                tr("新编码", "Code after"), tr("原分类", "Class before"),
                                tr("新分类", "Class after"), tr("面积 km²", "Area km²")], [])
         self.requirements = QTextBrowser()
-        self.outfalls = _table([tr("排污口", "Outfall"), tr("名称", "Name"),
+        self.outfalls = table([tr("排污口", "Outfall"), tr("名称", "Name"),
                                 tr("原所在单元", "Unit before"), tr("原分类", "Class before"),
                                 tr("现所在单元", "Unit after"), tr("新分类", "Class after")], [])
         # split view: the old and the new edition side by side around the chosen change
@@ -254,7 +213,7 @@ class EditionsDialog(QDialog):
         self.compare_button.setEnabled(False)
         self.status.setText(self.tr_("正在对比…", "Comparing…"))
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        self.job = _CompareJob(self.workspace, self._spec(self.new_box),
+        self.job = CompareJob(self.workspace, self._spec(self.new_box),
                                self._spec(self.old_box), self)
         self.job.done.connect(self._finished)
         self.job.failed.connect(self._failed)
@@ -351,64 +310,32 @@ class EditionsDialog(QDialog):
                     + [round(float(mat.sum()) / 1e6, 2)])
         fill(self.matrix, rows)
 
-    # -- map ---------------------------------------------------------------------------
+    # -- map (ui/editions/map_actions.py) --------------------------------------------
     def show_changes(self) -> None:
-        from layers.edition_layers import CHANGES, changes_layer
-
-        if self.win is None or self.result is None or self.result.result.changes is None:
-            return
-        layer = changes_layer(self.result.result.changes, self.result.illustrative)
-        self.win.model.add_layer(layer)
-        if len(layer):
-            self.win.canvas.zoom_to_layer(CHANGES)
+        """The changed areas on the map as a temporary, hatched layer; zoom to them."""
+        if self.win is not None and self.result is not None:
+            map_actions.show_changes(self.win, self.result)
 
     def show_edition(self) -> None:
-        from layers.edition_layers import edition_layer
-
-        if self.win is None:
-            return
+        """The old edition's units on the map as a temporary layer."""
         name = self.old_box.currentData()
         edition = next((e for e in self.items if e.name == name), None)
-        if edition is None:
-            return
-        units = load(self.workspace, edition)
-        illustrative = self.result.illustrative if self.result else True
-        self.win.model.add_layer(edition_layer(units, illustrative), above="control_units")
-        self.win.statusBar().showMessage(
-            self.tr_("地图上显示版本：", "Edition on the map: ") + edition.title(self.lang), 6000)
-
-    def _zoom(self, bounds: tuple[float, float, float, float], margin: float) -> None:
-        from layers.mercator import to_mercator
-
-        if self.win is None:
-            return
-        x0, y0 = to_mercator(bounds[0], bounds[1])
-        x1, y1 = to_mercator(bounds[2], bounds[3])
-        self.win.canvas.zoom_to_bbox((float(x0), float(y0), float(x1), float(y1)), margin,
-                                     min_res=5.0)
+        if self.win is not None and edition is not None:
+            map_actions.show_edition(self.win, self.workspace, edition, self.lang,
+                                     self.result.illustrative if self.result else True)
 
     def zoom_to_change(self, row: int) -> None:
         """Show the changes on the map and zoom to the change in ``row``."""
-        ch = self.result.result.changes if self.result is not None else None
-        if ch is None or not 0 <= row < len(ch) or self.win is None:
-            return
-        if self.win.model.get("edition_changes") is None:
-            self.show_changes()
-        self._zoom(tuple(ch.geometry.iloc[row].bounds), 0.4)
+        if self.win is not None and self.result is not None:
+            map_actions.zoom_to_change(self.win, self.result, row)
 
     def zoom_to_outfall(self, row: int) -> None:
-        items = self.result.result.affected_outfalls if self.result is not None else []
-        if 0 <= row < len(items):
-            o = items[row]
-            d = 0.01  # about a kilometre around the outfall
-            self._zoom((o["lon"] - d, o["lat"] - d, o["lon"] + d, o["lat"] + d), 0.0)
+        if self.win is not None and self.result is not None:
+            map_actions.zoom_to_outfall(self.win, self.result, row)
 
     def clear_map(self) -> None:
-        from layers.edition_layers import CHANGES, EDITION
-
         if self.win is not None:
-            for name in (CHANGES, EDITION):
-                self.win.model.remove_layer(name)
+            map_actions.clear(self.win)
 
     # -- saving ------------------------------------------------------------------------
     def save(self) -> Path | None:
