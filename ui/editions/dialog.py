@@ -43,7 +43,6 @@ from models.editions import (
     EditionError,
     compare_editions,
     list_editions,
-    load,
 )
 from models.report_style import t
 from models.text_diff import as_html
@@ -269,7 +268,7 @@ class EditionsDialog(QDialog):
                               class_name(o["class_before"], lang), o["unit_after"],
                               class_name(o["class_after"], lang)]
                              for o in r.affected_outfalls])
-        self.old_units = load(self.workspace, ec.old)
+        self.old_units = ec.base.get("old_units")
         self.show_side_by_side(-1)
 
     def show_side_by_side(self, row: int) -> None:
