@@ -109,8 +109,8 @@ def _col(frame: pd.DataFrame, name: str, default: Any = "") -> list[Any]:
 def _classes(frame: pd.DataFrame) -> np.ndarray:
     if "unit_class" not in frame.columns:
         return np.zeros(len(frame), dtype=np.int64)
-    return pd.to_numeric(frame["unit_class"], errors="coerce").fillna(0).astype(
-        np.int64).to_numpy()
+    return np.asarray(pd.to_numeric(frame["unit_class"], errors="coerce").fillna(0),
+                      dtype=np.int64)
 
 
 class _Units:

@@ -84,10 +84,10 @@ class Overlay:
         return (i, j) in self._identical_pairs
 
     def share_old(self) -> np.ndarray:
-        return self.pair_area / np.maximum(self.old_area[self.pair_old], 1e-9)
+        return np.asarray(self.pair_area / np.maximum(self.old_area[self.pair_old], 1e-9))
 
     def share_new(self) -> np.ndarray:
-        return self.pair_area / np.maximum(self.new_area[self.pair_new], 1e-9)
+        return np.asarray(self.pair_area / np.maximum(self.new_area[self.pair_new], 1e-9))
 
 
 def overlay(old_geoms: np.ndarray, new_geoms: np.ndarray, old_codes: list[str],
