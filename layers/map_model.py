@@ -150,5 +150,25 @@ class MapModel:
         self.layers.insert(max(0, min(new_index, len(self.layers))), layer)
         self.changed.emit(name, "order")
 
+    def add_layer(self, layer: MapLayer, above: str | None = None) -> None:
+        """Add (or replace, by name) a layer, e.g. a temporary one a tool shows; drawn just
+        above ``above`` when given, else on top."""
+        old = self.get(layer.name)
+        if old is not None:
+            self.layers.remove(old)
+        anchor = self.get(above) if above else None
+        index = self.layers.index(anchor) + 1 if anchor is not None else len(self.layers)
+        self.layers.insert(index, layer)
+        self.changed.emit(layer.name, "order")
+
+    def remove_layer(self, name: str) -> bool:
+        """Take a layer off the map (a temporary one); False if there was none."""
+        layer = self.get(name)
+        if layer is None:
+            return False
+        self.layers.remove(layer)
+        self.changed.emit(name, "order")
+        return True
+
     def visibility(self) -> dict[str, bool]:
         return {la.name: la.visible for la in self.layers}

@@ -40,6 +40,7 @@ class Features:
         self.a_atlas = self._action(win.m_file, lambda *_: open_atlas_dialog(win), 4)
         self.a_draw_site = self._action(win.m_tools, self.draw_site)
         self.a_screen = self._action(win.m_tools, self.open_screening)
+        self.a_editions = self._action(win.m_tools, self.open_editions)
         self.a_welcome = self._action(win.m_help, self.show_welcome)
         self.retranslate()
 
@@ -59,6 +60,7 @@ class Features:
         for a, text in ((self.a_import, "导入数据…"), (self.a_export_map, "导出地图…"),
                         (self.a_export_web, "导出离线网页地图…"), (self.a_screen, "选址初筛…"),
                         (self.a_draw_site, "在地图上绘制选址范围"),
+                        (self.a_editions, "版本对比…"),
                         (self.a_welcome, "欢迎与数据说明"), (self.a_print, "打印布局…"),
                         (self.a_atlas, "图集…")):
             a.setText(tr(text))
@@ -108,6 +110,11 @@ class Features:
         dlg.setModal(False)
         dlg.show()
         return dlg
+
+    def open_editions(self) -> Any:
+        from ui.editions.dialog import open_editions_dialog
+
+        return open_editions_dialog(self.win)
 
     def export_map(self) -> None:
         from ui.reports.map_export import export_view
