@@ -102,9 +102,22 @@ class PageResult:
     shown: list[str]
 
 
+def furniture_scale(layout: PrintLayout) -> float:
+    """How much larger title, legend, scale bar and the rest are drawn than on A4: an A0
+    poster read from a step back needs more than A4's 7-pt legend (A3 1.3, A1 2.2, A0 2.8)."""
+    return float((min(layout.page_mm()) / 210.0) ** 0.75)
+
+
 def draw_layout_page(p: QPainter, layout: PrintLayout, ctx: PageContext, width: float,
                      height: float, dpi: float) -> PageResult:
-    """Draw ``layout`` on a ``width``×``height`` device-pixel page at ``dpi``."""
+    """Draw ``layout`` on a ``width``×``height`` device-pixel page at ``dpi``.
+
+    The page furniture is laid out on a page ``s`` times smaller and drawn enlarged by
+    ``s`` (:func:`furniture_scale`); the map itself is drawn at the device's full
+    resolution into the frame that layout leaves for it.
+    """
+    s = furniture_scale(layout)
+    width, height = width / s, height / s
     u = pi.Units(dpi)
     m = u.mm(MARGIN_MM)
     landscape = width >= height
@@ -124,19 +137,27 @@ def draw_layout_page(p: QPainter, layout: PrintLayout, ctx: PageContext, width: 
                    body.height() - 2 * gut - (band + u.mm(3) if band else 0))
     if frame.width() < u.mm(20) or frame.height() < u.mm(20):
         raise LayoutError(Message("纸张太小，放不下地图", "the paper is too small for the map"))
-    view = frame_view(layout_extent(layout, ctx.model), int(frame.width()),
-                      int(frame.height()), dpi, float(layout.scale or 0),
+    real_frame = QRectF(frame.left() * s, frame.top() * s, frame.width() * s,
+                        frame.height() * s)
+    view = frame_view(layout_extent(layout, ctx.model), int(real_frame.width()),
+                      int(real_frame.height()), dpi, float(layout.scale or 0),
                       layout.margin if layout.extent == "feature" else 0.0)
     p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     p.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+    mp = MapPaint(view, dpi, ctx.lang)
+    shown = pi.draw_map_frame(p, real_frame, ctx.model, mp, u, grid=False, border=False)
+    p.save()
+    p.scale(s, s)
     if head_h:
         pi.draw_title(p, QRectF(m, m, width - 2 * m, head_h), layout.title, layout.subtitle, u)
-    mp = MapPaint(view, dpi, ctx.lang)
-    shown = pi.draw_map_frame(p, frame, ctx.model, mp, u, layout.shows("graticule"))
-    n = _side_items(p, layout, ctx, mp, shown, frame, body, side, band, u)
+    if layout.shows("graticule"):
+        pi.draw_graticule(p, frame, view, u, k=s)
+    pi.draw_border(p, frame, u)
+    n = _side_items(p, layout, ctx, mp, shown, frame, body, side, band, u, s)
     foot = QRectF(m, height - m - foot_h + u.mm(2), width - 2 * m, foot_h - u.mm(2))
     notice = ctx.notice_for(shown) if layout.shows("notice") else ""
     pi.draw_footer(p, foot, _footer_left(layout, ctx, shown), "", notice, u)
+    p.restore()
     return PageResult(view, n, list(shown))
 
 
@@ -153,7 +174,7 @@ def _footer_left(layout: PrintLayout, ctx: PageContext, shown: dict[str, Any]) -
 
 def _side_items(p: QPainter, layout: PrintLayout, ctx: PageContext, mp: MapPaint,
                 shown: dict[str, Any], frame: QRectF, body: QRectF, side: float, band: float,
-                u: pi.Units) -> float:
+                u: pi.Units, s: float = 1.0) -> float:
     from layers.print_geometry import scale_denominator
 
     n = scale_denominator(mp.view, mp.dpi)
@@ -168,7 +189,7 @@ def _side_items(p: QPainter, layout: PrintLayout, ctx: PageContext, mp: MapPaint
                               ctx.lang, u)
             if layout.shows("scale_bar"):
                 n = pi.draw_scale(p, QRectF(col.left(), y + u.mm(2), col.width() - u.mm(16),
-                                            u.mm(14)), mp.view, mp.dpi, u, ctx.lang)
+                                            u.mm(14)), mp.view, mp.dpi, u, ctx.lang, k=s)
             y += u.mm(20)
         if layout.shows("overview"):
             oh = col.width() * 0.72
@@ -205,7 +226,7 @@ def _side_items(p: QPainter, layout: PrintLayout, ctx: PageContext, mp: MapPaint
                           ctx.lang, u)
         if layout.shows("scale_bar"):
             n = pi.draw_scale(p, QRectF(rc.left(), rc.top() + u.mm(2), rc.width() - u.mm(16),
-                                        u.mm(14)), mp.view, mp.dpi, u, ctx.lang)
+                                        u.mm(14)), mp.view, mp.dpi, u, ctx.lang, k=s)
         if text_on:
             pi.draw_text_box(p, QRectF(rc.left(), rc.top() + u.mm(21), rc.width(),
                                        rc.height() - u.mm(21)), layout.text, u)

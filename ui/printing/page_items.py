@@ -132,7 +132,8 @@ def draw_text_box(p: QPainter, r: QRectF, text: str, u: Units) -> None:
 
 # -- map frame and graticule -----------------------------------------------------------
 def draw_map_frame(p: QPainter, frame: QRectF, model: MapModel, mp: MapPaint,
-                   u: Units, grid: bool = True, fade: object = None) -> dict[str, Shown]:
+                   u: Units, grid: bool = True, fade: object = None,
+                   border: bool = True) -> dict[str, Shown]:
     """The map in ``frame`` (white paper where no layer draws), the graticule over it and
     its labels outside the frame; ``fade``: a Mercator geometry the atlas emphasises."""
     p.save()
@@ -146,14 +147,24 @@ def draw_map_frame(p: QPainter, frame: QRectF, model: MapModel, mp: MapPaint,
     p.restore()
     if grid:
         draw_graticule(p, frame, mp.view, u)
-    p.setPen(QPen(INK, u.pt(0.8)))
-    p.setBrush(Qt.BrushStyle.NoBrush)
-    p.drawRect(frame)
+    if border:
+        draw_border(p, frame, u)
     return shown
 
 
-def draw_graticule(p: QPainter, frame: QRectF, view: Viewport, u: Units) -> None:
+def draw_border(p: QPainter, frame: QRectF, u: Units) -> None:
+    p.setPen(QPen(INK, u.pt(0.8)))
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    p.drawRect(frame)
+
+
+def draw_graticule(p: QPainter, frame: QRectF, view: Viewport, u: Units,
+                   k: float = 1.0) -> None:
+    """Graticule lines over ``frame`` and labels outside it; ``k``: view pixels per unit of
+    the painter's coordinates (page furniture drawn enlarged on big paper)."""
     g = graticule(view)
+    g.lons = [(lon, sx / k) for lon, sx in g.lons]
+    g.lats = [(lat, sy / k) for lat, sy in g.lats]
     p.save()
     p.setClipRect(frame)
     # solid hairlines: a dashed line is cut into thousands of dash segments in a PDF
@@ -208,10 +219,12 @@ def draw_graticule(p: QPainter, frame: QRectF, view: Viewport, u: Units) -> None
 
 # -- scale and north -------------------------------------------------------------------
 def draw_scale(p: QPainter, r: QRectF, view: Viewport, dpi: float, u: Units,
-               lang: str, boxed: bool = False) -> float:
-    """Scale bar (four segments, 1-2-5 length) and 1:n under it; returns n."""
+               lang: str, boxed: bool = False, k: float = 1.0) -> float:
+    """Scale bar (four segments, 1-2-5 length) and 1:n under it; returns n.  ``k``: view
+    pixels per unit of the painter's coordinates."""
     n = scale_denominator(view, dpi)
-    length_m, px = scale_bar_length(view, r.width() * 0.8)
+    length_m, px = scale_bar_length(view, r.width() * 0.8 * k)
+    px /= k
     if boxed:
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(QColor(255, 255, 255, 225))
