@@ -111,3 +111,18 @@ def test_bad_output_and_a_page_too_large_are_refused(tmp_path, print_ctx):
         export_layout(PrintLayout(paper="A0", dpi=1200), print_ctx, tmp_path / "huge.png")
     assert "PDF" in err.value.text("en")
     assert not (tmp_path / "huge.png").exists() and not (tmp_path / "huge.png.part").exists()
+
+
+def test_page_items_grow_with_the_paper(tmp_path, bundled_ws):
+    """An A0 poster's legend is read from a step back: drawn ~2.8x A4's size."""
+    import re
+
+    ctx = PageContext.from_workspace(bundled_ws, lang="en")
+    heights = {}
+    for paper in ("A4", "A0"):
+        out = tmp_path / f"{paper}.pdf"
+        export_layout(PrintLayout(paper=paper, title="Quanzhou"), ctx, out)
+        html = poppler("pdftotext", "-bbox", str(out), "-")
+        m = re.search(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">Legend<', html)
+        heights[paper] = float(m.group(2)) - float(m.group(1))
+    assert 2.4 < heights["A0"] / heights["A4"] < 3.2
