@@ -18,6 +18,7 @@ from ui.printing.page_items import INK, Units, font
 SIZES = (8.0, 7.5, 7.0, 6.5, 6.0, 5.5)
 WRAP = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap)
 HEAD = QColor(31, 78, 121)
+LABEL = QColor(70, 70, 70)
 
 #: One unbreakable piece: its height and its boxes (kind, rect from the piece's top, text).
 Piece = tuple[float, list[tuple[str, QRectF, str]]]
@@ -105,11 +106,14 @@ def paint_facts(p: QPainter, cols: list[QRectF], laid: tuple[float, list[tuple[i
             if r.top() > col.bottom():
                 continue
             p.setFont(fonts[kind])
-            p.setPen(HEAD if kind == "head" else QColor(70, 70, 70) if kind == "label" else INK)
-            p.save()
-            p.setClipRect(col.adjusted(0, 0, 0, 1))
-            p.drawText(r, WRAP, text)
-            p.restore()
+            p.setPen(HEAD if kind == "head" else LABEL if kind == "label" else INK)
+            if r.bottom() <= col.bottom() + 1:
+                p.drawText(r, WRAP, text)
+            else:  # only the last, cut piece needs a clip (a clip per box cost ~1 ms a page)
+                p.save()
+                p.setClipRect(col.adjusted(0, 0, 0, 1))
+                p.drawText(r, WRAP, text)
+                p.restore()
             if kind == "head":
                 p.setPen(rule)
                 p.drawLine(r.bottomLeft(), r.bottomRight())
