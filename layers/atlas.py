@@ -317,18 +317,35 @@ def _outfall_facts(model: MapModel, rec: dict[str, Any], d: Any, lang: str,
             continue
         if f.name == "county_code":
             v = _county_name(model, v, lang)
+        elif f.name == "water_kind":
+            v = {"sea": _t(lang, "入海", "Sea"), "river": _t(lang, "入河", "River")}.get(
+                str(v), str(v))
         else:
             v = schema.value_in(f.name, v, lang)
         sec.rows.append((f.label_en if lang == "en" else f.label_zh, str(v)))
+    units = model.get("control_units")
+    ola = model.get("outfalls")
+    if units is not None and ola is not None and rec.get("code") is not None:
+        row = ola.row_of(str(rec["code"]))
+        if row is not None:
+            hits = units.tree.query(ola.merc_geometry(row), predicate="intersects")
+            for j in sorted(int(h) for h in hits):
+                sec.rows.append((_t(lang, "所在管控单元", "Control unit"),
+                                 f"{units.key_at(j)} {_names(units.frame, j, lang)}"))
     out = [sec]
     if d.samples is not None and len(d.samples):
         s = FactSection(_t(lang, f"监测记录（{len(d.samples)} 次）",
                            f"Samples ({len(d.samples)})"))
         last = d.samples.iloc[-1]
-        for f, label in (("sample_date", _t(lang, "最近采样", "Latest")),
-                         ("cod_mg_l", "COD"), ("nh3n_mg_l", _t(lang, "氨氮", "NH3-N"))):
+        for f, label, unit in (("sample_date", _t(lang, "最近采样", "Latest"), ""),
+                               ("flow_m3d", _t(lang, "流量", "Flow"), " m³/d"),
+                               ("ph", "pH", ""), ("cod_mgl", "COD", " mg/L"),
+                               ("nh3n_mgl", _t(lang, "氨氮", "NH3-N"), " mg/L"),
+                               ("tp_mgl", _t(lang, "总磷", "TP"), " mg/L"),
+                               ("tn_mgl", _t(lang, "总氮", "TN"), " mg/L")):
             if f in d.samples.columns and clean(last.get(f)) is not None:
-                s.rows.append((label, str(clean(last.get(f)))))
+                v = clean(last.get(f))
+                s.rows.append((label, (f"{v:g}" if isinstance(v, float) else str(v)) + unit))
         out.append(s)
     return out
 
