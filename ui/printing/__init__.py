@@ -32,14 +32,11 @@ def _selected(win: Any) -> tuple[str, str] | None:
     if cur is None or cur.empty:
         return None
     key = str(cur.keys[0])
-    if cur.layer not in ("control_units", "outfalls") and cur.layer in win.ws.layers:
-        frame = win.ws.layers[cur.layer]  # keyed by fid: print by name instead
-        try:
-            rows = frame.loc[[int(key)]] if int(key) in frame.index else frame.iloc[0:0]
-        except ValueError:
-            rows = frame.iloc[0:0]
-        if len(rows) and "name_zh" in frame.columns:
-            key = str(rows["name_zh"].iloc[0])
+    la = win.model.get(cur.layer) if hasattr(win, "model") else None
+    if cur.layer not in ("control_units", "outfalls") and la is not None:
+        row = la.row_of(key)  # keyed by fid: a layout names the feature by its name instead
+        if row is not None and "name_zh" in la.frame.columns:
+            key = str(la.frame["name_zh"].iloc[row])
     return cur.layer, key
 
 

@@ -132,3 +132,12 @@ def test_atlas_runs_in_the_background_and_cancels(print_win, tmp_path):
     assert dlg.status.text() == "已取消，未留下文件"
     assert not big.exists() and not (tmp_path / "all.pdf.part").exists()
     dlg.close()
+
+
+def test_a_selected_bay_is_printed_by_its_name(print_win):
+    from ui.printing import _selected
+
+    bays = print_win.model.get("bays")
+    row = int((bays.frame["name_zh"] == "安海湾").to_numpy().nonzero()[0][0])
+    print_win.selection.select("bays", bays.key_at(row), "test")
+    assert _selected(print_win) == ("bays", "安海湾")
