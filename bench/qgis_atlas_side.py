@@ -7,11 +7,10 @@ Runs under Debian's system Python with ``python3-qgis`` (not the EcoZone venv), 
 process.  The layout is the one the issue names: A4 landscape, a map following the atlas
 feature (control units) with a 10 % margin, a label with the unit's code and name, a
 legend and a scale bar; counties, units (categorised by class in EcoZone's colours) and
-outfalls on the map.  ``time_s`` is ``QgsLayoutExporter.exportToPdf`` of the atlas;
-``load_s`` opening the layers and building the layout.
-
-Not run where this was written (no python3-qgis on that machine): it follows the QGIS 3.22
-API and is exercised by the benchmark wherever QGIS is installed.
+outfalls on the map, in Web Mercator as EcoZone's pages.  ``time_s`` is
+``QgsLayoutExporter.exportToPdf`` of the atlas; ``load_s`` opening the layers and building
+the layout.  No cover, index, graticule, overview, north arrow or facts: EcoZone's pages
+carry those on top.
 """
 
 from __future__ import annotations
@@ -36,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     from qgis.core import (
         QgsApplication,
         QgsCategorizedSymbolRenderer,
+        QgsCoordinateReferenceSystem,
         QgsFillSymbol,
         QgsLayoutExporter,
         QgsLayoutItemLabel,
@@ -48,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
         QgsPrintLayout,
         QgsProject,
         QgsRendererCategory,
+        QgsScaleBarSettings,
+        QgsSingleSymbolRenderer,
         QgsUnitTypes,
         QgsVectorLayer,
     )
@@ -65,11 +67,16 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         project.addMapLayer(layer)
         layers[name] = layer
+    # shown in Web Mercator, as EcoZone's pages; styled like them
+    mercator = QgsCoordinateReferenceSystem("EPSG:3857")
+    project.setCrs(mercator)
     cats = []
     for cls, rgba in UNIT_COLOURS.items():
         sym = QgsFillSymbol.createSimple({"color": rgba, "outline_color": "90,90,90"})
         cats.append(QgsRendererCategory(cls, sym, str(cls)))
     layers["control_units"].setRenderer(QgsCategorizedSymbolRenderer("unit_class", cats))
+    layers["counties"].setRenderer(QgsSingleSymbolRenderer(QgsFillSymbol.createSimple(
+        {"color": "0,0,0,0", "outline_color": "120,110,130", "outline_style": "dash"})))
 
     layout = QgsPrintLayout(project)
     layout.initializeDefaults()  # one A4 page
@@ -79,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
     map_item = QgsLayoutItemMap(layout)
     map_item.attemptMove(QgsLayoutPoint(10, 25, QgsUnitTypes.LayoutMillimeters))
     map_item.attemptResize(QgsLayoutSize(190, 170, QgsUnitTypes.LayoutMillimeters))
-    map_item.setLayers([layers["outfalls"], layers["control_units"], layers["counties"]])
+    map_item.setCrs(mercator)
+    map_item.setLayers([layers["outfalls"], layers["counties"], layers["control_units"]])
     map_item.setAtlasDriven(True)
     map_item.setAtlasScalingMode(QgsLayoutItemMap.Auto)
     map_item.setAtlasMargin(0.10)
@@ -99,7 +107,14 @@ def main(argv: list[str] | None = None) -> int:
     bar = QgsLayoutItemScaleBar(layout)
     bar.setStyle("Single Box")
     bar.setLinkedMap(map_item)
-    bar.applyDefaultSize()
+    bar.applyDefaultSize(QgsUnitTypes.DistanceKilometers)
+    bar.setUnitLabel("km")
+    # segments fitted to 20-60 mm on every page, as EcoZone's 1-2-5 bar
+    bar.setSegmentSizeMode(QgsScaleBarSettings.SegmentSizeFitWidth)
+    bar.setMinimumBarWidth(20)
+    bar.setMaximumBarWidth(60)
+    bar.setNumberOfSegments(2)
+    bar.setNumberOfSegmentsLeft(0)
     bar.attemptMove(QgsLayoutPoint(210, 170, QgsUnitTypes.LayoutMillimeters))
     layout.addLayoutItem(bar)
 
