@@ -51,6 +51,8 @@ class Progress:
     basis: Message = NOT_MEASURABLE
     on_track: bool | None = None
     measurable: bool = False
+    #: the percentage the target is read as (a measured share), for charts
+    threshold: float | None = None
     #: the outfall codes the value was measured on (for "show these on the map")
     keys: list[str] = field(default_factory=list, repr=False)
 
@@ -141,7 +143,7 @@ def _outfall_share(rec: dict[str, Any], inp: Inputs, population: np.ndarray,
     pct, basis, ok, keys = _share(inp, population, done, what, counted, threshold)
     return Progress(row_id or str(rec["indicator_id"]), _name(rec, suffix),
                     str(rec.get("section") or ""), _target(rec, threshold), "%", pct, basis, ok,
-                    True, keys)
+                    True, threshold, keys)
 
 
 def _bay_completed(inp: Inputs, rec: dict[str, Any]) -> list[Progress]:
