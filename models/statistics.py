@@ -68,6 +68,9 @@ class Scope:
     county: str | None = None
     region: shapely.Geometry | None = None
     label: Message = Message("全市", "Whole city")
+    #: a bay: its outfalls are the ones discharging into it (受纳水体), not those inside
+    #: its polygon (outfalls sit on the shore)
+    receiving_water: str | None = None
 
 
 @dataclass
@@ -153,7 +156,9 @@ def outfall_mask(outfalls: Any, scope: Scope, xy: tuple[np.ndarray, np.ndarray] 
     keep = np.ones(len(outfalls), dtype=bool)
     if scope.county is not None and "county_code" in outfalls.columns:
         keep &= (outfalls["county_code"].astype(str) == scope.county).to_numpy()
-    if scope.region is not None:
+    if scope.receiving_water is not None and "receiving_water" in outfalls.columns:
+        keep &= (outfalls["receiving_water"].astype(str) == scope.receiving_water).to_numpy()
+    elif scope.region is not None:
         x, y = xy if xy is not None else point_xy(outfalls)
         keep &= points_in(scope.region, x, y)
     return keep

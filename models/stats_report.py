@@ -141,9 +141,9 @@ class StatsReport:
         return sorted(self.progress, key=lambda p: not p.measurable)
 
     def progress_table(self, lang: str = "zh") -> pd.DataFrame:
-        heads = {"indicator": ("指标", "Indicator"), "section": ("章节", "Section"),
-                 "target": ("目标", "Target"), "measured": ("测算值", "Measured"),
+        heads = {"indicator": ("指标", "Indicator"), "measured": ("测算值", "Measured"),
                  "unit": ("单位", "Unit"), "on_track": ("进展", "On track"),
+                 "target": ("目标", "Target"), "section": ("章节", "Section"),
                  "basis": ("依据", "Basis")}
         rows = []
         for p in self.progress_sorted():
