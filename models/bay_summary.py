@@ -17,7 +17,7 @@ import pandas as pd
 
 from geodata import schema
 from geodata.messages import Message
-from models.statistics import Scope, outfall_mask, value_codes
+from models.statistics import Scope, matches, outfall_mask, value_codes
 
 WORST_SEA_CLASS = "劣四类"
 
@@ -65,9 +65,10 @@ def _text(v: Any) -> str:
     return "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v).strip()
 
 
-def summarise(layers: dict[str, Any], tables: dict[str, pd.DataFrame], scope: Scope = Scope(),
+def summarise(layers: dict[str, Any], tables: dict[str, pd.DataFrame], scope: Scope | None = None,
               outfall_xy: tuple[np.ndarray, np.ndarray] | None = None) -> list[BayStatus]:
     """One :class:`BayStatus` per bay of the bays layer, counting the scope's outfalls."""
+    scope = scope or Scope()
     bays = layers.get("bays")
     if bays is None or len(bays) == 0 or "name_zh" not in bays.columns:
         return []
@@ -85,7 +86,7 @@ def summarise(layers: dict[str, Any], tables: dict[str, pd.DataFrame], scope: Sc
         return out
     keep = outfall_mask(outfalls, scope, outfall_xy)
     if "water_kind" in outfalls.columns:
-        keep &= (outfalls["water_kind"].astype(str) == "sea").to_numpy()
+        keep &= matches(outfalls["water_kind"], ("sea",))
     bay_code, labels = value_codes(outfalls["receiving_water"], names)
     in_bay = keep & (bay_code < len(names))
     for fld, attr, order in (("remediation_status", "by_remediation_status",

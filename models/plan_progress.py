@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from geodata.messages import Message
+from models.statistics import matches
 
 COMPLETED = "已完成"
 REVIEWED = "已核查"
@@ -53,8 +54,8 @@ class Progress:
     measurable: bool = False
     #: the percentage the target is read as (a measured share), for charts
     threshold: float | None = None
-    #: the outfall codes the value was measured on (for "show these on the map")
-    keys: list[str] = field(default_factory=list, repr=False)
+    #: which outfall rows the value was measured on (for "show these on the map")
+    population: np.ndarray | None = field(default=None, repr=False)
 
     def to_json(self, lang: str = "zh") -> dict[str, Any]:
         measured = self.measured
@@ -74,33 +75,38 @@ class Inputs:
     illustrative: tuple[str, ...] = ()
     #: Chinese name → English name of bays and rivers (for English bases)
     names_en: dict[str, str] = field(default_factory=dict)
+    _coded: dict[str, pd.Series] = field(default_factory=dict, repr=False)
 
     def en(self, names: tuple[str, ...] | str) -> str:
         if isinstance(names, str):
             return self.names_en.get(names, names)
         return ", ".join(self.names_en.get(n, n) for n in names)
 
-    def col(self, name: str) -> np.ndarray:
+    def isin(self, name: str, values: tuple[str, ...] | str, missing: bool = False,
+             ) -> np.ndarray:
+        """Rows whose ``name`` is one of ``values`` (empty cells count as ``missing``)."""
         if name not in self.outfalls.columns:
-            return np.full(len(self.outfalls), "", dtype=object)
-        return self.outfalls[name].astype(str).str.strip().to_numpy()
+            return np.full(len(self.outfalls), missing, dtype=bool)
+        if name not in self._coded:  # factorize a text column once, not once per question
+            col = self.outfalls[name]
+            self._coded[name] = col if isinstance(col.dtype, pd.CategoricalDtype) else \
+                col.astype("category")
+        return matches(self._coded[name], (values,) if isinstance(values, str) else values,
+                       missing)
 
 
 def _share(inp: Inputs, population: np.ndarray, done: np.ndarray, what: Message,
-           counted: Message, threshold: float) -> tuple[float | None, Message, bool | None,
-                                                         list[str]]:
+           counted: Message, threshold: float) -> tuple[float | None, Message, bool | None]:
     n, k = int(population.sum()), int((population & done).sum())
-    keys = [str(c) for c in inp.outfalls["code"].to_numpy()[population]] \
-        if "code" in inp.outfalls.columns else []
     if n == 0:  # a bay without outfalls: nothing to remediate is not "on track" either
         return None, Message(f"无{what.zh}记录，无从测算",
-                             f"no {what.en} recorded: nothing to measure"), None, []
+                             f"no {what.en} recorded: nothing to measure"), None
     pct = 100.0 * k / n
     basis = Message(f"{what.zh} {n} 个，其中{counted.zh} {k} 个",
                     f"{n} {what.en}, of which {k} {counted.en}")
     if "outfalls" in inp.illustrative:
         basis = basis + ILLUSTRATIVE
-    return pct, basis, pct >= threshold, keys
+    return pct, basis, pct >= threshold
 
 
 def _target(rec: dict[str, Any], threshold: float | None = None) -> Message:
@@ -140,25 +146,24 @@ Measure = Callable[[Inputs, dict[str, Any]], list[Progress]]
 def _outfall_share(rec: dict[str, Any], inp: Inputs, population: np.ndarray,
                    done: np.ndarray, what: Message, counted: Message, threshold: float,
                    suffix: Message | None = None, row_id: str = "") -> Progress:
-    pct, basis, ok, keys = _share(inp, population, done, what, counted, threshold)
+    pct, basis, ok = _share(inp, population, done, what, counted, threshold)
     return Progress(row_id or str(rec["indicator_id"]), _name(rec, suffix),
                     str(rec.get("section") or ""), _target(rec, threshold), "%", pct, basis, ok,
-                    True, threshold, keys)
+                    True, threshold, population)
 
 
 def _bay_completed(inp: Inputs, rec: dict[str, Any]) -> list[Progress]:
     """重点海湾入海排污口分类整治: share of the key bays' sea outfalls remediated, overall
     and per bay."""
-    sea = inp.col("water_kind") == "sea"
-    water = inp.col("receiving_water")
-    done = inp.col("remediation_status") == COMPLETED
+    sea = inp.isin("water_kind", "sea")
+    done = inp.isin("remediation_status", COMPLETED)
     counted = Message("整治状态为“已完成”", "with remediation status 已完成 (completed)")
-    rows = [_outfall_share(rec, inp, sea & np.isin(water, KEY_BAYS), done,
+    rows = [_outfall_share(rec, inp, sea & inp.isin("receiving_water", KEY_BAYS), done,
                            Message(f"受纳水体为{'、'.join(KEY_BAYS)}的入海排污口",
                                    "sea outfalls discharging into " + inp.en(KEY_BAYS)),
                            counted, BASICALLY)]
     for bay in KEY_BAYS:
-        rows.append(_outfall_share(rec, inp, sea & (water == bay), done,
+        rows.append(_outfall_share(rec, inp, sea & inp.isin("receiving_water", bay), done,
                                    Message(f"受纳水体为{bay}的入海排污口",
                                            f"sea outfalls discharging into {inp.en(bay)}"),
                                    counted, BASICALLY, Message(f"（{bay}）", f" ({inp.en(bay)})"),
@@ -168,12 +173,12 @@ def _bay_completed(inp: Inputs, rec: dict[str, Any]) -> list[Progress]:
 
 def _traced(inp: Inputs) -> np.ndarray:
     """溯源排查 done: reviewed on site and the responsible party known."""
-    return (inp.col("review_status") == REVIEWED) & ~np.isin(
-        inp.col("responsible_party"), ("", "nan", "None", "<NA>"))
+    return inp.isin("review_status", REVIEWED) & ~inp.isin(
+        "responsible_party", ("nan", "None", "<NA>"), missing=True)
 
 
 def _bay_traced(inp: Inputs, rec: dict[str, Any]) -> list[Progress]:
-    pop = (inp.col("water_kind") == "sea") & np.isin(inp.col("receiving_water"), TRACE_BAYS)
+    pop = inp.isin("water_kind", "sea") & inp.isin("receiving_water", TRACE_BAYS)
     return [_outfall_share(rec, inp, pop, _traced(inp),
                            Message(f"受纳水体为{'、'.join(TRACE_BAYS)}的入海排污口",
                                    "sea outfalls discharging into " + inp.en(TRACE_BAYS)),
@@ -183,15 +188,15 @@ def _bay_traced(inp: Inputs, rec: dict[str, Any]) -> list[Progress]:
 
 
 def _sea_reviewed(inp: Inputs, rec: dict[str, Any]) -> list[Progress]:
-    pop = inp.col("water_kind") == "sea"
-    return [_outfall_share(rec, inp, pop, inp.col("review_status") == REVIEWED,
+    pop = inp.isin("water_kind", "sea")
+    return [_outfall_share(rec, inp, pop, inp.isin("review_status", REVIEWED),
                            Message("入海排污口", "sea outfalls"),
                            Message("核查状态为“已核查”", "with review status 已核查 (reviewed)"),
                            100.0)]
 
 
 def _jin_traced(inp: Inputs, rec: dict[str, Any]) -> list[Progress]:
-    pop = (inp.col("water_kind") == "river") & np.isin(inp.col("receiving_water"), JIN_RIVER)
+    pop = inp.isin("water_kind", "river") & inp.isin("receiving_water", JIN_RIVER)
     return [_outfall_share(rec, inp, pop, _traced(inp),
                            Message(f"受纳水体为{'、'.join(JIN_RIVER)}的入河排污口",
                                    "river outfalls discharging into " + inp.en(JIN_RIVER)),
@@ -202,10 +207,10 @@ def _jin_traced(inp: Inputs, rec: dict[str, Any]) -> list[Progress]:
 
 def _shishi(kind: str) -> Measure:
     def measure(inp: Inputs, rec: dict[str, Any]) -> list[Progress]:
-        pop = (inp.col("water_kind") == kind) & (inp.col("county_code") == SHISHI)
+        pop = inp.isin("water_kind", kind) & inp.isin("county_code", SHISHI)
         what = Message("石狮市入海排污口", "sea outfalls of Shishi") if kind == "sea" else \
             Message("石狮市入河排污口", "river outfalls of Shishi")
-        return [_outfall_share(rec, inp, pop, inp.col("remediation_status") == COMPLETED, what,
+        return [_outfall_share(rec, inp, pop, inp.isin("remediation_status", COMPLETED), what,
                                Message("整治状态为“已完成”",
                                        "with remediation status 已完成 (completed)"), BASICALLY)]
     return measure

@@ -66,7 +66,8 @@ def resolve_county(ws: Any, county: str | None) -> str | None:
     code = known.get(key) or known.get(key.lower())
     if code is None:
         codes = ", ".join(sorted({v for v in known.values()}))
-        raise StatsUserError(Message(f"--county {county}：工作空间中没有此县区（可用代码：{codes}）",
+        raise StatsUserError(Message(f"--county {county}：工作空间中没有此县区"
+                                     f"（可用代码：{codes}）",
                                      f"--county {county}: no such county in the workspace "
                                      f"(codes: {codes})"))
     return code
@@ -87,8 +88,8 @@ def check_out(out: Path | None) -> None:
 def build_report(args: argparse.Namespace) -> Any:
     """Open the workspace and build the report of ``--county`` (or the city)."""
     from geodata import store
-    from models.stats_report import build
     from models.statistics import Scope
+    from models.stats_report import build
     from models.workspace import Workspace
 
     check_out(args.out)

@@ -118,7 +118,8 @@ class StatsReport:
         m = {"bay": ("海湾", "Bay"), "outfalls": ("入海排污口", "Sea outfalls"),
              "completed_share": ("整治完成率%", "Remediated %"),
              "wq_class": ("现状水质类别", "Water class"), "wq_target": ("水质/整治目标", "Target"),
-             "target_year": ("目标年", "Target year"), "wq_on_track": ("水质达标", "Water on track"),
+             "target_year": ("目标年", "Target year"),
+             "wq_on_track": ("水质达标", "Water on track"),
              "monitored_outfalls": ("有监测的排污口", "Monitored outfalls"),
              "latest_sample_date": ("最近排污口采样", "Latest outfall sample")}
         rows = []
@@ -192,10 +193,11 @@ def _share_area_col(df: pd.DataFrame, share_col: str, area_cols: list[str]) -> i
     return area_cols.index(df.columns[pos - 1])
 
 
-def build(ws: Any, scope: Scope = Scope(), areas: AreaCache | None = None,
+def build(ws: Any, scope: Scope | None = None, areas: AreaCache | None = None,
           outfall_xy: tuple[np.ndarray, np.ndarray] | None = None) -> StatsReport:
     """The report of ``scope`` from an open workspace (or anything with ``layers``,
     ``tables`` and ``illustrative_layers()``)."""
+    scope = scope or Scope()
     layers, tables = ws.layers, ws.tables
     illustrative = tuple(ws.illustrative_layers())
     units = layers.get("control_units")

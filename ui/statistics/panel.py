@@ -11,11 +11,13 @@ the window's one selection model: ``selection.select(layer, keys, "stats")``.
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Any
 
+import pandas as pd
 import shapely
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -37,6 +39,7 @@ from models.statistics import (
     OUTFALL_GROUPS,
     AreaCache,
     Scope,
+    matches,
     outfall_keys,
     point_xy,
     value_label,
@@ -48,6 +51,8 @@ from ui.statistics.chart import StackedBarChart
 CONTEXT = "StatisticsPanel"
 ZONE_LAYERS = ("counties", "control_units", "bays", "protected_areas")
 DEBOUNCE_MS = 250
+#: from this many outfalls on, the dock computes on a worker thread (bench/bench_stats.py)
+BACKGROUND_ROWS = 200_000
 PROGRESS_STATUS_COLUMN = 3  # 进展, in StatsReport.progress_table
 ON_TRACK = {True: QColor(200, 237, 204), False: QColor(255, 205, 210), None: QColor(238, 238, 238)}
 
@@ -58,6 +63,9 @@ def tr(text: str) -> str:
 
 class StatisticsPanel(QWidget):
     """Tables and charts of one scope; ``report`` is the last computed StatsReport."""
+
+    #: (generation, (scope, report, ms) or None): a background computation finished
+    _done = Signal(int, object)
 
     def __init__(self, ws: Any, selection: Any, lang: str = "zh",
                  parent: QWidget | None = None) -> None:
@@ -74,6 +82,8 @@ class StatisticsPanel(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self._on_timer)
+        self._generation = 0
+        self._done.connect(self._on_done)
         self._build()
         ws.features_changed.connect(self._on_features_changed)
         ws.layer_replaced.connect(self._on_layer_replaced)
@@ -121,6 +131,8 @@ class StatisticsPanel(QWidget):
             lay.addWidget(split, 1)
             self.tabs.addTab(page, "")
         self.tabs.addTab(self.progress_table, "")
+        self.progress_table.setObjectName("statsProgress")
+        self.progress_table.cellDoubleClicked.connect(self._progress_row)
         top = QHBoxLayout()
         top.addWidget(self.county_box, 1)
         top.addWidget(self.follow_box, 1)
@@ -227,19 +239,55 @@ class StatisticsPanel(QWidget):
         self._on_features_changed(layer, [])
 
     def _on_timer(self) -> None:
-        if self.isVisible():  # a hidden dock computes nothing; showing it schedules again
+        if not self.isVisible():  # a hidden dock computes nothing; showing it schedules again
+            return
+        outfalls = self.ws.layers.get("outfalls")
+        if outfalls is not None and len(outfalls) >= BACKGROUND_ROWS:
+            self._start_background()
+        else:
             self.recompute()
 
     def recompute(self) -> None:
-        """Build the report of the current scope now and show it."""
+        """Build the report of the current scope now (on this thread) and show it."""
         self._timer.stop()
+        self._generation += 1
+        self._finish(self._generation, *self._compute(self.current_scope()))
+
+    def _compute(self, scope: Scope) -> tuple[Scope, Any, float]:
         t = time.perf_counter()
-        self.scope = self.current_scope()
         outfalls = self.ws.layers.get("outfalls")
         if self._xy is None and outfalls is not None and len(outfalls):
             self._xy = point_xy(outfalls)
-        self.report = stats_report.build(self.ws, self.scope, self._areas, self._xy)
-        self.last_ms = (time.perf_counter() - t) * 1000
+        report = stats_report.build(self.ws, scope, self._areas, self._xy)
+        return scope, report, (time.perf_counter() - t) * 1000
+
+    def _start_background(self) -> None:
+        """Compute on a worker thread (a million outfalls: about half a second, a second
+        more the first time the units are measured); a newer request supersedes it."""
+        self._generation += 1
+        generation, scope = self._generation, self.current_scope()
+        self.scope_label.setText(tr("正在统计…"))
+
+        def work() -> None:
+            try:
+                result = self._compute(scope)
+            except Exception:  # noqa: BLE001 - data changed under us: the next run redoes it
+                self._done.emit(generation, None)
+                return
+            self._done.emit(generation, result)
+
+        threading.Thread(target=work, name="statistics", daemon=True).start()
+
+    def _on_done(self, generation: int, result: Any) -> None:
+        if result is None:
+            self.schedule()
+        else:
+            self._finish(generation, *result)
+
+    def _finish(self, generation: int, scope: Scope, report: Any, ms: float) -> None:
+        if generation != self._generation:
+            return  # a newer request is on its way
+        self.scope, self.report, self.last_ms = scope, report, ms
         self._show()
 
     # -- showing -------------------------------------------------------------------------
@@ -305,8 +353,20 @@ class StatisticsPanel(QWidget):
         outfalls = self.ws.layers["outfalls"]
         scope = Scope(self.scope.county, self.scope.region, self.scope.label, bay.name.zh)
         keys = outfall_keys(outfalls, scope, "remediation_status", status, None, self._xy)
-        sea = set(outfalls["code"][outfalls["water_kind"].astype(str) == "sea"].astype(str))
+        sea = set(outfalls["code"].to_numpy()[matches(outfalls["water_kind"], ("sea",))])
         self.selection.select("outfalls", [k for k in keys if k in sea], "stats")
+
+    def _progress_row(self, row: int, _col: int = 0) -> None:
+        """Double-click on a measured indicator: select the outfalls it was measured on."""
+        rep = self.report
+        if rep is None or not (0 <= row < len(rep.progress)):
+            return
+        p = rep.progress_sorted()[row]
+        outfalls = self.ws.layers.get("outfalls")
+        if p.population is None or outfalls is None or len(p.population) != len(outfalls):
+            return
+        self.selection.select("outfalls", outfalls["code"].to_numpy()[p.population].tolist(),
+                              "stats")
 
     def _unit_bar(self, i: int, j: int) -> None:
         rep = self.report
@@ -314,8 +374,8 @@ class StatisticsPanel(QWidget):
             return
         units = self.ws.layers["control_units"]
         code, cls = str(rep.stats.unit_count.index[i]), int(rep.stats.unit_count.columns[j])
-        keep = (units["county_code"].astype(str) == code) & \
-            (units["unit_class"].astype(int) == cls)
+        keep = matches(units["county_code"], (code,)) & \
+            (pd.to_numeric(units["unit_class"], errors="coerce") == cls).to_numpy()
         if self.scope.region is not None:
             keep &= shapely.intersects(units.geometry.values, self.scope.region)
         self.selection.select("control_units", units["code"][keep].astype(str).tolist(),
