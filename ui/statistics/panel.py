@@ -15,6 +15,7 @@ import threading
 import time
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import shapely
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
@@ -207,13 +208,14 @@ class StatisticsPanel(QWidget):
             return None
         fld = self.ws.key_field(cur.layer)
         keys = frame[fld].astype(str) if fld in frame.columns else frame.index.astype(str)
-        hit = (keys == cur.keys[0]).to_numpy()
+        hit = np.asarray(keys == cur.keys[0], dtype=bool)
         if not hit.any():
             return None
         row = frame[hit].iloc[0]
         zh = str(row.get("name_zh") or cur.keys[0])
         en = str(row.get("name_en") or zh)
-        return cur.layer, cur.keys[0], row.geometry, Message(zh, en)
+        key = str(row.get("code") or cur.keys[0])  # a county is known by its code here
+        return cur.layer, key, row.geometry, Message(zh, en)
 
     # -- updates -------------------------------------------------------------------------
     def schedule(self, delay_ms: int = DEBOUNCE_MS) -> None:
