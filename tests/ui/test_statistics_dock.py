@@ -157,3 +157,23 @@ def test_export_from_the_dock(qtbot, window, tmp_path):
     assert "管控单元" in openpyxl.load_workbook(out).sheetnames
     html = dock.export(tmp_path / "s.html").read_text(encoding="utf-8")
     assert "<svg" in html and "示例数据" in html
+
+
+def test_zone_indicators_tab_shows_the_same_measured_numbers(qtbot, window):
+    from PySide6.QtWidgets import QTableWidget
+
+    _dock, panel = _open(qtbot, window)
+    bays = window.model.get("bays").frame
+    window.side_panel.show_feature("bays", int((bays["name_zh"] == "安海湾").to_numpy().argmax()))
+    tabs = window.side_panel.tabs
+    page = window.side_panel.tab_page([tabs.tabText(i).split(" ")[0]
+                                       for i in range(tabs.count())].index("指标"))
+    table = page.findChild(QTableWidget, "indicatorsTable")
+    rows = {table.item(r, 0).text(): r for r in range(table.rowCount())}
+    r = rows["重点海湾入海排污口分类整治"]
+    dock_value = next(p for p in panel.report.progress if p.indicator_id == "QZ-I45/安海湾")
+    assert table.item(r, 4).text() == f"{dock_value.measured:.1f}% (测算)"
+    assert table.item(r, 5).text() == "未达标"
+    assert "104" in table.item(r, 4).toolTip()  # the basis: which rows
+    r = rows["安海湾水质"]
+    assert table.item(r, 4).text() == "劣四类 (测算)" and table.item(r, 5).text() == "未达标"
