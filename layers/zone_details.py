@@ -163,7 +163,7 @@ def with_measured(model: MapModel, tables: dict[str, pd.DataFrame],
     wanted = {it.id for it, _s, _r in indicators} & set(plan_progress.MEASURES)
     if not wanted:
         return indicators
-    ws = getattr(model, "_ws", None)  # the workspace's frames: rows without geometry count too
+    ws = model.workspace  # the workspace's frames: outfalls without a geometry count too
     layers = ws.layers if ws is not None else {la.name: la.frame for la in model.layers}
     illustrative = tuple(ws.illustrative_layers()) if ws is not None else ()
     measured = {p.indicator_id: p for p in

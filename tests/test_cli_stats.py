@@ -26,7 +26,8 @@ def test_stats_json_on_the_bundled_workspace(tmp_path):
     assert sum(r["total"] for r in data["outfalls_by_county"]) == 855
     anhai = next(b for b in data["bays"] if b["bay"] == "安海湾")
     assert anhai["wq_class"] == "劣四类" and anhai["wq_on_track"] is False
-    key = next(p for p in data["indicator_progress"] if p["indicator"] == "重点海湾入海排污口分类整治")
+    key = next(p for p in data["indicator_progress"]
+               if p["indicator"] == "重点海湾入海排污口分类整治")
     assert key["section"] == "二、(四)17." and key["unit"] == "%" and key["on_track"] is False
     assert "示例数据" in key["basis"]
 

@@ -15,8 +15,9 @@ def test_bay_zone_takes_its_own_share_and_a_unit_its_county_measure():
     model = MapModel.from_workspace(ws)
     measured = {p.indicator_id: p for p in plan_progress.measure(ws.layers, ws.tables,
                                                                   ws.illustrative_layers())}
-    bays = model.get("bays").frame
-    d = details(model, ws.tables, "bays", int((bays["name_zh"] == "安海湾").to_numpy().argmax()))
+    bays = model.get("bays")
+    d = details(model, ws.tables, "bays",
+                bays.keys[int((bays.frame["name_zh"] == "安海湾").to_numpy().argmax())])
     got = {item.id: (item.record, status) for item, status, _r in d.indicators}
     rec, status = got["QZ-I45"]
     assert rec["measured_value"] == measured["QZ-I45/安海湾"].measured
@@ -24,8 +25,8 @@ def test_bay_zone_takes_its_own_share_and_a_unit_its_county_measure():
     rec, status = got["QZ-I40"]
     assert rec["measured_value"] == "劣四类" and status == "not_met"
     units = model.get("control_units").frame
-    d = details(model, ws.tables, "control_units",
-                int((units["county_code"] == "350581").to_numpy().argmax()))  # a 石狮 unit
+    shishi = units["code"][units["county_code"] == "350581"].iloc[0]  # a 石狮 unit
+    d = details(model, ws.tables, "control_units", shishi)
     got = {item.id: (item.record, status) for item, status, _r in d.indicators}
     assert got["SS-I15"][0]["measured_value"] == measured["SS-I15"].measured
     assert got["SS-I13"][0]["measured_value"] is None and got["SS-I13"][1] == "unknown"

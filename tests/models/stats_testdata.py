@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the outfall rows read as a table)
 """A small hand-built workspace for the statistics tests: every number is known by design.
 
 Two counties (A = 350581 石狮市 with 3 units, B = 350582 晋江市 with 2), units that are

@@ -40,7 +40,8 @@ def test_key_bays_share_on_the_hand_built_inventory():
     ws = stats_testdata.workspace()
     rows = _by_id(plan_progress.measure(ws.layers, ws.tables, ("outfalls",)))
     overall = rows["QZ-I45"]
-    # sea outfalls into 泉州湾/深沪湾/安海湾: H0001 (已完成), H0002, H0003, H0004 (已完成), H0003 of 350582
+    # sea outfalls into the key bays: H0001 (已完成), H0002, H0003, H0004 (已完成),
+    # and H0003 of 350582
     assert overall.measured == pytest.approx(100 * 2 / 5)
     assert overall.on_track is False and overall.unit == "%"
     assert "5" in overall.basis.zh and "2" in overall.basis.zh and "示例数据" in overall.basis.zh
@@ -49,7 +50,8 @@ def test_key_bays_share_on_the_hand_built_inventory():
     # a bay without outfalls: not measured, not "on track", and it says why
     shenhu = rows["QZ-I45/深沪湾"]
     assert shenhu.measured is None and shenhu.on_track is None
-    assert "无" in shenhu.basis.zh and "no sea outfalls discharging into Shenhu Bay" in shenhu.basis.en
+    assert "无" in shenhu.basis.zh
+    assert "no sea outfalls discharging into Shenhu Bay" in shenhu.basis.en
     assert overall.population is not None and int(overall.population.sum()) == 5
 
 
@@ -66,7 +68,8 @@ def test_all_completed_is_on_track_and_none_completed_is_not():
 def test_review_and_tracing_indicators():
     ws = stats_testdata.workspace()
     rows = _by_id(plan_progress.measure(ws.layers, ws.tables))
-    # 近岸海域入海排污口排查: sea outfalls reviewed (已核查): H0001, H0003, 350582 H0003, 350583 H0001 of 6
+    # 近岸海域入海排污口排查: sea outfalls reviewed (已核查): H0001, H0003, 350582 H0003,
+    # 350583 H0001 — 4 of 6
     assert rows["QZ-I43"].measured == pytest.approx(100 * 4 / 6)
     # 重点海湾溯源排查 (泉州湾、深沪湾): H0003 reviewed but no responsible party, H0004 in doubt
     assert rows["QZ-I42"].measured == 0.0

@@ -54,7 +54,8 @@ def test_xlsx_sheets_headers_and_numbers(tmp_path):
     assert by_county["晋江市"] == [0, 1, 1, 1, 3]
     assert by_county["合计"] == [1, 2, 4, 1, 8]
     units = [[c.value for c in r] for r in book["管控单元"].iter_rows()]
-    assert units[0][:4] == ["县区", "优先保护单元（个）", "优先保护单元（km²）", "优先保护单元（占比%）"]
+    assert units[0][:4] == ["县区", "优先保护单元（个）", "优先保护单元（km²）",
+                            "优先保护单元（占比%）"]
     area = rep.stats.unit_area_km2
     assert units[1][2] == pytest.approx(area.loc["350581", 1], abs=1e-3)
     progress = [[c.value for c in r] for r in book["规划指标进展"].iter_rows()]

@@ -17,29 +17,26 @@ from models.statistics import Scope, compute
 @pytest.fixture
 def window(qtbot, tmp_path):
     from models.workspace import Workspace
+    from tests.ui.conftest import main_window_for
     from ui.features import install_features
     from ui.language import set_language
-    from ui.main import MainWindow, make_app
 
-    make_app()
     path = tmp_path / "ws.gpkg"  # edits are saved: never into the bundled file
     shutil.copyfile(store.bundled_path(), path)
-    set_language("zh")
-    win = MainWindow(Workspace.open(path), "zh", None)
-    qtbot.addWidget(win)
+    win = main_window_for(qtbot, Workspace.open(path))
     install_features(win, interactive=False)
     win.resize(1500, 1000)
     win.show()
     qtbot.waitExposed(win)
     yield win
-    win.canvas.renderer.pool.waitForDone(5000)
+    win.canvas.renderer.wait(5000)
     set_language("zh")
 
 
 def _open(qtbot, win):
     action = next(a for a in win.m_view.actions() if a.text() == "统计")
     action.trigger()
-    dock = win.stats_dock
+    dock = win.features.stats_dock
     qtbot.waitUntil(lambda: dock.panel.report is not None, timeout=10000)
     return dock, dock.panel
 
@@ -53,7 +50,8 @@ def test_menu_opens_the_dock_with_the_city_numbers(qtbot, window):
     # the outfall table's last row is the city total, as the inventory says
     t = panel.outfall_table
     assert t.item(t.rowCount() - 1, 0).text() == "合计"
-    assert t.item(t.rowCount() - 1, t.columnCount() - 1).text() == str(len(window.ws.layer("outfalls")))
+    total = t.item(t.rowCount() - 1, t.columnCount() - 1).text()
+    assert total == str(len(window.ws.layer("outfalls")))
 
 
 def test_bar_click_selects_those_outfalls(qtbot, window):
@@ -64,7 +62,8 @@ def test_bar_click_selects_those_outfalls(qtbot, window):
     chart = panel.outfall_chart
     qtbot.mouseClick(chart.plot.viewport(), Qt.MouseButton.LeftButton, pos=chart.bar_point(i, j))
     o = window.ws.layer("outfalls")
-    expected = set(o["code"][(o["county_code"] == "350582") & (o["remediation_status"] == "未启动")])
+    expected = set(o["code"][(o["county_code"] == "350582")
+                             & (o["remediation_status"] == "未启动")])
     sel = window.selection.current
     assert sel.layer == "outfalls" and set(sel.keys) == expected
     assert len(sel.keys) == status.loc["350582", "未启动"]
@@ -163,8 +162,9 @@ def test_zone_indicators_tab_shows_the_same_measured_numbers(qtbot, window):
     from PySide6.QtWidgets import QTableWidget
 
     _dock, panel = _open(qtbot, window)
-    bays = window.model.get("bays").frame
-    window.side_panel.show_feature("bays", int((bays["name_zh"] == "安海湾").to_numpy().argmax()))
+    bays = window.ws.layer("bays")
+    anhai = window.ws.keys("bays")[int((bays["name_zh"] == "安海湾").to_numpy().argmax())]
+    window.side_panel.show_feature("bays", anhai)
     tabs = window.side_panel.tabs
     page = window.side_panel.tab_page([tabs.tabText(i).split(" ")[0]
                                        for i in range(tabs.count())].index("指标"))
@@ -177,3 +177,29 @@ def test_zone_indicators_tab_shows_the_same_measured_numbers(qtbot, window):
     assert "104" in table.item(r, 4).toolTip()  # the basis: which rows
     r = rows["安海湾水质"]
     assert table.item(r, 4).text() == "劣四类 (测算)" and table.item(r, 5).text() == "未达标"
+
+
+def test_large_inventories_are_counted_on_a_worker(qtbot, window, monkeypatch):
+    from tests.ui.conftest import spin_until
+    from ui.statistics import panel as panel_module
+
+    _dock, panel = _open(qtbot, window)
+    monkeypatch.setattr(panel_module, "BACKGROUND_ROWS", 1)  # the bundled 855 count as large
+    panel.county_box.setCurrentIndex(panel.county_box.findData("350583"))
+    assert spin_until(lambda: panel.report.stats.scope.county == "350583", 10000)
+    assert list(panel.report.stats.outfall_total.index) == ["350583"]
+    assert "南安市" in panel.scope_label.text()
+
+
+def test_a_selected_bay_counts_the_outfalls_discharging_into_it(qtbot, window):
+    _dock, panel = _open(qtbot, window)
+    panel.follow_box.setCurrentIndex(2)
+    bays = window.ws.layer("bays")
+    key = window.ws.keys("bays")[int((bays["name_zh"] == "深沪湾").to_numpy().argmax())]
+    window.selection.select("bays", key, "map")
+    qtbot.waitUntil(lambda: panel.scope.receiving_water == "深沪湾"
+                    and panel.report.stats.scope == panel.scope, timeout=5000)
+    o = window.ws.layer("outfalls")
+    expected = int((o["receiving_water"] == "深沪湾").sum())
+    assert int(panel.report.stats.outfall_total.sum()) == expected
+    assert "深沪湾" in panel.scope_label.text()

@@ -99,9 +99,7 @@ def install_statistics(win: Any) -> StatisticsDock:
     dock = StatisticsDock(win)
     win.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
     dock.hide()
-    win.resizeDocks([dock], [640], Qt.Orientation.Horizontal)
     action: QAction = dock.toggleViewAction()
     action.setShortcut("Ctrl+Shift+T")
     win.m_view.addAction(action)
-    win.stats_dock = dock
     return dock

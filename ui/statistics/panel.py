@@ -11,14 +11,13 @@ the window's one selection model: ``selection.select(layer, keys, "stats")``.
 
 from __future__ import annotations
 
-import threading
 import time
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import shapely
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -46,6 +45,7 @@ from models.statistics import (
     value_label,
 )
 from models.stats_svg import CLASS_COLOURS, PALETTE, STATUS_COLOURS
+from ui.background import Runner
 from ui.panels.common import table
 from ui.statistics.chart import StackedBarChart
 
@@ -54,6 +54,7 @@ ZONE_LAYERS = ("counties", "control_units", "bays", "protected_areas")
 DEBOUNCE_MS = 250
 #: from this many outfalls on, the dock computes on a worker thread (bench/bench_stats.py)
 BACKGROUND_ROWS = 200_000
+CHANNEL = "statistics"
 PROGRESS_STATUS_COLUMN = 3  # 进展, in StatsReport.progress_table
 ON_TRACK = {True: QColor(200, 237, 204), False: QColor(255, 205, 210), None: QColor(238, 238, 238)}
 
@@ -64,9 +65,6 @@ def tr(text: str) -> str:
 
 class StatisticsPanel(QWidget):
     """Tables and charts of one scope; ``report`` is the last computed StatsReport."""
-
-    #: (generation, (scope, report, ms) or None): a background computation finished
-    _done = Signal(int, object)
 
     def __init__(self, ws: Any, selection: Any, lang: str = "zh",
                  parent: QWidget | None = None) -> None:
@@ -83,12 +81,14 @@ class StatisticsPanel(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self._on_timer)
-        self._generation = 0
-        self._done.connect(self._on_done)
+        self._runner = Runner(self)
         self._build()
         ws.features_changed.connect(self._on_features_changed)
         ws.layer_replaced.connect(self._on_layer_replaced)
         selection.changed.connect(self._on_selection)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(640, 480)  # wide enough for the county names beside the bars
 
     # -- widgets -----------------------------------------------------------------------
     def _build(self) -> None:
@@ -206,9 +206,7 @@ class StatisticsPanel(QWidget):
         frame = self.ws.layers.get(cur.layer)
         if frame is None:
             return None
-        fld = self.ws.key_field(cur.layer)
-        keys = frame[fld].astype(str) if fld in frame.columns else frame.index.astype(str)
-        hit = np.asarray(keys == cur.keys[0], dtype=bool)
+        hit = np.asarray(self.ws.keys(cur.layer) == cur.keys[0], dtype=bool)
         if not hit.any():
             return None
         row = frame[hit].iloc[0]
@@ -252,44 +250,30 @@ class StatisticsPanel(QWidget):
     def recompute(self) -> None:
         """Build the report of the current scope now (on this thread) and show it."""
         self._timer.stop()
-        self._generation += 1
-        self._finish(self._generation, *self._compute(self.current_scope()))
+        self._runner.cancel(CHANNEL)  # a background result still on its way is stale now
+        self._finish(self._compute(self.current_scope()))
 
     def _compute(self, scope: Scope) -> tuple[Scope, Any, float]:
         t = time.perf_counter()
         outfalls = self.ws.layers.get("outfalls")
-        if self._xy is None and outfalls is not None and len(outfalls):
-            self._xy = point_xy(outfalls)
-        report = stats_report.build(self.ws, scope, self._areas, self._xy)
+        xy = self._xy
+        if xy is None and outfalls is not None and len(outfalls):
+            xy = point_xy(outfalls)
+            self._xy = xy
+        report = stats_report.build(self.ws, scope, self._areas, xy)
         return scope, report, (time.perf_counter() - t) * 1000
 
     def _start_background(self) -> None:
-        """Compute on a worker thread (a million outfalls: about half a second, a second
-        more the first time the units are measured); a newer request supersedes it."""
-        self._generation += 1
-        generation, scope = self._generation, self.current_scope()
+        """Compute on the window's kind of worker (ui.background): a million outfalls take
+        about half a second, a second more the first time the units are measured.  A newer
+        request on the channel supersedes this one; its result is then dropped."""
+        scope = self.current_scope()
         self.scope_label.setText(tr("正在统计…"))
+        self._runner.submit(lambda _token: self._compute(scope), self._finish,
+                            channel=CHANNEL, on_error=lambda _exc: self.schedule())
 
-        def work() -> None:
-            try:
-                result = self._compute(scope)
-            except Exception:  # noqa: BLE001 - data changed under us: the next run redoes it
-                self._done.emit(generation, None)
-                return
-            self._done.emit(generation, result)
-
-        threading.Thread(target=work, name="statistics", daemon=True).start()
-
-    def _on_done(self, generation: int, result: Any) -> None:
-        if result is None:
-            self.schedule()
-        else:
-            self._finish(generation, *result)
-
-    def _finish(self, generation: int, scope: Scope, report: Any, ms: float) -> None:
-        if generation != self._generation:
-            return  # a newer request is on its way
-        self.scope, self.report, self.last_ms = scope, report, ms
+    def _finish(self, result: tuple[Scope, Any, float]) -> None:
+        self.scope, self.report, self.last_ms = result
         self._show()
 
     # -- showing -------------------------------------------------------------------------
