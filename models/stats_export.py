@@ -195,8 +195,8 @@ def body_html(rep: StatsReport, lang: str = "zh", svg: bool = True) -> str:
 
 def html(rep: StatsReport, lang: str = "zh") -> str:
     title = TITLE.text(lang)
-    meta = (f"{escape(Message('范围', 'Scope').text(lang))}：{escape(scope_text(rep, lang))} · "
-            f"{escape(Message('生成时间', 'Generated').text(lang))}：{rep.generated} · "
+    meta = (f"{escape(Message('范围：', 'Scope: ').text(lang))}{escape(scope_text(rep, lang))}"
+            f" · {escape(Message('生成时间：', 'Generated: ').text(lang))}{rep.generated} · "
             "EcoZone 生态环境分区管控一张图")
     return (f'<!DOCTYPE html>\n<html lang="{"en" if lang == "en" else "zh-CN"}"><head>'
             f'<meta charset="utf-8"><title>{escape(title)}</title><style>{CSS}</style></head>'

@@ -107,7 +107,7 @@ def progress_bars(title: str, rows: Sequence[tuple[str, float | None, float, boo
     ``rows``: (label, measured %, threshold %, on track).  A row without a value shows
     "—" and no bar.
     """
-    left, right, top = 300, 60, 30
+    left, right, top = 420, 50, 30
     height = top + row_h * len(rows) + 16
     plot_w = width - left - right
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
@@ -117,7 +117,7 @@ def progress_bars(title: str, rows: Sequence[tuple[str, float | None, float, boo
            f'font-weight="bold">{escape(title)}</text>']
     for i, (label, value, threshold, ok) in enumerate(rows):
         y = top + i * row_h
-        text = label if len(label) <= 34 else label[:33] + "…"
+        text = _fit(label, 68)
         out.append(f'<text x="{left - 8}" y="{y + 14}" text-anchor="end">{escape(text)}'
                    f'<title>{escape(label)}</title></text>')
         out.append(f'<rect x="{left}" y="{y + 4}" width="{plot_w}" height="{row_h - 8}" '
@@ -133,3 +133,13 @@ def progress_bars(title: str, rows: Sequence[tuple[str, float | None, float, boo
         out.append(f'<text x="{left + plot_w + 6}" y="{y + 14}">{shown}</text>')
     out.append("</svg>")
     return "\n".join(out)
+
+
+def _fit(label: str, units: int) -> str:
+    """``label`` cut to about ``units`` half-width characters (a CJK character is two)."""
+    width = 0
+    for i, ch in enumerate(label):
+        width += 2 if ord(ch) > 0x2E80 else 1
+        if width > units:
+            return label[:i - 1] + "…"
+    return label

@@ -1309,8 +1309,8 @@
         <translation>not official</translation>
     </message>
     <message>
-        <source>范围</source>
-        <translation>Scope</translation>
+        <source>范围：</source>
+        <translation>Scope: </translation>
     </message>
     <message>
         <source>（个）</source>

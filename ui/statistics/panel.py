@@ -286,7 +286,7 @@ class StatisticsPanel(QWidget):
         assert rep is not None
         from models.stats_export import scope_text
 
-        self.scope_label.setText(f"{tr('范围')}：{scope_text(rep, lang)}")
+        self.scope_label.setText(tr("范围：") + scope_text(rep, lang))
         self.badge.setVisible(rep.illustrative)
         fld = self.group_box.currentData() or "remediation_status"
         t = rep.stats.outfalls.get(fld)

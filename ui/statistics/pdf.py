@@ -97,8 +97,8 @@ def write_pdf(rep: StatsReport, out: Path | str, lang: str = "zh") -> int:
         doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(url), blank)
         images.append(f'<p><img src="{url}" width="{w * CSS_PX:.0f}" '
                       f'height="{h * CSS_PX:.0f}"/></p>')
-    meta = (f"{Message('范围', 'Scope').text(lang)}：{escape(scope_text(rep, lang))} · "
-            f"{Message('生成时间', 'Generated').text(lang)}：{rep.generated}")
+    meta = (f"{Message('范围：', 'Scope: ').text(lang)}{escape(scope_text(rep, lang))} · "
+            f"{Message('生成时间：', 'Generated: ').text(lang)}{rep.generated}")
     doc.setHtml(f"<h1>{escape(TITLE.text(lang))}</h1><p class='meta'>{meta}</p>"
                 + notice_html(rep, lang) + "".join(images) + body_html(rep, lang, svg=False))
     doc.setPageSize(QSizeF(width, body_h))

@@ -24,7 +24,7 @@ EN: dict[str, str] = {
     "规划进展": "Plan progress",
     "示例数据": "Illustrative data",
     "并非官方成果": "not official",
-    "范围": "Scope",
+    "范围：": "Scope: ",
     "（个）": " (count)",
     "管控单元面积（km²）": "Control-unit area (km²)",
     "入海排污口整治状态（个）": "Remediation of sea outfalls (count)",
