@@ -54,6 +54,9 @@ ZONE_LAYERS = ("counties", "control_units", "bays", "protected_areas")
 DEBOUNCE_MS = 250
 #: from this many outfalls on, the dock computes on a worker thread (bench/bench_stats.py)
 BACKGROUND_ROWS = 200_000
+#: ... and while this many control units are measured for the first time (about a second
+#: at 20 000 units)
+BACKGROUND_UNITS = 5_000
 CHANNEL = "statistics"
 PROGRESS_STATUS_COLUMN = 3  # 进展, in StatsReport.progress_table
 ON_TRACK = {True: QColor(200, 237, 204), False: QColor(255, 205, 210), None: QColor(238, 238, 238)}
@@ -228,21 +231,29 @@ class StatisticsPanel(QWidget):
         if source != "stats" and self.follow() == "zone":
             self.schedule()
 
-    def _on_features_changed(self, layer: str, _keys: list) -> None:
+    def _on_features_changed(self, layer: str, keys: list) -> None:
         if layer == "outfalls":
             self._xy = None  # a move changes coordinates; re-read them (cheap)
-        if layer == "control_units":
-            self._areas.invalidate()
+        units = self.ws.layers.get("control_units")
+        if layer == "control_units" and units is not None:
+            self._areas.refresh(units, keys)  # only the edited units are measured again
         self.schedule()
 
     def _on_layer_replaced(self, layer: str) -> None:
-        self._on_features_changed(layer, [])
+        if layer == "outfalls":
+            self._xy = None
+        if layer == "control_units":
+            self._areas.invalidate()
+        self.schedule()
 
     def _on_timer(self) -> None:
         if not self.isVisible():  # a hidden dock computes nothing; showing it schedules again
             return
         outfalls = self.ws.layers.get("outfalls")
-        if outfalls is not None and len(outfalls) >= BACKGROUND_ROWS:
+        units = self.ws.layers.get("control_units")
+        if (outfalls is not None and len(outfalls) >= BACKGROUND_ROWS) or (
+                units is not None and len(units) >= BACKGROUND_UNITS
+                and not self._areas.cached(units)):
             self._start_background()
         else:
             self.recompute()
