@@ -67,6 +67,10 @@ def test_bar_click_selects_those_outfalls(qtbot, window):
     sel = window.selection.current
     assert sel.layer == "outfalls" and set(sel.keys) == expected
     assert len(sel.keys) == status.loc["350582", "未启动"]
+    # the outfall inventory filters itself to them (issue 16: "filters the map and the table")
+    table = window.features.review.panel
+    qtbot.waitUntil(lambda: table.model.rowCount() == len(expected), timeout=5000)
+    assert table.in_selection.isChecked()
 
 
 def test_unit_and_bay_bars_select_too(qtbot, window):
