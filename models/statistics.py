@@ -57,6 +57,13 @@ def value_label(fld: str, value: str, lang: str = "zh") -> str:
     return str(schema.value_in(fld, value, lang))
 
 
+def class_label(unit_class: int, lang: str = "zh") -> str:
+    """A control-unit class as the user reads it (优先保护单元 …; 未分类 for no class)."""
+    zh, en = schema.UNIT_CLASSES.get(int(unit_class), ("未分类", "No class") if not unit_class
+                                     else (f"{unit_class}类", f"Class {unit_class}"))
+    return en if lang == "en" else zh
+
+
 @dataclass(frozen=True)
 class Scope:
     """What the numbers cover: the city or one county, optionally cut to a region.
@@ -311,7 +318,8 @@ def compute(layers: dict[str, Any], scope: Scope | None = None, *,
         sub = units[keep]
         rows, row_labels = _county_codes(sub["county_code"], names, scope)
         cls = pd.to_numeric(sub["unit_class"], errors="coerce").fillna(0).astype(int).to_numpy()
-        classes = sorted(schema.UNIT_CLASSES) + sorted(set(cls) - set(schema.UNIT_CLASSES))
+        # 0 = no readable class; any class outside 1/2/3 keeps its own column
+        classes = sorted(set(schema.UNIT_CLASSES) | set(cls.tolist()))
         col = np.searchsorted(classes, cls)
         n = len(row_labels), len(classes)
         count = pd.DataFrame(_crosstab(rows, n[0], col, n[1]).astype(np.int64),

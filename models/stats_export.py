@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from geodata.messages import Message
-from models.statistics import value_label
+from models.statistics import class_label, value_label
 from models.stats_report import ILLUSTRATIVE_NOTE, TITLE, StatsReport
 from models.stats_svg import CLASS_COLOURS, PALETTE, STATUS_COLOURS, progress_bars, stacked_bars
 
@@ -69,13 +69,11 @@ def charts(rep: StatsReport, lang: str = "zh") -> list[tuple[str, str]]:
                    PALETTE[i % len(PALETTE)]) for i, c in enumerate(otype.columns)]
         out.append((t, stacked_bars(t, cats, series, Message("个", "outfalls").text(lang))))
     if len(s.unit_area_km2):
-        from geodata import schema
-
         t = Message("各县区管控单元面积（按分类）", "Control-unit area by class and county"
                     ).text(lang)
         ucats = [s.county_name(str(c), lang) for c in s.unit_area_km2.index]
-        series = [(schema.UNIT_CLASSES.get(int(c), (str(c), str(c)))[1 if lang == "en" else 0],
-                   s.unit_area_km2[c].round(1).tolist(), CLASS_COLOURS.get(int(c), "#999"))
+        series = [(class_label(int(c), lang), s.unit_area_km2[c].round(1).tolist(),
+                   CLASS_COLOURS.get(int(c), "#999"))
                   for c in s.unit_area_km2.columns]
         out.append((t, stacked_bars(t, ucats, series, "km²")))
     if rep.bays:

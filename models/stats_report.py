@@ -13,7 +13,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geodata import schema
 from geodata.messages import Message
 from models import bay_summary, plan_progress
 from models.statistics import (
@@ -21,6 +20,7 @@ from models.statistics import (
     AreaCache,
     Scope,
     Statistics,
+    class_label,
     compute,
     point_xy,
     value_label,
@@ -105,8 +105,7 @@ class StatsReport:
         df = pd.DataFrame({head: self._county_col(s.unit_count.index, lang)})
         share = s.unit_share()
         for c in s.unit_count.columns:
-            zh, en = schema.UNIT_CLASSES.get(int(c), (f"{c}类", f"Class {c}"))
-            name = en if lang == "en" else zh
+            name = class_label(int(c), lang)
             df[name + Message("（个）", " (count)").text(lang)] = s.unit_count[c].to_numpy()
             df[name + Message("（km²）", " (km²)").text(lang)] = \
                 np.round(s.unit_area_km2[c].to_numpy(), 3)

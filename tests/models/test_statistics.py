@@ -149,3 +149,13 @@ def test_synthetic_region_half_a_unit():
     # the outfall at 118.05 lies on the region's edge: an edge counts as inside
     assert st.outfall_keys(ws.layer("outfalls"), st.Scope(region=half)) == ["PWK350581H0001"]
     assert int(stats.outfalls["outfall_type"].to_numpy().sum()) == 1
+
+
+def test_a_unit_without_a_readable_class_is_counted_apart():
+    lay = stats_testdata.layers()
+    lay["control_units"]["unit_class"] = lay["control_units"]["unit_class"].astype(object)
+    lay["control_units"].loc[0, "unit_class"] = "?"
+    stats = st.compute(lay)
+    assert list(stats.unit_count.columns) == [0, 1, 2, 3]
+    assert stats.unit_count.loc["350581"].to_dict() == {0: 1, 1: 0, 2: 1, 3: 1}
+    assert int(stats.unit_count.to_numpy().sum()) == 5

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from geodata import schema
 from geodata.messages import Message
 from layers.mercator import to_lonlat
 from models import stats_report
@@ -39,6 +38,7 @@ from models.statistics import (
     OUTFALL_GROUPS,
     AreaCache,
     Scope,
+    class_label,
     matches,
     outfall_keys,
     point_xy,
@@ -310,8 +310,8 @@ class StatisticsPanel(QWidget):
             _fill(self.outfall_table, rep.outfall_table(fld, lang))
         area = rep.stats.unit_area_km2
         if len(area):
-            series = [(schema.UNIT_CLASSES.get(int(c), (str(c), str(c)))[lang == "en"],
-                       area[c].tolist(), CLASS_COLOURS.get(int(c), "#999"))
+            series = [(class_label(int(c), lang), area[c].tolist(),
+                       CLASS_COLOURS.get(int(c), "#999"))
                       for c in area.columns]
             self.unit_chart.set_bars(tr("管控单元面积（km²）"), self._names(area.index), series)
             _fill(self.unit_table, rep.units_table(lang))
