@@ -15,6 +15,8 @@ Reported (median over ``--runs``, milliseconds):
   edge); ``bay_zone``: a selected bay
 - ``bays``, ``plan_progress``: the bay summary and the measured indicators
 - ``report``: everything the dock shows (city scope), areas cached
+- ``report_cold``: the same from nothing (units measured, coordinates read): the first
+  time the dock opens on a workspace — the issue's "under a second"
 """
 
 from __future__ import annotations
@@ -88,6 +90,8 @@ def measure(path: Path, runs: int) -> dict[str, object]:
     out["bays"] = _ms(lambda: bay_summary.summarise(layers, ws.tables), runs)
     out["plan_progress"] = _ms(lambda: plan_progress.measure(layers, ws.tables), runs)
     out["report"] = _ms(lambda: stats_report.build(ws, Scope(), cache, xy), runs)
+    out["report_cold"] = _ms(lambda: stats_report.build(ws, Scope(), AreaCache(),
+                                                        point_xy(outfalls)), runs)
     return out
 
 
