@@ -89,3 +89,16 @@ def test_county_report_scope_text():
     rep = stats_report.build(ws, Scope(county="350582"))
     assert stats_export.scope_text(rep, "zh") == "晋江市"
     assert [r["county_code"] for r in rep.to_json()["outfalls_by_county"]] == ["350582"]
+
+
+def test_no_illustrative_mark_when_no_illustrative_layer_feeds_the_numbers(tmp_path):
+    ws = stats_testdata.workspace()
+    ws.metadata = {}  # a workspace of official data
+    rep = stats_report.build(ws)
+    assert not rep.illustrative
+    assert "示例数据" not in stats_export.html(rep)
+    stats_export.write_xlsx(rep, tmp_path / "s.xlsx")
+    about = [c.value for r in openpyxl.load_workbook(tmp_path / "s.xlsx")["说明"].iter_rows()
+             for c in r]
+    assert "示例数据" not in about
+    assert all("示例数据" not in p.basis.zh for p in rep.progress)

@@ -207,3 +207,15 @@ def test_a_selected_bay_counts_the_outfalls_discharging_into_it(qtbot, window):
     expected = int((o["receiving_water"] == "深沪湾").sum())
     assert int(panel.report.stats.outfall_total.sum()) == expected
     assert "深沪湾" in panel.scope_label.text()
+
+
+def test_double_click_on_a_measured_indicator_selects_its_outfalls(qtbot, window):
+    _dock, panel = _open(qtbot, window)
+    panel.tabs.setCurrentIndex(3)
+    rows = [panel.progress_table.item(r, 0).text() for r in range(panel.progress_table.rowCount())]
+    r = rows.index("重点海湾入海排污口分类整治（安海湾）")
+    panel.progress_table.cellDoubleClicked.emit(r, 0)
+    o = window.ws.layer("outfalls")
+    expected = o[(o["receiving_water"] == "安海湾") & (o["water_kind"] == "sea")]["code"]
+    assert set(window.selection.current.keys) == set(expected)
+    assert "全部数据" in panel.progress_note.text()

@@ -1328,5 +1328,9 @@
         <source>正在统计…</source>
         <translation>Counting…</translation>
     </message>
+    <message>
+        <source>规划指标按工作空间的全部数据测算（不随所选范围变化）；双击一行在地图上选中测算所依据的排污口。</source>
+        <translation>Plan indicators are measured on all the workspace's data (not on the chosen scope); double-click a row to select the outfalls it was measured on.</translation>
+    </message>
 </context>
 </TS>

@@ -134,7 +134,14 @@ class StatisticsPanel(QWidget):
             split.setSizes([300, 160])
             lay.addWidget(split, 1)
             self.tabs.addTab(page, "")
-        self.tabs.addTab(self.progress_table, "")
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        lay.setContentsMargins(2, 2, 2, 2)
+        self.progress_note = QLabel()
+        self.progress_note.setWordWrap(True)
+        lay.addWidget(self.progress_note)
+        lay.addWidget(self.progress_table, 1)
+        self.tabs.addTab(page, "")
         self.progress_table.setObjectName("statsProgress")
         self.progress_table.cellDoubleClicked.connect(self._progress_row)
         top = QHBoxLayout()
@@ -175,6 +182,8 @@ class StatisticsPanel(QWidget):
         for i, text in enumerate((tr("排污口"), tr("管控单元"), tr("海湾"), tr("规划进展"))):
             self.tabs.setTabText(i, text)
         self.badge.setText(tr("示例数据") + " — " + tr("并非官方成果"))
+        self.progress_note.setText(tr("规划指标按工作空间的全部数据测算（不随所选范围变化）；"
+                                      "双击一行在地图上选中测算所依据的排污口。"))
         if self.report is not None:
             self._show()
 

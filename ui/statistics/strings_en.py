@@ -29,4 +29,7 @@ EN: dict[str, str] = {
     "管控单元面积（km²）": "Control-unit area (km²)",
     "入海排污口整治状态（个）": "Remediation of sea outfalls (count)",
     "正在统计…": "Counting…",
+    "规划指标按工作空间的全部数据测算（不随所选范围变化）；双击一行在地图上选中测算所依据的排污口。":
+        "Plan indicators are measured on all the workspace's data (not on the chosen scope); "
+        "double-click a row to select the outfalls it was measured on.",
 }
