@@ -4,18 +4,18 @@ Qt-free.  Headers are Chinese, or English with ``lang="en"``.  The HTML is one f
 inline, charts as inline SVG, no script and no remote resource, so it opens and prints
 offline.  Where illustrative layers feed the numbers, the page and the first sheet say
 示例数据.  Files are written to a ``.part`` name and renamed, so a failed export never
-leaves half a file under the user's name.
+leaves half a file under the user's name (:mod:`geodata.files`).
 """
 
 from __future__ import annotations
 
-import os
 from html import escape
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from geodata import files
 from geodata.messages import Message
 from models.statistics import class_label, value_label
 from models.stats_report import ILLUSTRATIVE_NOTE, TITLE, StatsReport
@@ -102,7 +102,7 @@ def write_xlsx(rep: StatsReport, out: Path | str, lang: str = "zh") -> list[str]
     from openpyxl.utils import get_column_letter
 
     out = Path(out)
-    tmp = out.with_name(out.name + ".part")
+    tmp = files.part_path(out)
     names: list[str] = []
     with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
         info = _info_frame(rep, lang)
@@ -123,7 +123,7 @@ def write_xlsx(rep: StatsReport, out: Path | str, lang: str = "zh") -> list[str]
                 width = max(len(str(c.value or "")) for c in col)
                 ws.column_dimensions[get_column_letter(i)].width = min(max(8, width * 1.6), 60)
             ws.freeze_panes = "B2"
-    os.replace(tmp, out)
+    files.finish(tmp, out)  # the writer is closed: Windows moves only closed files
     return names
 
 
@@ -204,6 +204,6 @@ def html(rep: StatsReport, lang: str = "zh") -> str:
 
 def write_html(rep: StatsReport, out: Path | str, lang: str = "zh") -> None:
     out = Path(out)
-    tmp = out.with_name(out.name + ".part")
+    tmp = files.part_path(out)
     tmp.write_text(html(rep, lang), encoding="utf-8")
-    os.replace(tmp, out)
+    files.finish(tmp, out)

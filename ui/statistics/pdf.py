@@ -7,7 +7,6 @@ space a placeholder image keeps for it, so the charts stay vectors and their tex
 
 from __future__ import annotations
 
-import os
 from html import escape
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtSvg import QSvgRenderer
 
+from geodata import files
 from geodata.messages import Message
 from models.stats_export import body_html, charts, notice_html, scope_text
 from models.stats_report import TITLE, StatsReport
@@ -62,7 +62,7 @@ def write_pdf(rep: StatsReport, out: Path | str, lang: str = "zh") -> int:
     """Write the summary to ``out`` (atomically); return the number of pages."""
     ensure_app()
     out = Path(out)
-    tmp = out.with_name(out.name + ".part")
+    tmp = files.part_path(out)
     family = cjk_family()
     writer = QPdfWriter(str(tmp))
     writer.setResolution(DPI)
@@ -121,7 +121,9 @@ def write_pdf(rep: StatsReport, out: Path | str, lang: str = "zh") -> int:
             _footer(painter, rep, lang, family, page, pages, width, height, footer_h)
     finally:
         painter.end()
-    os.replace(tmp, out)
+    # Qt closes the PDF when the writer goes; Windows moves only closed files
+    del painter, writer
+    files.finish(tmp, out)
     return pages
 
 
