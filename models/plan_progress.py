@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from geodata import schema
 from geodata.messages import Message
 from models.statistics import matches
 
@@ -61,6 +62,8 @@ class Progress:
         measured = self.measured
         if isinstance(measured, float):
             measured = round(measured, 2)
+        elif isinstance(measured, str):  # a water class: 劣四类 → Worse than Class IV
+            measured = schema.value_in("wq_class", measured, lang)
         return {"indicator": self.name.text(lang), "section": self.section,
                 "target": self.target.text(lang), "measured": measured, "unit": self.unit,
                 "basis": self.basis.text(lang), "on_track": self.on_track}

@@ -109,6 +109,7 @@ def test_bundled_key_bays_match_groupby():
             100 * (grp["remediation_status"] == "已完成").mean())
     assert rows["QZ-I40"].measured == "劣四类"
     assert rows["QZ-I40"].to_json("en")["basis"].startswith("the bays layer records Anhai Bay")
+    assert rows["QZ-I40"].to_json("en")["measured"] == "Worse than Class IV"
 
 
 # -- bays --------------------------------------------------------------------------------------
