@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QLabel, QSplitter, QTableWidget, QVBoxLayout, QWidget
 
+from geodata import schema
 from geodata.messages import Message
 from layers.zone_details import ZoneDetails, clean, indicator_series
 from ui.panels.common import table, text, tr
@@ -122,7 +123,8 @@ def _measured_text(rec: dict, lang: str) -> str:  # type: ignore[type-arg]
     value = rec.get("measured_value")
     if value is None:
         return "—"
-    shown = f"{value:.1f}" if isinstance(value, float) else str(value)
+    shown = f"{value:.1f}" if isinstance(value, float) else \
+        str(schema.value_in("wq_class", value, lang))  # a water class: 劣四类
     return f"{shown}{rec.get('measured_unit') or ''} ({Message('测算', 'measured').text(lang)})"
 
 
