@@ -19,7 +19,9 @@ def ws_path(tmp_path, bundled_path) -> Path:
     return path
 
 
-def test_stats_exports_write_over_their_previous_output(ws_path, tmp_path, capsys):
+def test_stats_exports_write_over_their_previous_output(ws_path, tmp_path, capsys, qapp):
+    # qapp: the PDF runs in this process; a QApplication must exist before Qt's headless
+    # QGuiApplication would be made for it, or a later window in the session cannot start
     import cli
 
     out = tmp_path / "统计 报表"
@@ -35,7 +37,7 @@ def test_stats_exports_write_over_their_previous_output(ws_path, tmp_path, capsy
 
 
 @pytest.mark.parametrize("name", ["统计.xlsx", "统计.pdf"])
-def test_a_stats_output_open_in_excel_is_named(ws_path, tmp_path, capsys, name):
+def test_a_stats_output_open_in_excel_is_named(ws_path, tmp_path, capsys, name, qapp):
     import cli
 
     out = tmp_path / name
