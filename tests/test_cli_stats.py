@@ -89,3 +89,19 @@ def test_stats_bad_input_is_one_line_exit_2(tmp_path, args, message):
     assert res.returncode == 2
     assert res.stderr.count("\n") == 1 and message in res.stderr
     assert "Traceback" not in res.stderr
+
+
+def test_stats_pdf_in_chinese_says_illustrative(small_ws, tmp_path):
+    import unicodedata
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils not installed")
+    pdf = tmp_path / "统计.pdf"
+    res = run("stats", "--workspace", str(small_ws), "--out", str(pdf), env_home=tmp_path)
+    assert res.returncode == 0, res.stderr
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    # Noto CJK maps some ideographs to their radicals in the text layer (⽰/示): NFKC
+    text = unicodedata.normalize("NFKC", text).replace(" ", "").replace("\n", "")
+    for words in ("示例数据", "生态环境分区管控统计与规划进展", "晋江市",
+                  "重点海湾入海排污口分类整治", "工作空间数据无法测算"):
+        assert words in text, words
