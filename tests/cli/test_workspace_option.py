@@ -45,6 +45,6 @@ def test_registration_is_one_list():
 
     sub = next(a for a in build_parser()._actions if a.dest == "command")
     assert list(sub.choices) == ["info", "query", "screenshot", "render", "import", "export",
-                                 "outfalls", "screen"]
+                                 "outfalls", "screen", "stats", "editions", "compare"]
     assert all(hasattr(m, "add_parser") for m in COMMANDS)
     assert all(p.get_default("func") is not None for p in sub.choices.values())

@@ -11,6 +11,8 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
+from ui.statistics import install_statistics
+
 CONTEXT = "Features"
 
 
@@ -38,6 +40,7 @@ class Features:
         self.a_screen = self._action(win.m_tools, self.open_screening)
         self.a_editions = self._action(win.m_tools, self.open_editions)
         self.a_welcome = self._action(win.m_help, self.show_welcome)
+        self.stats_dock = install_statistics(win)
         self.retranslate()
 
     def _action(self, menu: Any, slot: Any, position: int | None = None) -> QAction:
