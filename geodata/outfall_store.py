@@ -237,7 +237,8 @@ def _grow_extent(con: sqlite3.Connection, points: list[tuple[float, float]]) -> 
         (min(xs), min(xs), min(ys), min(ys), max(xs), max(xs), max(ys), max(ys), OUTFALLS))
 
 
-def _write_audit(con: sqlite3.Connection, rows: Sequence[AuditRow]) -> None:
+def write_audit(con: sqlite3.Connection, rows: Sequence[AuditRow]) -> None:
+    """Append audit rows (inside the caller's write transaction; the table must exist)."""
     if not rows:
         return
     (next_id,) = con.execute(f'SELECT coalesce(max(id), 0) + 1 FROM "{AUDIT_TABLE}"').fetchone()
@@ -280,7 +281,7 @@ def commit_batches(path: Path | str, batches: Sequence[Batch]) -> None:
         for b in batches:
             moved += _apply_changes(con, b.changes, columns, geom_col)
             _write_photos(con, b.photos_add, b.photos_remove)
-            _write_audit(con, b.audit)
+            write_audit(con, b.audit)
         _grow_extent(con, moved)
         con.execute("UPDATE gpkg_contents SET last_change=strftime('%Y-%m-%dT%H:%M:%fZ','now') "
                     "WHERE table_name IN (?, ?, ?)", (OUTFALLS, AUDIT_TABLE, PHOTO_TABLE))

@@ -26,9 +26,11 @@ import numpy as np
 import shapely
 
 from geodata import gpkg_sql
+from geodata.io import uncoded_outfalls
 from geodata.io.field_mapping import LAYER_FIELDS, suggest_mapping
 from geodata.io.messages import ImportRefused, Message, Notes, msg
-from geodata.io.readers import Progress, read_any
+from geodata.io.read_result import Progress
+from geodata.io.readers import read_any
 from geodata.io.validation import Prepared, RowIssue, prepare
 
 KEYED_LAYERS = tuple(LAYER_FIELDS)
@@ -56,16 +58,22 @@ class ImportReport:
     notes: Notes = field(default_factory=Notes)
     mapping: dict[str, str] = field(default_factory=dict)
     batch_id: int | None = None
+    #: codes given to outfalls that had none in the file (待编码-county-serial)
+    provisional: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
+        """Rows imported, updated, unchanged, refused (a row with two bad fields counts
+        once; each field's error stays listed in ``rejected``) and flagged."""
         return {"imported": len(self.new), "updated": len(self.updated),
-                "unchanged": len(self.unchanged), "rejected": len(self.rejected),
+                "unchanged": len(self.unchanged),
+                "rejected": len({r.row for r in self.rejected}),
                 "flagged": len(self.flagged)}
 
     def to_json(self, lang: str = "zh") -> dict[str, Any]:
         return {"layer": self.layer, "source": self.source, "dry_run": self.dry_run,
                 "batch_id": self.batch_id, **self.counts(), "new_codes": self.new[:1000],
-                "updated_codes": self.updated[:1000], "mapping": self.mapping,
+                "updated_codes": self.updated[:1000],
+                "provisional_codes": self.provisional[:1000], "mapping": self.mapping,
                 "rejections": [r.to_json(lang) for r in self.rejected[:1000]],
                 "flags": [r.to_json(lang) for r in self.flagged[:1000]],
                 "notes": [n.text(lang) for n in self.notes.items]}
@@ -171,6 +179,29 @@ def _classify(prep: Prepared, existing: dict[str, dict[str, Any]], cols: list[st
     return [(str(actions[i]), i) for i in np.flatnonzero(actions != "unchanged").tolist()]
 
 
+def _resolve_uncoded(con: sqlite3.Connection, prep: Prepared, existing: dict[str, Any],
+                     gcol: str, cols: list[str], report: ImportReport) -> list[int]:
+    """Outfalls without a code: the ones already there, and provisional codes for others."""
+    if not prep.uncoded.any():
+        return []
+    fresh = uncoded_outfalls.resolve(con, prep, existing, gcol, cols)
+    codes = prep.frame["code"].to_numpy(dtype=object)
+    report.provisional = [str(codes[i]) for i in fresh]
+    matched = int(prep.uncoded.sum()) - len(fresh)
+    if fresh:
+        report.notes.add(f"{len(fresh)} 个排污口在文件中没有编码，已给临时编码（待编码-县区代码-序号，"
+                         f"如 {report.provisional[0]}），合规检查将标记“缺少编码”，赋予正式编码后消除",
+                         f"{len(fresh)} outfalls have no code in the file and were given "
+                         f"provisional codes (待编码-county-serial, e.g. {report.provisional[0]}); "
+                         "the compliance check flags them 'missing code' until they get "
+                         "their real codes")
+    if matched:
+        report.notes.add(f"{matched} 个无编码的排污口与工作区中同名且相距 5 米内的排污口相同，未重复添加",
+                         f"{matched} outfalls without a code are ones already in the workspace "
+                         "(same name, within 5 m); not added again")
+    return fresh
+
+
 def _write_keyed(con: sqlite3.Connection, table: str, prep: Prepared, batch: int,
                  report: ImportReport) -> None:
     gcol = gpkg_sql.geometry_column(con, table)
@@ -184,9 +215,11 @@ def _write_keyed(con: sqlite3.Connection, table: str, prep: Prepared, batch: int
         report.notes.add(f"工作区图层缺少字段，未导入：{', '.join(missing)}",
                          f"the workspace layer lacks fields, not imported: {', '.join(missing)}")
     existing = _existing(con, table, gcol, cols)
+    fresh = _resolve_uncoded(con, prep, existing, gcol, cols, report)
     todo = _classify(prep, existing, cols, gcol, report)
     if report.dry_run or not todo:
         return
+    uncoded_outfalls.audit_imported(con, prep, fresh, Path(report.source).name, batch)
     set_sql = ", ".join(f'"{c}"=?' for c in [gcol, *cols])
     index = [i for _, i in todo]
     frame = prep.frame if len(index) == len(prep.frame) else prep.frame.iloc[index]
@@ -301,12 +334,21 @@ def import_file(source: Path, workspace: Path, layer: str, *, file_layer: str | 
                           rejected=prep.rejected, flagged=prep.flagged, notes=result.notes,
                           mapping=dict(mapping or {}))
     if len(prep.frame) == 0:
-        first = prep.rejected[0].reason if prep.rejected else msg("文件中没有要素", "no features")
-        raise ImportRefused(msg(f"{source.name}：没有可导入的记录（{len(prep.rejected)} 条被拒，"
-                                f"例如：{first.zh}）",
-                                f"{source.name}: nothing could be imported "
-                                f"({len(prep.rejected)} rows refused, e.g. {first.en})"))
+        raise nothing_imported(source.name, prep)
     return write_prepared(Path(workspace), table, source, prep, report)
+
+
+def nothing_imported(name: str, prep: Prepared) -> ImportRefused:
+    """The refusal of a file none of whose rows can be imported (one line)."""
+    first = prep.rejected[0] if prep.rejected else None
+    reason = first.reason if first else msg("文件中没有要素", "no features")
+    where = f"{first.row}" if first else ""
+    n = prep.rejected_rows()
+    return ImportRefused(msg(f"{name}：没有可导入的记录（{n} 行被拒，例如第 {where} 行：{reason.zh}）"
+                             if first else f"{name}：没有可导入的记录（{reason.zh}）",
+                             f"{name}: nothing could be imported ({n} rows refused, e.g. row "
+                             f"{where}: {reason.en})" if first else
+                             f"{name}: nothing could be imported ({reason.en})"))
 
 
 def list_batches(workspace: Path) -> list[dict[str, Any]]:
@@ -343,6 +385,10 @@ def undo_import(workspace: Path, batch_id: int) -> Message:
         else:
             cols = _table_columns(con, table)
             gcol = gpkg_sql.geometry_column(con, table)
+            gone = [str(c) for (c,) in con.execute(
+                "select code from import_undo where batch_id=? and action='insert'",
+                (batch_id,)) if c]
+            uncoded_outfalls.audit_undone(con, gone, batch_id)
             inserted: list[int] = []  # a run of inserted rows, deleted in bulk
             for action, fid, prev in [*con.execute(
                     "select action, fid, previous from import_undo where batch_id=? "
