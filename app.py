@@ -21,7 +21,13 @@ from typing import Any
 
 
 class UserError(Exception):
-    """A problem with what the user asked for: reported in one line, exit code 2."""
+    """A problem with what the user asked for: reported in one line, exit code 2.
+
+    Give a ``geodata.messages.Message`` so that the line comes in the user's language."""
+
+    def text(self, lang: str) -> str:
+        what = self.args[0] if self.args else ""
+        return what.text(lang) if hasattr(what, "text") else str(what)
 
 
 def _workspace_arg(p: argparse.ArgumentParser, top: bool = False) -> None:
@@ -39,7 +45,13 @@ def _open_workspace(args: argparse.Namespace) -> Any:
         path, _created = store.ensure_workspace(args.workspace)
         return Workspace.open(path)
     except store.WorkspaceError as exc:
-        raise UserError(str(exc)) from None
+        raise UserError(_workspace_message(exc)) from None
+
+
+def _workspace_message(exc: Exception) -> Any:
+    from geodata.messages import Message
+
+    return Message(f"工作空间不可用：{exc}", str(exc))
 
 
 def _print_json(data: Any) -> None:
@@ -61,29 +73,36 @@ def cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
-def _parse_float(text: str, what: str, lo: float, hi: float) -> float:
+def _parse_float(text: str, what: tuple[str, str], lo: float, hi: float) -> float:
+    from geodata.messages import Message
+
+    zh, en = what
     try:
         v = float(text)
     except ValueError:
-        raise UserError(f"{what} '{text}' is not a number") from None
+        raise UserError(Message(f"{zh}“{text}”不是数字", f"{en} '{text}' is not a number")) from None
     if not lo <= v <= hi:
-        raise UserError(f"{what} {v} is out of range [{lo}, {hi}]")
+        raise UserError(Message(f"{zh} {v} 超出范围 [{lo}, {hi}]",
+                                f"{en} {v} is out of range [{lo}, {hi}]"))
     return v
 
 
 def cmd_query(args: argparse.Namespace) -> int:
     from geodata.chinese_crs import to_cgcs2000
+    from geodata.messages import Message
     from models.query import what_applies
     from models.report_text import format_point_report
 
-    lon = _parse_float(args.lon, "longitude", -180, 180)
-    lat = _parse_float(args.lat, "latitude", -90, 90)
+    lon = _parse_float(args.lon, ("经度", "longitude"), -180, 180)
+    lat = _parse_float(args.lat, ("纬度", "latitude"), -90, 90)
     try:
         lon, lat = to_cgcs2000(lon, lat, args.crs)
     except ValueError as exc:
-        raise UserError(str(exc)) from None
+        raise UserError(Message(f"未知坐标系“{args.crs}”（可用 cgcs2000、wgs84、gcj02、bd09）",
+                                str(exc))) from None
     if args.radius <= 0 or args.radius > 50_000:
-        raise UserError(f"--radius {args.radius} must be between 0 and 50000 metres")
+        raise UserError(Message(f"--radius {args.radius} 须在 0 到 50000 米之间",
+                                f"--radius {args.radius} must be between 0 and 50000 metres"))
     ws = _open_workspace(args)
     rep = what_applies(ws, float(lon), float(lat), radius_m=args.radius)
     if args.json:
@@ -108,12 +127,16 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
 
 
 def _parse_size(text: str) -> tuple[int, int]:
+    from geodata.messages import Message
+
     try:
         w, h = (int(v) for v in text.lower().split("x"))
     except ValueError:
-        raise UserError(f"--size '{text}' must look like 1600x1000") from None
+        raise UserError(Message(f"--size “{text}”应形如 1600x1000",
+                                f"--size '{text}' must look like 1600x1000")) from None
     if not (200 <= w <= 8000 and 200 <= h <= 8000):
-        raise UserError(f"--size {w}x{h} must be between 200 and 8000 pixels each way")
+        raise UserError(Message(f"--size {w}x{h} 的宽和高须在 200 到 8000 像素之间",
+                                f"--size {w}x{h} must be between 200 and 8000 pixels each way"))
     return w, h
 
 
@@ -128,7 +151,7 @@ def cmd_window(args: argparse.Namespace) -> int:
         path, created = store.ensure_workspace(args.workspace)
         ws = Workspace.open(path)
     except store.WorkspaceError as exc:
-        raise UserError(str(exc)) from None
+        raise UserError(_workspace_message(exc)) from None
     # --lang given on the command line wins; otherwise the language saved in the window
     return int(run_window(ws, lang=args.lang, created=created))
 
@@ -241,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(func(args))
     except UserError as exc:
-        print(f"ecozone: {exc}", file=sys.stderr)
+        print(f"ecozone: {exc.text(getattr(args, 'lang', None) or 'zh')}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -213,8 +213,15 @@ def _apply_changes(con: sqlite3.Connection, changes: Sequence[StoredChange],
             cur = con.execute(f'UPDATE "{OUTFALLS}" SET "{geom_col}"=? WHERE code=?',
                               (point_blob(lon, lat), ch.code))
             moved.append((lon, lat))
+        elif ch.field == "code":  # a new code (the outfall's key); its photos follow it
+            new = str(ch.value)
+            if con.execute(f'SELECT 1 FROM "{OUTFALLS}" WHERE code=?', (new,)).fetchone():
+                raise ValueError(f"code {new} is already used by another outfall")
+            cur = con.execute(f'UPDATE "{OUTFALLS}" SET code=? WHERE code=?', (new, ch.code))
+            con.execute(f'UPDATE "{PHOTO_TABLE}" SET outfall_code=? WHERE outfall_code=?',
+                        (new, ch.code))
         else:
-            if ch.field not in columns or ch.field == "code":
+            if ch.field not in columns:
                 raise KeyError(f"outfalls has no editable field '{ch.field}'")
             cur = con.execute(f'UPDATE "{OUTFALLS}" SET "{ch.field}"=? WHERE code=?',
                               (_sql_value(ch.value), ch.code))

@@ -84,13 +84,15 @@ def open_workspace(args: argparse.Namespace) -> Any:
         raise ReportUserError(str(exc)) from None
 
 
-def check_out(out: Path | None, suffixes: tuple[str, ...]) -> None:
+def check_out(out: Path | None, suffixes: tuple[str, ...], lang: str = "zh") -> None:
     if out is None:
         return
     if out.suffix.lower() not in suffixes:
-        raise ReportUserError(f"--out {out.name}: use a file ending in {' or '.join(suffixes)}")
+        raise ReportUserError(t(lang, f"--out {out.name}：文件名须以 {' 或 '.join(suffixes)} 结尾",
+                                f"--out {out.name}: use a file ending in {' or '.join(suffixes)}"))
     if not out.parent.exists():
-        raise ReportUserError(f"--out {out}: folder {out.parent} does not exist")
+        raise ReportUserError(t(lang, f"--out {out}：文件夹 {out.parent} 不存在",
+                                f"--out {out}: folder {out.parent} does not exist"))
 
 
 def build_screening(args: argparse.Namespace) -> tuple[Any, Any, Any]:
@@ -98,7 +100,8 @@ def build_screening(args: argparse.Namespace) -> tuple[Any, Any, Any]:
     from models.screening import SiteError, screen_site
     from models.site_input import SiteInputError, read_site
 
-    check_out(args.out, SCREEN_SUFFIXES)
+    lang = getattr(args, "lang", "zh")
+    check_out(args.out, SCREEN_SUFFIXES, lang)
     try:
         site = read_site(args.site, layer=args.layer, crs=args.crs)
     except SiteInputError as exc:
@@ -106,8 +109,9 @@ def build_screening(args: argparse.Namespace) -> tuple[Any, Any, Any]:
     ws = open_workspace(args)
     try:
         rep = screen_site(ws, site.polygon, buffer_m=args.buffer, source=site.source)
-    except SiteError as exc:
-        raise ReportUserError(str(exc)) from None
+    except SiteError as exc:  # "english / 中文"
+        en, _, zh = str(exc).partition(" / ")
+        raise ReportUserError(t(lang, zh or en, en)) from None
     return ws, site, rep
 
 
@@ -170,7 +174,8 @@ def cmd_screen(args: argparse.Namespace) -> int:
     except ReportUserError as exc:
         return fail(str(exc))
     except OSError as exc:
-        return fail(f"cannot write {args.out}: {exc.strerror}")
+        return fail(t(lang, f"无法写入 {args.out}：{exc.strerror}",
+                      f"cannot write {args.out}: {exc.strerror}"))
     return finish_screen(args, rep, args.out)
 
 
@@ -181,7 +186,7 @@ def cmd_export_webmap(args: argparse.Namespace) -> int:
     out = Path(args.out)
     layers = [s.strip() for s in (getattr(args, "layers", None) or "").split(",") if s.strip()]
     try:
-        check_out(out, (".html", ".htm"))
+        check_out(out, (".html", ".htm"), getattr(args, "lang", "zh"))
         ws = open_workspace(args)
         summary = export_webmap(ws, out, layers or None, lang=getattr(args, "lang", "zh"),
                                 tiles=getattr(args, "tiles", None),

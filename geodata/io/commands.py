@@ -2,7 +2,8 @@
 
 app.py wires these in::
 
-    python app.py import SRC --into WORKSPACE --as LAYER [--layer NAME] [--encoding auto|gbk|utf-8]
+    python app.py import SRC --into WORKSPACE --as LAYER [--layer NAME | --sheet NAME]
+        [--encoding auto|gbk|utf-8]
         [--crs auto|EPSG:n|gcj02|bd09] [--mapping FILE] [--save-mapping FILE] [--dry-run]
         [--lang zh|en] [--json]
     python app.py import --undo BATCH --into WORKSPACE
@@ -23,13 +24,18 @@ from geodata.io.messages import ImportCancelled, ImportRefused, Message, msg
 
 
 def add_import_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("src", nargs="?", help="file to import (shp, zip, gpkg, geojson, kml, kmz, "
-                   "gpx, fgb, csv, xlsx)")
+    from geodata.io.formats import supported_suffixes
+
+    p.add_argument("src", nargs="?", help="file to import (" + " ".join(supported_suffixes()) +
+                   "; a File Geodatabase is its .gdb folder)")
     p.add_argument("--into", required=True, metavar="WORKSPACE", help="workspace GeoPackage")
     p.add_argument("--as", dest="as_layer", default="any", metavar="LAYER",
                    help="control_units, outfalls, or a new layer name ('any': file name)")
-    p.add_argument("--layer", dest="file_layer", default=None,
-                   help="layer/sheet inside the file (GeoPackage, zip, XLSX)")
+    p.add_argument("--layer", dest="file_layer", default=None, metavar="LAYER",
+                   help="layer inside the file (GeoPackage, .gdb, zip, KML folder)")
+    p.add_argument("--sheet", dest="file_layer", default=None, metavar="SHEET",
+                   help="sheet of a workbook (.xlsx .xls .ods); default: the sheet with "
+                        "coordinate columns")
     p.add_argument("--encoding", default="auto", help="auto, gbk, utf-8, big5 …")
     p.add_argument("--crs", default="auto", help="auto, EPSG:n, gcj02 or bd09")
     p.add_argument("--mapping", default=None, metavar="FILE", help="saved field mapping (JSON)")
@@ -85,10 +91,12 @@ def _print_report(report: Any, lang: str, as_json: bool) -> None:
               f"unchanged {c['unchanged']}, rejected {c['rejected']}, flagged {c['flagged']}")
     for n in report.notes.items:
         print("  * " + n.text(lang))
-    for r in report.rejected[:50]:
-        print(f"  ✗ {r.file}:{r.row} [{r.field}] {r.reason.text(lang)}")
+    for r in report.rejected[:50]:  # the row's code, when it has one, names it
+        print(f"  ✗ {r.file}:{r.row}{' ' + r.code if r.code else ''} [{r.field}] "
+              f"{r.reason.text(lang)}")
     for r in report.flagged[:20]:
-        print(f"  ! {r.file}:{r.row} [{r.field}] {r.reason.text(lang)}")
+        print(f"  ! {r.file}:{r.row}{' ' + r.code if r.code else ''} [{r.field}] "
+              f"{r.reason.text(lang)}")
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -124,7 +132,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         if getattr(args, "save_mapping", None):
             field_mapping.save_mapping(Path(args.save_mapping), report.mapping, report.layer)
     except ImportRefused as exc:
-        return _fail(exc.message, lang, as_json, {"candidates": list(exc.candidates)})
+        extra: dict[str, Any] = {"candidates": list(exc.candidates)}
+        if exc.crs_candidates:
+            extra["crs_candidates"] = [c.to_json() for c in exc.crs_candidates]
+        return _fail(exc.message, lang, as_json, extra)
     except ImportCancelled:
         return _fail(msg("已取消", "cancelled"), lang, as_json)
     except WorkspaceError as exc:

@@ -35,12 +35,11 @@ from geodata.io.coordinate_columns import (  # noqa: F401 - the names are part o
     find_coordinates,
 )
 from geodata.io.dms import parse_angle
+from geodata.io.formats import SPREADSHEET_SUFFIXES
 from geodata.io.messages import ImportRefused, Message, Notes, msg
 from geodata.io.read_result import Progress, ReadResult
 from geodata.io.read_result import tick as _tick
 from geodata.io.table_layout import Table, find_table, layout_notes, trim_rows
-
-SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
 def _sniff_delimiter(header: str) -> str | None:

@@ -31,17 +31,18 @@ from pyproj import CRS
 
 from geodata.io import archives, crs_detect, encodings, point_tables
 from geodata.io.coordinate_columns import find_coordinates
+from geodata.io.formats import (  # noqa: F401 - part of this module's API
+    CAD_ONLY_SUFFIXES,
+    TABLE_SUFFIXES,
+    VECTOR_SUFFIXES,
+    supported_suffixes,
+)
 from geodata.io.messages import ImportCancelled, ImportRefused, Notes, msg
 from geodata.io.read_result import Progress, ReadResult
 from geodata.io.read_result import tick as _tick
 
 __all__ = ["Progress", "ReadResult", "list_layers", "read_any", "read_vector"]
 
-VECTOR_SUFFIXES = {".shp", ".dbf", ".zip", ".gpkg", ".geojson", ".json", ".kml", ".kmz",
-                   ".gpx", ".fgb", ".gdb", ".tab", ".mif", ".sqlite", ".spatialite", ".dxf"}
-TABLE_SUFFIXES = {".csv", ".txt", ".tsv", ".dat", *point_tables.SPREADSHEET_SUFFIXES}
-#: suffixes refused with a way out rather than "unsupported"
-CAD_ONLY_SUFFIXES = {".dwg"}
 #: formats that declare no CRS by design, and why (for the refusal that lists candidates)
 _NO_CRS = {".dxf": ("CAD 图纸（DXF）不带坐标系", "a CAD drawing (DXF) carries no coordinate system")}
 #: formats that are WGS84 by definition
@@ -49,12 +50,6 @@ _WGS84 = (".kml", ".kmz", ".gpx", ".geojson", ".json")
 #: layered formats: a ``layer`` names a layer inside them
 _LAYERED = (".gpkg", ".gdb", ".sqlite", ".spatialite", ".kml", ".kmz", ".gpx", ".tab")
 BATCH = 20_000
-
-
-def supported_suffixes() -> list[str]:
-    """Every suffix the importer opens, for the command line's help and the wizard's
-    file filter (one list for both)."""
-    return sorted(VECTOR_SUFFIXES | TABLE_SUFFIXES)
 
 
 def source_path(path: Path) -> Path:

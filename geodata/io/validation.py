@@ -19,9 +19,9 @@ import pandas as pd
 import shapely
 
 from geodata import schema
+from geodata.io import provisional_codes
 from geodata.io.dms import QUANZHOU_LAT, QUANZHOU_LON
 from geodata.io.field_mapping import LAYER_FIELDS, as_plain, unit_class_value
-from geodata.io import provisional_codes
 from geodata.io.messages import Message, msg
 from geodata.io.read_result import ReadResult
 

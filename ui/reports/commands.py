@@ -26,5 +26,6 @@ def cmd_screen(args: argparse.Namespace) -> int:
     except rc.ReportUserError as exc:
         return rc.fail(str(exc))
     except OSError as exc:
-        return rc.fail(f"cannot write {args.out}: {exc.strerror}")
+        return rc.fail(rc.t(lang, f"无法写入 {args.out}：{exc.strerror}",
+                            f"cannot write {args.out}: {exc.strerror}"))
     return rc.finish_screen(args, rep, args.out)
