@@ -78,6 +78,8 @@ def _read_text(path: Path, encoding: str, notes: Notes
     # a title line alone above the header has no delimiter: sniff from the first that has
     header = next((ln for ln in lines if any(d in ln for d in ",;\t|")), lines[0])
     sep = _sniff_delimiter(header)
+    if len(sep) == 1 and _ragged(lines, sep):  # a title line above the header
+        return pd.DataFrame(), choice, _csv_grid(text, sep)
     try:
         df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
                          skip_blank_lines=False, engine="c" if len(sep) == 1 else "python",
@@ -87,14 +89,30 @@ def _read_text(path: Path, encoding: str, notes: Notes
             line = str(exc).splitlines()[0][:160]
             raise ImportRefused(msg(f"无法解析表格 {path.name}：{line}",
                                     f"cannot parse the table {path.name}: {line}")) from None
-        rows = list(csv.reader(io.StringIO(text), delimiter=sep))
-        width = max((len(r) for r in rows), default=0)
-        grid = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
-        return pd.DataFrame(), choice, grid
+        return pd.DataFrame(), choice, _csv_grid(text, sep)
     if sep != ",":
         shown = "spaces" if len(sep) > 1 else repr(sep)
         notes.add(f"分隔符：{'空格' if len(sep) > 1 else repr(sep)}", f"delimiter: {shown}")
     return df, choice, None
+
+
+def _ragged(lines: list[str], sep: str) -> bool:
+    """Whether the first line has fewer fields than most later ones: a title above the
+    header (pandas would take the extra leading fields as an index, not refuse).  One long
+    line (an unquoted comma in a value) is not that: pandas refuses it as before."""
+    counts = [len(r) for r in csv.reader(lines[:-1] if len(lines) > 2 else lines,
+                                         delimiter=sep) if r]
+    if len(counts) < 2:
+        return False
+    later = counts[1:]
+    usual = max(set(later), key=later.count)
+    return counts[0] < usual
+
+
+def _csv_grid(text: str, sep: str) -> pd.DataFrame:
+    rows = list(csv.reader(io.StringIO(text), delimiter=sep))
+    width = max((len(r) for r in rows), default=0)
+    return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
 
 
 def _read_excel(path: Path, sheet: str | None, engine: str) -> pd.DataFrame:

@@ -208,14 +208,16 @@ def layout_notes(table: Table, dropped: dict[str, list[int]], where: Message) ->
                        + (" (two header rows, merged cells spread out)" if two else "")))
     if table.skipped_above:
         rows = ", ".join(map(str, table.skipped_above))
+        s = "s" if len(table.skipped_above) > 1 else ""
         out.append(msg(f"表头上方的标题行（第 {rows} 行）不是数据，已跳过",
-                       f"title rows above the header (row {rows}) are not data; skipped"))
+                       f"title rows above the header (row{s} {rows}) are not data; skipped"))
     labels = {"footer": ("表尾的合计、备注或填表说明", "footer rows (totals, remarks, notes)"),
               "section": ("分组标题行（如“一、晋江市”）", "section rows (such as '一、晋江市')"),
               "header": ("重复的表头", "repeated header rows")}
     for kind, rows_of in dropped.items():
         zh, en = labels[kind]
         listed = ", ".join(map(str, rows_of[:12])) + (" …" if len(rows_of) > 12 else "")
+        s = "s" if len(rows_of) > 1 else ""
         out.append(msg(f"{zh}（第 {listed} 行）不是数据，已跳过",
-                       f"{en} (row {listed}) are not data; skipped"))
+                       f"{en} (row{s} {listed}) are not data; skipped"))
     return out
