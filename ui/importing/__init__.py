@@ -1,6 +1,7 @@
 """The import dialog (issue 5): file → encoding and CRS → field mapping → dry run → import.
 
-The work is done by the Qt-free ``geodata.io`` package through :mod:`ui.importing.session`;
+The work is done by the Qt-free ``geodata.io`` package through
+:mod:`geodata.io.import_session` (below ``ui/``, so the command line and tests share it);
 this package only shows it.  Entry point for the File menu: :func:`open_import_dialog`.
 """
 

@@ -13,6 +13,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QTabWidget,
@@ -93,6 +94,11 @@ class SummaryPage(StepPage):
                    [[r.file, r.row, r.field, r.reason.text(lang), r.code] for r in report.rejected])
         fill_table(self.flagged, self.issue_headers(),
                    [[r.file, r.row, r.field, r.reason.text(lang), r.code] for r in report.flagged])
+        for table in (self.rejected, self.flagged):  # the reason takes the room, not the code
+            header = table.horizontalHeader()
+            header.setStretchLastSection(False)
+            header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+            header.setSectionResizeMode(4, QHeaderView.ResizeMode.ResizeToContents)
         fill_table(self.changes, [self.tr("变化"), self.tr("编码")],
                    [[self.tr("新增"), code] for code in report.new] +
                    [[self.tr("更新"), code] for code in report.updated])
