@@ -80,7 +80,8 @@ def _parse_float(text: str, what: tuple[str, str], lo: float, hi: float) -> floa
     try:
         v = float(text)
     except ValueError:
-        raise UserError(Message(f"{zh}“{text}”不是数字", f"{en} '{text}' is not a number")) from None
+        raise UserError(Message(f"{zh}“{text}”不是数字",
+                                f"{en} '{text}' is not a number")) from None
     if not lo <= v <= hi:
         raise UserError(Message(f"{zh} {v} 超出范围 [{lo}, {hi}]",
                                 f"{en} {v} is out of range [{lo}, {hi}]"))

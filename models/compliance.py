@@ -245,8 +245,8 @@ class _Checker:
         for i, code in enumerate(self.codes):
             if provisional_codes.is_provisional(code) or not code.strip() or code == "None":
                 self.add(i, "missing_code",
-                         f"尚无正式编码（临时编码 {code}）：导入时文件中没有编码。请按 PWK + 县区代码 + "
-                         "H（入海）/R（入河）+ 四位序号赋予正式编码。",
+                         f"尚无正式编码（临时编码 {code}）：导入时文件中没有编码。"
+                         "请按 PWK + 县区代码 + H（入海）/R（入河）+ 四位序号赋予正式编码。",
                          f"no real code yet (provisional code {code}): the file it was "
                          "imported from had none. Give it its code: PWK + county code + "
                          "H (sea) / R (river) + a 4-digit serial.")

@@ -192,7 +192,8 @@ def _build_edit(args: argparse.Namespace, frame: Any) -> Any:
     if args.outfall_type is not None:
         values["outfall_type"] = args.outfall_type
     if not values and not args.note:
-        raise _UserError(Message("没有要修改的内容：请给出 --status、--remediation、--type、--new-code 或 --note",
+        raise _UserError(Message("没有要修改的内容：请给出 --status、--remediation、--type、"
+                                 "--new-code 或 --note",
                                  "nothing to set: give --status, --remediation, --type, "
                                  "--new-code or --note"))
     if not values:

@@ -275,13 +275,15 @@ def set_code(frame: gpd.GeoDataFrame, code: str, new_code: str, note: str = "") 
     try:
         schema.validate_outfall_code(new)
     except ValueError as exc:
-        raise EditRejected(Message(f"“{new}”不是有效的排污口编码：应为 PWK + 6 位县区代码 + H（入海）/"
-                                   "R（入河）+ 4 位序号，如 PWK350581H0012", str(exc))) from None
+        raise EditRejected(Message(f"“{new}”不是有效的排污口编码：应为 PWK + 6 位县区代码 + "
+                                   "H（入海）/R（入河）+ 4 位序号，如 PWK350581H0012",
+                                   str(exc))) from None
     if new == code:
-        raise EditRejected(Message("没有需要修改的内容（编码未变）。", "nothing to change (same code)."))
+        raise EditRejected(Message("没有需要修改的内容（编码未变）。",
+                                   "nothing to change (same code)."))
     if new in set(frame["code"].astype(str)):
-        raise EditRejected(Message(f"编码 {new} 已被另一个排污口使用", f"code {new} is already used "
-                                   "by another outfall"))
+        raise EditRejected(Message(f"编码 {new} 已被另一个排污口使用",
+                                   f"code {new} is already used by another outfall"))
     return Edit("code", (Change(code, CODE, code, new),), (code,), note)
 
 

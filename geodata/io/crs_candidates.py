@@ -19,7 +19,8 @@ class Candidate:
     in_quanzhou: bool
 
     def label(self) -> str:
-        where = "落在泉州 / lands in Quanzhou" if self.in_quanzhou else "不在泉州 / outside Quanzhou"
+        where = "落在泉州 / lands in Quanzhou" if self.in_quanzhou else \
+            "不在泉州 / outside Quanzhou"
         return f"{self.crs} ({self.name}; {where})"
 
     def to_json(self) -> dict[str, object]:

@@ -144,7 +144,8 @@ def read_sheet_grid(path: Path, sheet: str | None) -> pd.DataFrame:
     try:
         return _read_excel(path, sheet, "openpyxl")
     except ValueError as exc:
-        raise ImportRefused(msg(f"无法读取工作表：{exc}", f"cannot read the sheet: {exc}")) from None
+        raise ImportRefused(msg(f"无法读取工作表：{exc}",
+                                f"cannot read the sheet: {exc}")) from None
     except Exception as exc:
         raise ImportRefused(msg(f"无法打开{kind.zh} {path.name}：{exc}",
                                 f"cannot open the {kind.en} {path.name}: {exc}")) from None
@@ -182,7 +183,8 @@ def read_spreadsheet(path: Path, sheet: str | None, notes: Notes) -> tuple[Table
             grid = read_sheet_grid(path, sheet)
         except ImportRefused:
             if sheet and names and sheet not in names:
-                raise ImportRefused(msg(f"{path.name} 中没有工作表“{sheet}”；可选：{', '.join(names)}",
+                listed = ", ".join(names)
+                raise ImportRefused(msg(f"{path.name} 中没有工作表“{sheet}”；可选：{listed}",
                                         f"{path.name} has no sheet '{sheet}'; choose one of: "
                                         f"{', '.join(names)}"), tuple(names)) from None
             raise
@@ -192,8 +194,8 @@ def read_spreadsheet(path: Path, sheet: str | None, notes: Notes) -> tuple[Table
         table = find_table(read_sheet_grid(path, name))
         first = first or table
         if _has_coordinates(table):
-            notes.add(f"工作簿有 {len(names)} 张工作表（{', '.join(names)}），已选用含坐标的“{name}”；"
-                      "其他工作表可用 --sheet 或在导入向导中选择",
+            notes.add(f"工作簿有 {len(names)} 张工作表（{', '.join(names)}），"
+                      f"已选用含坐标的“{name}”；其他工作表可用 --sheet 或在导入向导中选择",
                       f"the workbook has {len(names)} sheets ({', '.join(names)}); the sheet "
                       f"with coordinates, '{name}', was used; choose another with --sheet or "
                       "in the import wizard")

@@ -44,7 +44,8 @@ from geodata.io.read_result import tick as _tick
 __all__ = ["Progress", "ReadResult", "list_layers", "read_any", "read_vector"]
 
 #: formats that declare no CRS by design, and why (for the refusal that lists candidates)
-_NO_CRS = {".dxf": ("CAD 图纸（DXF）不带坐标系", "a CAD drawing (DXF) carries no coordinate system")}
+_NO_CRS = {".dxf": ("CAD 图纸（DXF）不带坐标系",
+                    "a CAD drawing (DXF) carries no coordinate system")}
 #: formats that are WGS84 by definition
 _WGS84 = (".kml", ".kmz", ".gpx", ".geojson", ".json")
 #: layered formats: a ``layer`` names a layer inside them
@@ -235,8 +236,8 @@ def _unpack_zip(path: Path, layer: str | None, tmp: Path) -> tuple[Path, str | N
 def _refuse_cad_only(path: Path) -> None:
     if path.suffix.lower() in CAD_ONLY_SUFFIXES:
         raise ImportRefused(msg(
-            f"{path.name} 是 AutoCAD 的 DWG 专有格式，无法直接读取（读取 DWG 需要非自由的 ODA 库）；"
-            "请在 CAD 软件中“另存为” DXF 后导入 DXF 文件",
+            f"{path.name} 是 AutoCAD 的 DWG 专有格式，无法直接读取"
+            "（读取 DWG 需要非自由的 ODA 库）；请在 CAD 软件中“另存为” DXF 后导入 DXF 文件",
             f"{path.name} is AutoCAD's proprietary DWG format, which cannot be read here "
             "(reading DWG needs the non-free ODA library); in your CAD program use Save As "
             "DXF and import the DXF file"))
@@ -245,8 +246,9 @@ def _refuse_cad_only(path: Path) -> None:
 def _table_points(src: Path, path: Path, df: pd.DataFrame, crs: str | CRS, notes: Notes,
                   progress: Progress | None) -> ReadResult | None:
     """A lone .dbf (no .shp beside it) with coordinate columns, as points."""
-    if src.suffix.lower() != ".dbf" or src.with_suffix(".shp").exists() or \
-            src.with_suffix(".SHP").exists() or find_coordinates(list(map(str, df.columns))) is None:
+    beside = src.with_suffix(".shp").exists() or src.with_suffix(".SHP").exists()
+    if src.suffix.lower() != ".dbf" or beside or \
+            find_coordinates(list(map(str, df.columns))) is None:
         return None
     notes.add("单独的 .dbf 表格（没有 .shp），按其中的坐标列生成点",
               "a lone .dbf table (no .shp): points made from its coordinate columns")
@@ -330,7 +332,8 @@ def read_any(path: Path, layer: str | None = None, encoding: str = "auto",
         return read_vector(path, layer=layer, encoding=encoding, crs=crs, progress=progress)
     _refuse_cad_only(path)
     if path.is_dir():
-        raise ImportRefused(msg(f"{path.name} 是文件夹，不是可导入的数据（File Geodatabase 文件夹名以 .gdb 结尾）",
+        raise ImportRefused(msg(f"{path.name} 是文件夹，不是可导入的数据"
+                                "（File Geodatabase 文件夹名以 .gdb 结尾）",
                                 f"{path.name} is a folder, not a dataset to import (a File "
                                 "Geodatabase folder ends in .gdb)"))
     listed = " ".join(supported_suffixes())
