@@ -22,12 +22,11 @@ from geodata.io.crs_candidates import Candidate
 from geodata.io.messages import ImportCancelled, ImportRefused, Message, Notes, msg
 from geodata.io.read_result import Progress, ReadResult
 from geodata.io.readers import read_any
-from geodata.io.validation import prepare
+from geodata.io.validation import nothing_imported, prepare
 from geodata.io.workspace_import import (
     KEYED_LAYERS,
     ImportReport,
     layer_table_name,
-    nothing_imported,
     undo_import,
     write_prepared,
 )

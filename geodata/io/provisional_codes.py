@@ -6,7 +6,8 @@ points without codes is imported, not refused.  Each such outfall gets a provisi
     待编码-<6-digit county code>-<4-digit serial>      e.g. 待编码-350582-0001
 
 - the county is the file's county code when it has a valid one (35xxxx), else the county
-  whose boundary holds the point, else 350500 (泉州市 as a whole);
+  whose boundary holds the point, else the nearest county within about 5 km (a point picked
+  just offshore), else 350500 (泉州市 as a whole);
 - the serial counts on from the highest ever given in that county -- in the outfalls and
   in the audit log, so a code given, then replaced by a real one or undone, is never
   given again to another outfall;
@@ -27,6 +28,8 @@ PREFIX = "待编码"
 PATTERN = re.compile(r"^待编码-(\d{6})-(\d{4,})$")
 #: county code used when neither the file nor the boundaries give one (泉州市)
 CITY_CODE = "350500"
+#: how far offshore (degrees, ~5 km) a point still takes the nearest county's code
+NEAREST_COUNTY_DEG = 0.05
 #: a row without a code is an outfall already there with the same name this close
 MATCH_M = 5.0
 _COUNTY = re.compile(r"^35\d{4}$")

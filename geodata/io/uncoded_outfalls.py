@@ -24,6 +24,7 @@ import shapely
 
 from geodata import gpkg_sql, outfall_store
 from geodata.io import provisional_codes as pc
+from geodata.io.messages import Message, msg
 from geodata.io.validation import Prepared
 
 
@@ -59,6 +60,11 @@ def _counties(con: sqlite3.Connection, frame: Any, index: np.ndarray) -> list[st
             pts = np.asarray(frame.geometry.array, dtype=object)[index[need]]
             inside, area = tree.query(pts, predicate="intersects")
             for p, a in zip(inside.tolist(), area.tolist(), strict=True):
+                if given[need[p]] is None:
+                    given[need[p]] = pc.county_of(codes[a])
+            # an outfall on the shore may be picked a little offshore: the nearest county
+            (near, area) = tree.query_nearest(pts, max_distance=pc.NEAREST_COUNTY_DEG)
+            for p, a in zip(near.tolist(), area.tolist(), strict=True):
                 if given[need[p]] is None:
                     given[need[p]] = pc.county_of(codes[a])
     return [c or pc.CITY_CODE for c in given]
@@ -118,6 +124,24 @@ def resolve(con: sqlite3.Connection, prep: Prepared, existing: dict[str, dict[st
         for i, code in zip(fresh, pc.allocate(counties, _taken(con, existing)), strict=True):
             frame.iat[i, code_col] = code
     return fresh
+
+
+def notes(given: list[str], matched: int) -> list[Message]:
+    """What the import says about the outfalls that had no code."""
+    out = []
+    if given:
+        out.append(msg(f"{len(given)} 个排污口在文件中没有编码，已给临时编码（待编码-县区代码-序号，"
+                       f"如 {given[0]}），合规检查将标记“缺少编码”，赋予正式编码后消除",
+                       f"{len(given)} outfalls have no code in the file and were given "
+                       f"provisional codes (待编码-county-serial, e.g. {given[0]}); the "
+                       "compliance check flags them 'missing code' until they get their "
+                       "real codes"))
+    if matched:
+        out.append(msg(f"{matched} 个无编码的排污口与工作区中同名且相距 5 米内的排污口相同，"
+                       "未重复添加",
+                       f"{matched} outfalls without a code are ones already in the workspace "
+                       "(same name, within 5 m); not added again"))
+    return out
 
 
 def audit_imported(con: sqlite3.Connection, prep: Prepared, fresh: list[int], source: str,

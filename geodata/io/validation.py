@@ -22,7 +22,7 @@ from geodata import schema
 from geodata.io import provisional_codes
 from geodata.io.dms import QUANZHOU_LAT, QUANZHOU_LON
 from geodata.io.field_mapping import LAYER_FIELDS, as_plain, unit_class_value
-from geodata.io.messages import Message, msg
+from geodata.io.messages import ImportRefused, Message, msg
 from geodata.io.read_result import ReadResult
 
 POINT_LAYERS = {"outfalls"}
@@ -255,3 +255,16 @@ def _code_in(record: dict[str, Any] | None, column: str | None) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
     return str(value).strip()
+
+
+def nothing_imported(name: str, prep: Prepared) -> ImportRefused:
+    """The refusal of a file none of whose rows can be imported (one line)."""
+    first = prep.rejected[0] if prep.rejected else None
+    reason = first.reason if first else msg("文件中没有要素", "no features")
+    where = f"{first.row}" if first else ""
+    n = prep.rejected_rows()
+    return ImportRefused(msg(f"{name}：没有可导入的记录（{n} 行被拒，例如第 {where} 行：{reason.zh}）"
+                             if first else f"{name}：没有可导入的记录（{reason.zh}）",
+                             f"{name}: nothing could be imported ({n} rows refused, e.g. row "
+                             f"{where}: {reason.en})" if first else
+                             f"{name}: nothing could be imported ({reason.en})"))

@@ -31,7 +31,7 @@ from geodata.io.field_mapping import LAYER_FIELDS, suggest_mapping
 from geodata.io.messages import ImportRefused, Message, Notes, msg
 from geodata.io.read_result import Progress
 from geodata.io.readers import read_any
-from geodata.io.validation import Prepared, RowIssue, prepare
+from geodata.io.validation import Prepared, RowIssue, nothing_imported, prepare
 
 KEYED_LAYERS = tuple(LAYER_FIELDS)
 _DDL = (
@@ -187,18 +187,8 @@ def _resolve_uncoded(con: sqlite3.Connection, prep: Prepared, existing: dict[str
     fresh = uncoded_outfalls.resolve(con, prep, existing, gcol, cols)
     codes = prep.frame["code"].to_numpy(dtype=object)
     report.provisional = [str(codes[i]) for i in fresh]
-    matched = int(prep.uncoded.sum()) - len(fresh)
-    if fresh:
-        report.notes.add(f"{len(fresh)} 个排污口在文件中没有编码，已给临时编码（待编码-县区代码-序号，"
-                         f"如 {report.provisional[0]}），合规检查将标记“缺少编码”，赋予正式编码后消除",
-                         f"{len(fresh)} outfalls have no code in the file and were given "
-                         f"provisional codes (待编码-county-serial, e.g. {report.provisional[0]}); "
-                         "the compliance check flags them 'missing code' until they get "
-                         "their real codes")
-    if matched:
-        report.notes.add(f"{matched} 个无编码的排污口与工作区中同名且相距 5 米内的排污口相同，未重复添加",
-                         f"{matched} outfalls without a code are ones already in the workspace "
-                         "(same name, within 5 m); not added again")
+    report.notes.items.extend(uncoded_outfalls.notes(
+        report.provisional, int(prep.uncoded.sum()) - len(fresh)))
     return fresh
 
 
@@ -336,19 +326,6 @@ def import_file(source: Path, workspace: Path, layer: str, *, file_layer: str | 
     if len(prep.frame) == 0:
         raise nothing_imported(source.name, prep)
     return write_prepared(Path(workspace), table, source, prep, report)
-
-
-def nothing_imported(name: str, prep: Prepared) -> ImportRefused:
-    """The refusal of a file none of whose rows can be imported (one line)."""
-    first = prep.rejected[0] if prep.rejected else None
-    reason = first.reason if first else msg("文件中没有要素", "no features")
-    where = f"{first.row}" if first else ""
-    n = prep.rejected_rows()
-    return ImportRefused(msg(f"{name}：没有可导入的记录（{n} 行被拒，例如第 {where} 行：{reason.zh}）"
-                             if first else f"{name}：没有可导入的记录（{reason.zh}）",
-                             f"{name}: nothing could be imported ({n} rows refused, e.g. row "
-                             f"{where}: {reason.en})" if first else
-                             f"{name}: nothing could be imported ({reason.en})"))
 
 
 def list_batches(workspace: Path) -> list[dict[str, Any]]:
