@@ -153,6 +153,9 @@ class Edit:
     def description(self) -> Message:
         """Short text for the undo menu and the status bar, e.g. 移动位置 PWK350582H0001."""
         codes = self.all_codes
+        if self.renames:  # one outfall, two codes: say which became which
+            c = next(c for c in self.changes if c.renames)
+            codes = [f"{c.old} → {c.new}"]
         what = codes[0] if len(codes) == 1 else f"{len(codes)}"
         zh = f"{ACTIONS_ZH.get(self.kind, self.kind)} {what}" if len(codes) == 1 else \
             f"{ACTIONS_ZH.get(self.kind, self.kind)}（{what} 个排污口）"
