@@ -63,11 +63,11 @@ def column_letter(index: int) -> str:
 
 
 def _texts(grid: pd.DataFrame) -> np.ndarray:
-    values = grid.to_numpy(dtype=object)
-    out = np.empty(values.shape, dtype=object)
-    for idx, v in np.ndenumerate(values):
-        out[idx] = "" if v is None or (isinstance(v, float) and v != v) else str(v).strip()
-    return out
+    """The grid's cells as stripped text ('' for empty), column by column (vectorised)."""
+    if grid.empty:
+        return np.empty(grid.shape, dtype=object)
+    text = grid.astype(object).where(grid.notna(), "").astype(str)
+    return text.apply(lambda col: col.str.strip()).to_numpy(dtype=object)
 
 
 def _is_title_text(text: str) -> bool:
@@ -148,7 +148,10 @@ def find_table(grid: pd.DataFrame) -> Table:
     used = np.flatnonzero((texts[leaf + 1:] != "").any(axis=0) | (np.array(names) != ""))
     ncols = int(used.max()) + 1 if len(used) else 0
     data = texts[leaf + 1:, :ncols]
-    frame = pd.DataFrame(data, columns=_unique(names[:ncols]))
+    # the cells as they are (a value's own spaces are kept); the stripped text only decides
+    raw = grid.iloc[leaf + 1:, :ncols]
+    raw = raw.astype(object).where(raw.notna(), "").to_numpy(dtype=object)
+    frame = pd.DataFrame(raw, columns=_unique(names[:ncols]))
     rows = np.arange(leaf + 2, leaf + 2 + len(data))
     blank = (data == "").all(axis=1) if ncols else np.ones(len(data), dtype=bool)
     skipped = [r + 1 for r in range(top) if width[r]]
@@ -162,33 +165,31 @@ def trim_rows(frame: pd.DataFrame, rows: np.ndarray, coordinate_columns: tuple[s
 
     Kinds: 'footer' (合计, and 备注/填表说明 with the lines that follow them), 'section'
     (一、晋江市) and 'header' (the header repeated on a later page).  A row with any
-    coordinate is always kept: it is data, whatever its first cell says.
+    coordinate is always kept: it is data, whatever its first cell says.  Only rows without
+    coordinates are looked at one by one (a few in a ledger of 100k rows).
     """
     if not len(frame):
         return frame, rows, {}
-    cells = frame.to_numpy(dtype=object).astype(str)
-    coords = frame[list(coordinate_columns)].to_numpy(dtype=object).astype(str)
-    no_coords = (np.char.strip(coords.astype("U")) == "").all(axis=1)
-    keep = np.ones(len(frame), dtype=bool)
-    dropped: dict[str, list[int]] = {}
+    coords = _texts(frame[list(coordinate_columns)])
+    no_coords = (coords == "").all(axis=1)
+    repeated = (coords == np.array(coordinate_columns, dtype=object)).all(axis=1)
+    kinds = np.where(repeated, "header", "").astype(object)
     in_notes = False
-    header = np.array([str(c) for c in coordinate_columns], dtype=object)
-    for i in range(len(frame)):
-        row = [c.strip() for c in cells[i] if c.strip()]
+    candidates = np.flatnonzero(no_coords)
+    cells = _texts(frame.iloc[candidates]) if len(candidates) else np.empty((0, 0), object)
+    for k, i in enumerate(candidates.tolist()):
+        row = [c for c in cells[k] if c]
         first = row[0] if row else ""
-        kind = ""
-        if no_coords[i]:
-            if _NOTE.match(first):
-                kind, in_notes = "footer", True
-            elif _TOTAL.match(first) or in_notes:
-                kind = "footer"
-            elif len(row) == 1 and _SECTION.match(first):
-                kind = "section"
-        elif (coords[i] == header).all():
-            kind = "header"
-        if kind:
-            keep[i] = False
-            dropped.setdefault(kind, []).append(int(rows[i]))
+        if _NOTE.match(first):
+            kinds[i], in_notes = "footer", True
+        elif _TOTAL.match(first) or in_notes:
+            kinds[i] = "footer"
+        elif len(row) == 1 and _SECTION.match(first):
+            kinds[i] = "section"
+    keep = kinds == ""
+    dropped: dict[str, list[int]] = {}
+    for i in np.flatnonzero(~keep).tolist():
+        dropped.setdefault(str(kinds[i]), []).append(int(rows[i]))
     return frame.loc[keep].reset_index(drop=True), rows[keep], dropped
 
 
