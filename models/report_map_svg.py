@@ -78,6 +78,9 @@ def frame_for(site: shapely.Geometry, buffer_m: float, width: float,
 
 # -- SVG primitives ------------------------------------------------------------------------
 def _ring(coords: np.ndarray) -> str:
+    coords = coords[np.isfinite(coords).all(axis=1)] if len(coords) else coords
+    if len(coords) < 3:  # nothing to draw: no "MZ" for the renderer to choke on
+        return ""
     pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
     return f"M{pts}Z"
 
@@ -86,9 +89,11 @@ def path_d(geom: shapely.Geometry) -> str:
     """SVG path data of a (multi)polygon or (multi)line in pixel coordinates."""
     out = []
     for part in shapely.get_parts(geom):
+        if part is None or part.is_empty:  # a piece that collapsed while clipping
+            continue
         if part.geom_type == "Polygon":
             out.append(_ring(np.asarray(part.exterior.coords)))
-            out.extend(_ring(np.asarray(r.coords)) for r in part.interiors)
+            out.extend(_ring(np.asarray(r.coords)) for r in part.interiors if len(r.coords) >= 3)
         elif part.geom_type in ("LineString", "LinearRing"):
             c = np.asarray(part.coords)
             if len(c) >= 2:

@@ -56,3 +56,14 @@ def test_the_issue_site_in_each_spelling(bundled_ws, text) -> None:
     assert site.polygon.equals(ISSUE_SITE)
     rep = screen_site(bundled_ws, site.polygon, buffer_m=1000)
     assert "<path" in render_map_svg(bundled_ws, rep.site, rep.buffer_m)
+
+
+def test_degenerate_pieces_draw_nothing_rather_than_bad_paths() -> None:
+    from models.report_map_svg import path_d
+
+    pieces = shapely.GeometryCollection([shapely.Polygon(), shapely.Point(1, 1),
+                                         shapely.LineString([(0, 0), (0, 0)]),
+                                         shapely.box(0, 0, 10, 10)])
+    d = path_d(pieces)
+    assert "MZ" not in d and d.count("M") == 2  # the square, and the zero-length line
+    assert path_d(shapely.MultiPolygon()) == ""

@@ -28,3 +28,12 @@ def test_sixty_random_sites_as_pdf(bundled_ws, tmp_path: Path) -> None:
             continue
         assert pages >= 1 and out.read_bytes().startswith(b"%PDF")
     assert failures == []
+
+
+def test_an_unreadable_map_does_not_cost_the_report(bundled_ws, tmp_path: Path) -> None:
+    from tests.models.random_sites import ISSUE_SITE
+
+    rep = screen_site(bundled_ws, ISSUE_SITE, buffer_m=500)
+    for svg in ("", "<svg", '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 0 0"/>'):
+        out = tmp_path / "r.pdf"
+        assert write_pdf(rep, svg, out, "zh") >= 1 and out.read_bytes().startswith(b"%PDF")
