@@ -48,3 +48,24 @@ def test_patrol_kml_without_codes_through_the_wizard(qtbot, workspace, tmp_path)
     go_next(qtbot, dlg, 4)
     codes = set(store.read_layer(workspace, "outfalls")["code"])
     assert {"待编码-350500-0001", "待编码-350500-0002"} <= codes
+
+
+def test_cad_drawing_asks_among_crs_candidates(qtbot, workspace, tmp_path):
+    """A DXF through the wizard: the same candidates the command line lists, as data."""
+    from tests.geodata.io.test_io_gdal_formats import _dxf
+
+    dlg = make_dialog(qtbot, workspace)
+    dlg.file_page.set_file(_dxf(tmp_path / "总平面图.dxf"))
+    dlg.file_page.r_new.setChecked(True)
+    dlg.file_page.new_name.setText("cad_site")
+    go_next(qtbot, dlg, 1)
+    page = dlg.encoding_page
+    assert [c.crs for c in dlg.session.crs_candidates][:2] == ["EPSG:4528", "EPSG:2364"]
+    assert page.crs_combo.itemText(1).startswith("EPSG:4528") and "落在泉州" in \
+        page.crs_combo.itemText(1)
+    page.crs_combo.setCurrentIndex(1)
+    go_next(qtbot, dlg, 2)
+    go_next(qtbot, dlg, 3)
+    go_next(qtbot, dlg, 4)
+    got = store.read_layer(workspace, "cad_site")
+    assert len(got) == 3 and "祥芝渔港排口" in set(got["Text"].dropna())
