@@ -92,7 +92,7 @@ def _open(args: argparse.Namespace) -> Any:
         path, _ = store.ensure_workspace(getattr(args, "workspace", None))
         ws = Workspace.open(path)
     except store.WorkspaceError as exc:
-        raise _UserError(Message(str(exc), str(exc))) from None
+        raise _UserError(Message(f"工作空间不可用：{exc}", str(exc))) from None
     if not ws.has_layer("outfalls"):
         raise _UserError(Message(f"工作空间 {path} 没有排污口图层", f"workspace {path} has no outfalls"))
     return ws

@@ -81,7 +81,8 @@ def open_workspace(args: argparse.Namespace) -> Any:
         path, _ = store.ensure_workspace(getattr(args, "workspace", None))
         return Workspace.open(path)
     except store.WorkspaceError as exc:
-        raise ReportUserError(str(exc)) from None
+        raise ReportUserError(t(getattr(args, "lang", "zh"), f"工作空间不可用：{exc}",
+                                str(exc))) from None
 
 
 def check_out(out: Path | None, suffixes: tuple[str, ...], lang: str = "zh") -> None:

@@ -26,20 +26,28 @@ import time
 from pathlib import Path
 from typing import Any
 
+from geodata.messages import Message
+
 _T0 = time.perf_counter()
 
 
 class RenderError(ValueError):
-    """Bad arguments for render: one line on stderr, exit code 2."""
+    """Bad arguments for render: one line on stderr (in the user's language), exit code 2."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.en)
+        self.message = message
 
 
 def parse_size(text: str) -> tuple[int, int]:
     try:
         w, h = (int(v) for v in text.lower().split("x"))
     except ValueError:
-        raise RenderError(f"--size '{text}' must look like 1600x1000") from None
+        raise RenderError(Message(f"--size “{text}”应形如 1600x1000",
+                                  f"--size '{text}' must look like 1600x1000")) from None
     if not (50 <= w <= 8000 and 50 <= h <= 8000):
-        raise RenderError(f"--size {w}x{h} must be between 50 and 8000 pixels each way")
+        raise RenderError(Message(f"--size {w}x{h} 的宽和高须在 50 到 8000 像素之间",
+                                  f"--size {w}x{h} must be between 50 and 8000 pixels each way"))
     return w, h
 
 
@@ -49,9 +57,12 @@ def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
     try:
         x0, y0, x1, y1 = (float(v) for v in text.split(","))
     except ValueError:
-        raise RenderError(f"--bbox '{text}' must be minx,miny,maxx,maxy (lon/lat)") from None
+        raise RenderError(Message(f"--bbox “{text}”应为 minx,miny,maxx,maxy（经纬度）",
+                                  f"--bbox '{text}' must be minx,miny,maxx,maxy (lon/lat)")
+                          ) from None
     if not (x0 < x1 and y0 < y1 and -180 <= x0 and x1 <= 180 and -85 <= y0 and y1 <= 85):
-        raise RenderError(f"--bbox '{text}' is not a lon/lat box with min < max")
+        raise RenderError(Message(f"--bbox “{text}”不是最小值小于最大值的经纬度范围",
+                                  f"--bbox '{text}' is not a lon/lat box with min < max"))
     return x0, y0, x1, y1
 
 
@@ -110,7 +121,8 @@ def render_map(ws: Any, out: Path | None, size: tuple[int, int],
     if bbox is None:
         extent = model.full_extent()
         if extent is None:
-            raise RenderError("the workspace has no spatial layers to render")
+            raise RenderError(Message("工作空间没有可绘制的空间图层",
+                                      "the workspace has no spatial layers to render"))
         view = Viewport.fit(extent, w, h, 0.02)
     else:
         x0, y0 = to_mercator(bbox[0], bbox[1])
@@ -189,15 +201,20 @@ def cmd_render(args: argparse.Namespace) -> int:
         size = parse_size(args.size)
         bbox = parse_bbox(args.bbox)
         if not 1 <= args.runs <= 50:
-            raise RenderError(f"--runs {args.runs} must be between 1 and 50")
+            raise RenderError(Message(f"--runs {args.runs} 须在 1 到 50 之间",
+                                      f"--runs {args.runs} must be between 1 and 50"))
         t = time.perf_counter()
         path, _created = store.ensure_workspace(getattr(args, "workspace", None))
         ws = Workspace.open(path)
         load_ms = (time.perf_counter() - t) * 1000
         result = render_map(ws, Path(args.out), size, bbox, args.runs,
                             getattr(args, "lang", "zh"))
-    except (RenderError, store.WorkspaceError) as exc:
-        print(f"ecozone: {exc}", file=sys.stderr)
+    except RenderError as exc:
+        print(f"ecozone: {exc.message.text(getattr(args, 'lang', 'zh'))}", file=sys.stderr)
+        return 2
+    except store.WorkspaceError as exc:
+        line = Message(f"工作空间不可用：{exc}", str(exc)).text(getattr(args, "lang", "zh"))
+        print(f"ecozone: {line}", file=sys.stderr)
         return 2
     total_ms = (time.perf_counter() - _T0) * 1000
     out = {"workspace": str(path), "out": str(args.out), "size": list(size),
