@@ -126,3 +126,15 @@ def test_no_coordinates_anywhere_names_columns_and_sheets(tmp_path: Path) -> Non
     text = exc.value.text("en")
     assert "\n" not in text and "Unnamed" not in text
     assert "sheets: 封面, 说明" in text
+
+
+def test_rejected_counts_rows_and_names_codes(tmp_path: Path, workspace: Path) -> None:
+    p = tmp_path / "两处错误.csv"
+    p.write_text("排污口编码,排污口名称,经度,纬度\nPWK350582H0031,甲,118.6,24.7\n"
+                 "PWK350582H0032,乙,abc,xyz\n", encoding="utf-8")
+    rep = import_file(p, workspace, "outfalls", dry_run=True)
+    assert rep.counts()["rejected"] == 1  # one row, two bad fields
+    assert [(r.row, r.field, r.code) for r in rep.rejected] == [
+        (3, "经度", "PWK350582H0032"), (3, "纬度", "PWK350582H0032")]
+    doc = rep.to_json("en")
+    assert doc["rejected"] == 1 and len(doc["rejections"]) == 2
