@@ -36,8 +36,10 @@ from ui.importing.jobs import JobRunner
 from ui.importing.state import WizardState
 
 ALL_LAYERS = "__all__"
-#: the same list the command line accepts (a .gdb folder is chosen by a file inside it)
-FILE_FILTER = " ".join(f"*{s}" for s in readers.supported_suffixes()) + " *.gdbtable"
+#: the same list the command line accepts (a .gdb folder is chosen by a file inside it; a
+#: DWG may be picked to be told to save it as DXF)
+FILE_FILTER = " ".join(f"*{s}" for s in [*readers.supported_suffixes(),
+                                          *sorted(readers.CAD_ONLY_SUFFIXES)]) + " *.gdbtable"
 
 
 def crs_label(crs: str) -> str:

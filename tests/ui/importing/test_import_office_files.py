@@ -69,3 +69,16 @@ def test_cad_drawing_asks_among_crs_candidates(qtbot, workspace, tmp_path):
     go_next(qtbot, dlg, 4)
     got = store.read_layer(workspace, "cad_site")
     assert len(got) == 3 and "祥芝渔港排口" in set(got["Text"].dropna())
+
+
+def test_a_dwg_is_told_to_be_saved_as_dxf(qtbot, workspace, tmp_path):
+    from ui.importing.pages import FILE_FILTER
+
+    assert "*.dwg" in FILE_FILTER and "*.gdbtable" in FILE_FILTER and "*.ods" in FILE_FILTER
+    dwg = tmp_path / "总平面图.dwg"
+    dwg.write_bytes(b"AC1032" + bytes(64))
+    dlg = make_dialog(qtbot, workspace)
+    dlg.file_page.set_file(dwg)
+    dlg.next()
+    qtbot.waitUntil(lambda: not dlg.busy(), timeout=10_000)
+    assert dlg.currentId() == 0 and "DXF" in dlg.file_page.status.text()
