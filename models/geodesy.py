@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import numpy as np
 import shapely
-from pyproj import CRS, Geod, Transformer
+from pyproj import Geod, Transformer
 
 GEOD = Geod(ellps="GRS80")
 MU_PER_M2 = 1.0 / 666.6666667  # 1 亩 = 10000/15 m²
@@ -20,8 +20,11 @@ MU_PER_M2 = 1.0 / 666.6666667  # 1 亩 = 10000/15 m²
 
 @lru_cache(maxsize=256)
 def _aeqd(lon: float, lat: float) -> Transformer:
-    crs = CRS.from_proj4(f"+proj=aeqd +lat_0={lat} +lon_0={lon} +ellps=GRS80 +units=m")
-    return Transformer.from_crs("EPSG:4490", crs, always_xy=True)
+    # The pipeline PROJ builds for EPSG:4490 -> this AEQD (same ellipsoid, no datum step),
+    # written out: building it from the two CRSs searched proj.db, ~20 ms a site; this ~0.3 ms.
+    return Transformer.from_pipeline(
+        "+proj=pipeline +step +proj=unitconvert +xy_in=deg +xy_out=rad "
+        f"+step +proj=aeqd +lat_0={lat} +lon_0={lon} +x_0=0 +y_0=0 +ellps=GRS80")
 
 
 def local_projector(lon: float, lat: float) -> Transformer:

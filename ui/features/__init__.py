@@ -69,7 +69,7 @@ class Features:
         through the workspace's change flow."""
         from ui.importing import open_import_dialog
 
-        dlg = open_import_dialog(self.win, self.win.ws.path)
+        dlg = open_import_dialog(self.win, self.win.ws.path, self.win.lang)
         dlg.imported.connect(lambda _batch, layer: self.reload_layer(layer))
         dlg.undone.connect(lambda _batch, layer: self.reload_layer(layer))
         return dlg

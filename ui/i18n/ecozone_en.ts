@@ -191,8 +191,8 @@
         <translation>Step 1: file and target layer</translation>
     </message>
     <message>
-        <source>支持 Shapefile（含 zip）、GeoPackage、GeoJSON、KML/KMZ、GPX、FlatGeobuf、CSV/XLSX 点表</source>
-        <translation>Shapefile (also zipped), GeoPackage, GeoJSON, KML/KMZ, GPX, FlatGeobuf, CSV/XLSX point tables</translation>
+        <source>支持 Shapefile（含 zip）、File Geodatabase（.gdb）、GeoPackage、GeoJSON、KML/KMZ、GPX、FlatGeobuf、MapInfo（TAB/MIF）、SpatiaLite、DXF、CSV/XLSX/XLS/ODS 点表</source>
+        <translation>Shapefile (also zipped), File Geodatabase (.gdb), GeoPackage, GeoJSON, KML/KMZ, GPX, FlatGeobuf, MapInfo (TAB/MIF), SpatiaLite, DXF, CSV/XLSX/XLS/ODS point tables</translation>
     </message>
     <message>
         <source>要导入的文件：</source>

@@ -52,13 +52,15 @@ class StatisticsDock(QDockWidget):
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:
-            QTimer.singleShot(0, self._retranslate)  # win.lang is set by then
+            self._retranslate()
         super().changeEvent(event)
 
     def _retranslate(self) -> None:
+        from ui.language import current_language
+
         self.setWindowTitle(tr("统计"))
         self.export_button.setText(tr("导出…"))
-        self.panel.retranslate(self.win.lang)
+        self.panel.retranslate(current_language())
 
     def export_dialog(self) -> Path | None:
         path, _ = QFileDialog.getSaveFileName(
