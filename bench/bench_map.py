@@ -112,9 +112,9 @@ def bench_workspace(path: Path, runs: int) -> dict[str, object]:
             t = time.perf_counter()
             found = canvas.identify(sx, sy)
             if found:
-                win.side_panel.show_feature(found[0].layer, found[0].index)
+                win.side_panel.show_feature(found[0].layer, found[0].key)
                 panel.append((time.perf_counter() - t) * 1000)
-        canvas.renderer.pool.waitForDone(10000)
+        canvas.renderer.wait(10000)
         win.close()
         win.deleteLater()
         QCoreApplication.processEvents()

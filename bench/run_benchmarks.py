@@ -174,7 +174,7 @@ def child_window(path: str, t_spawn: float) -> dict[str, Any]:
         t = time.perf_counter()
         canvas.identify(sx, sy)
         ident.append((time.perf_counter() - t) * 1000)
-    canvas.renderer.pool.waitForDone(30000)
+    canvas.renderer.wait(30000)
     return {"cold_start_ms": round(cold_start_ms, 1) if cold_start_ms else None,
             "first_full_render_ms": round(full_render_ms, 1),
             "pan_frame_ms": _stats(pan), "zoom_frame_ms": _stats(zoom),

@@ -56,6 +56,11 @@ def add_import_arguments(p: argparse.ArgumentParser) -> None:
                    help="save the field mapping used to this JSON file")
     p.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
     p.add_argument("--undo", type=int, default=None, metavar="BATCH", help="undo an import batch")
+    p.add_argument("--keep-edition", default=None, metavar="NAME",
+                   help="control units: keep the current units as edition NAME (e.g. 2021版); "
+                        "the file is then a whole new edition")
+    p.add_argument("--edition", default=None, metavar="NAME",
+                   help="control units: name of the imported (new current) edition")
     common_options(p, workspace_help="workspace GeoPackage to import into (also --into)")
 
 
@@ -122,7 +127,8 @@ def cmd_import(args: argparse.Namespace) -> int:
                 raise _error(msg(f"无法读取字段映射文件：{exc}", str(exc))) from None
         report = import_file(Path(args.src), workspace, args.as_layer,
                              file_layer=args.file_layer, encoding=args.encoding, crs=args.crs,
-                             mapping=mapping, dry_run=args.dry_run)
+                             mapping=mapping, dry_run=args.dry_run,
+                             keep_edition=args.keep_edition, edition=args.edition)
         if getattr(args, "save_mapping", None):
             field_mapping.save_mapping(Path(args.save_mapping), report.mapping, report.layer)
     except ImportRefused as exc:

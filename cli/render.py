@@ -123,7 +123,7 @@ def render_map(ws: Any, out: Path | None, size: tuple[int, int],
         renderer.request(view)
         _wait(renderer)
         times.append((time.perf_counter() - t) * 1000)
-    renderer.pool.waitForDone()
+    renderer.wait(600_000)
     if not composite:
         raise RuntimeError("the renderer produced no image")
     img, _v = composite[-1]

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 
@@ -159,6 +160,21 @@ def read_layer(path: Path, layer: str, bbox: tuple[float, float, float, float] |
             raise in_use_error(path) from None
         raise WorkspaceError(f"{path}: layer '{layer}' missing or unreadable: {exc}") from None
     return as_categories(frame, layer) if categorical else frame
+
+
+def read_layer_with_fids(path: Path, layer: str) -> tuple[gpd.GeoDataFrame, np.ndarray]:
+    """A layer (as :func:`read_layer`) and the GeoPackage fid of each of its rows.
+
+    The frame keeps a plain 0..n-1 index (row positions are what the vectorised code
+    works with); the fids are the stable keys of layers that have no code
+    (docs/ARCHITECTURE.md, "Identity")."""
+    try:
+        frame = pyogrio.read_dataframe(path, layer=layer, use_arrow=True, fid_as_index=True)
+    except pyogrio.errors.DataLayerError as exc:
+        raise WorkspaceError(f"{path}: layer '{layer}' missing or unreadable: {exc}") from None
+    fids = frame.index.to_numpy(dtype=np.int64)
+    frame = frame.reset_index(drop=True)
+    return as_categories(frame, layer), fids
 
 
 def as_categories(frame: pd.DataFrame, layer: str) -> pd.DataFrame:

@@ -22,8 +22,9 @@ TOLERANCE_PX = 8.0
 @dataclass(frozen=True)
 class Hit:
     layer: str
-    index: int  # row in the layer's frame
+    index: int  # map row in the layer's drawable frame: for drawing only, never identity
     distance_px: float
+    key: str = ""  # the feature's stable key (code or fid): what leaves the map
 
 
 def hits(model: MapModel, x: float, y: float, res: float,
@@ -65,7 +66,8 @@ def hits(model: MapModel, x: float, y: float, res: float,
             order_idx = np.lexsort((area, dist))
         else:
             order_idx = np.argsort(dist, kind="stable")
-        out.extend(Hit(name, int(cand[i]), float(dist[i])) for i in order_idx)
+        out.extend(Hit(name, int(cand[i]), float(dist[i]), layer.key_at(cand[i]))
+                   for i in order_idx)
     return out
 
 
@@ -78,5 +80,5 @@ def _point_hits(layer: MapLayer, x: float, y: float, res: float, tolerance_px: f
         return []
     dist = dist / res
     keep = layer.visible_at(rows) & (dist <= tolerance_px)
-    return [Hit(layer.name, int(r), float(d)) for r, d in zip(rows[keep], dist[keep],
-                                                               strict=True)]
+    return [Hit(layer.name, int(r), float(d), layer.key_at(r))
+            for r, d in zip(rows[keep], dist[keep], strict=True)]

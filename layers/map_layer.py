@@ -23,6 +23,7 @@ from layers.mercator import lod_level, project_geometries
 from layers.point_index import PointIndex
 from layers.style import LayerStyle, LegendState
 from layers.viewport import Viewport
+from models.workspace import key_field
 
 
 @dataclass
@@ -82,10 +83,26 @@ def _codes(values: pd.Series | np.ndarray, keys: list[str]) -> np.ndarray:
 
 
 class MapLayer:
+    """A layer as the map draws it.
+
+    ``frame`` holds only the rows the map can draw, numbered 0..n-1 for the drawing and
+    hit-test arrays; those row numbers never leave the map.  Everything outside (selection,
+    side panel, table, edits) names a feature by its stable key: ``keys[row]`` is the key
+    of map row ``row`` and :meth:`row_of` goes back (docs/ARCHITECTURE.md, "Identity").
+    """
+
     def __init__(self, name: str, frame: gpd.GeoDataFrame, style: LayerStyle,
-                 illustrative: bool = False) -> None:
+                 illustrative: bool = False, keys: np.ndarray | None = None) -> None:
         self.name = name
         self.frame = frame
+        if keys is None:  # a layer made without a workspace (tests, synthetic data)
+            fld = key_field(name)
+            values = frame[fld] if fld in frame.columns else range(len(frame))
+            keys = np.array([str(v) for v in values], dtype=object)
+        if len(keys) != len(frame):
+            raise ValueError(f"layer {name}: {len(keys)} keys for {len(frame)} rows")
+        self.keys: np.ndarray = keys
+        self._rows_by_key: pd.Index | None = None
         self.style = style
         self.illustrative = illustrative
         self.visible = style.visible
@@ -107,6 +124,28 @@ class MapLayer:
         if field_name and field_name in self.frame.columns:
             return _codes(self.frame[field_name], keys)
         return np.full(len(self.frame), -1, dtype=np.int64)
+
+    # -- identity ----------------------------------------------------------------------
+    def key_at(self, row: int) -> str:
+        """The stable key of map row ``row``."""
+        return str(self.keys[int(row)])
+
+    def row_of(self, key: str) -> int | None:
+        """The map row of feature ``key``, or None when the map does not draw it (no
+        geometry, or no such feature)."""
+        index = self._rows_by_key
+        if index is None:  # built on first use: a hash of the keys (shared strings)
+            index = self._rows_by_key = pd.Index(self.keys)
+        rows = index.get_indexer([str(key)])
+        return int(rows[0]) if rows[0] >= 0 else None
+
+    def rows_of(self, keys: list[str] | tuple[str, ...]) -> np.ndarray:
+        """Map rows of those of ``keys`` the map draws (in the order given)."""
+        if self._rows_by_key is None:
+            self._rows_by_key = pd.Index(self.keys)
+        rows = self._rows_by_key.get_indexer([str(k) for k in keys])
+        out: np.ndarray = rows[rows >= 0]
+        return out
 
     # -- geometry ----------------------------------------------------------------------
     def __len__(self) -> int:

@@ -15,6 +15,15 @@ from layers.map_layer import MapLayer
 from layers.style import GROUPS, style_for
 
 
+def _drawable(frame: Any, keys: Any, empty_too: bool) -> tuple[Any, Any]:
+    """The rows the map can draw (numbered from 0) and their keys."""
+    keep = frame.geometry.notna()
+    if empty_too:
+        keep &= ~frame.geometry.is_empty
+    mask = keep.to_numpy()
+    return _drop_rows_without_geometry(frame, empty_too), keys[mask]
+
+
 def _drop_rows_without_geometry(frame: Any, empty_too: bool) -> Any:
     """The rows the map can draw, numbered from 0.
 
@@ -54,9 +63,10 @@ class MapModel:
             frame = ws.layers.get(name)
             if frame is None:
                 continue
-            frame = _drop_rows_without_geometry(frame, empty_too=True)
-            out.append(MapLayer(name, frame, style_for(name), name in illustrative))
+            frame, keys = _drawable(frame, ws.keys(name), empty_too=True)
+            out.append(MapLayer(name, frame, style_for(name), name in illustrative, keys))
         model = cls(out)
+        # the map only observes the workspace (docs/ARCHITECTURE.md, "One change flow")
         ws.layer_replaced.connect(model._on_layer_changed)
         ws.features_changed.connect(lambda name, _keys: model._on_layer_changed(name))
         model._ws = ws
@@ -67,8 +77,8 @@ class MapModel:
         old = self.get(name)
         if frame is None or old is None:
             return
-        frame = _drop_rows_without_geometry(frame, empty_too=False)
-        new = MapLayer(name, frame, old.style, old.illustrative)
+        frame, keys = _drawable(frame, self._ws.keys(name), empty_too=False)
+        new = MapLayer(name, frame, old.style, old.illustrative, keys)
         new.visible, new.opacity, new.labels, new.legend = (old.visible, old.opacity,
                                                             old.labels, old.legend)
         new.version = old.version + 1
@@ -139,6 +149,26 @@ class MapModel:
         self.layers.remove(layer)
         self.layers.insert(max(0, min(new_index, len(self.layers))), layer)
         self.changed.emit(name, "order")
+
+    def add_layer(self, layer: MapLayer, above: str | None = None) -> None:
+        """Add (or replace, by name) a layer, e.g. a temporary one a tool shows; drawn just
+        above ``above`` when given, else on top."""
+        old = self.get(layer.name)
+        if old is not None:
+            self.layers.remove(old)
+        anchor = self.get(above) if above else None
+        index = self.layers.index(anchor) + 1 if anchor is not None else len(self.layers)
+        self.layers.insert(index, layer)
+        self.changed.emit(layer.name, "order")
+
+    def remove_layer(self, name: str) -> bool:
+        """Take a layer off the map (a temporary one); False if there was none."""
+        layer = self.get(name)
+        if layer is None:
+            return False
+        self.layers.remove(layer)
+        self.changed.emit(name, "order")
+        return True
 
     def visibility(self) -> dict[str, bool]:
         return {la.name: la.visible for la in self.layers}

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from geodata import schema
 from layers.map_model import MapModel
 
 #: Layers searched, in the order results of equal quality are listed.
@@ -18,12 +20,16 @@ _FIELDS = ("code", "name_zh", "name_en")
 
 @dataclass(frozen=True)
 class SearchResult:
-    layer: str
-    index: int  # -1 for a coordinate
+    layer: str  # "" for a coordinate
+    key: str  # the feature's stable key (code or fid); "" for a coordinate
     label: str
     score: int  # lower is better
     lon: float = float("nan")
     lat: float = float("nan")
+
+    @property
+    def is_coordinate(self) -> bool:
+        return not self.layer
 
 
 def parse_coordinate(text: str) -> tuple[float, float] | None:
@@ -59,18 +65,31 @@ class SearchIndex:
     def __init__(self, model: MapModel) -> None:
         self.model = model
         self._cols: dict[str, dict[str, pd.Series]] = {}
+        self._stale: set[str] = set()
         for name in SEARCHED:
-            layer = model.get(name)
-            if layer is None:
-                continue
-            cols = {}
-            for f in _FIELDS:
-                if f in layer.frame.columns:
-                    cols[f] = layer.frame[f].astype(str).str.lower().reset_index(drop=True)
-            if cols:
-                self._cols[name] = cols
+            self._index(name)
+        # the model follows the workspace's change flow; the index follows the model
+        model.changed.connect(self._on_changed)
+
+    def _index(self, name: str) -> None:
+        self._cols.pop(name, None)
+        layer = self.model.get(name)
+        if layer is None:
+            return
+        cols = {}
+        for f in _FIELDS:
+            if f in layer.frame.columns:
+                cols[f] = layer.frame[f].astype(str).str.lower().reset_index(drop=True)
+        if cols:
+            self._cols[name] = cols
+
+    def _on_changed(self, name: str, what: str) -> None:
+        if what == "data" and name in SEARCHED:
+            self._stale.add(name)  # re-indexed at the next search, not at every edit
 
     def label(self, layer: str, index: int, lang: str = "zh") -> str:
+        """What a result reads as: code and name, and for a protected area its functional
+        zone (a reserve has one row per zone, and four identical names help nobody)."""
         la = self.model.get(layer)
         if la is None:
             return ""
@@ -79,17 +98,36 @@ class SearchIndex:
         if name is None or name != name:
             name = row.get("name_zh", "")
         code = row.get("code")
-        return f"{code}  {name}" if isinstance(code, str) and code != name else str(name)
+        text = f"{code}  {name}" if isinstance(code, str) and code != name else str(name)
+        return text + self._part(la, index, lang)
+
+    def _part(self, la: Any, index: int, lang: str) -> str:
+        """" · 实验区（第2片）": which zone row of a multi-row protected area this is."""
+        if "zone" not in la.frame.columns or "name_zh" not in la.frame.columns:
+            return ""
+        zone = la.frame["zone"].iloc[index]
+        if not isinstance(zone, str) or not zone.strip():
+            return ""
+        names, zones = la.frame["name_zh"].to_numpy(), la.frame["zone"].to_numpy()
+        same = np.flatnonzero((names == names[index]) & (zones == zone))
+        shown = schema.english_value("zone", zone) if lang == "en" else zone
+        if len(same) < 2:
+            return f" · {shown}"
+        part = int(np.flatnonzero(same == index)[0]) + 1
+        return f" · {shown}, part {part}" if lang == "en" else f" · {shown}（第{part}片）"
 
     def search(self, text: str, limit: int = 20, lang: str = "zh") -> list[SearchResult]:
         text = text.strip()
         if not text:
             return []
+        for name in self._stale:
+            self._index(name)
+        self._stale.clear()
         out: list[SearchResult] = []
         coord = parse_coordinate(text)
         if coord is not None:
             lon, lat = coord
-            out.append(SearchResult("", -1, f"{lon:.6f}, {lat:.6f}", 0, lon, lat))
+            out.append(SearchResult("", "", f"{lon:.6f}, {lat:.6f}", 0, lon, lat))
         q = text.lower()
         for name, cols in self._cols.items():
             best: dict[int, int] = {}
@@ -101,8 +139,10 @@ class SearchIndex:
                 for score, idx in ((1, exact), (2, starts), (3, contains)):
                     for i in idx[:limit]:
                         best[int(i)] = min(best.get(int(i), 9), score)
+            layer = self.model.get(name)
             for i, score in best.items():
-                out.append(SearchResult(name, i, self.label(name, i, lang), score))
+                out.append(SearchResult(name, layer.key_at(i) if layer is not None else str(i),
+                                        self.label(name, i, lang), score))
         order = {n: k for k, n in enumerate(SEARCHED)}
         out.sort(key=lambda r: (r.score, order.get(r.layer, -1), r.label))
         return out[:limit]

@@ -1,7 +1,8 @@
 """Everything the side panel shows about one zone: record, tasks, indicators, outfalls.
 
-Qt-free; works on the map model (so outfall indices are the rows the map selects) and the
-workspace tables (for the plan catalog).
+Qt-free; works on the map model and the workspace tables (for the plan catalog).  A zone
+is named by its stable key (code or fid); ``outfalls`` holds map rows of the outfall layer
+for counting, and :attr:`ZoneDetails.outfall_keys` the keys the panel hands on.
 """
 
 from __future__ import annotations
@@ -20,16 +21,21 @@ from layers.map_model import MapModel
 from models import catalog
 
 
+class FeatureNotFound(KeyError):
+    """The map has no feature with that key (it was deleted, or has no geometry)."""
+
+
 @dataclass
 class ZoneDetails:
     layer: str
-    index: int
+    key: str
     record: dict[str, Any]
     tasks: list[catalog.AppliedItem] = field(default_factory=list)
     indicators: list[tuple[catalog.AppliedItem, str, str]] = field(default_factory=list)
     outfalls: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     outfall_counts: dict[str, Counter[str]] = field(default_factory=dict)
     samples: pd.DataFrame | None = None
+    outfall_keys: list[str] = field(default_factory=list)
 
 
 def clean(value: Any) -> Any:
@@ -100,10 +106,20 @@ def zone_keys(model: MapModel, layer: str, index: int, outfalls: np.ndarray,
     return keys
 
 
-def details(model: MapModel, tables: dict[str, pd.DataFrame], layer: str, index: int,
+def map_row(model: MapModel, layer: str, key: str) -> int:
+    """The map row of feature ``key`` of ``layer``; FeatureNotFound if the map lacks it."""
+    la = model.get(layer)
+    row = la.row_of(key) if la is not None else None
+    if row is None:
+        raise FeatureNotFound(f"{layer} has no drawn feature '{key}'")
+    return row
+
+
+def details(model: MapModel, tables: dict[str, pd.DataFrame], layer: str, key: str,
             include_city: bool = False) -> ZoneDetails:
-    """The side-panel content for feature ``index`` of ``layer``."""
-    out = ZoneDetails(layer, index, record(model, layer, index))
+    """The side-panel content for feature ``key`` (code or fid) of ``layer``."""
+    index = map_row(model, layer, key)
+    out = ZoneDetails(layer, str(key), record(model, layer, index))
     la = model.get(layer)
     if la is None:
         return out
@@ -118,6 +134,8 @@ def details(model: MapModel, tables: dict[str, pd.DataFrame], layer: str, index:
         return out
     out.outfalls = _intersecting(model, "outfalls", la.merc_geometry(index))
     ola = model.get("outfalls")
+    if ola is not None:
+        out.outfall_keys = [str(k) for k in ola.keys[out.outfalls]]
     if ola is not None and len(out.outfalls):
         for f in ("outfall_type", "remediation", "remediation_status"):
             if f in ola.frame.columns:

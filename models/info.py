@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
 from typing import Any
 
 from geodata import schema, store
@@ -17,6 +19,10 @@ LAYER_NAMES = {
     "projects": ("重点工程", "Key projects"), "zone_links": ("分区关联", "Zone links"),
     "outfall_samples": ("排污口监测", "Outfall samples"),
     "inspections": ("核查记录", "Inspections"), "metadata": ("元数据", "Metadata"),
+    "control_unit_editions": ("管控单元历史版本", "Control unit editions"),
+    "editions": ("版本清单", "Editions"),
+    "edition_changes": ("版本变化区域（临时）", "Edition changes (temporary)"),
+    "edition_units": ("所选版本单元（临时）", "Chosen edition's units (temporary)"),
 }
 
 
@@ -25,13 +31,29 @@ def layer_title(name: str, lang: str = "zh") -> str:
     return en if lang == "en" else zh
 
 
+def _row_count(path: Path, table: str) -> int:
+    """Rows of a table the workspace does not load (kept editions, the editions list)."""
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return int(con.execute(f'select count(*) from "{table}"').fetchone()[0])
+    except sqlite3.Error:
+        return 0
+    finally:
+        con.close()
+
+
 def workspace_info(ws: Workspace) -> dict[str, Any]:
     illustrative = set(ws.illustrative_layers())
     approximate = {s for s in ws.metadata.get("approximate_layers", "").split(",") if s}
     layers = []
-    for name, kind in store.list_contents(ws.path):
+    contents = store.list_contents(ws.path)
+    if "control_units" in illustrative and any(n == "control_unit_editions"
+                                               for n, _k in contents):
+        illustrative.add("control_unit_editions")  # kept editions: copies of the same units
+    for name, kind in contents:
         frame = ws.layers.get(name)
-        count = len(frame) if frame is not None else len(ws.table(name))
+        count = len(frame) if frame is not None else len(ws.table(name)) \
+            if name in ws.tables else _row_count(ws.path, name)
         entry: dict[str, Any] = {
             "name": name, "title_zh": layer_title(name, "zh"),
             "title_en": layer_title(name, "en"), "kind": kind, "count": count,

@@ -75,6 +75,9 @@ class EditSession:
     saved = Signal(int)
     #: A save failed; the SaveError (``.message`` zh/en, ``.kind``).
     save_failed = Signal(object)
+    #: The recovery journal could not be written (a Message): the edit is applied and, with
+    #: autosave, saved, but a crash before the next save would lose it — the user is told.
+    journal_failed = Signal(object)
 
     def __init__(self, ws: Workspace, user: str | None = None, readonly: bool = False,
                  autosave: bool = True, readonly_reason: Message | None = None) -> None:
@@ -108,8 +111,11 @@ class EditSession:
             self.journal.append(edit.to_json())
             self.journal_error = None
         except OSError as exc:
-            self.journal_error = Message(f"无法写入恢复文件：{exc}",
-                                         f"cannot write the recovery file: {exc}")
+            self.journal_error = Message(
+                f"无法写入恢复文件 {self.journal.path}：{exc}。修改已应用，但程序异常退出时可能丢失未保存的修改。",
+                f"cannot write the recovery file {self.journal.path}: {exc}. The edit is "
+                "applied, but unsaved edits could be lost if the program crashed.")
+            self.journal_failed.emit(self.journal_error)
         if self.autosave:
             self.save()
         self._announce(edit)  # after saving, so views read the saved history and photos

@@ -213,6 +213,22 @@ class OutfallTable:
         self.text["flags"] = labels[inv.ravel()]
         self._invalidate("flags")
 
+    def set_flag_bits_for(self, bits: np.ndarray, codes: np.ndarray) -> None:
+        """Flags of a check that names its outfalls by code: aligned to the table's rows
+        by code (the check may have run on the inventory as it was a moment ago; an outfall
+        it did not see gets no flag until the next check)."""
+        if len(codes) == len(self) and np.array_equal(np.asarray(codes, dtype=object),
+                                                      self.codes.astype(object)):
+            self.set_flag_bits(bits)
+            return
+        src = pd.Index(np.asarray(codes, dtype=object).astype(str))
+        first = ~src.duplicated()  # a code given twice: its first row's flags
+        vals = np.asarray(bits, np.int64)[first]
+        pos = src[first].get_indexer(self.codes.astype(str))
+        aligned = np.where(pos >= 0, vals[np.maximum(pos, 0)], 0) if len(vals) \
+            else np.zeros(len(self), np.int64)
+        self.set_flag_bits(aligned)
+
     def update_rows(self, frame: pd.DataFrame, codes: Iterable[str]) -> list[int]:
         """Refresh the rows of ``codes`` from ``frame`` (after an edit); returns row indices."""
         pos = {str(c): i for i, c in enumerate(frame["code"].tolist())}

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 from psygnal import Signal
@@ -33,6 +34,16 @@ class SpatialIndex:
 
     def invalidate(self) -> None:
         self._tree = None
+
+
+def _read(path: Path, name: str) -> tuple[gpd.GeoDataFrame, np.ndarray]:
+    """A layer of the GeoPackage in CGCS2000, with its rows' fids."""
+    frame, fids = store.read_layer_with_fids(path, name)
+    if frame.crs is None:
+        frame = frame.set_crs(schema.CRS, allow_override=True)
+    elif frame.crs.to_epsg() not in (4490, 4326):
+        frame = frame.to_crs(schema.CRS)
+    return frame, fids
 
 
 #: The field that names a feature of a layer for good (docs/ARCHITECTURE.md, "Identity").
@@ -70,6 +81,9 @@ class Workspace:
         self.path = Path(path)
         self.layers = layers
         self.tables = tables
+        #: GeoPackage fids of the rows of layers read from the file (the keys of layers
+        #: without a code); a layer without an entry is keyed by row position.
+        self.fids: dict[str, np.ndarray] = {}
         self._index: dict[str, SpatialIndex] = {}
         self.metadata: dict[str, str] = {}
         meta = tables.get("metadata")
@@ -84,15 +98,14 @@ class Workspace:
         store.check_workspace(path)
         contents = dict(store.list_contents(path))
         layers: dict[str, gpd.GeoDataFrame] = {}
+        fids: dict[str, np.ndarray] = {}
         for name in schema.SPATIAL_LAYERS + ("rivers",):
             if contents.get(name) == "features":
-                frame = store.read_layer(path, name)
-                if frame.crs is None or frame.crs.to_epsg() not in (4490, 4326):
-                    frame = frame.set_crs(schema.CRS, allow_override=True) \
-                        if frame.crs is None else frame.to_crs(schema.CRS)
-                layers[name] = frame
+                layers[name], fids[name] = _read(path, name)
         tables = {name: store.read_table(path, name) for name in schema.TABLES}
-        return cls(path, layers, tables)
+        ws = cls(path, layers, tables)
+        ws.fids = fids
+        return ws
 
     # -- access --------------------------------------------------------------------------
     def layer(self, name: str) -> gpd.GeoDataFrame:
@@ -129,29 +142,43 @@ class Workspace:
     def key_field(self, layer: str) -> str:
         return key_field(layer)
 
-    def keys(self, layer: str) -> list[str]:
-        """The keys of ``layer``'s rows, in frame order, as strings."""
+    def keys(self, layer: str) -> np.ndarray:
+        """The keys of ``layer``'s rows, in frame order, as an object array of str: the
+        code for outfalls and control units, the GeoPackage fid for other layers."""
         frame = self.layer(layer)
         fld = key_field(layer)
-        values = frame[fld] if fld in frame.columns else frame.index
-        return [str(v) for v in values]
+        if fld in frame.columns:
+            values = frame[fld].to_numpy(dtype=object)
+        else:
+            fids = self.fids.get(layer)
+            values = fids if fids is not None and len(fids) == len(frame) \
+                else np.arange(len(frame))
+        out: np.ndarray = np.array([str(v) for v in values], dtype=object)
+        return out
+
+    def row_of(self, layer: str, key: str) -> int | None:
+        """The row position of feature ``key`` in ``layer``'s frame now, or None."""
+        hit = np.flatnonzero(self.keys(layer) == str(key))
+        return int(hit[0]) if len(hit) else None
 
     # -- the change flow -----------------------------------------------------------------
-    def replace_layer(self, name: str, frame: gpd.GeoDataFrame) -> None:
-        """Swap in a new frame for a layer and tell observers (``layer_replaced``)."""
+    def replace_layer(self, name: str, frame: gpd.GeoDataFrame,
+                      fids: np.ndarray | None = None) -> None:
+        """Swap in a new frame for a layer and tell observers (``layer_replaced``).
+        ``fids``: the GeoPackage fids of its rows, when it was read from the file."""
         self.layers[name] = frame
+        if fids is not None:
+            self.fids[name] = fids
+        else:
+            self.fids.pop(name, None)
         self._index.pop(name, None)
         self.layer_replaced.emit(name)
 
     def reload_layer(self, name: str) -> None:
         """Re-read one layer from the GeoPackage (after an import, its undo, or a pull that
         added or removed rows) and announce it with ``layer_replaced``."""
-        frame = store.read_layer(self.path, name)
-        if frame.crs is None:
-            frame = frame.set_crs(schema.CRS, allow_override=True)
-        elif frame.crs.to_epsg() not in (4490, 4326):
-            frame = frame.to_crs(schema.CRS)
-        self.replace_layer(name, frame)
+        frame, fids = _read(self.path, name)
+        self.replace_layer(name, frame, fids)
 
     def reload_table(self, name: str) -> None:
         """Re-read one plain table (inspections, samples …) from the GeoPackage."""

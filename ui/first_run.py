@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QIcon
@@ -30,6 +29,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from ui.window_parts import MapWindow
 
 SETTINGS_KEY = "welcome/seen"
 WELCOME_VERSION = "1"  # raise it when the text changes enough to show it again
@@ -152,10 +153,10 @@ class WelcomeDialog(QDialog):
         self.resize(620, 560)
 
 
-def _settings(settings: QSettings | None, main_window: Any) -> QSettings:
+def _settings(settings: QSettings | None, main_window: MapWindow) -> QSettings:
     if settings is not None:
         return settings
-    own = getattr(main_window, "settings", None)
+    own = main_window.settings
     if isinstance(own, QSettings):
         return own
     from ui.settings import app_settings
@@ -185,7 +186,7 @@ def show_welcome(parent: QWidget | None, lang: str = "zh",
     return dlg
 
 
-def maybe_show_welcome(main_window: Any, created: bool, lang: str | None = None,
+def maybe_show_welcome(main_window: MapWindow, created: bool, lang: str | None = None,
                        settings: QSettings | None = None) -> WelcomeDialog | None:
     """Show the welcome panel over the main window if this is a first run.
 
@@ -195,15 +196,12 @@ def maybe_show_welcome(main_window: Any, created: bool, lang: str | None = None,
     """
     settings = _settings(settings, main_window)
     if created:
-        canvas = getattr(main_window, "canvas", None)
-        if canvas is not None and hasattr(canvas, "full_extent"):
-            canvas.full_extent()
+        main_window.canvas.full_extent()
     if not should_show(settings, created):
         return None
-    lang = lang or getattr(main_window, "lang", "zh")
-    ws = getattr(main_window, "ws", None)
-    workspace = getattr(ws, "path", None)
+    lang = lang or main_window.lang
+    workspace = main_window.ws.path
     # mark as seen now: if the program crashes while the panel is open, it is not shown on
     # every start from then on; closing with the box unticked clears it again
     settings.setValue(SETTINGS_KEY, WELCOME_VERSION)
-    return show_welcome(main_window, lang, workspace, settings)
+    return show_welcome(main_window, lang, workspace, settings)  # type: ignore[arg-type]

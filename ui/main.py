@@ -6,7 +6,7 @@ import gc
 import sys
 from typing import Any
 
-from PySide6.QtCore import QEvent, QSettings, Qt, Signal
+from PySide6.QtCore import QEvent, QSettings, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -27,7 +27,7 @@ from layers.search import SearchResult
 from layers.viewport import Viewport
 from models.info import layer_title
 from models.query import what_applies
-from models.selection import SelectionModel
+from models.selection import Selection, SelectionModel
 from ui import settings as saved
 from ui.language import format_dms, set_language
 from ui.layer_panel import LayerPanel
@@ -40,8 +40,9 @@ MAX_BOOKMARKS = 30
 
 
 class MainWindow(QMainWindow):
-    #: A feature was selected (map click, search, panel link): layer, row; ("", -1) for none.
-    feature_selected = Signal(str, object)
+    """The map window.  The parts installed into it (outfall review, import, statistics,
+    printing, sync) use it through :class:`ui.window_parts.MapWindow`; the one selection
+    is :attr:`selection` (docs/ARCHITECTURE.md, "Selection")."""
 
     def __init__(self, ws: Any, lang: str = "zh", settings: QSettings | None = None,
                  parent: QWidget | None = None) -> None:
@@ -62,9 +63,10 @@ class MainWindow(QMainWindow):
                                     Qt.DockWidgetArea.RightDockWidgetArea)
         self.resizeDocks([self.layer_dock, self.side_dock], [270, 470], Qt.Orientation.Horizontal)
         self.search = SearchBox(self.model, lang)
-        #: the one selection of the window, by feature key (models/selection.py)
+        #: the one selection of the window, by feature key (models/selection.py): the map,
+        #: the side panel, search, the outfall table and the statistics read and write it
         self.selection = SelectionModel()
-        self._current: tuple[str, int] | None = None
+        self.selection.changed.connect(self._on_selection_changed)
         self._docks_sized = False
         self._build_actions()
         self._build_status()
@@ -74,7 +76,7 @@ class MainWindow(QMainWindow):
         self.canvas.measure_changed.connect(self.measure_label.setText)
         self.canvas.hover_text_fn = self._hover_text
         self.layer_panel.zoom_to_layer.connect(self.canvas.zoom_to_layer)
-        self.side_panel.select_requested.connect(lambda la, i: self.select(la, i, zoom=True))
+        self.side_panel.select_requested.connect(lambda la, k: self.select(la, k, zoom=True))
         self.side_panel.pick_requested.connect(self._pick)
         self.search.chosen.connect(self._on_search)
         self.search.not_found.connect(lambda t: self.statusBar().showMessage(
@@ -144,6 +146,7 @@ class MainWindow(QMainWindow):
         self.m_file.addActions([self.a_basemap, self.a_basemap_off])
         self.m_file.addSeparator()
         self.m_file.addAction(self.a_quit)
+        self.m_edit = mb.addMenu("")  # undo/redo of the edits of installed parts
         self.m_view = mb.addMenu("")
         self.m_view.addActions([self.a_full, self.a_zoom_in, self.a_zoom_out, self.a_zoom_sel])
         self.m_view.addSeparator()
@@ -226,7 +229,8 @@ class MainWindow(QMainWindow):
             action.setText(text)
         self.a_zh.setText("中文")
         self.a_en.setText("English")
-        for menu, text in ((self.m_file, tr("文件")), (self.m_view, tr("视图")),
+        for menu, text in ((self.m_file, tr("文件")), (self.m_edit, tr("编辑")),
+                           (self.m_view, tr("视图")),
                            (self.m_tools, tr("工具")), (self.m_bookmarks, tr("书签")),
                            (self.m_lang, tr("语言")), (self.m_help, tr("帮助"))):
             menu.setTitle(text)
@@ -239,7 +243,7 @@ class MainWindow(QMainWindow):
         self.search.retranslate(self.lang)
         if self.canvas.renderer.lang != self.lang:
             self.canvas.renderer.lang = self.lang
-            self.canvas._request_render()
+            self.canvas.refresh()
         self._on_view(self.canvas.view)
 
     # -- map events ----------------------------------------------------------------------
@@ -263,52 +267,57 @@ class MainWindow(QMainWindow):
 
     def _on_click(self, found: list[Hit], lon: float, lat: float) -> None:
         if not found:
-            self._current = None
-            self.canvas.set_selection([])
+            self.selection.clear("map")
             self.side_panel.show_point(what_applies(self.ws, lon, lat))
-            self.feature_selected.emit("", -1)
             return
         top = found[0]
-        self.select(top.layer, top.index)
+        self.select(top.layer, top.key)
         others = [h for h in found[1:] if h.layer != "outfalls" or top.layer == "outfalls"]
         if others:
             self.side_panel.show_overlaps([top] + others)
 
-    def select(self, layer: str, index: int, zoom: bool = False) -> None:
-        """Select a feature: highlight on the map and fill the side panel."""
-        self._current = (layer, index)
-        self.selection.select(layer, self._key_of(layer, index), "map")
-        self.canvas.set_selection([(layer, index)])
-        self.side_panel.show_feature(layer, index)
+    def select(self, layer: str, key: str, zoom: bool = False) -> None:
+        """Select feature ``key`` (code or fid) of ``layer``; the views follow the
+        selection model."""
+        self.selection.select(layer, [str(key)], "map")
         self.side_dock.show()
         if zoom:
-            self.canvas.zoom_to_feature(layer, index)
-        self.feature_selected.emit(layer, index)
+            self.canvas.zoom_to_feature(layer, str(key))
 
-    def _key_of(self, layer: str, index: int) -> str:
-        from models.workspace import key_field
+    def _pick(self, layer: str, key: str) -> None:
+        """A feature picked in the panel's list of overlapping features: keep the list."""
+        self.selection.select(layer, [key], "overlap")
 
-        frame = self.model.get(layer).frame
-        fld = key_field(layer)
-        return str(frame[fld].iloc[index] if fld in frame.columns else frame.index[index])
+    def _on_selection_changed(self, sel: Selection, source: str) -> None:
+        self.canvas.set_selection([(sel.layer, k) for k in sel.keys])
+        if sel.empty:
+            return  # an empty-map click fills the panel with what applies there
+        if len(sel.keys) == 1:
+            self.side_panel.show_feature(sel.layer, sel.keys[0],
+                                         keep_choices=source == "overlap")
 
-    def _pick(self, layer: str, index: int) -> None:
-        self._current = (layer, index)
-        self.canvas.set_selection([(layer, index)])
-        self.side_panel.show_feature(layer, index, keep_choices=True)
-        self.feature_selected.emit(layer, index)
+    def zoom_to_lonlat(self, bbox: tuple[float, float, float, float]) -> None:
+        """Zoom to a CGCS2000 lon/lat box."""
+        from layers.mercator import to_mercator
+
+        x0, y0 = to_mercator(bbox[0], bbox[1])
+        x1, y1 = to_mercator(bbox[2], bbox[3])
+        self.canvas.zoom_to_bbox((float(x0), float(y0), float(x1), float(y1)), 0.0)
 
     def _zoom_selection(self) -> None:
-        if self._current is not None:
-            self.canvas.zoom_to_feature(*self._current)
+        sel = self.selection.current
+        if not sel.empty:
+            self.canvas.zoom_to_feature(sel.layer, sel.keys[0])
 
     def _on_search(self, r: SearchResult) -> None:
-        if r.index < 0:
+        if r.is_coordinate:
             self.canvas.center_on_lonlat(r.lon, r.lat, res=min(self.canvas.view.res, 15.0))
             found = self.canvas.identify(self.canvas.width() / 2, self.canvas.height() / 2)
             self._on_click(found, r.lon, r.lat)
             return
-        self.select(r.layer, r.index, zoom=True)
+        self.selection.select(r.layer, [r.key], "search")
+        self.side_dock.show()
+        self.canvas.zoom_to_feature(r.layer, r.key)
 
     # -- basemap and bookmarks -----------------------------------------------------------
     def _open_basemap(self) -> None:
@@ -328,11 +337,11 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, self.tr("底图"), str(exc))
             return
         self.canvas.renderer.invalidate()
-        self.canvas._request_render()
+        self.canvas.refresh()
 
     def _close_basemap(self) -> None:
         self.canvas.renderer.basemap = None
-        self.canvas._request_render()
+        self.canvas.refresh()
 
     def _bookmark_store(self) -> QSettings:
         return self.settings if self.settings is not None else saved.app_settings()
@@ -391,7 +400,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802
         if self.settings is not None:
             saved.save(self.settings, self, self.model, self.canvas.view, self.lang)
-        self.canvas.renderer.pool.waitForDone(3000)
+        self.canvas.renderer.wait(3000)
         super().closeEvent(event)
 
     def _about(self) -> None:

@@ -7,8 +7,11 @@ overlays; layers are rendered by :mod:`ui.render_worker` in the background.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pyqtgraph as pg
+import shapely
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QBrush,
@@ -35,6 +38,8 @@ from ui.scale_bar import draw_north_arrow, draw_scale_bar
 
 BACKGROUND = QColor(200, 224, 242)
 SELECT_PEN = QColor(0, 229, 255)
+#: at most this many selected features are outlined (those in view, for points)
+MAX_HIGHLIGHTED = 5000
 HOVER_PEN = QColor(255, 145, 0)
 
 
@@ -45,7 +50,7 @@ class MapCanvas(QWidget):
     measure_changed = Signal(str)
     render_idle = Signal()
     #: A point was dragged to a new place with the "move_point" tool: layer, row, lon, lat.
-    feature_dragged = Signal(str, int, float, float)
+    feature_dragged = Signal(str, str, float, float)  # layer, key, lon, lat
 
     def __init__(self, model: MapModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,7 +64,8 @@ class MapCanvas(QWidget):
         self.renderer.idle.connect(self.render_idle)
         self.view = Viewport(13_200_000.0, 2_880_000.0, 150.0, 800, 600)
         self._composite: tuple[QImage, Viewport] | None = None
-        self.selection: list[tuple[str, int]] = []
+        #: highlighted features as (layer, key); the window's SelectionModel sets it
+        self.selection: list[tuple[str, str]] = []
         self.hover: Hit | None = None
         self.hover_text = ""
         self.tool = "pan"
@@ -92,6 +98,10 @@ class MapCanvas(QWidget):
     def _request_render(self) -> None:
         self.renderer.request(self.view)
 
+    def refresh(self) -> None:
+        """Render the current view again (the basemap or the language changed)."""
+        self._request_render()
+
     def zoom_to_bbox(self, bbox: tuple[float, float, float, float], margin: float = 0.05,
                      min_res: float = 2.0) -> None:
         v = Viewport.fit(bbox, self.width(), self.height(), margin)
@@ -109,11 +119,13 @@ class MapCanvas(QWidget):
         if layer is not None and layer.extent() is not None:
             self.zoom_to_bbox(layer.extent())  # type: ignore[arg-type]
 
-    def zoom_to_feature(self, name: str, index: int) -> None:
+    def zoom_to_feature(self, name: str, key: str) -> None:
+        """Zoom to feature ``key`` (code or fid) of layer ``name``."""
         layer = self.model.get(name)
-        if layer is None:
+        row = layer.row_of(key) if layer is not None else None
+        if layer is None or row is None:
             return
-        x0, y0, x1, y1 = layer.feature_extent(index)
+        x0, y0, x1, y1 = layer.feature_extent(row)
         if layer.style.kind == "point" or (x1 - x0) < 1:
             pad = 1500.0
             x0, y0, x1, y1 = x0 - pad, y0 - pad, x1 + pad, y1 + pad
@@ -144,8 +156,9 @@ class MapCanvas(QWidget):
         self._composite = (img, view)
         self.update()
 
-    def set_selection(self, items: list[tuple[str, int]]) -> None:
-        self.selection = list(items)
+    def set_selection(self, items: list[tuple[str, str]]) -> None:
+        """Highlight these features, each named (layer, key)."""
+        self.selection = [(layer, str(key)) for layer, key in items]
         self.update()
 
     def set_draggable(self, layer: str, on: bool) -> None:
@@ -208,7 +221,7 @@ class MapCanvas(QWidget):
                 layer = self.model.get(hit.layer)
                 g = layer.merc_geometry(hit.index)  # type: ignore[union-attr]
                 x, y = to_lonlat(np.array(g.x), np.array(g.y))
-                self._point_drag = PointDrag(hit.layer, hit.index, (float(x), float(y)),
+                self._point_drag = PointDrag(hit.layer, hit.key, (float(x), float(y)),
                                              pos, pos)
                 self.setCursor(Qt.CursorShape.ClosedHandCursor)
                 return
@@ -250,7 +263,7 @@ class MapCanvas(QWidget):
             self.update()
             if drag.moved and event.button() == Qt.MouseButton.LeftButton:
                 lon, lat = self.screen_to_lonlat(pos.x(), pos.y())
-                self.feature_dragged.emit(drag.layer, drag.index, lon, lat)
+                self.feature_dragged.emit(drag.layer, drag.key, lon, lat)
             return
         if self._drag_box is not None:
             box, self._drag_box = self._drag_box, None
@@ -334,9 +347,8 @@ class MapCanvas(QWidget):
                 s, dx, dy = self.view.transform_from(v)
                 p.drawImage(QRectF(dx, dy, v.width * s, v.height * s), img)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        for name, idx in self.selection:
-            self._draw_feature(p, name, idx, SELECT_PEN, 3.5, QColor(255, 255, 255, 70))
-        if self.hover is not None and (self.hover.layer, self.hover.index) not in self.selection:
+        self._draw_selection(p)
+        if self.hover is not None and (self.hover.layer, self.hover.key) not in self.selection:
             self._draw_feature(p, self.hover.layer, self.hover.index, HOVER_PEN, 2.5, None)
         self._draw_measure(p)
         if self._point_drag is not None:
@@ -350,6 +362,42 @@ class MapCanvas(QWidget):
         if self.notice:
             self._draw_notice(p)
         p.end()
+
+    def _draw_selection(self, p: QPainter) -> None:
+        """The selected features, found by key in the layers as they are now (a reload or
+        an edit renumbers map rows; keys stay)."""
+        by_layer: dict[str, list[str]] = {}
+        for name, key in self.selection:
+            by_layer.setdefault(name, []).append(key)
+        for name, keys in by_layer.items():
+            layer = self.model.get(name)
+            if layer is None:
+                continue
+            rows = layer.rows_of(keys)
+            if layer.style.kind == "point" and len(rows) > 1:
+                self._draw_points(p, layer, rows)
+                continue
+            for idx in rows[:MAX_HIGHLIGHTED]:
+                self._draw_feature(p, name, int(idx), SELECT_PEN, 3.5,
+                                   QColor(255, 255, 255, 70))
+
+    def _draw_points(self, p: QPainter, layer: Any, rows: np.ndarray) -> None:
+        """Many selected points (a statistics bar, a table selection) as rings, those in
+        view only."""
+        xy = shapely.get_coordinates(layer.frame.geometry.values[rows])
+        if len(xy) != len(rows):  # not one coordinate per row: outline them one by one
+            for idx in rows[:MAX_HIGHLIGHTED]:
+                self._draw_feature(p, layer.name, int(idx), SELECT_PEN, 3.5, None)
+            return
+        mx, my = to_mercator(xy[:, 0], xy[:, 1])
+        sx, sy = self.view.to_screen(np.asarray(mx), np.asarray(my))
+        inside = (sx > -10) & (sx < self.width() + 10) & (sy > -10) & (sy < self.height() + 10)
+        sx, sy = sx[inside][:MAX_HIGHLIGHTED], sy[inside][:MAX_HIGHLIGHTED]
+        for pen in (QPen(QColor(255, 255, 255, 200), 6.0), QPen(SELECT_PEN, 3.5)):
+            p.setPen(pen)
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            for x, y in zip(sx.tolist(), sy.tolist(), strict=True):
+                p.drawEllipse(QPointF(x, y), 9, 9)
 
     def _feature_path(self, name: str, idx: int) -> QPainterPath | None:
         layer = self.model.get(name)

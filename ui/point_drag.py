@@ -24,7 +24,7 @@ LINE = QColor(216, 27, 96)
 @dataclass
 class PointDrag:
     layer: str
-    index: int
+    key: str  # the dragged feature's stable key (its code)
     origin: tuple[float, float]  # lon, lat of the point when the drag began
     press: QPointF  # screen position of the press
     pos: QPointF  # current cursor position

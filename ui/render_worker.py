@@ -1,7 +1,7 @@
 """Background rendering: one image per layer in worker threads, cached, then composited.
 
-QGIS's model: every layer renders to its own QImage in a QThreadPool; the GUI thread never
-waits.  Images are cached with the viewport, layer version and language they were made
+QGIS's model: every layer renders to its own QImage in a worker thread (the window's one
+background mechanism, :mod:`ui.background`); the GUI thread never waits.  Images are cached with the viewport, layer version and language they were made
 for, so a toggle or an opacity change only re-composites, and a pan or zoom shows the old
 composite moved at once until the fresh one arrives.  Compositing also runs in a worker.
 """
@@ -14,14 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QRectF, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRectF, Signal
 from PySide6.QtGui import QImage, QPainter
 
 from layers.map_layer import MapLayer
 from layers.map_model import MapModel
 from layers.viewport import Viewport
-from ui.painter import (SymbolAtlas, bands, new_image, paint_labels, paint_layer,
-                        yield_gil)
+from ui.background import Runner
+from ui.painter import SymbolAtlas, bands, new_image, paint_labels, paint_layer, yield_gil
 
 LABELS = "__labels__"
 RENDER_THREADS = 1
@@ -33,30 +33,6 @@ class CachedImage:
     image: QImage
     view: Viewport
     key: tuple[Any, ...]
-
-
-class _Signals(QObject):
-    done = Signal(int, str, object, object, tuple)  # job id, name, image, view, key
-
-
-class _Job(QRunnable):
-    def __init__(self, job_id: int, name: str, view: Viewport, key: tuple[Any, ...],
-                 work: Callable[[], QImage | None], signals: _Signals) -> None:
-        super().__init__()
-        self.setAutoDelete(True)
-        self.job_id, self.name, self.view, self.key = job_id, name, view, key
-        self.work, self.signals = work, signals
-
-    def run(self) -> None:
-        try:
-            img = self.work()
-        except Exception:  # noqa: BLE001 - a failed layer must not kill the map
-            traceback.print_exc()
-            img = None
-        try:
-            self.signals.done.emit(self.job_id, self.name, img, self.view, self.key)
-        except RuntimeError:  # the renderer went away while we worked
-            pass
 
 
 def composite(view: Viewport, parts: list[tuple[QImage, Viewport, float]]) -> QImage:
@@ -87,12 +63,11 @@ class Renderer(QObject):
     def __init__(self, model: MapModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.model = model
-        self.pool = QThreadPool(self)
         # One render thread: PySide6 holds the GIL inside Qt calls, so every extra Python
         # render thread is one more the GUI thread queues behind for the GIL.  Measured on
         # 2 cores (bench/bench_map.py): one thread halves the worst event-loop stall and
         # costs little total time, because painting was GIL-bound anyway.
-        self.pool.setMaxThreadCount(RENDER_THREADS)
+        self.runner = Runner(self, threads=RENDER_THREADS)
         self.cache: dict[str, CachedImage] = {}
         self.atlases: dict[str, SymbolAtlas] = {}
         self.basemap: Any = None  # ui.basemap_tiles.TileBasemap or None
@@ -102,8 +77,6 @@ class Renderer(QObject):
         self._pending: set[str] = set()
         self._compositing = False
         self._composite_dirty = False
-        self._signals = _Signals()
-        self._signals.done.connect(self._on_done)
         self.last_full_render_s = 0.0
         self._t_request = 0.0
 
@@ -165,7 +138,16 @@ class Renderer(QObject):
     def _start(self, jid: int, name: str, view: Viewport, key: tuple[Any, ...],
                work: Callable[[], QImage | None]) -> None:
         self._pending.add(name)
-        self.pool.start(_Job(jid, name, view, key, work, self._signals))
+        # no channel: a render of an older view is still better than nothing (_on_done)
+        self.runner.submit(lambda _token: work(),
+                           lambda img: self._on_done(jid, name, img, view, key),
+                           on_error=lambda exc: self._failed(exc, jid, name, view, key))
+
+    def _failed(self, exc: BaseException, jid: int, name: str, view: Viewport,
+                key: tuple[Any, ...]) -> None:
+        """A layer that fails to draw must not stop the map: log it, composite the rest."""
+        traceback.print_exception(exc)
+        self._on_done(jid, name, None, view, key)
 
     def _render_labels(self, view: Viewport) -> QImage:
         items = []
@@ -218,18 +200,12 @@ class Renderer(QObject):
         self._compositing = True
         self._composite_dirty = False
         view, parts, jid = self.view, self._parts(), self._job_id
-        self.pool.start(_Job(jid, "__composite__", view, (),
-                             lambda: composite(view, parts), self._signals_c))
+        self.runner.submit(lambda _token: composite(view, parts),
+                           lambda img: self._on_composite(img, view),
+                           on_error=lambda exc: (traceback.print_exception(exc),
+                                                 self._on_composite(None, view)))
 
-    @property
-    def _signals_c(self) -> _Signals:
-        if not hasattr(self, "_csig"):
-            self._csig = _Signals()
-            self._csig.done.connect(self._on_composite)
-        return self._csig
-
-    def _on_composite(self, jid: int, name: str, img: QImage | None, view: Viewport,
-                      key: tuple[Any, ...]) -> None:
+    def _on_composite(self, img: QImage | None, view: Viewport) -> None:
         self._compositing = False
         if img is not None:
             self.composite_ready.emit(img, view)
@@ -237,6 +213,10 @@ class Renderer(QObject):
             self._schedule_composite()
         elif not self._pending:
             self.idle.emit()
+
+    def wait(self, msecs: int = 3000) -> bool:
+        """Block until the running renders are done (before closing, in tools)."""
+        return self.runner.wait(msecs)
 
     def busy(self) -> bool:
         return bool(self._pending) or self._compositing or self._composite_dirty

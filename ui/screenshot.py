@@ -40,14 +40,15 @@ def wait_until_rendered(win: Any, timeout_s: float = 30.0) -> None:
         time.sleep(0.01)
 
 
-def find_feature(win: Any, text: str) -> tuple[str, int]:
+def find_feature(win: Any, text: str) -> tuple[str, str]:
+    """(layer, key) of the feature ``text`` names (a code or a name)."""
     results = win.search.index.search(text, limit=5)
-    exact = [r for r in results if r.index >= 0 and r.score == 1]
-    pick = exact[0] if exact else next((r for r in results if r.index >= 0), None)
+    exact = [r for r in results if not r.is_coordinate and r.score == 1]
+    pick = exact[0] if exact else next((r for r in results if not r.is_coordinate), None)
     if pick is None:
         raise SelectionNotFound(f"--select '{text}': no unit, outfall, bay, reserve or place "
                                 "with that code or name in the workspace")
-    return pick.layer, pick.index
+    return pick.layer, pick.key
 
 
 def take_screenshot(ws: Any, out_path: Path | str, size: tuple[int, int] = (1600, 1000),
@@ -69,11 +70,12 @@ def take_screenshot(ws: Any, out_path: Path | str, size: tuple[int, int] = (1600
     wait_until_rendered(win, 10)
     win.canvas.full_extent()
     if select:
-        layer, index = find_feature(win, select)
-        win.select(layer, index)
+        layer, key = find_feature(win, select)
+        win.select(layer, key)
         la = win.model.get(layer)
-        if la is not None:
-            x0, y0, x1, y1 = la.feature_extent(index)
+        row = la.row_of(key) if la is not None else None
+        if la is not None and row is not None:
+            x0, y0, x1, y1 = la.feature_extent(row)
             # show the feature with its surroundings: about a third of the map
             w, h = max(x1 - x0, 3000.0), max(y1 - y0, 3000.0)
             cx, cy = (x0 + x1) / 2, (y0 + y1) / 2

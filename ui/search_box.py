@@ -44,7 +44,7 @@ class SearchBox(QLineEdit):
         self.setPlaceholderText(tr("搜索单元编码/名称、排污口、海湾、保护地、县区、地名或坐标"))
 
     def _describe(self, r: SearchResult) -> str:
-        if r.index < 0:
+        if r.is_coordinate:
             return f"{tr('坐标')}: {r.label}"
         return f"{r.label}  —  {layer_title(r.layer, self.lang)}"
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from geodata import schema
 from layers.hit_test import Hit
 from layers.map_model import MapModel
-from layers.zone_details import details
+from layers.zone_details import FeatureNotFound, details
 from models.info import layer_title
 from models.query import PointReport
 from ui.panels.common import key_values
@@ -34,10 +34,10 @@ def tr(text: str) -> str:
 
 
 class SidePanel(QWidget):
-    #: (layer, index) the user picked in the panel (overlap list or outfalls tab)
-    select_requested = Signal(str, int)
-    #: (layer, index) picked in the list of overlapping features (select, do not zoom)
-    pick_requested = Signal(str, int)
+    #: (layer, key) the user picked in the panel's outfalls tab (select and zoom)
+    select_requested = Signal(str, str)
+    #: (layer, key) picked in the list of overlapping features (select, do not zoom)
+    pick_requested = Signal(str, str)
 
     def __init__(self, model: MapModel, tables: dict[str, Any], lang: str = "zh",
                  parent: QWidget | None = None) -> None:
@@ -123,13 +123,19 @@ class SidePanel(QWidget):
         else:
             self.badge.hide()
 
-    def show_feature(self, layer: str, index: int, keep_choices: bool = False) -> None:
-        self.current = ("feature", (layer, index))
+    def show_feature(self, layer: str, key: str, keep_choices: bool = False) -> None:
+        """Show feature ``key`` (code or fid) of ``layer``; a feature the map no longer
+        has (deleted by an import's undo, say) clears the panel."""
         if not keep_choices:
             self.choices.hide()
             self._overlaps = []
         include_city = self.city_box.isChecked()
-        d = details(self.model, self.tables, layer, index, include_city=include_city)
+        try:
+            d = details(self.model, self.tables, layer, key, include_city=include_city)
+        except FeatureNotFound:
+            self.clear()
+            return
+        self.current = ("feature", (layer, str(key)))
         self._header(layer, d.record)
         keep = self.tabs.currentIndex()
         self.tabs.clear()
@@ -146,7 +152,7 @@ class SidePanel(QWidget):
             self._lazy_tab(lambda: indicators_tab(d, lang),
                            f"{tr('指标')} ({len(d.indicators)})")
             self._lazy_tab(lambda: outfalls_tab(d, self.model, lang,
-                                                lambda i: self.select_requested.emit("outfalls", i)),
+                                                lambda k: self.select_requested.emit("outfalls", k)),
                            f"{tr('排污口')} ({len(d.outfalls)})")
         if 0 <= keep < self.tabs.count():
             self.tabs.setCurrentIndex(keep)
@@ -179,16 +185,17 @@ class SidePanel(QWidget):
         self.choices.clear()
         for h in found:
             layer = self.model.get(h.layer)
-            if layer is None:
+            row = layer.row_of(h.key) if layer is not None else None
+            if layer is None or row is None:
                 continue
-            rec = layer.frame.iloc[h.index].to_dict()
+            rec = layer.frame.iloc[row].to_dict()
             code = rec.get("code")
             label = (f"{layer_title(h.layer, self.lang)}: "
                      f"{code + ' ' if isinstance(code, str) else ''}{self._name(rec)}")
             item = QListWidgetItem(label)
-            item.setData(Qt.ItemDataRole.UserRole, (h.layer, h.index))
+            item.setData(Qt.ItemDataRole.UserRole, (h.layer, h.key))
             self.choices.addItem(item)
-            if self.current == ("feature", (h.layer, h.index)):
+            if self.current == ("feature", (h.layer, h.key)):
                 self.choices.setCurrentItem(item)
         self.choices.blockSignals(False)
         self.choices.setMaximumHeight(min(26 + 22 * self.choices.count(), 120))
@@ -196,8 +203,8 @@ class SidePanel(QWidget):
         self.choices.show()
 
     def _on_choice(self, item: QListWidgetItem) -> None:
-        layer, index = item.data(Qt.ItemDataRole.UserRole)
-        self.pick_requested.emit(layer, int(index))
+        layer, key = item.data(Qt.ItemDataRole.UserRole)
+        self.pick_requested.emit(layer, str(key))
 
     def show_point(self, rep: PointReport) -> None:
         self.current = ("point", rep)

@@ -36,7 +36,7 @@ EN = {
     # window, menus, actions
     "EcoZone 生态环境分区管控一张图": "EcoZone Environmental Zoning Map",
     "生态环境分区管控一张图（泉州市）": "Environmental zoning map (Quanzhou)",
-    "文件": "File", "视图": "View", "工具": "Tools", "书签": "Bookmarks", "语言": "Language",
+    "文件": "File", "编辑": "Edit", "视图": "View", "工具": "Tools", "书签": "Bookmarks", "语言": "Language",
     "帮助": "Help", "打开本地瓦片底图…": "Open local tile basemap…",
     "关闭瓦片底图": "Close tile basemap", "退出": "Quit", "全图": "Full extent",
     "放大": "Zoom in", "缩小": "Zoom out", "缩放至所选要素": "Zoom to selection",

@@ -240,7 +240,7 @@ def to_target(geoms: np.ndarray, declared: CRS | None, option: str | CRS,
     if crs.is_projected and finite:
         crs = fix_zone_prefix(crs, bounds[0], bounds[2], notes)
     if crs.equals(TARGET) or crs.to_epsg() in (4490, 4326, 4258, 4269, 4283):
-        return geoms  # same as CGCS2000 to centimetres (see ARCHITECTURE.md)
+        return geoms  # same as CGCS2000 to centimetres (docs/ARCHITECTURE.md, "Coordinates")
     datum_note(crs, notes)
     t = Transformer.from_crs(crs, TARGET, always_xy=True)
     coords = shapely.get_coordinates(geoms)

@@ -8,6 +8,10 @@ that state back in another single transaction.
 control_units and outfalls are keyed by ``code``: re-importing a file updates changed rows
 and leaves unchanged ones alone instead of duplicating them.  Any other layer name is
 imported as a new layer as-is (a re-import replaces its rows, undoably).
+
+Editions (:mod:`geodata.editions_store`): importing control units with ``keep_edition``
+first keeps the current units as a named edition; the file is then a whole new edition, so
+units missing from it are removed from ``control_units`` (undoably, like the rest).
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from typing import Any
 import numpy as np
 import shapely
 
-from geodata import gpkg_sql
+from geodata import editions_store, gpkg_sql
 from geodata.io.field_mapping import LAYER_FIELDS, suggest_mapping
 from geodata.io.messages import ImportRefused, Message, Notes, msg
 from geodata.io.readers import Progress, read_any
@@ -56,6 +60,10 @@ class ImportReport:
     notes: Notes = field(default_factory=Notes)
     mapping: dict[str, str] = field(default_factory=dict)
     batch_id: int | None = None
+    #: codes removed because the file is a whole new edition (``keep_edition``/``edition``)
+    removed: list[str] = field(default_factory=list)
+    kept_edition: str | None = None
+    edition: str | None = None
 
     def counts(self) -> dict[str, int]:
         return {"imported": len(self.new), "updated": len(self.updated),
@@ -68,7 +76,10 @@ class ImportReport:
                 "updated_codes": self.updated[:1000], "mapping": self.mapping,
                 "rejections": [r.to_json(lang) for r in self.rejected[:1000]],
                 "flags": [r.to_json(lang) for r in self.flagged[:1000]],
-                "notes": [n.text(lang) for n in self.notes.items]}
+                "notes": [n.text(lang) for n in self.notes.items],
+                **({"removed": len(self.removed), "removed_codes": self.removed[:1000],
+                    "kept_edition": self.kept_edition, "edition": self.edition}
+                   if self.kept_edition or self.edition else {})}
 
 
 def layer_table_name(layer: str, source: Path) -> str:
@@ -171,8 +182,29 @@ def _classify(prep: Prepared, existing: dict[str, dict[str, Any]], cols: list[st
     return [(str(actions[i]), i) for i in np.flatnonzero(actions != "unchanged").tolist()]
 
 
+def _remove_missing(con: sqlite3.Connection, table: str, gcol: str, prep: Prepared,
+                    existing: dict[str, dict[str, Any]], batch: int,
+                    report: ImportReport) -> None:
+    """A whole new edition: delete the units the file no longer has (undo re-inserts them)."""
+    codes = set(prep.frame["code"].astype(str))
+    gone = [c for c in existing if c not in codes]
+    report.removed += gone
+    if report.dry_run or not gone:
+        return
+    names = _table_columns(con, table)
+    undo = []
+    for code in gone:  # every field of the row, not only the file's, for the undo
+        row = con.execute(f'select * from "{table}" where fid=?',
+                          (existing[code]["fid"],)).fetchone()
+        prev = {k: (v.hex() if isinstance(v, bytes) else v)
+                for k, v in zip(names, row, strict=True)}
+        undo.append((batch, table, "delete", code, prev["fid"], json.dumps(prev)))
+    con.executemany("insert into import_undo values (?,?,?,?,?,?)", undo)
+    gpkg_sql.delete_features(con, table, gcol, [existing[c]["fid"] for c in gone])
+
+
 def _write_keyed(con: sqlite3.Connection, table: str, prep: Prepared, batch: int,
-                 report: ImportReport) -> None:
+                 report: ImportReport, whole_edition: bool = False) -> None:
     gcol = gpkg_sql.geometry_column(con, table)
     have = set(_table_columns(con, table))
     cols = [c for c in prep.frame.columns if c != "geometry" and c in have]
@@ -184,6 +216,8 @@ def _write_keyed(con: sqlite3.Connection, table: str, prep: Prepared, batch: int
         report.notes.add(f"工作区图层缺少字段，未导入：{', '.join(missing)}",
                          f"the workspace layer lacks fields, not imported: {', '.join(missing)}")
     existing = _existing(con, table, gcol, cols)
+    if whole_edition:
+        _remove_missing(con, table, gcol, prep, existing, batch, report)
     todo = _classify(prep, existing, cols, gcol, report)
     if report.dry_run or not todo:
         return
@@ -241,6 +275,14 @@ def _write_as_is(con: sqlite3.Connection, table: str, prep: Prepared, batch: int
     return created
 
 
+def _keep_edition(con: sqlite3.Connection, source: Path, report: ImportReport) -> None:
+    try:
+        editions_store.keep_current(con, report.kept_edition, report.edition, str(source),
+                                    report.batch_id or 0, dry_run=report.dry_run)
+    except editions_store.EditionError as exc:
+        raise ImportRefused(exc.message) from None
+
+
 def _sha256(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -263,10 +305,25 @@ def write_prepared(workspace: Path, layer: str, source: Path, prep: Prepared,
                               (layer, str(source), _sha256(source) if source.is_file() else None,
                                dt.datetime.now().isoformat(timespec="seconds")))
             report.batch_id = int(cur.lastrowid or 0)
+        editions = layer == editions_store.CURRENT_LAYER and bool(
+            report.kept_edition or report.edition)
         if layer in KEYED_LAYERS:
             if not _table_exists(con, layer):
                 raise ImportRefused(msg(f"工作区中没有图层 {layer}", f"the workspace has no layer {layer}"))
-            _write_keyed(con, layer, prep, report.batch_id or 0, report)
+            if editions:
+                _keep_edition(con, source, report)
+            _write_keyed(con, layer, prep, report.batch_id or 0, report, whole_edition=editions)
+            if editions:
+                if not report.dry_run:
+                    editions_store.finish(con)
+                kept, new = report.kept_edition, report.edition
+                report.notes.add(
+                    f"整版导入：{'原单元保留为版本“' + kept + '”；' if kept else ''}"
+                    f"{'新版本“' + new + '”；' if new else ''}删除文件中没有的单元 "
+                    f"{len(report.removed)} 个",
+                    f"whole edition: {'current units kept as ' + repr(kept) + '; ' if kept else ''}"
+                    f"{'new edition ' + repr(new) + '; ' if new else ''}{len(report.removed)} "
+                    "units missing from the file removed")
             created = False
         else:
             created = _write_as_is(con, layer, prep, report.batch_id or 0, report)
@@ -285,21 +342,30 @@ def write_prepared(workspace: Path, layer: str, source: Path, prep: Prepared,
 
 def import_file(source: Path, workspace: Path, layer: str, *, file_layer: str | None = None,
                 encoding: str = "auto", crs: str = "auto", mapping: dict[str, str] | None = None,
-                dry_run: bool = False, progress: Progress | None = None) -> ImportReport:
+                dry_run: bool = False, progress: Progress | None = None,
+                keep_edition: str | None = None, edition: str | None = None) -> ImportReport:
     """Read ``source``, check it and import it into ``workspace`` as ``layer``.
+
+    ``keep_edition`` (control units only): keep the current units as an edition of that
+    name first; ``edition``: the name of the imported edition.  Either makes the file a
+    whole edition (units it lacks are removed from ``control_units``).
 
     Raises ImportRefused (nothing written) when the file cannot be read or no row survives.
     """
     source = Path(source)
     result = read_any(source, layer=file_layer, encoding=encoding, crs=crs, progress=progress)
     table = layer if layer in KEYED_LAYERS else layer_table_name(layer, source)
+    if (keep_edition or edition) and table != editions_store.CURRENT_LAYER:
+        raise ImportRefused(msg("只有管控单元（--as control_units）可以保留版本",
+                                "editions are kept for control units only (--as control_units)"))
     if table in KEYED_LAYERS and mapping is None:
         suggested = suggest_mapping(list(result.frame.columns), table)
         mapping = {t: m.source for t, m in suggested.items()}
     prep = prepare(result, table, mapping)
     report = ImportReport(layer=table, source=str(source), dry_run=dry_run,
                           rejected=prep.rejected, flagged=prep.flagged, notes=result.notes,
-                          mapping=dict(mapping or {}))
+                          mapping=dict(mapping or {}), kept_edition=keep_edition,
+                          edition=edition)
     if len(prep.frame) == 0:
         first = prep.rejected[0].reason if prep.rejected else msg("文件中没有要素", "no features")
         raise ImportRefused(msg(f"{source.name}：没有可导入的记录（{len(prep.rejected)} 条被拒，"
@@ -341,12 +407,14 @@ def undo_import(workspace: Path, batch_id: int) -> Message:
         if created:
             _drop_layer(con, table)
         else:
+            editions_store.undo(con, batch_id)
             cols = _table_columns(con, table)
             gcol = gpkg_sql.geometry_column(con, table)
             inserted: list[int] = []  # a run of inserted rows, deleted in bulk
             for action, fid, prev in [*con.execute(
-                    "select action, fid, previous from import_undo where batch_id=? "
-                    "order by rowid desc", (batch_id,)).fetchall(), ("end", None, None)]:
+                    "select action, fid, previous from import_undo where batch_id=? and "
+                    "layer=? order by rowid desc", (batch_id, table)).fetchall(),
+                    ("end", None, None)]:
                 if action == "insert":
                     inserted.append(fid)
                     continue

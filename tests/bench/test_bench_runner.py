@@ -80,3 +80,12 @@ def test_import_benchmark_prints_every_phase(cache: Path) -> None:
         for key in ("read_ms", "validate_ms", "encode_ms", "write_ms", "total_ms", "undo_ms"):
             assert fig[key] >= 0, (kind, key)
         assert fig["total_ms"] >= fig["read_ms"] + fig["validate_ms"] + fig["encode_ms"] - 3
+
+
+def test_bench_compare_json() -> None:
+    p = subprocess.run([sys.executable, "bench/bench_compare.py", "--runs", "1"], cwd=ROOT,
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    doc = json.loads(p.stdout)
+    assert doc["benchmark"] == "compare_editions" and doc["compare_ms"] > 0
+    assert doc["counts"]["split"] == 1 and doc["counts"]["merged"] == 1

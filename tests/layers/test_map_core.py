@@ -125,19 +125,19 @@ def test_search_by_code_name_and_coordinates():
     model = _model()
     idx = SearchIndex(model)
     r = idx.search("ZH35058220002")
-    assert (r[0].layer, r[0].index, r[0].score) == ("control_units", 1, 1)
-    assert idx.search("小单元")[0].index == 1
+    assert (r[0].layer, r[0].key, r[0].score) == ("control_units", "ZH35058220002", 1)
+    assert idx.search("小单元")[0].key == "ZH35058220002"
     assert idx.search("pwk350582")[0].layer == "outfalls"
     assert parse_coordinate("118.5, 24.5") == pytest.approx((118.5, 24.5))
     assert parse_coordinate("24°30'N 118°30'E") == pytest.approx((118.5, 24.5))
     assert parse_coordinate("ZH35058220002") is None
     c = idx.search("118 30 00 E, 24 30 00 N")[0]
-    assert c.index == -1 and (c.lon, c.lat) == pytest.approx((118.5, 24.5))
+    assert c.is_coordinate and c.key == "" and (c.lon, c.lat) == pytest.approx((118.5, 24.5))
 
 
 def test_layers_package_never_imports_qt():
     code = ("import sys, layers.map_model, layers.hit_test, layers.search, layers.zone_details,"
-            " layers.tiles; "
+            " layers.tiles, layers.point_index, layers.map_layer; "
             "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'pyqtgraph'))];"
             " print(bad); sys.exit(1 if bad else 0)")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

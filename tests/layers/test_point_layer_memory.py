@@ -120,9 +120,9 @@ def test_zone_outfalls_are_the_strtree_intersects_rows_boundary_included() -> No
     for i in range(len(units)):
         geom = ula.merc[i]
         want = np.sort(ref.tree.query(geom, predicate="intersects"))
-        got = zone_details.details(model, {}, "control_units", i).outfalls
+        got = zone_details.details(model, {}, "control_units", model.get("control_units").key_at(i)).outfalls
         assert got.tolist() == want.tolist() and len(got) > 10
-    assert {0, 2} <= set(zone_details.details(model, {}, "control_units", 1).outfalls.tolist())
+    assert {0, 2} <= set(zone_details.details(model, {}, "control_units", model.get("control_units").key_at(1)).outfalls.tolist())
     assert not shapely.is_prepared(ula.merc[0])  # the layer's own polygon is left as it was
     layer = model.get("outfalls")
     assert layer is not None and layer._merc is None and layer._tree is None

@@ -58,7 +58,7 @@ def _old_search(index: SearchIndex, model: MapModel, text: str, limit: int = 20,
                 for i in idx[:limit]:
                     best[int(i)] = min(best.get(int(i), 9), score)
         for i, score in best.items():
-            out.append(SearchResult(name, i, index.label(name, i), score))
+            out.append(SearchResult(name, layer.key_at(i), index.label(name, i), score))
     order = {n: k for k, n in enumerate(SEARCHED)}
     out.sort(key=lambda r: (r.score, order.get(r.layer, -1), r.label))
     return out[:limit]

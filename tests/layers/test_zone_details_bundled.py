@@ -32,7 +32,7 @@ def test_unit_details_have_tasks_indicators_and_outfall_counts(model_and_ws):
     units = model.get("control_units")
     with_outfalls = 0
     for i in range(0, len(units), max(1, len(units) // 25)):
-        d = details(model, ws.tables, "control_units", i)
+        d = details(model, ws.tables, "control_units", model.get("control_units").key_at(i))
         assert d.record["code"] == units.frame["code"].iloc[i]
         assert d.tasks, d.record["code"]
         if len(d.outfalls):
@@ -47,7 +47,7 @@ def test_bay_details_link_bay_tasks(model_and_ws):
     if bays is None:
         pytest.skip("no bays")
     i = int((bays.frame["name_zh"] == "泉州湾").to_numpy().argmax())
-    d = details(model, ws.tables, "bays", i)
+    d = details(model, ws.tables, "bays", model.get("bays").key_at(i))
     assert any(r["zone_type"] == "bay" for t in d.tasks for r in t.reasons)
 
 

@@ -66,6 +66,39 @@ def win(qtbot, ui_ws):
     w.canvas.full_extent()
     wait_rendered(qtbot, w)
     yield w
-    w.canvas.renderer.pool.waitForDone(5000)
+    w.canvas.renderer.wait(5000)
     set_language("zh")
     time.sleep(0)
+
+
+def main_window_for(qtbot, ws, lang: str = "zh"):
+    """The real main window on ``ws`` (no saved settings), shown offscreen."""
+    from ui.language import set_language
+    from ui.main import MainWindow, make_app
+
+    make_app()
+    set_language(lang)
+    w = MainWindow(ws, lang, settings=None)
+    qtbot.addWidget(w)
+    return w
+
+
+def spin(ms: int) -> None:
+    """Run the application's event loop for ``ms`` milliseconds, as the program does
+    (``QEventLoop.exec``): worker threads get the GIL and queued results are delivered.
+    ``QTest.qWait`` alone can starve workers and hide a loop that never ends."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def spin_until(predicate, timeout_ms: int = 20000, step_ms: int = 20) -> bool:
+    """Spin the event loop until ``predicate()`` holds (True) or the time is up (False)."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        spin(step_ms)
+    return bool(predicate())

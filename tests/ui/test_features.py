@@ -188,8 +188,7 @@ def test_selecting_an_outfall_anywhere_opens_its_record_beside_the_details(windo
     window.resize(1400, 900)
     window.show()
     qtbot.waitExposed(window)
-    i = int(frame.index[frame["code"] == "PWK350582H0003"][0])
-    window.select("outfalls", i, zoom=True)  # as search and panel links do
+    window.select("outfalls", "PWK350582H0003", zoom=True)  # as search and panel links do
     assert review.card.code == "PWK350582H0003"
     assert review.panel.selected_codes() == ["PWK350582H0003"]
     qtbot.waitUntil(lambda: not review.card.visibleRegion().isEmpty())
@@ -197,6 +196,6 @@ def test_selecting_an_outfall_anywhere_opens_its_record_beside_the_details(windo
     labels = [review.card.form.itemAt(r, review.card.form.ItemRole.FieldRole).widget().text()
               for r in range(1, review.card.form.rowCount())]
     assert "晋江市 (350582)" in labels
-    window.select("control_units", 0)
+    window.select("control_units", str(window.ws.layer("control_units")["code"].iloc[0]))
     assert review.panel.selected_codes() == ["PWK350582H0003"]  # a zone leaves it be
     qtbot.waitUntil(lambda: not window.side_panel.visibleRegion().isEmpty())  # details front

@@ -37,6 +37,7 @@ def fake_window(qtbot, lang="zh"):
     w.lang = lang
     w.ws = SimpleNamespace(path="/data/EcoZone/workspace.gpkg")
     w.canvas = FakeCanvas()
+    w.settings = None  # the window's own settings (MapWindow.settings): none here
     return w
 
 

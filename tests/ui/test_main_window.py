@@ -24,7 +24,7 @@ def _unit_to_click(win):
         found = win.canvas.identify(sx[i], sy[i])
         if not found or (found[0].layer, found[0].index) != ("control_units", int(i)):
             continue
-        d = details(win.model, win.ws.tables, "control_units", int(i))
+        d = details(win.model, win.ws.tables, "control_units", win.model.get("control_units").key_at(i))
         if d.tasks and d.indicators and len(d.outfalls):
             return int(i), QPoint(int(round(sx[i])), int(round(sy[i])))
         best = best or (int(i), QPoint(int(round(sx[i])), int(round(sy[i]))))
@@ -43,7 +43,8 @@ def test_click_on_unit_selects_it_and_fills_four_tabs(qtbot, win):
     idx, pos = _unit_to_click(win)
     code = win.model.get("control_units").frame["code"].iloc[idx]
     qtbot.mouseClick(win.canvas, Qt.MouseButton.LeftButton, pos=pos)
-    assert win.selection == ("control_units", idx)
+    assert win.selection.current.layer == "control_units"
+    assert win.selection.current.keys == (code,)
     assert code in win.side_panel.title.text()
     tabs = win.side_panel.tabs
     assert tabs.count() == 4
@@ -56,7 +57,7 @@ def test_click_on_unit_selects_it_and_fills_four_tabs(qtbot, win):
     tasks = win.side_panel.tab_page(1).findChild(QTextBrowser, "tasksView")
     assert tasks.count >= 1 and "责任单位" in tasks.toPlainText()
     assert _tab_rows(win, 2, "indicatorsTable") >= 1
-    d = details(win.model, win.ws.tables, "control_units", idx)
+    d = details(win.model, win.ws.tables, "control_units", code)
     assert _tab_rows(win, 3, "outfallsTable") == min(len(d.outfalls), 2000)
 
 
@@ -69,7 +70,8 @@ def test_outfall_row_click_selects_it_on_map(qtbot, win):
         pytest.skip("unit has no outfalls in this workspace")
     code = table.item(0, 0).text()
     table.cellClicked.emit(0, 0)
-    assert win.selection[0] == "outfalls"
+    assert win.selection.current.layer == "outfalls"
+    assert win.selection.current.keys == (code,)
     assert code in win.side_panel.title.text()
 
 
@@ -104,7 +106,8 @@ def test_search_by_code_jumps_and_selects(qtbot, win):
     code = layer.frame["code"].iloc[len(layer) // 2]
     win.search.setText(code)
     win.search.go()
-    assert win.selection == ("control_units", len(layer) // 2)
+    assert win.selection.current.keys == (code,)
+    assert win.selection.current.layer == "control_units"
     assert code in win.side_panel.title.text()
     x0, y0, x1, y1 = layer.feature_extent(len(layer) // 2)
     vx0, vy0, vx1, vy1 = win.canvas.view.bbox
@@ -120,7 +123,7 @@ def test_search_by_coordinate_jumps_there(qtbot, win, text):
     x, y = to_mercator(118.6, 24.9)
     assert abs(win.canvas.view.cx - x) < 50 and abs(win.canvas.view.cy - y) < 50
     title = win.side_panel.title.text()
-    assert win.selection is not None or "此处适用" in title
+    assert not win.selection.current.empty or "此处适用" in title
 
 
 def test_click_on_empty_map_shows_what_applies(qtbot, win):
@@ -128,7 +131,7 @@ def test_click_on_empty_map_shows_what_applies(qtbot, win):
         win.model.set_visible(name, False)
     qtbot.mouseClick(win.canvas, Qt.MouseButton.LeftButton,
                      pos=QPoint(win.canvas.width() // 2, win.canvas.height() // 2))
-    assert win.selection is None
+    assert win.selection.current.empty
     assert "此处适用" in win.side_panel.title.text()
     assert win.side_panel.tabs.count() == 3
 
@@ -172,7 +175,7 @@ def test_wheel_zoom_and_drag_pan_move_the_view(qtbot, win):
     qtbot.mouseRelease(win.canvas, Qt.MouseButton.LeftButton, pos=QPoint(400, 350))
     assert win.canvas.view.cx == pytest.approx(v1.cx - 100 * v1.res)
     assert win.canvas.view.cy == pytest.approx(v1.cy + 50 * v1.res)
-    assert win.selection is None  # a drag is not a click
+    assert win.selection.current.empty  # a drag is not a click
 
 
 def test_status_bar_shows_coordinates_and_scale(qtbot, win):

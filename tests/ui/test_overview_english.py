@@ -84,16 +84,16 @@ def test_window_in_english_shows_the_units_english_texts(qtbot, win, unit):
     frame = win.model.get("control_units").frame
     idx = int((frame["code"] == "ZH35050220001").to_numpy().nonzero()[0][0])
     win.set_language("en")
-    win.side_panel.show_feature("control_units", idx)
+    win.side_panel.show_feature("control_units", "ZH35050220001")
     rows = dict(win.side_panel.tabs.widget(0).rows)
     assert rows["Theme"] == "Urban"
     assert rows["Spatial layout constraints"] == unit["kjbjys_en"]
     pas = win.model.get("protected_areas").frame
     core = int((pas["zone"] == "核心区").to_numpy().nonzero()[0][0])
-    win.side_panel.show_feature("protected_areas", core)
+    win.side_panel.show_feature("protected_areas", win.model.get("protected_areas").key_at(core))
     assert "National Nature reserve Core zone" in win.side_panel.subtitle.text()
     assert dict(win.side_panel.tabs.widget(0).rows)["Zone"] == "Core zone"
     win.set_language("zh")
-    win.side_panel.show_feature("control_units", idx)
+    win.side_panel.show_feature("control_units", "ZH35050220001")
     rows = dict(win.side_panel.tabs.widget(0).rows)
     assert rows["主导类型"] == "城镇" and rows["空间布局约束"] == unit["kjbjys"]

@@ -36,6 +36,7 @@ class Features:
         self.a_export_web = self._action(win.m_file, self.export_webmap, 2)
         self.a_draw_site = self._action(win.m_tools, self.draw_site)
         self.a_screen = self._action(win.m_tools, self.open_screening)
+        self.a_editions = self._action(win.m_tools, self.open_editions)
         self.a_welcome = self._action(win.m_help, self.show_welcome)
         self.retranslate()
 
@@ -55,23 +56,25 @@ class Features:
         for a, text in ((self.a_import, "导入数据…"), (self.a_export_map, "导出地图…"),
                         (self.a_export_web, "导出离线网页地图…"), (self.a_screen, "选址初筛…"),
                         (self.a_draw_site, "在地图上绘制选址范围"),
+                        (self.a_editions, "版本对比…"),
                         (self.a_welcome, "欢迎与数据说明")):
             a.setText(tr(text))
 
     # -- import ------------------------------------------------------------------------
-    def open_import(self) -> None:
+    def open_import(self) -> Any:
+        """文件 ▸ 导入数据…: the wizard; what it imports (or undoes) reaches the window
+        through the workspace's change flow."""
         from ui.importing import open_import_dialog
 
         dlg = open_import_dialog(self.win, self.win.ws.path)
         dlg.imported.connect(lambda _batch, layer: self.reload_layer(layer))
         dlg.undone.connect(lambda _batch, layer: self.reload_layer(layer))
+        return dlg
 
     def reload_layer(self, layer: str) -> None:
-        """Re-read one layer after an import: the model tells the map and panels."""
-        from geodata import store
-
-        frame = store.read_layer(self.win.ws.path, layer)
-        self.win.ws.replace_layer(layer, frame)
+        """After an import or its undo: the workspace re-reads the layer and announces it
+        (``layer_replaced``); the map, the inventory and the panels follow from that."""
+        self.win.ws.reload_layer(layer)
         self.win.statusBar().showMessage(tr("已导入，图层已刷新：") + layer, 6000)
 
     # -- screening and exports ---------------------------------------------------------
@@ -86,8 +89,8 @@ class Features:
         """The polygon last drawn with the area tool, or None."""
         import shapely
 
-        m = getattr(self.win.canvas, "measurement", None)
-        if m is None or not getattr(m, "area", False) or len(m.points) < 3:
+        m = self.win.canvas.measurement
+        if m is None or not m.area or len(m.points) < 3:
             return None
         poly = shapely.Polygon(m.points)
         return poly if poly.is_valid and poly.area > 0 else shapely.make_valid(poly)
@@ -102,6 +105,11 @@ class Features:
         dlg.setModal(False)
         dlg.show()
         return dlg
+
+    def open_editions(self) -> Any:
+        from ui.editions.dialog import open_editions_dialog
+
+        return open_editions_dialog(self.win)
 
     def export_map(self) -> None:
         from ui.reports.map_export import export_view

@@ -9,6 +9,7 @@ EN: dict[str, str] = {
     "导出地图…": "Export map…",
     "导出离线网页地图…": "Export offline web map…",
     "选址初筛…": "Site screening…",
+    "版本对比…": "Compare editions…",
     "欢迎与数据说明": "Welcome and data notes",
     "导出地图": "Export map",
     "导出离线网页地图": "Export offline web map",

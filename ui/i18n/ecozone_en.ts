@@ -25,6 +25,25 @@
     </message>
 </context>
 <context>
+    <name>EditionOption</name>
+    <message>
+        <source>保留当前单元为版本：</source>
+        <translation>Keep the current units as edition:</translation>
+    </message>
+    <message>
+        <source>整版导入：当前单元另存为该版本，文件中没有的单元从当前图层删除（可撤销）</source>
+        <translation>Whole edition: the current units are kept under this name; units missing from the file are removed from the current layer (undoable)</translation>
+    </message>
+    <message>
+        <source>新版本名称（可选）：</source>
+        <translation>Name of the new edition (optional):</translation>
+    </message>
+    <message>
+        <source>例如 2024版</source>
+        <translation>e.g. 2024版</translation>
+    </message>
+</context>
+<context>
     <name>Features</name>
     <message>
         <source>导入数据…</source>
@@ -41,6 +60,10 @@
     <message>
         <source>选址初筛…</source>
         <translation>Site screening…</translation>
+    </message>
+    <message>
+        <source>版本对比…</source>
+        <translation>Compare editions…</translation>
     </message>
     <message>
         <source>欢迎与数据说明</source>
@@ -678,6 +701,10 @@
         <translation>File</translation>
     </message>
     <message>
+        <source>编辑</source>
+        <translation>Edit</translation>
+    </message>
+    <message>
         <source>视图</source>
         <translation>View</translation>
     </message>
@@ -847,6 +874,14 @@
     <message>
         <source>仅所选区域</source>
         <translation>Selected zone only</translation>
+    </message>
+    <message>
+        <source>仅所选排污口</source>
+        <translation>Chosen outfalls only</translation>
+    </message>
+    <message>
+        <source>%1 个排污口</source>
+        <translation>%1 outfalls</translation>
     </message>
     <message>
         <source>确认位置</source>

@@ -122,6 +122,12 @@ class FilePage(StepPage):
         row.addWidget(self.browse)
         tl = QVBoxLayout(self.target_box)
         tl.addWidget(self.r_units)
+        from ui.editions.import_option import EditionOption  # issue 18: keep an edition
+
+        self.edition = EditionOption()
+        self.edition.setEnabled(False)
+        self.r_units.toggled.connect(self.edition.setEnabled)
+        tl.addWidget(self.edition)
         tl.addWidget(self.r_outfalls)
         nl = QHBoxLayout()
         nl.addWidget(self.r_new)
@@ -148,6 +154,7 @@ class FilePage(StepPage):
         self.r_units.setText(self.tr("环境管控单元（control_units，按单元编码更新）"))
         self.r_outfalls.setText(self.tr("排污口（outfalls，按排污口编码更新）"))
         self.r_new.setText(self.tr("新图层，名称："))
+        self.edition.retranslate()
         if self.layers.count() and self.layers.item(0).data(Qt.ItemDataRole.UserRole) == ALL_LAYERS:
             self.layers.item(0).setText(self.tr("（全部文件夹）"))
 
@@ -218,6 +225,7 @@ class FilePage(StepPage):
         if path != s.path or self.file_layer() != s.file_layer:
             s.encoding, s.crs = "auto", "auto"
         s.path, s.file_layer, s.target = path, self.file_layer(), self.target()
+        s.keep_edition, s.edition = self.edition.values()
         if not s.needs_read():
             return True
         self.say("")

@@ -164,6 +164,9 @@ class ImportSession:
     crs_candidates: list[CrsCandidate] = field(default_factory=list)
     crs_refusal: ImportRefused | None = None
     last_batch: int | None = None
+    #: control units only: keep the current units as this edition (geodata.editions_store)
+    keep_edition: str | None = None
+    edition: str | None = None
 
     # -- reading --------------------------------------------------------------------------
     def key(self) -> tuple[Any, ...]:
@@ -275,7 +278,9 @@ class ImportSession:
         prep = prepare(self.result, table, dict(self.mapping) if self.keyed() else None)
         report = ImportReport(layer=table, source=str(self.path), dry_run=dry_run,
                               rejected=prep.rejected, flagged=prep.flagged,
-                              notes=_copy_notes(self.result), mapping=dict(self.mapping))
+                              notes=_copy_notes(self.result), mapping=dict(self.mapping),
+                              kept_edition=self.keep_edition if table == "control_units" else None,
+                              edition=self.edition if table == "control_units" else None)
         if len(prep.frame) == 0:
             first = prep.rejected[0].reason if prep.rejected else msg("文件中没有要素", "no features")  # noqa: E501
             raise ImportRefused(msg(f"{self.path.name}：没有可导入的记录（{len(prep.rejected)} 条被拒，"  # noqa: E501

@@ -1,24 +1,27 @@
 """Compliance flags of the outfall inventory, computed off the GUI thread.
 
 ``models.compliance.check_flag_bits`` takes ~0.05 s for the bundled 855 outfalls but
-seconds at 100k; the inventory re-checks after every edit (a move can make or break a
-possible duplicate), so at scale it must not block the window.  The check runs in a Python
-thread on a *copy* of the outfall frame (edits go on in the GUI thread meanwhile) and the
-newest result wins; small inventories are checked at once so the flags are there when the
-table first shows.
+seconds at 100k; the inventory re-checks after every change of the outfalls (a move can make
+or break a possible duplicate), so at scale it must not block the window.  The check runs
+through the window's one background mechanism (:mod:`ui.background`) on a *copy* of the
+outfall frame (edits go on in the GUI thread meanwhile), on the channel ``compliance``: the
+newest check wins and an older result is dropped, never re-started.  Small inventories are
+checked at once so the flags are there when the table first shows.
 """
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from models.compliance import check_flag_bits
+from ui.background import Runner, Token
 
 #: Up to this many outfalls the check runs synchronously (well under 0.5 s).
 SYNC_LIMIT = 20_000
+CHANNEL = "compliance"
 
 
 class _Snapshot:
@@ -36,44 +39,52 @@ class _Snapshot:
 
 
 class FlagChecker(QObject):
-    #: flag bits per outfall row (models.compliance.check_flag_bits), from the newest check
-    done = Signal(object)
+    #: (bits, codes): flag bits per outfall (models.compliance.check_flag_bits) and the
+    #: outfall codes they belong to, in the same order, from the newest check
+    done = Signal(object, object)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, runner: Runner, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.bits: Any = None  # numpy int64 per row, once a check has finished
-        self._generation = 0
-        self._lock = threading.Lock()
-        self.running = False
+        self.runner = runner
+        self.bits: Any = None  # numpy int64 per outfall, once a check has finished
+        self.codes: Any = None
+        #: how many checks were started (tests count them: one change, one check)
+        self.started = 0
+
+    @property
+    def running(self) -> bool:
+        return self.runner.busy(CHANNEL)
 
     def check_now(self, ws: Any) -> Any:
+        """Check at once on the GUI thread (small inventories); returns the bits."""
+        self.started += 1
+        self.runner.cancel(CHANNEL)  # a background check under way is now stale
+        frame = ws.layer("outfalls")
         self.bits = check_flag_bits(ws)
+        self.codes = frame["code"].to_numpy(dtype=object)
         return self.bits
 
     def start(self, ws: Any) -> None:
-        """Check a snapshot of the outfalls in the background; ``done`` when finished."""
-        with self._lock:
-            self._generation += 1
-            gen = self._generation
+        """Check a snapshot of the outfalls in the background; ``done`` when finished,
+        unless a newer check was started meanwhile."""
+        self.started += 1
         # a copy of the column arrays (pointers: the strings and points are shared and
         # immutable), so edits made meanwhile in the GUI thread cannot change what is read
-        snap = _Snapshot(ws, ws.layer("outfalls").copy())
-        self.running = True
+        frame = ws.layer("outfalls").copy()
+        snap = _Snapshot(ws, frame)
+        codes = frame["code"].to_numpy(dtype=object)
 
-        def work() -> None:
-            try:
-                bits = check_flag_bits(snap)
-            except Exception:  # noqa: BLE001 - a failed check keeps the old flags
-                import logging
+        def work(_token: Token) -> Any:
+            return check_flag_bits(snap)
 
-                logging.getLogger(__name__).exception("compliance check failed")
-                self.running = False
-                return
-            with self._lock:
-                if gen != self._generation:
-                    return  # a newer check is under way
-            self.bits = bits
-            self.running = False
-            self.done.emit(bits)
+        self.runner.submit(work, lambda bits: self._finished(bits, codes), channel=CHANNEL,
+                           on_error=self._failed)
 
-        threading.Thread(target=work, name="compliance-check", daemon=True).start()
+    def _finished(self, bits: np.ndarray, codes: np.ndarray) -> None:
+        self.bits, self.codes = bits, codes
+        self.done.emit(bits, codes)
+
+    def _failed(self, exc: BaseException) -> None:  # a failed check keeps the old flags
+        import logging
+
+        logging.getLogger(__name__).error("compliance check failed", exc_info=exc)

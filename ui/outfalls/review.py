@@ -1,22 +1,14 @@
 """Wiring of outfall review into the main window: docks, undo stack, map link, saving.
 
-The main window and map canvas are used through a small duck-typed interface (each item is
-optional; without it the matching feature is off):
+The review uses the window through its declared interface (:class:`ui.window_parts.MapWindow`)
+and follows the one change flow and the one selection (docs/ARCHITECTURE.md):
 
-main window
-    ``select_outfalls(codes)``   highlight outfalls on the map (else ``canvas.set_selection``)
-    ``zoom_to(bounds)``          zoom to a lon/lat box (else ``canvas.zoom_to_bbox`` in Mercator)
-    ``feature_selected(layer, key)`` signal: a feature was picked on the map (else
-                                 ``canvas.clicked(hits, lon, lat)`` is used)
-    ``selection``                ``(layer, index)`` of the selected feature: a polygon there is
-                                 the zone of the "only selected zone" filter
-    ``m_view`` / ``m_edit``      menus to add dock toggles / undo-redo to
-    ``m_tools`` / ``tool_group`` / ``toolbar``  where the "drag outfalls" map tool goes
-canvas
-    ``view_changed(viewport)``   for the "only current view" filter (``viewport.bbox()`` Mercator)
-    ``feature_dragged(layer, index, lon, lat)`` signal + ``set_draggable(layer, on)`` +
-    ``set_tool("move_point")``:  with the move tool chosen, dragging an outfall point
-                                 moves it (an undoable, audited edit)
+- edits go through the :class:`~models.outfall_session.EditSession` (and the undo stack);
+  the workspace announces them (``features_changed``), and the table, the record card and
+  the compliance check update from that announcement — as they do for an import
+  (``layer_replaced``), its undo, a recovery replay or a sync pull;
+- outfalls are named by code everywhere: the table selection, a map pick, a drag, the card
+  all read and write ``win.selection``.
 """
 
 from __future__ import annotations
@@ -33,11 +25,14 @@ from geodata.io.messages import Message
 from models import outfall_edits as oe
 from models.outfall_session import open_session
 from models.outfall_table import OutfallTable, county_names
+from models.selection import Selection
+from ui.background import Runner
 from ui.outfalls.actions import CoordinateDialog, FieldDialog, NoteDialog, exec_dialog
 from ui.outfalls.flag_checker import SYNC_LIMIT, FlagChecker
 from ui.outfalls.record_card import RecordCard, make_thumbnail
 from ui.outfalls.table_dock import OutfallTablePanel
-from ui.outfalls.undo import push_edit
+from ui.outfalls.undo import EditCommand, push_edit
+from ui.window_parts import MapWindow
 
 AUTOSAVE_MS = 30_000
 _MIME = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
@@ -45,13 +40,15 @@ _MIME = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
 
 
 class OutfallReview(QObject):
-    def __init__(self, main_window: Any, ws: Any, lang: str = "zh", interactive: bool = True,
-                 user: str | None = None) -> None:
-        super().__init__(main_window)
+    def __init__(self, main_window: MapWindow, ws: Any, lang: str = "zh",
+                 interactive: bool = True, user: str | None = None) -> None:
+        super().__init__(main_window)  # type: ignore[arg-type]
         self.win, self.ws, self.lang, self.interactive = main_window, ws, lang, interactive
         self.messages: list[Message] = []  # what was told to the user (tests read it)
+        self._told: set[str] = set()
         self.session, self.lock = open_session(ws, user=user)
         self.stack = QUndoStack(self)
+        self.runner = Runner(self)
         frame = ws.layer("outfalls")
         self.table = OutfallTable.from_frame(frame, county_names(ws.layers.get("counties"), lang),
                                              None, lang)
@@ -62,10 +59,9 @@ class OutfallReview(QObject):
                                      Qt.DockWidgetArea.BottomDockWidgetArea)
         self.card_dock = self._dock("outfallCardDock", self.tr("一口一档"), self.card,
                                     Qt.DockWidgetArea.RightDockWidgetArea)
-        side = getattr(self.win, "side_dock", None)
-        if side is not None:  # one full-height column: feature details | outfall record
-            self.win.tabifyDockWidget(side, self.card_dock)
-            side.raise_()
+        # one full-height column: feature details | outfall record
+        self.win.tabifyDockWidget(self.win.side_dock, self.card_dock)
+        self.win.side_dock.raise_()
         self._build_actions()
         self._connect()
         self._flags_timer = QTimer(self, singleShot=True, interval=400)
@@ -84,9 +80,7 @@ class OutfallReview(QObject):
         dock.setObjectName(name)
         dock.setWidget(widget)
         self.win.addDockWidget(area, dock)
-        m_view = getattr(self.win, "m_view", None)
-        if m_view is not None:
-            m_view.addAction(dock.toggleViewAction())
+        self.win.m_view.addAction(dock.toggleViewAction())
         return dock
 
     def _build_actions(self) -> None:
@@ -101,15 +95,7 @@ class OutfallReview(QObject):
         for sig in (self.stack.indexChanged, self.stack.cleanChanged):
             sig.connect(self._update_undo_texts)
         self._update_undo_texts()
-        menu = getattr(self.win, "m_edit", None)
-        self._own_edit_menu = None
-        if menu is None and hasattr(self.win, "menuBar"):
-            menu = self._own_edit_menu = self.win.menuBar().addMenu(self.tr("编辑"))
-            m_view = getattr(self.win, "m_view", None)
-            if m_view is not None:  # keep 文件 编辑 视图 order
-                self.win.menuBar().insertMenu(m_view.menuAction(), menu)
-        if menu is not None:
-            menu.addActions([self.undo_action, self.redo_action])
+        self.win.m_edit.addActions([self.undo_action, self.redo_action])
         self.win.addAction(self.undo_action)
         self.win.addAction(self.redo_action)
         self._build_move_tool()
@@ -117,8 +103,8 @@ class OutfallReview(QObject):
     def _update_undo_texts(self, *_: Any) -> None:
         def text(i: int) -> str:  # the edit's description in the current language
             cmd = self.stack.command(i) if 0 <= i < self.stack.count() else None
-            edit = getattr(cmd, "edit", None)
-            return edit.description().text(self.lang) if edit is not None else ""
+            return cmd.edit.description().text(self.lang) if isinstance(cmd, EditCommand) \
+                else ""
 
         i = self.stack.index()
         for action, can, what, word in (
@@ -129,26 +115,18 @@ class OutfallReview(QObject):
 
     def _build_move_tool(self) -> None:
         """A map tool (beside pan/zoom/measure) that moves outfalls by dragging them."""
-        canvas = getattr(self.win, "canvas", None)
-        self.move_tool_action: QAction | None = None
-        if canvas is None or not hasattr(canvas, "feature_dragged"):
-            return
-        a = QAction(self.tr("拖动移动排污口"), self.win)
+        canvas = self.win.canvas
+        a = QAction(self.tr("拖动移动排污口"), self.win)  # type: ignore[arg-type]
         a.setCheckable(True)
         a.setToolTip(self.tr("在地图上按住排污口拖到新位置（Esc 取消，可撤销）"))
         a.setStatusTip(a.toolTip())
         a.setEnabled(not self.session.readonly)
         a.toggled.connect(lambda on: on and canvas.set_tool("move_point"))
-        group = getattr(self.win, "tool_group", None)
-        if group is not None:
-            group.addAction(a)
-        for holder in ("m_tools", "toolbar"):
-            target = getattr(self.win, holder, None)
-            if target is None:
-                continue
+        self.win.tool_group.addAction(a)
+        for target in (self.win.m_tools, self.win.toolbar):
             # beside the measure tools (before the search box), not after everything
-            anchor = getattr(self.win, "a_marea", None)
             acts = target.actions()
+            anchor = self.win.a_marea
             if anchor in acts and acts.index(anchor) + 1 < len(acts):
                 target.insertAction(acts[acts.index(anchor) + 1], a)
             else:
@@ -156,25 +134,21 @@ class OutfallReview(QObject):
         self.move_tool_action = a
 
     def _connect(self) -> None:
-        self.ws.features_changed.connect(
-            lambda layer, keys: layer == "outfalls" and self._on_outfalls_changed(keys))
+        # the one change flow: whoever changed the outfalls, the workspace says so
+        self.ws.features_changed.connect(self._on_features_changed)
+        self.ws.layer_replaced.connect(self._on_layer_replaced)
         self.session.save_failed.connect(lambda err: self.notify(err.message, warn=True,
                                                                  once=err.kind))
+        self.session.journal_failed.connect(lambda m: self.notify(m, warn=True,
+                                                                  once="journal"))
         self.session.saved.connect(lambda n: self._status(Message(f"已保存 {n} 项修改",
                                                                   f"saved {n} edits")))
         self._connect_views()
-        canvas = getattr(self.win, "canvas", None)
-        sig = getattr(self.win, "feature_selected", None)
-        if sig is not None:
-            sig.connect(self._map_selected)
-        elif canvas is not None and hasattr(canvas, "clicked"):
-            canvas.clicked.connect(self._map_clicked)
-        if canvas is not None and hasattr(canvas, "view_changed"):
-            canvas.view_changed.connect(self._view_changed)
-        if canvas is not None and hasattr(canvas, "feature_dragged"):
-            canvas.feature_dragged.connect(self._dragged)
-            if hasattr(canvas, "set_draggable"):
-                canvas.set_draggable("outfalls", not self.session.readonly)
+        self.win.selection.changed.connect(self._on_selection)
+        canvas = self.win.canvas
+        canvas.view_changed.connect(self._view_changed)
+        canvas.feature_dragged.connect(self._dragged)
+        canvas.set_draggable("outfalls", not self.session.readonly)
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
@@ -194,16 +168,24 @@ class OutfallReview(QObject):
         language; the filters, the selection and the open record are carried over."""
         if lang == self.lang:
             return
+        self._rebuild(lang)
+
+    def _rebuild(self, lang: str) -> None:
+        """New table, panel and card over the session's frame, in ``lang``, keeping the
+        filters, the selection and the open record (a language switch, a replaced layer)."""
         self.lang = lang
         old_panel, old_card = self.panel, self.card
         selected, code = old_panel.selected_codes(), old_card.code
-        checks = (old_panel.in_extent.isChecked(), old_panel.in_zone.isChecked())
+        checks = (old_panel.in_extent.isChecked(), old_panel.in_zone.isChecked(),
+                  old_panel.in_selection.isChecked())
         combos = {k: c.currentData() for k, c in old_panel.combos.items()}
         self.table = OutfallTable.from_frame(
             self.session.frame, county_names(self.ws.layers.get("counties"), lang), None, lang)
-        if self.checker.bits is not None and len(self.checker.bits) == len(self.table):
-            self.table.set_flag_bits(self.checker.bits)
+        if self.checker.bits is not None:
+            self.table.set_flag_bits_for(self.checker.bits, self.checker.codes)
         self.panel = OutfallTablePanel(self.table, lang)
+        self.panel.selected = old_panel.selected
+        self.panel.in_selection.setEnabled(old_panel.selected is not None)
         self.card = RecordCard(self.session, lang)
         self.panel.extent, self.panel.zone = old_panel.extent, old_panel.zone
         for key, value in combos.items():
@@ -212,6 +194,7 @@ class OutfallReview(QObject):
                                                                     self.table, lang))))
         self.panel.in_extent.setChecked(checks[0])
         self.panel.in_zone.setChecked(checks[1])
+        self.panel.in_selection.setChecked(checks[2])
         self.panel.search.setText(old_panel.search.text())
         self.panel.apply_filter()
         self._connect_views()
@@ -229,27 +212,23 @@ class OutfallReview(QObject):
         self.table_dock.setWindowTitle(self.tr("排污口清单"))
         self.card_dock.setWindowTitle(self.tr("一口一档"))
         self._update_undo_texts()
-        if self._own_edit_menu is not None:
-            self._own_edit_menu.setTitle(self.tr("编辑"))
-        if self.move_tool_action is not None:
-            a = self.move_tool_action
-            a.setText(self.tr("拖动移动排污口"))
-            a.setToolTip(self.tr("在地图上按住排污口拖到新位置（Esc 取消，可撤销）"))
-            a.setStatusTip(a.toolTip())
+        a = self.move_tool_action
+        a.setText(self.tr("拖动移动排污口"))
+        a.setToolTip(self.tr("在地图上按住排污口拖到新位置（Esc 取消，可撤销）"))
+        a.setStatusTip(a.toolTip())
 
     # -- messages -------------------------------------------------------------------------
     def _status(self, m: Message) -> None:
-        if hasattr(self.win, "statusBar"):
-            self.win.statusBar().showMessage(m.text(self.lang), 6000)
+        self.win.statusBar().showMessage(m.text(self.lang), 6000)
 
     def notify(self, m: Message, warn: bool = False, once: str | None = None) -> None:
-        seen = getattr(self, "_told", set())
-        self._told = seen
+        """Tell the user: the status bar, and a dialog for a warning (``once``: a kind of
+        warning shown in a dialog only the first time)."""
         self.messages.append(m)
         self._status(m)
-        if self.interactive and warn and (once is None or once not in seen):
+        if self.interactive and warn and (once is None or once not in self._told):
             if once:
-                seen.add(once)
+                self._told.add(once)
             QMessageBox.warning(self.win, self.tr("排污口核查"), m.text(self.lang))
 
     # -- editing --------------------------------------------------------------------------
@@ -313,29 +292,42 @@ class OutfallReview(QObject):
                             make_thumbnail(data), note, self.session.user)
         return self.do(edit)
 
-    def _dragged(self, layer: str, index: int, lon: float, lat: float) -> None:
+    def _dragged(self, layer: str, code: str, lon: float, lat: float) -> None:
+        """An outfall dragged on the map: the canvas names it by its code."""
         if layer != "outfalls":
             return
-        code = str(self.session.frame["code"].iloc[int(index)])
         try:
             done = self.do(oe.move(self.session.frame, code, lon, lat, "cgcs2000"))
         except oe.EditRejected as exc:
             self.notify(exc.message, warn=True)
             return
         if done is not None:
-            self._map_selected("outfalls", code)
+            self.win.selection.select("outfalls", [code], "map")
             self._status(Message(f"已移动 {code} 至 {lon:.6f}, {lat:.6f}（Ctrl+Z 撤销）",
                                  f"moved {code} to {lon:.6f}, {lat:.6f} (Ctrl+Z to undo)"))
 
     # -- keeping views in step ------------------------------------------------------------
-    def _on_outfalls_changed(self, codes: list[str]) -> None:
+    def _on_features_changed(self, layer: str, codes: list[str]) -> None:
+        if layer != "outfalls":
+            return
         rows = self.table.update_rows(self.session.frame, codes)
         self.panel.model.rows_changed(rows)
         self.card.refresh(codes)
         self._flags_timer.start()
 
+    def _on_layer_replaced(self, layer: str) -> None:
+        """An import, its undo or a pull added or removed outfalls: rebuild the table from
+        the workspace's frame, keep filters and what is still there of the selection."""
+        if layer != "outfalls":
+            return
+        self._rebuild(self.lang)
+        self.win.selection.forget("outfalls", list(self.ws.keys("outfalls")))
+        if self.card.code is not None and self.table.row_of(self.card.code) is None:
+            self.card.show_outfall(None)
+        self._flags_timer.start()
+
     def _initial_flags(self, frame: Any) -> None:
-        self.checker = FlagChecker(self)
+        self.checker = FlagChecker(self.runner, self)
         if len(frame) <= SYNC_LIMIT:
             self.table.set_flag_bits(self.checker.check_now(self.ws))
         else:
@@ -344,15 +336,14 @@ class OutfallReview(QObject):
 
     def _recheck(self) -> None:
         if len(self.session.frame) <= SYNC_LIMIT:
-            self._flags_ready(self.checker.check_now(self.ws))
+            self._flags_ready(self.checker.check_now(self.ws), self.checker.codes)
         else:
             self.checker.start(self.ws)
 
-    def _flags_ready(self, bits: Any) -> None:
-        if len(bits) != len(self.table):  # the layer changed under the check: again
-            self.checker.start(self.ws)
-            return
-        self.table.set_flag_bits(bits)
+    def _flags_ready(self, bits: Any, codes: Any) -> None:
+        # the newest check only (older ones are dropped by the runner); aligned by code,
+        # so a check that saw the inventory a moment ago never restarts itself
+        self.table.set_flag_bits_for(bits, codes)
         self.panel.model.refresh()
 
     def _retry_save(self) -> None:
@@ -375,17 +366,27 @@ class OutfallReview(QObject):
         else:
             self.session.discard_recovery()
 
-    # -- map link -------------------------------------------------------------------------
+    # -- the one selection ----------------------------------------------------------------
     def _table_selected(self, codes: list[str]) -> None:
         if len(codes) == 1:
             self.card.show_outfall(codes[0])
-        if hasattr(self.win, "select_outfalls"):
-            self.win.select_outfalls(codes)
+        if codes:
+            self.win.selection.select("outfalls", codes, "table")
+
+    def _on_selection(self, sel: Selection, source: str) -> None:
+        if sel.layer != "outfalls":
+            self._update_zone()
+            if sel.layer:
+                self.win.side_dock.raise_()  # a zone: its access list, tasks and indicators
             return
-        canvas = getattr(self.win, "canvas", None)
-        if canvas is not None and hasattr(canvas, "set_selection"):
-            rows = [self.table.row_of(c) for c in codes]
-            canvas.set_selection([("outfalls", int(r)) for r in rows if r is not None])
+        if source == "stats" or len(sel.keys) > 1 and source != "table":
+            # a set of outfalls chosen elsewhere (a statistics bar): filter the table to it
+            self.panel.show_only(frozenset(sel.keys))
+        if source != "table":
+            self.panel.select_codes(list(sel.keys))
+        if len(sel.keys) == 1:
+            self.card.show_outfall(sel.keys[0])
+            self.card_dock.raise_()  # an outfall: its record (一口一档)
 
     def open_card(self, code: str) -> None:
         self.card.show_outfall(code)
@@ -395,53 +396,33 @@ class OutfallReview(QObject):
         if r is None:
             return
         x, y, pad = float(self.table.x[r]), float(self.table.y[r]), 0.01
-        if hasattr(self.win, "zoom_to"):
-            self.win.zoom_to((x - pad, y - pad, x + pad, y + pad))
-        elif getattr(self.win, "canvas", None) is not None and hasattr(self.win.canvas,
-                                                                       "zoom_to_feature"):
-            self.win.canvas.zoom_to_feature("outfalls", r)
-
-    def _map_selected(self, layer: str, key: Any) -> None:
-        side = getattr(self.win, "side_dock", None)
-        if layer != "outfalls":
-            self._update_zone()
-            if layer and side is not None:
-                side.raise_()  # a zone: its access list, tasks and indicators
-            return
-        code = key if isinstance(key, str) else str(self.session.frame["code"].iloc[int(key)])
-        self.panel.select_codes([code])
-        self.card.show_outfall(code)
-        if side is not None:
-            self.card_dock.raise_()  # an outfall: its record (一口一档)
-
-    def _map_clicked(self, hits: list[Any], _lon: float, _lat: float) -> None:
-        outfall = [h for h in hits if getattr(h, "layer", None) == "outfalls"]
-        if outfall:
-            self._map_selected("outfalls", int(outfall[0].index))
-        else:
-            self._update_zone()
+        if x == x and y == y:  # an outfall without coordinates cannot be zoomed to
+            self.win.zoom_to_lonlat((x - pad, y - pad, x + pad, y + pad))
+        self.win.selection.select("outfalls", [code], "table")
 
     def _view_changed(self, view: Any) -> None:
         from layers.mercator import to_lonlat
 
-        bbox = view.bbox() if callable(view.bbox) else view.bbox
-        x0, y0, x1, y1 = bbox
+        x0, y0, x1, y1 = view.bbox
         lon0, lat0 = to_lonlat(x0, y0)
         lon1, lat1 = to_lonlat(x1, y1)
         self.panel.extent = (float(lon0), float(lat0), float(lon1), float(lat1))
         if self.panel.in_extent.isChecked():
-            self.panel._schedule()
+            self.panel.schedule()
 
     def _update_zone(self) -> None:
-        sel = getattr(self.win, "selection", None)
+        """The selected zone (a polygon of any layer) for the "only selected zone" filter."""
+        sel = self.win.selection.current
         zone = None
-        if sel and sel[0] != "outfalls" and sel[0] in self.ws.layers:
-            g = self.ws.layers[sel[0]].geometry.iloc[int(sel[1])]
+        if sel.layer and sel.layer != "outfalls" and sel.layer in self.ws.layers \
+                and len(sel.keys) == 1:
+            row = self.ws.row_of(sel.layer, sel.keys[0])
+            g = self.ws.layers[sel.layer].geometry.iloc[row] if row is not None else None
             if g is not None and g.geom_type in ("Polygon", "MultiPolygon"):
                 zone = g
         self.panel.zone = zone
         if self.panel.in_zone.isChecked():
-            self.panel._schedule()
+            self.panel.schedule()
 
     # -- closing --------------------------------------------------------------------------
     def shutdown(self) -> None:
@@ -464,10 +445,9 @@ def _translated(key: str, value: Any, old_panel: Any, table: OutfallTable, lang:
     return {en: zh for zh, en in vocab.items()}.get(value, value)
 
 
-def install_outfall_review(main_window: Any, workspace: Any, lang: str | None = None,
+def install_outfall_review(main_window: MapWindow, workspace: Any, lang: str | None = None,
                            interactive: bool = True, user: str | None = None) -> OutfallReview:
     """Add the outfall inventory and record-card docks, Edit ▸ Undo/Redo, and the map link."""
     if not workspace.has_layer("outfalls"):
         raise ValueError("the workspace has no outfalls layer")
-    return OutfallReview(main_window, workspace, lang or getattr(main_window, "lang", "zh"),
-                         interactive, user)
+    return OutfallReview(main_window, workspace, lang or main_window.lang, interactive, user)

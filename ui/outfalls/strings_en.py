@@ -45,6 +45,7 @@ CONTEXTS: dict[str, dict[str, str | tuple[str, str]]] = {
         "全部核查状态": "All review statuses", "全部整治状态": "All remediation statuses",
         "全部提示": "All flags", "有任何提示": "Any flag",
         "仅当前视图": "Current view only", "仅所选区域": "Selected zone only",
+        "仅所选排污口": "Chosen outfalls only", "%1 个排污口": "%1 outfalls",
         **_ACTIONS,
         "导出…": "Export…", "%1 / %2 个排污口": "%1 / %2 outfalls",
         "导出排污口清单": "Export outfall inventory",

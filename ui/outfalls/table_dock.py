@@ -41,6 +41,8 @@ class OutfallTablePanel(QWidget):
         self.model = OutfallTableModel(table, lang, self)
         self.extent: tuple[float, float, float, float] | None = None  # set by the owner
         self.zone: Any = None
+        #: the outfalls of the "only these" filter (a set chosen in the statistics view)
+        self.selected: frozenset[str] | None = None
         self.search = QLineEdit()
         self.search.setObjectName("outfallSearch")
         self.search.setPlaceholderText(self.tr("搜索编码、名称、受纳水体…"))
@@ -67,12 +69,16 @@ class OutfallTablePanel(QWidget):
             filters.addWidget(combo, 1)
         self.in_extent = QCheckBox(self.tr("仅当前视图"))
         self.in_zone = QCheckBox(self.tr("仅所选区域"))
-        for cb in (self.in_extent, self.in_zone):
+        self.in_selection = QCheckBox(self.tr("仅所选排污口"))
+        self.in_selection.setObjectName("onlySelected")
+        self.in_selection.setEnabled(False)  # until a set of outfalls is chosen
+        for cb in (self.in_extent, self.in_zone, self.in_selection):
             cb.toggled.connect(lambda _=False: self.extent_filter_toggled.emit())
             cb.toggled.connect(self._schedule)
         actions = QHBoxLayout()
         actions.addWidget(self.in_extent)
         actions.addWidget(self.in_zone)
+        actions.addWidget(self.in_selection)
         actions.addStretch(1)
         self.count = QLabel()
         actions.addWidget(self.count)
@@ -121,6 +127,20 @@ class OutfallTablePanel(QWidget):
     def _schedule(self, *_: Any) -> None:
         self._timer.start()
 
+    def schedule(self) -> None:
+        """Re-filter soon (the owner changed the extent or the zone)."""
+        self._timer.start()
+
+    def show_only(self, codes: frozenset[str]) -> None:
+        """Filter the table to these outfalls (the "仅所选排污口" box, checked)."""
+        self.selected = codes
+        self.in_selection.setEnabled(True)
+        self.in_selection.setToolTip(self.tr("%1 个排污口").replace("%1", str(len(codes))))
+        if self.in_selection.isChecked():
+            self.apply_filter()
+        else:
+            self.in_selection.setChecked(True)
+
     def current_filter(self) -> TableFilter:
         def one(key: str) -> frozenset[str] | None:
             v = self.combos[key].currentData()
@@ -133,7 +153,8 @@ class OutfallTablePanel(QWidget):
             flags=None if flag in (None, "__any__") else frozenset({flag}),
             any_flag=flag == "__any__", text=self.search.text(),
             bbox=self.extent if self.in_extent.isChecked() else None,
-            zone=self.zone if self.in_zone.isChecked() else None)
+            zone=self.zone if self.in_zone.isChecked() else None,
+            codes=self.selected if self.in_selection.isChecked() else None)
 
     def apply_filter(self) -> None:
         self.model.set_filter(self.current_filter())

@@ -19,7 +19,7 @@ def _label(field: str, value: str, lang: str) -> str:
 
 
 def outfalls_tab(d: ZoneDetails, model: MapModel, lang: str,
-                 on_select: Callable[[int], None]) -> QWidget:
+                 on_select: Callable[[str], None]) -> QWidget:
     w = QWidget()
     lay = QVBoxLayout(w)
     lay.setContentsMargins(2, 2, 2, 2)
@@ -47,7 +47,8 @@ def outfalls_tab(d: ZoneDetails, model: MapModel, lang: str,
     t = table([tr("编码"), tr("名称"), tr("类型"), tr("整治"), tr("状态")], rows, stretch=1,
               wrap=False)
     t.setObjectName("outfallsTable")
-    t.cellClicked.connect(lambda row, _c: on_select(int(idx[row])) if row < len(idx) else None)
+    keys = d.outfall_keys[:MAX_ROWS]  # the outfalls by code: what leaves the panel
+    t.cellClicked.connect(lambda row, _c: on_select(keys[row]) if row < len(keys) else None)
     lay.addWidget(t, 1)
     if n > MAX_ROWS:
         lay.addWidget(QLabel(tr("仅列出前 %1 个").replace("%1", str(MAX_ROWS))))

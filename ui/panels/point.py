@@ -50,7 +50,7 @@ def point_rows(rep: PointReport, lang: str) -> list[tuple[str, Any]]:
 
 def as_details(rep: PointReport) -> ZoneDetails:
     """The report's tasks and indicators in the shape the tabs take."""
-    d = ZoneDetails("point", -1, {})
+    d = ZoneDetails("point", "", {})
     for t in rep.tasks:
         rec = {k: v for k, v in t.items() if k != "reasons"}
         d.tasks.append(catalog.AppliedItem("task", rec, t.get("reasons", [])))

@@ -9,21 +9,19 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QMainWindow
 
 from geodata import outfall_store
 from models import outfall_edits as oe
 from models.workspace import Workspace
 from tests.models import outfall_testdata as td
+from tests.ui.conftest import main_window_for, spin_until
 from ui.outfalls import install_outfall_review
 
 
 @pytest.fixture
 def setup(qtbot, tmp_path):
     ws = Workspace.open(td.build(tmp_path / "ws.gpkg"))
-    win = QMainWindow()
-    win.m_view = win.menuBar().addMenu("视图")
-    qtbot.addWidget(win)
+    win = main_window_for(qtbot, ws)
     review = install_outfall_review(win, ws, lang="zh", interactive=False, user="王五")
     win.show()
     yield win, ws, review
@@ -82,7 +80,8 @@ def test_bulk_confirm_undo_redo_with_shortcuts_and_audit(setup, qtbot):
 
 def test_move_by_drag_hook_and_photo(setup, qtbot, tmp_path):
     win, ws, review = setup
-    review._dragged("outfalls", 7, 118.611, 24.731)
+    # the canvas names a dragged outfall by its code
+    win.canvas.feature_dragged.emit("outfalls", td.CODES[7], 118.611, 24.731)
     assert outfall_store.read_positions(ws.path)[td.CODES[7]] == pytest.approx((118.611, 24.731))
     img = QImage(64, 48, QImage.Format.Format_RGB32)
     img.fill(QColor("steelblue"))
@@ -120,9 +119,9 @@ def test_second_instance_opens_read_only_with_a_warning(setup, qtbot, monkeypatc
 
     monkeypatch.setattr(wl.os, "getpid", lambda: 1)  # look like another process
     monkeypatch.setattr(wl.WorkspaceLock, "_stale", staticmethod(lambda holder: False))
-    win2 = QMainWindow()
-    qtbot.addWidget(win2)
-    second = install_outfall_review(win2, Workspace.open(ws.path), interactive=False)
+    ws2 = Workspace.open(ws.path)
+    win2 = main_window_for(qtbot, ws2)
+    second = install_outfall_review(win2, ws2, interactive=False)
     assert second.session.readonly
     assert "只读" in second.messages[0].zh
     second.panel.view.selectRow(0)
@@ -138,13 +137,12 @@ def test_large_inventories_check_compliance_in_the_background(qtbot, tmp_path, m
     monkeypatch.setattr(flag_checker, "SYNC_LIMIT", 0)
     monkeypatch.setattr("ui.outfalls.review.SYNC_LIMIT", 0)
     ws = Workspace.open(td.build(tmp_path / "ws.gpkg"))
-    win = QMainWindow()
-    qtbot.addWidget(win)
+    win = main_window_for(qtbot, ws)
     review = install_outfall_review(win, ws, lang="zh", interactive=False, user="王五")
     try:
         flags = review.panel.combos["flags"]
         flags.setCurrentIndex(flags.findData("possible_duplicate"))
-        qtbot.waitUntil(lambda: not review.checker.running, timeout=20000)
+        assert spin_until(lambda: not review.checker.running)
         review.panel.apply_filter()
         dup = sorted(review.panel.model.code_at(r) for r in range(review.panel.model.rowCount()))
         assert dup == td.CODES[2:4]
@@ -154,10 +152,11 @@ def test_large_inventories_check_compliance_in_the_background(qtbot, tmp_path, m
         review._flags_timer.timeout.emit()  # as the timer does 0.4 s after the edit
         from models.outfall_table import FLAG_BITS
 
-        row0 = review.table.row_of(td.CODES[0])
-        qtbot.waitUntil(lambda: review.checker.bits is not None and bool(
-            review.checker.bits[row0] & FLAG_BITS["possible_duplicate"]), timeout=20000)
-        qtbot.waitUntil(lambda: review.table.cell(review.table.row_of(td.CODES[0]), "flags")
-                        != "", timeout=5000)
+        def flagged() -> bool:
+            row = review.table.row_of(td.CODES[0])
+            return bool(review.table.flag_bits[row] & FLAG_BITS["possible_duplicate"])
+
+        assert spin_until(flagged)  # the event loop runs as in the application
+        assert review.table.cell(review.table.row_of(td.CODES[0]), "flags") != ""
     finally:
         review.shutdown()

@@ -1,0 +1,88 @@
+"""The window's one background mechanism: newest wins, stale results dropped, cancel,
+progress, errors delivered on the GUI thread — spun with the application's event loop."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from tests.ui.conftest import spin, spin_until
+
+
+@pytest.fixture
+def runner(qtbot):
+    from ui.background import Runner
+    from ui.main import make_app
+
+    make_app()
+    return Runner(None, threads=2)
+
+
+def test_on_a_channel_the_newest_job_wins_and_older_results_are_dropped(runner):
+    gate = threading.Event()
+    got: list[int] = []
+
+    def slow(token, n=0):
+        gate.wait(5)
+        return n
+
+    runner.submit(slow, got.append, channel="c")
+    runner.submit(lambda t: slow(t, 1), got.append, channel="c")
+    last = runner.submit(lambda t: slow(t, 2), got.append, channel="c")
+    gate.set()
+    assert spin_until(lambda: not runner.busy())
+    spin(50)
+    assert got == [2] and not last.cancelled()
+
+
+def test_results_arrive_on_the_gui_thread_and_errors_go_to_on_error(runner):
+    seen: dict[str, object] = {}
+    gui = threading.get_ident()
+
+    def done(v):
+        seen["thread"] = threading.get_ident()
+        seen["value"] = v
+
+    runner.submit(lambda t: threading.get_ident(), done)
+    runner.submit(lambda t: 1 / 0, None, on_error=lambda e: seen.setdefault("error", e))
+    assert spin_until(lambda: not runner.busy())
+    assert seen["thread"] == gui and seen["value"] != gui  # computed in a worker
+    assert isinstance(seen["error"], ZeroDivisionError)
+
+
+def test_cancel_stops_a_running_job_through_its_progress_checks(runner):
+    steps: list[int] = []
+    progress: list[float] = []
+
+    def work(token):
+        for i in range(1000):
+            if not token.progress(i / 1000):
+                return "stopped"
+            steps.append(i)
+            time.sleep(0.002)
+        return "finished"
+
+    results: list[str] = []
+    token = runner.submit(work, results.append, channel="import",
+                          on_progress=lambda f, _m: progress.append(f))
+    assert spin_until(lambda: len(steps) > 5)
+    runner.cancel("import")
+    assert spin_until(lambda: not runner.busy())
+    assert token.cancelled() and results == [] and len(steps) < 1000
+    assert progress and progress == sorted(progress)
+
+
+def test_a_python_worker_keeps_pyprojs_thread_state_between_jobs(runner):
+    """Qt's pool threads lost pyproj's thread-local PROJ objects between jobs and the
+    second projection crashed the process; the runner's workers are Python threads."""
+    from models.compliance import _project
+    import shapely
+
+    pts = shapely.points([[118.5, 24.8], [118.6, 24.9]])
+    out: list[object] = []
+    for _ in range(4):
+        runner.submit(lambda t: _project(pts), out.append)
+        assert spin_until(lambda: not runner.busy())
+    assert len(out) == 4

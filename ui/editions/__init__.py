@@ -1,0 +1,1 @@
+"""版本对比: the dialog comparing editions of the control units (issue 18)."""
