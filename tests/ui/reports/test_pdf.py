@@ -12,10 +12,10 @@ import pytest
 from PySide6.QtGui import QColor, QImage
 
 from cli import reports as rc
+from cli.reports import cmd_screen
 from models.screening import screen_site
 from models.workspace import Workspace
 from tests.models.test_screening_support import SITE, build_workspace
-from cli.reports import cmd_screen
 
 POPPLER = shutil.which("pdffonts") and shutil.which("pdftoppm") and shutil.which("pdftotext")
 SITE_TEXT = "118.59,24.89; 118.61,24.89; 118.61,24.91; 118.59,24.91"
