@@ -60,6 +60,11 @@ EXTRA: dict[str, list[str]] = {
     "compare.xlsx": ["compare", "{tmp}/管控 单元.gpkg", "--workspace", "{ws}", "--out",
                      "{tmp}/变化.xlsx"],
     "compare.unknown": ["compare", "不存在", "--workspace", "{ws}"],
+    "stats.text": ["stats", "--workspace", "{ws}", "--county", "350582"],
+    "stats.json": ["stats", "--workspace", "{ws}", "--json"],
+    "stats.text.en": ["stats", "--workspace", "{ws}", "--lang", "en"],
+    "stats.xlsx": ["stats", "--workspace", "{ws}", "--out", "{tmp}/统计 表.xlsx"],
+    "stats.bad_county": ["stats", "--workspace", "{ws}", "--county", "999999"],
 }
 
 
