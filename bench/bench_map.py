@@ -137,8 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="10k outfalls, 1k units")
     args = parser.parse_args(argv)
-    from geodata import store
     from bench.synthetic import make_workspace
+    from geodata import store
 
     out: dict[str, object] = {"python": sys.version.split()[0]}
     import PySide6

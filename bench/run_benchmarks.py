@@ -121,9 +121,9 @@ def child_window(path: str, t_spawn: float) -> dict[str, Any]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QCoreApplication
 
+    from cli.render import peak_memory_mb
     from models.workspace import Workspace
     from ui.main import MainWindow, make_app
-    from cli.render import peak_memory_mb
 
     make_app()
     ws = Workspace.open(Path(path))

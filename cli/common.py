@@ -150,21 +150,25 @@ def parse_size(text: str, minimum: int = 200, maximum: int = 8000) -> tuple[int,
     try:
         w, h = (int(v) for v in text.lower().split("x"))
     except ValueError:
-        raise UserError(f"--size '{text}' must look like 1600x1000") from None
+        raise UserError(Message(f"--size “{text}”应形如 1600x1000",
+                                f"--size '{text}' must look like 1600x1000")) from None
     if not (minimum <= w <= maximum and minimum <= h <= maximum):
-        raise UserError(f"--size {w}x{h} must be between {minimum} and {maximum} pixels "
-                        f"each way")
+        raise UserError(Message(
+            f"--size {w}x{h} 的宽和高须在 {minimum} 到 {maximum} 像素之间",
+            f"--size {w}x{h} must be between {minimum} and {maximum} pixels each way"))
     return w, h
 
 
-def parse_float(text: str, what: str, lo: float, hi: float) -> float:
-    """A number in [lo, hi]; UserError naming ``what`` otherwise."""
+def parse_float(text: str, what: Message, lo: float, hi: float) -> float:
+    """A number in [lo, hi]; UserError naming ``what`` (e.g. 经度/longitude) otherwise."""
     try:
         v = float(text)
     except ValueError:
-        raise UserError(f"{what} '{text}' is not a number") from None
+        raise UserError(Message(f"{what.zh}“{text}”不是数字",
+                                f"{what.en} '{text}' is not a number")) from None
     if not lo <= v <= hi:
-        raise UserError(f"{what} {v} is out of range [{lo}, {hi}]")
+        raise UserError(Message(f"{what.zh} {v} 超出范围 [{lo}, {hi}]",
+                                f"{what.en} {v} is out of range [{lo}, {hi}]"))
     return v
 
 
@@ -181,5 +185,6 @@ def cannot_write(out: Path | str, exc: OSError, label: str = "ecozone") -> UserE
             f"cannot write {out}: the file may be open in another program (Excel, WPS, "
             f"QGIS, a browser) or its folder is read-only; close it and try again"),
             label=label, json_fields={} if label == "error" else None)
-    return UserError(f"cannot write {out}: {exc.strerror or exc}", label=label,
-                     json_fields={} if label == "error" else None)
+    why = exc.strerror or exc
+    return UserError(Message(f"无法写入 {out}：{why}", f"cannot write {out}: {why}"),
+                     label=label, json_fields={} if label == "error" else None)

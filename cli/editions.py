@@ -16,8 +16,15 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from cli.common import (UserError, cannot_write, command, common_options, lang_of,
-                        print_json, workspace_path)
+from cli.common import (
+    UserError,
+    cannot_write,
+    command,
+    common_options,
+    lang_of,
+    print_json,
+    workspace_path,
+)
 from geodata.messages import msg
 
 

@@ -43,12 +43,17 @@ def add_parser(sub: Any) -> None:
 
 # -- import --------------------------------------------------------------------------------
 def add_import_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("src", nargs="?", help="file to import (shp, zip, gpkg, geojson, kml, kmz, "
-                   "gpx, fgb, csv, xlsx)")
+    from geodata.io.formats import supported_suffixes
+
+    p.add_argument("src", nargs="?", help="file to import (" + " ".join(supported_suffixes()) +
+                   "; a File Geodatabase is its .gdb folder)")
     p.add_argument("--as", dest="as_layer", default="any", metavar="LAYER",
                    help="control_units, outfalls, or a new layer name ('any': file name)")
-    p.add_argument("--layer", dest="file_layer", default=None,
-                   help="layer/sheet inside the file (GeoPackage, zip, XLSX)")
+    p.add_argument("--layer", dest="file_layer", default=None, metavar="LAYER",
+                   help="layer inside the file (GeoPackage, .gdb, zip, KML folder)")
+    p.add_argument("--sheet", dest="file_layer", default=None, metavar="SHEET",
+                   help="sheet of a workbook (.xlsx .xls .ods); default: the sheet with "
+                        "coordinate columns")
     p.add_argument("--encoding", default="auto", help="auto, gbk, utf-8, big5 …")
     p.add_argument("--crs", default="auto", help="auto, EPSG:n, gcj02 or bd09")
     p.add_argument("--mapping", default=None, metavar="FILE", help="saved field mapping (JSON)")
@@ -88,10 +93,12 @@ def _import_report(report: Any, lang: str, as_json: bool) -> None:
     print(line.format(head=head.text(lang), layer=report.layer, **c).text(lang))
     for n in report.notes.items:
         print("  * " + n.text(lang))
-    for r in report.rejected[:50]:
-        print(f"  ✗ {r.file}:{r.row} [{r.field}] {r.reason.text(lang)}")
+    for r in report.rejected[:50]:  # the row's code, when it has one, names it
+        print(f"  ✗ {r.file}:{r.row}{' ' + r.code if r.code else ''} [{r.field}] "
+              f"{r.reason.text(lang)}")
     for r in report.flagged[:20]:
-        print(f"  ! {r.file}:{r.row} [{r.field}] {r.reason.text(lang)}")
+        print(f"  ! {r.file}:{r.row}{' ' + r.code if r.code else ''} [{r.field}] "
+              f"{r.reason.text(lang)}")
 
 
 @command
@@ -132,7 +139,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         if getattr(args, "save_mapping", None):
             field_mapping.save_mapping(Path(args.save_mapping), report.mapping, report.layer)
     except ImportRefused as exc:
-        raise _error(exc.message, candidates=list(exc.candidates)) from None
+        extra: dict[str, Any] = {"candidates": list(exc.candidates)}
+        if exc.crs_candidates:  # e.g. a DXF: which coordinate systems its numbers fit
+            extra["crs_candidates"] = [c.to_json() for c in exc.crs_candidates]
+        raise _error(exc.message, **extra) from None
     except ImportCancelled:
         raise _error(msg("已取消", "cancelled")) from None
     except WorkspaceError as exc:

@@ -15,6 +15,7 @@ from cli.common import (
     parse_float,
     print_json,
 )
+from geodata.messages import Message
 
 
 def add_parser(sub: Any) -> None:
@@ -48,14 +49,16 @@ def run_query(args: argparse.Namespace) -> int:
     from models.query import what_applies
     from models.report_text import format_point_report
 
-    lon = parse_float(args.lon, "longitude", -180, 180)
-    lat = parse_float(args.lat, "latitude", -90, 90)
+    lon = parse_float(args.lon, Message("经度", "longitude"), -180, 180)
+    lat = parse_float(args.lat, Message("纬度", "latitude"), -90, 90)
     try:
         lon, lat = to_cgcs2000(lon, lat, args.crs)
     except ValueError as exc:
-        raise UserError(str(exc)) from None
+        raise UserError(Message(f"未知坐标系“{args.crs}”（可用 cgcs2000、wgs84、gcj02、bd09）",
+                                str(exc))) from None
     if args.radius <= 0 or args.radius > 50_000:
-        raise UserError(f"--radius {args.radius} must be between 0 and 50000 metres")
+        raise UserError(Message(f"--radius {args.radius} 须在 0 到 50000 米之间",
+                                f"--radius {args.radius} must be between 0 and 50000 metres"))
     ws = open_workspace(args)
     rep = what_applies(ws, float(lon), float(lat), radius_m=args.radius)
     if args.json:

@@ -12,7 +12,7 @@ import sys
 from types import ModuleType
 from typing import Any
 
-from cli import editions, import_export, info, outfalls, printing, render, reports, window
+from cli import editions, import_export, info, outfalls, printing, render, reports, stats, window
 from cli.common import UserError, lang_of, wants_json, workspace_option
 from cli.output import configure_streams
 
@@ -25,6 +25,7 @@ COMMANDS: tuple[ModuleType | Any, ...] = (
     import_export,  # import, export
     outfalls,       # outfalls check|set|move
     reports,        # screen
+    stats,          # stats
     editions,       # editions, compare
     printing,       # print, atlas
 )

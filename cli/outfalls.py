@@ -53,6 +53,8 @@ def add_outfalls_parser(subparsers: Any) -> argparse.ArgumentParser:
                                     "(未启动/整治中/已完成)")
     s.add_argument("--remediation", help="取缔/合并/规范 (close/merge/regularise, none)")
     s.add_argument("--type", dest="outfall_type", help="outfall type per HJ 1312-2023")
+    s.add_argument("--new-code", help="give the outfall its real code (e.g. one imported as "
+                                      "待编码-350582-0001); undoable, with an audit row")
     s.add_argument("--note", help="note recorded with the change (or on its own)")
     s.add_argument("--user", help="who (default: the OS user name)")
     common_options(s, workspace_help=ws_help)
@@ -150,22 +152,30 @@ def _status_field(value: str) -> str:
                             f"(or {aliases})"))
 
 
-def _angle(text: str, what: str) -> float:
+def _angle(text: str, what: Message) -> float:
     from geodata.io.dms import parse_angle
 
     try:
         return parse_angle(text)[0]
-    except ValueError as exc:
-        raise UserError(Message(f"{what}：{exc}", f"{what}: {exc}")) from None
+    except ValueError as exc:  # parse_angle says "english / 中文"
+        en, _, zh = str(exc).partition(" / ")
+        raise UserError(Message(f"{what.zh}：{zh or en}", f"{what.en}: {en}")) from None
 
 
 def _build_edit(args: argparse.Namespace, frame: Any) -> Any:
     from models import outfall_edits as oe
 
     if args.outfalls_command == "move":
-        lon, lat = _angle(args.lon, "longitude"), _angle(args.lat, "latitude")
+        lon = _angle(args.lon, Message("经度", "longitude"))
+        lat = _angle(args.lat, Message("纬度", "latitude"))
         return oe.move(frame, args.code, lon, lat, crs=args.crs, note=args.note or "")
     values: dict[str, str] = {}
+    if getattr(args, "new_code", None):
+        if args.status is not None or args.remediation is not None or \
+                args.outfall_type is not None:
+            raise UserError(Message("--new-code 须单独使用（不能同时修改其他字段）",
+                                     "--new-code goes on its own (not with other fields)"))
+        return oe.set_code(frame, args.code, args.new_code, note=args.note or "")
     if args.status is not None:
         values[_status_field(args.status)] = args.status
     if args.remediation is not None:
@@ -173,9 +183,10 @@ def _build_edit(args: argparse.Namespace, frame: Any) -> Any:
     if args.outfall_type is not None:
         values["outfall_type"] = args.outfall_type
     if not values and not args.note:
-        raise UserError(Message(
-            "没有要修改的内容：请给出 --status、--remediation、--type 或 --note",
-            "nothing to set: give --status, --remediation, --type or --note"))
+        raise UserError(Message("没有要修改的内容：请给出 --status、--remediation、--type、"
+                                "--new-code 或 --note",
+                                "nothing to set: give --status, --remediation, --type, "
+                                "--new-code or --note"))
     if not values:
         return oe.add_note(frame, [args.code], args.note)
     return oe.set_fields(frame, [args.code], values, note=args.note or "")

@@ -34,6 +34,7 @@ from cli.common import (
     parse_size,
     print_json,
 )
+from geodata.messages import Message
 
 _T0 = time.perf_counter()
 
@@ -44,9 +45,12 @@ def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
     try:
         x0, y0, x1, y1 = (float(v) for v in text.split(","))
     except ValueError:
-        raise UserError(f"--bbox '{text}' must be minx,miny,maxx,maxy (lon/lat)") from None
+        raise UserError(Message(f"--bbox “{text}”应为 minx,miny,maxx,maxy（经纬度）",
+                                f"--bbox '{text}' must be minx,miny,maxx,maxy (lon/lat)")
+                        ) from None
     if not (x0 < x1 and y0 < y1 and -180 <= x0 and x1 <= 180 and -85 <= y0 and y1 <= 85):
-        raise UserError(f"--bbox '{text}' is not a lon/lat box with min < max")
+        raise UserError(Message(f"--bbox “{text}”不是最小值小于最大值的经纬度范围",
+                                f"--bbox '{text}' is not a lon/lat box with min < max"))
     return x0, y0, x1, y1
 
 
@@ -105,7 +109,8 @@ def render_map(ws: Any, out: Path | None, size: tuple[int, int],
     if bbox is None:
         extent = model.full_extent()
         if extent is None:
-            raise UserError("the workspace has no spatial layers to render")
+            raise UserError(Message("工作空间没有可绘制的空间图层",
+                                    "the workspace has no spatial layers to render"))
         view = Viewport.fit(extent, w, h, 0.02)
     else:
         x0, y0 = to_mercator(bbox[0], bbox[1])
@@ -177,7 +182,8 @@ def cmd_render(args: argparse.Namespace) -> int:
     size = parse_size(args.size, minimum=50)
     bbox = parse_bbox(args.bbox)
     if not 1 <= args.runs <= 50:
-        raise UserError(f"--runs {args.runs} must be between 1 and 50")
+        raise UserError(Message(f"--runs {args.runs} 须在 1 到 50 之间",
+                                f"--runs {args.runs} must be between 1 and 50"))
     t = time.perf_counter()
     ws = open_workspace(args)
     load_ms = (time.perf_counter() - t) * 1000

@@ -77,9 +77,12 @@ def check_out(out: Path | None, suffixes: tuple[str, ...]) -> None:
     if out is None:
         return
     if out.suffix.lower() not in suffixes:
-        raise UserError(f"--out {out.name}: use a file ending in {' or '.join(suffixes)}")
+        raise UserError(Message(f"--out {out.name}：文件名须以 {' 或 '.join(suffixes)} 结尾",
+                                f"--out {out.name}: use a file ending in "
+                                f"{' or '.join(suffixes)}"))
     if not out.parent.exists():
-        raise UserError(f"--out {out}: folder {out.parent} does not exist")
+        raise UserError(Message(f"--out {out}：文件夹 {out.parent} 不存在",
+                                f"--out {out}: folder {out.parent} does not exist"))
 
 
 def build_screening(args: argparse.Namespace) -> tuple[Any, Any, Any]:
@@ -93,12 +96,14 @@ def build_screening(args: argparse.Namespace) -> tuple[Any, Any, Any]:
     except SiteInputError as exc:
         raise UserError(Message(exc.text("zh"), exc.text("en"))) from None
     except OSError as exc:
-        raise UserError(f"cannot read {args.site}: {exc.strerror}") from None
+        raise UserError(Message(f"无法读取 {args.site}：{exc.strerror}",
+                                f"cannot read {args.site}: {exc.strerror}")) from None
     ws = open_workspace(args)
     try:
         rep = screen_site(ws, site.polygon, buffer_m=args.buffer, source=site.source)
-    except SiteError as exc:
-        raise UserError(str(exc)) from None
+    except SiteError as exc:  # "english / 中文"
+        en, _, zh = str(exc).partition(" / ")
+        raise UserError(Message(zh or en, en)) from None
     return ws, site, rep
 
 

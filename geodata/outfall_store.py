@@ -213,8 +213,15 @@ def _apply_changes(con: sqlite3.Connection, changes: Sequence[StoredChange],
             cur = con.execute(f'UPDATE "{OUTFALLS}" SET "{geom_col}"=? WHERE code=?',
                               (point_blob(lon, lat), ch.code))
             moved.append((lon, lat))
+        elif ch.field == "code":  # a new code (the outfall's key); its photos follow it
+            new = str(ch.value)
+            if con.execute(f'SELECT 1 FROM "{OUTFALLS}" WHERE code=?', (new,)).fetchone():
+                raise ValueError(f"code {new} is already used by another outfall")
+            cur = con.execute(f'UPDATE "{OUTFALLS}" SET code=? WHERE code=?', (new, ch.code))
+            con.execute(f'UPDATE "{PHOTO_TABLE}" SET outfall_code=? WHERE outfall_code=?',
+                        (new, ch.code))
         else:
-            if ch.field not in columns or ch.field == "code":
+            if ch.field not in columns:
                 raise KeyError(f"outfalls has no editable field '{ch.field}'")
             cur = con.execute(f'UPDATE "{OUTFALLS}" SET "{ch.field}"=? WHERE code=?',
                               (_sql_value(ch.value), ch.code))
@@ -237,7 +244,8 @@ def _grow_extent(con: sqlite3.Connection, points: list[tuple[float, float]]) -> 
         (min(xs), min(xs), min(ys), min(ys), max(xs), max(xs), max(ys), max(ys), OUTFALLS))
 
 
-def _write_audit(con: sqlite3.Connection, rows: Sequence[AuditRow]) -> None:
+def write_audit(con: sqlite3.Connection, rows: Sequence[AuditRow]) -> None:
+    """Append audit rows (inside the caller's write transaction; the table must exist)."""
     if not rows:
         return
     (next_id,) = con.execute(f'SELECT coalesce(max(id), 0) + 1 FROM "{AUDIT_TABLE}"').fetchone()
@@ -280,7 +288,7 @@ def commit_batches(path: Path | str, batches: Sequence[Batch]) -> None:
         for b in batches:
             moved += _apply_changes(con, b.changes, columns, geom_col)
             _write_photos(con, b.photos_add, b.photos_remove)
-            _write_audit(con, b.audit)
+            write_audit(con, b.audit)
         _grow_extent(con, moved)
         con.execute("UPDATE gpkg_contents SET last_change=strftime('%Y-%m-%dT%H:%M:%fZ','now') "
                     "WHERE table_name IN (?, ?, ?)", (OUTFALLS, AUDIT_TABLE, PHOTO_TABLE))

@@ -72,6 +72,12 @@ class MapModel:
         model._ws = ws
         return model
 
+    @property
+    def workspace(self) -> Any:
+        """The workspace the layers come from (None for a model built from bare layers):
+        its frames hold every row, with or without a geometry."""
+        return getattr(self, "_ws", None)
+
     def _on_layer_changed(self, name: str) -> None:
         frame = self._ws.layers.get(name)
         old = self.get(name)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -18,7 +18,7 @@ import pandas as pd
 import shapely
 
 from layers.map_model import MapModel
-from models import catalog
+from models import catalog, plan_progress
 
 
 class FeatureNotFound(KeyError):
@@ -147,6 +147,39 @@ def details(model: MapModel, tables: dict[str, pd.DataFrame], layer: str, key: s
     for item in catalog.applied(tables, keys, "indicator", specific_only=not include_city):
         status, reason = catalog.indicator_status(_latest(item.record))
         out.indicators.append((item, status, reason))
+    out.indicators = with_measured(model, tables, out.indicators, keys.bays)
+    return out
+
+
+_STATUS = {True: "met", False: "not_met", None: "unknown"}
+
+
+def with_measured(model: MapModel, tables: dict[str, pd.DataFrame],
+                  indicators: list[tuple[catalog.AppliedItem, str, str]], bays: set[str],
+                  ) -> list[tuple[catalog.AppliedItem, str, str]]:
+    """The zone's indicators with the values the workspace data measures (the same numbers
+    as the 统计 dock, :func:`models.plan_progress.measure`): ``measured_value`` and
+    ``measured_basis_zh/_en`` in the record, status from on track.  A bay's own share is
+    preferred where the indicator is measured per bay (QZ-I45/安海湾)."""
+    wanted = {it.id for it, _s, _r in indicators} & set(plan_progress.MEASURES)
+    if not wanted:
+        return indicators
+    ws = model.workspace  # the workspace's frames: outfalls without a geometry count too
+    layers = ws.layers if ws is not None else {la.name: la.frame for la in model.layers}
+    illustrative = tuple(ws.illustrative_layers()) if ws is not None else ()
+    measured = {p.indicator_id: p for p in
+                plan_progress.measure(layers, tables, illustrative, only=wanted)}
+    out = []
+    for item, status, reason in indicators:
+        p = next((measured[f"{item.id}/{b}"] for b in sorted(bays)
+                  if f"{item.id}/{b}" in measured), measured.get(item.id))
+        if p is not None and p.measurable:
+            rec = {**item.record, "measured_value": p.measured, "measured_unit": p.unit,
+                   "measured_basis_zh": p.basis.zh, "measured_basis_en": p.basis.en,
+                   "measured_target_zh": p.target.zh, "measured_target_en": p.target.en}
+            item = replace(item, record=rec)
+            status, reason = _STATUS[p.on_track], p.basis.en
+        out.append((item, status, reason))
     return out
 
 

@@ -9,6 +9,8 @@ Checks (ids used in the table's flag column and on the command line):
 ``missing_fields``       required fields empty
 ``outside_city``         outside the city's land and sea
 ``far_from_water``       farther than ``max_water_distance_m`` from any shoreline or river
+``missing_code``         no real code yet: a provisional one (待编码-county-serial) given on
+                         import to an outfall found without a code (issue 14)
 
 Distances are measured in a transverse Mercator on the GRS80 (CGCS2000) ellipsoid centred on
 118.5°E, which spans Quanzhou with a scale error under 0.02 % -- centimetres at these
@@ -25,6 +27,7 @@ import shapely
 from pyproj import Transformer
 
 from geodata import schema
+from geodata.io import provisional_codes
 from geodata.io.messages import Message
 from models.workspace import Workspace
 
@@ -36,6 +39,7 @@ CHECKS: dict[str, tuple[str, str, str]] = {  # id: (zh label, en label, severity
     "missing_fields": ("缺少必填项", "Missing fields", "low"),
     "outside_city": ("位于市域外", "Outside the city", "high"),
     "far_from_water": ("远离水体", "Far from water", "medium"),
+    "missing_code": ("缺少编码", "Missing code", "medium"),
 }
 REQUIRED_FIELDS = ("name_zh", "outfall_type", "subtype", "water_kind", "receiving_water",
                    "discharge_mode", "responsible_party", "county_code")
@@ -237,6 +241,16 @@ class _Checker:
                 self.add(i, "missing_fields", f"缺少必填项：{zh}。", f"missing required fields: {en}.",
                          fields=gone)
 
+    def uncoded(self) -> None:
+        for i, code in enumerate(self.codes):
+            if provisional_codes.is_provisional(code) or not code.strip() or code == "None":
+                self.add(i, "missing_code",
+                         f"尚无正式编码（临时编码 {code}）：导入时文件中没有编码。"
+                         "请按 PWK + 县区代码 + H（入海）/R（入河）+ 四位序号赋予正式编码。",
+                         f"no real code yet (provisional code {code}): the file it was "
+                         "imported from had none. Give it its code: PWK + county code + "
+                         "H (sea) / R (river) + a 4-digit serial.")
+
     def implausible(self) -> None:
         city = self.layer("city")
         if city is None or not len(city):
@@ -331,6 +345,8 @@ def _run(c: _Checker, checks: tuple[str, ...] | None) -> set[str]:
         c.missing()
     if wanted & {"outside_city", "far_from_water"}:
         c.implausible()
+    if "missing_code" in wanted:
+        c.uncoded()
     return wanted
 
 

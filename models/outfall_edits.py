@@ -29,9 +29,12 @@ from geodata.io.messages import Message
 from geodata.outfall_store import GEOMETRY, Photo
 
 ACTIONS_ZH = {"confirm": "确认位置", "move": "移动位置", "set": "修改属性", "note": "添加备注",
-              "photo": "添加照片", "undo": "撤销", "redo": "重做"}
+              "photo": "添加照片", "code": "赋予编码", "undo": "撤销", "redo": "重做"}
 ACTIONS_EN = {"confirm": "confirm location", "move": "move", "set": "change attributes",
-              "note": "add note", "photo": "add photo", "undo": "undo", "redo": "redo"}
+              "note": "add note", "photo": "add photo", "code": "set code", "undo": "undo",
+              "redo": "redo"}
+#: the pseudo field of a change that gives an outfall another code (its key)
+CODE = "code"
 
 #: Fields an inspector may change, with their vocabularies (None: free text).
 EDITABLE: dict[str, tuple[str, ...] | None] = {
@@ -89,7 +92,13 @@ class Change:
     new: Any
 
     def inverted(self) -> Change:
+        if self.field == CODE:  # after a new code, the outfall is known by it
+            return Change(str(self.new), CODE, self.new, self.old)
         return Change(self.code, self.field, self.new, self.old)
+
+    @property
+    def renames(self) -> bool:
+        return self.field == CODE
 
 
 @dataclass(frozen=True)
@@ -115,8 +124,14 @@ class Edit:
     def all_codes(self) -> list[str]:
         seen = dict.fromkeys(self.codes)
         seen.update(dict.fromkeys(c.code for c in self.changes))
+        seen.update(dict.fromkeys(str(c.new) for c in self.changes if c.renames))
         seen.update(dict.fromkeys(p.outfall_code for p in self.photos_add + self.photos_remove))
         return list(seen)
+
+    @property
+    def renames(self) -> bool:
+        """Whether the edit gives an outfall another code (its key changes)."""
+        return any(c.renames for c in self.changes)
 
     @property
     def moves_points(self) -> bool:
@@ -138,6 +153,9 @@ class Edit:
     def description(self) -> Message:
         """Short text for the undo menu and the status bar, e.g. 移动位置 PWK350582H0001."""
         codes = self.all_codes
+        if self.renames:  # one outfall, two codes: say which became which
+            c = next(c for c in self.changes if c.renames)
+            codes = [f"{c.old} → {c.new}"]
         what = codes[0] if len(codes) == 1 else f"{len(codes)}"
         zh = f"{ACTIONS_ZH.get(self.kind, self.kind)} {what}" if len(codes) == 1 else \
             f"{ACTIONS_ZH.get(self.kind, self.kind)}（{what} 个排污口）"
@@ -246,6 +264,30 @@ def set_fields(frame: gpd.GeoDataFrame, codes: Sequence[str], values: dict[str, 
     if not changes and not note:
         raise EditRejected(Message("没有需要修改的内容（值未变）。", "nothing to change (same values)."))
     return Edit(kind, tuple(changes), tuple(rows), note)
+
+
+def set_code(frame: gpd.GeoDataFrame, code: str, new_code: str, note: str = "") -> Edit:
+    """Give an outfall its real code (typically one imported with a provisional code).
+
+    An ordinary edit: undoable, journaled, saved with an audit row -- written on the new code
+    and naming the old one, so the record's history follows the outfall
+    (``EditSession.history``).
+    """
+    _rows(frame, [code])
+    new = str(new_code).strip()
+    try:
+        schema.validate_outfall_code(new)
+    except ValueError as exc:
+        raise EditRejected(Message(f"“{new}”不是有效的排污口编码：应为 PWK + 6 位县区代码 + "
+                                   "H（入海）/R（入河）+ 4 位序号，如 PWK350581H0012",
+                                   str(exc))) from None
+    if new == code:
+        raise EditRejected(Message("没有需要修改的内容（编码未变）。",
+                                   "nothing to change (same code)."))
+    if new in set(frame["code"].astype(str)):
+        raise EditRejected(Message(f"编码 {new} 已被另一个排污口使用",
+                                   f"code {new} is already used by another outfall"))
+    return Edit("code", (Change(code, CODE, code, new),), (code,), note)
 
 
 def confirm_location(frame: gpd.GeoDataFrame, codes: Sequence[str], note: str = "") -> Edit:

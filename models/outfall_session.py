@@ -49,8 +49,9 @@ def audit_rows(edit: Edit) -> list[AuditRow]:
         return AuditRow(edit.at, edit.user, code, edit.action, fld, old, new, edit.note,
                         edit.batch)
 
-    rows = [row(c.code, c.field, format_value(c.field, c.old), format_value(c.field, c.new))
-            for c in edit.changes]
+    # a new code is recorded on the outfall as it is now known, naming the old code
+    rows = [row(str(c.new) if c.renames else c.code, c.field, format_value(c.field, c.old),
+                format_value(c.field, c.new)) for c in edit.changes]
     rows += [row(p.outfall_code, "photo", "", p.filename) for p in edit.photos_add]
     rows += [row(p.outfall_code, "photo", p.filename, "") for p in edit.photos_remove]
     if not rows:  # a note: one row per outfall it concerns
@@ -122,8 +123,11 @@ class EditSession:
         return edit
 
     def _announce(self, edit: Edit) -> None:
-        self.ws.announce_features_changed(LAYER, list(edit.all_codes),
-                                          geometry=bool(edit.moves_points))
+        if edit.renames:  # keys changed: observers re-read the layer (no row came or went)
+            self.ws.replace_layer(LAYER, self.frame)
+        else:
+            self.ws.announce_features_changed(LAYER, list(edit.all_codes),
+                                              geometry=bool(edit.moves_points))
         self.edited.emit(edit)
 
     def undo(self, edit: Edit) -> Edit:
@@ -150,6 +154,13 @@ class EditSession:
                                            f"unknown outfall code: {ch.code}"))
             if ch.field == GEOMETRY:
                 frame.iat[i, geom_col] = shapely.Point(*ch.new) if ch.new is not None else None
+            elif ch.renames:
+                if str(ch.new) in pos:
+                    raise EditRejected(Message(f"编码 {ch.new} 已被另一个排污口使用",
+                                               f"code {ch.new} is already used by another "
+                                               "outfall"))
+                store.set_value(frame, i, "code", ch.new)
+                pos[str(ch.new)] = pos.pop(ch.code)
             else:  # vocabulary fields are categoricals: a new value becomes a category
                 store.set_value(frame, i, ch.field, ch.new)
 
@@ -190,15 +201,42 @@ class EditSession:
                        f"{n} edits not saved (kept in recovery file {where}) {reason.en}")
 
     # -- history --------------------------------------------------------------------------
-    def history(self, code: str) -> list[dict[str, Any]]:
-        """Audit rows for one outfall: saved ones from the workspace, then pending ones."""
+    def _rows_of(self, code: str) -> list[tuple[tuple[int, int], dict[str, Any]]]:
+        """(order, row) of the audit rows on ``code``: saved ones, then pending ones."""
         try:
-            rows = outfall_store.read_audit(self.path, code)
+            saved = outfall_store.read_audit(self.path, code)
         except Exception:  # noqa: BLE001 - unreadable file: still show the pending edits
-            rows = []
+            saved = []
+        out = [((0, int(r.get("id") or 0)), r) for r in saved]
+        k = 0
         for e in self.pending:
-            rows += [dict(r.__dict__, saved=False) for r in audit_rows(e) if r.outfall_code == code]
-        return rows
+            for r in audit_rows(e):
+                k += 1
+                if r.outfall_code == code:
+                    out.append(((1, k), dict(r.__dict__, saved=False)))
+        return out
+
+    def history(self, code: str) -> list[dict[str, Any]]:
+        """Audit rows for one outfall, oldest first: saved ones from the workspace, then
+        pending ones.  Audit rows are keyed by code; where the outfall was given a new code,
+        the rows written under its earlier code (before the change) are part of its
+        history too."""
+        found: dict[tuple[int, int], dict[str, Any]] = {}
+        todo: list[tuple[str, tuple[int, int] | None]] = [(code, None)]
+        seen: set[tuple[str, tuple[int, int] | None]] = set()
+        while todo:
+            current, before = todo.pop()
+            if (current, before) in seen:
+                continue
+            seen.add((current, before))
+            for order, row in self._rows_of(current):
+                if before is not None and order >= before:
+                    continue
+                found[order] = row
+                old = str(row.get("old_value") or "")
+                if row.get("field") == "code" and old and old != current:
+                    todo.append((old, order))
+        return [found[k] for k in sorted(found)]
 
     def photos(self, code: str) -> list[outfall_store.Photo]:
         try:

@@ -78,6 +78,9 @@ def frame_for(site: shapely.Geometry, buffer_m: float, width: float,
 
 # -- SVG primitives ------------------------------------------------------------------------
 def _ring(coords: np.ndarray) -> str:
+    coords = coords[np.isfinite(coords).all(axis=1)] if len(coords) else coords
+    if len(coords) < 3:  # nothing to draw: no "MZ" for the renderer to choke on
+        return ""
     pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
     return f"M{pts}Z"
 
@@ -86,9 +89,11 @@ def path_d(geom: shapely.Geometry) -> str:
     """SVG path data of a (multi)polygon or (multi)line in pixel coordinates."""
     out = []
     for part in shapely.get_parts(geom):
+        if part is None or part.is_empty:  # a piece that collapsed while clipping
+            continue
         if part.geom_type == "Polygon":
             out.append(_ring(np.asarray(part.exterior.coords)))
-            out.extend(_ring(np.asarray(r.coords)) for r in part.interiors)
+            out.extend(_ring(np.asarray(r.coords)) for r in part.interiors if len(r.coords) >= 3)
         elif part.geom_type in ("LineString", "LinearRing"):
             c = np.asarray(part.coords)
             if len(c) >= 2:
@@ -124,6 +129,10 @@ def hatch(poly_px: shapely.Geometry, spacing: float = 7.0) -> shapely.Geometry:
     if not lines:
         return shapely.GeometryCollection()
     return shapely.intersection(shapely.MultiLineString(lines), poly_px)
+
+
+def _hatch_valid(poly_px: shapely.Geometry, spacing: float = 7.0) -> shapely.Geometry:
+    return hatch(shapely.make_valid(poly_px), spacing)
 
 
 def nice_length(max_m: float) -> float:
@@ -210,9 +219,51 @@ def _features(ws: Workspace, layer: str, box: shapely.Geometry
     return [(int(i), geoms[i]) for i in idx]
 
 
+def clip_rect(geom: shapely.Geometry, minx: float, miny: float, maxx: float,
+              maxy: float) -> shapely.Geometry:
+    """``geom`` cut to a rectangle, never raising on awkward geometry.
+
+    GEOS's fast rectangle clipping can fail on valid input: cutting a thin sliver of a
+    polygon along the frame it builds a 3-point ring and raises "Invalid number of points
+    in LinearRing" (issue 14: a site in the urban core crashed the report).  Then the
+    general intersection is used, on the repaired geometry if need be, and, as a last
+    resort, part by part, leaving out a part that still cannot be cut: a missing sliver at
+    the edge of the map is better than no report.
+    """
+    if geom is None or shapely.is_empty(geom):
+        return shapely.GeometryCollection()
+    try:
+        return shapely.clip_by_rect(geom, minx, miny, maxx, maxy)
+    except shapely.errors.GEOSException:
+        pass
+    box = shapely.box(minx, miny, maxx, maxy)
+    for candidate in (geom, shapely.make_valid(geom)):
+        try:
+            return shapely.intersection(candidate, box)
+        except shapely.errors.GEOSException:
+            continue
+    kept = []
+    for part in shapely.get_parts(shapely.make_valid(geom)):
+        try:
+            kept.append(shapely.intersection(shapely.make_valid(part), box))
+        except shapely.errors.GEOSException:
+            continue
+    return shapely.union_all(kept) if kept else shapely.GeometryCollection()
+
+
 def _clip(geom: shapely.Geometry, box: shapely.Geometry) -> shapely.Geometry:
     minx, miny, maxx, maxy = box.bounds
-    return shapely.clip_by_rect(geom, minx, miny, maxx, maxy)
+    return clip_rect(geom, minx, miny, maxx, maxy)
+
+
+def _safe(op: Callable[..., shapely.Geometry], *args: object) -> shapely.Geometry:
+    """``op(*args)``, or an empty geometry where GEOS gives up on a degenerate piece (a
+    collapsed sliver after clipping and simplifying)."""
+    try:
+        out = op(*args)
+    except (shapely.errors.GEOSException, ValueError):
+        return shapely.GeometryCollection()
+    return out if out is not None else shapely.GeometryCollection()
 
 
 def draw_layers(ws: Workspace, fr: MapFrame, site: shapely.Geometry | None = None,
@@ -225,8 +276,8 @@ def draw_layers(ws: Workspace, fr: MapFrame, site: shapely.Geometry | None = Non
     def px(g: shapely.Geometry) -> shapely.Geometry:
         # clip in pixels too: Qt's SVG Tiny renderer has no clipPath
         g = fr.to_px(_clip(g, box))
-        return shapely.simplify(shapely.clip_by_rect(g, 0, 0, fr.width, fr.height),
-                                0.4)
+        g = clip_rect(g, 0, 0, fr.width, fr.height)
+        return _safe(shapely.simplify, g, 0.4)
 
     for _, g in _features(ws, "land", box):
         out.append(_path(px(g), fill=st.LAND[0], stroke=st.LAND[1], stroke_width=0.6))
@@ -239,8 +290,9 @@ def draw_layers(ws: Workspace, fr: MapFrame, site: shapely.Geometry | None = Non
         out.append(_path(p, fill=fill, fill_opacity=0.55, stroke=stroke, stroke_width=0.7,
                          fill_rule="evenodd"))
         if "domain" in units and units["domain"].iloc[i] == "sea" and not p.is_empty:
-            out.append(_path(hatch(shapely.make_valid(p), 7.0), stroke=st.SEA_UNIT, stroke_width=0.6,
-                             stroke_opacity=0.7, fill="none"))
+            out.append(_path(_safe(_hatch_valid, p, 7.0),
+                             stroke=st.SEA_UNIT, stroke_width=0.6, stroke_opacity=0.7,
+                             fill="none"))
     for _, g in _features(ws, "bays", box):
         out.append(_path(px(g), fill=st.BAY[0], fill_opacity=0.18, stroke=st.BAY[1],
                          stroke_width=1.4, stroke_dasharray="6,3", fill_rule="evenodd"))
@@ -248,8 +300,8 @@ def draw_layers(ws: Workspace, fr: MapFrame, site: shapely.Geometry | None = Non
         p = px(g)
         if p.is_empty:
             continue
-        out.append(_path(hatch(shapely.make_valid(p)), stroke=st.PROTECTED[0], stroke_width=1,
-                         fill="none"))
+        out.append(_path(_safe(_hatch_valid, p), stroke=st.PROTECTED[0],
+                         stroke_width=1, fill="none"))
         out.append(_path(p, fill="none", stroke=st.PROTECTED[1], stroke_width=1.6))
     for _, g in _features(ws, "counties", box):
         out.append(_path(px(shapely.boundary(g)), fill="none", stroke=st.COUNTY_STROKE,
@@ -288,10 +340,12 @@ def _labels(ws: Workspace, fr: MapFrame, box: shapely.Geometry) -> str:
     view = shapely.box(0, 0, fr.width, fr.height)
     for i, g in _features(ws, "counties", box):
         assert counties is not None
-        p = shapely.intersection(fr.to_px(_clip(g, box)), view)
+        p = clip_rect(fr.to_px(_clip(g, box)), 0, 0, fr.width, fr.height)
         if p.is_empty or p.area < 0.08 * view.area:
             continue
-        pt = shapely.point_on_surface(p)
+        pt = _safe(shapely.point_on_surface, p)
+        if pt.is_empty or pt.geom_type != "Point":
+            continue
         out.append(_text(pt.x, pt.y, str(counties["name_zh"].iloc[i]), 15, "middle", "bold",
                          "#555555"))
     return "".join(out)

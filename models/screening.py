@@ -184,6 +184,8 @@ def _zones_near(ws: Workspace, layer: str, m: _Measure, buffer_m: float,
     nearest: dict[str, Any] | None = None
     for i, g, dm in sorted(zip(cand.tolist(), geoms, dist.tolist(), strict=True),
                            key=lambda t: t[2]):
+        if nearest is not None and dm > buffer_m:
+            break  # sorted by distance: the rest are farther (a row's record costs ~0.3 ms)
         rec = _rec(frame.iloc[i].to_dict(), fields)
         ov = m.overlap(g) if dm == 0.0 else 0.0
         rec.update(distance_m=round(dm, 1), overlap_m2=round(ov, 1),

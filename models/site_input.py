@@ -6,7 +6,9 @@ with an unknown CRS, listing candidates for ``crs=``).  All polygons of the file
 into one site; closed polylines (how DXF and many KML files draw a boundary) become
 polygons.  Coordinate lists: one vertex per line (or separated by ``;``) in decimal degrees
 or 度分秒, parsed by :func:`geodata.io.dms.parse_coordinate_pair`; ``.txt``/``.csv`` files
-hold the same.  WKT (``POLYGON ((…))``) is accepted as text too.
+hold the same.  One line may also hold ``lon lat, lon lat, …`` (as WKT writes vertices) or
+``lon,lat lon,lat …`` (as KML does).  WKT (``POLYGON ((…))``, also ``SRID=4490;POLYGON …``)
+is accepted as text too.
 
 Every refusal is a :class:`SiteInputError` naming the file (or "coordinate list") and what
 was wrong, in Chinese and English.
@@ -22,7 +24,7 @@ import numpy as np
 import shapely
 
 VECTOR_SUFFIXES = {".shp", ".zip", ".geojson", ".json", ".kml", ".kmz", ".gpkg", ".dxf",
-                   ".fgb", ".gml"}
+                   ".fgb", ".gml", ".gdb", ".tab", ".mif", ".sqlite", ".spatialite", ".dwg"}
 TEXT_SUFFIXES = {".txt", ".csv", ".tsv", ".dat"}
 
 
@@ -105,7 +107,28 @@ def _polygon_from_geoms(geoms: np.ndarray, name: str) -> shapely.Geometry:
 
 
 # -- text ----------------------------------------------------------------------------------
-_WKT = re.compile(r"^\s*(MULTI)?POLYGON\s*(Z|M|ZM)?\s*\(", re.IGNORECASE)
+_WKT = re.compile(r"^\s*(SRID=\d+\s*;\s*)?(MULTI)?POLYGON\s*(Z|M|ZM)?\s*\(", re.IGNORECASE)
+_NUM = r"[-+]?\d+(?:\.\d*)?"
+#: "lon lat" (space between, as in WKT) and "lon,lat" (comma between, as in KML)
+_SPACE_PAIR = re.compile(rf"^\s*{_NUM}\s+{_NUM}\s*$")
+_COMMA_PAIR = re.compile(rf"^{_NUM},{_NUM}(?:,{_NUM})?$")
+
+
+def _split_one_line(line: str) -> list[str]:
+    """The vertices of a list typed or pasted on one line.
+
+    ``lon,lat; lon,lat; …`` (semicolons), ``lon lat, lon lat, …`` (WKT's order: commas
+    between vertices, a space inside each) and ``lon,lat lon,lat …`` (KML's order).
+    """
+    if ";" in line:
+        return [p.strip() for p in line.split(";") if p.strip()]
+    parts = [p for p in line.split(",") if p.strip()]
+    if len(parts) >= 3 and all(_SPACE_PAIR.match(p) for p in parts):
+        return [p.strip() for p in parts]
+    words = line.split()
+    if len(words) >= 3 and all(_COMMA_PAIR.match(w) for w in words):
+        return [",".join(w.split(",")[:2]) for w in words]
+    return [line]
 
 
 def _parse_pair(line: str) -> tuple[float, float]:
@@ -127,7 +150,7 @@ def _from_text(text: str, name: str) -> SiteInput:
         raise SiteInputError(f"{where_zh}为空", f"{where_en} is empty")
     if _WKT.match(text):
         try:
-            geom = shapely.from_wkt(text.strip())
+            geom = shapely.from_wkt(re.sub(r"^\s*SRID=\d+\s*;", "", text.strip(), flags=re.I))
         except shapely.errors.GEOSException as exc:
             raise SiteInputError(f"{where_zh}：WKT 无法解析：{exc}",
                                  f"{where_en}: cannot parse WKT: {exc}") from None
@@ -135,8 +158,8 @@ def _from_text(text: str, name: str) -> SiteInput:
                          name or "WKT")
     lines = [ln.strip() for ln in text.replace("\r", "\n").split("\n")]
     lines = [ln for ln in lines if ln and not ln.startswith("#")]
-    if len(lines) == 1 and ";" in lines[0]:
-        lines = [p.strip() for p in lines[0].split(";") if p.strip()]
+    if len(lines) == 1:
+        lines = _split_one_line(lines[0])
     points: list[tuple[float, float]] = []
     for number, line in enumerate(lines, start=1):
         try:

@@ -68,11 +68,16 @@ def test_query_in_english_gives_the_units_english_access_texts_and_theme(tmp_pat
 
 
 def test_bad_coordinates_exit_2_with_one_line(tmp_path):
-    res = run("query", "abc", "24.6", env_home=tmp_path)
+    res = run("query", "abc", "24.6", "--lang", "en", env_home=tmp_path)
     assert res.returncode == 2
     assert res.stderr.strip().count("\n") == 0
     assert "longitude 'abc' is not a number" in res.stderr
     assert "Traceback" not in res.stderr
+    # issue 14: in the user's language (Chinese by default), range errors too
+    res = run("query", "abc", "24.6", env_home=tmp_path)
+    assert res.returncode == 2 and res.stderr == "ecozone: 经度“abc”不是数字\n"
+    res = run("query", "118.5", "124.6", env_home=tmp_path)
+    assert res.returncode == 2 and res.stderr == "ecozone: 纬度 124.6 超出范围 [-90, 90]\n"
 
 
 def test_missing_workspace_exit_2(tmp_path):

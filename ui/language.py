@@ -14,11 +14,18 @@ from PySide6.QtCore import QCoreApplication, QTranslator
 
 I18N_DIR = Path(__file__).resolve().parent / "i18n"
 _translator: QTranslator | None = None
+_current = "zh"
+
+
+def current_language() -> str:
+    """The language of the window now: "zh" or "en" (the last :func:`set_language`)."""
+    return _current
 
 
 def set_language(lang: str) -> bool:
     """Install (en) or remove (zh) the English translator; True if it is active."""
-    global _translator
+    global _translator, _current
+    _current = "en" if lang == "en" else "zh"
     app = QCoreApplication.instance()
     if app is None:
         return False

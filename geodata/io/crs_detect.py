@@ -22,32 +22,19 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import shapely
 from pyproj import CRS, Transformer
 
 from geodata.chinese_crs import bd09_to_wgs84, gcj02_to_wgs84
+from geodata.io.crs_candidates import Candidate
 from geodata.io.dms import in_quanzhou
 from geodata.io.messages import ImportRefused, Notes, msg
 
 TARGET = CRS.from_epsg(4490)
 WEB_CHINESE = ("gcj02", "bd09")
 ACCURACY_M = {"gcj02": 0.01, "bd09": 0.2}
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A CRS the coordinates could be in (``crs``: 'EPSG:n', 'gcj02' or 'bd09')."""
-
-    crs: str
-    name: str
-    in_quanzhou: bool
-
-    def label(self) -> str:
-        where = "落在泉州 / lands in Quanzhou" if self.in_quanzhou else "不在泉州 / outside Quanzhou"
-        return f"{self.crs} ({self.name}; {where})"
 
 
 def parse_crs_option(text: str | None) -> str | CRS:
@@ -166,12 +153,13 @@ def infer_candidates(bounds: tuple[float, float, float, float]) -> list[Candidat
 
 def refuse_unknown_crs(bounds: tuple[float, float, float, float], why_zh: str,
                        why_en: str) -> ImportRefused:
+    """The refusal of data without a usable CRS, with the candidates as data."""
     cands = infer_candidates(bounds)
     listed = "; ".join(c.label() for c in cands) or "—"
     return ImportRefused(
         msg(f"{why_zh}；请用 --crs 指定坐标系。候选：{listed}",
             f"{why_en}; give the coordinate system with --crs. Candidates: {listed}"),
-        tuple(c.crs for c in cands))
+        crs_candidates=tuple(cands))
 
 
 def datum_note(crs: CRS, notes: Notes) -> None:
@@ -214,11 +202,12 @@ def usable(geoms: np.ndarray) -> np.ndarray:
 
 
 def to_target(geoms: np.ndarray, declared: CRS | None, option: str | CRS,
-              notes: Notes) -> np.ndarray:
+              notes: Notes, no_crs_why: tuple[str, str] | None = None) -> np.ndarray:
     """Transform geometries to CGCS2000 given the file's CRS and the user's --crs option.
 
-    Raises ImportRefused when the CRS is unknown (with candidates) or the coordinates cannot
-    be in the declared CRS (e.g. metres in a file that claims longitude/latitude).
+    Raises ImportRefused when the CRS is unknown (with candidates; ``no_crs_why`` says why
+    there is none, e.g. for a CAD drawing) or the coordinates cannot be in the declared CRS
+    (e.g. metres in a file that claims longitude/latitude).
     """
     valid = usable(geoms)  # NaN and ±1.8e308 sentinels are refused later, row by row
     b = shapely.total_bounds(geoms[valid]) if valid.any() else np.array([np.nan] * 4)
@@ -230,8 +219,8 @@ def to_target(geoms: np.ndarray, declared: CRS | None, option: str | CRS,
     if crs is None:
         if not valid.any():
             return geoms
-        raise refuse_unknown_crs(bounds, "文件未声明坐标系", "the file declares no coordinate "
-                                 "system")
+        why = no_crs_why or ("文件未声明坐标系", "the file declares no coordinate system")
+        raise refuse_unknown_crs(bounds, *why)
     crs = normalize_crs(crs)
     if crs.is_geographic and finite and not _geographic_ok(bounds):
         raise refuse_unknown_crs(bounds, f"坐标超出经纬度范围，不可能是 {crs.name}",

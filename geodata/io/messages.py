@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from geodata.io.crs_candidates import Candidate
 from geodata.messages import Message, msg
 
 __all__ = ["ImportCancelled", "ImportRefused", "Message", "Notes", "msg"]
@@ -12,13 +13,18 @@ __all__ = ["ImportCancelled", "ImportRefused", "Message", "Notes", "msg"]
 class ImportRefused(Exception):
     """A file (or a whole import) that cannot be used; carries a bilingual reason.
 
-    ``candidates`` lists choices the user could make to proceed (e.g. CRS candidates).
+    ``candidates`` lists the choices the user could make to proceed, as codes: the layers
+    or sheets of the file, or the CRS codes.  ``crs_candidates`` holds the CRS choices as
+    data (code, name, whether the data then lands in Quanzhou) when the file lacks a
+    coordinate system; then ``candidates`` are their codes.
     """
 
-    def __init__(self, message: Message, candidates: tuple[str, ...] = ()) -> None:
+    def __init__(self, message: Message, candidates: tuple[str, ...] = (),
+                 crs_candidates: tuple[Candidate, ...] = ()) -> None:
         super().__init__(message.en)
         self.message = message
-        self.candidates = candidates
+        self.crs_candidates = tuple(crs_candidates)
+        self.candidates = tuple(candidates) or tuple(c.crs for c in self.crs_candidates)
 
     def text(self, lang: str = "zh") -> str:
         return self.message.text(lang)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -26,28 +25,21 @@ import shapely
 from pyproj import CRS
 
 from geodata.io import crs_detect, encodings
+from geodata.io.coordinate_columns import (  # noqa: F401 - the names are part of this API
+    LAT_NAMES,
+    LON_NAMES,
+    WKT_NAMES,
+    X_NAMES,
+    Y_NAMES,
+    find_column,
+    find_coordinates,
+)
 from geodata.io.dms import parse_angle
+from geodata.io.formats import SPREADSHEET_SUFFIXES
 from geodata.io.messages import ImportRefused, Message, Notes, msg
-from geodata.io.readers import Progress, ReadResult, _tick
-
-LON_NAMES = ("经度", "lon", "lng", "long", "longitude", "东经", "x经度", "jd", "经度坐标",
-             "centerlng", "中心经度")
-LAT_NAMES = ("纬度", "lat", "latitude", "北纬", "y纬度", "wd", "纬度坐标", "centerlat", "中心纬度")
-X_NAMES = ("x", "x坐标", "东坐标", "easting", "east", "坐标x", "横坐标")
-Y_NAMES = ("y", "y坐标", "北坐标", "northing", "north", "坐标y", "纵坐标")
-WKT_NAMES = ("wkt", "geom", "geometry", "the_geom", "shape", "几何")
-
-
-def _norm(name: object) -> str:
-    return re.sub(r"[\s_()（）\[\]【】]|[(（].*?[)）]", "", str(name)).lower()
-
-
-def find_column(columns: list[str], names: tuple[str, ...]) -> str | None:
-    normed = {_norm(c): c for c in columns}
-    for n in names:
-        if n in normed:
-            return normed[n]
-    return None
+from geodata.io.read_result import Progress, ReadResult
+from geodata.io.read_result import tick as _tick
+from geodata.io.table_layout import Table, find_table, layout_notes, trim_rows
 
 
 def _sniff_delimiter(header: str) -> str | None:
@@ -60,6 +52,18 @@ def _sniff_delimiter(header: str) -> str | None:
 
 def read_text_table(path: Path, encoding: str, notes: Notes
                     ) -> tuple[pd.DataFrame, encodings.EncodingChoice]:
+    """A CSV-like text table, its first line as the header (see :func:`text_table`)."""
+    df, choice, _ = _read_text(path, encoding, notes)
+    return df, choice
+
+
+def _read_text(path: Path, encoding: str, notes: Notes
+               ) -> tuple[pd.DataFrame, encodings.EncodingChoice, pd.DataFrame | None]:
+    """(table with the first line as header, encoding, grid when pandas could not parse it).
+
+    A title line above the header ("泉州市…清单" alone on line 1) gives the C parser ragged
+    lines; then the text is read by the csv module into a grid for :func:`find_table`.
+    """
     data = path.read_bytes()
     choice = encodings.choose_text_encoding(data[:encodings.SAMPLE_BYTES], encoding)
     notes.items.append(choice.message)
@@ -71,34 +75,64 @@ def read_text_table(path: Path, encoding: str, notes: Notes
                                 f"(byte {exc.start})")) from None
     text = text.lstrip("\ufeff")
     # CRLF (Excel, Windows), LF and old-Mac CR files all read the same
-    header = (text.splitlines() or [""])[0]
+    lines = text.splitlines()[:40] or [""]
+    # a title line alone above the header has no delimiter: sniff from the first that has
+    header = next((ln for ln in lines if any(d in ln for d in ",;\t|")), lines[0])
     sep = _sniff_delimiter(header)
+    if len(sep) == 1 and _ragged(lines, sep):  # a title line above the header
+        return pd.DataFrame(), choice, _csv_grid(text, sep)
     try:
         df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
                          skip_blank_lines=False, engine="c" if len(sep) == 1 else "python",
                          quoting=csv.QUOTE_MINIMAL)
     except (pd.errors.ParserError, ValueError) as exc:
-        line = str(exc).splitlines()[0][:160]
-        raise ImportRefused(msg(f"无法解析表格 {path.name}：{line}",
-                                f"cannot parse the table {path.name}: {line}")) from None
+        if len(sep) != 1:
+            line = str(exc).splitlines()[0][:160]
+            raise ImportRefused(msg(f"无法解析表格 {path.name}：{line}",
+                                    f"cannot parse the table {path.name}: {line}")) from None
+        return pd.DataFrame(), choice, _csv_grid(text, sep)
     if sep != ",":
         shown = "spaces" if len(sep) > 1 else repr(sep)
         notes.add(f"分隔符：{'空格' if len(sep) > 1 else repr(sep)}", f"delimiter: {shown}")
-    return df, choice
+    return df, choice, None
+
+
+def _ragged(lines: list[str], sep: str) -> bool:
+    """Whether the first line has fewer fields than most later ones: a title above the
+    header (pandas would take the extra leading fields as an index, not refuse).  One long
+    line (an unquoted comma in a value) is not that: pandas refuses it as before."""
+    counts = [len(r) for r in csv.reader(lines[:-1] if len(lines) > 2 else lines,
+                                         delimiter=sep) if r]
+    if len(counts) < 2:
+        return False
+    later = counts[1:]
+    usual = max(set(later), key=later.count)
+    return counts[0] < usual
+
+
+def _csv_grid(text: str, sep: str) -> pd.DataFrame:
+    rows = list(csv.reader(io.StringIO(text), delimiter=sep))
+    width = max((len(r) for r in rows), default=0)
+    return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
 
 
 def _read_excel(path: Path, sheet: str | None, engine: str) -> pd.DataFrame:
-    return pd.read_excel(path, sheet_name=sheet or 0, dtype=str, keep_default_na=False,
-                         engine=engine)
+    """One sheet as a grid of text, without a header: row 0 is the sheet's row 1."""
+    return pd.read_excel(path, sheet_name=sheet or 0, header=None, dtype=str,
+                         keep_default_na=False, engine=engine)
 
 
-def read_excel_table(path: Path, sheet: str | None) -> pd.DataFrame:
-    """The first (or the named) sheet as text, the first row as the header.
+def _kind(path: Path) -> Message:
+    return msg("电子表格", "spreadsheet") if path.suffix.lower() == ".ods" else \
+        msg("Excel 文件", "Excel file")
 
-    python-calamine (Rust) reads it through the same pandas code as openpyxl did, so header,
-    sheet choice and text conversion are the same, ~10x faster (100k rows: ~3 s instead of
-    ~30-40 s).  Whatever it cannot read, or where it is not installed (or pandas is older
-    than 2.2), openpyxl reads as before, so errors and their messages are unchanged.  Known
+
+def read_sheet_grid(path: Path, sheet: str | None) -> pd.DataFrame:
+    """The first (or the named) sheet as a grid of text (row 0 = row 1 in Excel and WPS).
+
+    python-calamine (Rust) reads .xlsx, .xls and .ods, ~10x faster than openpyxl (100k rows:
+    ~3 s instead of ~30-40 s).  An .xlsx it cannot read, or where it is not installed,
+    openpyxl reads as before, so errors and their messages are unchanged.  Known
     differences: an error cell (#DIV/0!) reads as empty text instead of missing, and a
     cell of only spaces saved without xml:space="preserve" (openpyxl saves them so; Excel
     and WPS do not) reads as empty.
@@ -107,13 +141,85 @@ def read_excel_table(path: Path, sheet: str | None) -> pd.DataFrame:
         return _read_excel(path, sheet, "calamine")
     except Exception:  # openpyxl decides: the table, or the error users know
         pass
+    kind = _kind(path)
     try:
         return _read_excel(path, sheet, "openpyxl")
     except ValueError as exc:
-        raise ImportRefused(msg(f"无法读取工作表：{exc}", f"cannot read the sheet: {exc}")) from None
+        raise ImportRefused(msg(f"无法读取工作表：{exc}",
+                                f"cannot read the sheet: {exc}")) from None
     except Exception as exc:
-        raise ImportRefused(msg(f"无法打开 Excel 文件 {path.name}：{exc}",
-                                f"cannot open the Excel file {path.name}: {exc}")) from None
+        raise ImportRefused(msg(f"无法打开{kind.zh} {path.name}：{exc}",
+                                f"cannot open the {kind.en} {path.name}: {exc}")) from None
+
+
+def list_sheets(path: Path) -> list[str]:
+    """The sheet names of a workbook (.xlsx, .xls, .ods), in order; [] if unreadable."""
+    try:
+        from python_calamine import CalamineWorkbook
+
+        return [str(n) for n in CalamineWorkbook.from_path(str(path)).sheet_names]
+    except Exception:  # noqa: BLE001 - not installed, or a file calamine cannot read
+        pass
+    try:
+        import openpyxl
+
+        wb = openpyxl.load_workbook(path, read_only=True)
+        try:
+            return list(wb.sheetnames)
+        finally:
+            wb.close()
+    except Exception:  # noqa: BLE001 - unreadable: the reader says why
+        return []
+
+
+def _has_coordinates(table: Table) -> bool:
+    return len(table.frame) > 0 and find_coordinates(list(table.frame.columns)) is not None
+
+
+def read_spreadsheet(path: Path, sheet: str | None, notes: Notes) -> tuple[Table, str | None]:
+    """The table of the named sheet, or of the first sheet with coordinate columns."""
+    names = list_sheets(path)
+    if sheet or len(names) <= 1:
+        try:
+            grid = read_sheet_grid(path, sheet)
+        except ImportRefused:
+            if sheet and names and sheet not in names:
+                listed = ", ".join(names)
+                raise ImportRefused(msg(f"{path.name} 中没有工作表“{sheet}”；可选：{listed}",
+                                        f"{path.name} has no sheet '{sheet}'; choose one of: "
+                                        f"{', '.join(names)}"), tuple(names)) from None
+            raise
+        return find_table(grid), sheet or (names[0] if names else None)
+    first: Table | None = None
+    for name in names:  # stop at the first with coordinates: each sheet read costs
+        table = find_table(read_sheet_grid(path, name))
+        first = first or table
+        if _has_coordinates(table):
+            notes.add(f"工作簿有 {len(names)} 张工作表（{', '.join(names)}），"
+                      f"已选用含坐标的“{name}”；其他工作表可用 --sheet 或在导入向导中选择",
+                      f"the workbook has {len(names)} sheets ({', '.join(names)}); the sheet "
+                      f"with coordinates, '{name}', was used; choose another with --sheet or "
+                      "in the import wizard")
+            return table, name
+    assert first is not None
+    return first, names[0]
+
+
+def text_table(path: Path, encoding: str, notes: Notes
+               ) -> tuple[pd.DataFrame, np.ndarray, encodings.EncodingChoice, Table | None]:
+    """(rows, line numbers, encoding, the table found below title lines if there were any)."""
+    df, choice, grid = _read_text(path, encoding, notes)
+    if grid is None:
+        df.columns = [str(c).strip() for c in df.columns]
+        if find_coordinates(list(df.columns)) is not None:
+            return df, np.arange(2, 2 + len(df)), choice, None
+        header = ["" if str(c).startswith("Unnamed:") else str(c) for c in df.columns]
+        grid = pd.DataFrame([header, *df.to_numpy(dtype=object).tolist()], dtype=object)
+    table = find_table(grid)
+    if not _has_coordinates(table):  # no better than the first line: keep the plain reading
+        if len(df.columns):
+            return df, np.arange(2, 2 + len(df)), choice, None
+    return table.frame, table.rows, choice, table
 
 
 def parse_column(values: pd.Series, field: str, lines: np.ndarray,
@@ -198,46 +304,76 @@ def _wkt_points(df: pd.DataFrame, col: str, lines: np.ndarray,
 
 def read_point_table(path: Path, sheet: str | None = None, encoding: str = "auto",
                      crs: str | CRS = "auto", progress: Progress | None = None) -> ReadResult:
-    """Read a CSV/TXT/XLSX point table into CGCS2000 points."""
+    """Read a CSV/TXT or spreadsheet (.xlsx, .xls, .ods) point table into CGCS2000 points.
+
+    Row numbers are the file's own: the CSV line, or the spreadsheet row as Excel and WPS
+    number it, whatever title rows, header rows and blank rows come before.
+    """
     path = Path(path)
     if not path.exists():
         raise ImportRefused(msg(f"文件不存在：{path}", f"file not found: {path}"))
     notes = Notes()
     choice = None
     _tick(progress, 0.0, "读取表格", "reading table")
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        df = read_excel_table(path, sheet)
-        first_line = 2
+    where = msg("", "")
+    if path.suffix.lower() in SPREADSHEET_SUFFIXES:
+        table, sheet = read_spreadsheet(path, sheet, notes)
+        df, lines = table.frame, table.rows
+        if sheet and len(list_sheets(path)) > 1:
+            where = msg(f"工作表“{sheet}”：", f"sheet '{sheet}': ")
     else:
-        df, choice = read_text_table(path, encoding, notes)
-        first_line = 2
-    df.columns = [str(c).strip() for c in df.columns]
-    lines = np.arange(first_line, first_line + len(df))
-    blank = (df.astype(str).apply(lambda s: s.str.strip()) == "").all(axis=1).to_numpy()
-    df, lines = df.loc[~blank].reset_index(drop=True), lines[~blank]
+        df, lines, choice, table = text_table(path, encoding, notes)
+        df.columns = [str(c).strip() for c in df.columns]
+        blank = (df.astype(str).apply(lambda s: s.str.strip()) == "").all(axis=1).to_numpy()
+        df, lines = df.loc[~blank].reset_index(drop=True), lines[~blank]
+    found = find_coordinates(list(df.columns))
+    if found is None:
+        sheets = list_sheets(path) if path.suffix.lower() in SPREADSHEET_SUFFIXES else []
+        also = msg(f"；工作表：{', '.join(sheets)}", f"; sheets: {', '.join(sheets)}") \
+            if len(sheets) > 1 else msg("", "")
+        cols = ", ".join(map(str, df.columns))
+        raise ImportRefused(msg(f"{where.zh}{path.name} 中找不到坐标列（经度/纬度、X/Y 或 WKT）；"
+                                f"现有列：{cols}{also.zh}",
+                                f"{where.en}no coordinate columns (lon/lat, X/Y or WKT) in "
+                                f"{path.name}; columns: {cols}{also.en}"))
+    df, lines, dropped = trim_rows(df, lines, found.columns)
+    if table is not None:
+        notes.items.extend(layout_notes(table, dropped, where))
+    elif dropped:
+        notes.items.extend(layout_notes(Table(df, lines, (1, 1)), dropped, where))
+    result = points_from_table(df, lines, path, crs, notes, progress)
+    result.layer, result.encoding = sheet, choice
+    return result
+
+
+def points_from_table(df: pd.DataFrame, lines: np.ndarray, path: Path, crs: str | CRS,
+                      notes: Notes, progress: Progress | None = None) -> ReadResult:
+    """Points from the coordinate columns of a table (any reader's), in CGCS2000.
+
+    Rows whose coordinates cannot be read are left out and listed in ``parse_errors``
+    with their values in ``refused_rows``.
+    """
     _tick(progress, 0.3, "解析坐标", "parsing coordinates")
-    cols = list(df.columns)
+    found = find_coordinates([str(c) for c in df.columns])
+    if found is None:
+        cols = ", ".join(map(str, df.columns))
+        raise ImportRefused(msg(f"{path.name} 中找不到坐标列（经度/纬度、X/Y 或 WKT）；现有列：{cols}",
+                                f"no coordinate columns (lon/lat, X/Y or WKT) in {path.name}; "
+                                f"columns: {cols}"))
     errors: list[tuple[int, str, Message]] = []
     option = crs_detect.parse_crs_option(crs) if isinstance(crs, str) else crs
-    lon_col, lat_col = find_column(cols, LON_NAMES), find_column(cols, LAT_NAMES)
-    x_col, y_col = find_column(cols, X_NAMES), find_column(cols, Y_NAMES)
-    wkt_col = find_column(cols, WKT_NAMES)
     declared: CRS | None = None
-    if lon_col and lat_col:
-        geoms = _lonlat_points(df, lon_col, lat_col, lines, errors, notes)
+    if found.kind == "lonlat":
+        geoms = _lonlat_points(df, *found.columns, lines, errors, notes)
         declared = CRS.from_epsg(4490)
         if option == "auto":
             notes.add("经纬度按 CGCS2000（≈WGS84）处理；若取自高德/腾讯或百度地图，请指定 gcj02 或 bd09",
                       "longitude/latitude taken as CGCS2000 (≈WGS84); if picked on "
                       "Amap/Tencent or Baidu maps, choose gcj02 or bd09")
-    elif x_col and y_col:
-        geoms = _xy_points(df, x_col, y_col, lines, errors, notes)
-    elif wkt_col:
-        geoms = _wkt_points(df, wkt_col, lines, errors)
+    elif found.kind == "xy":
+        geoms = _xy_points(df, *found.columns, lines, errors, notes)
     else:
-        raise ImportRefused(msg(f"{path.name} 中找不到坐标列（经度/纬度、X/Y 或 WKT）；现有列：{', '.join(cols)}",
-                                f"no coordinate columns (lon/lat, X/Y or WKT) in {path.name}; "
-                                f"columns: {', '.join(cols)}"))
+        geoms = _wkt_points(df, found.columns[0], lines, errors)
     valid = np.array([g is not None for g in geoms], dtype=bool)
     if declared is None and option == "auto" and valid.any():
         b = shapely.total_bounds(geoms[valid])
@@ -250,9 +386,12 @@ def read_point_table(path: Path, sheet: str | None = None, encoding: str = "auto
     frame = gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geoms, crs="EPSG:4490"))
     _tick(progress, 1.0, "完成", "done")
     bad_lines = {e[0] for e in errors}
+    refused: dict[int, dict[str, object]] = {}
     if bad_lines:
         keep = ~np.isin(lines, list(bad_lines))
+        refused = {int(n): rec for n, rec in zip(
+            lines[~keep].tolist(), df.loc[~keep].to_dict("records"), strict=True)}
         frame, lines = frame.loc[keep].reset_index(drop=True), lines[keep]
-    return ReadResult(frame=frame, path=path, layer=sheet, encoding=choice,
-                      declared_crs=declared.to_string() if declared else None, notes=notes,
-                      row_numbers=lines, parse_errors=errors)
+    return ReadResult(frame=frame, path=path, declared_crs=declared.to_string()
+                      if declared else None, notes=notes, row_numbers=lines,
+                      parse_errors=errors, refused_rows=refused)

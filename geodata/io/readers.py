@@ -1,8 +1,13 @@
 """Read vector files into a GeoDataFrame in CGCS2000, with notes on every choice made.
 
-Formats: Shapefile (loose or zipped; a lone .dbf is a plain table), GeoPackage (choose
-among layers), GeoJSON, KML/KMZ (all folders, ExtendedData as columns), GPX (waypoints,
-routes and tracks), FlatGeobuf, and CSV/XLSX point tables (:mod:`point_tables`).
+Formats: Shapefile (loose or zipped; a lone .dbf is a table, read as points when it has
+coordinate columns), Esri File Geodatabase (a ``.gdb`` folder, or zipped), GeoPackage
+(choose among layers), GeoJSON, KML/KMZ (all folders, ExtendedData as columns), GPX
+(waypoints, routes and tracks), FlatGeobuf, MapInfo TAB and MIF/MID (their ``!charset``,
+e.g. WindowsSimpChinese = GBK, decides the text encoding), SpatiaLite/SQLite, DXF (CAD
+drawings carry no CRS: the candidates are inferred from the coordinates' size, as for a
+shapefile without .prj), and CSV/XLSX/XLS/ODS point tables (:mod:`point_tables`).  DWG is
+refused with a clear way out (save as DXF): GDAL's DWG reader needs a non-free library.
 
 The fast path is pyogrio's Arrow stream read in batches, which gives progress and cancel
 between batches.  Curved and TIN/MultiPatch geometries, which the WKB parser of shapely
@@ -15,9 +20,6 @@ import json
 import shutil
 import tempfile
 import warnings
-import zipfile
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
@@ -27,37 +29,37 @@ import pyogrio
 import shapely
 from pyproj import CRS
 
-from geodata.io import crs_detect, encodings
-from geodata.io.messages import ImportCancelled, ImportRefused, Message, Notes, msg
+from geodata.io import archives, crs_detect, encodings, point_tables
+from geodata.io.coordinate_columns import find_coordinates
+from geodata.io.formats import (  # noqa: F401 - part of this module's API
+    CAD_ONLY_SUFFIXES,
+    TABLE_SUFFIXES,
+    VECTOR_SUFFIXES,
+    supported_suffixes,
+)
+from geodata.io.messages import ImportCancelled, ImportRefused, Notes, msg
+from geodata.io.read_result import Progress, ReadResult
+from geodata.io.read_result import tick as _tick
 
-#: progress(fraction 0..1, message) -> False to cancel
-Progress = Callable[[float, Message], "bool | None"]
+__all__ = ["Progress", "ReadResult", "list_layers", "read_any", "read_vector"]
 
-VECTOR_SUFFIXES = {".shp", ".dbf", ".zip", ".gpkg", ".geojson", ".json", ".kml", ".kmz",
-                   ".gpx", ".fgb"}
-TABLE_SUFFIXES = {".csv", ".txt", ".tsv", ".dat", ".xlsx", ".xlsm"}
+#: formats that declare no CRS by design, and why (for the refusal that lists candidates)
+_NO_CRS = {".dxf": ("CAD 图纸（DXF）不带坐标系",
+                    "a CAD drawing (DXF) carries no coordinate system")}
+#: formats that are WGS84 by definition
+_WGS84 = (".kml", ".kmz", ".gpx", ".geojson", ".json")
+#: layered formats: a ``layer`` names a layer inside them
+_LAYERED = (".gpkg", ".gdb", ".sqlite", ".spatialite", ".kml", ".kmz", ".gpx", ".tab")
 BATCH = 20_000
 
 
-@dataclass
-class ReadResult:
-    """What was read: rows with geometry in CGCS2000 and the choices made."""
-
-    frame: gpd.GeoDataFrame
-    path: Path
-    layer: str | None = None
-    encoding: encodings.EncodingChoice | None = None
-    declared_crs: str | None = None
-    notes: Notes = field(default_factory=Notes)
-    #: the row number a user sees for each row (1-based feature number, or CSV line)
-    row_numbers: np.ndarray | None = None
-    #: rows refused while parsing (row number, field, Message), e.g. bad 度分秒
-    parse_errors: list[tuple[int, str, Message]] = field(default_factory=list)
-
-
-def _tick(progress: Progress | None, frac: float, zh: str, en: str) -> None:
-    if progress is not None and progress(frac, msg(zh, en)) is False:
-        raise ImportCancelled()
+def source_path(path: Path) -> Path:
+    """The dataset a user means: a file picked inside a ``.gdb`` folder means the folder."""
+    path = Path(path)
+    for parent in (path, *path.parents):
+        if parent.suffix.lower() == ".gdb":
+            return parent
+    return path
 
 
 def list_layers(path: Path) -> list[str]:
@@ -66,30 +68,6 @@ def list_layers(path: Path) -> list[str]:
         return [str(n) for n, _ in pyogrio.list_layers(path)]
     except Exception:
         return []
-
-
-def _unzip_shapefile(path: Path, layer: str | None, tmp: Path) -> Path:
-    try:
-        with zipfile.ZipFile(path) as zf:
-            names = zf.namelist()
-            shps = [n for n in names if n.lower().endswith(".shp") and "__MACOSX" not in n]
-            if not shps:
-                raise ImportRefused(msg(f"压缩包中没有 .shp 文件：{path.name}",
-                                        f"no .shp file in the zip archive {path.name}"))
-            if len(shps) > 1 and layer is None:
-                raise ImportRefused(msg(f"压缩包中有多个图层，请选择：{', '.join(shps)}",
-                                        f"the zip holds several layers, choose one: "
-                                        f"{', '.join(shps)}"), tuple(shps))
-            chosen = layer if layer in shps else shps[0]
-            stem = chosen[:-4]
-            for n in names:
-                if n.startswith(stem + ".") or n.lower().startswith(stem.lower() + "."):
-                    target = tmp / Path(n).name
-                    target.write_bytes(zf.read(n))
-            return tmp / Path(chosen).name
-    except zipfile.BadZipFile:
-        raise ImportRefused(msg(f"不是有效的 zip 文件：{path.name}",
-                                f"{path.name} is not a valid zip file")) from None
 
 
 def _prepare_shapefile(path: Path, tmp: Path, notes: Notes) -> Path:
@@ -247,33 +225,70 @@ def _read_prj(src: Path) -> str | None:
         return None
 
 
+def _unpack_zip(path: Path, layer: str | None, tmp: Path) -> tuple[Path, str | None]:
+    """The dataset inside a zip, written to ``tmp``, and the layer still to choose in it."""
+    src, spent = archives.unpack(path, layer, tmp)
+    if spent or src.suffix.lower() not in _LAYERED:
+        layer = None
+    return src, layer
+
+
+def _refuse_cad_only(path: Path) -> None:
+    if path.suffix.lower() in CAD_ONLY_SUFFIXES:
+        raise ImportRefused(msg(
+            f"{path.name} 是 AutoCAD 的 DWG 专有格式，无法直接读取"
+            "（读取 DWG 需要非自由的 ODA 库）；请在 CAD 软件中“另存为” DXF 后导入 DXF 文件",
+            f"{path.name} is AutoCAD's proprietary DWG format, which cannot be read here "
+            "(reading DWG needs the non-free ODA library); in your CAD program use Save As "
+            "DXF and import the DXF file"))
+
+
+def _table_points(src: Path, path: Path, df: pd.DataFrame, crs: str | CRS, notes: Notes,
+                  progress: Progress | None) -> ReadResult | None:
+    """A lone .dbf (no .shp beside it) with coordinate columns, as points."""
+    beside = src.with_suffix(".shp").exists() or src.with_suffix(".SHP").exists()
+    if src.suffix.lower() != ".dbf" or beside or \
+            find_coordinates(list(map(str, df.columns))) is None:
+        return None
+    notes.add("单独的 .dbf 表格（没有 .shp），按其中的坐标列生成点",
+              "a lone .dbf table (no .shp): points made from its coordinate columns")
+    return point_tables.points_from_table(df, np.arange(1, len(df) + 1), path, crs, notes,
+                                          progress)
+
+
 def read_vector(path: Path, layer: str | None = None, encoding: str = "auto",
                 crs: str | CRS = "auto", progress: Progress | None = None) -> ReadResult:
     """Read a vector file; geometries come back in CGCS2000 (see :mod:`crs_detect`)."""
-    path = Path(path)
+    path = source_path(Path(path))
     if not path.exists():
         raise ImportRefused(msg(f"文件不存在：{path}", f"file not found: {path}"))
+    _refuse_cad_only(path)
     notes = Notes()
     option = crs_detect.parse_crs_option(crs) if isinstance(crs, str) else crs
     with tempfile.TemporaryDirectory(prefix="ecozone-import-") as tmpdir:
         tmp = Path(tmpdir)
         src = path
         if path.suffix.lower() == ".zip":
-            src = _unzip_shapefile(path, layer, tmp)
-            layer = None
+            src, layer = _unpack_zip(path, layer, tmp)
         choice = None
         if src.suffix.lower() in (".shp", ".dbf"):
             src = _prepare_shapefile(src, tmp, notes)
             choice = encodings.choose_dbf_encoding(src, encoding)
             notes.items.append(choice.message)
         parts = []
-        for name in _pick_layers(src, layer):
+        picked = _pick_layers(src, layer)
+        for name in picked:
             df, geoms, declared = read_layer_raw(src, name, choice.gdal_name if choice else None,
                                                  progress, notes)
-            if name is not None and path.suffix.lower() in (".gpx", ".kml", ".kmz") and \
-                    len(df) and len(_pick_layers(src, layer)) > 1:
+            if name is not None and src.suffix.lower() in (".gpx", ".kml", ".kmz") and \
+                    len(df) and len(picked) > 1:
                 df.insert(0, "source_layer", name)
             parts.append((df, geoms, declared))
+        if len(parts) == 1 and not any(g is not None for g in parts[0][1]):
+            table = _table_points(src, path, parts[0][0], crs, notes, progress)
+            if table is not None:
+                table.encoding = choice
+                return table
         restore_field_names(src if src.exists() else path, parts, notes)
         prj_crs = _read_prj(src) if parts and not parts[0][2] else None
         if prj_crs:
@@ -283,13 +298,13 @@ def read_vector(path: Path, layer: str | None = None, encoding: str = "auto",
     geoms = np.concatenate([p[1] for p in parts]) if parts else np.array([], dtype=object)
     declared = parts[0][2] if parts else None
     declared_crs = CRS.from_user_input(declared) if declared else None
-    if declared_crs is None and path.suffix.lower() in (".kml", ".kmz", ".gpx", ".geojson",
-                                                         ".json"):
+    if declared_crs is None and src.suffix.lower() in _WGS84:
         declared_crs = CRS.from_epsg(4326)  # these formats are WGS84 by definition
     if len(geoms) and shapely.has_z(geoms[[g is not None for g in geoms]]).any():
         geoms = shapely.force_2d(geoms)
         notes.add("已去掉 Z/M 值（高程、量测值）", "Z/M values (elevation, measure) were dropped")
-    geoms = crs_detect.to_target(geoms, declared_crs, option, notes)
+    geoms = crs_detect.to_target(geoms, declared_crs, option, notes,
+                                 no_crs_why=_NO_CRS.get(src.suffix.lower()))
     frame = gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geoms, crs="EPSG:4490"))
     if encodings.has_replacement_chars(df.select_dtypes(["object", "string"]).head(2000).to_numpy()
                                        .ravel().tolist()):
@@ -303,15 +318,25 @@ def read_vector(path: Path, layer: str | None = None, encoding: str = "auto",
 
 def read_any(path: Path, layer: str | None = None, encoding: str = "auto",
              crs: str | CRS = "auto", progress: Progress | None = None) -> ReadResult:
-    """Read any supported file (vector or point table) into CGCS2000."""
-    path = Path(path)
+    """Read any supported file (vector or point table) into CGCS2000.
+
+    ``layer`` names the layer inside a layered file, the dataset inside a zip, or the
+    sheet of a workbook.
+    """
+    path = source_path(Path(path))
     suffix = path.suffix.lower()
     if suffix in TABLE_SUFFIXES:
-        from geodata.io.point_tables import read_point_table
-
-        return read_point_table(path, sheet=layer, encoding=encoding, crs=crs,
-                                progress=progress)
+        return point_tables.read_point_table(path, sheet=layer, encoding=encoding, crs=crs,
+                                             progress=progress)
     if suffix in VECTOR_SUFFIXES:
         return read_vector(path, layer=layer, encoding=encoding, crs=crs, progress=progress)
-    raise ImportRefused(msg(f"不支持的文件类型：{path.suffix or path.name}",
-                            f"unsupported file type: {path.suffix or path.name}"))
+    _refuse_cad_only(path)
+    if path.is_dir():
+        raise ImportRefused(msg(f"{path.name} 是文件夹，不是可导入的数据"
+                                "（File Geodatabase 文件夹名以 .gdb 结尾）",
+                                f"{path.name} is a folder, not a dataset to import (a File "
+                                "Geodatabase folder ends in .gdb)"))
+    listed = " ".join(supported_suffixes())
+    raise ImportRefused(msg(f"不支持的文件类型：{path.suffix or path.name}（可导入：{listed}）",
+                            f"unsupported file type: {path.suffix or path.name} "
+                            f"(supported: {listed})"))

@@ -19,10 +19,11 @@ import pandas as pd
 import shapely
 
 from geodata import schema
+from geodata.io import provisional_codes
 from geodata.io.dms import QUANZHOU_LAT, QUANZHOU_LON
 from geodata.io.field_mapping import LAYER_FIELDS, as_plain, unit_class_value
-from geodata.io.messages import Message, msg
-from geodata.io.readers import ReadResult
+from geodata.io.messages import ImportRefused, Message, msg
+from geodata.io.read_result import ReadResult
 
 POINT_LAYERS = {"outfalls"}
 POLYGON_LAYERS = {"control_units"}
@@ -50,6 +51,12 @@ class Prepared:
     row_numbers: np.ndarray
     rejected: list[RowIssue] = field(default_factory=list)
     flagged: list[RowIssue] = field(default_factory=list)
+    #: outfalls without a code in the file (the writer gives them provisional codes)
+    uncoded: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+
+    def rejected_rows(self) -> int:
+        """How many rows were refused (a row with two bad fields counts once)."""
+        return len({r.row for r in self.rejected})
 
 
 def _plain_value(v: Any) -> Any:
@@ -174,22 +181,29 @@ def prepare(result: ReadResult, layer: str, mapping: dict[str, Any] | None = Non
     name = result.path.name
     rows = result.row_numbers if result.row_numbers is not None else \
         np.arange(1, len(result.frame) + 1)
-    rejected = [RowIssue(name, r, f, m) for r, f, m in result.parse_errors]
-    flagged: list[RowIssue] = []
     plain = as_plain(mapping or {})
+    code_col = plain.get("code") if layer in LAYER_FIELDS else None
+    rejected = [RowIssue(name, r, f, m, _code_in(result.refused_rows.get(r), code_col))
+                for r, f, m in result.parse_errors]
+    flagged: list[RowIssue] = []
     df = _map_columns(result.frame, layer, plain)
     df = df.apply(_plain_column) if len(df.columns) and len(df) else df
     keep = np.ones(len(df), dtype=bool)
     geoms = np.array(result.frame.geometry.array, dtype=object)
     codes = np.full(len(df), "", dtype=object)
+    uncoded = np.zeros(len(df), dtype=bool)
     if layer in LAYER_FIELDS:
         codes = df["code"].map(lambda v: "" if v is None or (isinstance(v, float) and
                                                             np.isnan(v)) else str(v).strip())
         df["code"] = codes
         pattern = {"control_units": r"^ZH35\d{4}[123]\d{4}$",
-                   "outfalls": r"^PWK35\d{4}[HR]\d{4}$"}[layer]
+                   "outfalls": r"^PWK35\d{4}[HR]\d{4}$|" + provisional_codes.PATTERN.pattern
+                   }[layer]
         bad_code = ~codes.str.match(pattern).to_numpy(dtype=bool)
-        dup = codes.duplicated().to_numpy() & ~bad_code
+        if layer == "outfalls":  # found without a code: a provisional one is given on writing
+            uncoded = (codes == "").to_numpy(dtype=bool)
+            bad_code &= ~uncoded
+        dup = codes.duplicated().to_numpy() & ~bad_code & ~uncoded
         first_row = dict(zip(codes[~codes.duplicated()], rows[~codes.duplicated().to_numpy()],
                              strict=True))
         for i in np.flatnonzero(bad_code | dup):
@@ -229,4 +243,28 @@ def prepare(result: ReadResult, layer: str, mapping: dict[str, Any] | None = Non
     flagged.sort(key=lambda r: r.row)
     frame = gpd.GeoDataFrame(df.loc[keep].reset_index(drop=True),
                              geometry=gpd.GeoSeries(geoms[keep], crs="EPSG:4490"))
-    return Prepared(frame=frame, row_numbers=rows[keep], rejected=rejected, flagged=flagged)
+    return Prepared(frame=frame, row_numbers=rows[keep], rejected=rejected, flagged=flagged,
+                    uncoded=uncoded[keep])
+
+
+def _code_in(record: dict[str, Any] | None, column: str | None) -> str:
+    """The code of a row refused while reading (its raw values), '' if it has none."""
+    if record is None or not column:
+        return ""
+    value = record.get(column)
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
+def nothing_imported(name: str, prep: Prepared) -> ImportRefused:
+    """The refusal of a file none of whose rows can be imported (one line)."""
+    first = prep.rejected[0] if prep.rejected else None
+    reason = first.reason if first else msg("文件中没有要素", "no features")
+    where = f"{first.row}" if first else ""
+    n = prep.rejected_rows()
+    return ImportRefused(msg(f"{name}：没有可导入的记录（{n} 行被拒，例如第 {where} 行：{reason.zh}）"
+                             if first else f"{name}：没有可导入的记录（{reason.zh}）",
+                             f"{name}: nothing could be imported ({n} rows refused, e.g. row "
+                             f"{where}: {reason.en})" if first else
+                             f"{name}: nothing could be imported ({reason.en})"))

@@ -30,10 +30,12 @@ import numpy as np
 import shapely
 
 from geodata import editions_store, gpkg_sql
+from geodata.io import uncoded_outfalls
 from geodata.io.field_mapping import LAYER_FIELDS, suggest_mapping
 from geodata.io.messages import ImportRefused, Message, Notes, msg
-from geodata.io.readers import Progress, read_any
-from geodata.io.validation import Prepared, RowIssue, prepare
+from geodata.io.read_result import Progress
+from geodata.io.readers import read_any
+from geodata.io.validation import Prepared, RowIssue, nothing_imported, prepare
 
 KEYED_LAYERS = tuple(LAYER_FIELDS)
 _DDL = (
@@ -64,16 +66,22 @@ class ImportReport:
     removed: list[str] = field(default_factory=list)
     kept_edition: str | None = None
     edition: str | None = None
+    #: codes given to outfalls that had none in the file (待编码-county-serial)
+    provisional: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
+        """Rows imported, updated, unchanged, refused (a row with two bad fields counts
+        once; each field's error stays listed in ``rejected``) and flagged."""
         return {"imported": len(self.new), "updated": len(self.updated),
-                "unchanged": len(self.unchanged), "rejected": len(self.rejected),
+                "unchanged": len(self.unchanged),
+                "rejected": len({r.row for r in self.rejected}),
                 "flagged": len(self.flagged)}
 
     def to_json(self, lang: str = "zh") -> dict[str, Any]:
         return {"layer": self.layer, "source": self.source, "dry_run": self.dry_run,
                 "batch_id": self.batch_id, **self.counts(), "new_codes": self.new[:1000],
-                "updated_codes": self.updated[:1000], "mapping": self.mapping,
+                "updated_codes": self.updated[:1000],
+                "provisional_codes": self.provisional[:1000], "mapping": self.mapping,
                 "rejections": [r.to_json(lang) for r in self.rejected[:1000]],
                 "flags": [r.to_json(lang) for r in self.flagged[:1000]],
                 "notes": [n.text(lang) for n in self.notes.items],
@@ -201,6 +209,17 @@ def _remove_missing(con: sqlite3.Connection, table: str, gcol: str, prep: Prepar
         undo.append((batch, table, "delete", code, prev["fid"], json.dumps(prev)))
     con.executemany("insert into import_undo values (?,?,?,?,?,?)", undo)
     gpkg_sql.delete_features(con, table, gcol, [existing[c]["fid"] for c in gone])
+def _resolve_uncoded(con: sqlite3.Connection, prep: Prepared, existing: dict[str, Any],
+                     gcol: str, cols: list[str], report: ImportReport) -> list[int]:
+    """Outfalls without a code: the ones already there, and provisional codes for others."""
+    if not prep.uncoded.any():
+        return []
+    fresh = uncoded_outfalls.resolve(con, prep, existing, gcol, cols)
+    codes = prep.frame["code"].to_numpy(dtype=object)
+    report.provisional = [str(codes[i]) for i in fresh]
+    report.notes.items.extend(uncoded_outfalls.notes(
+        report.provisional, int(prep.uncoded.sum()) - len(fresh)))
+    return fresh
 
 
 def _write_keyed(con: sqlite3.Connection, table: str, prep: Prepared, batch: int,
@@ -218,9 +237,11 @@ def _write_keyed(con: sqlite3.Connection, table: str, prep: Prepared, batch: int
     existing = _existing(con, table, gcol, cols)
     if whole_edition:
         _remove_missing(con, table, gcol, prep, existing, batch, report)
+    fresh = _resolve_uncoded(con, prep, existing, gcol, cols, report)
     todo = _classify(prep, existing, cols, gcol, report)
     if report.dry_run or not todo:
         return
+    uncoded_outfalls.audit_imported(con, prep, fresh, Path(report.source).name, batch)
     set_sql = ", ".join(f'"{c}"=?' for c in [gcol, *cols])
     index = [i for _, i in todo]
     frame = prep.frame if len(index) == len(prep.frame) else prep.frame.iloc[index]
@@ -367,11 +388,7 @@ def import_file(source: Path, workspace: Path, layer: str, *, file_layer: str | 
                           mapping=dict(mapping or {}), kept_edition=keep_edition,
                           edition=edition)
     if len(prep.frame) == 0:
-        first = prep.rejected[0].reason if prep.rejected else msg("文件中没有要素", "no features")
-        raise ImportRefused(msg(f"{source.name}：没有可导入的记录（{len(prep.rejected)} 条被拒，"
-                                f"例如：{first.zh}）",
-                                f"{source.name}: nothing could be imported "
-                                f"({len(prep.rejected)} rows refused, e.g. {first.en})"))
+        raise nothing_imported(source.name, prep)
     return write_prepared(Path(workspace), table, source, prep, report)
 
 
@@ -410,6 +427,10 @@ def undo_import(workspace: Path, batch_id: int) -> Message:
             editions_store.undo(con, batch_id)
             cols = _table_columns(con, table)
             gcol = gpkg_sql.geometry_column(con, table)
+            gone = [str(c) for (c,) in con.execute(
+                "select code from import_undo where batch_id=? and action='insert'",
+                (batch_id,)) if c]
+            uncoded_outfalls.audit_undone(con, gone, batch_id)
             inserted: list[int] = []  # a run of inserted rows, deleted in bulk
             for action, fid, prev in [*con.execute(
                     "select action, fid, previous from import_undo where batch_id=? and "

@@ -72,6 +72,30 @@ def _plain(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return frame
 
 
+def _check_gbk(frame: gpd.GeoDataFrame, cols: list[str]) -> None:
+    """Refuse text GBK cannot hold: GDAL would drop those characters without a word
+    (², ✓, rare names in CJK Extension B), so the file would say less than the workspace."""
+    for col in cols:
+        values = frame[col]
+        if not (pd.api.types.is_object_dtype(values.dtype)
+                or pd.api.types.is_string_dtype(values.dtype)
+                or isinstance(values.dtype, pd.CategoricalDtype)):
+            continue
+        for row, value in enumerate(values.tolist(), start=1):
+            if not isinstance(value, str):
+                continue
+            try:
+                value.encode("cp936")
+            except UnicodeEncodeError as exc:
+                ch = value[exc.start]
+                raise ImportRefused(msg(
+                    f"第 {row} 行字段 {col} 的“{value}”含 GBK 无法表示的字符“{ch}”："
+                    f"请用 UTF-8 导出（--encoding utf-8），或先修改该值",
+                    f"row {row}, field {col}: '{value}' has a character GBK cannot hold "
+                    f"('{ch}', U+{ord(ch):04X}); export as UTF-8 (--encoding utf-8) or "
+                    f"change the value first")) from None
+
+
 def write_shapefile(frame: gpd.GeoDataFrame, out: Path, encoding: str = "utf-8") -> Path:
     enc = normalize(encoding)
     cols = [c for c in frame.columns if c != frame.geometry.name]
@@ -82,6 +106,8 @@ def write_shapefile(frame: gpd.GeoDataFrame, out: Path, encoding: str = "utf-8")
     if len({t.replace("Multi", "") for t in geom_types}) > 1:
         raise ImportRefused(msg("Shapefile 只能保存一种几何类型，请导出为 GeoPackage",
                                 "a shapefile holds one geometry type only; export to GeoPackage"))
+    if gdal_enc == "CP936":
+        _check_gbk(frame, cols)
     pyogrio.write_dataframe(_plain(renamed), out, driver="ESRI Shapefile", encoding=gdal_enc)
     out.with_suffix(".cpg").write_text("UTF-8" if gdal_enc == "UTF-8" else "GBK", encoding="ascii")
     if gdal_enc == "CP936":  # language driver 0x4D (GBK) for tools that ignore .cpg

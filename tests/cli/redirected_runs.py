@@ -51,6 +51,20 @@ EXTRA: dict[str, list[str]] = {
     "export.kml": ["export", "--workspace", "{ws}", "--layer", "bays", "--out", "{tmp}/海湾.kml"],
     "export.webmap.text": ["export", "--workspace", "{ws}", "--out", "{tmp}/一张图.html",
                            "--layers", "counties,bays"],
+    "editions.text": ["editions", "--workspace", "{ws}"],
+    "editions.json": ["editions", "--workspace", "{ws}", "--json", "--lang", "en"],
+    "export.units": ["export", "--workspace", "{ws}", "--layer", "control_units",
+                     "--out", "{tmp}/管控 单元.gpkg"],
+    "compare.file": ["compare", "{tmp}/管控 单元.gpkg", "--workspace", "{ws}"],
+    "compare.file.json": ["compare", "{tmp}/管控 单元.gpkg", "--workspace", "{ws}", "--json"],
+    "compare.xlsx": ["compare", "{tmp}/管控 单元.gpkg", "--workspace", "{ws}", "--out",
+                     "{tmp}/变化.xlsx"],
+    "compare.unknown": ["compare", "不存在", "--workspace", "{ws}"],
+    "stats.text": ["stats", "--workspace", "{ws}", "--county", "350582"],
+    "stats.json": ["stats", "--workspace", "{ws}", "--json"],
+    "stats.text.en": ["stats", "--workspace", "{ws}", "--lang", "en"],
+    "stats.xlsx": ["stats", "--workspace", "{ws}", "--out", "{tmp}/统计 表.xlsx"],
+    "stats.bad_county": ["stats", "--workspace", "{ws}", "--county", "999999"],
 }
 
 

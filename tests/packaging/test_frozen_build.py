@@ -154,3 +154,22 @@ def test_frozen_bad_input_is_one_line(frozen, tmp_path):
     res = run_frozen(Path(frozen["app"]), "query", "abc", "24.6", home=tmp_path)
     assert res.returncode == 2
     assert "Traceback" not in res.stderr and res.stderr.strip().count("\n") == 0
+
+
+def test_frozen_redirected_output_is_utf8_under_a_legacy_locale(frozen, tmp_path):
+    # the frozen launcher ignores PYTHON* variables; a legacy (non-UTF-8) locale stands in
+    # for the ANSI code page a redirected console gets on Chinese Windows
+    exe = Path(frozen["app"]) / f"ecozone-cli{EXE_SUFFIX}"
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("PYTHON", "GDAL", "PROJ", "QT_PLUGIN", "LC_", "LANG"))}
+    env.update(ECOZONE_HOME=str(tmp_path), QT_QPA_PLATFORM="offscreen", LC_ALL="C",
+               PYTHONIOENCODING="cp936")
+    site = "118.50,24.70; 118.52,24.70; 118.52,24.72; 118.50,24.72"
+    for args, check in ((["query", "118.47", "24.60", "--json"], "晋江市"),
+                        (["screen", site], "m²")):
+        out = tmp_path / "out.txt"
+        with open(out, "wb") as fh:
+            res = subprocess.run([str(exe), *args], stdout=fh, stderr=subprocess.PIPE,
+                                 env=env, cwd=tmp_path, timeout=300)
+        assert res.returncode == 0, res.stderr.decode("utf-8", "replace")
+        assert check in out.read_bytes().decode("utf-8")

@@ -12,6 +12,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from ui.printing import open_atlas_dialog, open_print_dialog
+from ui.statistics import install_statistics
 
 CONTEXT = "Features"
 
@@ -42,6 +43,7 @@ class Features:
         self.a_screen = self._action(win.m_tools, self.open_screening)
         self.a_editions = self._action(win.m_tools, self.open_editions)
         self.a_welcome = self._action(win.m_help, self.show_welcome)
+        self.stats_dock = install_statistics(win)
         self.retranslate()
 
     def _action(self, menu: Any, slot: Any, position: int | None = None) -> QAction:
@@ -71,7 +73,7 @@ class Features:
         through the workspace's change flow."""
         from ui.importing import open_import_dialog
 
-        dlg = open_import_dialog(self.win, self.win.ws.path)
+        dlg = open_import_dialog(self.win, self.win.ws.path, self.win.lang)
         dlg.imported.connect(lambda _batch, layer: self.reload_layer(layer))
         dlg.undone.connect(lambda _batch, layer: self.reload_layer(layer))
         return dlg

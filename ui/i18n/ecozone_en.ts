@@ -199,8 +199,8 @@
         <translation>Step 1: file and target layer</translation>
     </message>
     <message>
-        <source>支持 Shapefile（含 zip）、GeoPackage、GeoJSON、KML/KMZ、GPX、FlatGeobuf、CSV/XLSX 点表</source>
-        <translation>Shapefile (also zipped), GeoPackage, GeoJSON, KML/KMZ, GPX, FlatGeobuf, CSV/XLSX point tables</translation>
+        <source>支持 Shapefile（含 zip）、File Geodatabase（.gdb）、GeoPackage、GeoJSON、KML/KMZ、GPX、FlatGeobuf、MapInfo（TAB/MIF）、SpatiaLite、DXF、CSV/XLSX/XLS/ODS 点表</source>
+        <translation>Shapefile (also zipped), File Geodatabase (.gdb), GeoPackage, GeoJSON, KML/KMZ, GPX, FlatGeobuf, MapInfo (TAB/MIF), SpatiaLite, DXF, CSV/XLSX/XLS/ODS point tables</translation>
     </message>
     <message>
         <source>要导入的文件：</source>
@@ -1530,6 +1530,93 @@
     <message>
         <source>共 %1 项任务与本区域关联</source>
         <translation>%1 tasks linked to this zone</translation>
+    </message>
+</context>
+<context>
+    <name>StatisticsPanel</name>
+    <message>
+        <source>统计</source>
+        <translation>Statistics</translation>
+    </message>
+    <message>
+        <source>导出…</source>
+        <translation>Export…</translation>
+    </message>
+    <message>
+        <source>导出统计</source>
+        <translation>Export statistics</translation>
+    </message>
+    <message>
+        <source>导出失败：</source>
+        <translation>Export failed: </translation>
+    </message>
+    <message>
+        <source>已导出：</source>
+        <translation>Exported: </translation>
+    </message>
+    <message>
+        <source>全市</source>
+        <translation>Whole city</translation>
+    </message>
+    <message>
+        <source>不限地图范围</source>
+        <translation>Whole area</translation>
+    </message>
+    <message>
+        <source>跟随当前地图范围</source>
+        <translation>Follow the map extent</translation>
+    </message>
+    <message>
+        <source>跟随所选区域</source>
+        <translation>Follow the selected zone</translation>
+    </message>
+    <message>
+        <source>排污口</source>
+        <translation>Outfalls</translation>
+    </message>
+    <message>
+        <source>管控单元</source>
+        <translation>Control units</translation>
+    </message>
+    <message>
+        <source>海湾</source>
+        <translation>Bays</translation>
+    </message>
+    <message>
+        <source>规划进展</source>
+        <translation>Plan progress</translation>
+    </message>
+    <message>
+        <source>示例数据</source>
+        <translation>Illustrative data</translation>
+    </message>
+    <message>
+        <source>并非官方成果</source>
+        <translation>not official</translation>
+    </message>
+    <message>
+        <source>范围：</source>
+        <translation>Scope: </translation>
+    </message>
+    <message>
+        <source>（个）</source>
+        <translation> (count)</translation>
+    </message>
+    <message>
+        <source>管控单元面积（km²）</source>
+        <translation>Control-unit area (km²)</translation>
+    </message>
+    <message>
+        <source>入海排污口整治状态（个）</source>
+        <translation>Remediation of sea outfalls (count)</translation>
+    </message>
+    <message>
+        <source>正在统计…</source>
+        <translation>Counting…</translation>
+    </message>
+    <message>
+        <source>规划指标按工作空间的全部数据测算（不随所选范围变化）；双击一行在地图上选中测算所依据的排污口。</source>
+        <translation>Plan indicators are measured on all the workspace's data (not on the chosen scope); double-click a row to select the outfalls it was measured on.</translation>
     </message>
 </context>
 </TS>

@@ -9,7 +9,6 @@ user's mapping folder whose columns are all in the file is applied on its own.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -26,10 +25,9 @@ from PySide6.QtWidgets import (
 
 from geodata.io import field_mapping
 from ui.importing.common import CONFIDENCE_COLOURS, confidence_level, fill_table, make_table
+from ui.importing.jobs import JobRunner
 from ui.importing.pages import StepPage
-
-if TYPE_CHECKING:
-    from ui.importing.import_dialog import ImportDialog
+from ui.importing.state import WizardState
 
 PREVIEW_ROWS = 20
 
@@ -61,8 +59,8 @@ def find_saved_mapping(columns: list[str], layer: str) -> tuple[Path, dict[str, 
 
 
 class MappingPage(StepPage):
-    def __init__(self, dialog: ImportDialog) -> None:
-        super().__init__(dialog)
+    def __init__(self, state: WizardState, jobs: JobRunner) -> None:
+        super().__init__(state, jobs)
         self.info = QLabel()
         self.info.setWordWrap(True)
         self.table = make_table(3)
@@ -166,7 +164,7 @@ class MappingPage(StepPage):
         self.table.setColumnWidth(1, max(self.table.columnWidth(1), 180))
 
     def field_label(self, f: field_mapping.schema.Field) -> str:
-        return f"{f.label_en if self.dialog.lang == 'en' else f.label_zh} ({f.name})"
+        return f"{f.label_en if self.state.lang == 'en' else f.label_zh} ({f.name})"
 
     def _refresh_confidence(self) -> None:
         why_text = {"exact": self.tr("完全一致"), "cut to 10 bytes": self.tr("字段名被截断（DBF 10 字节）"),  # noqa: E501
@@ -256,14 +254,14 @@ class MappingPage(StepPage):
     # -- next: the dry run ------------------------------------------------------------------
     def start_work(self) -> bool:
         s = self.session
-        if s.keyed() and not s.mapping.get("code"):
+        if s.needs_code_column() and not s.mapping.get("code"):
             self.say(self.tr("请为“编码”字段选择一列：记录按编码识别和更新"), error=True)
             return False
         self.say("")
-        self.dialog.run_job(lambda progress: s.run(True, progress), self, self._dry_done,
+        self.jobs.run_job(lambda progress: s.run(True, progress), self, self._dry_done,
                             self.tr("正在预演导入（不写入）…"))
         return False
 
     def _dry_done(self, report: object) -> None:
-        self.dialog.dry_report = report
+        self.state.dry_report = report
         self.work_done()

@@ -1,13 +1,14 @@
 """The first two steps of the import dialog: the file (and target layer), encoding and CRS.
 
-Each page reads and changes the dialog's :class:`~ui.importing.session.ImportSession` through
-its methods; slow work (reading the file) runs in the dialog's worker thread.
+Each page reads and changes the shared :class:`~ui.importing.state.WizardState` (its
+:class:`~geodata.io.import_session.ImportSession` through the session's methods); slow work
+(reading the file) runs through the :class:`~ui.importing.jobs.JobRunner` it is given.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -28,16 +29,17 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from geodata.io import crs_detect
-from ui.importing import session as sess
+from geodata.io import crs_detect, readers
+from geodata.io import import_session as sess
 from ui.importing.common import Translated
-
-if TYPE_CHECKING:
-    from ui.importing.import_dialog import ImportDialog
+from ui.importing.jobs import JobRunner
+from ui.importing.state import WizardState
 
 ALL_LAYERS = "__all__"
-FILE_FILTER = "*.shp *.zip *.gpkg *.geojson *.json *.kml *.kmz *.gpx *.fgb *.csv *.txt *.tsv " \
-              "*.dat *.xlsx *.xlsm *.dbf"
+#: the same list the command line accepts (a .gdb folder is chosen by a file inside it; a
+#: DWG may be picked to be told to save it as DXF)
+FILE_FILTER = " ".join(f"*{s}" for s in [*readers.supported_suffixes(),
+                                          *sorted(readers.CAD_ONLY_SUFFIXES)]) + " *.gdbtable"
 
 
 def crs_label(crs: str) -> str:
@@ -53,9 +55,10 @@ def crs_label(crs: str) -> str:
 class StepPage(Translated, QWizardPage):
     """A page whose Next may first run a job in the background (``start_work``)."""
 
-    def __init__(self, dialog: ImportDialog) -> None:
+    def __init__(self, state: WizardState, jobs: JobRunner) -> None:
         super().__init__()
-        self.dialog = dialog
+        self.state = state
+        self.jobs = jobs
         self._passed = False
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -63,13 +66,13 @@ class StepPage(Translated, QWizardPage):
 
     @property
     def session(self) -> sess.ImportSession:
-        return self.dialog.session
+        return self.state.session
 
     def validatePage(self) -> bool:  # noqa: N802 - Qt name
         if self._passed:
             self._passed = False
             return True
-        if self.dialog.busy():
+        if self.jobs.busy():
             return False
         return self.start_work()
 
@@ -80,7 +83,9 @@ class StepPage(Translated, QWizardPage):
     def work_done(self) -> None:
         """Called by a job's success handler: move to the next step."""
         self._passed = True
-        self.dialog.next()
+        wizard = self.wizard()
+        if wizard is not None:
+            wizard.next()
 
     def say(self, text: str, error: bool = False) -> None:
         self.status.setStyleSheet("color: #b00020;" if error else "")
@@ -93,8 +98,8 @@ class StepPage(Translated, QWizardPage):
 class FilePage(StepPage):
     """Step 1: the file, the layer inside it and the workspace layer to import into."""
 
-    def __init__(self, dialog: ImportDialog) -> None:
-        super().__init__(dialog)
+    def __init__(self, state: WizardState, jobs: JobRunner) -> None:
+        super().__init__(state, jobs)
         self.path_edit = QLineEdit()
         self.browse = QPushButton()
         self.browse.clicked.connect(self.choose_file)
@@ -146,7 +151,7 @@ class FilePage(StepPage):
 
     def retranslate(self) -> None:
         self.setTitle(self.tr("第 1 步：选择文件与目标图层"))
-        self.setSubTitle(self.tr("支持 Shapefile（含 zip）、GeoPackage、GeoJSON、KML/KMZ、GPX、FlatGeobuf、CSV/XLSX 点表"))  # noqa: E501
+        self.setSubTitle(self.tr("支持 Shapefile（含 zip）、File Geodatabase（.gdb）、GeoPackage、GeoJSON、KML/KMZ、GPX、FlatGeobuf、MapInfo（TAB/MIF）、SpatiaLite、DXF、CSV/XLSX/XLS/ODS 点表"))  # noqa: E501
         self.file_label.setText(self.tr("要导入的文件："))
         self.browse.setText(self.tr("浏览…"))
         self.layers_label.setText(self.tr("文件内的图层（GeoPackage 图层、KML 文件夹、工作表）："))
@@ -173,15 +178,21 @@ class FilePage(StepPage):
                 if self.layers.item(i).data(Qt.ItemDataRole.UserRole) == layer:
                     self.layers.setCurrentRow(i)
 
+    def chosen_path(self) -> Path:
+        """The dataset named in the box: a file picked inside a .gdb folder is the folder."""
+        return readers.source_path(Path(self.path_edit.text().strip()))
+
     def file_changed(self) -> None:
-        path = Path(self.path_edit.text().strip())
+        path = self.chosen_path()
         self.layers.clear()
         self.say("")
-        if not self.path_edit.text().strip() or not path.is_file():
+        if not self.path_edit.text().strip() or not sess.importable(path):
             if self.path_edit.text().strip():
                 self.say(self.tr("文件不存在"), error=True)
             self.completeChanged.emit()
             return
+        if str(path) != self.path_edit.text().strip():
+            self.path_edit.setText(str(path))
         names = sess.file_layers(path)
         if path.suffix.lower() in (".kml", ".kmz") and len(names) > 1:
             item = QListWidgetItem(self.tr("（全部文件夹）"))
@@ -192,7 +203,8 @@ class FilePage(StepPage):
             item.setData(Qt.ItemDataRole.UserRole, n)
             self.layers.addItem(item)
         if self.layers.count():
-            self.layers.setCurrentRow(0)
+            preferred = sess.suggested_layer(path, names)  # a workbook: its coordinate sheet
+            self.layers.setCurrentRow(names.index(preferred) if preferred in names else 0)
         self.layers.setEnabled(self.layers.count() > 1)
         self.layers.setVisible(self.layers.count() > 0)
         self.layers_label.setVisible(self.layers.count() > 0)
@@ -215,13 +227,12 @@ class FilePage(StepPage):
         return self.new_name.text().strip()
 
     def isComplete(self) -> bool:  # noqa: N802 - Qt name
-        path = Path(self.path_edit.text().strip())
-        return bool(self.path_edit.text().strip()) and path.is_file() and bool(self.target()) \
-            and not self.dialog.busy()
+        return bool(self.path_edit.text().strip()) and sess.importable(self.chosen_path()) \
+            and bool(self.target()) and not self.jobs.busy()
 
     def start_work(self) -> bool:
         s = self.session
-        path = Path(self.path_edit.text().strip())
+        path = self.chosen_path()
         if path != s.path or self.file_layer() != s.file_layer:
             s.encoding, s.crs = "auto", "auto"
         s.path, s.file_layer, s.target = path, self.file_layer(), self.target()
@@ -229,7 +240,7 @@ class FilePage(StepPage):
         if not s.needs_read():
             return True
         self.say("")
-        self.dialog.run_job(lambda progress: s.read(progress), self, lambda _r: self.work_done(),
+        self.jobs.run_job(lambda progress: s.read(progress), self, lambda _r: self.work_done(),
                             self.tr("正在读取文件…"))
         return False
 
@@ -237,8 +248,8 @@ class FilePage(StepPage):
 class EncodingCrsPage(StepPage):
     """Step 2: the text encoding (detected, with the reason; overridable) and the CRS."""
 
-    def __init__(self, dialog: ImportDialog) -> None:
-        super().__init__(dialog)
+    def __init__(self, state: WizardState, jobs: JobRunner) -> None:
+        super().__init__(state, jobs)
         self.enc_box, self.crs_box = QGroupBox(), QGroupBox()
         self.enc_detected = QLabel()
         self.enc_detected.setWordWrap(True)
@@ -300,7 +311,7 @@ class EncodingCrsPage(StepPage):
     def initializePage(self) -> None:  # noqa: N802 - Qt name
         s = self.session
         assert s.path is not None
-        lang = self.dialog.lang
+        lang = self.state.lang
         choosable = sess.encoding_choosable(s.path)
         detected = s.result.encoding if s.result is not None and s.result.encoding \
             and s.encoding == "auto" else sess.detect_encoding(s.path)
@@ -397,7 +408,7 @@ class EncodingCrsPage(StepPage):
         return self.epsg_edit.text().strip() if value == "other" else value
 
     def isComplete(self) -> bool:  # noqa: N802 - Qt name
-        return bool(self.chosen_crs()) and not self.dialog.busy()
+        return bool(self.chosen_crs()) and not self.jobs.busy()
 
     def start_work(self) -> bool:
         s = self.session
@@ -405,7 +416,7 @@ class EncodingCrsPage(StepPage):
         if not s.needs_read():
             return True
         self.say("")
-        self.dialog.run_job(lambda progress: s.read(progress), self, self._read_done,
+        self.jobs.run_job(lambda progress: s.read(progress), self, self._read_done,
                             self.tr("正在按所选编码和坐标系重新读取…"))
         return False
 

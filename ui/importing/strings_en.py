@@ -20,9 +20,10 @@ EN: dict[str, str] = {
     "出错：%1": "Error: %1",
     # step 1
     "第 1 步：选择文件与目标图层": "Step 1: file and target layer",
-    "支持 Shapefile（含 zip）、GeoPackage、GeoJSON、KML/KMZ、GPX、FlatGeobuf、CSV/XLSX 点表":
-        "Shapefile (also zipped), GeoPackage, GeoJSON, KML/KMZ, GPX, FlatGeobuf, "
-        "CSV/XLSX point tables",
+    "支持 Shapefile（含 zip）、File Geodatabase（.gdb）、GeoPackage、GeoJSON、KML/KMZ、GPX、"
+    "FlatGeobuf、MapInfo（TAB/MIF）、SpatiaLite、DXF、CSV/XLSX/XLS/ODS 点表":
+        "Shapefile (also zipped), File Geodatabase (.gdb), GeoPackage, GeoJSON, KML/KMZ, GPX, "
+        "FlatGeobuf, MapInfo (TAB/MIF), SpatiaLite, DXF, CSV/XLSX/XLS/ODS point tables",
     "要导入的文件：": "File to import:", "浏览…": "Browse…",
     "文件内的图层（GeoPackage 图层、KML 文件夹、工作表）：":
         "Layer inside the file (GeoPackage layer, KML folder, sheet):",

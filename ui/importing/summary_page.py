@@ -7,11 +7,13 @@ batch and offers Undo.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QTabWidget,
@@ -20,19 +22,20 @@ from PySide6.QtWidgets import (
 )
 
 from ui.importing.common import fill_table, make_table
+from ui.importing.jobs import JobRunner
 from ui.importing.pages import StepPage
-
-if TYPE_CHECKING:
-    from ui.importing.import_dialog import ImportDialog
+from ui.importing.state import WizardState
 
 COUNT_KEYS = ("imported", "updated", "unchanged", "rejected", "flagged")
 
 
 class SummaryPage(StepPage):
-    """Step 4: the dry run."""
+    """Step 4: the dry run.  ``imported(batch_id, layer)`` once the import is written."""
 
-    def __init__(self, dialog: ImportDialog) -> None:
-        super().__init__(dialog)
+    imported = Signal(int, str)
+
+    def __init__(self, state: WizardState, jobs: JobRunner) -> None:
+        super().__init__(state, jobs)
         self.setCommitPage(True)
         self.count_names = {k: QLabel() for k in COUNT_KEYS}
         self.counts = {k: QLabel("0") for k in COUNT_KEYS}
@@ -44,8 +47,8 @@ class SummaryPage(StepPage):
         self.headline = QLabel()
         self.headline.setWordWrap(True)
         self.tabs = QTabWidget()
-        self.rejected = make_table(4)
-        self.flagged = make_table(4)
+        self.rejected = make_table(5)
+        self.flagged = make_table(5)
         self.changes = make_table(2)
         self.notes = make_table(1)
         for t in (self.rejected, self.flagged, self.changes, self.notes):
@@ -74,23 +77,28 @@ class SummaryPage(StepPage):
             self.show_report(self.report)
 
     def initializePage(self) -> None:  # noqa: N802 - Qt name
-        self.show_report(self.dialog.dry_report)
+        self.show_report(self.state.dry_report)
 
     def issue_headers(self) -> list[str]:
-        return [self.tr("文件"), self.tr("行号"), self.tr("字段"), self.tr("原因")]
+        return [self.tr("文件"), self.tr("行号"), self.tr("字段"), self.tr("原因"), self.tr("编码")]
 
     def show_report(self, report: Any) -> None:
         self.report = report
-        lang = self.dialog.lang
+        lang = self.state.lang
         c = report.counts()
         for k in COUNT_KEYS:
             self.counts[k].setText(str(c[k]))
         self.counts["rejected"].setStyleSheet("font-size: 18px; font-weight: bold;" +
                                               (" color: #b00020;" if c["rejected"] else ""))
         fill_table(self.rejected, self.issue_headers(),
-                   [[r.file, r.row, r.field, r.reason.text(lang)] for r in report.rejected])
+                   [[r.file, r.row, r.field, r.reason.text(lang), r.code] for r in report.rejected])
         fill_table(self.flagged, self.issue_headers(),
-                   [[r.file, r.row, r.field, r.reason.text(lang)] for r in report.flagged])
+                   [[r.file, r.row, r.field, r.reason.text(lang), r.code] for r in report.flagged])
+        for table in (self.rejected, self.flagged):  # the reason takes the room, not the code
+            header = table.horizontalHeader()
+            header.setStretchLastSection(False)
+            header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+            header.setSectionResizeMode(4, QHeaderView.ResizeMode.ResizeToContents)
         fill_table(self.changes, [self.tr("变化"), self.tr("编码")],
                    [[self.tr("新增"), code] for code in report.new] +
                    [[self.tr("更新"), code] for code in report.updated])
@@ -107,28 +115,30 @@ class SummaryPage(StepPage):
 
     def will_change(self) -> bool:
         r = self.report
-        return r is not None and bool(r.new or r.updated or not self.dialog.session.keyed())
+        return r is not None and bool(r.new or r.updated or not self.state.session.keyed())
 
     def isComplete(self) -> bool:  # noqa: N802 - Qt name
-        return self.will_change() and not self.dialog.busy()
+        return self.will_change() and not self.jobs.busy()
 
     def start_work(self) -> bool:
         s = self.session
-        self.dialog.run_job(lambda progress: s.run(False, progress), self, self._imported,
+        self.jobs.run_job(lambda progress: s.run(False, progress), self, self._imported,
                             self.tr("正在导入…"))
         return False
 
     def _imported(self, report: Any) -> None:
-        self.dialog.final_report = report
-        self.dialog.imported.emit(int(report.batch_id or 0), str(report.layer))
+        self.state.final_report = report
+        self.imported.emit(int(report.batch_id or 0), str(report.layer))
         self.work_done()
 
 
 class ResultPage(StepPage):
-    """Step 5: the batch written, with Undo."""
+    """Step 5: the batch written, with Undo.  ``undone(batch_id, layer)`` after an undo."""
 
-    def __init__(self, dialog: ImportDialog) -> None:
-        super().__init__(dialog)
+    undone = Signal(int, str)
+
+    def __init__(self, state: WizardState, jobs: JobRunner) -> None:
+        super().__init__(state, jobs)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setStyleSheet("font-size: 15px;")
@@ -145,7 +155,7 @@ class ResultPage(StepPage):
         lay.addWidget(self.hint)
         lay.addWidget(self.status)
         lay.addStretch(1)
-        self.undone = False
+        self.is_undone = False
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -153,32 +163,32 @@ class ResultPage(StepPage):
         self.setSubTitle(self.tr("地图已可重新载入该图层；如导入有误，可在此撤销"))
         self.undo_button.setText(self.tr("撤销本次导入"))
         self.hint.setText(self.tr("撤销会把本批次新增的记录删除、更新的记录恢复原值。"))
-        if self.dialog.final_report is not None:
+        if self.state.final_report is not None:
             self.initializePage()
 
     def initializePage(self) -> None:  # noqa: N802 - Qt name
-        r = self.dialog.final_report
+        r = self.state.final_report
         c = r.counts()
         text = self.tr("已导入批次 %1 到图层 %2：新增 %3，更新 %4，未变 %5，拒绝 %6。") \
             .replace("%1", str(r.batch_id)).replace("%2", r.layer) \
             .replace("%3", str(c["imported"])).replace("%4", str(c["updated"])) \
             .replace("%5", str(c["unchanged"])).replace("%6", str(c["rejected"]))
-        if self.undone:
+        if self.is_undone:
             text += " " + self.tr("（已撤销）")
         self.summary.setText(text)
-        self.undo_button.setEnabled(not self.undone)
+        self.undo_button.setEnabled(not self.is_undone)
 
     def undo(self) -> None:
-        r = self.dialog.final_report
-        if self.undone or self.dialog.busy():
+        r = self.state.final_report
+        if self.is_undone or self.jobs.busy():
             return
         batch = int(r.batch_id)
-        self.dialog.run_job(lambda _progress: self.session.undo(batch), self,
+        self.jobs.run_job(lambda _progress: self.session.undo(batch), self,
                             lambda done: self._undone(done, batch, str(r.layer)),
                             self.tr("正在撤销…"))
 
     def _undone(self, done: Any, batch: int, layer: str) -> None:
-        self.undone = True
+        self.is_undone = True
         self.initializePage()
-        self.say(done.text(self.dialog.lang))
-        self.dialog.undone.emit(batch, layer)
+        self.say(done.text(self.state.lang))
+        self.undone.emit(batch, layer)

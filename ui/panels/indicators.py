@@ -7,6 +7,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QLabel, QSplitter, QTableWidget, QVBoxLayout, QWidget
 
+from geodata import schema
+from geodata.messages import Message
 from layers.zone_details import ZoneDetails, clean, indicator_series
 from ui.panels.common import table, text, tr
 
@@ -73,6 +75,8 @@ def indicators_tab(d: ZoneDetails, lang: str) -> QWidget:
         latest = clean(r.get("actual_value"))
         latest_txt = text(latest) + (f" ({int(r['actual_year'])})"
                                      if latest is not None and clean(r.get("actual_year")) else "")
+        if "measured_value" in r:  # measured from the workspace data (models/plan_progress)
+            latest_txt = _measured_text(r, lang)
         rows.append([name, r.get("unit") or "", base_txt, target_txt, latest_txt,
                      _status_text(status)])
         statuses.append(status)
@@ -86,6 +90,7 @@ def indicators_tab(d: ZoneDetails, lang: str) -> QWidget:
     t.resizeRowsToContents()
     for r, st in enumerate(statuses):
         t.item(r, 5).setBackground(QBrush(STATUS_COLORS[st]))
+    _measured_tooltips(t, [item.record for item, _s, _r in d.indicators], lang)
     chart = IndicatorChart()
     records = [item.record for item, _s, _r in d.indicators]
 
@@ -112,3 +117,24 @@ def indicators_tab(d: ZoneDetails, lang: str) -> QWidget:
     lay.addWidget(split, 1)
     w.chart = chart  # type: ignore[attr-defined]
     return w
+
+
+def _measured_text(rec: dict, lang: str) -> str:  # type: ignore[type-arg]
+    value = rec.get("measured_value")
+    if value is None:
+        return "—"
+    shown = f"{value:.1f}" if isinstance(value, float) else \
+        str(schema.value_in("wq_class", value, lang))  # a water class: 劣四类
+    return f"{shown}{rec.get('measured_unit') or ''} ({Message('测算', 'measured').text(lang)})"
+
+
+def _measured_tooltips(t: QTableWidget, records: list, lang: str) -> None:  # type: ignore[type-arg]
+    """The basis of a measured value (which rows) and the target as read, on hover."""
+    for row, rec in enumerate(records):
+        if "measured_value" in rec:
+            en = lang == "en"
+            basis = rec.get("measured_basis_en" if en else "measured_basis_zh") or ""
+            target = rec.get("measured_target_en" if en else "measured_target_zh") or ""
+            label = Message("依据：", "Basis: ").text(lang)
+            for col in (3, 4):
+                t.item(row, col).setToolTip(f"{target}\n{label}{basis}")

@@ -84,6 +84,11 @@ def write_pdf(rep: ScreeningReport, map_svg: str, out: Path | str, lang: str = "
 
     svg = QSvgRenderer(QByteArray(map_svg.encode("utf-8")))
     vb = svg.viewBoxF()
+    if not svg.isValid() or vb.width() <= 0 or vb.height() <= 0:
+        # a map the renderer cannot read must not cost the report: it goes without it
+        map_svg_ok, vb = False, QRectF(0, 0, 4, 3)
+    else:
+        map_svg_ok = True
     map_w = width
     map_h = map_w * vb.height() / max(vb.width(), 1.0)
     if map_h > body_h * 0.66:
@@ -117,7 +122,7 @@ def write_pdf(rep: ScreeningReport, map_svg: str, out: Path | str, lang: str = "
             clip = QRectF(0, page * body_h, width, body_h)
             painter.setClipRect(clip)
             doc.drawContents(painter, clip)
-            if page == 0 and map_rect is not None:
+            if page == 0 and map_rect is not None and map_svg_ok:
                 svg.render(painter, map_rect)
             painter.restore()
             _footer(painter, rep, lang, family, page, pages, width, height, footer_h)

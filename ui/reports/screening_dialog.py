@@ -26,8 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.report_html import write_html_report
-from models.report_html import report_body_html
+from models.report_html import report_body_html, write_html_report
 from models.report_map_svg import render_map_svg, with_font
 from models.report_style import t
 from models.screening import ScreeningReport, SiteError, screen_site

@@ -53,16 +53,19 @@ def test_dry_run_then_import_then_reimport_then_undo(tmp_path: Path, workspace: 
     before = read_layer(workspace, "outfalls")
     dry = import_file(src, workspace, "outfalls", dry_run=True)
     assert dry.updated == ["PWK350582H0001"]
-    assert dry.new == ["PWK350582H0003", "PWK350582H0005"]
-    assert {(r.row, r.field) for r in dry.rejected} == {(4, "经度"), (6, "排污口编码")}
+    # issue 14: an outfall without a code is imported with a provisional code (the city's,
+    # this workspace having no county boundaries), no longer refused
+    assert dry.new == ["PWK350582H0003", "PWK350582H0005", "待编码-350500-0001"]
+    assert {(r.row, r.field) for r in dry.rejected} == {(4, "经度")}
     assert [r.row for r in dry.flagged] == [5]  # Shanghai: outside Quanzhou
     assert len(read_layer(workspace, "outfalls")) == 2  # nothing written
     rep = import_file(src, workspace, "outfalls")
     after = read_layer(workspace, "outfalls").set_index("code")
-    assert len(after) == 4 and after.loc["PWK350582H0001", "name_zh"] == "深沪湾排口（改）"
+    assert len(after) == 5 and after.loc["PWK350582H0001", "name_zh"] == "深沪湾排口（改）"
     assert after.loc["PWK350582H0003"].geometry.x == pytest.approx(118.58675)
-    again = import_file(src, workspace, "outfalls")
-    assert again.counts()["imported"] == 0 and len(again.unchanged) == 3
+    assert after.loc["待编码-350500-0001", "name_zh"] == "无编码"
+    again = import_file(src, workspace, "outfalls")  # the uncoded row: matched, not added
+    assert again.counts()["imported"] == 0 and len(again.unchanged) == 4
     with pytest.raises(ImportRefused):
         undo_import(workspace, rep.batch_id)  # a later batch must be undone first
     undo_import(workspace, again.batch_id)
@@ -121,7 +124,9 @@ def test_command_json_and_exit_codes(tmp_path: Path, workspace: Path,
     rc, out, _ = _run(["import", str(src), "--into", str(workspace), "--as", "outfalls",
                        "--json", "--dry-run"], capsys)
     doc = json.loads(out)
-    assert rc == 0 and doc["imported"] == 2 and doc["updated"] == 1 and doc["rejected"] == 2
+    # issue 14: the row without a code is imported with a provisional code
+    assert rc == 0 and doc["imported"] == 3 and doc["updated"] == 1 and doc["rejected"] == 1
+    assert doc["provisional_codes"] == ["待编码-350500-0001"]
     assert doc["rejections"][0]["row"] == 4
     bad = tmp_path / "empty.csv"
     bad.write_text("名称,经度,纬度\n甲,,\n", encoding="utf-8")

@@ -15,7 +15,7 @@ from geodata.io.workspace_import import list_batches
 from tests.ui.importing.conftest import geojson_units
 from tests.ui.importing.test_import_dialog import go_next, make_dialog
 from ui.importing.mapping_page import mapping_folder
-from ui.importing.session import ImportSession
+from geodata.io.import_session import ImportSession
 
 
 def digest(path: Path) -> str:

@@ -168,16 +168,21 @@ def test_no_crs_asks_among_candidates(qtbot, workspace, tmp_path):
     assert len(pts) == 2 and 117.3 < pts.geometry.x.iloc[0] < 119.5
 
 
-def test_open_import_dialog_follows_parent_language(qtbot, workspace):
-    from PySide6.QtWidgets import QMainWindow
+def test_open_import_dialog_follows_the_window_language(qtbot, workspace):
+    from models.workspace import Workspace
+    from tests.ui.conftest import main_window_for
+    from ui.features import install_features
 
-    win = QMainWindow()
-    win.lang = "en"  # type: ignore[attr-defined]
-    qtbot.addWidget(win)
-    dlg = open_import_dialog(win, workspace)
+    win = main_window_for(qtbot, Workspace.open(workspace))
+    install_features(win, interactive=False)
+    win.set_language("en")
+    dlg = win.features.open_import()  # 文件 ▸ 导入数据…
     assert isinstance(dlg, ImportDialog) and dlg.isVisible() and dlg.lang == "en"
     assert dlg.session.workspace == Path(workspace)
     dlg.close()
+    win.set_language("zh")
+    if win.features.review is not None:
+        win.features.review.shutdown()
 
 
 @pytest.fixture

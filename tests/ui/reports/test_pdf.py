@@ -12,10 +12,10 @@ import pytest
 from PySide6.QtGui import QColor, QImage
 
 from cli import reports as rc
+from cli.reports import cmd_screen
 from models.screening import screen_site
 from models.workspace import Workspace
 from tests.models.test_screening_support import SITE, build_workspace
-from cli.reports import cmd_screen
 
 POPPLER = shutil.which("pdffonts") and shutil.which("pdftoppm") and shutil.which("pdftotext")
 SITE_TEXT = "118.59,24.89; 118.61,24.89; 118.61,24.91; 118.59,24.91"
@@ -119,6 +119,10 @@ def test_pdf_command_json_and_bad_folder(ws_path, tmp_path, capsys):
     assert args.func(args) == 0
     assert json.loads(capsys.readouterr().out)["out"] == str(out)
     args = p.parse_args(["screen", SITE_TEXT, "--workspace", str(ws_path), "--out",
-                         str(tmp_path / "nope" / "r.pdf")])
+                         str(tmp_path / "nope" / "r.pdf"), "--lang", "en"])
     assert args.func(args) == 2
     assert "does not exist" in capsys.readouterr().err
+    args = p.parse_args(["screen", SITE_TEXT, "--workspace", str(ws_path), "--out",
+                         str(tmp_path / "nope" / "r.pdf")])  # issue 14: in the user's language
+    assert args.func(args) == 2
+    assert "不存在" in capsys.readouterr().err

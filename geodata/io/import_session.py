@@ -1,26 +1,28 @@
 """The state of one interactive import, behind the import dialog (no Qt here).
 
-The dialog only calls methods of :class:`ImportSession`; the session calls the Qt-free
-``geodata.io`` functions.  Unlike ``workspace_import.import_file`` (which reads the file
-again on every call), the session reads once per choice of file, layer, encoding and CRS
-and reuses that read for the mapping preview, the dry run and the import, so that what the
-user previewed is exactly what gets written, and a large file is read once, not three times.
+The dialog (``ui.importing``) only calls methods of :class:`ImportSession`; the session calls
+the other ``geodata.io`` functions.  Unlike ``workspace_import.import_file`` (which reads
+the file again on every call), the session reads once per choice of file, layer, encoding
+and CRS and reuses that read for the mapping preview, the dry run and the import, so that
+what the user previewed is exactly what gets written, and a large file is read once, not
+three times.  It lives below ``ui/`` so that the command line and tests can drive an import
+the way the dialog does.
 """
 
 from __future__ import annotations
 
-import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyogrio
 
-from geodata.io import crs_detect, encodings, field_mapping, readers
-from geodata.io.messages import ImportRefused, Message, msg
-from geodata.io.readers import Progress, ReadResult, read_any
-from geodata.io.validation import prepare
+from geodata.io import archives, crs_detect, encodings, field_mapping, point_tables, readers
+from geodata.io.crs_candidates import Candidate
+from geodata.io.messages import ImportCancelled, ImportRefused, Message, Notes, msg
+from geodata.io.read_result import Progress, ReadResult
+from geodata.io.readers import read_any
+from geodata.io.validation import nothing_imported, prepare
 from geodata.io.workspace_import import (
     KEYED_LAYERS,
     ImportReport,
@@ -32,71 +34,57 @@ from geodata.io.workspace_import import (
 #: suffixes whose text encoding the user may choose (others are UTF-8 by definition)
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv", ".dat"}
 DBF_SUFFIXES = {".shp", ".dbf", ".zip"}
-#: formats whose layers (GeoPackage tables, KML folders, GPX parts, XLSX sheets) are listed
-LAYERED_SUFFIXES = {".gpkg", ".kml", ".kmz", ".gpx", ".xlsx", ".xlsm", ".zip"}
+#: formats whose layers (GeoPackage tables, KML folders, GPX parts, sheets, the feature
+#: classes of a File Geodatabase, the datasets of a zip) are listed
+LAYERED_SUFFIXES = {".gpkg", ".kml", ".kmz", ".gpx", ".zip", ".gdb", ".sqlite", ".spatialite",
+                    *point_tables.SPREADSHEET_SUFFIXES}
 #: encodings offered for override: codec name → shown name
 ENCODINGS = {"utf-8": "UTF-8", "gb18030": "GB18030 (GBK/GB2312)", "big5": "Big5",
              "latin-1": "Latin-1 (ISO-8859-1)"}
-_LABEL = re.compile(r"(EPSG:\d+|gcj02|bd09) \((.*?); (落在泉州|不在泉州) / "
-                    r"(?:lands in Quanzhou|outside Quanzhou)\)")
+
+#: a CRS the user may pick (code, name, whether the data then lands in Quanzhou)
+CrsCandidate = Candidate
 
 
-@dataclass(frozen=True)
-class CrsCandidate:
-    """A CRS the user may pick: 'EPSG:n', 'gcj02' or 'bd09', with a name and a hint."""
-
-    crs: str
-    name: str
-    in_quanzhou: bool | None = None
+def crs_choices(exc: ImportRefused) -> list[Candidate]:
+    """The CRS candidates of a refusal for want of a CRS (empty for any other refusal)."""
+    return [c for c in exc.crs_candidates
+            if c.crs.startswith("EPSG:") or c.crs in crs_detect.WEB_CHINESE]
 
 
-def candidates_from_refusal(exc: ImportRefused) -> list[CrsCandidate]:
-    """The CRS candidates of a refusal, with their names and whether they land in Quanzhou.
-
-    ``ImportRefused.candidates`` carries only the codes; the names and the Quanzhou test are
-    in the labels of the message text, which is where we take them from.
-    """
-    found = {m.group(1): (m.group(2), m.group(3) == "落在泉州")
-             for m in _LABEL.finditer(exc.message.zh)}
-    out = []
-    for code in exc.candidates:
-        name, inside = found.get(code, ("", None))
-        if not name and code.startswith("EPSG:"):
-            try:
-                from pyproj import CRS
-
-                name = CRS.from_user_input(code).name
-            except Exception:
-                name = code
-        out.append(CrsCandidate(code, name, inside))
-    return out
+def importable(path: Path) -> bool:
+    """Whether ``path`` is something to import: a file, or a File Geodatabase folder."""
+    path = readers.source_path(Path(path))
+    return path.is_file() or (path.is_dir() and path.suffix.lower() == ".gdb")
 
 
 def file_layers(path: Path) -> list[str]:
     """Layers a user chooses among inside a file (empty: the file has one)."""
-    path = Path(path)
+    path = readers.source_path(Path(path))
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        try:
-            import openpyxl
-
-            wb = openpyxl.load_workbook(path, read_only=True)
-            try:
-                return list(wb.sheetnames)
-            finally:
-                wb.close()
-        except Exception:
-            return []
+    if suffix in point_tables.SPREADSHEET_SUFFIXES:
+        return point_tables.list_sheets(path)
     if suffix == ".zip":
         try:
-            with zipfile.ZipFile(path) as zf:
-                return [n for n in zf.namelist() if n.lower().endswith(".shp")
-                        and "__MACOSX" not in n]
-        except zipfile.BadZipFile:
+            return archives.datasets(path)
+        except ImportRefused:
             return []
     if suffix in LAYERED_SUFFIXES:
         return readers.list_layers(path)
     return []
+
+
+def suggested_layer(path: Path, names: list[str]) -> str | None:
+    """The layer to preselect among ``names``: for a workbook, the first sheet with
+    coordinate columns (what the reader would take); else None (the first)."""
+    path = Path(path)
+    if path.suffix.lower() not in point_tables.SPREADSHEET_SUFFIXES or len(names) < 2:
+        return None
+    try:
+        _, sheet = point_tables.read_spreadsheet(path, None, Notes())
+    except ImportRefused:
+        return None
+    return sheet
 
 
 def encoding_choosable(path: Path) -> bool:
@@ -188,9 +176,8 @@ class ImportSession:
             result = read_any(self.path, layer=self.file_layer, encoding=self.encoding,
                               crs=self.crs, progress=progress)
         except ImportRefused as exc:
-            cands = [c for c in candidates_from_refusal(exc) if "EPSG:" in c.crs or
-                     c.crs in crs_detect.WEB_CHINESE]
-            if not exc.candidates or self.file_layer_candidates(exc):
+            cands = crs_choices(exc)
+            if not cands:
                 raise
             self.crs_candidates, self.crs_refusal = cands, exc
             self.result, self.read_key = None, None
@@ -200,8 +187,7 @@ class ImportSession:
 
     def file_layer_candidates(self, exc: ImportRefused) -> bool:
         """True if a refusal's candidates are layers of the file rather than CRSs."""
-        return bool(exc.candidates) and not any(
-            c.startswith("EPSG:") or c in crs_detect.WEB_CHINESE for c in exc.candidates)
+        return bool(exc.candidates) and not exc.crs_candidates
 
     # -- mapping --------------------------------------------------------------------------
     def table(self) -> str:
@@ -212,6 +198,11 @@ class ImportSession:
 
     def keyed(self) -> bool:
         return self.table() in KEYED_LAYERS
+
+    def needs_code_column(self) -> bool:
+        """Control units must name their code column; outfalls found without codes (a
+        patrol's file) are imported with provisional codes."""
+        return self.table() == "control_units"
 
     def columns(self) -> list[str]:
         if self.result is None:
@@ -272,8 +263,6 @@ class ImportSession:
         assert self.result is not None and self.path is not None
         table = self.table()
         if progress is not None and progress(0.9, msg("检查记录", "checking rows")) is False:
-            from geodata.io.messages import ImportCancelled
-
             raise ImportCancelled()
         prep = prepare(self.result, table, dict(self.mapping) if self.keyed() else None)
         report = ImportReport(layer=table, source=str(self.path), dry_run=dry_run,
@@ -282,11 +271,7 @@ class ImportSession:
                               kept_edition=self.keep_edition if table == "control_units" else None,
                               edition=self.edition if table == "control_units" else None)
         if len(prep.frame) == 0:
-            first = prep.rejected[0].reason if prep.rejected else msg("文件中没有要素", "no features")  # noqa: E501
-            raise ImportRefused(msg(f"{self.path.name}：没有可导入的记录（{len(prep.rejected)} 条被拒，"  # noqa: E501
-                                    f"例如：{first.zh}）",
-                                    f"{self.path.name}: nothing could be imported "
-                                    f"({len(prep.rejected)} rows refused, e.g. {first.en})"))
+            raise nothing_imported(self.path.name, prep)
         report = write_prepared(Path(self.workspace), table, self.path, prep, report)
         if not dry_run:
             self.last_batch = report.batch_id
@@ -302,10 +287,8 @@ class ImportSession:
         return done
 
 
-def _copy_notes(result: ReadResult) -> Any:
+def _copy_notes(result: ReadResult) -> Notes:
     """A fresh Notes with the read's notes (write_prepared appends to the report's)."""
-    from geodata.io.messages import Notes
-
     notes = Notes()
     notes.items.extend(result.notes.items)
     return notes

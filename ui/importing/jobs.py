@@ -1,0 +1,120 @@
+"""Run the import dialog's slow steps in a worker, with a progress dialog and cancel.
+
+Reading, the dry run, the import and its undo run in a worker thread (:class:`ImportJob`);
+anything still running after a second shows a progress dialog whose Cancel stops the
+reader between batches (nothing is written: the import is one transaction at the end).
+The pages start jobs through the :class:`JobRunner` they are given; the runner reports
+back to the page (:class:`JobPage`) and keeps the wizard's Back and Cancel off meanwhile.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtWidgets import QProgressDialog, QWizard
+
+from geodata.io.messages import ImportCancelled, ImportRefused, Message
+from ui.importing.common import Translated
+from ui.importing.state import WizardState
+from ui.importing.worker import ImportJob
+
+#: a job running longer than this shows the progress dialog
+SHOW_PROGRESS_MS = 1000
+
+
+class JobPage(Protocol):
+    """What the runner needs of the page that started a job."""
+
+    completeChanged: Any  # noqa: N815 - Qt's signal name
+
+    def say(self, text: str, error: bool = False) -> None: ...
+
+
+class JobRunner(Translated, QObject):
+    """One job at a time for one wizard."""
+
+    def __init__(self, wizard: QWizard, state: WizardState) -> None:
+        super().__init__(wizard)
+        self.wizard = wizard
+        self.state = state
+        self.job: ImportJob | None = None
+        self.progress: QProgressDialog | None = None
+        self._progress_timer = QTimer(self)
+        self._progress_timer.setSingleShot(True)
+        self._progress_timer.timeout.connect(self._show_progress)
+
+    def busy(self) -> bool:
+        return self.job is not None
+
+    def run_job(self, fn: Callable[[Any], Any], page: JobPage,
+                on_success: Callable[[Any], None], label: str) -> None:
+        """Run ``fn(progress)`` in a worker thread; ``on_success(result)`` back in the GUI."""
+        job = ImportJob(fn, self)
+        self.job = job
+        self.progress = QProgressDialog(label, self.tr("取消"), 0, 1000, self.wizard)
+        self.progress.setWindowTitle(self.tr("导入数据"))
+        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
+        self.progress.setAutoClose(False)
+        self.progress.setAutoReset(False)
+        self.progress.setMinimumDuration(10 ** 9)  # shown by our timer, not by Qt's guess
+        self.progress.setValue(0)
+        self.progress.hide()
+        self.progress.canceled.connect(self.cancel_job)
+        job.progressed.connect(self._on_progress)
+        job.succeeded.connect(lambda result: self._finish(job, page, on_success, result, None))
+        job.failed.connect(lambda exc: self._finish(job, page, on_success, None, exc))
+        page.completeChanged.emit()
+        self._set_buttons(False)
+        self._progress_timer.start(SHOW_PROGRESS_MS)
+        job.start()
+
+    def cancel_job(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+            if self.progress is not None:
+                self.progress.setLabelText(self.tr("正在取消…"))
+
+    def _show_progress(self) -> None:
+        if self.job is not None and self.progress is not None:
+            self.progress.show()
+
+    def _on_progress(self, fraction: float, message: Message) -> None:
+        if self.progress is not None and self.job is not None and not self.job.cancelled():
+            self.progress.setValue(int(max(0.0, min(1.0, fraction)) * 1000))
+            self.progress.setLabelText(message.text(self.state.lang))
+
+    def _finish(self, job: ImportJob, page: JobPage, on_success: Callable[[Any], None],
+                result: Any, exc: BaseException | None) -> None:
+        job.wait()
+        self._progress_timer.stop()
+        if self.progress is not None:
+            self.progress.canceled.disconnect(self.cancel_job)
+            self.progress.close()
+            self.progress.deleteLater()
+            self.progress = None
+        self.job = None
+        job.deleteLater()
+        self._set_buttons(True)
+        page.completeChanged.emit()
+        if exc is None:
+            on_success(result)
+        elif isinstance(exc, ImportCancelled):
+            page.say(self.tr("已取消，工作区未作任何改动"), error=True)
+        elif isinstance(exc, ImportRefused):
+            page.say(exc.text(self.state.lang), error=True)
+        else:
+            page.say(self.tr("出错：%1").replace("%1", f"{type(exc).__name__}: {exc}"), error=True)
+
+    def _set_buttons(self, on: bool) -> None:
+        for b in (QWizard.WizardButton.BackButton, QWizard.WizardButton.CancelButton):
+            button = self.wizard.button(b)
+            if button is not None:
+                button.setEnabled(on)
+
+    def wait_idle(self, ms: int = 30_000) -> None:
+        """Cancel and wait for a running job (closing the dialog)."""
+        if self.job is not None:
+            self.job.cancel()
+            self.job.wait(ms)

@@ -1,0 +1,107 @@
+"""The 统计 dock in the main window: :func:`install_statistics` adds it and its menu entries.
+
+Installed with one line from :class:`ui.features.Features`.  The dock follows the map view
+(``canvas.view_changed``), the window's selection (``win.selection``) and the workspace's
+change signals; it computes only while it is visible.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMessageBox, QToolButton
+
+CONTEXT = "StatisticsPanel"
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate(CONTEXT, text)
+
+
+class StatisticsDock(QDockWidget):
+    """The dock holding a :class:`~ui.statistics.panel.StatisticsPanel`."""
+
+    def __init__(self, win: Any) -> None:
+        from ui.statistics.panel import StatisticsPanel
+
+        super().__init__(win)
+        self.win = win
+        self.setObjectName("statsDock")
+        self.panel = StatisticsPanel(win.ws, win.selection, win.lang)
+        self.setWidget(self.panel)
+        self.export_button = QToolButton()
+        self.export_button.setObjectName("statsExport")
+        self.export_button.clicked.connect(self.export_dialog)
+        self.panel.layout().itemAt(0).layout().addWidget(self.export_button)
+        self.panel.view = win.canvas.view
+        win.canvas.view_changed.connect(self._on_view)
+        self.visibilityChanged.connect(self._on_visible)
+        self._retranslate()
+
+    def _on_view(self, view: Any) -> None:
+        self.panel.view = view
+        if self.isVisible():
+            self.panel.set_view(view)
+
+    def _on_visible(self, visible: bool) -> None:
+        if visible:
+            self.panel.schedule(0)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
+
+    def _retranslate(self) -> None:
+        from ui.language import current_language
+
+        self.setWindowTitle(tr("统计"))
+        self.export_button.setText(tr("导出…"))
+        self.panel.retranslate(current_language())
+
+    def export_dialog(self) -> Path | None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, tr("导出统计"), "statistics.xlsx",
+            "Excel (*.xlsx);;HTML (*.html);;PDF (*.pdf)")
+        if not path:
+            return None
+        try:
+            return self.export(Path(path))
+        except (OSError, ValueError) as exc:
+            QMessageBox.warning(self, tr("导出统计"), tr("导出失败：") + str(exc))
+            return None
+
+    def export(self, out: Path) -> Path:
+        """Write the shown report to ``out`` (.xlsx, .html or .pdf)."""
+        from models.stats_export import write_html, write_xlsx
+
+        if self.panel.report is None:
+            self.panel.recompute()
+        rep, lang = self.panel.report, self.win.lang
+        suffix = out.suffix.lower()
+        if suffix == ".xlsx":
+            write_xlsx(rep, out, lang)
+        elif suffix in (".html", ".htm"):
+            write_html(rep, out, lang)
+        elif suffix == ".pdf":
+            from ui.statistics.pdf import write_pdf
+
+            write_pdf(rep, out, lang)
+        else:
+            raise ValueError(out.name)
+        self.win.statusBar().showMessage(tr("已导出：") + str(out), 6000)
+        return out
+
+
+def install_statistics(win: Any) -> StatisticsDock:
+    """Add the 统计 dock (hidden until asked for) and its entry under 视图."""
+    dock = StatisticsDock(win)
+    win.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+    dock.hide()
+    action: QAction = dock.toggleViewAction()
+    action.setShortcut("Ctrl+Shift+T")
+    win.m_view.addAction(action)
+    return dock
