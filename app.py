@@ -213,6 +213,9 @@ def _add_feature_commands(sub: Any) -> None:
     p.set_defaults(func=cmd_export)
 
     add_outfalls_parser(sub)
+    from models.sync.commands import add_parser as add_sync_parsers  # server/checkout/sync
+
+    add_sync_parsers(sub)
     # PDF reports need Qt; the ui half hands .html/JSON to the Qt-free command.
     add_screen_parser(sub, func=_lazy("ui.reports.commands", "cmd_screen"))
 
