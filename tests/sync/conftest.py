@@ -37,3 +37,28 @@ def pg_db(pg_server):
     with psycopg.connect(pg_server.url(), autocommit=True) as con:
         con.execute(f'CREATE DATABASE "{name}"')
     return pg_server.url(name)
+
+
+@pytest.fixture(scope="session")
+def city_template(pg_server):
+    """A database with the bundled city loaded and the test users, to clone per test."""
+    import psycopg
+
+    from tests.sync.support import load_city
+
+    name = "city_template"
+    with psycopg.connect(pg_server.url(), autocommit=True) as con:
+        con.execute(f'CREATE DATABASE "{name}"')
+    load_city(pg_server.url(name))
+    return name
+
+
+@pytest.fixture
+def city_db(pg_server, city_template):
+    """A fresh copy of the loaded city database; its superuser URL."""
+    import psycopg
+
+    name = "c_" + uuid.uuid4().hex[:10]
+    with psycopg.connect(pg_server.url(), autocommit=True) as con:
+        con.execute(f'CREATE DATABASE "{name}" TEMPLATE "{city_template}"')
+    return pg_server.url(name)
