@@ -238,7 +238,8 @@ def _run(path: Path, con: Any, state: dict[str, str], report: SyncReport, say: P
     if not payload.is_empty():
         say(0.1, Message("正在推送本机修改…", "pushing this laptop's changes…"))
         result = push(con, payload)
-        taken = _write(path, lambda c: _apply_push(c, result, now))
+        if not result.get("read_only"):
+            taken = _write(path, lambda c: _apply_push(c, result, now))
         report.replayed = bool(result.get("replayed"))
         report.pushed_fields = sum(len(v) for v in result.get("applied", {}).values())
         report.pushed_audit = int(result.get("audit_inserted", 0))

@@ -105,6 +105,12 @@ def push(con: Any, payload: PushPayload, progress: Any = None) -> dict[str, Any]
     from geodata.pg.users import whoami
 
     with con.transaction():
+        user = whoami(con)
+        if user.kind not in ("inspector", "admin"):  # read-only: refuse every row, write nothing
+            codes = sorted(set(payload.edits) | set(payload.new) | set(payload.deleted))
+            return {"push_id": payload.push_id, "user": user.to_dict(), "rows": {},
+                    "applied": {}, "conflicts": [], "replayed": False, "read_only": True,
+                    "refused": [_refusal(c, payload.county.get(c), user) for c in codes]}
         fresh = con.execute("INSERT INTO sync_pushes (push_id, result) VALUES (%s, '{}') "
                             "ON CONFLICT (push_id) DO NOTHING RETURNING push_id",
                             (payload.push_id,)).fetchone()
@@ -114,7 +120,6 @@ def push(con: Any, payload: PushPayload, progress: Any = None) -> dict[str, Any]
             result = dict(stored[0]) if stored else {}
             result["replayed"] = True
             return result
-        user = whoami(con)
         result = _apply(con, payload, user, progress)
         con.execute("UPDATE sync_pushes SET result=%s WHERE push_id=%s",
                     (json.dumps(result, ensure_ascii=False), payload.push_id))
