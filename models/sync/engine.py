@@ -51,6 +51,9 @@ class SyncReport:
     conflicts_open: int = 0
     refused: list[dict[str, Any]] = field(default_factory=list)
     last_sync: str = ""
+    #: what changed in the workspace file (for a window that syncs in a worker thread and
+    #: tells its Workspace afterwards, in the GUI thread: :func:`tell_workspace`)
+    outcome: pull.PullOutcome | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"pushed": {"fields": self.pushed_fields, "audit_rows": self.pushed_audit,
@@ -280,6 +283,7 @@ def _run(path: Path, con: Any, state: dict[str, str], report: SyncReport, say: P
     finally:
         ro.close()
     report.last_sync = now
+    report.outcome = out
     say(0.95, Message("正在刷新窗口…", "updating the window…"))
     if ws is not None:
         tell_workspace(ws, out)
