@@ -118,6 +118,8 @@ def build_payload(con: Any, push_id: str) -> PushPayload:
             p.county[code] = row.get("county_code") or ""
             continue
         version, b = base[code]
+        if row == b:  # the unchanged majority: one dict comparison (JSON keeps floats exact)
+            continue
         fields = [f for f in changed(b, row) if (code, f) not in held]
         if fields:
             p.edits[code] = {"version": version, "base": {f: b.get(f) for f in fields},
@@ -140,8 +142,8 @@ def _apply_push(con: Any, result: dict[str, Any], now: str) -> dict[str, dict[st
     """Write a push result into the workspace; returns values taken from the server."""
     from models.sync.merge import merge_row
 
-    base = local.read_base(con)
     rows = result.get("rows", {})
+    base = local.read_base(con, rows)
     current = local.read_current(con, rows)
     taken: dict[str, dict[str, Any]] = {}
     clash = {(c["code"], c["field"]) for c in result.get("conflicts", [])}
@@ -253,7 +255,7 @@ def _run(path: Path, con: Any, state: dict[str, str], report: SyncReport, say: P
     county = state.get("county") or None
 
     def known(c: Any) -> tuple[dict[str, int], set[str]]:
-        return ({k: v for k, (v, _r) in local.read_base(c).items()},
+        return (local.read_versions(c),
                 {str(b) for (b,) in c.execute(f'SELECT batch FROM "{local.BATCHES}"')})
 
     ro = gpkg_sql.connect(path, readonly=True)

@@ -99,17 +99,19 @@ def workspace_id(con: Any) -> str:
 
 # -- rows -----------------------------------------------------------------------------------
 def blob_xy(blob: bytes | None) -> list[float] | None:
-    """[lon, lat] of a GeoPackage point blob (fast path: its envelope)."""
+    """[lon, lat] of a GeoPackage point blob, read from its bytes (no geometry object: a
+    sync reads every outfall of the checkout)."""
     if blob is None:
         return None
     flags = blob[3]
     if flags & 0x10:
         return None
-    env = (flags >> 1) & 0x07
-    little = flags & 0x01
-    if env:
-        minx, _maxx, miny, _maxy = struct.unpack_from("<4d" if little else ">4d", blob, 8)
-        return [minx, miny]
+    start = 8 + (0, 32, 48, 48, 64, 0, 0, 0)[(flags >> 1) & 0x07]
+    order = "<" if blob[start] == 1 else ">"
+    (kind,) = struct.unpack_from(order + "I", blob, start + 1)
+    if kind == 1:  # a 2D point: x, y follow the type
+        x, y = struct.unpack_from(order + "2d", blob, start + 5)
+        return None if x != x else [x, y]
     geom = gpkg_sql.blob_to_geom(blob)
     if geom is None or geom.is_empty:
         return None
@@ -149,10 +151,25 @@ def read_current(con: Any, codes: Iterable[str] | None = None) -> dict[str, Row]
     return out
 
 
-def read_base(con: Any) -> dict[str, tuple[int, Row]]:
-    """code → (server version, row as the server had it at the last sync)."""
-    return {str(c): (int(v), json.loads(d))
-            for c, v, d in con.execute(f'SELECT code, version, data FROM "{BASE}"')}
+def read_base(con: Any, codes: Iterable[str] | None = None) -> dict[str, tuple[int, Row]]:
+    """code → (server version, row as the server had it at the last sync); only ``codes``
+    if given."""
+    if codes is None:
+        return {str(c): (int(v), json.loads(d))
+                for c, v, d in con.execute(f'SELECT code, version, data FROM "{BASE}"')}
+    wanted = list(codes)
+    out: dict[str, tuple[int, Row]] = {}
+    for i in range(0, len(wanted), 900):
+        chunk = wanted[i:i + 900]
+        out.update({str(c): (int(v), json.loads(d)) for c, v, d in con.execute(
+            f'SELECT code, version, data FROM "{BASE}" WHERE code IN '
+            f'({",".join("?" * len(chunk))})', chunk)})
+    return out
+
+
+def read_versions(con: Any) -> dict[str, int]:
+    """code → server version of the base (no values: cheap at 100k rows)."""
+    return {str(c): int(v) for c, v in con.execute(f'SELECT code, version FROM "{BASE}"')}
 
 
 def write_base(con: Any, rows: Mapping[str, tuple[int, Row]]) -> None:

@@ -79,8 +79,8 @@ def fetch(con: Any, county: str | None, base_versions: dict[str, int],
 def apply(con: Any, fetched: dict[str, Any], now: str) -> PullOutcome:
     """Merge what :func:`fetch` read into the workspace (inside the caller's transaction)."""
     out = PullOutcome()
-    base = local.read_base(con)
     codes = set(fetched["rows"]) | set(fetched["gone"])
+    base = local.read_base(con, codes)
     current = local.read_current(con, codes)
     open_keys = local.conflict_keys(con)
     new_base: dict[str, tuple[int, dict[str, Any]]] = {}

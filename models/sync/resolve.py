@@ -62,7 +62,7 @@ def resolve(path: Path | str, code: str, field: str, choice: str, user: str,
             raise ResolveError(Message(
                 f"{code} 的字段 {field} 没有待解决的冲突（该排污口的冲突字段：{there}）",
                 f"no open conflict on field {field} of {code} (its conflicts: {there})"))
-        base = local.read_base(con)
+        base = local.read_base(con, [code])
         if hit["kind"] in ("field", "move"):
             _field(con, hit, choice, base, out)
         else:
