@@ -105,8 +105,9 @@ def read_state(path: Path | str) -> dict[str, str]:
 
 def build_payload(con: Any, push_id: str) -> PushPayload:
     """The laptop's changes since the last sync (open conflicts held back)."""
-    base = local.read_base(con)
-    current = local.read_current(con)
+    codes = local.dirty_codes(con)  # only rows written since they matched their base
+    base = local.read_base(con, codes)
+    current = local.read_current(con, codes)
     held = local.conflict_keys(con)
     held_rows = {c for c, f in held if f == ROW}
     p = PushPayload(push_id)
@@ -129,12 +130,13 @@ def build_payload(con: Any, push_id: str) -> PushPayload:
             p.deleted[code] = version
             p.county[code] = b.get("county_code") or ""
     p.audit = local.unsynced_audit(con)
-    for a in p.audit:
-        code = a["outfall_code"]
-        if code not in p.county:
-            row = current.get(code) or (base.get(code) or (0, {}))[1]
-            p.county[code] = row.get("county_code") or ""
     p.photos_add, p.photos_remove = local.unsynced_photos(con)
+    others = {a["outfall_code"] for a in p.audit} | {x["outfall_code"] for x in p.photos_add}
+    others -= set(p.county)
+    rows = local.read_current(con, others)
+    rows.update({c: r for c, (_v, r) in local.read_base(con, set(others) - set(rows)).items()})
+    for code in others:
+        p.county[code] = (rows.get(code) or {}).get("county_code") or ""
     return p
 
 
@@ -268,6 +270,7 @@ def _run(path: Path, con: Any, state: dict[str, str], report: SyncReport, say: P
 
     def apply(c: Any) -> pull.PullOutcome:
         out = pull.apply(c, fetched, now)
+        local.prune_dirty(c)
         local.set_state(c, last_sync=now)
         return out
 

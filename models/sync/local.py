@@ -30,6 +30,21 @@ from models.sync.merge import FIELDS, GEOMETRY, display
 
 STATE, BASE, CONFLICTS, BATCHES, PHOTOS = ("sync_state", "sync_base", "sync_conflicts",
                                           "sync_batches", "sync_photos")
+DIRTY = "sync_dirty"
+
+# Any write to an outfall (EcoZone's edits, QGIS editing the file, our own pulls) notes its
+# code, so a sync reads only those rows instead of comparing all 100k with their bases.
+# A layer replaced wholesale (an import) loses these triggers: ``tracking_ok`` notices and
+# the next sync compares everything once and reinstalls them.
+_TRIGGERS = {
+    "sync_dirty_insert": f'AFTER INSERT ON "outfalls" BEGIN INSERT OR IGNORE INTO "{DIRTY}" '
+                         "(code) VALUES (NEW.code); END",
+    "sync_dirty_update": f'AFTER UPDATE ON "outfalls" BEGIN INSERT OR IGNORE INTO "{DIRTY}" '
+                         f'(code) VALUES (NEW.code); INSERT OR IGNORE INTO "{DIRTY}" (code) '
+                         "VALUES (OLD.code); END",
+    "sync_dirty_delete": f'AFTER DELETE ON "outfalls" BEGIN INSERT OR IGNORE INTO "{DIRTY}" '
+                         "(code) VALUES (OLD.code); END",
+}
 
 _DDL = (
     f'CREATE TABLE IF NOT EXISTS "{STATE}" (fid INTEGER PRIMARY KEY AUTOINCREMENT, '
@@ -44,6 +59,7 @@ _DDL = (
     "batch TEXT UNIQUE NOT NULL, status TEXT, push_id TEXT)",
     f'CREATE TABLE IF NOT EXISTS "{PHOTOS}" (fid INTEGER PRIMARY KEY AUTOINCREMENT, '
     "photo_id TEXT UNIQUE NOT NULL)",
+    f'CREATE TABLE IF NOT EXISTS "{DIRTY}" (code TEXT PRIMARY KEY NOT NULL)',
 )
 _DESCRIPTIONS = {STATE: "sync state 同步状态", BASE: "sync base values 同步基准",
                  CONFLICTS: "sync conflicts 同步冲突", BATCHES: "batches on the server",
@@ -57,6 +73,7 @@ def ensure_tables(con: Any) -> None:
     ensure_review_tables(con)
     for ddl in _DDL:
         con.execute(ddl)
+    install_tracking(con)
     for table, text in _DESCRIPTIONS.items():
         con.execute("INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, "
                     "description, last_change, srs_id) VALUES (?, 'attributes', ?, ?, "
@@ -70,6 +87,43 @@ def is_checkout(path: Path | str) -> bool:
             is not None
     finally:
         con.close()
+
+
+def tracking_ok(con: Any) -> bool:
+    """Whether the change-tracking triggers are in place on the outfalls table."""
+    found = {str(r[0]) for r in con.execute(
+        "SELECT name FROM sqlite_master WHERE type='trigger' AND tbl_name='outfalls'")}
+    has_table = con.execute("SELECT 1 FROM sqlite_master WHERE name=?", (DIRTY,)).fetchone()
+    return bool(has_table) and set(_TRIGGERS) <= found
+
+
+def install_tracking(con: Any) -> None:
+    con.execute(f'CREATE TABLE IF NOT EXISTS "{DIRTY}" (code TEXT PRIMARY KEY NOT NULL)')
+    for name, body in _TRIGGERS.items():
+        con.execute(f'CREATE TRIGGER IF NOT EXISTS "{name}" {body}')
+
+
+def dirty_codes(con: Any) -> list[str]:
+    """Codes written since they last matched their base (all codes if tracking was lost:
+    then it is reinstalled, inside the caller's transaction)."""
+    if not tracking_ok(con):
+        install_tracking(con)
+        return sorted({str(c) for (c,) in con.execute('SELECT code FROM "outfalls"')} |
+                      {str(c) for (c,) in con.execute(f'SELECT code FROM "{BASE}"')})
+    return [str(c) for (c,) in con.execute(f'SELECT code FROM "{DIRTY}"')]
+
+
+def prune_dirty(con: Any) -> None:
+    """Forget the codes whose rows match their base again (after a push or a pull)."""
+    from models.sync.merge import changed
+
+    codes = dirty_codes(con)
+    base = read_base(con, codes)
+    current = read_current(con, codes)
+    clean = [c for c in codes if (c in base) == (c in current)
+             and (c not in base or current[c] == base[c][1]
+                  or not changed(base[c][1], current[c]))]
+    con.executemany(f'DELETE FROM "{DIRTY}" WHERE code=?', [(c,) for c in clean])
 
 
 # -- state ----------------------------------------------------------------------------------

@@ -129,8 +129,10 @@ def push(con: Any, payload: PushPayload, progress: Any = None) -> dict[str, Any]
 
 def _apply(con: Any, p: PushPayload, user: Any, progress: Any) -> dict[str, Any]:
     codes = set(p.edits) | set(p.new) | set(p.deleted)
+    lookup = codes | {a["outfall_code"] for a in p.audit} | \
+        {x["outfall_code"] for x in p.photos_add}
     county = {str(c): k for c, k in con.execute(
-        "SELECT code, county_code FROM outfalls WHERE code = ANY(%s)", (sorted(codes),))}
+        "SELECT code, county_code FROM outfalls WHERE code = ANY(%s)", (sorted(lookup),))}
     refused: list[dict[str, Any]] = []
     ok: set[str] = set()
     for code in sorted(codes):
@@ -170,8 +172,8 @@ def _apply(con: Any, p: PushPayload, user: Any, progress: Any) -> dict[str, Any]
         progress(0.5)
     inserted = _insert_new(con, p, ok, theirs, county, conflicts, applied)
     deleted = _delete(con, p, ok, theirs, county, conflicts)
-    audit = _audit(con, p, county, refused)
-    photos = _photos(con, p, county, refused)
+    audit = _audit(con, p, county, refused, user)
+    photos = _photos(con, p, county, refused, user)
     touched = set(applied) | {c["code"] for c in conflicts if c["kind"] != "deleted_theirs"}
     rows = fetch_rows(con, touched)
     if progress:
@@ -246,13 +248,13 @@ def _delete(con: Any, p: PushPayload, ok: set[str], theirs: dict[str, Any],
     return done
 
 
-def _audit(con: Any, p: PushPayload, county: dict[str, Any], refused: list[dict[str, Any]]
-           ) -> dict[str, Any]:
+def _audit(con: Any, p: PushPayload, county: dict[str, Any], refused: list[dict[str, Any]],
+           user: Any) -> dict[str, Any]:
     refused_codes = {r["code"] for r in refused}
     rows, sent_batches, held = [], set(), set()
     for a in p.audit:
         code = a["outfall_code"]
-        if code in refused_codes:
+        if code in refused_codes or not _allowed(user, county.get(code, p.county.get(code))):
             held.add(a["batch"])
             continue
         rows.append((a["at"] or None, a["user"], code, a["action"], a["field"],
@@ -273,13 +275,13 @@ def _audit(con: Any, p: PushPayload, county: dict[str, Any], refused: list[dict[
             "batches_refused": sorted(held - sent_batches)}
 
 
-def _photos(con: Any, p: PushPayload, county: dict[str, Any], refused: list[dict[str, Any]]
-            ) -> dict[str, list[str]]:
+def _photos(con: Any, p: PushPayload, county: dict[str, Any], refused: list[dict[str, Any]],
+            user: Any) -> dict[str, list[str]]:
     refused_codes = {r["code"] for r in refused}
     added = []
     for ph in p.photos_add:
         code = ph["outfall_code"]
-        if code in refused_codes:
+        if code in refused_codes or not _allowed(user, county.get(code, p.county.get(code))):
             continue
         con.execute(
             'INSERT INTO photos (photo_id, outfall_code, county_code, added_at, "user", '
