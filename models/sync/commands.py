@@ -115,12 +115,13 @@ def _init(args: argparse.Namespace) -> tuple[Any, Any]:
 
     source = args.source if args.source is not None else store.bundled_path()
     if args.source is not None and not args.source.exists():
-        raise _Fail(Message(f"找不到工作空间：{args.source}", f"workspace not found: {args.source}"))
+        raise _Fail(Message(f"找不到工作空间：{args.source}",
+                            f"workspace not found: {args.source}"))
     with _connect(args.db) as con:
         data = init_server(con, source, explicit=args.source is not None)
-    return data, Message(f"服务器清单已就绪：{data['outfalls']} 个排污口，迁移 {data['migrations']}",
-                         f"inventory ready: {data['outfalls']} outfalls, migrations "
-                         f"{data['migrations']}")
+    n, done = data["outfalls"], data["migrations"]
+    return data, Message(f"服务器清单已就绪：{n} 个排污口，迁移 {done}",
+                         f"inventory ready: {n} outfalls, migrations {done}")
 
 
 def _add_user(args: argparse.Namespace) -> tuple[Any, Any]:
@@ -138,7 +139,8 @@ def _add_user(args: argparse.Namespace) -> tuple[Any, Any]:
         password = getpass.getpass(f"password for {args.name}: ")
     with _connect(args.db) as con:
         user = add_user(con, args.name, args.role, args.county, password)
-    return user.to_dict(), Message(f"已创建用户 {user.name}（{user.kind}，{user.county_code or '全市'}）",
+    where = user.county_code or "全市"
+    return user.to_dict(), Message(f"已创建用户 {user.name}（{user.kind}，{where}）",
                                    f"user {user.name} created ({user.kind}, "
                                    f"{user.county_code or 'whole city'})")
 
@@ -173,7 +175,8 @@ def _locked(path: Path) -> Any:
     holder = lock.acquire()
     if holder is not None:
         raise _Fail(Message(
-            f"工作空间正在 EcoZone 中编辑（用户 {holder.user}，进程 {holder.pid}）；请在该窗口中同步",
+            f"工作空间正在 EcoZone 中编辑（用户 {holder.user}，进程 {holder.pid}）；"
+            "请在该窗口中同步",
             f"the workspace is open in EcoZone (user {holder.user}, process {holder.pid}); "
             "sync from that window"))
     return lock
@@ -224,5 +227,6 @@ def _conflicts(args: argparse.Namespace) -> tuple[Any, Any]:
         data = resolve(path, code, field, choice, args.user or default_user())
     finally:
         lock.release()
-    return data, Message(f"已解决 {code} {field}：{'保留本机' if choice == 'mine' else '采用服务器'}",
+    how = "保留本机" if choice == "mine" else "采用服务器"
+    return data, Message(f"已解决 {code} {field}：{how}",
                          f"resolved {code} {field}: {choice}")

@@ -47,6 +47,7 @@ class SyncReport:
     added: int = 0
     removed: int = 0
     pulled_audit: int = 0
+    pulled_photos: int = 0
     conflicts_new: list[dict[str, Any]] = field(default_factory=list)
     conflicts_open: int = 0
     refused: list[dict[str, Any]] = field(default_factory=list)
@@ -59,7 +60,8 @@ class SyncReport:
         return {"pushed": {"fields": self.pushed_fields, "audit_rows": self.pushed_audit,
                            "replayed": self.replayed},
                 "pulled": {"outfalls": self.pulled, "added": self.added,
-                           "removed": self.removed, "audit_rows": self.pulled_audit},
+                           "removed": self.removed, "audit_rows": self.pulled_audit,
+                           "photos": self.pulled_photos},
                 "conflicts": {"new": self.conflicts_new, "open": self.conflicts_open},
                 "refused": self.refused, "last_sync": self.last_sync}
 
@@ -256,16 +258,14 @@ def _run(path: Path, con: Any, state: dict[str, str], report: SyncReport, say: P
     say(0.5, Message("正在拉取他人的修改…", "pulling others' changes…"))
     county = state.get("county") or None
 
-    def known(c: Any) -> tuple[dict[str, int], set[str]]:
-        return (local.read_versions(c),
-                {str(b) for (b,) in c.execute(f'SELECT batch FROM "{local.BATCHES}"')})
-
     ro = gpkg_sql.connect(path, readonly=True)
     try:
-        versions, batches = known(ro)
+        versions = local.read_versions(ro)
+        batches = {str(b) for (b,) in ro.execute(f'SELECT batch FROM "{local.BATCHES}"')}
+        photos = {str(p) for (p,) in ro.execute(f'SELECT photo_id FROM "{local.PHOTOS}"')}
     finally:
         ro.close()
-    fetched = pull.fetch(con, county, versions, batches)
+    fetched = pull.fetch(con, county, versions, batches, known_photos=photos)
     check()
 
     def apply(c: Any) -> pull.PullOutcome:
@@ -280,6 +280,7 @@ def _run(path: Path, con: Any, state: dict[str, str], report: SyncReport, say: P
     report.pulled = len(fetched["rows"])
     report.added, report.removed = len(out.added), len(out.removed)
     report.pulled_audit = out.audit_rows
+    report.pulled_photos = out.photos
     seen = {(c["code"], c["field"]) for c in report.conflicts_new}
     report.conflicts_new += [c for c in out.conflicts if (c["code"], c["field"]) not in seen]
     ro = gpkg_sql.connect(path, readonly=True)
@@ -302,7 +303,7 @@ def tell_workspace(ws: Any, out: pull.PullOutcome) -> None:
         ws.reload_layer("outfalls")
     elif out.updated:
         update_frame(ws, out.updated)
-    ws.reload_table("inspections")
+    ws.reload_table("inspections")  # photos are read from the file when shown
 
 
 def update_frame(ws: Any, updated: dict[str, dict[str, Any]]) -> None:

@@ -26,6 +26,7 @@ class PullOutcome:
     removed: list[str] = field(default_factory=list)
     conflicts: list[dict[str, Any]] = field(default_factory=list)
     audit_rows: int = 0
+    photos: int = 0  # photos added or removed
 
     @property
     def moved(self) -> bool:
@@ -37,7 +38,8 @@ def scope_clause(county: str | None) -> tuple[str, tuple[Any, ...]]:
 
 
 def fetch(con: Any, county: str | None, base_versions: dict[str, int],
-          known_batches: set[str], progress: Any = None) -> dict[str, Any]:
+          known_batches: set[str], progress: Any = None,
+          known_photos: set[str] | None = None) -> dict[str, Any]:
     """Read what the pull needs from the server (one read-only snapshot transaction)."""
     where, params = scope_clause(county)
     with con.transaction():
@@ -72,8 +74,26 @@ def fetch(con: Any, county: str | None, base_versions: dict[str, int],
                 if rec["at"] is not None:
                     rec["at"] = rec["at"].isoformat(timespec="seconds")
                 audit.append(rec)
+        photos, photos_gone = _photos(con, where, params, known_photos or set())
     return {"rows": rows, "gone": gone, "deletions": deletions, "audit": audit,
-            "batches": missing}
+            "batches": missing, "photos": photos, "photos_gone": photos_gone}
+
+
+_PHOTO_COLUMNS = ("photo_id", "outfall_code", "added_at", "user", "filename", "mime", "note",
+                  "data", "thumb")
+
+
+def _photos(con: Any, where: str, params: tuple[Any, ...], known: set[str]
+            ) -> tuple[list[dict[str, Any]], list[str]]:
+    """Others' photos this laptop lacks, and photos the server no longer has."""
+    there = {str(p) for (p,) in con.execute(f"SELECT photo_id FROM photos {where}", params)}
+    new = sorted(there - known)
+    rows: list[dict[str, Any]] = []
+    if new:
+        sel = ", ".join(f'"{c}"' for c in _PHOTO_COLUMNS)
+        rows = [dict(zip(_PHOTO_COLUMNS, r, strict=True)) for r in con.execute(
+            f"SELECT {sel} FROM photos WHERE photo_id = ANY(%s) ORDER BY fid", (new,))]
+    return rows, sorted(known - there)
 
 
 def apply(con: Any, fetched: dict[str, Any], now: str) -> PullOutcome:
@@ -140,6 +160,15 @@ def apply(con: Any, fetched: dict[str, Any], now: str) -> PullOutcome:
     out.removed = sorted(c for c in removed if c in current)
     out.audit_rows = local.insert_audit(con, fetched["audit"])
     local.mark_batches(con, fetched["batches"], "pulled", None)
+    photos = fetched.get("photos", [])
+    con.executemany(
+        'INSERT OR IGNORE INTO "photos" (photo_id, outfall_code, added_at, user, filename, '
+        "mime, note, data, thumb) VALUES (?,?,?,?,?,?,?,?,?)",
+        [tuple(p[c] for c in _PHOTO_COLUMNS) for p in photos])
+    gone_photos = fetched.get("photos_gone", [])
+    con.executemany('DELETE FROM "photos" WHERE photo_id=?', [(p,) for p in gone_photos])
+    local.mark_photos(con, [p["photo_id"] for p in photos], gone_photos)
+    out.photos = len(photos) + len(gone_photos)
     return out
 
 

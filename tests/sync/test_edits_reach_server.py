@@ -6,17 +6,23 @@ from __future__ import annotations
 
 import psycopg
 
-from geodata import gpkg_sql
+from geodata import gpkg_sql, outfall_store
 from models import outfall_edits as oe
 from models.outfall_session import EditSession
 from models.sync import local
 from models.sync.engine import sync
 from models.workspace import Workspace
 from tests.sync.support import (
-    PASSWORDS, check_out, differences, laptop_rows, server_audit, server_rows)
+    PASSWORDS,
+    check_out,
+    differences,
+    laptop_rows,
+    server_audit,
+    server_rows,
+)
 
 
-def test_notes_and_photos_reach_the_server_once(city_db, tmp_path):
+def test_notes_and_photos_reach_the_server_once_and_the_other_laptops(city_db, tmp_path):
     w = check_out(city_db, "jj1", tmp_path / "a.gpkg")
     ws = Workspace.open(w)
     session = EditSession(ws, user="jj1")
@@ -32,6 +38,15 @@ def test_notes_and_photos_reach_the_server_once(city_db, tmp_path):
     with psycopg.connect(city_db) as con:
         photos = con.execute("SELECT outfall_code, filename, data FROM photos").fetchall()
     assert photos == [(x, "现场.jpg", jpeg)]
+    # the other inspector of the county gets note and photo with the next sync
+    b = check_out(city_db, "jj2", tmp_path / "b.gpkg")
+    assert [p.filename for p in outfall_store.read_photos(b, x)] == ["现场.jpg"]
+    session.apply(oe.add_photo(ws.layer("outfalls"), x, "第二张.jpg", jpeg, "image/jpeg"))
+    sync(w, password=PASSWORDS["jj1"])
+    rep = sync(b, password=PASSWORDS["jj2"])
+    assert rep.pulled_photos == 1
+    assert [p.filename for p in outfall_store.read_photos(b, x)] == ["现场.jpg", "第二张.jpg"]
+    assert outfall_store.read_photo_data(b, outfall_store.read_photos(b, x)[1].photo_id) == jpeg
 
 
 def test_an_edit_made_in_qgis_is_pushed(city_db, tmp_path):

@@ -27,8 +27,15 @@ from models.sync.engine import sync
 from models.sync.merge import GEOMETRY
 from tests.sync.cutting_proxy import CuttingProxy
 from tests.sync.support import (
-    PASSWORDS, check_out, differences, edit, laptop_rows, local_audit, server_audit,
-    server_rows)
+    PASSWORDS,
+    check_out,
+    differences,
+    edit,
+    laptop_rows,
+    local_audit,
+    server_audit,
+    server_rows,
+)
 
 RUNS = int(os.environ.get("ECOZONE_SYNC_FAULT_RUNS",
                           "200" if os.environ.get("CI") == "true" else "60"))

@@ -14,8 +14,15 @@ from models.sync.merge import GEOMETRY, ROW
 from models.sync.push import push
 from models.sync.resolve import list_conflicts, resolve
 from tests.sync.support import (
-    PASSWORDS, check_out, differences, edit, laptop_rows, server_audit,
-    server_rows, user_url)
+    PASSWORDS,
+    check_out,
+    differences,
+    edit,
+    laptop_rows,
+    server_audit,
+    server_rows,
+    user_url,
+)
 
 
 @pytest.fixture

@@ -14,8 +14,15 @@ from collections import Counter
 
 import app
 from tests.sync.support import (
-    JINJIANG, PASSWORDS, differences, laptop_rows, local_audit, server_audit, server_rows,
-    user_url)
+    JINJIANG,
+    PASSWORDS,
+    differences,
+    laptop_rows,
+    local_audit,
+    server_audit,
+    server_rows,
+    user_url,
+)
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

@@ -16,8 +16,16 @@ import pytest
 import app
 from models.sync.engine import sync
 from tests.sync.support import (
-    JINJIANG, PASSWORDS, SHISHI, check_out, edit, laptop_rows, server_audit, server_rows,
-    user_url)
+    JINJIANG,
+    PASSWORDS,
+    SHISHI,
+    check_out,
+    edit,
+    laptop_rows,
+    server_audit,
+    server_rows,
+    user_url,
+)
 
 
 def login(db: str, user: str) -> psycopg.Connection:

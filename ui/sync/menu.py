@@ -14,7 +14,14 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, QProcess, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QDialog, QInputDialog, QLabel, QLineEdit, QMessageBox, QProgressBar, QToolButton)
+    QDialog,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressBar,
+    QToolButton,
+)
 
 from geodata.messages import Message
 from ui.sync import credentials

@@ -29,5 +29,6 @@ EN: dict[str, str] = {
     "属性": "Attribute", "服务器上已删除": "Deleted on the server",
     "本机已删除": "Deleted here", "编码重复的新排污口": "New outfall with a code in use",
     "本机已修改": "Changed here", "服务器上已修改": "Changed on the server",
-    "本机新增": "Added here", "服务器上已有同编码排污口": "The server has an outfall with this code",
+    "本机新增": "Added here",
+    "服务器上已有同编码排污口": "The server has an outfall with this code",
 }
