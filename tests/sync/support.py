@@ -17,6 +17,7 @@ from models.sync.checkout import checkout, init_server
 from models.sync.merge import FIELDS, GEOMETRY, same
 
 JINJIANG, SHISHI = "350582", "350581"
+ROOT_DIR = Path(__file__).resolve().parents[2]
 PASSWORDS = {"jj1": "Jj1-secret-密码", "jj2": "Jj2-secret-密码", "ss1": "Ss1-secret-密码",
              "pl1": "Pl1-secret-密码"}
 
