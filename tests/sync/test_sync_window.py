@@ -128,3 +128,35 @@ def test_a_plain_workspace_offers_checkout_but_not_sync(qtbot, tmp_path):
     assert menu.a_checkout.isEnabled() and not menu.a_sync.isEnabled()
     assert not menu.pending_label.isVisibleTo(win)
     win.features.review.lock.release()
+
+
+def test_cancel_leaves_the_workspace_valid_and_a_later_sync_finishes(window, city_db):
+    from tests.sync.support import server_rows
+
+    win, _a, b = window
+    menu = win.features.sync
+    x = sorted(laptop_rows(b))[4]
+    edit(b, "jj2", [(x, "review_status", "位置存疑")])
+    menu.a_sync.trigger()
+    menu.cancel()
+    wait_job(menu)
+    assert menu.last_error is not None and "cancelled" in menu.last_error.en
+    assert server_rows(city_db)[x]["review_status"] != "位置存疑"  # nothing half-pushed
+    menu.a_sync.trigger()
+    wait_job(menu)
+    assert menu.last_error is None
+    assert server_rows(city_db)[x]["review_status"] == "位置存疑"
+
+
+def test_checkout_from_the_window(window, city_db, tmp_path):
+    from models.workspace import Workspace
+
+    win, _a, _b = window
+    menu = win.features.sync
+    out = tmp_path / "石狮 checkout.gpkg"  # Chinese and a space in the path
+    url = user_url(city_db, "jj2")
+    menu.run_checkout(url, "350582", out)
+    wait_job(menu)
+    assert menu.last_error is None
+    assert len(Workspace.open(out).layer("outfalls")) == 194
+    assert "194" in win.statusBar().currentMessage()

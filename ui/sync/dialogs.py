@@ -36,6 +36,7 @@ class ConnectDialog(QDialog):
     def __init__(self, url: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("连接服务器"))
+        self.setMinimumWidth(520)
         self.url = QLineEdit(url)
         self.url.setPlaceholderText("postgresql://user@host:5432/ecozone")
         self.password = QLineEdit()
@@ -68,10 +69,11 @@ class CheckoutDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("检出"))
+        self.setMinimumWidth(520)
         self.county = QComboBox()
         self.county.addItem(tr("全市"), "")
         for code, name in counties:
-            self.county.addItem(f"{name}（{code}）", code)
+            self.county.addItem(f"{name} ({code})", code)
         self.out = QLineEdit(str(default_dir / "checkout.gpkg"))
         browse = QPushButton(tr("浏览…"))
         browse.clicked.connect(self._browse)
@@ -99,8 +101,10 @@ class CheckoutDialog(QDialog):
         return (self.county.currentData() or None), Path(self.out.text())
 
 
-def county_list(ws: Any) -> list[tuple[str, str]]:
+def county_list(ws: Any, lang: str = "zh") -> list[tuple[str, str]]:
+    """(code, name) of the counties of the workspace, for the checkout scope."""
     frame = ws.layers.get("counties")
     if frame is None or "code" not in frame.columns:
         return []
-    return [(str(c), str(n)) for c, n in zip(frame["code"], frame["name_zh"], strict=False)]
+    col = "name_en" if lang == "en" and "name_en" in frame.columns else "name_zh"
+    return sorted((str(c), str(n)) for c, n in zip(frame["code"], frame[col], strict=False))

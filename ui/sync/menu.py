@@ -200,7 +200,7 @@ class SyncMenu(QObject):
             url = str(settings.value("sync/url", "") or "") if settings is not None else ""
             if not url:
                 return None
-        dlg = CheckoutDialog(county_list(self.win.ws), self.path.parent, self.win)
+        dlg = CheckoutDialog(county_list(self.win.ws, self.win.lang), self.path.parent, self.win)
         if dlg.exec() != QDialog.DialogCode.Accepted:
             return None
         county, out = dlg.choice()
