@@ -241,19 +241,26 @@ def _run(path: Path, con: Any, state: dict[str, str], report: SyncReport, say: P
         local.set_state(c, pending_push=None if payload.is_empty() else push_id)
         return payload
 
-    payload = _write(path, prepare)
     taken: dict[str, dict[str, Any]] = {}
-    check()
-    if not payload.is_empty():
+    # A push that had committed before a cut comes back "replayed" with its stored result;
+    # edits made since then go in a second push right away.
+    for _round in range(2):
+        payload = _write(path, prepare)
+        check()
+        if payload.is_empty():
+            break
         say(0.1, Message("正在推送本机修改…", "pushing this laptop's changes…"))
         result = push(con, payload)
         if not result.get("read_only"):
-            taken = _write(path, lambda c: _apply_push(c, result, now))
-        report.replayed = bool(result.get("replayed"))
-        report.pushed_fields = sum(len(v) for v in result.get("applied", {}).values())
-        report.pushed_audit = int(result.get("audit_inserted", 0))
+            for code, values in _write(path, lambda c, r=result: _apply_push(c, r, now)).items():
+                taken.setdefault(code, {}).update(values)
+        report.replayed = report.replayed or bool(result.get("replayed"))
+        report.pushed_fields += sum(len(v) for v in result.get("applied", {}).values())
+        report.pushed_audit += int(result.get("audit_inserted", 0))
         report.refused = result.get("refused", [])
         report.conflicts_new += [describe(c) for c in result.get("conflicts", [])]
+        if not result.get("replayed"):
+            break
     check()
     say(0.5, Message("正在拉取他人的修改…", "pulling others' changes…"))
     county = state.get("county") or None

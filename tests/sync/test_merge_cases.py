@@ -169,3 +169,29 @@ def test_pull_updates_the_open_workspace_through_the_change_flow(city):
     sync(b, password=PASSWORDS["jj2"], ws=ws)
     assert replaced == ["outfalls"]
     assert "PWK350582H9998" in ws.keys("outfalls")
+
+
+def test_crash_after_the_server_committed_then_more_edits(city):
+    """The laptop dies after the server committed a push but before it heard back; the
+    inspector edits the same field again, then syncs: the stored result is applied, the
+    new edit pushed at once, no false conflict with their own earlier value, each audit
+    row once."""
+    db, a, _b, codes = city
+    x = codes[11]
+    edit(a, "jj1", [(x, "review_status", "位置存疑")])
+    con = gpkg_sql.connect(a)
+    try:
+        con.execute("BEGIN IMMEDIATE")
+        payload = build_payload(con, str(uuid.uuid4()))
+        local.set_state(con, pending_push=payload.push_id)  # what sync writes before sending
+        con.execute("COMMIT")
+    finally:
+        con.close()
+    with psycopg.connect(user_url(db, "jj1"), password=PASSWORDS["jj1"], autocommit=True) as pg:
+        push(pg, payload)  # committed on the server; the laptop never learns it
+    edit(a, "jj1", [(x, "review_status", "已核查")])
+    rep = s(a, "jj1")
+    assert rep.replayed and rep.conflicts_new == [] and rep.conflicts_open == 0
+    assert server_rows(db)[x]["review_status"] == "已核查"
+    assert sorted(r[4] for r in server_audit(db)) == ["位置存疑", "已核查"]
+    assert differences(laptop_rows(a), server_rows(db)) == []
