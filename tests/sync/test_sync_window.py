@@ -160,3 +160,35 @@ def test_checkout_from_the_window(window, city_db, tmp_path):
     assert menu.last_error is None
     assert len(Workspace.open(out).layer("outfalls")) == 194
     assert "194" in win.statusBar().currentMessage()
+
+
+def test_connecting_keeps_the_password_out_of_the_settings(qtbot, city_db, tmp_path):
+    import shutil
+
+    from PySide6.QtCore import QSettings
+
+    from geodata import store
+    from models.workspace import Workspace
+    from ui.features import install_features
+    from ui.main import MainWindow, make_app
+    from ui.sync import credentials
+
+    make_app()
+    path = tmp_path / "ws.gpkg"
+    shutil.copyfile(store.bundled_path(), path)
+    ini = tmp_path / "settings.ini"
+    settings = QSettings(str(ini), QSettings.Format.IniFormat)
+    win = MainWindow(Workspace.open(path), "zh", settings)
+    qtbot.addWidget(win)
+    install_features(win, interactive=False)
+    menu = win.features.sync
+    typed = user_url(city_db, "jj2").replace("jj2@", f"jj2:{PASSWORDS['jj2']}@")
+    url = menu.remember_server(typed, "", remember=False)
+    assert url == user_url(city_db, "jj2")
+    assert credentials.get(url) == PASSWORDS["jj2"]  # in memory for this session
+    job = menu.test_connection(url)
+    job.done.wait(30)
+    assert ini.read_text(encoding="utf-8").count("127.0.0.1") == 1
+    text = ini.read_text(encoding="utf-8")
+    assert "secret" not in text and PASSWORDS["jj2"] not in text
+    win.features.review.lock.release()

@@ -155,7 +155,6 @@ class SyncMenu(QObject):
 
     # -- actions -------------------------------------------------------------------------
     def connect_server(self) -> None:
-        from geodata.pg.connection import redact_url
         from ui.sync.dialogs import ConnectDialog
 
         url = self.state().get("url", "")
@@ -165,12 +164,30 @@ class SyncMenu(QObject):
         dlg = ConnectDialog(url, self.win)
         if dlg.exec() != QDialog.DialogCode.Accepted:
             return
-        url = redact_url(dlg.url.text().strip())
-        if dlg.password.text():
-            credentials.put(url, dlg.password.text(), dlg.remember.isChecked())
+        self.test_connection(self.remember_server(dlg.url.text(), dlg.password.text(),
+                                                  dlg.remember.isChecked()))
+
+    def remember_server(self, url: str, password: str, remember: bool) -> str:
+        """Keep the server address (without any password, even one typed into the URL) in
+        the settings, and the password in memory or the keyring; returns the address."""
+        from urllib.parse import urlsplit
+
+        from geodata.pg.connection import check_url, redact_url
+
+        url = url.strip()
+        try:
+            check_url(url)
+            password = password or urlsplit(url).password or ""
+        except Exception:  # noqa: BLE001 - a bad URL is reported by the connection test
+            pass
+        url = redact_url(url)
+        if password:
+            credentials.put(url, password, remember)
+        settings = getattr(self.win, "settings", None)
         if settings is not None:
-            settings.setValue("sync/url", url)  # never with a password (redacted)
-        self.test_connection(url)
+            settings.setValue("sync/url", url)
+            settings.sync()
+        return url
 
     def test_connection(self, url: str) -> Job:
         from geodata.pg.connection import connect
