@@ -108,6 +108,9 @@ def test_sync_menu_speaks_english(window):
     assert [x.text() for x in menu.menu.actions()] == \
         ["Connect to server…", "Check out…", "Sync", "Conflicts…"]
     assert menu.pending_label.text() == "0 changes not synced"
+    edit(_b, "jj2", [(sorted(laptop_rows(_b))[0], "review_status", "位置存疑")])
+    menu.refresh_status()
+    assert menu.pending_label.text() == "1 change not synced"
 
 
 def test_a_plain_workspace_offers_checkout_but_not_sync(qtbot, tmp_path):

@@ -1256,9 +1256,12 @@
         <source>冲突（%1）…</source>
         <translation>Conflicts (%1)…</translation>
     </message>
-    <message>
-        <source>%1 项修改未同步</source>
-        <translation>%1 changes not synced</translation>
+    <message numerus="yes">
+        <source>%n 项修改未同步</source>
+        <translation>
+            <numerusform>%n change not synced</numerusform>
+            <numerusform>%n changes not synced</numerusform>
+        </translation>
     </message>
     <message>
         <source>上次同步：</source>

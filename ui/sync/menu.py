@@ -119,7 +119,8 @@ class SyncMenu(QObject):
         self.a_conflicts.setEnabled(checkout)
         if not checkout:
             return
-        self.pending_label.setText(tr("%1 项修改未同步").replace("%1", str(self.pending())))
+        self.pending_label.setText(
+            QCoreApplication.translate(CONTEXT, "%n 项修改未同步", "", self.pending()))
         last = self.state().get("last_sync", "")
         self.last_label.setText(tr("上次同步：") + (last.replace("T", " ")[:19] or tr("从未")))
         n = self.open_conflicts()

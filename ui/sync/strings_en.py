@@ -7,7 +7,8 @@ CONTEXT = "Sync"
 EN: dict[str, str] = {
     "同步": "Sync", "连接服务器…": "Connect to server…", "检出…": "Check out…",
     "冲突…": "Conflicts…", "冲突（%1）…": "Conflicts (%1)…",
-    "%1 项修改未同步": "%1 changes not synced", "上次同步：": "Last sync: ", "从未": "never",
+    "%n 项修改未同步": ("%n change not synced", "%n changes not synced"),
+    "上次同步：": "Last sync: ", "从未": "never",
     "取消": "Cancel", "关闭": "Close", "连接": "Connect", "连接服务器": "Connect to server",
     "服务器地址": "Server address", "密码": "Password", "服务器密码": "Server password",
     "%1 的密码：": "Password for %1:",
