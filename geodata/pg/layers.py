@@ -67,7 +67,7 @@ def _create_table(con: Any, name: str, frame: pd.DataFrame, spatial: bool) -> li
 
     columns = [c for c in frame.columns
                if c != getattr(frame, "_geometry_column_name", None) and c != "fid"]
-    defs = [sql.SQL("fid serial PRIMARY KEY")]
+    defs: list[sql.Composable] = [sql.SQL("fid serial PRIMARY KEY")]
     defs += [sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(_pg_type(frame[c].dtype)))
              for c in columns]
     if spatial:
@@ -161,7 +161,7 @@ def read_layer(con: Any, name: str, spatial: bool, where: str = "",
         "SELECT column_name FROM information_schema.columns WHERE table_schema='public' AND "
         "table_name=%s ORDER BY ordinal_position", (name,))]
     keep = [c for c in cols if c not in ("fid", "geom", *ROW_META)]
-    select = [sql.Identifier(c) for c in keep]
+    select: list[sql.Composable] = [sql.Identifier(c) for c in keep]
     if spatial:
         select.append(sql.SQL("ST_AsBinary(geom)"))
     q = sql.SQL("SELECT {} FROM {} {} ORDER BY fid").format(

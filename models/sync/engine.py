@@ -252,7 +252,10 @@ def _run(path: Path, con: Any, state: dict[str, str], report: SyncReport, say: P
         say(0.1, Message("正在推送本机修改…", "pushing this laptop's changes…"))
         result = push(con, payload)
         if not result.get("read_only"):
-            for code, values in _write(path, lambda c, r=result: _apply_push(c, r, now)).items():
+            def apply_push(c: Any, r: dict[str, Any] = result) -> dict[str, dict[str, Any]]:
+                return _apply_push(c, r, now)
+
+            for code, values in _write(path, apply_push).items():
                 taken.setdefault(code, {}).update(values)
         report.replayed = report.replayed or bool(result.get("replayed"))
         report.pushed_fields += sum(len(v) for v in result.get("applied", {}).values())

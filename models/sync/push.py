@@ -175,10 +175,10 @@ def _apply(con: Any, p: PushPayload, user: Any, progress: Any) -> dict[str, Any]
     audit = _audit(con, p, county, refused, user)
     photos = _photos(con, p, county, refused, user)
     touched = set(applied) | {c["code"] for c in conflicts if c["kind"] != "deleted_theirs"}
-    rows = fetch_rows(con, touched)
+    after = fetch_rows(con, touched)
     if progress:
         progress(0.9)
-    return {"push_id": p.push_id, "user": user.to_dict(), "rows": rows, "applied": applied,
+    return {"push_id": p.push_id, "user": user.to_dict(), "rows": after, "applied": applied,
             "conflicts": conflicts, "refused": refused, "inserted": inserted,
             "deleted": deleted, "audit_rows": audit["sent"],
             "audit_inserted": audit["inserted"], "batches": audit["batches"],

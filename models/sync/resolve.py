@@ -79,7 +79,7 @@ def resolve(path: Path | str, code: str, field: str, choice: str, user: str,
         return {"code": code, "field": field, "choice": choice, "kind": hit["kind"],
                 "value": hit["theirs"] if choice == "theirs" else hit["mine"]}
 
-    result = _write(Path(path), run)
+    result: dict[str, Any] = _write(Path(path), run)
     if ws is not None and (out.updated or out.added or out.removed):
         tell_workspace(ws, out)
     elif ws is not None:
