@@ -58,6 +58,16 @@ def test_two_inspectors_of_jinjiang(pg_db, tmp_path, capsys, monkeypatch):
         laptops[user] = w
 
     a, b = laptops["jj1"], laptops["jj2"]
+    # a checkout is a normal workspace: every layer and table of the bundled one, plus the
+    # sync tables (attribute tables, so QGIS lists them too)
+    from geodata import store
+
+    bundled = dict(store.list_contents(store.bundled_path()))
+    mine = dict(store.list_contents(a))
+    assert {k: v for k, v in mine.items() if k in bundled} == bundled
+    assert {"sync_state", "sync_base", "sync_conflicts"} <= set(mine)
+    code, out, err = run(capsys, "info", "--workspace", str(a), "--json")
+    assert code == 0, err
     rows = laptop_rows(a)
     x, y = sorted(rows)[:2]
     base_x = rows[x]["remediation_status"]
