@@ -40,6 +40,8 @@ class SyncMenu(QObject):
         self.win, self.review, self.interactive = win, review, interactive
         self.path = Path(win.ws.path)
         self.job: Job | None = None
+        self._previous_job: Job | None = None
+        self._probe: Job | None = None
         self.last_report: Any = None
         self.last_error: Message | None = None
         self.menu = win.menuBar().addMenu("")
@@ -205,6 +207,7 @@ class SyncMenu(QObject):
             f"已连接 {url}：{u.name}（{u.kind}，{u.county_code or '全市'}）",
             f"connected to {url}: {u.name} ({u.kind}, {u.county_code or 'whole city'})")))
         job.signals.failed.connect(self._failed)
+        self._probe = job  # referenced until the next probe: the pool runs it
         return start(job)
 
     def checkout(self) -> Job | None:
@@ -292,7 +295,9 @@ class SyncMenu(QObject):
         return start(job)
 
     def _end(self) -> None:
-        self.job = None
+        # keep the finished job referenced a while: its run() may still be returning in
+        # the pool thread when its last signal arrives here
+        self._previous_job, self.job = self.job, None
         self.progress.hide()
         self.cancel_button.hide()
         self.refresh_status()
