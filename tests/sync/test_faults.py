@@ -128,23 +128,33 @@ def test_server_killed_mid_sync_converges(pg_server, city_db, tmp_path):
     """``pg_ctl stop -m immediate`` at a random moment of a sync, restart, retry."""
     rng = random.Random(4490)
     w = check_out(city_db, "jj1", tmp_path / "jj1.gpkg")
-    codes = sorted(laptop_rows(w))[:20]
+    codes = sorted(laptop_rows(w))[:40]
     made = []
     kills = 0
-    for _ in range(4):
-        made.append(_edit_round(rng, w, "jj1", codes))
-        made.append(_edit_round(rng, w, "jj1", codes))
-        timer = threading.Timer(rng.uniform(0.0, 0.25), pg_server.stop_immediate)
-        timer.start()
+    for _ in range(6):
+        for _ in range(10):
+            made.append(_edit_round(rng, w, "jj1", codes))
+        stage = rng.choice((0.02, 0.1, 0.5))  # connecting, pushing, pulling
+        timers = []
+
+        def kill_at(fraction, _message, stage=stage, timers=timers):
+            if fraction == stage and not timers:
+                timers.append(threading.Timer(rng.uniform(0.0, 0.02),
+                                              pg_server.stop_immediate))
+                timers[0].start()
+
         try:
-            sync(w, password=PASSWORDS["jj1"])
+            sync(w, password=PASSWORDS["jj1"], progress=kill_at)
         except ServerError as exc:
             assert exc.transient, exc.message.en
             kills += 1
-        timer.join()
+        for t in timers:
+            t.join()
         pg_server.resume()
         sync(w, password=PASSWORDS["jj1"])
     audit = server_audit(city_db)
     assert sorted(r[0] for r in audit) == sorted(e.batch for e in made)
+    assert max(Counter((r[0], r[1]) for r in audit).values()) == 1
     assert differences(laptop_rows(w), server_rows(city_db)) == []
-    print(f"server kills that cut a sync: {kills} of 4")
+    print(f"server kills that cut a sync: {kills} of 6")
+    assert kills >= 2  # the kills really landed inside syncs (not only between them)
