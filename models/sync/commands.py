@@ -24,6 +24,11 @@ from typing import Any
 
 from geodata.messages import Message
 
+#: The words whole-row conflicts store for mine/theirs, in English.
+ROW_WORDS_EN = {"本机已修改": "changed here", "服务器上已删除": "deleted on the server",
+                "本机已删除": "deleted here", "服务器上已修改": "changed on the server",
+                "本机新增": "added here", "服务器上已有同编码排污口": "the server has this code"}
+
 
 class _Fail(Exception):
     def __init__(self, message: Message) -> None:
@@ -212,12 +217,17 @@ def _conflicts(args: argparse.Namespace) -> tuple[Any, Any]:
     action = list(args.action)
     if not action:
         rows = list_conflicts(path)
-        head = Message(f"{len(rows)} 个待解决的冲突", f"{len(rows)} open conflicts")
-        lines = [f"{r['code']}\t{r['field']}\t{r['base']}\t{r['mine']}\t{r['theirs']}\t"
-                 f"{r['who'] or ''}\t{r['when'] or ''}"
-                 + (f"\t{r['distance_m']:.1f} m" if r["distance_m"] is not None else "")
-                 for r in rows]
-        return rows, Message("\n".join([head.zh, *lines]), "\n".join([head.en, *lines]))
+        head = Message(f"待解决的冲突：{len(rows)} 个", f"open conflicts: {len(rows)}")
+        def line(r: dict[str, Any], words: dict[str, str]) -> str:
+            cells = [r["code"], r["field"], *(words.get(str(r[k] or ""), str(r[k] or ""))
+                                              for k in ("base", "mine", "theirs")),
+                     r["who"] or "", r["when"] or ""]
+            if r["distance_m"] is not None:
+                cells.append(f"{r['distance_m']:.1f} m")
+            return "\t".join(cells)
+
+        return rows, Message("\n".join([head.zh, *(line(r, {}) for r in rows)]),
+                             "\n".join([head.en, *(line(r, ROW_WORDS_EN) for r in rows)]))
     if action[0] != "resolve" or len(action) != 4:
         raise _Fail(Message("用法：conflicts resolve 编码 字段 mine|theirs --workspace W",
                             "usage: conflicts resolve CODE FIELD mine|theirs --workspace W"))

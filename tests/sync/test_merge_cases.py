@@ -195,3 +195,21 @@ def test_crash_after_the_server_committed_then_more_edits(city):
     assert server_rows(db)[x]["review_status"] == "已核查"
     assert sorted(r[4] for r in server_audit(db)) == ["位置存疑", "已核查"]
     assert differences(laptop_rows(a), server_rows(db)) == []
+
+
+def test_conflicts_listed_on_the_command_line_in_both_languages(city, capsys):
+    import app
+
+    db, a, _b, codes = city
+    x = codes[12]
+    edit(a, "jj1", [(x, "review_status", "位置存疑")])
+    with psycopg.connect(db, autocommit=True) as con:
+        con.execute("DELETE FROM outfalls WHERE code=%s", (x,))
+    s(a, "jj1")
+    capsys.readouterr()
+    assert app.main(["conflicts", "--workspace", str(a), "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == "open conflicts: 1"
+    assert f"{x}\trow\t\tchanged here\tdeleted on the server\tpostgres" in out
+    assert app.main(["conflicts", "--workspace", str(a)]) == 0
+    assert "本机已修改\t服务器上已删除" in capsys.readouterr().out
