@@ -59,8 +59,10 @@ def add_user(con: Any, name: str, kind: str, county: str | None, password: str) 
         with con.transaction():
             exists = con.execute("SELECT 1 FROM pg_roles WHERE rolname=%s", (name,)).fetchone()
             verb = "ALTER" if exists else "CREATE"
-            con.execute(sql.SQL("{} ROLE {} LOGIN PASSWORD {}").format(
-                sql.SQL(verb), sql.Identifier(name), sql.Literal(verifier)))
+            # an admin may add people (CREATEROLE); nobody else may
+            rights = "LOGIN CREATEROLE" if kind == "admin" else "LOGIN NOCREATEROLE"
+            con.execute(sql.SQL("{} ROLE {} {} PASSWORD {}").format(
+                sql.SQL(verb), sql.Identifier(name), sql.SQL(rights), sql.Literal(verifier)))
             for other in GROUPS.values():
                 if other != group:
                     con.execute(sql.SQL("REVOKE {} FROM {}").format(

@@ -121,3 +121,18 @@ def test_no_password_in_plain_text(pg_server, city_db, tmp_path, capsys, monkeyp
     assert state["url"] == user_url(city_db, "jj9") and state["user"] == "jj9"
     # the server log saw the user created with a SCRAM verifier, not the password
     assert "SCRAM-SHA-256$4096:" in pg_server.server_log()
+
+
+def test_an_admin_adds_people_and_an_inspector_cannot(city_db, capsys):
+    from geodata.pg.connection import ServerError
+    from geodata.pg.users import add_user
+
+    with psycopg.connect(city_db, autocommit=True) as con:
+        add_user(con, "boss", "admin", None, "Boss-pw-1")
+    with psycopg.connect(user_url(city_db, "boss"), password="Boss-pw-1",
+                         autocommit=True) as con:
+        user = add_user(con, "jj7", "inspector", JINJIANG, "Jj7-pw")
+    assert user.kind == "inspector"
+    with login(city_db, "jj1") as con, pytest.raises(ServerError) as err:
+        add_user(con, "jj8", "admin", None, "x")
+    assert "not allowed" in err.value.message.en
