@@ -12,7 +12,18 @@ import sys
 from types import ModuleType
 from typing import Any
 
-from cli import editions, import_export, info, outfalls, printing, render, reports, stats, window
+from cli import (
+    editions,
+    import_export,
+    info,
+    outfalls,
+    printing,
+    render,
+    reports,
+    stats,
+    sync,
+    window,
+)
 from cli.common import UserError, lang_of, wants_json, workspace_option
 from cli.output import configure_streams
 
@@ -28,6 +39,7 @@ COMMANDS: tuple[ModuleType | Any, ...] = (
     stats,          # stats
     editions,       # editions, compare
     printing,       # print, atlas
+    sync,           # server init|add-user, checkout, sync, conflicts [resolve]
 )
 
 

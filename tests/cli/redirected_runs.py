@@ -65,6 +65,20 @@ EXTRA: dict[str, list[str]] = {
     "stats.text.en": ["stats", "--workspace", "{ws}", "--lang", "en"],
     "stats.xlsx": ["stats", "--workspace", "{ws}", "--out", "{tmp}/统计 表.xlsx"],
     "stats.bad_county": ["stats", "--workspace", "{ws}", "--county", "999999"],
+    "print.pdf": ["print", "--workspace", "{ws}", "--out", "{tmp}/专题图 A4.pdf", "--json"],
+    "print.png": ["print", "--workspace", "{ws}", "--out", "{tmp}/专题图.png", "--dpi", "72",
+                  "--title", "晋江市 ✓ m²"],
+    "print.bad_paper": ["print", "--workspace", "{ws}", "--out", "{tmp}/x.pdf", "--paper", "B9"],
+    "atlas.bays": ["atlas", "--workspace", "{ws}", "--by", "bay", "--out", "{tmp}/海湾 图集.pdf",
+                   "--json"],
+    "atlas.bad_filter": ["atlas", "--workspace", "{ws}", "--by", "unit", "--filter", "x==",
+                         "--out", "{tmp}/y.pdf"],
+    # no server here: a refused connection on a closed loopback port is one line, exit 2
+    "server.init.refused": ["server", "init", "--db", "postgresql://nobody@127.0.0.1:9/none"],
+    "checkout.refused": ["checkout", "--db", "postgresql://nobody@127.0.0.1:9/none",
+                         "--out", "{tmp}/检出.gpkg"],
+    "sync.not_a_checkout": ["sync", "--workspace", "{ws}", "--json"],
+    "conflicts.not_a_checkout": ["conflicts", "--workspace", "{ws}"],
 }
 
 

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SITE = "118.50,24.70; 118.52,24.70; 118.52,24.72; 118.50,24.72"
 VOLATILE = [re.compile(p) for p in (
     r"\d{4}-\d{2}-\d{2}[T ][\d:.+-]+", r'"[a-z_]*_ms": [\d.]+', r'"peak_memory_mb": [\d.]+',
-    r'"batch": "[0-9a-f]+"', r'"render_runs_ms": \[[^\]]*\]')]
+    r'"batch": "[0-9a-f]+"', r'"render_runs_ms": \[[^\]]*\]', r'"[a-z_]*time_s": [\d.]+')]
 
 
 def _env(**extra: str) -> dict[str, str]:

@@ -44,6 +44,9 @@ class Features:
         self.a_editions = self._action(win.m_tools, self.open_editions)
         self.a_welcome = self._action(win.m_help, self.show_welcome)
         self.stats_dock = install_statistics(win)
+        from ui.sync import install_sync  # 同步 menu and status (issue 13)
+
+        self.sync = install_sync(win, self.review, interactive)
         self.retranslate()
 
     def _action(self, menu: Any, slot: Any, position: int | None = None) -> QAction:
@@ -59,6 +62,8 @@ class Features:
     def retranslate(self) -> None:
         if self.review is not None:
             self.review.set_language(self.win.lang)
+        if getattr(self, "sync", None) is not None:
+            self.sync.retranslate()
         for a, text in ((self.a_import, "导入数据…"), (self.a_export_map, "导出地图…"),
                         (self.a_export_web, "导出离线网页地图…"), (self.a_screen, "选址初筛…"),
                         (self.a_draw_site, "在地图上绘制选址范围"),

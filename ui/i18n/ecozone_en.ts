@@ -1619,4 +1619,222 @@
         <translation>Plan indicators are measured on all the workspace's data (not on the chosen scope); double-click a row to select the outfalls it was measured on.</translation>
     </message>
 </context>
+<context>
+    <name>Sync</name>
+    <message>
+        <source>同步</source>
+        <translation>Sync</translation>
+    </message>
+    <message>
+        <source>连接服务器…</source>
+        <translation>Connect to server…</translation>
+    </message>
+    <message>
+        <source>检出…</source>
+        <translation>Check out…</translation>
+    </message>
+    <message>
+        <source>冲突…</source>
+        <translation>Conflicts…</translation>
+    </message>
+    <message>
+        <source>冲突（%1）…</source>
+        <translation>Conflicts (%1)…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n 项修改未同步</source>
+        <translation>
+            <numerusform>%n change not synced</numerusform>
+            <numerusform>%n changes not synced</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>上次同步：</source>
+        <translation>Last sync: </translation>
+    </message>
+    <message>
+        <source>从未</source>
+        <translation>never</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>连接</source>
+        <translation>Connect</translation>
+    </message>
+    <message>
+        <source>连接服务器</source>
+        <translation>Connect to server</translation>
+    </message>
+    <message>
+        <source>服务器地址</source>
+        <translation>Server address</translation>
+    </message>
+    <message>
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>服务器密码</source>
+        <translation>Server password</translation>
+    </message>
+    <message>
+        <source>%1 的密码：</source>
+        <translation>Password for %1:</translation>
+    </message>
+    <message>
+        <source>留空则使用 PGPASSWORD 或 pgpass 文件</source>
+        <translation>Leave empty to use PGPASSWORD or the pgpass file</translation>
+    </message>
+    <message>
+        <source>记住密码（系统钥匙串）</source>
+        <translation>Remember the password (system keyring)</translation>
+    </message>
+    <message>
+        <source>系统钥匙串不可用：密码只保存在本次运行的内存中</source>
+        <translation>No system keyring: the password is kept in memory for this session only</translation>
+    </message>
+    <message>
+        <source>密码不会写入工作空间、设置或日志。</source>
+        <translation>The password is never written to the workspace, the settings or a log.</translation>
+    </message>
+    <message>
+        <source>检出</source>
+        <translation>Check out</translation>
+    </message>
+    <message>
+        <source>全市</source>
+        <translation>Whole city</translation>
+    </message>
+    <message>
+        <source>范围</source>
+        <translation>Scope</translation>
+    </message>
+    <message>
+        <source>保存为</source>
+        <translation>Save as</translation>
+    </message>
+    <message>
+        <source>浏览…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <source>在新窗口中打开</source>
+        <translation>Open in a new window</translation>
+    </message>
+    <message>
+        <source>部分修改被服务器拒绝</source>
+        <translation>Some changes were refused by the server</translation>
+    </message>
+    <message>
+        <source>同步冲突</source>
+        <translation>Sync conflicts</translation>
+    </message>
+    <message>
+        <source>排污口编码</source>
+        <translation>Outfall code</translation>
+    </message>
+    <message>
+        <source>字段</source>
+        <translation>Field</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>基准（上次同步）</source>
+        <translation>Base (last sync)</translation>
+    </message>
+    <message>
+        <source>我的</source>
+        <translation>Mine</translation>
+    </message>
+    <message>
+        <source>服务器</source>
+        <translation>Server</translation>
+    </message>
+    <message>
+        <source>值</source>
+        <translation>Value</translation>
+    </message>
+    <message>
+        <source>修改人</source>
+        <translation>Changed by</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>When</translation>
+    </message>
+    <message>
+        <source>未同步</source>
+        <translation>not synced</translation>
+    </message>
+    <message>
+        <source>没有待解决的冲突。</source>
+        <translation>No open conflicts.</translation>
+    </message>
+    <message>
+        <source>保留我的</source>
+        <translation>Keep mine</translation>
+    </message>
+    <message>
+        <source>采用服务器的</source>
+        <translation>Take the server's</translation>
+    </message>
+    <message>
+        <source>位置</source>
+        <translation>Position</translation>
+    </message>
+    <message>
+        <source>整条记录</source>
+        <translation>Whole record</translation>
+    </message>
+    <message>
+        <source>基准</source>
+        <translation>Base</translation>
+    </message>
+    <message>
+        <source>两处位置相距 %1 米</source>
+        <translation>The two positions are %1 m apart</translation>
+    </message>
+    <message>
+        <source>属性</source>
+        <translation>Attribute</translation>
+    </message>
+    <message>
+        <source>服务器上已删除</source>
+        <translation>Deleted on the server</translation>
+    </message>
+    <message>
+        <source>本机已删除</source>
+        <translation>Deleted here</translation>
+    </message>
+    <message>
+        <source>编码重复的新排污口</source>
+        <translation>New outfall with a code in use</translation>
+    </message>
+    <message>
+        <source>本机已修改</source>
+        <translation>Changed here</translation>
+    </message>
+    <message>
+        <source>服务器上已修改</source>
+        <translation>Changed on the server</translation>
+    </message>
+    <message>
+        <source>本机新增</source>
+        <translation>Added here</translation>
+    </message>
+    <message>
+        <source>服务器上已有同编码排污口</source>
+        <translation>The server has an outfall with this code</translation>
+    </message>
+</context>
 </TS>

@@ -1,0 +1,353 @@
+"""The 同步 menu, the sync status in the status bar, and the background sync.
+
+Installed by :func:`ui.sync.install_sync` from ``ui/features``.  Nothing here touches the
+network unless the user picks 连接服务器…, 检出… or 同步 — and then only the configured host
+(issue 13, "Offline guarantee").
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, QProcess, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressBar,
+    QToolButton,
+)
+
+from geodata.messages import Message
+from ui.sync import credentials
+from ui.sync.worker import Job, start
+
+CONTEXT = "Sync"
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate(CONTEXT, text)
+
+
+class SyncMenu(QObject):
+    def __init__(self, win: Any, review: Any = None, interactive: bool = True) -> None:
+        super().__init__(win)
+        self.win, self.review, self.interactive = win, review, interactive
+        self.path = Path(win.ws.path)
+        self.job: Job | None = None
+        self._previous_job: Job | None = None
+        self._probe: Job | None = None
+        self.last_report: Any = None
+        self.last_error: Message | None = None
+        self.menu = win.menuBar().addMenu("")
+        help_menu = getattr(win, "m_help", None)
+        if help_menu is not None:  # before 帮助, as menus usually go
+            win.menuBar().insertMenu(help_menu.menuAction(), self.menu)
+        self.a_connect = self._action(self.connect_server)
+        self.a_checkout = self._action(self.checkout)
+        self.a_sync = self._action(self.sync)
+        self.a_sync.setShortcut(QKeySequence("Ctrl+Shift+S"))
+        self.a_sync.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.a_conflicts = self._action(self.show_conflicts)
+        self.pending_label = QLabel()
+        self.last_label = QLabel()
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.progress.setMaximumWidth(160)
+        self.cancel_button = QToolButton()
+        self.cancel_button.clicked.connect(self.cancel)
+        bar = win.statusBar()
+        for w in (self.progress, self.cancel_button, self.pending_label, self.last_label):
+            bar.addPermanentWidget(w)
+        self.progress.hide()
+        self.cancel_button.hide()
+        session = getattr(review, "session", None)
+        if session is not None:
+            session.saved.connect(lambda _n: self.refresh_status())
+            session.edited.connect(lambda _e: self.refresh_status())
+        self.retranslate()
+
+    def _action(self, slot: Any) -> QAction:
+        a = QAction(self.win)
+        a.triggered.connect(slot)
+        self.menu.addAction(a)
+        return a
+
+    # -- state ---------------------------------------------------------------------------
+    def state(self) -> dict[str, str]:
+        from models.sync.engine import read_state
+
+        try:
+            return read_state(self.path)
+        except Exception:  # noqa: BLE001 - unreadable workspace: no sync state
+            return {}
+
+    def is_checkout(self) -> bool:
+        return "url" in self.state()
+
+    def pending(self) -> int:
+        from geodata import gpkg_sql
+        from models.sync import local
+
+        n = len(getattr(getattr(self.review, "session", None), "pending", []) or [])
+        try:
+            con = gpkg_sql.connect(self.path, readonly=True)
+            try:
+                n += local.unsynced_batches(con)
+            finally:
+                con.close()
+        except Exception:  # noqa: BLE001
+            pass
+        return n
+
+    def open_conflicts(self) -> int:
+        from models.sync.resolve import list_conflicts
+
+        try:
+            return len(list_conflicts(self.path))
+        except Exception:  # noqa: BLE001
+            return 0
+
+    def refresh_status(self) -> None:
+        checkout = self.is_checkout()
+        for w in (self.pending_label, self.last_label):
+            w.setVisible(checkout)
+        self.a_sync.setEnabled(checkout and self.job is None)
+        self.a_conflicts.setEnabled(checkout)
+        if not checkout:
+            return
+        self.pending_label.setText(
+            QCoreApplication.translate(CONTEXT, "%n 项修改未同步", "", self.pending()))
+        last = self.state().get("last_sync", "")
+        self.last_label.setText(tr("上次同步：") + (last.replace("T", " ")[:19] or tr("从未")))
+        n = self.open_conflicts()
+        self.a_conflicts.setText(tr("冲突…") if not n else
+                                 tr("冲突（%1）…").replace("%1", str(n)))
+
+    def retranslate(self) -> None:
+        self.menu.setTitle(tr("同步"))
+        for a, text in ((self.a_connect, "连接服务器…"), (self.a_checkout, "检出…"),
+                        (self.a_sync, "同步")):
+            a.setText(tr(text))
+        self.cancel_button.setText(tr("取消"))
+        self.refresh_status()
+
+    def say(self, message: Message | str, ms: int = 8000) -> None:
+        text = message.text(self.win.lang) if isinstance(message, Message) else message
+        self.win.statusBar().showMessage(text, ms)
+
+    # -- password ------------------------------------------------------------------------
+    def password_for(self, url: str, ask: bool = False) -> str | None:
+        known = credentials.get(url)
+        if known is not None and not ask:
+            return known
+        if not self.interactive:
+            return known
+        text, ok = QInputDialog.getText(self.win, tr("服务器密码"),
+                                        tr("%1 的密码：").replace("%1", url),
+                                        QLineEdit.EchoMode.Password)
+        if not ok:
+            return None
+        credentials.put(url, text, remember=False)
+        return text or None
+
+    # -- actions -------------------------------------------------------------------------
+    def connect_server(self) -> None:
+        from ui.sync.dialogs import ConnectDialog
+
+        url = self.state().get("url", "")
+        settings = getattr(self.win, "settings", None)
+        if not url and settings is not None:
+            url = str(settings.value("sync/url", "") or "")
+        dlg = ConnectDialog(url, self.win)
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return
+        self.test_connection(self.remember_server(dlg.url.text(), dlg.password.text(),
+                                                  dlg.remember.isChecked()))
+
+    def remember_server(self, url: str, password: str, remember: bool) -> str:
+        """Keep the server address (without any password, even one typed into the URL) in
+        the settings, and the password in memory or the keyring; returns the address."""
+        from urllib.parse import urlsplit
+
+        from geodata.pg.connection import check_url, redact_url
+
+        url = url.strip()
+        try:
+            check_url(url)
+            password = password or urlsplit(url).password or ""
+        except Exception:  # noqa: BLE001 - a bad URL is reported by the connection test
+            pass
+        url = redact_url(url)
+        if password:
+            credentials.put(url, password, remember)
+        settings = getattr(self.win, "settings", None)
+        if settings is not None:
+            settings.setValue("sync/url", url)
+            settings.sync()
+        return url
+
+    def test_connection(self, url: str) -> Job:
+        from geodata.pg.connection import connect
+        from geodata.pg.users import whoami
+
+        password = credentials.get(url)
+
+        def run(progress: Any, cancelled: Any) -> Any:
+            with connect(url, password=password, autocommit=True) as con:
+                return whoami(con)
+
+        job = Job(run)
+        job.signals.finished.connect(lambda u: self.say(Message(
+            f"已连接 {url}：{u.name}（{u.kind}，{u.county_code or '全市'}）",
+            f"connected to {url}: {u.name} ({u.kind}, {u.county_code or 'whole city'})")))
+        job.signals.failed.connect(self._failed)
+        self._probe = job  # referenced until the next probe: the pool runs it
+        return start(job)
+
+    def checkout(self) -> Job | None:
+        from ui.sync.dialogs import CheckoutDialog, county_list
+
+        settings = getattr(self.win, "settings", None)
+        url = self.state().get("url") or (str(settings.value("sync/url", "") or "")
+                                          if settings is not None else "")
+        if not url:
+            self.connect_server()
+            url = str(settings.value("sync/url", "") or "") if settings is not None else ""
+            if not url:
+                return None
+        dlg = CheckoutDialog(county_list(self.win.ws, self.win.lang), self.path.parent, self.win)
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return None
+        county, out = dlg.choice()
+        return self.run_checkout(url, county, out)
+
+    def run_checkout(self, url: str, county: str | None, out: Path) -> Job:
+        from geodata.pg.connection import connect
+        from models.sync.checkout import checkout
+
+        password = self.password_for(url)
+
+        def run(progress: Any, cancelled: Any) -> Any:
+            progress(0.1, Message("正在检出…", "checking out…"))
+            with connect(url, password=password, autocommit=True) as con:
+                return checkout(con, url, out, county)
+
+        job = self._begin(Job(run))
+        job.signals.finished.connect(self._checked_out)
+        return job
+
+    def _checked_out(self, data: dict[str, Any]) -> None:
+        self._end()
+        msg = Message(f"已检出 {data['outfalls']} 个排污口到 {data['out']}",
+                      f"checked out {data['outfalls']} outfalls to {data['out']}")
+        self.say(msg, 15000)
+        if not self.interactive:
+            return
+        box = QMessageBox(QMessageBox.Icon.Information, tr("检出"),
+                          msg.text(self.win.lang), parent=self.win)
+        open_btn = box.addButton(tr("在新窗口中打开"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(tr("关闭"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        if box.clickedButton() is open_btn:
+            args = ["--workspace", data["out"]]
+            if not getattr(sys, "frozen", False):
+                args = [str(Path(sys.argv[0]).resolve()), *args]
+            QProcess.startDetached(sys.executable, args)
+
+    def sync(self) -> Job | None:
+        """Save pending edits, then push and pull in the background."""
+        from models.sync.engine import sync
+
+        if self.job is not None:
+            return self.job
+        state = self.state()
+        if "url" not in state:
+            self.say(Message("当前工作空间不是检出的副本：请先“检出…”",
+                             "this workspace is not a checkout: use “Check out…” first"))
+            return None
+        session = getattr(self.review, "session", None)
+        if session is not None and session.pending:
+            session.save()
+        password = self.password_for(state["url"])
+
+        def run(progress: Any, cancelled: Any) -> Any:
+            return sync(self.path, password=password, progress=progress, cancelled=cancelled)
+
+        job = self._begin(Job(run))
+        job.signals.finished.connect(self._synced)
+        return job
+
+    def _begin(self, job: Job) -> Job:
+        self.job = job
+        self.last_error = None
+        self.progress.setValue(0)
+        self.progress.show()
+        self.cancel_button.show()
+        self.a_sync.setEnabled(False)
+        job.signals.progress.connect(self._progress)
+        job.signals.failed.connect(self._failed)
+        return start(job)
+
+    def _end(self) -> None:
+        # keep the finished job referenced a while: its run() may still be returning in
+        # the pool thread when its last signal arrives here
+        self._previous_job, self.job = self.job, None
+        self.progress.hide()
+        self.cancel_button.hide()
+        self.refresh_status()
+
+    def _progress(self, fraction: float, message: Any) -> None:
+        self.progress.setValue(int(fraction * 100))
+        if isinstance(message, Message):
+            self.say(message, 0)
+
+    def cancel(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+
+    def _synced(self, report: Any) -> None:
+        from models.sync.engine import tell_workspace
+
+        if report.outcome is not None:
+            tell_workspace(self.win.ws, report.outcome)  # GUI thread: the change flow
+        self.last_report = report
+        self._end()
+        self.say(report.summary(), 15000)
+        if report.refused and self.interactive:
+            text = "\n".join(r["reason"]["en" if self.win.lang == "en" else "zh"]
+                             for r in report.refused[:20])
+            QMessageBox.warning(self.win, tr("部分修改被服务器拒绝"), text)
+
+    def _failed(self, exc: BaseException) -> None:
+        from geodata.pg.connection import ServerError
+        from models.sync.engine import SyncCancelled
+
+        self._end()
+        if isinstance(exc, SyncCancelled):
+            self.last_error = Message("同步已取消；工作空间保持完整，可随时再同步",
+                                      "sync cancelled; the workspace is intact, sync again "
+                                      "any time")
+        elif isinstance(exc, ServerError):
+            self.last_error = exc.message
+        else:
+            self.last_error = Message(f"同步失败：{exc}", f"sync failed: {exc}")
+        self.say(self.last_error, 15000)
+        if self.interactive and not isinstance(exc, SyncCancelled):
+            QMessageBox.warning(self.win, tr("同步"), self.last_error.text(self.win.lang))
+
+    def show_conflicts(self) -> Any:
+        from models.outfall_session import default_user
+        from ui.sync.conflicts_dialog import ConflictsDialog
+
+        user = getattr(getattr(self.review, "session", None), "user", None) or default_user()
+        dlg = ConflictsDialog(self.path, self.win.ws, user, self.win.lang, self.win)
+        dlg.resolved.connect(lambda *_: self.refresh_status())
+        dlg.setModal(False)
+        dlg.show()
+        return dlg
