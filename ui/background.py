@@ -134,6 +134,7 @@ class _Pending:
     on_done: Callable[[Any], None] | None
     on_error: Callable[[BaseException], None] | None
     on_progress: Callable[[float, Any], None] | None
+    on_cancelled: Callable[[], None] | None = None
 
 
 class Runner(QObject):
@@ -160,7 +161,8 @@ class Runner(QObject):
     def submit(self, fn: Callable[[Token], Any], on_done: Callable[[Any], None] | None = None,
                *, channel: str | None = None,
                on_error: Callable[[BaseException], None] | None = None,
-               on_progress: Callable[[float, Any], None] | None = None) -> Token:
+               on_progress: Callable[[float, Any], None] | None = None,
+               on_cancelled: Callable[[], None] | None = None) -> Token:
         """Run ``fn(token)`` in the pool; ``on_done(result)`` on the GUI thread.
 
         With a ``channel``, this job supersedes every earlier job of that channel: their
@@ -174,7 +176,8 @@ class Runner(QObject):
                 gen = self._generation.get(channel, 0) + 1
                 self._generation[channel] = gen
         token = Token(next(self._ids), channel, gen, self)
-        self._pending[token.job_id] = _Pending(token, on_done, on_error, on_progress)
+        self._pending[token.job_id] = _Pending(token, on_done, on_error, on_progress,
+                                               on_cancelled)
         self.pool.start(_Job(token, fn, self._relay))
         return token
 
@@ -210,7 +213,9 @@ class Runner(QObject):
         if p is None:
             return
         if p.token.cancelled():
-            self.settled.emit(job_id, False)  # stale or cancelled: dropped
+            if p.on_cancelled is not None:
+                p.on_cancelled()
+            self.settled.emit(job_id, False)  # stale or cancelled: the result is dropped
             return
         if error is not None:
             if p.on_error is not None:

@@ -6,10 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QThread, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QTableWidget, QTableWidgetItem
 
 from models.editions import EditionError, compare_editions
+from ui.background import Runner
 
 
 def table(headers: list[str], rows: list[list[Any]]) -> QTableWidget:
@@ -34,19 +35,36 @@ def fill(w: QTableWidget, rows: list[list[Any]]) -> None:
     w.resizeColumnsToContents()
 
 
-class CompareJob(QThread):
-    """One comparison off the GUI thread (shapely and pyproj release the GIL in their
-    loops); the result or the error comes back by signal."""
+class CompareJob(QObject):
+    """One comparison off the GUI thread through the window's one background mechanism
+    (:mod:`ui.background`); ``done`` with the result or ``failed`` with the error, then
+    ``finished``, on the GUI thread."""
 
     done = Signal(object)
     failed = Signal(object)
+    finished = Signal()
 
     def __init__(self, workspace: Path, new: str, old: str, parent: Any = None) -> None:
         super().__init__(parent)
         self.args = (workspace, new, old)
+        self._runner = Runner(self)
 
-    def run(self) -> None:  # noqa: D102 - QThread entry point
-        try:
-            self.done.emit(compare_editions(*self.args))
-        except EditionError as exc:
-            self.failed.emit(exc)
+    def start(self) -> None:
+        self._runner.submit(lambda _token: compare_editions(*self.args), self._done,
+                            on_error=self._failed)
+
+    def _done(self, result: Any) -> None:
+        self.finished.emit()
+        self.done.emit(result)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.finished.emit()  # the dialog is usable again whatever happened
+        if not isinstance(exc, EditionError):
+            raise exc  # a bug: to the error dialog and the log
+        self.failed.emit(exc)
+
+    def isRunning(self) -> bool:  # noqa: N802 - the name the dialog used with QThread
+        return self._runner.busy()
+
+    def wait(self, msecs: int = 30_000) -> bool:
+        return self._runner.wait(msecs)

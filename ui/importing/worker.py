@@ -3,25 +3,23 @@
 The function takes the ``progress(fraction, Message) -> bool`` callback of ``geodata.io``;
 the callback forwards to the ``progressed`` signal and returns False once :meth:`cancel`
 was called, which makes the reader raise ``ImportCancelled`` before anything is written.
+It runs through the window's one background mechanism (:mod:`ui.background`).
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import QObject, Signal
 
-from geodata.io.messages import Message
+from geodata.io.messages import ImportCancelled, Message
+from ui.background import Runner, Token
 
 
-class ImportJob(QThread):
-    """A QThread running ``fn(progress)``; the result or the exception comes back by signal.
-
-    Signals are emitted from the worker thread and, the receivers living in the GUI thread,
-    are delivered there (queued).
-    """
+class ImportJob(QObject):
+    """``fn(progress)`` in a worker; the result or the exception comes back by signal, on
+    the GUI thread.  A cancelled job ends with ``failed(ImportCancelled())``."""
 
     progressed = Signal(float, object)  # fraction 0..1, Message
     succeeded = Signal(object)
@@ -31,26 +29,27 @@ class ImportJob(QThread):
                  parent: Any = None) -> None:
         super().__init__(parent)
         self._fn = fn
-        self._cancel = threading.Event()
+        self._runner = Runner(self)
+        self._token: Token | None = None
+        self._cancel_asked = False
+
+    def start(self) -> None:
+        self._token = self._runner.submit(
+            lambda token: self._fn(token.progress), self.succeeded.emit,
+            on_error=self.failed.emit,
+            on_progress=lambda f, m: self.progressed.emit(float(f), m),
+            on_cancelled=lambda: self.failed.emit(ImportCancelled()))
+        if self._cancel_asked:
+            self._token.cancel()
 
     def cancel(self) -> None:
-        self._cancel.set()
+        self._cancel_asked = True
+        if self._token is not None:
+            self._token.cancel()
 
     def cancelled(self) -> bool:
-        return self._cancel.is_set()
+        return self._cancel_asked
 
-    def _progress(self, fraction: float, message: Message) -> bool:
-        self.progressed.emit(float(fraction), message)
-        return not self._cancel.is_set()
-
-    def run(self) -> None:  # noqa: D102 - QThread entry point
-        try:
-            if self._cancel.is_set():
-                from geodata.io.messages import ImportCancelled
-
-                raise ImportCancelled()
-            result = self._fn(self._progress)
-        except BaseException as exc:  # reported to the dialog, never lost in the thread
-            self.failed.emit(exc)
-            return
-        self.succeeded.emit(result)
+    def wait(self, msecs: int = 30_000) -> bool:
+        """Block until the worker is done (its result still arrives by the event loop)."""
+        return self._runner.wait(msecs)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QThread, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from geodata import schema
 from layers.atlas import COVERAGE_NAMES, atlas_features
 from models import print_layout as pl
+from ui.background import Runner, Token
 from ui.printing.atlas_pages import AtlasSpec, Cancelled, run_atlas
 from ui.printing.layout_page import PageContext
 
@@ -35,9 +36,10 @@ def tr(text: str) -> str:
     return QCoreApplication.translate(CONTEXT, text)
 
 
-class AtlasThread(QThread):
-    """Runs :func:`run_atlas`; ``progress(done, total, key)``, then ``finished_ok`` with the
-    result, ``failed`` with a message, or ``cancelled``."""
+class AtlasThread(QObject):
+    """Runs :func:`run_atlas` through the window's one background mechanism
+    (:mod:`ui.background`): ``progress(done, total, key)``, then ``finished_ok`` with the
+    result, ``failed`` with a message, or ``cancelled`` — each on the GUI thread."""
 
     progress = Signal(int, int, str)
     finished_ok = Signal(object)
@@ -48,20 +50,34 @@ class AtlasThread(QThread):
         super().__init__()
         self.ctx, self.tables, self.spec, self.out = ctx, tables, spec, out
         self.stop = threading.Event()
+        self._runner = Runner(self)
 
-    def run(self) -> None:
+    def _work(self, token: Token) -> Any:
+        def progress(done: int, total: int, key: str) -> None:
+            token.progress(done / max(total, 1), (done, total, key))
+
         try:
-            res = run_atlas(self.ctx, self.tables, self.spec, self.out,
-                            progress=lambda d, n, k: self.progress.emit(d, n, k),
-                            cancelled=self.stop.is_set)
+            return run_atlas(self.ctx, self.tables, self.spec, self.out, progress=progress,
+                             cancelled=self.stop.is_set)
         except Cancelled:
+            return None  # no file left behind; told as "cancelled"
+
+    def start(self) -> None:
+        self._runner.submit(self._work, self._done, on_error=self._error,
+                            on_progress=lambda _f, m: self.progress.emit(*m))
+
+    def _done(self, res: Any) -> None:
+        if res is None:
             self.cancelled.emit()
-        except pl.LayoutError as exc:
-            self.failed.emit(exc.text(self.ctx.lang))
-        except Exception as exc:  # noqa: BLE001 - reported in the dialog
-            self.failed.emit(str(exc))
         else:
             self.finished_ok.emit(res)
+
+    def _error(self, exc: BaseException) -> None:
+        self.failed.emit(exc.text(self.ctx.lang) if isinstance(exc, pl.LayoutError)
+                         else str(exc))
+
+    def wait(self, msecs: int = 30_000) -> bool:
+        return self._runner.wait(msecs)
 
 
 class AtlasDialog(QDialog):
@@ -187,7 +203,7 @@ class AtlasDialog(QDialog):
         self.b_run.setEnabled(False)
         self.b_cancel.setEnabled(True)
         self.status.setText(tr("正在生成…"))
-        th.start(QThread.Priority.LowPriority)
+        th.start()
         return th
 
     def cancel(self) -> None:

@@ -8,11 +8,10 @@ last change, so typing a title never waits for a render.
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -36,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from models import print_layout as pl
+from ui.background import Runner
 from ui.printing.layout_page import PageContext, draw_layout_page
 
 CONTEXT = "PrintDialog"
@@ -52,26 +52,9 @@ def tr(text: str) -> str:
     return QCoreApplication.translate(CONTEXT, text)
 
 
-class _Signals(QObject):
-    done = Signal(int, object, str)  # generation, QImage or result, error text
-
-
-class _Job(QRunnable):
-    def __init__(self, gen: int, work: Any, signals: _Signals) -> None:
-        super().__init__()
-        self.gen, self.work, self.signals = gen, work, signals
-
-    def run(self) -> None:
-        try:
-            out, err = self.work(), ""
-        except pl.LayoutError as exc:
-            out, err = None, exc.text(self.work.lang) if hasattr(self.work, "lang") else str(exc)
-        except Exception as exc:  # noqa: BLE001 - shown in the dialog, not a crash
-            out, err = None, str(exc)
-        try:
-            self.signals.done.emit(self.gen, out, err)
-        except RuntimeError:
-            pass
+def _error_text(exc: BaseException, lang: str) -> str:
+    """What the dialog's status line says about a failed preview or export."""
+    return exc.text(lang) if isinstance(exc, pl.LayoutError) else str(exc)
 
 
 class PrintDialog(QDialog):
@@ -86,14 +69,9 @@ class PrintDialog(QDialog):
         super().__init__(parent)
         self.ws, self.lang, self.view_bbox = ws, lang, view_bbox
         self.ctx = PageContext.from_workspace(ws, model, lang)
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
-        self._gen = 0
-        self._lock = threading.Lock()
-        self._signals = _Signals()
-        self._signals.done.connect(self._on_preview)
-        self._xsignals = _Signals()
-        self._xsignals.done.connect(self._on_exported)
+        # one worker: previews on the channel "preview" (the newest wins, older ones are
+        # dropped), exports beside them (ui/background.py)
+        self.runner = Runner(self)
         self.setWindowTitle(tr("打印布局"))
         self._build(selected)
         self.timer = QTimer(self, singleShot=True, interval=250)
@@ -300,9 +278,8 @@ class PrintDialog(QDialog):
         w_mm, h_mm = layout.page_mm()
         dpi = PREVIEW_PX / (max(w_mm, h_mm) / 25.4)
         ctx = self.ctx
-        self._gen += 1
 
-        def work() -> QImage:
+        def work(_token: Any) -> QImage:
             layout.validate()
             img = QImage(*layout.page_pixels(dpi), QImage.Format.Format_RGB32)
             dpm = int(round(dpi / 0.0254))
@@ -317,15 +294,10 @@ class PrintDialog(QDialog):
             self.last_scale = res.scale
             return img
 
-        work.lang = self.lang  # type: ignore[attr-defined]
-        self.pool.start(_Job(self._gen, work, self._signals))
+        self.runner.submit(work, self._on_preview, channel="preview",
+                           on_error=lambda exc: self.status.setText(_error_text(exc, self.lang)))
 
-    def _on_preview(self, gen: int, img: QImage | None, err: str) -> None:
-        if gen != self._gen:
-            return
-        if img is None:
-            self.status.setText(err)
-            return
+    def _on_preview(self, img: QImage) -> None:
         self.preview.setPixmap(QPixmap.fromImage(img).scaled(
             self.preview.size(), Qt.AspectRatioMode.KeepAspectRatio,
             Qt.TransformationMode.SmoothTransformation))
@@ -341,18 +313,18 @@ class PrintDialog(QDialog):
         ctx = self.ctx
         from ui.printing.export import export_layout
 
-        def work() -> dict[str, Any]:
+        def work(_token: Any) -> dict[str, Any]:
             return export_layout(layout, ctx, Path(path))
 
-        work.lang = self.lang  # type: ignore[attr-defined]
         self.b_export.setEnabled(False)
         self.status.setText(tr("正在导出…"))
-        self.pool.start(_Job(0, work, self._xsignals))
+        self.runner.submit(work, self._on_exported, on_error=self._export_failed)
 
-    def _on_exported(self, _gen: int, res: dict[str, Any] | None, err: str) -> None:
+    def _export_failed(self, exc: BaseException) -> None:
         self.b_export.setEnabled(True)
-        if res is None:
-            self.status.setText(tr("导出失败：") + err)
-            return
+        self.status.setText(tr("导出失败：") + _error_text(exc, self.lang))
+
+    def _on_exported(self, res: dict[str, Any]) -> None:
+        self.b_export.setEnabled(True)
         self.status.setText(tr("已导出：") + res["out"])
         self.exported.emit(res["out"])

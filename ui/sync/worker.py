@@ -1,4 +1,5 @@
-"""Sync and checkout in a worker thread (QThreadPool), with progress and cancel.
+"""Sync and checkout in a worker, with progress and cancel, through the window's one
+background mechanism (:mod:`ui.background`).
 
 The job runs :func:`models.sync.engine.sync` (or a checkout) without touching the open
 Workspace; when it finishes, the GUI thread tells the Workspace what the pull changed
@@ -13,7 +14,9 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, Signal
+
+from ui.background import Runner
 
 
 class JobSignals(QObject):
@@ -22,16 +25,16 @@ class JobSignals(QObject):
     failed = Signal(object)  # the exception
 
 
-class Job(QRunnable):
-    """Run ``fn(progress, cancelled)`` in the pool; results come back as signals."""
+class Job:
+    """Run ``fn(progress, cancelled)`` in a worker; results come back as signals (GUI
+    thread).  ``done`` is set in the worker when ``fn`` has returned or raised."""
 
     def __init__(self, fn: Callable[[Any, Callable[[], bool]], Any]) -> None:
-        super().__init__()
         self.fn = fn
         self.signals = JobSignals()
         self._cancel = threading.Event()
         self.done = threading.Event()
-        self.setAutoDelete(False)
+        self._runner: Runner | None = None
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -40,18 +43,29 @@ class Job(QRunnable):
     def cancelled(self) -> bool:
         return self._cancel.is_set()
 
-    def run(self) -> None:
+    def _work(self, token: Any) -> Any:
         try:
-            result = self.fn(lambda f, m: self.signals.progress.emit(float(f), m),
-                             self._cancel.is_set)
-        except Exception as exc:  # noqa: BLE001 - handed to the GUI thread to show
+            # the sync decides itself where it may stop; its result (or the error it
+            # stopped with) must reach the window even after a cancel
+            return self.fn(lambda f, m: token.progress(f, m) or True, self._cancel.is_set)
+        finally:
             self.done.set()
-            self.signals.failed.emit(exc)
-            return
-        self.done.set()
-        self.signals.finished.emit(result)
+
+    def start(self, runner: Runner) -> Job:
+        self._runner = runner
+        runner.submit(self._work, self.signals.finished.emit, on_error=self.signals.failed.emit,
+                      on_progress=lambda f, m: self.signals.progress.emit(float(f), m))
+        return self
 
 
-def start(job: Job, pool: QThreadPool | None = None) -> Job:
-    (pool or QThreadPool.globalInstance()).start(job)
-    return job
+_RUNNER: Runner | None = None
+
+
+def start(job: Job, runner: Runner | None = None) -> Job:
+    """Start ``job`` on ``runner`` (by default one worker shared by the sync menu)."""
+    global _RUNNER
+    if runner is None:
+        if _RUNNER is None:
+            _RUNNER = Runner(None)
+        runner = _RUNNER
+    return job.start(runner)
