@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from geodata.messages import Message
+from geodata.messages import Message, in_language
 
 Run = Callable[[argparse.Namespace], int]
 
@@ -58,7 +58,7 @@ class UserError(Exception):
 
 
 def lang_of(args: argparse.Namespace) -> str:
-    return "en" if getattr(args, "lang", None) == "en" else "zh"
+    return in_language(getattr(args, "lang", None), "zh", "en")
 
 
 def wants_json(args: argparse.Namespace) -> bool:

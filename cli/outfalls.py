@@ -23,7 +23,7 @@ from cli.common import (
     print_json,
     workspace_path,
 )
-from geodata.messages import Message
+from geodata.messages import Message, in_language
 
 
 def add_parser(sub: Any) -> None:
@@ -122,8 +122,8 @@ def _check(args: argparse.Namespace, lang: str) -> int:
     for f in findings:
         print(f"{f.code}\t{f.label(lang)}\t{f.message.text(lang)}")
     counts = summary(findings)
-    sep = "，" if lang == "zh" else ", "
-    parts = [f"{k if lang == 'en' else _label(k)} {v}" for k, v in counts.items() if v]
+    sep = in_language(lang, "，", ", ")
+    parts = [f"{in_language(lang, _label(k), k)} {v}" for k, v in counts.items() if v]
     head = Message("共 {n} 条发现", "{n} findings").format(n=len(findings)).text(lang)
     print(head + (": " + sep.join(parts) if parts else ""))
     return 0

@@ -22,7 +22,7 @@ from cli.common import (
     open_workspace,
     print_json,
 )
-from geodata.messages import Message, msg
+from geodata.messages import Message, localized, msg
 
 SCREEN_SUFFIXES = (".html", ".htm", ".pdf")
 WROTE = msg("已写出", "Wrote")
@@ -113,7 +113,7 @@ def format_screening_text(rep: Any, lang: str = "zh") -> str:
     lines = [f"{msg('选址面积', 'Site area').text(lang)}: {rep.site_area_m2:,.0f} m² "
              f"({rep.site_area_mu:,.2f} {mu})"]
     for u in rep.units:
-        cls = u["class_en"] if lang == "en" else u["class_zh"]
+        cls = localized(u, "class", lang, fallback=False)
         lines.append(f"  {u['code']} [{cls}] {u['overlap_m2']:,.0f} m² "
                      f"({u['overlap_mu']:,.2f} {mu}, {u['share']:.1%})")
     pa = msg("自然保护地", "Protected area").text(lang)

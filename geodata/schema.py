@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from geodata.messages import in_language
+
 CRS = "EPSG:4490"  # CGCS2000 geographic; for a viewer equal to WGS84
 
 #: Spatial layers, in drawing order bottom to top.
@@ -222,7 +224,7 @@ def english_value(field: str, value: Any) -> Any:
 
 def value_in(field: str, value: Any, lang: str) -> Any:
     """``value`` of ``field`` as shown in ``lang`` ('zh' shows what is stored)."""
-    return english_value(field, value) if lang == "en" else value
+    return in_language(lang, value, english_value(field, value))
 
 
 def _blank(v: Any) -> bool:
@@ -234,8 +236,10 @@ def text_in(record: Mapping[str, Any], field: str, lang: str) -> Any:
     it has a value, else the Chinese (a unit imported without English texts reads in
     Chinese); vocabulary values (theme, zone …) are mapped with :func:`english_value`."""
     value = record.get(field)
-    if lang != "en":
-        return value
+    return in_language(lang, value, _english_text(record, field, value))
+
+
+def _english_text(record: Mapping[str, Any], field: str, value: Any) -> Any:
     en = record.get(field + EN_SUFFIX)
     if not _blank(en):
         return en

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from geodata import schema
+from geodata.messages import Message, in_language
 from layers.map_model import MapModel
 
 #: Layers searched, in the order results of equal quality are listed.
@@ -94,7 +95,7 @@ class SearchIndex:
         if la is None:
             return ""
         row = la.frame.iloc[index]
-        name = row.get("name_en" if lang == "en" else "name_zh")
+        name = row.get(in_language(lang, "name_zh", "name_en"))
         if name is None or name != name:
             name = row.get("name_zh", "")
         code = row.get("code")
@@ -110,11 +111,11 @@ class SearchIndex:
             return ""
         names, zones = la.frame["name_zh"].to_numpy(), la.frame["zone"].to_numpy()
         same = np.flatnonzero((names == names[index]) & (zones == zone))
-        shown = schema.english_value("zone", zone) if lang == "en" else zone
+        shown = in_language(lang, zone, schema.english_value("zone", zone))
         if len(same) < 2:
             return f" · {shown}"
         part = int(np.flatnonzero(same == index)[0]) + 1
-        return f" · {shown}, part {part}" if lang == "en" else f" · {shown}（第{part}片）"
+        return Message(f" · {shown}（第{part}片）", f" · {shown}, part {part}").text(lang)
 
     def search(self, text: str, limit: int = 20, lang: str = "zh") -> list[SearchResult]:
         text = text.strip()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from geodata.messages import Message, in_language
+
 RGBA = tuple[int, int, int, int]
 
 
@@ -24,7 +26,7 @@ class Category:
     shape: str = "circle"  # point symbols: circle, square, triangle, diamond, cross
 
     def label(self, lang: str) -> str:
-        return self.label_en if lang == "en" else self.label_zh
+        return Message(self.label_zh, self.label_en).text(lang)
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ class LayerStyle:
     labels: bool = True
 
     def label_field(self, lang: str) -> str:
-        return self.label_field_en if lang == "en" else self.label_field_zh
+        return in_language(lang, self.label_field_zh, self.label_field_en)
 
 
 #: Panel groups, top to bottom, with their titles.

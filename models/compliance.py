@@ -74,7 +74,7 @@ class Finding:
 
     def label(self, lang: str = "zh") -> str:
         zh, en, _ = CHECKS[self.check]
-        return en if lang == "en" else zh
+        return Message(zh, en).text(lang)
 
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "check": self.check, "severity": self.severity,

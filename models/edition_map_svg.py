@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import shapely
 
+from geodata.messages import Message
 from models import report_style as st
 from models.edition_compare import CHANGE_KINDS, Comparison
 from models.report_map_svg import (
@@ -168,7 +169,7 @@ def _compose(cmp: Comparison, fr: MapFrame, body: str, lang: str, illustrative: 
     y0 = fr.height + 8
     parts.append(_text(12, y0 + 12, st.t(lang, "图例", "Legend"), 12, weight="bold"))
     col_w = (fr.width - 24) / cols
-    entries = [(fill, stroke, label.split("|")[1 if lang == "en" else 0], "area")
+    entries = [(fill, stroke, Message(*label.split("|")[:2]).text(lang), "area")
                for _, fill, stroke, label in items]
     if cmp.affected_outfalls:
         entries.append(("#d50000", "#ffffff", st.t(lang, "管控趋严的排污口",

@@ -60,7 +60,7 @@ def detail_svgs(ec: Any, lang: str, width: float = 460,
         pair = [render_units_svg(ec.base.get(key), ec.base, bounds, e.title(lang), lang,
                                  width, height, outline=g)
                 for key, e in (("old_units", ec.old), ("units", ec.new))]
-        out.append((en if lang == "en" else zh, pair[0], pair[1]))
+        out.append((Message(zh, en).text(lang), pair[0], pair[1]))
     return out
 
 

@@ -11,6 +11,7 @@ from functools import partial
 from html import escape
 from typing import Any
 
+from geodata.messages import Message, in_language, localized
 from models import text_diff
 from models.class_matrix import CLASS_LABELS, CLASSES
 from models.edition_compare import Comparison
@@ -40,8 +41,7 @@ def title(lang: str) -> str:
 
 
 def class_name(c: int, lang: str) -> str:
-    zh, en = CLASS_LABELS.get(int(c), (str(c), str(c)))
-    return en if lang == "en" else zh
+    return Message(*CLASS_LABELS.get(int(c), (str(c), str(c)))).text(lang)
 
 
 def _cls(c: int, lang: str) -> str:
@@ -50,13 +50,11 @@ def _cls(c: int, lang: str) -> str:
 
 
 def _county(cmp: Comparison, code: str, lang: str) -> str:
-    zh, en = cmp.county_names.get(str(code), (code, code))
-    return en if lang == "en" else zh
+    return Message(*cmp.county_names.get(str(code), (code, code))).text(lang)
 
 
 def _name(rec: dict[str, Any], lang: str) -> str:
-    return str(rec.get("name_en") or rec.get("name_zh") or "") if lang == "en" \
-        else str(rec.get("name_zh") or "")
+    return str(localized(rec, "name", lang) or "")
 
 
 def _f(v: float) -> str:
@@ -103,7 +101,7 @@ def _totals_html(cmp: Comparison, lang: str) -> str:
     rows = []
     for r in cmp.totals_by_county:
         b, a = r["km2_before"], r["km2_after"]
-        rows.append([_e(r["name_en"] if lang == "en" else r["name_zh"]),
+        rows.append([_e(localized(r, "name", lang, fallback=False)),
                      f"{r['units_before']} → {r['units_after']}"]
                     + [f"{_f(b[str(c)])} → {_f(a[str(c)])}" for c in (1, 2, 3)]
                     + [_f(r["moved_km2"])])
@@ -119,8 +117,7 @@ def _lists_html(cmp: Comparison, lang: str) -> str:
     out: list[str] = []
 
     def section(head: str, items: list[Any], render: Any, columns: list[str]) -> None:
-        out.append(f"<h3>{_e(head)}（{len(items)}）</h3>" if lang != "en"
-                   else f"<h3>{_e(head)} ({len(items)})</h3>")
+        out.append(f"<h3>{t(f'{_e(head)}（{len(items)}）', f'{_e(head)} ({len(items)})')}</h3>")
         if items:
             out.append(_table(columns, [render(x) for x in items]))
         else:
@@ -136,7 +133,7 @@ def _lists_html(cmp: Comparison, lang: str) -> str:
         _cls(x["unit_class"], lang), _f(x["area_km2"])], unit_cols)
     section(t("编码变更（同一单元）", "Codes changed (same unit)"), cmp.renamed, lambda x: [
         _e(x["code_before"]), _e(x["code_after"]),
-        _e(x.get("name_after_en") or x["name_after"] if lang == "en" else x["name_after"]),
+        _e(in_language(lang, x["name_after"], x.get("name_after_en") or x["name_after"])),
         f"{_cls(x['class_before'], lang)} → {_cls(x['class_after'], lang)}"],
         [t("原编码", "Code before"), t("新编码", "Code after"), t("名称", "Name"),
          t("分类", "Class")])
@@ -168,7 +165,7 @@ def _lists_html(cmp: Comparison, lang: str) -> str:
                          "The official (Chinese) texts are compared: deleted text is struck "
                          "through in red, inserted text underlined in green.") + "</p>")
     for r in cmp.requirements_changed:
-        dim = r["dimension_en"] if lang == "en" else r["dimension_zh"]
+        dim = localized(r, "dimension", lang, fallback=False)
         code = r["code"] if r["code"] == r["code_before"] else \
             f"{r['code_before']} → {r['code']}"
         out.append(f"<p><b>{_e(code)}</b> · {_e(dim)}<br/>"
@@ -298,7 +295,7 @@ def render_html(cmp: Comparison, editions: dict[str, Any], map_svg: str, lang: s
     t = partial(_t, lang)
     style = CSS + ("s{color:#b71c1c;background:#fde0dc} u{color:#1b5e20;background:#dcf5dc}"
                    " .pair td{border:0;padding:2px} .pair svg{width:100%;height:auto}")
-    return (f'<!DOCTYPE html><html lang="{"en" if lang == "en" else "zh-CN"}"><head>'
+    return (f'<!DOCTYPE html><html lang="{in_language(lang, "zh-CN", "en")}"><head>'
             f'<meta charset="utf-8"/><title>{_e(title(lang))}</title><style>{style}</style>'
             f"</head><body><h1>{_e(title(lang))}</h1>"
             f'<p class="meta">{t("生成时间：", "Generated: ")}{_e(generated)} · EcoZone '

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from geodata import schema, store
+from geodata.messages import Message, in_language
 from models.workspace import Workspace
 
 LAYER_NAMES = {
@@ -27,8 +28,7 @@ LAYER_NAMES = {
 
 
 def layer_title(name: str, lang: str = "zh") -> str:
-    zh, en = LAYER_NAMES.get(name, (name, name))
-    return en if lang == "en" else zh
+    return Message(*LAYER_NAMES.get(name, (name, name))).text(lang)
 
 
 def _row_count(path: Path, table: str) -> int:
@@ -77,20 +77,22 @@ def workspace_info(ws: Workspace) -> dict[str, Any]:
 
 
 def format_info(info: dict[str, Any], lang: str = "zh") -> str:
-    en = lang == "en"
+    def t(zh: str, en: str) -> str:
+        return Message(zh, en).text(lang)
+
     lines = [
-        f"{'Workspace' if en else '工作空间'}: {info['workspace']}",
-        f"{'Dataset' if en else '数据集'}: {info['dataset']} ({info['dataset_version']})",
+        f"{t('工作空间', 'Workspace')}: {info['workspace']}",
+        f"{t('数据集', 'Dataset')}: {info['dataset']} ({info['dataset_version']})",
         f"CRS: {info['crs']} (CGCS2000)",
-        info["notice_en" if en else "notice_zh"],
+        info[in_language(lang, "notice_zh", "notice_en")],
         "",
     ]
     for layer in info["layers"]:
         flag = ""
         if layer["illustrative"]:
-            flag = " [illustrative]" if en else " [示例数据]"
+            flag = t(" [示例数据]", " [illustrative]")
         elif layer["approximate"]:
-            flag = " [approximate]" if en else " [近似位置]"
-        title = layer["title_en" if en else "title_zh"]
+            flag = t(" [近似位置]", " [approximate]")
+        title = layer[in_language(lang, "title_zh", "title_en")]
         lines.append(f"  {layer['name']:<17} {title:<14} {layer['count']:>7}{flag}")
     return "\n".join(lines)

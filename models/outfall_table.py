@@ -24,6 +24,7 @@ import pandas as pd
 import shapely
 
 from geodata import schema
+from geodata.messages import Message, in_language
 from models import collation
 from models.compliance import CHECKS
 
@@ -35,7 +36,7 @@ class Column:
     label_en: str
 
     def label(self, lang: str = "zh") -> str:
-        return self.label_en if lang == "en" else self.label_zh
+        return Message(self.label_zh, self.label_en).text(lang)
 
 
 COLUMNS = (
@@ -128,7 +129,7 @@ def _rank(values: np.ndarray) -> np.ndarray:
 def _shown(key: str, values: np.ndarray, lang: str) -> np.ndarray:
     """Vocabulary values (type, remediation, statuses) in the UI language; filters and
     exports then see what the user sees."""
-    vocab = schema.VOCABULARY_EN.get(key) if lang == "en" else None
+    vocab = in_language(lang, None, schema.VOCABULARY_EN.get(key))
     if not vocab:
         return values
     return _text_array(pd.Series(values, dtype=object).map(lambda v: vocab.get(v, v)))
@@ -160,8 +161,8 @@ class OutfallTable:
         for key in KEYS:
             if key in ("county", "water_kind"):
                 src = "county_code" if key == "county" else "water_kind"
-                m = names if key == "county" else (WATER_KIND_EN if lang == "en"
-                                                   else WATER_KIND_ZH)
+                m = names if key == "county" else in_language(lang, WATER_KIND_ZH,
+                                                              WATER_KIND_EN)
                 raw = pd.Series(_text_array(frame[src]) if src in frame else
                                 np.full(len(frame), "", dtype=object), dtype=object)
                 text[key] = _text_array(raw.map(lambda v, m=m: m.get(v, v)))
@@ -204,9 +205,9 @@ class OutfallTable:
         if len(bits) != len(self):
             raise ValueError(f"{len(bits)} flag rows for a table of {len(self)}")
         uniq, inv = np.unique(bits, return_inverse=True)
-        sep = ", " if self.lang == "en" else "、"
+        sep = in_language(self.lang, "、", ", ")
         names = list(CHECKS)
-        labels = np.asarray([sep.join(CHECKS[names[k]][1 if self.lang == "en" else 0]
+        labels = np.asarray([sep.join(Message(*CHECKS[names[k]][:2]).text(self.lang)
                                       for k in range(len(names)) if int(u) >> k & 1)
                              for u in uniq], dtype=object)
         self.flag_bits = np.asarray(bits, np.int64)
@@ -320,8 +321,8 @@ def export_rows(table: OutfallTable, rows: np.ndarray, path: Path | str,
                 lang: str = "zh") -> Path:
     """Write ``rows`` (in that order) to CSV (UTF-8 with BOM, for Excel) or XLSX by suffix."""
     path = Path(path)
-    header = [c.label(lang) for c in COLUMNS] + (["经度", "纬度"] if lang != "en"
-                                                  else ["Longitude", "Latitude"])
+    header = [c.label(lang) for c in COLUMNS] + [Message("经度", "Longitude").text(lang),
+                                                  Message("纬度", "Latitude").text(lang)]
     data = [[table.cell(int(i), k) for k in KEYS] + [round(float(table.x[i]), 7),
                                                       round(float(table.y[i]), 7)]
             for i in rows]
@@ -329,7 +330,7 @@ def export_rows(table: OutfallTable, rows: np.ndarray, path: Path | str,
         from openpyxl import Workbook
 
         wb = Workbook(write_only=True)
-        ws = wb.create_sheet("排污口" if lang != "en" else "Outfalls")
+        ws = wb.create_sheet(Message("排污口", "Outfalls").text(lang))
         ws.append(header)
         for rec in data:
             ws.append(rec)
@@ -347,5 +348,5 @@ def export_rows(table: OutfallTable, rows: np.ndarray, path: Path | str,
 def county_names(counties: pd.DataFrame | None, lang: str = "zh") -> dict[str, str]:
     if counties is None or not len(counties) or "code" not in counties:
         return {}
-    col = "name_en" if lang == "en" and "name_en" in counties else "name_zh"
+    col = in_language(lang, "name_zh", "name_en" if "name_en" in counties else "name_zh")
     return {str(c): str(n) for c, n in zip(counties["code"], counties[col])}

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from geodata import files, schema
+from geodata.messages import Message, in_language, localized
 from models.info import layer_title
 from models.report_style import DIMENSIONS, UNIT_CLASS_COLOURS
 from models.report_style import t as _t
@@ -28,9 +29,7 @@ def _e(v: Any) -> str:
 
 
 def _name(rec: dict[str, Any], lang: str) -> str:
-    if lang == "en" and rec.get("name_en"):
-        return str(rec["name_en"])
-    return str(rec.get("name_zh") or rec.get("code") or "")
+    return str(localized(rec, "name", lang) or rec.get("code") or "")
 
 
 def _m(v: float) -> str:
@@ -76,9 +75,9 @@ def report_body_html(rep: ScreeningReport, lang: str = "zh") -> str:
     """Everything but the map: summary, attention items, tables, sources, disclaimer."""
     t = partial(_t, lang)
     out: list[str] = []
-    notice = rep.notice_en if lang == "en" else rep.notice_zh
+    notice = Message(rep.notice_zh, rep.notice_en).text(lang)
     out.append(f'<p class="disclaimer"><b>{t("声明", "Notice")}：</b>'
-               f'{_e(rep.disclaimer_en if lang == "en" else rep.disclaimer_zh)}'
+               f'{_e(Message(rep.disclaimer_zh, rep.disclaimer_en).text(lang))}'
                + (f"<br/>{_e(notice)}" if notice else "") + "</p>")
 
     out.append(f"<h2>{t('一、选址概况', '1. Site')}</h2>")
@@ -87,7 +86,7 @@ def report_body_html(rep: ScreeningReport, lang: str = "zh") -> str:
 
     out.append(f"<h2>{t('二、需关注事项', '2. Items needing attention')}</h2><ul>")
     for a in rep.attention:
-        label = LEVEL_LABELS[a.level][1 if lang == "en" else 0]
+        label = Message(*LEVEL_LABELS[a.level]).text(lang)
         out.append(f'<li><font color="{LEVEL_COLOURS[a.level]}"><b>[{_e(label)}]</b></font> '
                    f"{_e(a.text(lang))}</li>")
     out.append("</ul>")
@@ -95,7 +94,7 @@ def report_body_html(rep: ScreeningReport, lang: str = "zh") -> str:
     out.append(f"<h2>{t('三、涉及的环境管控单元', '3. Control units touched')}</h2>")
     if rep.units:
         rows = [[f'<font color="{UNIT_CLASS_COLOURS.get(u["unit_class"], ("#000",))[0]}">■</font>'
-                 f" {_e(u['class_en'] if lang == 'en' else u['class_zh'])}",
+                 f" {_e(localized(u, 'class', lang, fallback=False))}",
                  _e(u["code"]), _e(_name(u, lang)),
                  _e(schema.value_in("theme", u.get("theme"), lang)),
                  _e(t("海域", "sea") if str(u.get("domain")) in ("sea", "海域")
@@ -116,8 +115,8 @@ def report_body_html(rep: ScreeningReport, lang: str = "zh") -> str:
     out.append(f"<h2>{t('四、生态环境准入要求（按四个维度）', '4. Access requirements')}</h2>")
     # English: the units' English texts (Chinese where a unit has none); a report made
     # before requirements_en existed has only the Chinese list.
-    requirements = rep.requirements_en if lang == "en" and rep.requirements_en \
-        else rep.requirements
+    requirements = in_language(lang, rep.requirements,
+                               rep.requirements_en or rep.requirements)
     for key, zh, en in DIMENSIONS:
         items = requirements.get(key, [])
         out.append(f"<h3>{_e(t(zh, en))}</h3>")
@@ -209,9 +208,12 @@ def _zone_table(rep: ScreeningReport, lang: str) -> str:
 def pa_level_kind(p: dict[str, Any], lang: str) -> str:
     """"国家级 自然保护区" / "National nature reserve"."""
     level, kind = str(p.get("level") or ""), str(p.get("kind") or "")
-    if lang == "en":
-        level, kind = schema.english_value("level", level), schema.english_value("kind", kind)
-        kind = kind[:1].lower() + kind[1:] if level else kind
+    return in_language(lang, f"{level} {kind}".strip(), _english_level_kind(level, kind))
+
+
+def _english_level_kind(level: str, kind: str) -> str:
+    level, kind = schema.english_value("level", level), schema.english_value("kind", kind)
+    kind = kind[:1].lower() + kind[1:] if level else kind
     return f"{level} {kind}".strip()
 
 
@@ -231,10 +233,10 @@ def _reasons(reasons: list[dict[str, str]], lang: str) -> str:
 
     out = []
     for r in reasons:
-        zh, en = ZONE_TYPE_NAMES.get(r["zone_type"], (r["zone_type"], r["zone_type"]))
+        name = Message(*ZONE_TYPE_NAMES.get(r["zone_type"], (r["zone_type"], r["zone_type"])))
         key = "" if r["zone_type"] == "city" else \
             f" {zone_key_text(r['zone_type'], r['zone_key'], lang)}"
-        label = (en if lang == "en" else zh) + key
+        label = name.text(lang) + key
         if label not in out:
             out.append(label)
     return _t(lang, "；", "; ").join(out)
@@ -245,8 +247,7 @@ def _catalog_tables(rep: ScreeningReport, lang: str) -> str:
     html = ""
     if rep.tasks:
         rows = [[_e(x.get("section")), _e(x.get("task_id")),
-                 _e(x.get("title_en") if lang == "en" and x.get("title_en")
-                    else x.get("title_zh")),
+                 _e(localized(x, "title", lang)),
                  _e(_reasons(x.get("reasons", []), lang))] for x in rep.tasks]
         html += _table([t("章节", "Section"), t("编号", "ID"), t("任务", "Task"),
                         t("关联依据", "Linked by")], rows, [14, 12, 44, 30])
@@ -256,8 +257,7 @@ def _catalog_tables(rep: ScreeningReport, lang: str) -> str:
         status = {"met": t("达标", "met"), "not_met": t("未达标", "not met"),
                   "unknown": t("未知", "unknown")}
         rows = [[_e(x.get("section")),
-                 _e(x.get("name_en") if lang == "en" and x.get("name_en")
-                    else x.get("name_zh")),
+                 _e(localized(x, "name", lang)),
                  _e(x.get("target_text_zh")), _e(status.get(str(x.get("status")), ""))]
                 for x in rep.indicators]
         html += "<br/>" + _table([t("章节", "Section"), t("指标", "Indicator"),
@@ -282,7 +282,7 @@ def render_html(rep: ScreeningReport, map_svg: str, lang: str = "zh") -> str:
     """One self-contained HTML file: styles inline, map inline as SVG, no external loads."""
     t = partial(_t, lang)
     return (
-        f'<!DOCTYPE html><html lang="{"en" if lang == "en" else "zh-CN"}"><head>'
+        f'<!DOCTYPE html><html lang="{in_language(lang, "zh-CN", "en")}"><head>'
         f'<meta charset="utf-8"/><title>{_e(title(lang))}</title><style>{CSS}</style></head>'
         f"<body><h1>{_e(title(lang))}</h1>"
         f'<p class="meta">{t("生成时间", "Generated")}：{_e(rep.generated)} · EcoZone '

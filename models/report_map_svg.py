@@ -168,7 +168,7 @@ def north_arrow(x: float, y: float, h: float = 36, lang: str = "zh") -> str:
             f'fill="#222222"/>'
             f'<path d="M{x:.1f},{y:.1f} L{x - w:.1f},{y + h:.1f} L{x:.1f},{y + h * 0.72:.1f}Z" '
             f'fill="#ffffff" stroke="#222222" stroke-width="1"/>'
-            + _text(x, y + h + 14, "N" if lang == "en" else "北", 13, "middle", "bold"))
+            + _text(x, y + h + 14, st.t(lang, "北", "N"), 13, "middle", "bold"))
 
 
 def legend(x: float, y: float, width: float, lang: str, include_site: bool = True,

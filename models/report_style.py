@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from geodata.messages import Message
+
 #: (fill, stroke) per control-unit class.
 UNIT_CLASS_COLOURS = {
     1: ("#4caf50", "#2e7d32"),  # 优先保护
@@ -44,7 +46,7 @@ class LegendEntry:
     en: str
 
     def label(self, lang: str = "zh") -> str:
-        return self.en if lang == "en" else self.zh
+        return Message(self.zh, self.en).text(lang)
 
 
 def legend_entries(include_site: bool = True) -> list[LegendEntry]:
@@ -68,7 +70,7 @@ def legend_entries(include_site: bool = True) -> list[LegendEntry]:
 
 def t(lang: str, zh: str, en: str) -> str:
     """The Chinese or English form of a text."""
-    return en if lang == "en" else zh
+    return Message(zh, en).text(lang)
 
 
 DIMENSIONS = (

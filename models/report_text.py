@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from geodata import schema
+from geodata.messages import Message, localized
 from models.query import PointReport
 
 
 def _t(lang: str, zh: str, en: str) -> str:
-    return en if lang == "en" else zh
+    return Message(zh, en).text(lang)
 
 
 def _name(rec: dict[str, object], lang: str) -> str:
-    if lang == "en" and rec.get("name_en"):
-        return str(rec["name_en"])
-    return str(rec.get("name_zh") or "")
+    return str(localized(rec, "name", lang) or "")
 
 
 def format_point_report(rep: PointReport, lang: str = "zh") -> str:
@@ -28,7 +27,7 @@ def format_point_report(rep: PointReport, lang: str = "zh") -> str:
         out.append(f"{t('行政区', 'County')}: {_name(rep.county, lang)} ({rep.county['code']})")
     for u in rep.units:
         out.append(f"{t('管控单元', 'Control unit')}: {u['code']} {_name(u, lang)} "
-                   f"[{u['class_en'] if lang == 'en' else u['class_zh']}]"
+                   f"[{localized(u, 'class', lang, fallback=False)}]"
                    + t("（示例数据）", " (illustrative)"))
         if u.get("theme"):
             theme = schema.value_in("theme", u["theme"], lang)
@@ -57,10 +56,10 @@ def format_point_report(rep: PointReport, lang: str = "zh") -> str:
         out.append(f"  {o['code']} {o['name_zh']} {o['distance_m']:.0f} m")
     out.append(f"{t('适用任务', 'Tasks that apply')}: {len(rep.tasks)}")
     for task in rep.tasks:
-        title = task.get("title_en") if lang == "en" else task.get("title_zh")
+        title = localized(task, "title", lang, fallback=False)
         out.append(f"  [{task.get('section')}] {task.get('task_id')} {title}")
     out.append(f"{t('适用指标', 'Indicators that apply')}: {len(rep.indicators)}")
     for ind in rep.indicators:
-        name = ind.get("name_en") if lang == "en" else ind.get("name_zh")
+        name = localized(ind, "name", lang, fallback=False)
         out.append(f"  [{ind.get('section')}] {name}: {ind.get('target_text_zh') or ''}")
     return "\n".join(out)

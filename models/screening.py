@@ -25,6 +25,7 @@ import numpy as np
 import shapely
 
 from geodata import schema
+from geodata.messages import Message, in_language, localized
 from models import catalog
 from models.geodesy import MU_PER_M2, degrees_for_metres, geodesic_area_m2, local_projector, project
 from models.query import BAY_FIELDS, OUTFALL_FIELDS, PA_FIELDS, UNIT_FIELDS, _rec
@@ -49,7 +50,7 @@ class Attention:
     en: str
 
     def text(self, lang: str = "zh") -> str:
-        return self.en if lang == "en" else self.zh
+        return Message(self.zh, self.en).text(lang)
 
 
 @dataclass
@@ -321,16 +322,15 @@ def _outfall_xy(ws: Workspace, rec: dict[str, Any]) -> tuple[float | None, float
 
 
 def _names(rows: list[dict[str, Any]], lang: str) -> str:
-    key = "name_en" if lang == "en" else "name_zh"
     seen: list[str] = []
     for r in rows:
-        name = str(r.get(key) or r.get("name_zh") or r.get("code") or "")
+        name = str(localized(r, "name", lang) or r.get("code") or "")
         zone = r.get("zone")
-        if zone and lang != "en":
-            name += f"（{zone}）"
+        if zone:
+            name += in_language(lang, f"（{zone}）", "")  # the English lists names only
         if name not in seen:
             seen.append(name)
-    return "、".join(seen) if lang != "en" else ", ".join(seen)
+    return in_language(lang, "、", ", ").join(seen)
 
 
 def attention_items(rep: ScreeningReport) -> list[Attention]:

@@ -23,6 +23,8 @@ from pathlib import Path
 import numpy as np
 import shapely
 
+from geodata.messages import Message
+
 VECTOR_SUFFIXES = {".shp", ".zip", ".geojson", ".json", ".kml", ".kmz", ".gpkg", ".dxf",
                    ".fgb", ".gml", ".gdb", ".tab", ".mif", ".sqlite", ".spatialite", ".dwg"}
 TEXT_SUFFIXES = {".txt", ".csv", ".tsv", ".dat"}
@@ -37,7 +39,7 @@ class SiteInputError(ValueError):
         self.en = en
 
     def text(self, lang: str = "zh") -> str:
-        return self.en if lang == "en" else self.zh
+        return Message(self.zh, self.en).text(lang)
 
 
 @dataclass

@@ -61,7 +61,7 @@ def class_label(unit_class: int, lang: str = "zh") -> str:
     """A control-unit class as the user reads it (优先保护单元 …; 未分类 for no class)."""
     zh, en = schema.UNIT_CLASSES.get(int(unit_class), ("未分类", "No class") if not unit_class
                                      else (f"{unit_class}类", f"Class {unit_class}"))
-    return en if lang == "en" else zh
+    return Message(zh, en).text(lang)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from geodata import files
-from geodata.messages import Message
+from geodata.messages import Message, in_language
 from models.statistics import class_label, value_label
 from models.stats_report import ILLUSTRATIVE_NOTE, TITLE, StatsReport
 from models.stats_svg import CLASS_COLOURS, PALETTE, STATUS_COLOURS, progress_bars, stacked_bars
@@ -196,7 +196,7 @@ def html(rep: StatsReport, lang: str = "zh") -> str:
     meta = (f"{escape(Message('范围：', 'Scope: ').text(lang))}{escape(scope_text(rep, lang))}"
             f" · {escape(Message('生成时间：', 'Generated: ').text(lang))}{rep.generated} · "
             "EcoZone 生态环境分区管控一张图")
-    return (f'<!DOCTYPE html>\n<html lang="{"en" if lang == "en" else "zh-CN"}"><head>'
+    return (f'<!DOCTYPE html>\n<html lang="{in_language(lang, "zh-CN", "en")}"><head>'
             f'<meta charset="utf-8"><title>{escape(title)}</title><style>{CSS}</style></head>'
             f'<body><h1>{escape(title)}</h1><p class="meta">{meta}</p>'
             f"{body_html(rep, lang)}</body></html>\n")

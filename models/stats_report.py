@@ -129,7 +129,7 @@ class StatsReport:
                 value = j[k]
                 if k == "target_year" and value is not None:
                     value = str(value)  # a year, not a quantity (no thousands separator)
-                row[en if lang == "en" else zh] = _cell(value, lang)
+                row[Message(zh, en).text(lang)] = _cell(value, lang)
                 if k == "outfalls":
                     for v, n in b.by_remediation_status.items():
                         row[value_label("remediation_status", v, lang)] = n
@@ -148,7 +148,7 @@ class StatsReport:
         rows = []
         for p in self.progress_sorted():
             j = p.to_json(lang)
-            rows.append({(en if lang == "en" else zh): _cell(j[k], lang)
+            rows.append({Message(zh, en).text(lang): _cell(j[k], lang)
                          for k, (zh, en) in heads.items()})
         return pd.DataFrame(rows)
 

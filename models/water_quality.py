@@ -11,6 +11,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from geodata.messages import Message
+
 #: GB 3838-2002 Table 1 upper limits (mg/L) for classes I..V; rivers (TP for rivers).
 SURFACE_LIMITS: dict[str, tuple[float, float, float, float, float]] = {
     "cod": (15.0, 15.0, 20.0, 30.0, 40.0),
@@ -46,7 +48,7 @@ class Classification:
     limiting: tuple[str, ...]  # the parameters that set the class
 
     def name(self, lang: str = "zh") -> str:
-        return self.name_en if lang == "en" else self.name_zh
+        return Message(self.name_zh, self.name_en).text(lang)
 
 
 def _present(v: object) -> bool:

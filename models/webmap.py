@@ -30,6 +30,7 @@ import numpy as np
 import shapely
 
 from geodata import files, schema
+from geodata.messages import Message, in_language, localized
 from models import report_style as st
 from models.info import layer_title
 from models.workspace import Workspace
@@ -106,15 +107,14 @@ def _unit_popup(r: dict[str, Any], lang: str, note: str) -> str:
                                (t("主导类型", "Theme"), _value(r, lang, "theme"))]
     # English: the unit's English texts where it has them, else the Chinese
     rows += [(t(z, e), schema.text_in(r, k, lang)) for k, z, e in st.DIMENSIONS]
-    name = r.get("name_en") if lang == "en" and r.get("name_en") else r.get("name_zh")
+    name = localized(r, "name", lang)
     return _popup(_v(name), rows, note)
 
 
 def _popup_for(layer: str, r: dict[str, Any], lang: str, note: str) -> str:
     t = partial(st.t, lang)
     v = partial(_value, r, lang)
-    name = _v(r.get("name_en") if lang == "en" and r.get("name_en") else r.get("name_zh")
-              or r.get("name"))
+    name = _v(localized(r, "name", lang) or r.get("name"))
     if layer == "control_units":
         return _unit_popup(r, lang, note)
     if layer == "bays":
@@ -131,9 +131,9 @@ def _popup_for(layer: str, r: dict[str, Any], lang: str, note: str) -> str:
         return _popup(name, [(t("编码", "Code"), r.get("code")),
                              (t("类型", "Type"), v("outfall_type")),
                              (t("子类", "Subtype"), v("subtype")),
-                             (t("入海/入河", "Sea/river"), WATER_KINDS.get(
-                                 _v(r.get("water_kind")), (r.get("water_kind"),) * 2)[
-                                     1 if lang == "en" else 0]),
+                             (t("入海/入河", "Sea/river"), Message(*WATER_KINDS.get(
+                                 _v(r.get("water_kind")), (r.get("water_kind"),) * 2)
+                                 ).text(lang)),
                              (t("受纳水体", "Receiving water"), r.get("receiving_water")),
                              (t("整治", "Remediation"), v("remediation")),
                              (t("整治状态", "Status"), v("remediation_status")),
@@ -207,8 +207,7 @@ def feature_collection(ws: Workspace, layer: str, lang: str, popups: bool = True
             props["k"] = _v(r.get("water_kind"))
         if popups and layer not in ("land", "sea"):
             props["p"] = _popup_for(layer, r, lang, note)
-            name = r.get("name_en") if lang == "en" and r.get("name_en") else \
-                r.get("name_zh") or r.get("name") or r.get("code")
+            name = localized(r, "name", lang) or r.get("name") or r.get("code")
             props["t"] = escape(_v(name))
         features.append({"type": "Feature", "id": i, "properties": props,
                          "geometry": json.loads(shapely.to_geojson(_round(g)))})
@@ -318,8 +317,8 @@ def build_webmap(ws: Workspace, layers: Sequence[str] | None = None, lang: str =
     folium.LayerControl(collapsed=False).add_to(m)
     m.fit_bounds([[miny, minx], [maxy, maxx]])
 
-    notice = ws.metadata.get("illustrative_notice_en" if lang == "en"
-                             else "illustrative_notice_zh", "")
+    notice = ws.metadata.get(in_language(lang, "illustrative_notice_zh",
+                                         "illustrative_notice_en"), "")
     head = escape(root.title)
     info = (f"<h4>{head}</h4>"
             + (f'<div class="ez-warn">{escape(notice)}</div>' if notice else "")
@@ -347,7 +346,7 @@ def build_webmap(ws: Workspace, layers: Sequence[str] | None = None, lang: str =
     macro.info = info
     m.add_child(macro)
     html: str = root.render()
-    html = html.replace('<html>', f'<html lang="{"en" if lang == "en" else "zh-CN"}">', 1)
+    html = html.replace('<html>', f'<html lang="{in_language(lang, "zh-CN", "en")}">', 1)
     leaks = remote_loads(html)
     if leaks:  # a folium upgrade that brings a new CDN include must not ship silently
         raise RuntimeError(f"web map would load remote resources: {leaks[:3]}")

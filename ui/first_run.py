@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from geodata.messages import in_language
 from ui.window_parts import MapWindow
 
 SETTINGS_KEY = "welcome/seen"
@@ -118,7 +119,7 @@ def welcome_html(lang: str, workspace: Path | str | None = None,
         from ui.app_logging import log_path
 
         logs = log_path()
-    t = TEXTS["en" if lang == "en" else "zh"]
+    t = TEXTS[in_language(lang, "zh", "en")]
     return t["body"].format(workspace=html.escape(str(workspace or "")),
                             logs=html.escape(str(logs)), cli=html.escape(cli_name()))
 
@@ -130,7 +131,7 @@ class WelcomeDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("welcomeDialog")
-        t = TEXTS["en" if lang == "en" else "zh"]
+        t = TEXTS[in_language(lang, "zh", "en")]
         self.setWindowTitle(t["title"])
         self.setWindowIcon(app_icon())
         self.setModal(False)  # the map stays usable behind it

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from geodata.messages import Message
 from layers.map_layer import MapLayer
 from layers.map_model import MapModel
 from layers.style import Category, LayerStyle
@@ -129,11 +130,10 @@ class LayerPanel(QWidget):
                     for i in range(self.tree.topLevelItemCount())
                     if self.tree.topLevelItem(i).isExpanded()} or None
         self.tree.clear()
-        en = self.lang == "en"
         bold = QFont()
         bold.setBold(True)
         for key, zh, eng, members in self.model.groups():
-            g = QTreeWidgetItem([eng if en else zh])
+            g = QTreeWidgetItem([Message(zh, eng).text(self.lang)])
             g.setData(0, ROLE, ("group", key))
             g.setFont(0, bold)
             g.setFlags(Qt.ItemFlag.ItemIsEnabled)

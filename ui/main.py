@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from geodata.messages import in_language
 from layers.hit_test import Hit
 from layers.map_model import MapModel
 from layers.mercator import scale_denominator
@@ -139,7 +140,7 @@ class MainWindow(QMainWindow):
         self.a_en = self._act(lambda: self.set_language("en"), checkable=True)
         for a in (self.a_zh, self.a_en):
             self.lang_group.addAction(a)
-        (self.a_en if self.lang == "en" else self.a_zh).setChecked(True)
+        in_language(self.lang, self.a_zh, self.a_en).setChecked(True)
         self.a_about = self._act(self._about)
         mb = self.menuBar()
         self.m_file = mb.addMenu("")
@@ -204,7 +205,7 @@ class MainWindow(QMainWindow):
     def notice(self) -> str:
         if not self.ws.illustrative_layers():
             return ""
-        key = "illustrative_notice_en" if self.lang == "en" else "illustrative_notice_zh"
+        key = in_language(self.lang, "illustrative_notice_zh", "illustrative_notice_en")
         return self.ws.metadata.get(key) or self.tr("示例数据：管控单元、排污口并非官方成果")
 
     def retranslate(self) -> None:
@@ -260,7 +261,8 @@ class MainWindow(QMainWindow):
         if layer is None:
             return ""
         rec = layer.frame.iloc[hit.index]
-        name = rec.get("name_en") if self.lang == "en" and "name_en" in rec else rec.get("name_zh")
+        # English: the name_en column where the layer has one (empty or not), else Chinese
+        name = in_language(self.lang, rec.get("name_zh"), rec.get("name_en", rec.get("name_zh")))
         code = rec.get("code")
         head = f"{code} " if isinstance(code, str) else ""
         return f"<b>{head}{name or ''}</b><br>{layer_title(hit.layer, self.lang)}"
@@ -428,7 +430,7 @@ def run_window(ws: Any, lang: str | None = None, created: bool = False) -> int:
     app = make_app()
     settings = saved.app_settings()
     if lang is None:
-        lang = "en" if settings.value("lang") == "en" else "zh"
+        lang = in_language(settings.value("lang"), "zh", "en")
     set_language(lang)
     win = MainWindow(ws, lang, settings)
     from ui.features import install_features

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from geodata import schema
+from geodata.messages import Message, localized
 from layers.hit_test import Hit
 from layers.map_model import MapModel
 from layers.zone_details import FeatureNotFound, details
@@ -86,9 +87,7 @@ class SidePanel(QWidget):
                                                           f.get("name_en", f["name_zh"]))}
 
     def _name(self, rec: dict[str, Any]) -> str:
-        if self.lang == "en" and rec.get("name_en"):
-            return str(rec["name_en"])
-        return str(rec.get("name_zh") or "")
+        return str(localized(rec, "name", self.lang) or "")
 
     def clear(self) -> None:
         self.current = None
@@ -109,7 +108,7 @@ class SidePanel(QWidget):
         sub = layer_title(layer, self.lang)
         if layer == "control_units" and rec.get("unit_class") is not None:
             zh, en = schema.UNIT_CLASSES.get(int(rec["unit_class"]), ("", ""))
-            sub += " · " + (en if self.lang == "en" else zh)
+            sub += " · " + Message(zh, en).text(self.lang)
         if layer == "bays" and rec.get("wq_target"):
             sub += " · " + tr("水质目标") + ": " + str(rec.get("wq_target"))
         if layer == "protected_areas":

@@ -15,6 +15,7 @@ generated, illustrative texts, not the official lists.
 from __future__ import annotations
 
 from geodata.build import control_unit_texts_en as en
+from geodata.messages import in_language
 
 DIMS = ("kjbjys", "pwwpfgk", "hjfxfk", "zykfxlyq")
 
@@ -200,9 +201,7 @@ TEMPLATES = {
 
 
 def _sentence(text: str, lang: str) -> str:
-    if lang == "en":
-        return text[:1].upper() + text[1:] + "."
-    return text + "。"
+    return in_language(lang, text + "。", text[:1].upper() + text[1:] + ".")
 
 
 def access_texts(

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from geodata.messages import Message, localized
 from models import edition_output as edition_commands
 from models.class_matrix import CLASSES
 from models.edition_report import class_name, summary_rows
@@ -249,19 +250,19 @@ class EditionsDialog(QDialog):
         self.county_box.clear()
         self.county_box.addItem(self.tr_("全部", "All"), None)
         for code in sorted(r.matrix.by_county):
-            zh, en = r.county_names.get(code, (code, code))
-            self.county_box.addItem(en if lang == "en" else zh, code)
+            self.county_box.addItem(Message(*r.county_names.get(code, (code, code))).text(lang),
+                                    code)
         self.county_box.blockSignals(False)
         self._show_matrix()
         ch = r.changes
         fill(self.changes, [] if ch is None else [
-            [row.kind_en if lang == "en" else row.kind_zh, row.code_before, row.code_after,
+            [Message(row.kind_zh, row.kind_en).text(lang), row.code_before, row.code_after,
              class_name(row.class_before, lang) if row.class_before else "—",
              class_name(row.class_after, lang) if row.class_after else "—", row.area_km2]
             for row in ch.itertuples()])
         html = []
         for q in r.requirements_changed:
-            dim = q["dimension_en"] if lang == "en" else q["dimension_zh"]
+            dim = localized(q, "dimension", lang, fallback=False)
             html.append(f"<p><b>{q['code']}</b> · {dim}<br/>{as_html(q['segments'])}</p>")
         self.requirements.setHtml("".join(html) or self.tr_("无", "None"))
         fill(self.outfalls, [[o["code"], o["name_zh"], o["unit_before"],

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from geodata.io import field_mapping
+from geodata.messages import Message
 from ui.importing.common import CONFIDENCE_COLOURS, confidence_level, fill_table, make_table
 from ui.importing.jobs import JobRunner
 from ui.importing.pages import StepPage
@@ -164,7 +165,7 @@ class MappingPage(StepPage):
         self.table.setColumnWidth(1, max(self.table.columnWidth(1), 180))
 
     def field_label(self, f: field_mapping.schema.Field) -> str:
-        return f"{f.label_en if self.state.lang == 'en' else f.label_zh} ({f.name})"
+        return f"{Message(f.label_zh, f.label_en).text(self.state.lang)} ({f.name})"
 
     def _refresh_confidence(self) -> None:
         why_text = {"exact": self.tr("完全一致"), "cut to 10 bytes": self.tr("字段名被截断（DBF 10 字节）"),  # noqa: E501

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from geodata import schema
+from geodata.messages import Message
 from models.water_quality import class_limits
 from ui.panels.overview import display_value
 
@@ -139,7 +140,7 @@ class RecordCard(QTabWidget):
                 text = str(display_value(f.name, v, self.lang, counties))
             label = QLabel(text or "—")
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.form.addRow(f.label_en if self.lang == "en" else f.label_zh, label)
+            self.form.addRow(Message(f.label_zh, f.label_en).text(self.lang), label)
         g = rec.get(self.session.frame.geometry.name)
         if g is not None and not g.is_empty:
             self.form.addRow(self.tr("经纬度 (CGCS2000)"), QLabel(f"{g.x:.6f}, {g.y:.6f}"))
@@ -164,7 +165,7 @@ class RecordCard(QTabWidget):
             y = pd.to_numeric(rows[col], errors="coerce").to_numpy(dtype=float)
             plot = self.charts.addPlot(row=i // 2, col=i % 2,
                                        axisItems={"bottom": pg.DateAxisItem()})
-            plot.setTitle(en if self.lang == "en" else zh)
+            plot.setTitle(Message(zh, en).text(self.lang))
             plot.plot(x, y, pen=pg.mkPen("#1f6fb2", width=2), symbol="o", symbolSize=5)
             for name, lim in class_limits(kind, param) if param else ():
                 line = pg.InfiniteLine(pos=lim, angle=0, pen=pg.mkPen("#c0392b", style=Qt.PenStyle.DashLine),

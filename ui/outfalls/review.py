@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QFileDialog, QMessageBo
 
 from geodata import schema
 from geodata.io.messages import Message
+from geodata.messages import in_language
 from models import outfall_edits as oe
 from models.outfall_session import open_session
 from models.outfall_table import OutfallTable, county_names
@@ -259,7 +260,7 @@ class OutfallReview(QObject):
             elif action == "move":
                 self._move_dialog(codes[0])
             elif action == "set":
-                labels = {f.name: (f.label_en if self.lang == "en" else f.label_zh)
+                labels = {f.name: Message(f.label_zh, f.label_en).text(self.lang)
                           for f in schema.OUTFALL_FIELDS}
                 dlg = FieldDialog(len(codes), labels, self.win)
                 if exec_dialog(dlg):
@@ -440,9 +441,8 @@ def _translated(key: str, value: Any, old_panel: Any, table: OutfallTable, lang:
         old = {name: code for code, name in old_panel.model.table.county_names.items()}
         return table.county_names.get(old.get(value, ""), value)
     vocab = schema.VOCABULARY_EN.get(key, {})
-    if lang == "en":
-        return vocab.get(value, value)
-    return {en: zh for zh, en in vocab.items()}.get(value, value)
+    to_new = in_language(lang, {en: zh for zh, en in vocab.items()}, vocab)
+    return to_new.get(value, value)
 
 
 def install_outfall_review(main_window: MapWindow, workspace: Any, lang: str | None = None,

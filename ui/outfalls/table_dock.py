@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from geodata.messages import Message
 from models.compliance import CHECKS
 from models.outfall_table import OutfallTable, TableFilter, export_rows
 from ui.outfalls.table_model import OutfallTableModel
@@ -60,7 +61,7 @@ class OutfallTablePanel(QWidget):
             if key == "flags":
                 combo.addItem(self.tr("有任何提示"), "__any__")
                 for cid, (zh, en, _sev) in CHECKS.items():
-                    combo.addItem(en if lang == "en" else zh, cid)
+                    combo.addItem(Message(zh, en).text(lang), cid)
             else:
                 for v in table.choices(key):
                     combo.addItem(v, v)

@@ -8,7 +8,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QLabel, QSplitter, QTableWidget, QVBoxLayout, QWidget
 
 from geodata import schema
-from geodata.messages import Message
+from geodata.messages import Message, localized
 from layers.zone_details import ZoneDetails, clean, indicator_series
 from ui.panels.common import table, text, tr
 
@@ -35,7 +35,7 @@ class IndicatorChart(pg.PlotWidget):
         self.clear()
         self.legend.clear()
         pts = indicator_series(rec)
-        name = rec.get("name_en") if lang == "en" and rec.get("name_en") else rec.get("name_zh")
+        name = localized(rec, "name", lang)
         unit = rec.get("unit") or ""
         self.setTitle(f"{name} {('(' + unit + ')') if unit else ''}", size="9pt")
         base = [p for p in pts if p[2] == "baseline"]
@@ -59,11 +59,10 @@ class IndicatorChart(pg.PlotWidget):
 
 
 def indicators_tab(d: ZoneDetails, lang: str) -> QWidget:
-    en = lang == "en"
     rows, statuses = [], []
     for item, status, _reason in d.indicators:
         r = item.record
-        name = r.get("name_en") if en and r.get("name_en") else r.get("name_zh")
+        name = localized(r, "name", lang)
         base = clean(r.get("baseline_value"))
         base_txt = text(base) + (f" ({int(r['baseline_year'])})"
                                  if base is not None and clean(r.get("baseline_year")) else "")
@@ -132,9 +131,8 @@ def _measured_tooltips(t: QTableWidget, records: list, lang: str) -> None:  # ty
     """The basis of a measured value (which rows) and the target as read, on hover."""
     for row, rec in enumerate(records):
         if "measured_value" in rec:
-            en = lang == "en"
-            basis = rec.get("measured_basis_en" if en else "measured_basis_zh") or ""
-            target = rec.get("measured_target_en" if en else "measured_target_zh") or ""
+            basis = localized(rec, "measured_basis", lang, fallback=False) or ""
+            target = localized(rec, "measured_target", lang, fallback=False) or ""
             label = Message("依据：", "Basis: ").text(lang)
             for col in (3, 4):
                 t.item(row, col).setToolTip(f"{target}\n{label}{basis}")

@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 
 from geodata import schema
+from geodata.messages import Message, in_language
 from ui.panels.common import key_values, tr
 
 BAY_FIELDS = (("name_zh", "名称", "Name"), ("name_en", "英文名称", "Name (English)"),
@@ -44,22 +45,20 @@ def display_value(field: str, value: Any, lang: str, counties: dict[str, tuple[s
                   record: dict[str, Any] | None = None) -> Any:
     """``value`` of ``field`` as the panel shows it in ``lang``; ``record`` (the whole row)
     lets an English view take the field's ``_en`` column."""
-    en = lang == "en"
-    if en and record is not None and field in schema.UNIT_TEXT_FIELDS:
-        return schema.text_in(record, field, lang)
+    if record is not None and field in schema.UNIT_TEXT_FIELDS:
+        # a requirement text: Chinese as given, English from the record's _en column
+        return in_language(lang, value, schema.text_in(record, field, lang))
     if field == "unit_class" and value is not None:
-        zh, eng = schema.UNIT_CLASSES.get(int(value), (str(value), str(value)))
-        return f"{int(value)} — {eng if en else zh}"
+        name = Message(*schema.UNIT_CLASSES.get(int(value), (str(value), str(value))))
+        return f"{int(value)} — {name.text(lang)}"
     if field == "county_code" and value is not None:
         names = counties.get(str(value))
-        return f"{names[1] if en else names[0]} ({value})" if names else value
+        return f"{Message(names[0], names[1]).text(lang)} ({value})" if names else value
     if field == "domain" and value in ("land", "sea"):
         return {"land": tr("陆域"), "sea": tr("海域")}[value]
     if field == "water_kind" and value in ("sea", "river"):
         return {"sea": tr("入海"), "river": tr("入河")}[value]
-    if en:
-        return schema.english_value(field, value)
-    return value
+    return schema.value_in(field, value, lang)
 
 
 def overview_tab(layer: str, record: dict[str, Any], lang: str,
@@ -69,7 +68,7 @@ def overview_tab(layer: str, record: dict[str, Any], lang: str,
     for name, zh, en in _fields(layer):
         known.add(name)
         if name in record and not schema.is_english_column(name, record):
-            rows.append((en if lang == "en" else zh,
+            rows.append((Message(zh, en).text(lang),
                          display_value(name, record.get(name), lang, counties, record)))
     for name, value in record.items():  # fields a workspace adds beyond the schema
         if name not in known and name not in ("approximate",) and \

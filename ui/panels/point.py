@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from geodata import schema
+from geodata.messages import localized
 from layers.zone_details import ZoneDetails
 from models import catalog
 from models.query import PointReport
@@ -12,9 +13,7 @@ from ui.panels.common import tr
 
 
 def _name(rec: dict[str, Any], lang: str) -> str:
-    if lang == "en" and rec.get("name_en"):
-        return str(rec["name_en"])
-    return str(rec.get("name_zh") or rec.get("code") or "")
+    return str(localized(rec, "name", lang) or rec.get("code") or "")
 
 
 def point_rows(rep: PointReport, lang: str) -> list[tuple[str, Any]]:
@@ -26,7 +25,7 @@ def point_rows(rep: PointReport, lang: str) -> list[tuple[str, Any]]:
         (tr("县（市、区）"), _name(rep.county, lang) if rep.county else tr("泉州市范围外")),
     ]
     for u in rep.units:
-        cls = u.get("class_en") if lang == "en" else u.get("class_zh")
+        cls = localized(u, "class", lang, fallback=False)
         rows.append((tr("管控单元"), f"{u.get('code')} {_name(u, lang)} ({cls})"))
     if not rep.units:
         rows.append((tr("管控单元"), tr("无")))

@@ -10,6 +10,7 @@ from html import escape
 
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
+from geodata.messages import Message, in_language, localized
 from layers.zone_details import ZoneDetails, deadlines
 from models.catalog import PLAN_NAMES, ZONE_TYPE_NAMES, zone_key_text
 from ui.panels.common import tr
@@ -19,20 +20,20 @@ def _reasons(item, lang: str) -> str:  # noqa: ANN001
     parts = []
     for r in item.reasons[:3]:
         zt = ZONE_TYPE_NAMES.get(r["zone_type"], (r["zone_type"], r["zone_type"]))
-        parts.append(f"<span style='color:#00695C'>[{escape(zt[1] if lang == 'en' else zt[0])}"
+        parts.append(f"<span style='color:#00695C'>[{escape(Message(zt[0], zt[1]).text(lang))}"
                      f" {escape(zone_key_text(r['zone_type'], r['zone_key'], lang))}]</span>"
                      f" {escape(r['sentence_zh'])}")
     return "<br>".join(parts)
 
 
 def task_html(d: ZoneDetails, lang: str) -> str:
-    en = lang == "en"
-    sep = ": " if en else "："
+    sep = in_language(lang, "：", ": ")
     cards = []
     for t in d.tasks:
         r = t.record
-        title = r.get("title_en") if en and r.get("title_en") else r.get("title_zh")
-        plan = PLAN_NAMES.get(str(r.get("plan")), ("", ""))[1 if en else 0]
+        title = localized(r, "title", lang)
+        plan_zh, plan_en = PLAN_NAMES.get(str(r.get("plan")), ("", ""))[:2]
+        plan = Message(plan_zh, plan_en).text(lang)
         agencies = str(r.get("agencies_zh") or "—")
         if len(agencies) > 160:
             agencies = agencies[:160] + "…"

@@ -226,7 +226,7 @@ def _north_arrow(p: QPainter, tip: QPointF, h: float, family: str, pt: float,
     p.setFont(_font(family, 10, pt, bold=True))
     p.setPen(QColor("#222222"))
     p.drawText(QRectF(x - h / 2, y + h, h, h * 0.5), int(Qt.AlignmentFlag.AlignCenter),
-               "N" if lang == "en" else "北")
+               st.t(lang, "北", "N"))
     p.restore()
 
 

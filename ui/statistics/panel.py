@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from geodata.messages import Message
+from geodata.messages import Message, in_language
 from layers.mercator import to_lonlat
 from models import stats_report
 from models.statistics import (
@@ -167,7 +167,7 @@ class StatisticsPanel(QWidget):
         if counties is not None:
             for code, zh, en in zip(counties["code"], counties["name_zh"],
                                     counties.get("name_en", counties["name_zh"]), strict=True):
-                self.county_box.addItem(str(en if lang == "en" else zh), str(code))
+                self.county_box.addItem(str(in_language(lang, zh, en)), str(code))
         self.county_box.setCurrentIndex(max(0, self.county_box.findData(keep[0])))
         self.follow_box.clear()
         self.follow_box.addItems([tr("不限地图范围"), tr("跟随当前地图范围"), tr("跟随所选区域")])
