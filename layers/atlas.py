@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from geodata import schema
-from geodata.messages import Message
+from geodata.messages import Message, in_language
 from layers.map_model import MapModel
 from layers.zone_details import clean, details
 from models.catalog import indicator_status
@@ -106,7 +106,7 @@ def _names(frame: pd.DataFrame, i: int, lang: str) -> str:
     rec = frame.iloc[i]
     zh = clean(rec.get("name_zh"))
     en = clean(rec.get("name_en"))
-    return str((en if lang == "en" and en else zh) or "")
+    return str(in_language(lang, zh, en or zh) or "")
 
 
 def atlas_features(model: MapModel, by: str, filter_text: str | None = None,
@@ -132,7 +132,7 @@ def atlas_features(model: MapModel, by: str, filter_text: str | None = None,
             title, sub = (f"{key} {name}".strip(), "")
             if by == "unit" and clean(rec.get("unit_class")) is not None:
                 zh_en = schema.UNIT_CLASSES.get(int(rec["unit_class"]), ("", ""))
-                sub = zh_en[1] if lang == "en" else zh_en[0]
+                sub = in_language(lang, zh_en[0], zh_en[1])
             elif by == "outfall" and clean(rec.get("outfall_type")) is not None:
                 sub = str(schema.value_in("outfall_type", rec["outfall_type"], lang))
         elif by == "protected_area":
@@ -219,7 +219,7 @@ def feature_facts(model: MapModel, tables: dict[str, pd.DataFrame], by: str, ind
         cls = int(rec["unit_class"]) if rec.get("unit_class") is not None else 0
         zh_en = schema.UNIT_CLASSES.get(cls, ("", ""))
         basic.rows += [(_t(lang, "单元编码", "Code"), str(rec.get("code"))),
-                       (_t(lang, "管控类别", "Class"), zh_en[1] if lang == "en" else zh_en[0]),
+                       (_t(lang, "管控类别", "Class"), in_language(lang, zh_en[0], zh_en[1])),
                        (_t(lang, "所在县（市、区）", "County"),
                         _county_name(model, rec.get("county_code"), lang)),
                        (_t(lang, "陆域/海域", "Domain"),
@@ -246,8 +246,8 @@ def feature_facts(model: MapModel, tables: dict[str, pd.DataFrame], by: str, ind
         for f in schema.UNIT_TEXT_FIELDS:
             label = next(x for x in schema.CONTROL_UNIT_FIELDS if x.name == f)
             text = schema.text_in(rec, f, lang)
-            colon = ": " if lang == "en" else "："
-            access.paragraphs.append(f"{label.label_en if lang == 'en' else label.label_zh}"
+            colon = in_language(lang, "：", ": ")
+            access.paragraphs.append(f"{in_language(lang, label.label_zh, label.label_en)}"
                                      f"{colon}{clean(text) or '—'}")
         out.append(access)
     if by == "county" and model.get("control_units") is not None:
@@ -256,15 +256,15 @@ def feature_facts(model: MapModel, tables: dict[str, pd.DataFrame], by: str, ind
                               "unit_class"].dropna().astype(int).tolist())
         sec = FactSection(_t(lang, "管控单元", "Control units"))
         for cls, (zh, en) in schema.UNIT_CLASSES.items():
-            sec.rows.append((en if lang == "en" else zh, str(n.get(cls, 0))))
+            sec.rows.append((in_language(lang, zh, en), str(n.get(cls, 0))))
         out.append(sec)
     out.append(_outfall_counts(d, lang))
     n_tasks = len(d.tasks)
     tasks = FactSection(_t(lang, f"适用任务（{n_tasks}）", f"Tasks that apply ({n_tasks})"))
     for item in d.tasks[:max_items]:
         r = item.record
-        title = r.get("title_en") if lang == "en" and clean(r.get("title_en")) \
-            else r.get("title_zh")
+        title = in_language(lang, r.get("title_zh"), r.get("title_en")
+                            if clean(r.get("title_en")) else r.get("title_zh"))
         tasks.rows.append((item.id, str(title)))
     _more(tasks, len(d.tasks) - max_items, lang)
     out.append(tasks)
@@ -272,8 +272,9 @@ def feature_facts(model: MapModel, tables: dict[str, pd.DataFrame], by: str, ind
                           f"Indicators that apply ({len(d.indicators)})"))
     for item, status, _reason in d.indicators[:max_items]:
         r = item.record
-        name = r.get("name_en") if lang == "en" and clean(r.get("name_en")) else r.get("name_zh")
-        colon = ": " if lang == "en" else "："
+        name = in_language(lang, r.get("name_zh"), r.get("name_en")
+                           if clean(r.get("name_en")) else r.get("name_zh"))
+        colon = in_language(lang, "：", ": ")
         inds.rows.append((item.id, f"{name}{colon}{_target(r, lang)} · "
                                    f"{_status_text(status, lang)}"))
     _more(inds, len(d.indicators) - max_items, lang)
@@ -322,7 +323,7 @@ def _outfall_facts(model: MapModel, rec: dict[str, Any], d: Any, lang: str,
                 str(v), str(v))
         else:
             v = schema.value_in(f.name, v, lang)
-        sec.rows.append((f.label_en if lang == "en" else f.label_zh, str(v)))
+        sec.rows.append((in_language(lang, f.label_zh, f.label_en), str(v)))
     units = model.get("control_units")
     ola = model.get("outfalls")
     if units is not None and ola is not None and rec.get("code") is not None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from geodata import schema
+from geodata.messages import in_language
 from layers.atlas import COVERAGE_NAMES, atlas_features
 from models import print_layout as pl
 from ui.background import Runner, Token
@@ -94,14 +95,15 @@ class AtlasDialog(QDialog):
         self.county.addItem(tr("全部"), "")
         counties = model.get("counties")
         if counties is not None:
-            col = "name_en" if lang == "en" and "name_en" in counties.frame.columns else "name_zh"
+            col = in_language(lang, "name_zh", "name_en" if "name_en" in counties.frame.columns
+                              else "name_zh")
             for code, name in sorted(zip(counties.frame["code"].astype(str),
                                          counties.frame[col].astype(str), strict=True)):
                 self.county.addItem(f"{name} ({code})", code)
         self.cls = QComboBox()
         self.cls.addItem(tr("全部"), "")
         for k, (zh, en) in schema.UNIT_CLASSES.items():
-            self.cls.addItem(en if lang == "en" else zh, str(k))
+            self.cls.addItem(in_language(lang, zh, en), str(k))
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("county_code=350582 and unit_class=2")
         self.count = QLabel()

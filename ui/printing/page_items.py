@@ -14,6 +14,7 @@ import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QPolygonF
 
+from geodata.messages import in_language
 from layers.map_model import MapModel
 from layers.print_geometry import (
     dm_label,
@@ -258,7 +259,7 @@ def draw_north(p: QPainter, r: QRectF, lang: str, u: Units) -> None:
     p.drawPolygon(QPolygonF([QPointF(x, y), QPointF(x + w, y + h), QPointF(x, y + h * 0.72)]))
     p.setBrush(QColor(255, 255, 255))
     p.drawPolygon(QPolygonF([QPointF(x, y), QPointF(x - w, y + h), QPointF(x, y + h * 0.72)]))
-    text_in(p, QRectF(x - h, y + h, 2 * h, h * 0.35), "N" if lang == "en" else "北", 9, True,
+    text_in(p, QRectF(x - h, y + h, 2 * h, h * 0.35), in_language(lang, "北", "N"), 9, True,
             INK, int(Qt.AlignmentFlag.AlignCenter))
     p.restore()
 
@@ -328,8 +329,8 @@ def draw_legend(p: QPainter, r: QRectF, items: list[LegendItem], lang: str, u: U
                 columns: int = 1, size: float = 7.5) -> None:
     """Entries in ``columns`` columns; lines that do not fit are left out (the caller
     chooses the columns so that they do)."""
-    text_in(p, QRectF(r.left(), r.top(), r.width(), u.mm(5)), "图例" if lang != "en"
-            else "Legend", 9.5, True)
+    text_in(p, QRectF(r.left(), r.top(), r.width(), u.mm(5)), in_language(lang, "图例", "Legend"),
+            9.5, True)
     row_h = u.pt(size * 1.75)
     col_w = r.width() / max(columns, 1)
     rows = -(-len(items) // max(columns, 1))

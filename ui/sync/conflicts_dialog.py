@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from geodata import schema
+from geodata.messages import in_language
 
 CONTEXT = "Sync"
 KINDS = {"field": "属性", "move": "位置", "deleted_theirs": "服务器上已删除",
@@ -49,7 +50,7 @@ def field_label(field: str, lang: str) -> str:
         return tr("整条记录")
     for f in schema.OUTFALL_FIELDS:
         if f.name == field:
-            return f.label_en if lang == "en" else f.label_zh
+            return in_language(lang, f.label_zh, f.label_en)
     return field
 
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from geodata.messages import in_language
 from ui.sync import credentials
 
 CONTEXT = "Sync"
@@ -106,5 +107,5 @@ def county_list(ws: Any, lang: str = "zh") -> list[tuple[str, str]]:
     frame = ws.layers.get("counties")
     if frame is None or "code" not in frame.columns:
         return []
-    col = "name_en" if lang == "en" and "name_en" in frame.columns else "name_zh"
+    col = in_language(lang, "name_zh", "name_en" if "name_en" in frame.columns else "name_zh")
     return sorted((str(c), str(n)) for c, n in zip(frame["code"], frame[col], strict=False))

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QToolButton,
 )
 
-from geodata.messages import Message
+from geodata.messages import Message, in_language
 from ui.sync import credentials
 from ui.sync.worker import Job, start
 
@@ -320,7 +320,7 @@ class SyncMenu(QObject):
         self._end()
         self.say(report.summary(), 15000)
         if report.refused and self.interactive:
-            text = "\n".join(r["reason"]["en" if self.win.lang == "en" else "zh"]
+            text = "\n".join(r["reason"][in_language(self.win.lang, "zh", "en")]
                              for r in report.refused[:20])
             QMessageBox.warning(self.win, tr("部分修改被服务器拒绝"), text)
 
