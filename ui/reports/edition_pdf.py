@@ -13,14 +13,11 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QMarginsF, QPointF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtCore import QByteArray, QPointF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
     QColor,
     QImage,
-    QPageLayout,
-    QPageSize,
     QPainter,
-    QPdfWriter,
     QPen,
     QTextDocument,
 )
@@ -29,7 +26,7 @@ from PySide6.QtSvg import QSvgRenderer
 from models.edition_report import report_body_html, title
 from models.report_map_svg import with_font
 from models.report_style import t
-from ui.reports.pdf import CSS_PX, DPI, MAP_URL, QT_CSS, _image_rect, text_font
+from ui.reports.pdf import CSS_PX, MAP_URL, QT_CSS, _image_rect, a4_writer, text_font
 from ui.reports.qt_app import cjk_family, ensure_app
 
 BREAK = ' style="page-break-before: always"'
@@ -45,17 +42,9 @@ def write_pdf(ec: Any, map_svg: str, out: Path | str, lang: str = "zh",
     out = Path(out)
     tmp = out.with_name(out.name + ".part")
     family = cjk_family()
-    writer = QPdfWriter(str(tmp))
-    writer.setResolution(DPI)
-    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-    writer.setPageMargins(QMarginsF(15, 14, 15, 12), QPageLayout.Unit.Millimeter)
-    writer.setTitle(title(lang))
-    writer.setCreator("EcoZone 生态环境分区管控一张图")
-
-    area = writer.pageLayout().paintRectPixels(DPI)
-    width, height = float(area.width()), float(area.height())
-    footer_h = 8 / 25.4 * DPI
-    body_h = height - footer_h
+    page = a4_writer(tmp, title(lang))
+    writer, width, height, footer_h, body_h = (page.writer, page.width, page.height,
+                                               page.footer_h, page.body_h)
 
     svg = QSvgRenderer(QByteArray(with_font(map_svg, family).encode("utf-8"))) \
         if map_svg else None

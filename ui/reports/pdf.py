@@ -12,6 +12,7 @@ device, hence the 96/300 factor for the placeholder.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QMarginsF, QPointF, QRectF, QSizeF, Qt, QUrl
@@ -64,23 +65,42 @@ def _mm(writer: QPdfWriter, mm: float) -> float:
     return mm / 25.4 * writer.resolution()
 
 
+@dataclass
+class A4Page:
+    """An A4 PDF writer at :data:`DPI` and its text area: the report PDFs (screening,
+    statistics, edition comparison) share this page set-up."""
+
+    writer: QPdfWriter
+    width: float
+    height: float
+    footer_h: float
+    body_h: float
+
+
+def a4_writer(path: Path, doc_title: str, margins_mm: tuple[float, float, float, float]
+              = (15, 14, 15, 12), footer_mm: float = 8) -> A4Page:
+    """A QPdfWriter for ``path`` with the report's page, title and creator."""
+    writer = QPdfWriter(str(path))
+    writer.setResolution(DPI)
+    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    writer.setPageMargins(QMarginsF(*margins_mm), QPageLayout.Unit.Millimeter)
+    writer.setTitle(doc_title)
+    writer.setCreator("EcoZone 生态环境分区管控一张图")
+    area = writer.pageLayout().paintRectPixels(DPI)
+    width, height = float(area.width()), float(area.height())
+    footer_h = _mm(writer, footer_mm)
+    return A4Page(writer, width, height, footer_h, height - footer_h)
+
+
 def write_pdf(rep: ScreeningReport, map_svg: str, out: Path | str, lang: str = "zh") -> int:
     """Write the report to ``out`` (atomically); return the number of pages."""
     ensure_app()
     out = Path(out)
     tmp = out.with_name(out.name + ".part")
     family = cjk_family()
-    writer = QPdfWriter(str(tmp))
-    writer.setResolution(DPI)
-    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-    writer.setPageMargins(QMarginsF(15, 14, 15, 12), QPageLayout.Unit.Millimeter)
-    writer.setTitle(title(lang))
-    writer.setCreator("EcoZone 生态环境分区管控一张图")
-
-    area = writer.pageLayout().paintRectPixels(DPI)
-    width, height = float(area.width()), float(area.height())
-    footer_h = _mm(writer, 8)
-    body_h = height - footer_h
+    page = a4_writer(tmp, title(lang))
+    writer, width, height, footer_h, body_h = (page.writer, page.width, page.height,
+                                               page.footer_h, page.body_h)
 
     svg = QSvgRenderer(QByteArray(map_svg.encode("utf-8")))
     vb = svg.viewBoxF()

@@ -10,14 +10,11 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QMarginsF, QPointF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtCore import QByteArray, QPointF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
     QColor,
     QImage,
-    QPageLayout,
-    QPageSize,
     QPainter,
-    QPdfWriter,
     QPen,
     QTextDocument,
 )
@@ -28,7 +25,7 @@ from geodata.messages import Message
 from models.stats_export import body_html, charts, notice_html, scope_text
 from models.stats_report import TITLE, StatsReport
 from models.stats_svg import FONT
-from ui.reports.pdf import QT_CSS, text_font
+from ui.reports.pdf import QT_CSS, a4_writer, text_font
 from ui.reports.qt_app import cjk_family, ensure_app
 
 DPI = 300
@@ -64,16 +61,9 @@ def write_pdf(rep: StatsReport, out: Path | str, lang: str = "zh") -> int:
     out = Path(out)
     tmp = files.part_path(out)
     family = cjk_family()
-    writer = QPdfWriter(str(tmp))
-    writer.setResolution(DPI)
-    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-    writer.setPageMargins(QMarginsF(12, 12, 12, 12), QPageLayout.Unit.Millimeter)
-    writer.setTitle(TITLE.text(lang))
-    writer.setCreator("EcoZone 生态环境分区管控一张图")
-    area = writer.pageLayout().paintRectPixels(DPI)
-    width, height = float(area.width()), float(area.height())
-    footer_h = 8 / 25.4 * DPI
-    body_h = height - footer_h
+    page = a4_writer(tmp, TITLE.text(lang), margins_mm=(12, 12, 12, 12))
+    writer, width, height, footer_h, body_h = (page.writer, page.width, page.height,
+                                               page.footer_h, page.body_h)
 
     doc = QTextDocument()
     doc.documentLayout().setPaintDevice(writer)
