@@ -173,3 +173,37 @@ def test_with_a_null_geometry_outfall_n_is_acted_on_by_click_table_and_drag(qtbo
     assert not [a for a in outfall_store.read_audit(workspace, ordered[9])
                 if a["action"] == "move"]
     review.shutdown()
+
+
+def test_an_outfall_found_on_patrol_gets_its_real_code_in_the_window(qtbot, workspace,
+                                                                      tmp_path, monkeypatch):
+    """A patrol's KML gives names without codes (待编码-…); the record card's 赋正式编码…
+    renames it: table, map, card and selection follow, the history keeps the old rows,
+    and Ctrl+Z takes the code back."""
+    from PySide6.QtWidgets import QInputDialog
+
+    src = tmp_path / "巡查.csv"
+    src.write_text("排污口名称,经度,纬度,受纳水体\n新发现排口甲,118.6312,24.7305,深沪湾\n",
+                   encoding="utf-8")
+    report = import_file(src, workspace, "outfalls")
+    (provisional,) = report.provisional
+    assert provisional.startswith("待编码-")
+    win = _window(qtbot, workspace)
+    review = win.features.review
+    win.select("outfalls", provisional)
+    assert review.card.code == provisional
+    monkeypatch.setattr(QInputDialog, "getText",
+                        staticmethod(lambda *a, **k: ("PWK350582H0999", True)))
+    review.card.findChild(type(review.card.form.itemAt(0).layout().itemAt(0).widget()),
+                          "card_code").click()
+    assert review.table.row_of("PWK350582H0999") is not None
+    assert review.table.row_of(provisional) is None
+    assert win.model.get("outfalls").row_of("PWK350582H0999") is not None
+    assert win.selection.current.keys == ("PWK350582H0999",)
+    assert review.card.code == "PWK350582H0999"
+    audit = outfall_store.read_audit(workspace, "PWK350582H0999")
+    assert any(provisional in (a.get("old_value") or "") for a in audit)
+    review.undo_action.trigger()
+    assert review.table.row_of(provisional) is not None
+    assert review.table.row_of("PWK350582H0999") is None
+    review.shutdown()

@@ -16,6 +16,11 @@ from ui.statistics import install_statistics
 
 CONTEXT = "Features"
 
+#: the paper choices of 导出地图: (label, paper size, landscape?) — the choice is data, not
+#: read back out of the label's text
+MAP_PAPERS = (("A4 横向", "A4", True), ("A4 纵向", "A4", False),
+              ("A3 横向", "A3", True), ("A3 纵向", "A3", False))
+
 
 def tr(text: str) -> str:
     return QCoreApplication.translate(CONTEXT, text)
@@ -130,19 +135,18 @@ class Features:
                                               "PDF (*.pdf);;PNG (*.png)")
         if not path:
             return
-        papers = ["A4 横向", "A4 纵向", "A3 横向", "A3 纵向"]
-        paper, ok = QInputDialog.getItem(self.win, tr("导出地图"), tr("纸张"),
-                                         [tr(p) for p in papers], 0, False)
+        labels = [tr(text) for text, _paper, _landscape in MAP_PAPERS]
+        paper, ok = QInputDialog.getItem(self.win, tr("导出地图"), tr("纸张"), labels, 0, False)
         if not ok:
             return
-        choice = papers[[tr(p) for p in papers].index(paper)]
+        _text, size, landscape = MAP_PAPERS[labels.index(paper)]
         dpi, ok = QInputDialog.getInt(self.win, tr("导出地图"), tr("分辨率（DPI）"), 300, 72, 600)
         if not ok:
             return
         canvas = self.win.canvas
         try:
             out = export_view(canvas.grab().toImage(), canvas.view, Path(path), dpi=dpi,
-                              paper=choice[:2], landscape=choice.endswith("横向"),
+                              paper=size, landscape=landscape,
                               title=self.win.windowTitle(), lang=self.win.lang,
                               notice=self.win.notice())
         except (OSError, ValueError) as exc:

@@ -844,6 +844,14 @@
         <source>在地图上按住排污口拖到新位置（Esc 取消，可撤销）</source>
         <translation>Press on an outfall and drag it to its new place (Esc cancels; undoable)</translation>
     </message>
+    <message>
+        <source>赋正式编码</source>
+        <translation>Give the real code</translation>
+    </message>
+    <message>
+        <source>%1 的正式编码（如 PWK350582H0123）：</source>
+        <translation>Real code of %1 (e.g. PWK350582H0123):</translation>
+    </message>
 </context>
 <context>
     <name>OutfallTablePanel</name>
@@ -1192,6 +1200,10 @@
     <message>
         <source>输入坐标…</source>
         <translation>Enter coordinates…</translation>
+    </message>
+    <message>
+        <source>赋正式编码…</source>
+        <translation>Give real code…</translation>
     </message>
     <message>
         <source>时间</source>

@@ -58,7 +58,7 @@ def make_thumbnail(data: bytes, size: int = THUMB) -> bytes | None:
 class RecordCard(QTabWidget):
     """Tabs 属性 / 监测 / 核查记录 / 照片 for the outfall set with :meth:`show_outfall`."""
 
-    action_requested = Signal(str)  # confirm, move, set, note, photo
+    action_requested = Signal(str)  # confirm, move, set, note, photo, code
 
     def __init__(self, session: Any, lang: str = "zh", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -70,7 +70,8 @@ class RecordCard(QTabWidget):
         self.form = QFormLayout(self.attrs)
         buttons = QHBoxLayout()
         for key, text in (("confirm", self.tr("确认位置")), ("move", self.tr("输入坐标…")),
-                          ("set", self.tr("修改属性…")), ("note", self.tr("添加备注…"))):
+                          ("set", self.tr("修改属性…")), ("note", self.tr("添加备注…")),
+                          ("code", self.tr("赋正式编码…"))):
             b = QPushButton(text)
             b.setObjectName(f"card_{key}")
             b.clicked.connect(lambda _=False, k=key: self.action_requested.emit(k))

@@ -18,7 +18,13 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
-from PySide6.QtWidgets import QApplication, QDockWidget, QFileDialog, QMessageBox
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QInputDialog,
+    QMessageBox,
+)
 
 from geodata import schema
 from geodata.io.messages import Message
@@ -266,6 +272,8 @@ class OutfallReview(QObject):
                 if exec_dialog(dlg):
                     fld, value, note = dlg.result_value()
                     self.do(oe.set_fields(frame, codes, {fld: value}, note=note))
+            elif action == "code":
+                self._code_dialog(codes[0])
             elif action == "note":
                 dlg = NoteDialog(len(codes), self.win)
                 if exec_dialog(dlg) and dlg.result_value():
@@ -277,6 +285,19 @@ class OutfallReview(QObject):
                     self.add_photo(codes[0], Path(p))
         except oe.EditRejected as exc:
             self.notify(exc.message, warn=True)
+
+    def _code_dialog(self, code: str) -> None:
+        """赋正式编码: an outfall found on patrol (待编码-…) gets its real code; an
+        undoable edit whose audit row names the old code.  The selection follows it."""
+        new, ok = QInputDialog.getText(
+            self.win, self.tr("赋正式编码"),
+            self.tr("%1 的正式编码（如 PWK350582H0123）：").replace("%1", code))  # type: ignore[arg-type]
+        if not ok or not new.strip():
+            return
+        done = self.do(oe.set_code(self.session.frame, code, new.strip()))
+        if done is not None:
+            self.win.selection.select("outfalls", [new.strip()], "table")
+            self.panel.select_codes([new.strip()])
 
     def _move_dialog(self, code: str) -> None:
         g = self.session.frame.set_index("code").geometry.loc[code]

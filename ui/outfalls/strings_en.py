@@ -24,6 +24,8 @@ CONTEXTS: dict[str, dict[str, str | tuple[str, str]]] = {
         "拖动移动排污口": "Move outfalls by dragging",
         "在地图上按住排污口拖到新位置（Esc 取消，可撤销）":
             "Press on an outfall and drag it to its new place (Esc cancels; undoable)",
+        "赋正式编码": "Give the real code",
+        "%1 的正式编码（如 PWK350582H0123）：": "Real code of %1 (e.g. PWK350582H0123):",
     },
     "CoordinateDialog": {
         "输入坐标": "Enter coordinates",
@@ -52,7 +54,7 @@ CONTEXTS: dict[str, dict[str, str | tuple[str, str]]] = {
         "Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)": "Excel workbook (*.xlsx);;CSV file (*.csv)",
     },
     "RecordCard": {
-        **_ACTIONS, "输入坐标…": "Enter coordinates…",
+        **_ACTIONS, "输入坐标…": "Enter coordinates…", "赋正式编码…": "Give real code…",
         "时间": "Time", "人员": "User", "操作": "Action", "字段": "Field",
         "原值 → 新值": "Old → new", "备注": "Note", "添加照片…": "Add photo…",
         "属性": "Attributes", "监测": "Monitoring", "核查记录": "Review log", "照片": "Photos",
