@@ -44,6 +44,8 @@ class MapWindow(Protocol):
 
     def statusBar(self) -> Any: ...  # noqa: N802 - Qt's name
 
+    def menuBar(self) -> Any: ...  # noqa: N802 - Qt's name; parts add whole menus (同步)
+
     def notice(self) -> str:
         """The 示例数据 notice in the window's language ("" when nothing is illustrative)."""
         ...
@@ -64,5 +66,5 @@ class MapWindow(Protocol):
 #: the names a test checks on the real window
 MEMBERS = ("ws", "lang", "selection", "canvas", "model", "settings", "m_file", "m_edit",
            "m_view", "m_tools", "m_help", "toolbar", "tool_group", "a_marea", "side_dock",
-           "statusBar", "notice", "zoom_to_lonlat", "addDockWidget", "tabifyDockWidget",
+           "statusBar", "menuBar", "notice", "zoom_to_lonlat", "addDockWidget", "tabifyDockWidget",
            "addAction", "windowTitle")

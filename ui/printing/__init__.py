@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from ui.window_parts import MapWindow
 
-def _view_bbox(win: Any) -> tuple[float, float, float, float] | None:
+
+def _view_bbox(win: MapWindow) -> tuple[float, float, float, float] | None:
     """The window's current map view in lon/lat (CGCS2000)."""
     from layers.mercator import to_lonlat
 
-    view = getattr(getattr(win, "canvas", None), "view", None)
+    view = win.canvas.view
     if view is None:
         return None
     x0, y0, x1, y1 = view.bbox
@@ -25,14 +27,13 @@ def _view_bbox(win: Any) -> tuple[float, float, float, float] | None:
     return float(lon0), float(lat0), float(lon1), float(lat1)
 
 
-def _selected(win: Any) -> tuple[str, str] | None:
+def _selected(win: MapWindow) -> tuple[str, str] | None:
     """The selected feature as (layer, code or name) for an extent by feature."""
-    sel = getattr(win, "selection", None)
-    cur = sel.current if sel is not None else None
-    if cur is None or cur.empty:
+    cur = win.selection.current
+    if cur.empty:
         return None
     key = str(cur.keys[0])
-    la = win.model.get(cur.layer) if hasattr(win, "model") else None
+    la = win.model.get(cur.layer)
     if cur.layer not in ("control_units", "outfalls") and la is not None:
         row = la.row_of(key)  # keyed by fid: a layout names the feature by its name instead
         if row is not None and "name_zh" in la.frame.columns:

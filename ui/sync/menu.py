@@ -45,9 +45,8 @@ class SyncMenu(QObject):
         self.last_report: Any = None
         self.last_error: Message | None = None
         self.menu = win.menuBar().addMenu("")
-        help_menu = getattr(win, "m_help", None)
-        if help_menu is not None:  # before 帮助, as menus usually go
-            win.menuBar().insertMenu(help_menu.menuAction(), self.menu)
+        # before 帮助, as menus usually go
+        win.menuBar().insertMenu(win.m_help.menuAction(), self.menu)
         self.a_connect = self._action(self.connect_server)
         self.a_checkout = self._action(self.checkout)
         self.a_sync = self._action(self.sync)
@@ -161,7 +160,7 @@ class SyncMenu(QObject):
         from ui.sync.dialogs import ConnectDialog
 
         url = self.state().get("url", "")
-        settings = getattr(self.win, "settings", None)
+        settings = self.win.settings
         if not url and settings is not None:
             url = str(settings.value("sync/url", "") or "")
         dlg = ConnectDialog(url, self.win)
@@ -186,7 +185,7 @@ class SyncMenu(QObject):
         url = redact_url(url)
         if password:
             credentials.put(url, password, remember)
-        settings = getattr(self.win, "settings", None)
+        settings = self.win.settings
         if settings is not None:
             settings.setValue("sync/url", url)
             settings.sync()
@@ -213,7 +212,7 @@ class SyncMenu(QObject):
     def checkout(self) -> Job | None:
         from ui.sync.dialogs import CheckoutDialog, county_list
 
-        settings = getattr(self.win, "settings", None)
+        settings = self.win.settings
         url = self.state().get("url") or (str(settings.value("sync/url", "") or "")
                                           if settings is not None else "")
         if not url:
