@@ -259,6 +259,8 @@ def feature_facts(model: MapModel, tables: dict[str, pd.DataFrame], by: str, ind
             sec.rows.append((in_language(lang, zh, en), str(n.get(cls, 0))))
         out.append(sec)
     out.append(_outfall_counts(d, lang))
+    if by == "bay":
+        out.append(_discharging_into(model, str(rec.get("name_zh") or ""), lang))
     n_tasks = len(d.tasks)
     tasks = FactSection(_t(lang, f"适用任务（{n_tasks}）", f"Tasks that apply ({n_tasks})"))
     for item in d.tasks[:max_items]:
@@ -306,6 +308,27 @@ def _outfall_counts(d: Any, lang: str) -> FactSection:
     if rem:
         parts = [f"{schema.value_in('remediation', k, lang)} {n}" for k, n in sorted(rem.items())]
         sec.rows.append((_t(lang, "整治类型", "Remediation"), " · ".join(parts)))
+    return sec
+
+
+def _discharging_into(model: MapModel, bay: str, lang: str) -> FactSection:
+    """Outfalls whose receiving water is the bay: they sit on its shore, outside its polygon,
+    so "inside" counts none of them.  The 统计 dock counts a bay's outfalls the same way."""
+    ola = model.get("outfalls")
+    frame = ola.frame if ola is not None else None
+    if frame is None or "receiving_water" not in frame.columns:
+        rows = frame.iloc[0:0] if frame is not None else None
+    else:
+        rows = frame[frame["receiving_water"].astype(str) == bay]
+    total = 0 if rows is None else len(rows)
+    sec = FactSection(_t(lang, f"排入该海湾的排污口（{total} 个）",
+                         f"Outfalls discharging into the bay ({total})"))
+    status: Counter[str] = Counter()
+    if rows is not None and "remediation_status" in rows.columns:
+        status = Counter(str(v) for v in rows["remediation_status"].dropna())
+    for st in schema.REMEDIATION_STATUS:
+        sec.rows.append((str(schema.value_in("remediation_status", st, lang)),
+                         str(status.get(st, 0))))
     return sec
 
 

@@ -116,3 +116,18 @@ def test_every_coverage_gives_pages_and_facts(model, bundled_ws, by):
     assert feats
     secs = feature_facts(model, bundled_ws.tables, by, feats[0].index, "en")
     assert secs and secs[0].rows
+
+
+def test_a_bay_page_counts_the_outfalls_discharging_into_it(model, bundled_ws):
+    """Outfalls sit on the shore, outside the bay polygon: the page counts those whose
+    receiving water is the bay (as the 统计 dock does), by remediation status."""
+    outfalls = bundled_ws.layer("outfalls")
+    for feat in atlas_features(model, "bay", lang="zh"):
+        name = str(model.get("bays").frame["name_zh"].iloc[feat.index])
+        mine = outfalls[outfalls["receiving_water"].astype(str) == name]
+        secs = feature_facts(model, bundled_ws.tables, "bay", feat.index, "zh")
+        sec = next(s for s in secs if s.heading.startswith("排入该海湾的排污口"))
+        assert sec.heading == f"排入该海湾的排污口（{len(mine)} 个）"
+        by_status = dict(sec.rows)
+        for status, n in mine["remediation_status"].astype(str).value_counts().items():
+            assert by_status[status] == str(n)
