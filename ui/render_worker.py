@@ -199,7 +199,7 @@ class Renderer(QObject):
             return
         self._compositing = True
         self._composite_dirty = False
-        view, parts, jid = self.view, self._parts(), self._job_id
+        view, parts = self.view, self._parts()
         self.runner.submit(lambda _token: composite(view, parts),
                            lambda img: self._on_composite(img, view),
                            on_error=lambda exc: (traceback.print_exception(exc),

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtWidgets import QWizard
 
 from geodata import store
-from ui.importing.import_dialog import ImportDialog, open_import_dialog
+from ui.importing.import_dialog import ImportDialog
 
 SHOTS = Path("/tmp")
 
