@@ -195,7 +195,9 @@ def install_excepthook(log_file: Path | None = None,
     _state["presenter"] = presenter
     if _state["bridge"] is None:
         _state["bridge"] = _make_bridge()
-    if not _state["installed"]:
+    # install when not yet ours — also when something replaced the hook since (a test
+    # harness, a library): "installed once" must not mean "someone else's hook stays"
+    if not _state["installed"] or sys.excepthook is not handle_exception:
         _state["previous"] = (sys.excepthook, threading.excepthook)
         sys.excepthook = handle_exception
         threading.excepthook = _thread_hook

