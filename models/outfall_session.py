@@ -22,10 +22,9 @@ import getpass
 from pathlib import Path
 from typing import Any
 
-import shapely
 from psygnal import Signal
 
-from geodata import outfall_store, store
+from geodata import outfall_store
 from geodata.io.messages import Message
 from geodata.outfall_store import GEOMETRY, AuditRow, Batch, SaveError, StoredChange
 from geodata.recovery import RecoveryJournal
@@ -144,25 +143,24 @@ class EditSession:
         return self._pos
 
     def _apply_in_memory(self, edit: Edit) -> None:
-        frame = self.frame
+        """Write the edit into the workspace's frame (announced after saving, _announce)."""
         pos = self._positions()
-        geom_col = frame.columns.get_loc(frame.geometry.name)
         for ch in edit.changes:
             i = pos.get(ch.code)
             if i is None:
                 raise EditRejected(Message(f"未知排污口编码：{ch.code}",
                                            f"unknown outfall code: {ch.code}"))
             if ch.field == GEOMETRY:
-                frame.iat[i, geom_col] = shapely.Point(*ch.new) if ch.new is not None else None
+                self.ws.write_value(LAYER, i, "geometry", ch.new)
             elif ch.renames:
                 if str(ch.new) in pos:
                     raise EditRejected(Message(f"编码 {ch.new} 已被另一个排污口使用",
                                                f"code {ch.new} is already used by another "
                                                "outfall"))
-                store.set_value(frame, i, "code", ch.new)
+                self.ws.write_value(LAYER, i, "code", ch.new)
                 pos[str(ch.new)] = pos.pop(ch.code)
-            else:  # vocabulary fields are categoricals: a new value becomes a category
-                store.set_value(frame, i, ch.field, ch.new)
+            else:
+                self.ws.write_value(LAYER, i, ch.field, ch.new)
 
     # -- saving ---------------------------------------------------------------------------
     def save(self) -> bool:

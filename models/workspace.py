@@ -184,6 +184,38 @@ class Workspace:
         """Re-read one plain table (inspections, samples …) from the GeoPackage."""
         self.tables[name] = store.read_table(self.path, name)
 
+    def write_value(self, layer: str, row: int, field: str, value: object) -> None:
+        """Write one value of the in-memory frame (row position ``row``): the one place that
+        writes a layer's frame in place.  ``field`` "geometry" takes a shapely geometry, or
+        an (x, y) pair for a point, or None.  Announce afterwards with
+        :meth:`announce_features_changed` (writers batch their changes first)."""
+        frame = self.layer(layer)
+        if field == "geometry":
+            if value is not None and not isinstance(value, shapely.Geometry):
+                value = shapely.Point(*value)  # type: ignore[misc]
+            frame.iat[row, frame.columns.get_loc(frame.geometry.name)] = value
+            self._index.pop(layer, None)
+        else:  # vocabulary fields are categoricals: a new value becomes a category
+            store.set_value(frame, row, field, value)
+
+    def set_values(self, layer: str, updates: dict[str, dict[str, object]],
+                   announce: bool = True) -> list[str]:
+        """Write ``{key: {field: value}}`` into ``layer`` (unknown keys are skipped) and, with
+        ``announce``, tell observers.  Returns the keys written."""
+        keys = self.keys(layer)
+        rows = pd.Index(keys).get_indexer(list(updates)) if len(keys) else []
+        done, moved = [], False
+        for key, row in zip(updates, rows, strict=True):
+            if row < 0:
+                continue
+            for fld, value in updates[key].items():
+                self.write_value(layer, int(row), fld, value)
+                moved |= fld == "geometry"
+            done.append(str(key))
+        if announce and done:
+            self.announce_features_changed(layer, done, geometry=moved)
+        return done
+
     def announce_features_changed(self, layer: str, keys: list[str],
                                   geometry: bool = False) -> None:
         """Tell observers that ``keys`` of ``layer`` changed in place.  ``geometry``: some

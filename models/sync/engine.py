@@ -317,23 +317,9 @@ def tell_workspace(ws: Any, out: pull.PullOutcome) -> None:
 
 
 def update_frame(ws: Any, updated: dict[str, dict[str, Any]]) -> None:
-    """Write pulled values into the in-memory outfall frame and announce them."""
-    import shapely
-
-    from geodata import store
-
-    frame = ws.layer("outfalls")
-    pos = {str(c): i for i, c in enumerate(frame["code"].tolist())}
-    gcol = frame.columns.get_loc(frame.geometry.name)
-    moved = False
-    for code, values in updated.items():
-        i = pos.get(code)
-        if i is None:
-            continue
-        for f, v in values.items():
-            if f == GEOMETRY:
-                frame.iat[i, gcol] = None if v is None else shapely.Point(v[0], v[1])
-                moved = True
-            elif f in frame.columns:
-                store.set_value(frame, i, f, v)
-    ws.announce_features_changed("outfalls", list(updated), geometry=moved)
+    """Write pulled values into the open workspace, which announces them (change flow)."""
+    columns = set(ws.layer("outfalls").columns)
+    changes = {code: {("geometry" if f == GEOMETRY else f): v for f, v in values.items()
+                      if f == GEOMETRY or f in columns}
+               for code, values in updated.items()}
+    ws.set_values("outfalls", changes)
