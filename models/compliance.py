@@ -23,12 +23,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import shapely
-from pyproj import Transformer
 
 from geodata import schema
-from geodata.io import provisional_codes
 from geodata.io.messages import Message
+from models import compliance_scan as _scan
 from models.workspace import Workspace
 
 CHECKS: dict[str, tuple[str, str, str]] = {  # id: (zh label, en label, severity)
@@ -43,9 +41,6 @@ CHECKS: dict[str, tuple[str, str, str]] = {  # id: (zh label, en label, severity
 }
 REQUIRED_FIELDS = ("name_zh", "outfall_type", "subtype", "water_kind", "receiving_water",
                    "discharge_mode", "responsible_party", "county_code")
-_TMERC = Transformer.from_crs(
-    "EPSG:4490", "+proj=tmerc +lat_0=0 +lon_0=118.5 +k=1 +x_0=500000 +ellps=GRS80 +units=m",
-    always_xy=True)
 
 
 @dataclass(frozen=True)
@@ -85,23 +80,11 @@ class Finding:
 
 
 def _project(geoms: np.ndarray) -> np.ndarray:
-    return shapely.transform(geoms, lambda xy: np.column_stack(_TMERC.transform(xy[:, 0],
-                                                                                 xy[:, 1])))
+    return _scan.project(geoms)
 
 
 def _pieces(lines: np.ndarray, n: int = 64) -> np.ndarray:
-    """Lines (and polygon rings) as pieces of at most ``n`` vertices, overlapping by one."""
-    out = []
-    for part in shapely.get_parts(lines):
-        if part.geom_type in ("Polygon", "MultiPolygon"):
-            part = part.boundary
-        for line in shapely.get_parts(np.asarray([part], dtype=object)):
-            xy = shapely.get_coordinates(line)
-            if len(xy) < 2:
-                continue
-            for s in range(0, len(xy) - 1, n - 1):
-                out.append(shapely.LineString(xy[s:s + n]))
-    return np.asarray(out, dtype=object)
+    return _scan.pieces(lines, n)
 
 
 def _text(v: Any) -> str:
@@ -123,198 +106,150 @@ def _zone_names(frame: Any, i: int) -> tuple[str, str, str]:
     return zh, en, _text(row.get("code"))
 
 
-class _Checker:
-    def __init__(self, ws: Workspace, cfg: ComplianceConfig) -> None:
-        self.ws, self.cfg = ws, cfg
-        self.frame = ws.layer("outfalls")
-        self.codes = [str(c) for c in self.frame["code"].tolist()]
-        geoms = np.asarray(self.frame.geometry.values, dtype=object)
-        self.valid = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
-        self.idx = np.flatnonzero(self.valid)
-        self.pts = geoms[self.idx]
-        self.pts_m = _project(self.pts)
-        self.out: list[Finding] = []
-        #: flags only (the inventory's column): keep (row, check), drop the texts at once --
-        #: a million findings with their reasons are ~1 GB
-        self.flags_only = False
-        self.pairs: list[tuple[int, str]] = []
-        self._names: dict[tuple[int, int], tuple[str, str, str]] = {}
+assert tuple(CHECKS) == _scan.CHECK_IDS
 
-    def zone_names(self, frame: Any, i: int) -> tuple[str, str, str]:
-        """_zone_names, once per zone: 100k outfalls fall in a few hundred zones, and a
-        pandas row lookup per finding took 19 of the 40 s of a 100k check."""
-        key = (id(frame), i)
-        names = self._names.get(key)
-        if names is None:
-            names = self._names[key] = _zone_names(frame, i)
-        return names
 
-    def add(self, i: int, check: str, zh: str, en: str, **kw: Any) -> None:
-        if self.flags_only:
-            self.pairs.append((i, check))
-            return
-        self.out.append(Finding(self.codes[i], check, Message(zh, en), **kw))
+class Findings:
+    """The findings of a check as columns (:class:`models.compliance_scan.Found`); a
+    :class:`Finding` with its texts is made only for the rows asked for (``finding(k)``,
+    iteration) -- at 1M outfalls a Finding per row was gigabytes (issue 17)."""
 
-    def layer(self, name: str) -> Any:
-        return self.ws.layers.get(name)
+    def __init__(self, found: _scan.Found, cfg: ComplianceConfig) -> None:
+        self.found, self.cfg = found, cfg
+        self._labels = {f.name: (f.label_zh, f.label_en) for f in schema.OUTFALL_FIELDS}
+        self._fields = tuple(cfg.required_fields) + ("geometry",)
 
-    def in_zones(self) -> None:
-        units = self.layer("control_units")
-        if units is not None and len(units) and "unit_class" in units:
-            cls = np.asarray(units["unit_class"].astype(str).str.strip())
-            prio = units[cls == "1"].reset_index(drop=True)
-            tree = shapely.STRtree(prio.geometry.values)
-            for p, u in zip(*tree.query(self.pts, predicate="intersects")):
-                zh, en, code = self.zone_names(prio, int(u))
-                self.add(int(self.idx[p]), "in_priority_unit",
-                         f"位于优先保护单元“{zh}”（{code}）内：优先保护单元以生态保护为主，"
-                         "原则上不新设排污口，请核实位置或整治要求。",
-                         f"inside the priority-protection unit '{en}' ({code}): these units "
-                         "put ecological protection first and in principle admit no new "
-                         "outfalls; check the location or the remediation.",
-                         zone=zh, zone_code=code)
-        pa = self.layer("protected_areas")
-        if pa is None or not len(pa):
-            return
-        pa = pa.reset_index(drop=True)
-        tree = shapely.STRtree(pa.geometry.values)
-        inside: set[int] = set()
-        for p, a in zip(*tree.query(self.pts, predicate="intersects")):
-            if int(p) in inside:
-                continue
-            inside.add(int(p))
-            zh, en, code = self.zone_names(pa, int(a))
-            self.add(int(self.idx[p]), "in_protected_area",
-                     f"位于保护地“{zh}”内：保护地内一般不得设置排污口，请核实位置，或列入取缔/迁出。",
-                     f"inside the protected area '{en}': outfalls are generally not "
-                     "permitted there; check the location or list it for closure.",
-                     zone=zh, zone_code=code)
-        near = self.cfg.near_protected_m
-        if near <= 0:
-            return
-        pa_m = _project(np.asarray(pa.geometry.values, dtype=object))
-        tree_m = shapely.STRtree(pa_m)
-        ps, as_ = tree_m.query(self.pts_m, predicate="dwithin", distance=near)
-        keep = ~np.isin(ps, np.fromiter(inside, dtype=np.int64, count=len(inside)))
-        ps, as_ = ps[keep], as_[keep]
-        dist = shapely.distance(self.pts_m[ps], pa_m[as_])  # vectorised, not per pair
-        order = np.lexsort((dist, ps))  # by outfall, nearest area first
-        first = np.ones(len(order), bool)
-        first[1:] = ps[order][1:] != ps[order][:-1]
-        for k in order[first]:
-            p, a, d = int(ps[k]), int(as_[k]), float(dist[k])
-            zh, en, code = self.zone_names(pa, a)
-            self.add(int(self.idx[p]), "near_protected_area",
-                     f"距保护地“{zh}”仅 {d:.0f} 米（阈值 {near:.0f} 米）：排放可能影响保护地，请核实。",
-                     f"{d:.0f} m from the protected area '{en}' (threshold {near:.0f} m): "
-                     "the discharge may affect it; please check.",
-                     zone=zh, zone_code=code, distance_m=round(d, 1))
+    def __len__(self) -> int:
+        return len(self.found.rows)
 
-    def duplicates(self) -> None:
-        lim = self.cfg.duplicate_m
-        tree = shapely.STRtree(self.pts_m)
-        a, b = tree.query(self.pts_m, predicate="dwithin", distance=lim)
-        keep = a < b
-        a, b = a[keep], b[keep]
-        dist = shapely.distance(self.pts_m[a], self.pts_m[b])
-        for p, q, d in zip(a.tolist(), b.tolist(), dist.tolist(), strict=True):
-            i, j = int(self.idx[p]), int(self.idx[q])
-            for x, y in ((i, j), (j, i)):
-                self.add(x, "possible_duplicate",
-                         f"与排污口 {self.codes[y]} 相距仅 {d:.1f} 米（阈值 {lim:.0f} 米），可能是同一排口重复登记。",
-                         f"only {d:.1f} m from outfall {self.codes[y]} (threshold {lim:.0f} m): "
-                         "possibly the same outfall registered twice.",
-                         distance_m=round(d, 2), other_code=self.codes[y])
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return (self.finding(int(k)) for k in range(len(self)))
 
-    def missing(self) -> None:
-        labels = {f.name: (f.label_zh, f.label_en) for f in schema.OUTFALL_FIELDS}
-        cols = [f for f in self.cfg.required_fields]
-        values = {f: (self.frame[f].tolist() if f in self.frame else [None] * len(self.frame))
-                  for f in cols}
-        for i in range(len(self.frame)):
-            gone = tuple(f for f in cols if not _text(values[f][i]))
-            if not self.valid[i]:
-                gone += ("geometry",)
-            if gone:
-                zh = "、".join(labels.get(f, ("坐标", "location"))[0] for f in gone)
-                en = ", ".join(labels.get(f, ("坐标", "location"))[1] for f in gone)
-                self.add(i, "missing_fields", f"缺少必填项：{zh}。", f"missing required fields: {en}.",
-                         fields=gone)
+    def counts(self) -> dict[str, int]:
+        """Findings per check id (what :func:`summary` gives)."""
+        n = np.bincount(self.found.check.astype(np.int64), minlength=len(CHECKS))
+        return {k: int(n[i]) for i, k in enumerate(CHECKS)}
 
-    def uncoded(self) -> None:
-        for i, code in enumerate(self.codes):
-            if provisional_codes.is_provisional(code) or not code.strip() or code == "None":
-                self.add(i, "missing_code",
-                         f"尚无正式编码（临时编码 {code}）：导入时文件中没有编码。"
-                         "请按 PWK + 县区代码 + H（入海）/R（入河）+ 四位序号赋予正式编码。",
-                         f"no real code yet (provisional code {code}): the file it was "
-                         "imported from had none. Give it its code: PWK + county code + "
-                         "H (sea) / R (river) + a 4-digit serial.")
+    def only_codes(self, codes: set[str]) -> Findings:
+        """The findings on these outfall codes only."""
+        f = self.found
+        keep = np.isin(f.codes[f.rows], np.asarray(sorted(codes), dtype=object))
+        sub = _scan.Found(f.codes, f.rows[keep], f.check[keep], f.zone[keep], f.dist[keep],
+                          f.other[keep], f.fmask[keep], f.zones, f.params)
+        return Findings(sub, self.cfg)
 
-    def implausible(self) -> None:
-        city = self.layer("city")
-        if city is None or not len(city):
-            city = self.layer("counties")
-        if city is not None and len(city):
-            area = shapely.union_all(np.asarray(city.geometry.values, dtype=object))
-            sea = self.layer("sea")
-            if sea is not None and len(sea):
-                area = shapely.union(area, shapely.union_all(np.asarray(sea.geometry.values)))
-            area_m = _project(np.asarray([area], dtype=object))[0]
-            shapely.prepare(area_m)
-            tol = self.cfg.city_tolerance_m
-            out = np.flatnonzero(~shapely.dwithin(area_m, self.pts_m, tol))
-            dists = np.zeros(len(out))
-            if len(out):  # outside the area: distance to its boundary, piece by piece
-                edge = shapely.STRtree(_pieces(np.asarray([area_m], dtype=object)))
-                (src, _tgt), d = edge.query_nearest(self.pts_m[out], return_distance=True)
-                dists = np.full(len(out), np.inf)
-                np.minimum.at(dists, src, d)
-            for p, d in zip(out.tolist(), dists.tolist(), strict=True):
-                self.add(int(self.idx[p]), "outside_city",
-                         f"位于泉州市域（陆域及管辖海域）之外约 {d / 1000:.1f} 公里：坐标可能有误（经纬度颠倒、坐标系未转换？）。",
-                         f"about {d / 1000:.1f} km outside Quanzhou (land and sea): the "
-                         "coordinates may be wrong (swapped, or not converted from GCJ-02?).",
-                         distance_m=round(d, 1))
-        lines = [self.layer(n) for n in ("coastline", "rivers")]
-        water = [np.asarray(g.geometry.values, dtype=object) for g in lines
-                 if g is not None and len(g)]
-        if not water:
-            return
-        # cut the coastline and rivers into short pieces: the tree then prunes to a few
-        # pieces per outfall instead of measuring to whole 10k-vertex coastlines
-        water_m = _pieces(_project(np.concatenate(water)))
-        tree = shapely.STRtree(water_m)
-        lim = self.cfg.max_water_distance_m
-        near = np.zeros(len(self.pts_m), bool)
-        near[np.unique(tree.query(self.pts_m, predicate="dwithin", distance=lim)[0])] = True
-        far = np.flatnonzero(~near)
-        nearest = np.full(len(self.pts_m), np.nan)
-        if len(far):  # one call for all: a query per point took 7 of 40 s at 100k
-            (src, _tgt), d = tree.query_nearest(self.pts_m[far], return_distance=True)
-            best = np.full(len(far), np.inf)
-            np.minimum.at(best, src, d)
-            nearest[far] = best
-        for p in far:
-            dist = float(nearest[p])
-            self.add(int(self.idx[p]), "far_from_water",
-                     f"距最近的海岸线或河流约 {dist / 1000:.1f} 公里（阈值 {lim / 1000:.1f} 公里）：排污口应位于岸边，请核实坐标。",
-                     f"about {dist / 1000:.1f} km from the nearest shoreline or river "
-                     f"(threshold {lim / 1000:.1f} km): an outfall sits on a bank; check the "
-                     "coordinates.", distance_m=round(dist, 1))
+    def sorted(self) -> Findings:
+        """Ordered by outfall code, check, other outfall's code, zone (as before: a stable
+        sort of the checks' emission order)."""
+        f = self.found
+        if not len(f.rows):
+            return self
+        names = np.asarray(f.codes, dtype=str)
+        uniq, inv = np.unique(np.append(names, ""), return_inverse=True)
+        inv = inv.ravel()
+        code_rank, empty = inv[:-1], inv[-1]
+        other_rank = np.where(f.other >= 0, code_rank[np.maximum(f.other, 0)], empty)
+        zn = np.asarray([""] + [z[0] for z in f.zones], dtype=str)
+        _, zinv = np.unique(zn, return_inverse=True)
+        zinv = zinv.ravel()
+        zone_rank = np.where(f.zone >= 0, zinv[f.zone + 1], zinv[0])
+        o = np.lexsort((zone_rank, other_rank, f.check, code_rank[f.rows]))
+        sub = _scan.Found(f.codes, f.rows[o], f.check[o], f.zone[o], f.dist[o], f.other[o],
+                          f.fmask[o], f.zones, f.params)
+        return Findings(sub, self.cfg)
+
+    def flag_bits(self, n: int) -> np.ndarray:
+        bits = np.zeros(n, np.int64)
+        np.bitwise_or.at(bits, self.found.rows, np.left_shift(1, self.found.check.astype(
+            np.int64)))
+        return bits
+
+    def finding(self, k: int) -> Finding:
+        """Finding ``k`` with its reason in both languages."""
+        f, cfg = self.found, self.cfg
+        check = CHECKS_IDS[int(f.check[k])]
+        code = str(f.codes[f.rows[k]])
+        if check in ("in_priority_unit", "in_protected_area", "near_protected_area"):
+            zh, en, zcode = f.zones[int(f.zone[k])]
+            if check == "in_priority_unit":
+                return Finding(code, check, Message(
+                    f"位于优先保护单元“{zh}”（{zcode}）内：优先保护单元以生态保护为主，"
+                    "原则上不新设排污口，请核实位置或整治要求。",
+                    f"inside the priority-protection unit '{en}' ({zcode}): these units "
+                    "put ecological protection first and in principle admit no new "
+                    "outfalls; check the location or the remediation."),
+                    zone=zh, zone_code=zcode)
+            if check == "in_protected_area":
+                return Finding(code, check, Message(
+                    f"位于保护地“{zh}”内：保护地内一般不得设置排污口，请核实位置，或列入取缔/迁出。",
+                    f"inside the protected area '{en}': outfalls are generally not "
+                    "permitted there; check the location or list it for closure."),
+                    zone=zh, zone_code=zcode)
+            d, near = float(f.dist[k]), cfg.near_protected_m
+            return Finding(code, check, Message(
+                f"距保护地“{zh}”仅 {d:.0f} 米（阈值 {near:.0f} 米）：排放可能影响保护地，请核实。",
+                f"{d:.0f} m from the protected area '{en}' (threshold {near:.0f} m): "
+                "the discharge may affect it; please check."),
+                zone=zh, zone_code=zcode, distance_m=round(d, 1))
+        if check == "possible_duplicate":
+            d, lim, other = float(f.dist[k]), cfg.duplicate_m, str(f.codes[f.other[k]])
+            return Finding(code, check, Message(
+                f"与排污口 {other} 相距仅 {d:.1f} 米（阈值 {lim:.0f} 米），"
+                "可能是同一排口重复登记。",
+                f"only {d:.1f} m from outfall {other} (threshold {lim:.0f} m): "
+                "possibly the same outfall registered twice."),
+                distance_m=round(d, 2), other_code=other)
+        if check == "missing_fields":
+            m = int(f.fmask[k])
+            gone = tuple(n for b, n in enumerate(self._fields) if m >> b & 1)
+            zh = "、".join(self._labels.get(g, ("坐标", "location"))[0] for g in gone)
+            en = ", ".join(self._labels.get(g, ("坐标", "location"))[1] for g in gone)
+            return Finding(code, check, Message(f"缺少必填项：{zh}。",
+                                                f"missing required fields: {en}."), fields=gone)
+        if check == "outside_city":
+            d = float(f.dist[k])
+            return Finding(code, check, Message(
+                f"位于泉州市域（陆域及管辖海域）之外约 {d / 1000:.1f} 公里："
+                "坐标可能有误（经纬度颠倒、坐标系未转换？）。",
+                f"about {d / 1000:.1f} km outside Quanzhou (land and sea): the "
+                "coordinates may be wrong (swapped, or not converted from GCJ-02?)."),
+                distance_m=round(d, 1))
+        if check == "far_from_water":
+            d, lim = float(f.dist[k]), cfg.max_water_distance_m
+            return Finding(code, check, Message(
+                f"距最近的海岸线或河流约 {d / 1000:.1f} 公里（阈值 {lim / 1000:.1f} 公里）："
+                "排污口应位于岸边，请核实坐标。",
+                f"about {d / 1000:.1f} km from the nearest shoreline or river "
+                f"(threshold {lim / 1000:.1f} km): an outfall sits on a bank; check the "
+                "coordinates."), distance_m=round(d, 1))
+        return Finding(code, check, Message(
+            f"尚无正式编码（临时编码 {code}）：导入时文件中没有编码。"
+            "请按 PWK + 县区代码 + H（入海）/R（入河）+ 四位序号赋予正式编码。",
+            f"no real code yet (provisional code {code}): the file it was "
+            "imported from had none. Give it its code: PWK + county code + "
+            "H (sea) / R (river) + a 4-digit serial."))
+
+
+CHECKS_IDS = tuple(CHECKS)
+
+
+def scan_outfalls(ws: Workspace, config: ComplianceConfig | None = None,
+                  checks: tuple[str, ...] | None = None) -> Findings:
+    """The findings on the workspace's outfalls as columns, ordered as
+    :func:`check_outfalls` orders them; texts are made per row on demand."""
+    cfg = config or ComplianceConfig()
+    wanted = set(checks or CHECKS)
+    if not ws.has_layer("outfalls"):
+        empty = _scan.Found(np.zeros(0, object), *(np.zeros(0, t) for t in (
+            np.int64, np.int8, np.int32, np.float64, np.int64, np.int64)))
+        return Findings(empty, cfg)
+    return Findings(_scan.scan(ws, cfg, wanted, _zone_names), cfg).sorted()
 
 
 def check_outfalls(ws: Workspace, config: ComplianceConfig | None = None,
                    checks: tuple[str, ...] | None = None) -> list[Finding]:
     """All findings on the workspace's outfalls, ordered by outfall code then severity."""
-    cfg = config or ComplianceConfig()
-    if not ws.has_layer("outfalls"):
-        return []
-    c = _Checker(ws, cfg)
-    wanted = _run(c, checks)
-    order = {k: i for i, k in enumerate(CHECKS)}
-    return sorted((f for f in c.out if f.check in wanted),
-                  key=lambda f: (f.code, order[f.check], f.other_code, f.zone))
+    return list(scan_outfalls(ws, config, checks))
 
 
 def check_flag_bits(ws: Workspace, config: ComplianceConfig | None = None) -> np.ndarray:
@@ -323,32 +258,9 @@ def check_flag_bits(ws: Workspace, config: ComplianceConfig | None = None) -> np
     or a dict per outfall (at 1M rows those were ~1 GB and ~0.3 GB)."""
     if not ws.has_layer("outfalls"):
         return np.zeros(0, np.int64)
-    c = _Checker(ws, config or ComplianceConfig())
-    c.flags_only = True
-    _run(c, None)
-    bit = {k: 1 << i for i, k in enumerate(CHECKS)}
-    bits = np.zeros(len(c.codes), np.int64)
-    if c.pairs:
-        rows = np.fromiter((i for i, _ in c.pairs), np.int64, len(c.pairs))
-        vals = np.fromiter((bit[k] for _, k in c.pairs), np.int64, len(c.pairs))
-        np.bitwise_or.at(bits, rows, vals)
-    return bits
-
-
-def _run(c: _Checker, checks: tuple[str, ...] | None) -> set[str]:
-    wanted = set(checks or CHECKS)
-    if wanted & {"in_priority_unit", "in_protected_area", "near_protected_area"}:
-        c.in_zones()
-    if "possible_duplicate" in wanted:
-        c.duplicates()
-    if "missing_fields" in wanted:
-        c.missing()
-    if wanted & {"outside_city", "far_from_water"}:
-        c.implausible()
-    if "missing_code" in wanted:
-        c.uncoded()
-    return wanted
-
+    cfg = config or ComplianceConfig()
+    found = _scan.scan(ws, cfg, set(CHECKS), _zone_names)
+    return Findings(found, cfg).flag_bits(len(found.codes))
 
 def flags_by_code(findings: list[Finding]) -> dict[str, tuple[str, ...]]:
     """code → check ids found on it (for the table's flag column and filter)."""

@@ -1,0 +1,120 @@
+"""The array compliance check (issue 17) gives exactly the findings of the per-outfall
+checker it replaced (kept as tests/models/compliance_reference.py): same codes, checks,
+zones, other outfalls, distances, reasons in both languages, same order, same flag bits --
+on a seeded synthetic workspace of 20k outfalls with planted defects of every kind."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+import pytest
+import shapely
+
+from models import compliance as new
+from models.workspace import Workspace
+from tests.models import compliance_reference as ref
+
+N = 20_000
+
+
+class _Snap:
+    """A workspace with its outfall frame swapped (as ui/outfalls/flag_checker does)."""
+
+    def __init__(self, ws, frame):
+        self.layers = dict(ws.layers)
+        self.layers["outfalls"] = frame
+
+    def layer(self, name):
+        return self.layers[name]
+
+    def has_layer(self, name):
+        return name in self.layers and len(self.layers[name]) > 0
+
+
+@pytest.fixture(scope="module")
+def ws(tmp_path_factory):
+    from bench.synthetic import make_workspace
+    from geodata import store
+
+    bundled = store.bundled_path()
+    path = make_workspace(tmp_path_factory.mktemp("scale") / "ws.gpkg",
+                          bundled if bundled.exists() else None, n_units=800,
+                          n_outfalls=N, seed=7)
+    w = Workspace.open(path)
+    frame = w.layer("outfalls").copy()
+    rng = np.random.default_rng(17)
+    n = len(frame)
+    # missing fields: blanks, None, whitespace, in several columns at once
+    for col, val in (("name_zh", ""), ("receiving_water", None), ("subtype", "  "),
+                     ("responsible_party", float("nan"))):
+        rows = rng.choice(n, 300, replace=False)
+        frame[col] = frame[col].astype(object)  # the workspace reads some as categories
+        frame.loc[frame.index[rows], col] = val
+    # no location
+    frame.loc[frame.index[rng.choice(n, 50, replace=False)], "geometry"] = None
+    # provisional, empty codes
+    codes = frame["code"].astype(object).to_numpy().copy()
+    for k, r in enumerate(rng.choice(n, 80, replace=False)):
+        codes[r] = f"待编码-350582-{k:04d}" if k % 4 else ("" if k % 8 else " ")
+    frame["code"] = codes
+    # near-duplicates: 400 outfalls with a twin 1-25 m away (some beyond 20 m), a few
+    # triples, and some at the very same place
+    geoms = frame.geometry.to_numpy().copy()
+    src = rng.choice(n, 400, replace=False)
+    dst = rng.choice(np.setdiff1d(np.arange(n), src), 400, replace=False)
+    for k, (s, d) in enumerate(zip(src, dst)):
+        g = geoms[s]
+        if g is None:
+            continue
+        off = 0.0 if k % 50 == 0 else rng.uniform(1, 25) / 111_000
+        geoms[d] = shapely.Point(g.x + off, g.y + off * (k % 3 == 0))
+    # points far outside the city
+    far = rng.choice(n, 30, replace=False)
+    for r in far:
+        geoms[r] = shapely.Point(rng.uniform(110, 115), rng.uniform(20, 23))
+    frame["geometry"] = geoms
+    return _Snap(w, frame)
+
+
+def _rows(findings):
+    return [(f.code, f.check, f.zone, f.zone_code, f.other_code,
+             None if f.distance_m is None else round(f.distance_m, 1), f.fields,
+             f.message.zh, f.message.en) for f in findings]
+
+
+def test_findings_identical_to_the_reference(ws):
+    old = ref.check_outfalls(ws)
+    got = new.check_outfalls(ws)
+    counts = ref.summary(old)
+    assert all(counts.values()), counts  # every check has something to compare
+    assert len(got) == len(old)
+    assert _rows(got) == _rows(old)
+    assert [f.to_dict() for f in got] == [f.to_dict() for f in old]
+
+
+def test_findings_identical_with_other_thresholds_and_checks(ws):
+    cfg = ref.ComplianceConfig(near_protected_m=1500, duplicate_m=0.0,
+                               max_water_distance_m=800, city_tolerance_m=0)
+    cfg_new = new.ComplianceConfig(**cfg.__dict__)
+    for checks in (None, ("possible_duplicate", "missing_code"), ("far_from_water",)):
+        assert _rows(new.check_outfalls(ws, cfg_new, checks)) == \
+            _rows(ref.check_outfalls(ws, cfg, checks))
+
+
+def test_flag_bits_identical_to_the_reference(ws):
+    assert np.array_equal(new.check_flag_bits(ws), ref.check_flag_bits(ws))
+
+
+def test_streamed_json_is_the_json_of_the_findings(ws, monkeypatch):
+    from cli import outfalls as cmd
+
+    found = new.scan_outfalls(ws)
+    head = {"workspace": "w.gpkg", "outfalls": 3, "config": {}, "summary": found.counts()}
+    out = io.StringIO()
+    monkeypatch.setattr("sys.stdout", out)
+    cmd.write_findings_json(head, found)
+    expected = json.dumps(dict(head, findings=[f.to_dict() for f in found]),
+                          ensure_ascii=False, indent=1, default=str) + "\n"
+    assert out.getvalue() == expected
