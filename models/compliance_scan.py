@@ -15,11 +15,14 @@ per-outfall checker gave (tests/models/test_compliance_scale.py compares them).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 from pyproj import Transformer
 
@@ -96,8 +99,33 @@ class _Cols:
                      col(4, np.int64), col(5, np.int64), zones, params)
 
 
+@functools.cache
+def _spaces() -> str:
+    """The characters ``str.strip()`` strips (``str.isspace``), for Arrow's trim."""
+    return "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+
+
+def _bools(arr: Any) -> np.ndarray:
+    return np.asarray(pc.fill_null(arr, False).to_numpy(zero_copy_only=False), bool)
+
+
+def _blank_arrow(arr: Any) -> np.ndarray:
+    """True where an Arrow string array is null or ``str.strip()`` would leave nothing."""
+    trimmed = pc.utf8_trim(arr, characters=_spaces())
+    blank = pc.or_kleene(pc.is_null(arr), pc.equal(trimmed, ""))
+    return np.asarray(pc.fill_null(blank, True).to_numpy(zero_copy_only=False), bool)
+
+
 def _text_empty(values: pd.Series) -> np.ndarray:
     """True where ``_text(v)`` is empty: None, float NaN, or a blank text."""
+    if isinstance(values.dtype, pd.CategoricalDtype):  # decide each category once
+        cats = _text_empty(pd.Series(values.cat.categories.to_numpy(dtype=object),
+                                     dtype=object))
+        codes = values.cat.codes.to_numpy()
+        return np.where(codes < 0, True, cats[np.maximum(codes, 0)]) if len(cats) else \
+            np.ones(len(values), bool)
+    if isinstance(values.array, pd.arrays.ArrowStringArray):  # pandas 3's str columns
+        return _blank_arrow(values.array.__arrow_array__())
     vals = values.to_numpy(dtype=object)
     out = np.zeros(len(vals), bool)
     na = pd.isna(vals)
@@ -253,10 +281,14 @@ class _Scan:
         self.cols.add(rows, "missing_fields", fmask=mask[rows])
 
     def uncoded(self) -> None:
-        s = pd.Series(self.codes, dtype=object)
-        stripped = s.str.strip()
-        prov = stripped.str.match(provisional_codes.PATTERN.pattern).fillna(False)
-        bad = prov.to_numpy(bool) | (stripped == "").to_numpy() | (s == "None").to_numpy()
+        arr = pa.array(self.codes, type=pa.string())
+        trimmed = pc.utf8_trim(arr, characters=_spaces())
+        bad = _bools(pc.or_(pc.equal(trimmed, ""), pc.equal(arr, "None")))
+        # the pattern's \d is Python's (any Unicode digit), so it is matched in Python, on
+        # the few codes that start like one
+        maybe = np.flatnonzero(_bools(pc.starts_with(trimmed, provisional_codes.PREFIX)))
+        bad[maybe] |= np.asarray([provisional_codes.is_provisional(self.codes[i])
+                                  for i in maybe], bool)
         self.cols.add(np.flatnonzero(bad), "missing_code")
 
     def implausible(self) -> None:

@@ -9,6 +9,7 @@ import io
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 
@@ -48,9 +49,11 @@ def ws(tmp_path_factory):
     n = len(frame)
     # missing fields: blanks, None, whitespace, in several columns at once
     for col, val in (("name_zh", ""), ("receiving_water", None), ("subtype", "  "),
-                     ("responsible_party", float("nan"))):
+                     ("responsible_party", float("nan")), ("discharge_mode", "\u3000"),
+                     ("name_zh", " \t")):
         rows = rng.choice(n, 300, replace=False)
-        frame[col] = frame[col].astype(object)  # the workspace reads some as categories
+        if isinstance(frame[col].dtype, pd.CategoricalDtype):  # as the workspace reads it
+            frame[col] = frame[col].cat.add_categories([val])
         frame.loc[frame.index[rows], col] = val
     # no location
     frame.loc[frame.index[rng.choice(n, 50, replace=False)], "geometry"] = None
@@ -76,6 +79,12 @@ def ws(tmp_path_factory):
         geoms[r] = shapely.Point(rng.uniform(110, 115), rng.uniform(20, 23))
     frame["geometry"] = geoms
     return _Snap(w, frame)
+
+
+def test_the_workspace_columns_are_as_read(ws):
+    frame = ws.layer("outfalls")
+    assert isinstance(frame["subtype"].dtype, pd.CategoricalDtype)
+    assert isinstance(frame["name_zh"].array, pd.arrays.ArrowStringArray)
 
 
 def _rows(findings):
