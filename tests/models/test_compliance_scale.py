@@ -87,6 +87,12 @@ def test_the_workspace_columns_are_as_read(ws):
     assert isinstance(frame["name_zh"].array, pd.arrays.ArrowStringArray)
 
 
+def test_the_blanks_trimmed_are_those_str_strip_trims():
+    from models.compliance_scan import SPACES
+
+    assert SPACES == "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+
+
 def _rows(findings):
     return [(f.code, f.check, f.zone, f.zone_code, f.other_code,
              None if f.distance_m is None else round(f.distance_m, 1), f.fields,
