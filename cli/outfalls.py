@@ -12,6 +12,8 @@ disk) -- the edit then waits in the recovery file and the window offers it on ne
 from __future__ import annotations
 
 import argparse
+import json
+from json.encoder import encode_basestring
 from typing import Any
 
 from cli.common import (
@@ -134,7 +136,6 @@ def write_findings_json(head: dict[str, Any], findings: Any, chunk: int = 20_000
     """``head`` with ``"findings": [...]`` as the JSON ``print_json`` writes (indent 1,
     UTF-8), the findings written in chunks as their texts are made rather than held as
     one document."""
-    import json
     import sys
 
     from cli.output import write_json
@@ -156,8 +157,8 @@ def write_findings_json(head: dict[str, Any], findings: Any, chunk: int = 20_000
     stream.flush()  # text printed before must come first
     put(opening)
     parts: list[str] = []
-    for f in findings:
-        parts.append(_finding_json(f))
+    for p in findings.parts():
+        parts.append(_finding_json(*p))
         if len(parts) >= chunk:
             put(",\n".join(parts) + ",\n")
             parts = []
@@ -166,24 +167,27 @@ def write_findings_json(head: dict[str, Any], findings: Any, chunk: int = 20_000
         buffer.flush()
 
 
-def _finding_json(f: Any) -> str:
-    """One finding as ``json.dumps(f.to_dict(), ensure_ascii=False, indent=1)`` writes it
-    as an item of the top-level list (two spaces in), without the pure-Python encoder
-    that ``indent`` selects (~30 µs a finding)."""
-    from json.encoder import encode_basestring as s
-
-    zh, en, sev = _CHECK_TEXTS[f.check]
-    d = f.distance_m
-    num = "null" if d is None else (float.__repr__(float(d)) if d == d and abs(d) != float(
-        "inf") else ("NaN" if d != d else ("Infinity" if d > 0 else "-Infinity")))
-    fields = "[]" if not f.fields else \
-        "[\n" + ",\n".join("    " + s(x) for x in f.fields) + "\n   ]"
-    return (f'  {{\n   "code": {s(f.code)},\n   "check": {s(f.check)},\n'
-            f'   "severity": {sev},\n   "label": {{\n    "zh": {zh},\n    "en": {en}\n   }},\n'
-            f'   "reason": {{\n    "zh": {s(f.message.zh)},\n    "en": {s(f.message.en)}\n'
-            f'   }},\n   "zone": {s(f.zone)},\n   "zone_code": {s(f.zone_code)},\n'
-            f'   "distance_m": {num},\n   "other_code": {s(f.other_code)},\n'
-            f'   "fields": {fields}\n  }}')
+def _finding_json(code: str, check: str, zh: str, en: str, zone: str, zone_code: str,
+                  d: float | None, other: str, fields: tuple[str, ...]) -> str:
+    """One finding (``Findings.parts``) as ``json.dumps(finding.to_dict(),
+    ensure_ascii=False, indent=1)`` writes it as an item of the top-level list (two spaces
+    in), without the pure-Python encoder that ``indent`` selects (~30 µs a finding)."""
+    s = encode_basestring
+    lzh, len_, sev = _CHECK_TEXTS[check]
+    if d is None:
+        num = "null"
+    elif d != d or d in (float("inf"), float("-inf")):
+        num = json.dumps(d)
+    else:
+        num = float.__repr__(d)
+    fields_text = "[]" if not fields else \
+        "[\n" + ",\n".join("    " + s(x) for x in fields) + "\n   ]"
+    return (f'  {{\n   "code": {s(code)},\n   "check": "{check}",\n'
+            f'   "severity": {sev},\n   "label": {{\n    "zh": {lzh},\n    "en": {len_}\n   }},\n'
+            f'   "reason": {{\n    "zh": {s(zh)},\n    "en": {s(en)}\n'
+            f'   }},\n   "zone": {s(zone)},\n   "zone_code": {s(zone_code)},\n'
+            f'   "distance_m": {num},\n   "other_code": {s(other)},\n'
+            f'   "fields": {fields_text}\n  }}')
 
 
 class _CheckTexts(dict):  # check id -> encoded (zh label, en label, severity), made once

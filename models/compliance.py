@@ -19,6 +19,7 @@ ranges.  Qt-free; used by the window, ``app.py outfalls check`` and the tests.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -124,8 +125,8 @@ class Findings:
     def __len__(self) -> int:
         return len(self.found.rows)
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
-        return (self.finding(int(k)) for k in range(len(self)))
+    def __iter__(self) -> Iterator[Finding]:
+        return (_finding(p) for p in self.parts())
 
     def counts(self) -> dict[str, int]:
         """Findings per check id (what :func:`summary` gives)."""
@@ -168,68 +169,93 @@ class Findings:
 
     def finding(self, k: int) -> Finding:
         """Finding ``k`` with its reason in both languages."""
-        f, cfg = self.found, self.cfg
-        check = CHECKS_IDS[int(f.check[k])]
-        code = str(f.codes[f.rows[k]])
-        if check in ("in_priority_unit", "in_protected_area", "near_protected_area"):
-            zh, en, zcode = f.zones[int(f.zone[k])]
+        f = self.found
+        return _finding(self.parts_of(
+            int(f.check[k]), str(f.codes[f.rows[k]]), int(f.zone[k]), float(f.dist[k]),
+            str(f.codes[f.other[k]]) if f.other[k] >= 0 else "", int(f.fmask[k])))
+
+    def parts(self, chunk: int = 50_000) -> Iterator[tuple]:
+        """Each finding as the tuple :meth:`parts_of` gives, in order, columns read as
+        Python lists a chunk at a time (a numpy scalar per cell cost more than the text)."""
+        f = self.found
+        for s in range(0, len(f.rows), chunk):
+            sl = slice(s, s + chunk)
+            rows, other = f.rows[sl], f.other[sl]
+            codes = f.codes[rows].tolist()
+            others = np.where(other >= 0, f.codes[np.maximum(other, 0)], "").tolist()
+            for args in zip(f.check[sl].tolist(), codes, f.zone[sl].tolist(),
+                            f.dist[sl].tolist(), others, f.fmask[sl].tolist(), strict=True):
+                yield self.parts_of(*args)
+
+    def parts_of(self, c: int, code: str, z: int, d: float, other: str, m: int) -> tuple:
+        """(code, check, reason zh, reason en, zone, zone code, distance_m, other code,
+        fields) of one finding from its columns."""
+        cfg, check = self.cfg, CHECKS_IDS[c]
+        if c <= 2:
+            zh, en, zcode = self.found.zones[z]
             if check == "in_priority_unit":
-                return Finding(code, check, Message(
-                    f"位于优先保护单元“{zh}”（{zcode}）内：优先保护单元以生态保护为主，"
-                    "原则上不新设排污口，请核实位置或整治要求。",
-                    f"inside the priority-protection unit '{en}' ({zcode}): these units "
-                    "put ecological protection first and in principle admit no new "
-                    "outfalls; check the location or the remediation."),
-                    zone=zh, zone_code=zcode)
+                return (code, check,
+                        f"位于优先保护单元“{zh}”（{zcode}）内：优先保护单元以生态保护为主，"
+                        "原则上不新设排污口，请核实位置或整治要求。",
+                        f"inside the priority-protection unit '{en}' ({zcode}): these units "
+                        "put ecological protection first and in principle admit no new "
+                        "outfalls; check the location or the remediation.",
+                        zh, zcode, None, "", ())
             if check == "in_protected_area":
-                return Finding(code, check, Message(
-                    f"位于保护地“{zh}”内：保护地内一般不得设置排污口，请核实位置，或列入取缔/迁出。",
-                    f"inside the protected area '{en}': outfalls are generally not "
-                    "permitted there; check the location or list it for closure."),
-                    zone=zh, zone_code=zcode)
-            d, near = float(f.dist[k]), cfg.near_protected_m
-            return Finding(code, check, Message(
-                f"距保护地“{zh}”仅 {d:.0f} 米（阈值 {near:.0f} 米）：排放可能影响保护地，请核实。",
-                f"{d:.0f} m from the protected area '{en}' (threshold {near:.0f} m): "
-                "the discharge may affect it; please check."),
-                zone=zh, zone_code=zcode, distance_m=round(d, 1))
+                return (code, check,
+                        f"位于保护地“{zh}”内：保护地内一般不得设置排污口，请核实位置，或列入取缔/迁出。",
+                        f"inside the protected area '{en}': outfalls are generally not "
+                        "permitted there; check the location or list it for closure.",
+                        zh, zcode, None, "", ())
+            near = cfg.near_protected_m
+            return (code, check,
+                    f"距保护地“{zh}”仅 {d:.0f} 米（阈值 {near:.0f} 米）：排放可能影响保护地，请核实。",
+                    f"{d:.0f} m from the protected area '{en}' (threshold {near:.0f} m): "
+                    "the discharge may affect it; please check.",
+                    zh, zcode, round(d, 1), "", ())
         if check == "possible_duplicate":
-            d, lim, other = float(f.dist[k]), cfg.duplicate_m, str(f.codes[f.other[k]])
-            return Finding(code, check, Message(
-                f"与排污口 {other} 相距仅 {d:.1f} 米（阈值 {lim:.0f} 米），"
-                "可能是同一排口重复登记。",
-                f"only {d:.1f} m from outfall {other} (threshold {lim:.0f} m): "
-                "possibly the same outfall registered twice."),
-                distance_m=round(d, 2), other_code=other)
+            lim = cfg.duplicate_m
+            return (code, check,
+                    f"与排污口 {other} 相距仅 {d:.1f} 米（阈值 {lim:.0f} 米），"
+                    "可能是同一排口重复登记。",
+                    f"only {d:.1f} m from outfall {other} (threshold {lim:.0f} m): "
+                    "possibly the same outfall registered twice.",
+                    "", "", round(d, 2), other, ())
         if check == "missing_fields":
-            m = int(f.fmask[k])
             gone = tuple(n for b, n in enumerate(self._fields) if m >> b & 1)
             zh = "、".join(self._labels.get(g, ("坐标", "location"))[0] for g in gone)
             en = ", ".join(self._labels.get(g, ("坐标", "location"))[1] for g in gone)
-            return Finding(code, check, Message(f"缺少必填项：{zh}。",
-                                                f"missing required fields: {en}."), fields=gone)
+            return (code, check, f"缺少必填项：{zh}。", f"missing required fields: {en}.",
+                    "", "", None, "", gone)
         if check == "outside_city":
-            d = float(f.dist[k])
-            return Finding(code, check, Message(
-                f"位于泉州市域（陆域及管辖海域）之外约 {d / 1000:.1f} 公里："
-                "坐标可能有误（经纬度颠倒、坐标系未转换？）。",
-                f"about {d / 1000:.1f} km outside Quanzhou (land and sea): the "
-                "coordinates may be wrong (swapped, or not converted from GCJ-02?)."),
-                distance_m=round(d, 1))
+            return (code, check,
+                    f"位于泉州市域（陆域及管辖海域）之外约 {d / 1000:.1f} 公里："
+                    "坐标可能有误（经纬度颠倒、坐标系未转换？）。",
+                    f"about {d / 1000:.1f} km outside Quanzhou (land and sea): the "
+                    "coordinates may be wrong (swapped, or not converted from GCJ-02?).",
+                    "", "", round(d, 1), "", ())
         if check == "far_from_water":
-            d, lim = float(f.dist[k]), cfg.max_water_distance_m
-            return Finding(code, check, Message(
-                f"距最近的海岸线或河流约 {d / 1000:.1f} 公里（阈值 {lim / 1000:.1f} 公里）："
-                "排污口应位于岸边，请核实坐标。",
-                f"about {d / 1000:.1f} km from the nearest shoreline or river "
-                f"(threshold {lim / 1000:.1f} km): an outfall sits on a bank; check the "
-                "coordinates."), distance_m=round(d, 1))
-        return Finding(code, check, Message(
-            f"尚无正式编码（临时编码 {code}）：导入时文件中没有编码。"
-            "请按 PWK + 县区代码 + H（入海）/R（入河）+ 四位序号赋予正式编码。",
-            f"no real code yet (provisional code {code}): the file it was "
-            "imported from had none. Give it its code: PWK + county code + "
-            "H (sea) / R (river) + a 4-digit serial."))
+            lim = cfg.max_water_distance_m
+            return (code, check,
+                    f"距最近的海岸线或河流约 {d / 1000:.1f} 公里"
+                    f"（阈值 {lim / 1000:.1f} 公里）："
+                    "排污口应位于岸边，请核实坐标。",
+                    f"about {d / 1000:.1f} km from the nearest shoreline or river "
+                    f"(threshold {lim / 1000:.1f} km): an outfall sits on a bank; check the "
+                    "coordinates.", "", "", round(d, 1), "", ())
+        return (code, check,
+                f"尚无正式编码（临时编码 {code}）：导入时文件中没有编码。"
+                "请按 PWK + 县区代码 + H（入海）/R（入河）+ 四位序号赋予正式编码。",
+                f"no real code yet (provisional code {code}): the file it was "
+                "imported from had none. Give it its code: PWK + county code + "
+                "H (sea) / R (river) + a 4-digit serial.",
+                "", "", None, "", ())
+
+
+def _finding(p: tuple) -> Finding:
+    code, check, zh, en, zone, zone_code, dist, other, fields = p
+    return Finding(code, check, Message(zh, en), zone=zone, zone_code=zone_code,
+                   distance_m=dist, other_code=other, fields=fields)
 
 
 CHECKS_IDS = tuple(CHECKS)
