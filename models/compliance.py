@@ -209,7 +209,8 @@ class Findings:
                         zh, zcode, None, "", ())
             near = cfg.near_protected_m
             return (code, check,
-                    f"距保护地“{zh}”仅 {d:.0f} 米（阈值 {near:.0f} 米）：排放可能影响保护地，请核实。",
+                    f"距保护地“{zh}”仅 {d:.0f} 米（阈值 {near:.0f} 米）："
+                    "排放可能影响保护地，请核实。",
                     f"{d:.0f} m from the protected area '{en}' (threshold {near:.0f} m): "
                     "the discharge may affect it; please check.",
                     zh, zcode, round(d, 1), "", ())
