@@ -304,26 +304,52 @@ class _Scan:
             shapely.prepare(area_m)
             out = np.flatnonzero(~shapely.dwithin(area_m, self.pts_m, self.cfg.city_tolerance_m))
             dists = np.zeros(len(out))
-            if len(out) and self.distances:  # outside the area: distance to its boundary, piece by piece
-                edge = shapely.STRtree(pieces(np.asarray([area_m], dtype=object), _PIECE))
-                (src, _tgt), d = edge.query_nearest(self.pts_m[out], return_distance=True)
-                dists = np.full(len(out), np.inf)
-                np.minimum.at(dists, src, d)
+            if len(out) and self.distances:  # outside: distance to its boundary, by pieces
+                edge = pieces(np.asarray([area_m], dtype=object), _PIECE)
+                dists = self._nearest(shapely.STRtree(edge), edge, out)
             self.cols.add(self.idx[out], "outside_city", dist=dists)
         water = [np.asarray(g.geometry.values, dtype=object)
                  for g in (self.layer(n) for n in ("coastline", "rivers"))
                  if g is not None and len(g)]
         if not water:
             return
-        tree = shapely.STRtree(pieces(project(np.concatenate(water)), _PIECE))
+        parts = pieces(project(np.concatenate(water)), _PIECE)
+        tree = shapely.STRtree(parts)
         far = self._far_from(tree, self.cfg.max_water_distance_m)
-        if len(far) and self.distances:  # one call for all: a query per point took 7 of 40 s at 100k
-            (src, _tgt), d = tree.query_nearest(self.pts_m[far], return_distance=True)
-            best = np.full(len(far), np.inf)
-            np.minimum.at(best, src, d)
-        else:
-            best = np.zeros(len(far))
+        best = self._nearest(tree, parts, far) if self.distances else np.zeros(len(far))
         self.cols.add(self.idx[far], "far_from_water", dist=best)
+
+    def _nearest(self, tree: shapely.STRtree, parts: np.ndarray, sel: np.ndarray,
+                 cell: float = 500.0) -> np.ndarray:
+        """Distance from points ``sel`` (indices into pts) to the nearest of ``parts``.
+
+        The minimum over the parts that can be nearest: a point in a cell whose centre is
+        ``c`` from the nearest part is at most ``c + r`` from it, so no part farther than
+        ``c + 2r`` from the centre can be nearer (``r`` the half diagonal).  The same GEOS
+        distances as ``query_nearest`` point by point, 2.5x faster at 1M."""
+        if not len(sel):
+            return np.zeros(0)
+        x, y = self.x[sel], self.y[sel]
+        cx, cy = np.floor(x / cell).astype(np.int64), np.floor(y / cell).astype(np.int64)
+        cx0, cy0 = cx.min(), cy.min()
+        w = int(cy.max() - cy0) + 1
+        cells, inv = np.unique((cx - cx0) * w + (cy - cy0), return_inverse=True)
+        inv = inv.ravel()
+        centres = shapely.points((cells // w + cx0 + 0.5) * cell,
+                                 (cells % w + cy0 + 0.5) * cell)
+        (src, _t), d = tree.query_nearest(centres, return_distance=True)
+        dc = np.full(len(cells), np.inf)
+        np.minimum.at(dc, src, d)
+        r = cell * np.sqrt(0.5) + 0.01
+        ci, pj = tree.query(centres, predicate="dwithin", distance=dc + 2 * r)
+        cnt = np.bincount(ci, minlength=len(cells))
+        start = np.cumsum(cnt) - cnt
+        n = cnt[inv]  # candidate parts per point (at least its cell's nearest)
+        first = np.cumsum(n) - n
+        pt = np.repeat(np.arange(len(sel)), n)
+        part = pj[np.repeat(start[inv] - first, n) + np.arange(int(n.sum()))]
+        dist = shapely.distance(self.pts_m[sel][pt], parts[part])
+        return np.minimum.reduceat(dist, first)
 
     def _far_from(self, tree: shapely.STRtree, lim: float) -> np.ndarray:
         """Points (indices into pts) farther than ``lim`` from every geometry of ``tree``.
