@@ -172,22 +172,37 @@ def _finding_json(code: str, check: str, zh: str, en: str, zone: str, zone_code:
     """One finding (``Findings.parts``) as ``json.dumps(finding.to_dict(),
     ensure_ascii=False, indent=1)`` writes it as an item of the top-level list (two spaces
     in), without the pure-Python encoder that ``indent`` selects (~30 µs a finding)."""
-    s = encode_basestring
-    lzh, len_, sev = _CHECK_TEXTS[check]
     if d is None:
         num = "null"
     elif d != d or d in (float("inf"), float("-inf")):
         num = json.dumps(d)
     else:
         num = float.__repr__(d)
+    key = (check, zh, en, zone, zone_code, other, fields)  # the same texts recur: encode once
+    mid = _MIDDLES.get(key)
+    if mid is None:
+        if len(_MIDDLES) > 100_000:
+            _MIDDLES.clear()
+        mid = _MIDDLES[key] = _middle(*key)
+    return f'  {{\n   "code": {encode_basestring(code)},\n{mid[0]}{num}{mid[1]}'
+
+
+def _middle(check: str, zh: str, en: str, zone: str, zone_code: str, other: str,
+            fields: tuple[str, ...]) -> tuple[str, str]:
+    """The JSON of a finding around its distance, after its code."""
+    s = encode_basestring
+    lzh, len_, sev = _CHECK_TEXTS[check]
     fields_text = "[]" if not fields else \
         "[\n" + ",\n".join("    " + s(x) for x in fields) + "\n   ]"
-    return (f'  {{\n   "code": {s(code)},\n   "check": "{check}",\n'
+    return (f'   "check": "{check}",\n'
             f'   "severity": {sev},\n   "label": {{\n    "zh": {lzh},\n    "en": {len_}\n   }},\n'
             f'   "reason": {{\n    "zh": {s(zh)},\n    "en": {s(en)}\n'
             f'   }},\n   "zone": {s(zone)},\n   "zone_code": {s(zone_code)},\n'
-            f'   "distance_m": {num},\n   "other_code": {s(other)},\n'
-            f'   "fields": {fields_text}\n  }}')
+            f'   "distance_m": ',
+            f',\n   "other_code": {s(other)},\n   "fields": {fields_text}\n  }}')
+
+
+_MIDDLES: dict[tuple, tuple[str, str]] = {}
 
 
 class _CheckTexts(dict):  # check id -> encoded (zh label, en label, severity), made once
