@@ -94,19 +94,24 @@ def _text(v: Any) -> str:
     return str(v).strip()
 
 
-def _zone_names(frame: Any, i: int) -> tuple[str, str, str]:
-    """(zh name with zone, en name with zone, code) of row ``i`` of a zone layer."""
-    def get(col: str) -> Any:  # a cell, not a row: frame.iloc[i] per zone took seconds
-        return frame[col].iat[i] if col in frame else None
+def _zone_names(frame: Any, rows: list[int]) -> list[tuple[str, str, str]]:
+    """(zh name with zone, en name with zone, code) of rows ``rows`` of a zone layer."""
+    def col(name: str) -> list[Any]:  # cells of the rows, read as one column each: a
+        # frame.iloc row (then a cell) per zone took a second for 7k zones at 1M outfalls
+        return frame[name].take(rows).tolist() if name in frame else [None] * len(rows)
 
-    zh = _text(get("name_zh")) or _text(get("code")) or "?"
-    en = _text(get("name_en")) or zh
-    zone = _text(get("zone"))
-    if zone:
-        zone_en = {"核心区": "core zone", "缓冲区": "buffer zone", "实验区": "experimental zone"}
-        zh += f"（{zone}）"
-        en += f" ({zone_en.get(zone, zone)})"
-    return zh, en, _text(get("code"))
+    zone_en = {"核心区": "core zone", "缓冲区": "buffer zone", "实验区": "experimental zone"}
+    out = []
+    for name_zh, name_en, code, zone in zip(col("name_zh"), col("name_en"), col("code"),
+                                            col("zone"), strict=True):
+        zh = _text(name_zh) or _text(code) or "?"
+        en = _text(name_en) or zh
+        z = _text(zone)
+        if z:
+            zh += f"（{z}）"
+            en += f" ({zone_en.get(z, z)})"
+        out.append((zh, en, _text(code)))
+    return out
 
 
 assert tuple(CHECKS) == _scan.CHECK_IDS

@@ -218,13 +218,13 @@ class _Scan:
             return np.full(len(ii), -1, np.int32)
         uniq, inv = np.unique(ii, return_inverse=True)
         out = np.empty(len(uniq), np.int32)
+        new = [i for i in uniq.tolist() if (id(frame), i) not in self._zone_ix]
+        for i, n in zip(new, names(frame, new) if new else [], strict=True):
+            self._zone_ix[(id(frame), i)] = len(self.zones)
+            self.zones.append(n)
         for k, i in enumerate(uniq.tolist()):
-            key = (id(frame), i)
-            if key not in self._zone_ix:
-                self._zone_ix[key] = len(self.zones)
-                self.zones.append(names(frame, i))
-            out[k] = self._zone_ix[key]
-        return out[inv]
+            out[k] = self._zone_ix[(id(frame), i)]
+        return out[inv.ravel()]
 
     def in_zones(self, names: Any) -> None:
         units = self.layer("control_units")
@@ -384,7 +384,7 @@ class _Scan:
 
 
 def scan(ws: Any, cfg: Any, wanted: set[str], names: Any) -> Found:
-    """Run the ``wanted`` checks on ``ws``'s outfalls (``names(frame, i)`` names a zone).
+    """Run the ``wanted`` checks on ``ws``'s outfalls (``names(frame, rows)`` names zones).
 
     Without ``names`` (the flags) zones are -1 and distances outside the city and from
     water are 0: what was found, not how far."""
