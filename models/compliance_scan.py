@@ -191,13 +191,14 @@ class _Scan:
         self.idx = np.flatnonzero(self.valid)
         self.pts = geoms[self.idx]
         xy = shapely.get_coordinates(self.pts)
-        if len(xy) == len(self.pts) and shapely.get_type_id(self.pts).max(initial=0) == 0:
+        #: every location a single point (as the schema has it): the grids apply
+        self.points = bool(len(xy) == len(self.pts) and
+                           shapely.get_type_id(self.pts).max(initial=0) == 0)
+        if self.points:
             self.x, self.y = _TMERC.transform(xy[:, 0], xy[:, 1])
             self._pts_m: Any = None
-        else:  # not all single points: project the geometries themselves
+        else:  # other geometries: measured as they are, without the grids
             self._pts_m = project(self.pts)
-            c = shapely.get_coordinates(shapely.centroid(self._pts_m))
-            self.x, self.y = c[:, 0], c[:, 1]
         self.cols = _Cols()
         self.zones: list[tuple[str, str, str]] = []
         self._zone_ix: dict[tuple[int, int], int] = {}
@@ -263,7 +264,14 @@ class _Scan:
                       zone=self.zone_index(pa, as_[k], names), dist=dist[k])
 
     def duplicates(self) -> None:
-        a, b, d = _close_pairs(self.x, self.y, self.cfg.duplicate_m)
+        if self.points:
+            a, b, d = _close_pairs(self.x, self.y, self.cfg.duplicate_m)
+        else:
+            a, b = shapely.STRtree(self.pts_m).query(self.pts_m, predicate="dwithin",
+                                                     distance=self.cfg.duplicate_m)
+            keep = a < b
+            a, b = a[keep], b[keep]
+            d = shapely.distance(self.pts_m[a], self.pts_m[b])
         i, j = self.idx[a], self.idx[b]
         self.cols.add(np.column_stack([i, j]).ravel(), "possible_duplicate",
                       dist=np.repeat(d, 2), other=np.column_stack([j, i]).ravel())
@@ -329,6 +337,11 @@ class _Scan:
         distances as ``query_nearest`` point by point, 2.5x faster at 1M."""
         if not len(sel):
             return np.zeros(0)
+        if not self.points:
+            (src, _t), d = tree.query_nearest(self.pts_m[sel], return_distance=True)
+            best = np.full(len(sel), np.inf)
+            np.minimum.at(best, src, d)
+            return best
         x, y = self.x[sel], self.y[sel]
         cx, cy = np.floor(x / cell).astype(np.int64), np.floor(y / cell).astype(np.int64)
         cx0, cy0 = cx.min(), cy.min()
@@ -357,9 +370,9 @@ class _Scan:
         A grid cell whose centre is ``c`` from the water holds points between ``c - r`` and
         ``c + r`` from it (``r`` the half diagonal): most cells are decided by their centre,
         the points of the others are measured (the query that gave the old result)."""
-        far = np.zeros(len(self.x), bool)
-        todo = np.arange(len(self.x))
-        for s in _WATER_CELLS_M:
+        far = np.zeros(len(self.pts), bool)
+        todo = np.arange(len(self.pts))
+        for s in _WATER_CELLS_M if self.points else ():
             if not len(todo):
                 break
             x, y = self.x[todo], self.y[todo]

@@ -133,3 +133,22 @@ def test_streamed_json_is_the_json_of_the_findings(ws, monkeypatch):
     expected = json.dumps(dict(head, findings=[f.to_dict() for f in found]),
                           ensure_ascii=False, indent=1, default=str) + "\n"
     assert out.getvalue() == expected
+
+
+@pytest.mark.parametrize("case", ["no_locations", "one_outfall", "multipoints"])
+def test_edge_cases_identical_to_the_reference(ws, case):
+    frame = ws.layer("outfalls").iloc[:3000].copy()
+    if case == "no_locations":
+        frame["geometry"] = None
+    elif case == "one_outfall":
+        frame = frame.iloc[:1].copy()
+    else:  # not what the schema holds, but measured as before rather than wrongly
+        geoms = frame.geometry.to_numpy().copy()
+        for r in range(0, 3000, 100):
+            if geoms[r] is not None:
+                geoms[r] = shapely.MultiPoint([geoms[r], shapely.Point(geoms[r].x + 1e-4,
+                                                                       geoms[r].y)])
+        frame["geometry"] = geoms
+    snap = _Snap(ws, frame)
+    assert _rows(new.check_outfalls(snap)) == _rows(ref.check_outfalls(snap))
+    assert np.array_equal(new.check_flag_bits(snap), ref.check_flag_bits(snap))
