@@ -21,6 +21,7 @@ Distances are measured in a transverse Mercator on the GRS80 (CGCS2000) ellipsoi
 ranges.  Qt-free; used by the window, ``app.py outfalls check`` and the tests.
 """
 
+# ruff: noqa: B905, E501 -- kept as it was on main, line for line
 from __future__ import annotations
 
 from dataclasses import dataclass, field

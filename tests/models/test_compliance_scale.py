@@ -67,7 +67,7 @@ def ws(tmp_path_factory):
     geoms = frame.geometry.to_numpy().copy()
     src = rng.choice(n, 400, replace=False)
     dst = rng.choice(np.setdiff1d(np.arange(n), src), 400, replace=False)
-    for k, (s, d) in enumerate(zip(src, dst)):
+    for k, (s, d) in enumerate(zip(src, dst, strict=True)):
         g = geoms[s]
         if g is None:
             continue

@@ -1,8 +1,9 @@
 """Compliance flags of the outfall inventory, computed off the GUI thread.
 
 ``models.compliance.check_flag_bits`` takes ~0.05 s for the bundled 855 outfalls, ~0.5 s
-at 100k and ~3.3 s at 1M (bench/bench_compliance.py); the inventory re-checks after every change of the outfalls (a move can make
-or break a possible duplicate), so at scale it must not block the window.  The check runs
+at 100k and ~3.5 s at 1M (bench/bench_compliance.py); the inventory re-checks after every
+change of the outfalls (a move can make or break a possible duplicate), so at scale it must
+not block the window.  The check runs
 through the window's one background mechanism (:mod:`ui.background`) on a *copy* of the
 outfall frame (edits go on in the GUI thread meanwhile), on the channel ``compliance``: the
 newest check wins and an older result is dropped, never re-started.  Small inventories are
