@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 from json.encoder import encode_basestring
+from math import isfinite
 from typing import Any
 
 from cli.common import (
@@ -172,12 +173,7 @@ def _finding_json(code: str, check: str, zh: str, en: str, zone: str, zone_code:
     """One finding (``Findings.parts``) as ``json.dumps(finding.to_dict(),
     ensure_ascii=False, indent=1)`` writes it as an item of the top-level list (two spaces
     in), without the pure-Python encoder that ``indent`` selects (~30 µs a finding)."""
-    if d is None:
-        num = "null"
-    elif d != d or d in (float("inf"), float("-inf")):
-        num = json.dumps(d)
-    else:
-        num = float.__repr__(d)
+    num = "null" if d is None else repr(d) if isfinite(d) else json.dumps(d)
     key = (check, zh, en, zone, zone_code, other, fields)  # the same texts recur: encode once
     mid = _MIDDLES.get(key)
     if mid is None:
