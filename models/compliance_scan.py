@@ -23,13 +23,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import shapely
-from pyproj import Transformer
 
 from geodata.io import provisional_codes
+from models.compliance_grid import _TMERC, close_pairs, pieces, project
 
-_TMERC = Transformer.from_crs(
-    "EPSG:4490", "+proj=tmerc +lat_0=0 +lon_0=118.5 +k=1 +x_0=500000 +ellps=GRS80 +units=m",
-    always_xy=True)
 CHECK_IDS = ("in_priority_unit", "in_protected_area", "near_protected_area",
              "possible_duplicate", "missing_fields", "outside_city", "far_from_water",
              "missing_code")
@@ -40,27 +37,6 @@ _WATER_CELLS_M = (2000.0, 250.0)
 #: pieces have tight boxes, so the tree prunes to a few segments (the minimum over the same
 #: segments, so the same distances as the 64-vertex pieces before, 2x faster)
 _PIECE = 8
-
-
-def project(geoms: np.ndarray) -> np.ndarray:
-    """Geometries (CGCS2000 lon/lat) in the checks' transverse Mercator."""
-    return shapely.transform(geoms, lambda xy: np.column_stack(_TMERC.transform(xy[:, 0],
-                                                                                 xy[:, 1])))
-
-
-def pieces(lines: np.ndarray, n: int = 64) -> np.ndarray:
-    """Lines (and polygon rings) as pieces of at most ``n`` vertices, overlapping by one."""
-    out = []
-    for part in shapely.get_parts(lines):
-        if part.geom_type in ("Polygon", "MultiPolygon"):
-            part = part.boundary
-        for line in shapely.get_parts(np.asarray([part], dtype=object)):
-            xy = shapely.get_coordinates(line)
-            if len(xy) < 2:
-                continue
-            for s in range(0, len(xy) - 1, n - 1):
-                out.append(shapely.LineString(xy[s:s + n]))
-    return np.asarray(out, dtype=object)
 
 
 @dataclass
@@ -135,47 +111,6 @@ def _text_empty(values: pd.Series) -> np.ndarray:
     if len(rest):
         out[rest] = (pd.Series(vals[rest], dtype=object).astype(str).str.strip() == "").to_numpy()
     return out
-
-
-def _close_pairs(x: np.ndarray, y: np.ndarray, lim: float) -> tuple[np.ndarray, ...]:
-    """Pairs (a < b) of points within ``lim`` metres and their distances, by (a, b)."""
-    n = len(x)
-    if n < 2:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
-    cell = max(lim, 1.0)
-    cx = np.floor(x / cell).astype(np.int64)
-    cy = np.floor(y / cell).astype(np.int64)
-    cx -= cx.min() - 1
-    cy -= cy.min() - 1
-    width = int(cy.max()) + 2
-    key = cx * width + cy
-    order = np.argsort(key, kind="stable")
-    sk = key[order]
-    aa, bb = [], []
-    # the needles in key order (sk + offset is sorted): searchsorted then walks the keys
-    # once instead of jumping about a million times per neighbour cell
-    for dx in (-1, 0, 1):
-        for dy in (-1, 0, 1):
-            nk = sk + (dx * width + dy)
-            lo = np.searchsorted(sk, nk, "left")
-            cnt = np.searchsorted(sk, nk, "right") - lo
-            tot = int(cnt.sum())
-            if not tot:
-                continue
-            a = np.repeat(order, cnt)
-            start = np.repeat(lo - (np.cumsum(cnt) - cnt), cnt)
-            b = order[start + np.arange(tot, dtype=np.int64)]
-            keep = a < b
-            a, b = a[keep], b[keep]
-            ddx, ddy = x[a] - x[b], y[a] - y[b]
-            near = np.sqrt(ddx * ddx + ddy * ddy) <= lim
-            aa.append(a[near])
-            bb.append(b[near])
-    a, b = np.concatenate(aa), np.concatenate(bb)
-    o = np.lexsort((b, a))
-    a, b = a[o], b[o]
-    ddx, ddy = x[a] - x[b], y[a] - y[b]
-    return a, b, np.sqrt(ddx * ddx + ddy * ddy)
 
 
 class _Scan:
@@ -265,7 +200,7 @@ class _Scan:
 
     def duplicates(self) -> None:
         if self.points:
-            a, b, d = _close_pairs(self.x, self.y, self.cfg.duplicate_m)
+            a, b, d = close_pairs(self.x, self.y, self.cfg.duplicate_m)
         else:
             a, b = shapely.STRtree(self.pts_m).query(self.pts_m, predicate="dwithin",
                                                      distance=self.cfg.duplicate_m)
