@@ -15,6 +15,12 @@ Checks (ids used in the table's flag column and on the command line):
 Distances are measured in a transverse Mercator on the GRS80 (CGCS2000) ellipsoid centred on
 118.5°E, which spans Quanzhou with a scale error under 0.02 % -- centimetres at these
 ranges.  Qt-free; used by the window, ``app.py outfalls check`` and the tests.
+
+The checks run on arrays (:mod:`models.compliance_scan`, :mod:`models.compliance_grid`):
+:func:`scan_outfalls` gives the findings as columns (:class:`Findings`) and a finding's
+texts are made only when it is read -- a million outfalls' findings with their texts were
+9.8 GB (issue 17).  :func:`check_outfalls` still gives the list of :class:`Finding`;
+:func:`check_flag_bits` the window's flags, without names, distances or texts.
 """
 
 from __future__ import annotations
