@@ -8,7 +8,6 @@ QSvgRenderer where a placeholder image keeps its place.
 
 from __future__ import annotations
 
-import os
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -23,10 +22,11 @@ from PySide6.QtGui import (
 )
 from PySide6.QtSvg import QSvgRenderer
 
+from geodata import files
 from models.edition_report import report_body_html, title
 from models.report_map_svg import with_font
 from models.report_style import t
-from ui.reports.pdf import CSS_PX, MAP_URL, QT_CSS, _image_rect, a4_writer, text_font
+from ui.reports.pdf import CSS_PX, MAP_URL, QT_CSS, _image_rect, a4_writer, paint_pages, text_font
 from ui.reports.qt_app import cjk_family, ensure_app
 
 BREAK = ' style="page-break-before: always"'
@@ -42,9 +42,8 @@ def write_pdf(ec: Any, map_svg: str, out: Path | str, lang: str = "zh",
     out = Path(out)
     tmp = out.with_name(out.name + ".part")
     family = cjk_family()
-    page = a4_writer(tmp, title(lang))
-    writer, width, height, footer_h, body_h = (page.writer, page.width, page.height,
-                                               page.footer_h, page.body_h)
+    sheet = a4_writer(tmp, title(lang))
+    width, height, footer_h, body_h = sheet.width, sheet.height, sheet.footer_h, sheet.body_h
 
     svg = QSvgRenderer(QByteArray(with_font(map_svg, family).encode("utf-8"))) \
         if map_svg else None
@@ -58,7 +57,7 @@ def write_pdf(ec: Any, map_svg: str, out: Path | str, lang: str = "zh",
             map_w = map_h * vb.width() / max(vb.height(), 1.0)
 
     doc = QTextDocument()
-    doc.documentLayout().setPaintDevice(writer)
+    doc.documentLayout().setPaintDevice(sheet.writer)
     doc.setDocumentMargin(0)
     doc.setDefaultFont(text_font(family, 9))
     doc.setDefaultStyleSheet(QT_CSS + EXTRA_CSS)
@@ -101,29 +100,12 @@ def write_pdf(ec: Any, map_svg: str, out: Path | str, lang: str = "zh",
             break
         breaks |= orphans
     map_rect = _image_rect(doc, map_w, map_h) if svg is not None else None
-    pages = max(1, doc.pageCount())
-
-    painter = QPainter(writer)
-    try:
-        for page in range(pages):
-            if page:
-                writer.newPage()
-            painter.save()
-            painter.translate(0, -page * body_h)
-            clip = QRectF(0, page * body_h, width, body_h)
-            painter.setClipRect(clip)
-            doc.drawContents(painter, clip)
-            if svg is not None and map_rect is not None and map_rect.intersects(clip):
-                svg.render(painter, map_rect)
-            for url, rect in rects.items():
-                if rect.intersects(clip):
-                    images[url].render(painter, rect)
-            painter.restore()
-            _footer(painter, ec.illustrative, lang, family, page, pages, width, height,
-                    footer_h)
-    finally:
-        painter.end()
-    os.replace(tmp, out)
+    overlays = [(svg, map_rect)] if svg is not None and map_rect is not None else []
+    overlays += [(images[url], rect) for url, rect in rects.items()]
+    pages = paint_pages(sheet, doc, overlays, lambda painter, page, n: _footer(
+        painter, ec.illustrative, lang, family, page, n, width, height, footer_h))
+    del sheet  # Qt closes the PDF when the writer goes; Windows moves only closed files
+    files.finish(tmp, out)
     return pages
 
 

@@ -12,8 +12,10 @@ device, hence the 96/300 factor for the placeholder.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QByteArray, QMarginsF, QPointF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
@@ -77,6 +79,35 @@ class A4Page:
     body_h: float
 
 
+def paint_pages(sheet: A4Page, doc: QTextDocument,
+                overlays: Sequence[tuple[Any, QRectF]],
+                footer: Callable[[QPainter, int, int], None]) -> int:
+    """Paint ``doc`` page by page into the sheet's writer: each page's slice of the document,
+    the SVG ``overlays`` (renderer, rect in document coordinates) that fall on it, and the
+    ``footer(painter, page, pages)``.  Returns the number of pages.  The caller then lets go
+    of the writer (Qt closes the file only then) before moving the file into place."""
+    pages = max(1, doc.pageCount())
+    writer, width, body_h = sheet.writer, sheet.width, sheet.body_h
+    painter = QPainter(writer)
+    try:
+        for page in range(pages):
+            if page:
+                writer.newPage()
+            painter.save()
+            painter.translate(0, -page * body_h)
+            clip = QRectF(0, page * body_h, width, body_h)
+            painter.setClipRect(clip)
+            doc.drawContents(painter, clip)
+            for renderer, rect in overlays:
+                if rect.intersects(clip):
+                    renderer.render(painter, rect)
+            painter.restore()
+            footer(painter, page, pages)
+    finally:
+        painter.end()
+    return pages
+
+
 def a4_writer(path: Path, doc_title: str, margins_mm: tuple[float, float, float, float]
               = (15, 14, 15, 12), footer_mm: float = 8) -> A4Page:
     """A QPdfWriter for ``path`` with the report's page, title and creator."""
@@ -98,9 +129,8 @@ def write_pdf(rep: ScreeningReport, map_svg: str, out: Path | str, lang: str = "
     out = Path(out)
     tmp = out.with_name(out.name + ".part")
     family = cjk_family()
-    page = a4_writer(tmp, title(lang))
-    writer, width, height, footer_h, body_h = (page.writer, page.width, page.height,
-                                               page.footer_h, page.body_h)
+    sheet = a4_writer(tmp, title(lang))
+    width, height, footer_h, body_h = sheet.width, sheet.height, sheet.footer_h, sheet.body_h
 
     svg = QSvgRenderer(QByteArray(map_svg.encode("utf-8")))
     vb = svg.viewBoxF()
@@ -116,7 +146,7 @@ def write_pdf(rep: ScreeningReport, map_svg: str, out: Path | str, lang: str = "
         map_w = map_h * vb.width() / max(vb.height(), 1.0)
 
     doc = QTextDocument()
-    doc.documentLayout().setPaintDevice(writer)
+    doc.documentLayout().setPaintDevice(sheet.writer)
     doc.setDocumentMargin(0)
     doc.setDefaultFont(text_font(family, 9))
     doc.setDefaultStyleSheet(QT_CSS)
@@ -130,26 +160,10 @@ def write_pdf(rep: ScreeningReport, map_svg: str, out: Path | str, lang: str = "
         f"</p>{report_body_html(rep, lang)}")
     doc.setPageSize(QSizeF(width, body_h))
     map_rect = _image_rect(doc, map_w, map_h)
-    pages = max(1, doc.pageCount())
-
-    painter = QPainter(writer)
-    try:
-        for page in range(pages):
-            if page:
-                writer.newPage()
-            painter.save()
-            painter.translate(0, -page * body_h)
-            clip = QRectF(0, page * body_h, width, body_h)
-            painter.setClipRect(clip)
-            doc.drawContents(painter, clip)
-            if page == 0 and map_rect is not None and map_svg_ok:
-                svg.render(painter, map_rect)
-            painter.restore()
-            _footer(painter, rep, lang, family, page, pages, width, height, footer_h)
-    finally:
-        painter.end()
-    # Qt closes the PDF when the writer goes; Windows moves only closed files
-    del painter, writer
+    overlays = [(svg, map_rect)] if map_rect is not None and map_svg_ok else []
+    pages = paint_pages(sheet, doc, overlays, lambda painter, page, n: _footer(
+        painter, rep, lang, family, page, n, width, height, footer_h))
+    del sheet  # Qt closes the PDF when the writer goes; Windows moves only closed files
     files.finish(tmp, out)
     return pages
 

@@ -25,7 +25,7 @@ from geodata.messages import Message
 from models.stats_export import body_html, charts, notice_html, scope_text
 from models.stats_report import TITLE, StatsReport
 from models.stats_svg import FONT
-from ui.reports.pdf import QT_CSS, a4_writer, text_font
+from ui.reports.pdf import QT_CSS, a4_writer, paint_pages, text_font
 from ui.reports.qt_app import cjk_family, ensure_app
 
 DPI = 300
@@ -61,12 +61,11 @@ def write_pdf(rep: StatsReport, out: Path | str, lang: str = "zh") -> int:
     out = Path(out)
     tmp = files.part_path(out)
     family = cjk_family()
-    page = a4_writer(tmp, TITLE.text(lang), margins_mm=(12, 12, 12, 12))
-    writer, width, height, footer_h, body_h = (page.writer, page.width, page.height,
-                                               page.footer_h, page.body_h)
+    sheet = a4_writer(tmp, TITLE.text(lang), margins_mm=(12, 12, 12, 12))
+    width, height, footer_h, body_h = sheet.width, sheet.height, sheet.footer_h, sheet.body_h
 
     doc = QTextDocument()
-    doc.documentLayout().setPaintDevice(writer)
+    doc.documentLayout().setPaintDevice(sheet.writer)
     doc.setDocumentMargin(0)
     doc.setDefaultFont(text_font(family, 8.5))
     doc.setDefaultStyleSheet(CSS)
@@ -93,26 +92,10 @@ def write_pdf(rep: StatsReport, out: Path | str, lang: str = "zh") -> int:
                 + notice_html(rep, lang) + "".join(images) + body_html(rep, lang, svg=False))
     doc.setPageSize(QSizeF(width, body_h))
     rects = _placeholders(doc)
-    pages = max(1, doc.pageCount())
-    painter = QPainter(writer)
-    try:
-        for page in range(pages):
-            if page:
-                writer.newPage()
-            painter.save()
-            painter.translate(0, -page * body_h)
-            clip = QRectF(0, page * body_h, width, body_h)
-            painter.setClipRect(clip)
-            doc.drawContents(painter, clip)
-            for url, rect in rects.items():
-                if rect.intersects(clip):
-                    renderers[url].render(painter, rect)
-            painter.restore()
-            _footer(painter, rep, lang, family, page, pages, width, height, footer_h)
-    finally:
-        painter.end()
-    # Qt closes the PDF when the writer goes; Windows moves only closed files
-    del painter, writer
+    pages = paint_pages(sheet, doc, [(renderers[url], rect) for url, rect in rects.items()],
+                        lambda painter, page, n: _footer(painter, rep, lang, family, page, n,
+                                                         width, height, footer_h))
+    del sheet  # Qt closes the PDF when the writer goes; Windows moves only closed files
     files.finish(tmp, out)
     return pages
 
