@@ -121,12 +121,7 @@ def cmd_print(args: argparse.Namespace) -> int:
         raise UserError(exc.message) from None
     except OSError as exc:
         raise cannot_write(args.out, exc) from None
-    res["time_s"] = round(time.perf_counter() - t0, 3)
-    if args.json:
-        print_json(res)
-    else:
-        print(res["out"])
-    return 0
+    return _done(args, res, t0)
 
 
 @command
@@ -152,6 +147,11 @@ def cmd_atlas(args: argparse.Namespace) -> int:
         raise UserError(exc.message) from None
     except OSError as exc:
         raise cannot_write(args.out, exc) from None
+    return _done(args, res, t0)
+
+
+def _done(args: argparse.Namespace, res: dict[str, Any], t0: float) -> int:
+    """What ``print`` and ``atlas`` say when done: the file, or the JSON with the time."""
     res["time_s"] = round(time.perf_counter() - t0, 3)
     if args.json:
         print_json(res)

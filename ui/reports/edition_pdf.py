@@ -12,12 +12,9 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QPointF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtCore import QByteArray, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
-    QColor,
     QImage,
-    QPainter,
-    QPen,
     QTextDocument,
 )
 from PySide6.QtSvg import QSvgRenderer
@@ -26,7 +23,16 @@ from geodata import files
 from models.edition_report import report_body_html, title
 from models.report_map_svg import with_font
 from models.report_style import t
-from ui.reports.pdf import CSS_PX, MAP_URL, QT_CSS, _image_rect, a4_writer, paint_pages, text_font
+from ui.reports.pdf import (
+    CSS_PX,
+    MAP_URL,
+    QT_CSS,
+    _image_rect,
+    a4_writer,
+    draw_footer,
+    paint_pages,
+    text_font,
+)
 from ui.reports.qt_app import cjk_family, ensure_app
 
 BREAK = ' style="page-break-before: always"'
@@ -43,7 +49,7 @@ def write_pdf(ec: Any, map_svg: str, out: Path | str, lang: str = "zh",
     tmp = out.with_name(out.name + ".part")
     family = cjk_family()
     sheet = a4_writer(tmp, title(lang))
-    width, height, footer_h, body_h = sheet.width, sheet.height, sheet.footer_h, sheet.body_h
+    width, body_h = sheet.width, sheet.body_h
 
     svg = QSvgRenderer(QByteArray(with_font(map_svg, family).encode("utf-8"))) \
         if map_svg else None
@@ -102,8 +108,9 @@ def write_pdf(ec: Any, map_svg: str, out: Path | str, lang: str = "zh",
     map_rect = _image_rect(doc, map_w, map_h) if svg is not None else None
     overlays = [(svg, map_rect)] if svg is not None and map_rect is not None else []
     overlays += [(images[url], rect) for url, rect in rects.items()]
-    pages = paint_pages(sheet, doc, overlays, lambda painter, page, n: _footer(
-        painter, ec.illustrative, lang, family, page, n, width, height, footer_h))
+    left = _footer_text(ec.illustrative, lang)
+    pages = paint_pages(sheet, doc, overlays, lambda painter, page, n, a4=sheet: draw_footer(
+        painter, a4, family, left, page, n, lang))
     del sheet  # Qt closes the PDF when the writer goes; Windows moves only closed files
     files.finish(tmp, out)
     return pages
@@ -144,19 +151,8 @@ def _image_rects(doc: QTextDocument, images: dict[str, QSvgRenderer]) -> dict[st
     return out
 
 
-def _footer(p: QPainter, illustrative: bool, lang: str, family: str, page: int, pages: int,
-            width: float, height: float, footer_h: float) -> None:
-    y = height - footer_h
-    p.save()
-    p.setPen(QPen(QColor("#9aa8b4"), 2))
-    p.drawLine(QPointF(0, y + footer_h * 0.2), QPointF(width, y + footer_h * 0.2))
-    p.setFont(text_font(family, 7))
-    p.setPen(QColor("#555555"))
+def _footer_text(illustrative: bool, lang: str) -> str:
     left = t(lang, "辅助梳理，非法律结论", "Review aid, not a legal verdict")
     if illustrative:
         left += t(lang, " · 示例数据", " · illustrative data (示例数据)")
-    box = QRectF(0, y + footer_h * 0.3, width, footer_h * 0.7)
-    p.drawText(box, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), left)
-    p.drawText(box, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-               t(lang, f"第 {page + 1} / {pages} 页", f"Page {page + 1} of {pages}"))
-    p.restore()
+    return left

@@ -130,7 +130,7 @@ def write_pdf(rep: ScreeningReport, map_svg: str, out: Path | str, lang: str = "
     tmp = out.with_name(out.name + ".part")
     family = cjk_family()
     sheet = a4_writer(tmp, title(lang))
-    width, height, footer_h, body_h = sheet.width, sheet.height, sheet.footer_h, sheet.body_h
+    width, body_h = sheet.width, sheet.body_h
 
     svg = QSvgRenderer(QByteArray(map_svg.encode("utf-8")))
     vb = svg.viewBoxF()
@@ -161,8 +161,9 @@ def write_pdf(rep: ScreeningReport, map_svg: str, out: Path | str, lang: str = "
     doc.setPageSize(QSizeF(width, body_h))
     map_rect = _image_rect(doc, map_w, map_h)
     overlays = [(svg, map_rect)] if map_rect is not None and map_svg_ok else []
-    pages = paint_pages(sheet, doc, overlays, lambda painter, page, n: _footer(
-        painter, rep, lang, family, page, n, width, height, footer_h))
+    left = _footer_text(rep, lang)
+    pages = paint_pages(sheet, doc, overlays, lambda painter, page, n, a4=sheet: draw_footer(
+        painter, a4, family, left, page, n, lang))
     del sheet  # Qt closes the PDF when the writer goes; Windows moves only closed files
     files.finish(tmp, out)
     return pages
@@ -189,20 +190,25 @@ def _image_rect(doc: QTextDocument, w: float, h: float) -> QRectF | None:
     return None
 
 
-def _footer(p: QPainter, rep: ScreeningReport, lang: str, family: str, page: int, pages: int,
-            width: float, height: float, footer_h: float) -> None:
-    y = height - footer_h
+def draw_footer(p: QPainter, sheet: A4Page, family: str, left: str, page: int, pages: int,
+                lang: str) -> None:
+    """The report footer: a rule, ``left`` (what the report is, 示例数据 when it applies)
+    and "page n of m" at the right."""
+    y = sheet.height - sheet.footer_h
     p.save()
     p.setPen(QPen(QColor("#9aa8b4"), 2))
-    p.drawLine(QPointF(0, y + footer_h * 0.2), QPointF(width, y + footer_h * 0.2))
-    font = text_font(family, 7)
-    p.setFont(font)
+    p.drawLine(QPointF(0, y + sheet.footer_h * 0.2), QPointF(sheet.width, y + sheet.footer_h * 0.2))
+    p.setFont(text_font(family, 7))
     p.setPen(QColor("#555555"))
-    left = t(lang, "辅助决策参考，非法律结论", "Decision aid, not a legal verdict")
-    if rep.illustrative_layers:
-        left += t(lang, " · 含示例数据", " · contains illustrative data")
-    box = QRectF(0, y + footer_h * 0.3, width, footer_h * 0.7)
+    box = QRectF(0, y + sheet.footer_h * 0.3, sheet.width, sheet.footer_h * 0.7)
     p.drawText(box, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), left)
     p.drawText(box, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
                t(lang, f"第 {page + 1} / {pages} 页", f"Page {page + 1} of {pages}"))
     p.restore()
+
+
+def _footer_text(rep: ScreeningReport, lang: str) -> str:
+    left = t(lang, "辅助决策参考，非法律结论", "Decision aid, not a legal verdict")
+    if rep.illustrative_layers:
+        left += t(lang, " · 含示例数据", " · contains illustrative data")
+    return left

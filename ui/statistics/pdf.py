@@ -10,12 +10,9 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QPointF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtCore import QByteArray, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
-    QColor,
     QImage,
-    QPainter,
-    QPen,
     QTextDocument,
 )
 from PySide6.QtSvg import QSvgRenderer
@@ -25,7 +22,7 @@ from geodata.messages import Message
 from models.stats_export import body_html, charts, notice_html, scope_text
 from models.stats_report import TITLE, StatsReport
 from models.stats_svg import FONT
-from ui.reports.pdf import QT_CSS, a4_writer, paint_pages, text_font
+from ui.reports.pdf import QT_CSS, a4_writer, draw_footer, paint_pages, text_font
 from ui.reports.qt_app import cjk_family, ensure_app
 
 DPI = 300
@@ -62,7 +59,7 @@ def write_pdf(rep: StatsReport, out: Path | str, lang: str = "zh") -> int:
     tmp = files.part_path(out)
     family = cjk_family()
     sheet = a4_writer(tmp, TITLE.text(lang), margins_mm=(12, 12, 12, 12))
-    width, height, footer_h, body_h = sheet.width, sheet.height, sheet.footer_h, sheet.body_h
+    width, body_h = sheet.width, sheet.body_h
 
     doc = QTextDocument()
     doc.documentLayout().setPaintDevice(sheet.writer)
@@ -93,27 +90,16 @@ def write_pdf(rep: StatsReport, out: Path | str, lang: str = "zh") -> int:
     doc.setPageSize(QSizeF(width, body_h))
     rects = _placeholders(doc)
     pages = paint_pages(sheet, doc, [(renderers[url], rect) for url, rect in rects.items()],
-                        lambda painter, page, n: _footer(painter, rep, lang, family, page, n,
-                                                         width, height, footer_h))
+                        lambda painter, page, n, a4=sheet: draw_footer(
+                            painter, a4, family, _footer_text(rep, lang), page, n, lang))
     del sheet  # Qt closes the PDF when the writer goes; Windows moves only closed files
     files.finish(tmp, out)
     return pages
 
 
-def _footer(p: QPainter, rep: StatsReport, lang: str, family: str, page: int, pages: int,
-            width: float, height: float, footer_h: float) -> None:
-    y = height - footer_h
-    p.save()
-    p.setPen(QPen(QColor("#9aa8b4"), 2))
-    p.drawLine(QPointF(0, y + footer_h * 0.2), QPointF(width, y + footer_h * 0.2))
-    p.setFont(text_font(family, 7))
-    p.setPen(QColor("#555555"))
+def _footer_text(rep: StatsReport, lang: str) -> str:
     left = "EcoZone 生态环境分区管控一张图"
     if rep.illustrative:
         left += Message(" · 示例数据，并非官方成果", " · illustrative data (示例数据), not official"
                         ).text(lang)
-    box = QRectF(0, y + footer_h * 0.3, width, footer_h * 0.7)
-    p.drawText(box, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), left)
-    p.drawText(box, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-               Message(f"第 {page + 1} / {pages} 页", f"Page {page + 1} of {pages}").text(lang))
-    p.restore()
+    return left
