@@ -20,6 +20,8 @@ Sizes: ``small`` 10k outfalls + 1k units, ``medium`` 100k + 5k, ``large`` 1M + 2
   reference; on ``large`` also 1M outfalls x the 5k units of ``medium``.
 - ``table``: ``bench/bench_outfall_table.py`` (outfall-review engineer's) at the size's
   outfall count: build, worst warm sort/filter.
+- ``gaps``: ``bench/bench_gaps.py`` in the real window: longest event-loop gap and
+  the count over 16 ms during an import, its undo, a batch edit, its undo, sync pull/push.
 - ``qgis`` (when ``/usr/bin/python3 -c 'import qgis.core'`` works): ``bench/qgis_side.py``
   renders the same extent and size and runs ``native:joinattributesbylocation``;
   ``ratio`` = EcoZone / QGIS for each figure.
@@ -306,6 +308,15 @@ def bench_qgis(path: Path, bbox: list[float], runs: int, join: bool, cache: Path
     return _run_json(cmd, env, timeout=3600)
 
 
+# -- event-loop gaps during imports, undo, edits and sync (bench/bench_gaps.py) ----------
+def bench_gaps(size: str, cache: Path) -> dict[str, Any]:
+    """The window's longest event-loop gap and the count over 16 ms during an import, its
+    undo, a batch edit and its undo, a sync pull and push (``bench/bench_gaps.py``)."""
+    out = _run_json([sys.executable, str(ROOT / "bench" / "bench_gaps.py"), "--sizes", size,
+                     "--cache", str(cache)], timeout=7200)
+    return out["sizes"][size]  # type: ignore[no-any-return]
+
+
 # -- main ------------------------------------------------------------------------------
 def bench_size(size: str, args: argparse.Namespace, use_qgis: bool) -> dict[str, Any]:
     cache = args.cache
@@ -326,6 +337,7 @@ def bench_size(size: str, args: argparse.Namespace, use_qgis: bool) -> dict[str,
         medium, _ = workspace(cache, "medium")
         out["join_1m_x_5k"] = bench_join(path, runs, units_from=medium)
     out["table"] = bench_table(n_out, runs)
+    out["gaps"] = bench_gaps(size, cache)
     if use_qgis:
         try:
             q = bench_qgis(path, out["render"]["bbox_mercator"], runs, True, cache)

@@ -1,0 +1,457 @@
+"""Benchmark: event-loop gaps in the real window during imports, undo, edits and sync (JSON).
+
+    python bench/bench_gaps.py [--sizes small,medium,large] [--cache /tmp/ecozone-bench]
+                               [--no-sync] [--import-rows N] [--edits 1000] [--pull 10000]
+
+Per size (``small`` 10k outfalls + 1k units, ``medium`` 100k + 5k, ``large`` 1M + 20k; the
+workspaces of ``bench/run_benchmarks.py``'s cache, made by ``bench/make_workspace.py``), a
+fresh process opens the main window as ``python app.py`` does (``MainWindow`` plus
+``ui.features.install_features``: the outfall table and record card, statistics, sync),
+offscreen at 1600x1000, waits until it is idle, and then, while a 1 ms ``QTimer`` ticks,
+does each activity as the user would and keeps the event loop running until what the user
+sees is complete and the window has settled (``--tail-ms`` after, which covers the
+debounced re-check, statistics and re-render the change starts):
+
+- ``import``: 文件 ▸ 导入数据 — the wizard's 导入 step (``SummaryPage.start_work``) on a CSV
+  of ``--import-rows`` new outfalls (read and dry run done before, as the user reads the
+  summary), until the map, the inventory table and the search show the new outfalls;
+- ``import_undo``: the wizard's 撤销本次导入, until they are gone from map and table;
+- ``edit``: 确认位置 on ``--edits`` selected outfalls through the outfall review
+  (``EditSession``), until the table shows them confirmed; ``edit_undo``: Ctrl+Z;
+- ``sync_pull``: 同步 in a checkout while another laptop has pushed ``--pull`` edits (a
+  PostgreSQL 15 + PostGIS server of ``tests/pg_server.py``, as the ``postgres`` user when
+  run as root), until the table shows them; ``sync_push``: 同步 after ``--edits`` local
+  edits, until the sync is done.
+
+For each: ``max_gap_ms`` (the longest interval between ticks), ``gaps_over_16ms``,
+``ticks``, ``wall_ms`` (start to settled), ``done_ms`` (start to complete) and ``where``:
+a sampling of the GUI thread's Python stack (every ~2 ms, by a helper thread) during the
+intervals over 16 ms, as the project functions the GUI thread was in, with the sampled
+milliseconds — what to fix.  ``checks`` says whether the user saw the result (rows in the
+table, on the map, found by the search).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+SIZES = {"tiny": (2_000, 100), "small": (10_000, 1_000), "medium": (100_000, 5_000),
+         "large": (1_000_000, 20_000)}
+SIZE_PX = (1600, 1000)
+#: new outfalls imported per size (the large import is the 100k of the issue's import test)
+IMPORT_ROWS = {"tiny": 1_000, "small": 10_000, "medium": 10_000, "large": 100_000}
+BUDGET_MS = 16.0
+
+
+# -- measuring ---------------------------------------------------------------------------
+class Sampler(threading.Thread):
+    """Samples the GUI thread's Python stack every ``period`` seconds (project frames)."""
+
+    def __init__(self, thread_id: int, period: float = 0.002) -> None:
+        super().__init__(daemon=True)
+        self.thread_id, self.period = thread_id, period
+        self.samples: list[tuple[float, tuple[str, ...]]] = []
+        self.on = threading.Event()
+        self.stop_now = threading.Event()
+        self.root = str(ROOT)
+
+    def run(self) -> None:
+        while not self.stop_now.is_set():
+            if self.on.is_set():
+                frame = sys._current_frames().get(self.thread_id)
+                where = []
+                while frame is not None and len(where) < 4:
+                    name = frame.f_code.co_filename
+                    if name.startswith(self.root) and "/bench/" not in name:
+                        where.append(f"{name[len(self.root) + 1:]}:{frame.f_code.co_name}")
+                    frame = frame.f_back
+                self.samples.append((time.perf_counter(), tuple(where)))
+            time.sleep(self.period)
+
+
+class GapMeter:
+    """A 1 ms timer's ticks while an activity runs; the long intervals and where they went."""
+
+    def __init__(self, sampler: Sampler) -> None:
+        from PySide6.QtCore import Qt, QTimer
+
+        self.timer = QTimer()
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(1)
+        self.timer.timeout.connect(self._tick)
+        self.ticks: list[float] = []
+        self.sampler = sampler
+
+    def _tick(self) -> None:
+        self.ticks.append(time.perf_counter())
+
+    def run(self, start: Any, done: Any, tail_ms: int, timeout_s: float) -> dict[str, Any]:
+        """Call ``start()`` from the event loop, run the loop until ``done()`` holds, then
+        ``tail_ms`` more; the figures of the ticks in between."""
+        from PySide6.QtCore import QEventLoop, QTimer
+
+        self.ticks = [time.perf_counter()]
+        self.sampler.samples.clear()
+        self.sampler.on.set()
+        self.timer.start()
+        t0 = time.perf_counter()
+        state: dict[str, Any] = {"done_at": None}
+        loop = QEventLoop()
+
+        def poll() -> None:
+            now = time.perf_counter()
+            if state["done_at"] is None and done():
+                state["done_at"] = now
+            if state["done_at"] is not None and now - state["done_at"] >= tail_ms / 1000:
+                loop.quit()
+            elif now - t0 > timeout_s:
+                state["timeout"] = True
+                loop.quit()
+
+        poller = QTimer()
+        poller.setInterval(5)
+        poller.timeout.connect(poll)
+        QTimer.singleShot(0, start)
+        poller.start()
+        loop.exec()
+        poller.stop()
+        self.timer.stop()
+        self.sampler.on.clear()
+        ticks = self.ticks
+        gaps = [(b - a) * 1000 for a, b in zip(ticks, ticks[1:])]
+        long = [(a, b) for a, b in zip(ticks, ticks[1:]) if (b - a) * 1000 > BUDGET_MS]
+        where: Counter[str] = Counter()
+        period_ms = self.sampler.period * 1000
+        for t, stack in list(self.sampler.samples):
+            if any(a <= t <= b for a, b in long):
+                where[" < ".join(stack) or "(Qt / C++ outside project code)"] += 1
+        out = {"max_gap_ms": round(max(gaps), 1) if gaps else None,
+               "gaps_over_16ms": len(long),
+               "time_in_long_gaps_ms": round(sum((b - a) * 1000 for a, b in long), 1),
+               "ticks": len(ticks),
+               "done_ms": round((state["done_at"] - t0) * 1000, 1)
+               if state["done_at"] is not None else None,
+               "wall_ms": round((time.perf_counter() - t0) * 1000, 1),
+               "where": [{"stack": k, "sampled_ms": round(n * period_ms)}
+                         for k, n in where.most_common(8)]}
+        if state.get("timeout"):
+            out["timeout"] = True
+        return out
+
+
+# -- the child: one window, every activity -----------------------------------------------
+def _idle(win: Any, seconds: float = 600) -> None:
+    from PySide6.QtCore import QCoreApplication
+
+    canvas, review = win.canvas, win.features.review
+    t = time.perf_counter()
+    quiet = 0
+    while time.perf_counter() - t < seconds:
+        QCoreApplication.processEvents()
+        busy = (canvas.renderer.busy() or canvas._render_timer.isActive()
+                or (review is not None and (review.checker.running
+                                            or review._flags_timer.isActive())))
+        quiet = 0 if busy else quiet + 1
+        if quiet > 200:
+            return
+        time.sleep(0.002)
+
+
+def child(args: argparse.Namespace) -> dict[str, Any]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from cli.render import peak_memory_mb
+    from models import outfall_edits as oe
+    from models.workspace import Workspace
+    from ui.features import install_features
+    from ui.language import set_language
+    from ui.main import MainWindow, make_app
+
+    make_app()
+    set_language("zh")
+    t_open = time.perf_counter()
+    ws = Workspace.open(Path(args.child))
+    win = MainWindow(ws, "zh", settings=None)
+    install_features(win, interactive=False)
+    win.resize(*SIZE_PX)
+    win.show()
+    _idle(win)
+    out: dict[str, Any] = {"open_s": round(time.perf_counter() - t_open, 1),
+                           "outfalls": len(ws.layer("outfalls"))}
+    sampler = Sampler(threading.get_ident())
+    sampler.start()
+    meter = GapMeter(sampler)
+    review = win.features.review
+    table = review.table if review is not None else None
+
+    def table_row(code: str) -> Any:
+        return review.table.row_of(code)
+
+    def cell(code: str, field: str) -> Any:
+        row = table_row(code)
+        return None if row is None else review.table.cell(row, field)
+
+    def on_map(code: str) -> bool:
+        layer = win.model.get("outfalls")
+        return layer is not None and layer.row_of(code) is not None
+
+    timeout = args.timeout
+    tail = args.tail_ms
+    del table
+
+    # sync first: the checkout is then still a plain copy of the server's
+    if args.pull_codes:
+        codes = json.loads(Path(args.pull_codes).read_text())
+        menu = win.features.sync
+        probe, value = codes["probe"], codes["value"]
+        out["sync_pull"] = meter.run(
+            menu.sync, lambda: menu.job is None and cell(probe, "review_status") == value,
+            tail, timeout)
+        out["sync_pull"]["checks"] = {"table_shows_pulled": cell(probe, "review_status") == value,
+                                      "error": str(menu.last_error) if menu.last_error else None}
+        _idle(win)
+        frame = ws.layer("outfalls")
+        mine = list(dict.fromkeys(frame["code"].astype(str).tolist()[-3 * args.edits:]))
+        mine = [c for c in mine if c not in set(codes["pulled"])][:args.edits]
+        review.do(oe.confirm_location(frame, mine))
+        review.session.save()
+        _idle(win)
+        out["sync_push"] = meter.run(menu.sync, lambda: menu.job is None, tail, timeout)
+        rep = menu.last_report
+        out["sync_push"]["checks"] = {
+            "pushed_fields": getattr(rep, "pushed_fields", None),
+            "error": str(menu.last_error) if menu.last_error else None}
+        _idle(win)
+
+    # import through the wizard: read and dry run first (the user reads the summary), then
+    # the measured 导入 step
+    csv = Path(args.import_csv)
+    new_codes = json.loads(Path(args.import_csv + ".codes.json").read_text())
+    last = new_codes[-1]
+    dlg = win.features.open_import()
+    s = dlg.state.session
+    s.path, s.target = csv, "outfalls"
+    s.read()
+    s.suggest()
+    dlg.state.dry_report = s.run(True)
+    dlg.summary_page.show_report(dlg.state.dry_report)
+    _idle(win)
+    n0 = review.panel.model.rowCount()
+    out["import"] = meter.run(dlg.summary_page.start_work,
+                              lambda: dlg.state.final_report is not None and on_map(last)
+                              and table_row(last) is not None, tail, timeout)
+    win.search.setText(last)
+    found = win.search.go()
+    out["import"]["checks"] = {
+        "rows": len(new_codes), "table_rows_added": review.panel.model.rowCount() - n0,
+        "on_map": on_map(last) and on_map(new_codes[0]),
+        "in_table": table_row(last) is not None and table_row(new_codes[0]) is not None,
+        "found_by_search": found is not None}
+    _idle(win)
+    out["import_undo"] = meter.run(dlg.result_page.undo,
+                                   lambda: dlg.result_page.is_undone and not on_map(last)
+                                   and table_row(last) is None, tail, timeout)
+    out["import_undo"]["checks"] = {"table_rows_back": review.panel.model.rowCount() == n0,
+                                    "gone_from_map": not on_map(last) and not on_map(new_codes[0])}
+    dlg.close()
+    _idle(win)
+
+    # a batch edit through the EditSession (确认位置 on the selected outfalls), then Ctrl+Z
+    frame = ws.layer("outfalls")
+    todo = frame.loc[frame["review_status"].astype(str) != "已核查", "code"].astype(str)
+    picked = list(dict.fromkeys(todo.tolist()))[:args.edits]
+    review.panel.select_codes(picked)
+    _idle(win)
+    probe = picked[-1]
+    out["edit"] = meter.run(lambda: review.request("confirm"),
+                            lambda: cell(probe, "review_status") == "已核查", tail, timeout)
+    out["edit"]["checks"] = {"edited": len(picked),
+                             "table_shows": cell(probe, "review_status") == "已核查"}
+    _idle(win)
+    out["edit_undo"] = meter.run(review.stack.undo,
+                                 lambda: cell(probe, "review_status") != "已核查", tail, timeout)
+    out["edit_undo"]["checks"] = {"table_shows": cell(probe, "review_status") != "已核查"}
+    _idle(win)
+    sampler.stop_now.set()
+    out["peak_memory_mb"] = peak_memory_mb()
+    review.shutdown()
+    return out
+
+
+# -- the parent: data, server, one child per size -----------------------------------------
+def _run_json(cmd: list[str], timeout: float = 7200) -> dict[str, Any]:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="offscreen")
+    p = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout)
+    if p.returncode != 0:
+        raise RuntimeError(f"{cmd[:3]} failed ({p.returncode}): {p.stderr[-3000:]}")
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+
+def workspace(cache: Path, size: str) -> Path:
+    n_out, n_units = SIZES[size]
+    path = cache / f"o{n_out}_u{n_units}.gpkg"
+    if not path.exists():
+        subprocess.run([sys.executable, str(ROOT / "bench" / "make_workspace.py"),
+                        "--outfalls", str(n_out), "--units", str(n_units), "--out", str(path)],
+                       check=True, capture_output=True)
+    return path
+
+
+def make_import_csv(src: Path, out: Path, rows: int) -> Path:
+    """``rows`` new outfalls (codes no synthetic workspace uses: county 3599xx) as a CSV
+    with 经度/纬度 columns, as bench/bench_import.py makes them; their codes beside it."""
+    import numpy as np
+    import pandas as pd
+    import pyogrio
+    import shapely
+
+    frame = pyogrio.read_dataframe(src, layer="outfalls", use_arrow=True, max_features=rows)
+    i = np.arange(len(frame))
+    frame["code"] = [f"PWK3599{(k // 19998) % 100:02d}{'HR'[(k // 9999) % 2]}{k % 9999 + 1:04d}"
+                     for k in i]
+    frame["name_zh"] = [f"新增排口{k}" for k in i]
+    table = pd.DataFrame(frame.drop(columns="geometry"))
+    table.insert(2, "经度", shapely.get_x(frame.geometry.values).round(6))
+    table.insert(3, "纬度", shapely.get_y(frame.geometry.values).round(6))
+    table.to_csv(out, index=False, encoding="utf-8")
+    Path(str(out) + ".codes.json").write_text(json.dumps(frame["code"].tolist()))
+    return out
+
+
+def prepare_sync(server: Any, src: Path, tmp: Path, n_edits: int) -> tuple[Path, Path]:
+    """A checkout for the window and ``n_edits`` pushed by another laptop: (workspace of the
+    window, JSON of the pulled codes)."""
+    import psycopg
+
+    from geodata import outfall_store
+    from geodata.pg.connection import connect
+    from models.outfall_edits import Change, Edit
+    from models.outfall_session import to_batch
+    from models.sync.checkout import checkout, init_server
+    from models.sync.engine import sync
+    from tests.sync.support import laptop_rows
+
+    name = f"gaps_{os.getpid()}_{int(time.time())}"
+    with psycopg.connect(server.url(), autocommit=True) as con:
+        con.execute(f'CREATE DATABASE "{name}"')
+    url = server.url(name)
+    with connect(url, autocommit=True) as con:
+        init_server(con, src, explicit=True)
+    a, b = tmp / "other.gpkg", tmp / "window.gpkg"
+    with connect(url, autocommit=True) as con:
+        checkout(con, url, a, None)
+        checkout(con, url, b, None)
+    rows = laptop_rows(a)
+    codes = sorted(rows)[: n_edits]
+    value = "位置存疑"
+    batches = [to_batch(Edit("set", (Change(c, "review_status", rows[c]["review_status"],
+                                            value),)).stamped("bench")) for c in codes
+               if rows[c]["review_status"] != value]
+    pulled = [c for c in codes if rows[c]["review_status"] != value]
+    outfall_store.commit_batches(a, batches)
+    sync(a)
+    info = tmp / "pull.json"
+    info.write_text(json.dumps({"probe": pulled[-1], "value": value, "pulled": pulled}))
+    return b, info
+
+
+def bench_size(size: str, cache: Path, tmp: Path, server: Any, args: argparse.Namespace
+               ) -> dict[str, Any]:
+    src = workspace(cache, size)
+    rows = args.import_rows or IMPORT_ROWS[size]
+    csv = make_import_csv(src, tmp / f"import_{size}.csv", rows)
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--import-csv", str(csv),
+           "--edits", str(args.edits), "--tail-ms", str(args.tail_ms),
+           "--timeout", str(args.timeout)]
+    prep: dict[str, Any] = {}
+    if server is not None:
+        t = time.perf_counter()
+        path, info = prepare_sync(server, src, tmp, args.pull)
+        prep["sync_setup_s"] = round(time.perf_counter() - t, 1)
+        cmd += ["--pull-codes", str(info)]
+    else:
+        path = tmp / f"{size}.gpkg"
+        shutil.copyfile(src, path)
+    load = [round(v, 2) for v in os.getloadavg()]
+    res = _run_json(cmd + ["--child", str(path)])
+    res.update(prep, load_avg_before=load, import_rows=rows,
+               load_avg_after=[round(v, 2) for v in os.getloadavg()])
+    return res
+
+
+def bench_gaps(sizes: list[str], cache: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """Per size, the gaps of every activity (the function bench/run_benchmarks.py calls)."""
+    server = None
+    out: dict[str, Any] = {}
+    if not args.no_sync:
+        from tests.pg_server import PgServer, missing_reason
+
+        reason = missing_reason()
+        if reason:
+            out["sync_skipped"] = reason
+        else:
+            server = PgServer().start()
+    try:
+        with tempfile.TemporaryDirectory(prefix="ecozone-bench-gaps-") as tmp:
+            for size in sizes:
+                try:
+                    out[size] = bench_size(size, cache, Path(tmp), server, args)
+                except (RuntimeError, subprocess.TimeoutExpired) as exc:
+                    out[size] = {"error": str(exc)[-2000:]}
+    finally:
+        if server is not None:
+            server.stop()
+    return out
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="small,medium,large")
+    ap.add_argument("--cache", type=Path, default=Path("/tmp/ecozone-bench"))
+    ap.add_argument("--no-sync", action="store_true")
+    ap.add_argument("--import-rows", type=int, default=0)
+    ap.add_argument("--edits", type=int, default=1000)
+    ap.add_argument("--pull", type=int, default=10_000)
+    ap.add_argument("--tail-ms", type=int, default=2000)
+    ap.add_argument("--timeout", type=float, default=900)
+    ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--import-csv", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--pull-codes", default=None, help=argparse.SUPPRESS)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.child:
+        print(json.dumps(child(args), ensure_ascii=False))
+        return 0
+    sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    if [s for s in sizes if s not in SIZES]:
+        print(f"bench_gaps: unknown size in {sizes} (use {', '.join(SIZES)})", file=sys.stderr)
+        return 2
+    args.cache.mkdir(parents=True, exist_ok=True)
+    t = time.perf_counter()
+    out = {"load_avg_start": [round(v, 2) for v in os.getloadavg()], "budget_ms": BUDGET_MS,
+           "sizes": bench_gaps(sizes, args.cache, args)}
+    out["load_avg_end"] = [round(v, 2) for v in os.getloadavg()]
+    out["elapsed_s"] = round(time.perf_counter() - t, 1)
+    print(json.dumps(out, ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
