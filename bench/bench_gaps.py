@@ -133,8 +133,9 @@ class GapMeter:
         self.timer.stop()
         self.sampler.on.clear()
         ticks = self.ticks
-        gaps = [(b - a) * 1000 for a, b in zip(ticks, ticks[1:])]
-        long = [(a, b) for a, b in zip(ticks, ticks[1:]) if (b - a) * 1000 > BUDGET_MS]
+        gaps = [(b - a) * 1000 for a, b in zip(ticks, ticks[1:], strict=False)]
+        long = [(a, b) for a, b in zip(ticks, ticks[1:], strict=False)
+                if (b - a) * 1000 > BUDGET_MS]
         where: Counter[str] = Counter()
         period_ms = self.sampler.period * 1000
         for t, stack in list(self.sampler.samples):
@@ -332,6 +333,33 @@ def make_import_csv(src: Path, out: Path, rows: int) -> Path:
     return out
 
 
+def unique_codes(src: Path, tmp: Path) -> Path:
+    """``src``, or a copy whose outfall codes are unique: the synthetic 1M inventory wraps
+    its 4-digit serials (codes repeat), and the server refuses a repeated code.  The copy
+    numbers every outfall by its fid (PWK35 + 1000.. + H/R + serial: no other code has
+    that county)."""
+    import sqlite3
+
+    con = sqlite3.connect(src)
+    try:
+        (dups,) = con.execute("SELECT count(*) - count(DISTINCT code) FROM outfalls").fetchone()
+    finally:
+        con.close()
+    if not dups:
+        return src
+    out = tmp / f"{src.stem}_unique.gpkg"
+    shutil.copyfile(src, out)
+    con = sqlite3.connect(out)
+    try:
+        con.execute("UPDATE outfalls SET code = printf('PWK35%04d%s%04d', 1000 + (fid - 1) / 19998,"
+                    " CASE WHEN ((fid - 1) / 9999) % 2 = 0 THEN 'H' ELSE 'R' END,"
+                    " (fid - 1) % 9999 + 1)")
+        con.commit()
+    finally:
+        con.close()
+    return out
+
+
 def prepare_sync(server: Any, src: Path, tmp: Path, n_edits: int) -> tuple[Path, Path]:
     """A checkout for the window and ``n_edits`` pushed by another laptop: (workspace of the
     window, JSON of the pulled codes)."""
@@ -345,13 +373,14 @@ def prepare_sync(server: Any, src: Path, tmp: Path, n_edits: int) -> tuple[Path,
     from models.sync.engine import sync
     from tests.sync.support import laptop_rows
 
+    src = unique_codes(src, tmp)
     name = f"gaps_{os.getpid()}_{int(time.time())}"
     with psycopg.connect(server.url(), autocommit=True) as con:
         con.execute(f'CREATE DATABASE "{name}"')
     url = server.url(name)
     with connect(url, autocommit=True) as con:
         init_server(con, src, explicit=True)
-    a, b = tmp / "other.gpkg", tmp / "window.gpkg"
+    a, b = tmp / f"{src.stem}_other.gpkg", tmp / f"{src.stem}_window.gpkg"
     with connect(url, autocommit=True) as con:
         checkout(con, url, a, None)
         checkout(con, url, b, None)
@@ -364,7 +393,7 @@ def prepare_sync(server: Any, src: Path, tmp: Path, n_edits: int) -> tuple[Path,
     pulled = [c for c in codes if rows[c]["review_status"] != value]
     outfall_store.commit_batches(a, batches)
     sync(a)
-    info = tmp / "pull.json"
+    info = tmp / f"{src.stem}_pull.json"
     info.write_text(json.dumps({"probe": pulled[-1], "value": value, "pulled": pulled}))
     return b, info
 

@@ -230,28 +230,47 @@ class OutfallTable:
             else np.zeros(len(self), np.int64)
         self.set_flag_bits(aligned)
 
+    #: the text columns an edit can change (update_rows refreshes them, and their ranks)
+    EDITABLE = ("name_zh", "outfall_type", "receiving_water", "remediation",
+                "remediation_status", "review_status")
+
     def update_rows(self, frame: pd.DataFrame, codes: Iterable[str]) -> list[int]:
-        """Refresh the rows of ``codes`` from ``frame`` (after an edit); returns row indices."""
-        pos = {str(c): i for i, c in enumerate(frame["code"].tolist())}
-        rows = []
-        for code in codes:
-            i, j = self.row_of(code), pos.get(code)
-            if i is None or j is None:
-                continue
-            rec = frame.iloc[j]
-            for key in ("name_zh", "outfall_type", "receiving_water", "remediation",
-                        "remediation_status", "review_status"):
-                if key in frame:
-                    v = rec[key]
-                    v = "" if v is None or v != v else str(v)
-                    self.text[key][i] = schema.value_in(key, v, self.lang) if v else v
-            g = rec[frame.geometry.name] if hasattr(frame, "geometry") else None
-            if g is not None and not g.is_empty:
-                self.x[i], self.y[i] = g.x, g.y
-            rows.append(i)
-        for key in KEYS:
+        """Refresh the rows of ``codes`` from ``frame`` (after an edit); returns row indices.
+
+        Column at a time (a sync pull announces ten thousand codes at once): the frame row
+        of a code is the table row when the codes there agree (the table was built from the
+        frame, and an edit adds no rows), else looked up."""
+        pairs = [(c, i) for c in map(str, codes) if (i := self.row_of(c)) is not None]
+        if not pairs:
+            return []
+        want = np.asarray([c for c, _ in pairs], dtype=object)
+        ii = np.asarray([i for _, i in pairs], dtype=np.int64)
+        jj = ii.copy()
+        inside = ii < len(frame)
+        same = np.zeros(len(ii), dtype=bool)
+        if inside.any():
+            there = _text_array(frame["code"].take(ii[inside]))
+            same[inside] = there == want[inside]
+        if not same.all():  # rows moved (or a code was renamed): look the rest up
+            pos = {str(c): k for k, c in enumerate(frame["code"].tolist())}
+            found = np.asarray([pos.get(c, -1) for c in want[~same]], dtype=np.int64)
+            jj[~same] = found
+            keep = jj >= 0
+            ii, jj = ii[keep], jj[keep]
+        for key in self.EDITABLE:
+            if key in frame:
+                vals = _text_array(frame[key].take(jj))
+                shown = {v: schema.value_in(key, v, self.lang) if v else v
+                         for v in set(vals.tolist())}
+                self.text[key][ii] = [shown[v] for v in vals.tolist()]
+        if hasattr(frame, "geometry"):
+            geoms = np.asarray(frame.geometry.values.take(jj), dtype=object)
+            ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+            self.x[ii[ok]] = shapely.get_x(geoms[ok])
+            self.y[ii[ok]] = shapely.get_y(geoms[ok])
+        for key in self.EDITABLE:  # the other columns' ranks still hold
             self._invalidate(key)
-        return rows
+        return [int(i) for i in ii]
 
     def _invalidate(self, key: str) -> None:
         self._ranks.pop(key, None)

@@ -46,6 +46,23 @@ def _read(path: Path, name: str) -> tuple[gpd.GeoDataFrame, np.ndarray]:
     return frame, fids
 
 
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+@dataclass
+class LayerRead:
+    """A layer read from the GeoPackage off the GUI thread (:meth:`Workspace.read_layer`),
+    to be swapped in by :meth:`Workspace.reload_layer` on the thread that owns the
+    workspace.  ``revision``: the workspace's :attr:`Workspace.revision` when the read began;
+    a frame written in memory since then makes the read stale (it may miss that write)."""
+
+    name: str
+    frame: gpd.GeoDataFrame
+    fids: np.ndarray
+    revision: int
+
+
 #: The field that names a feature of a layer for good (docs/ARCHITECTURE.md, "Identity").
 #: Outfalls and control units are known by their code; other layers by their GeoPackage fid.
 KEY_FIELDS: dict[str, str] = {"outfalls": "code", "control_units": "code"}
@@ -85,6 +102,9 @@ class Workspace:
         #: without a code); a layer without an entry is keyed by row position.
         self.fids: dict[str, np.ndarray] = {}
         self._index: dict[str, SpatialIndex] = {}
+        #: counts the changes of the in-memory frames (writes, replacements): a layer read
+        #: in the background is swapped in only if nothing changed since it began
+        self.revision = 0
         self.metadata: dict[str, str] = {}
         meta = tables.get("metadata")
         if meta is not None and not meta.empty and {"key", "value"} <= set(meta.columns):
@@ -167,6 +187,7 @@ class Workspace:
         """Swap in a new frame for a layer and tell observers (``layer_replaced``).
         ``fids``: the GeoPackage fids of its rows, when it was read from the file."""
         self.layers[name] = frame
+        self.revision += 1
         if fids is not None:
             self.fids[name] = fids
         else:
@@ -174,11 +195,23 @@ class Workspace:
         self._index.pop(name, None)
         self.layer_replaced.emit(name)
 
-    def reload_layer(self, name: str) -> None:
-        """Re-read one layer from the GeoPackage (after an import, its undo, or a pull that
-        added or removed rows) and announce it with ``layer_replaced``."""
+    def read_layer(self, name: str) -> LayerRead:
+        """Read one layer from the GeoPackage without touching the workspace: safe in a
+        worker thread (the import and sync jobs read the layer they changed there, so the
+        GUI thread only swaps the frame in).  Give the result to :meth:`reload_layer`."""
+        revision = self.revision  # before the read: a write after it makes the read stale
         frame, fids = _read(self.path, name)
-        self.replace_layer(name, frame, fids)
+        return LayerRead(name, frame, fids, revision)
+
+    def reload_layer(self, name: str, read: LayerRead | None = None) -> None:
+        """Re-read one layer from the GeoPackage (after an import, its undo, or a pull that
+        added or removed rows) and announce it with ``layer_replaced``.  ``read``: the layer
+        as read in the background (:meth:`read_layer`); it is used unless a frame was
+        written in memory since it began (an edit made meanwhile is saved to the file, so
+        reading again then keeps it)."""
+        if read is None or read.name != name or read.revision != self.revision:
+            read = self.read_layer(name)
+        self.replace_layer(name, read.frame, read.fids)
 
     def reload_table(self, name: str) -> None:
         """Re-read one plain table (inspections, samples …) from the GeoPackage."""
@@ -190,6 +223,7 @@ class Workspace:
         an (x, y) pair for a point, or None.  Announce afterwards with
         :meth:`announce_features_changed` (writers batch their changes first)."""
         frame = self.layer(layer)
+        self.revision += 1
         if field == "geometry":
             if value is not None and not isinstance(value, shapely.Geometry):
                 value = shapely.Point(*value)  # type: ignore[misc]
@@ -201,20 +235,61 @@ class Workspace:
     def set_values(self, layer: str, updates: dict[str, dict[str, object]],
                    announce: bool = True) -> list[str]:
         """Write ``{key: {field: value}}`` into ``layer`` (unknown keys are skipped) and, with
-        ``announce``, tell observers.  Returns the keys written."""
-        keys = self.keys(layer)
+        ``announce``, tell observers.  Returns the keys written.
+
+        Written a column at a time (one assignment per field, not one per value): a sync
+        pull of ten thousand edits then costs the GUI thread milliseconds, not a second."""
+        frame = self.layer(layer)
+        fld = key_field(layer)
+        keys = frame[fld].astype(str).to_numpy() if fld in frame.columns else self.keys(layer)
         rows = pd.Index(keys).get_indexer(list(updates)) if len(keys) else []
-        done, moved = [], False
+        done: list[str] = []
+        columns: dict[str, tuple[list[int], list[object]]] = {}
         for key, row in zip(updates, rows, strict=True):
             if row < 0:
                 continue
-            for fld, value in updates[key].items():
-                self.write_value(layer, int(row), fld, value)
-                moved |= fld == "geometry"
+            for name, value in updates[key].items():
+                at, values = columns.setdefault(name, ([], []))
+                at.append(int(row))
+                values.append(value)
             done.append(str(key))
+        for name, (at, values) in columns.items():
+            self._write_column(layer, name, at, values)
         if announce and done:
-            self.announce_features_changed(layer, done, geometry=moved)
+            self.announce_features_changed(layer, done, geometry="geometry" in columns)
         return done
+
+    def _write_column(self, layer: str, name: str, rows: list[int],
+                      values: list[object]) -> None:
+        """``write_value`` for many rows of one column in one assignment."""
+        frame = self.layer(layer)
+        self.revision += 1
+        if name == "geometry":
+            geoms = np.empty(len(values), dtype=object)
+            geoms[:] = [v if v is None or isinstance(v, shapely.Geometry)
+                        else shapely.Point(*v) for v in values]  # type: ignore[misc]
+            frame.iloc[rows, frame.columns.get_loc(frame.geometry.name)] = geoms
+            self._index.pop(layer, None)
+            return
+        col = frame[name] if name in frame.columns else None
+        if col is None or not (isinstance(col.dtype, pd.CategoricalDtype)
+                               or pd.api.types.is_string_dtype(col.dtype)):
+            for row, value in zip(rows, values, strict=True):  # dtype rules of one value
+                store.set_value(frame, row, name, value)
+            return
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            cats = set(col.cat.categories)
+            new = {v for v in values if not _missing(v) and v not in cats}
+            if new:  # new values become categories, kept sorted (as store.set_value)
+                grown = list(col.cat.categories) + list(new)
+                try:
+                    grown = sorted(grown)
+                except TypeError:  # mixed types: append
+                    pass
+                frame[name] = col.cat.set_categories(grown)
+        packed = np.empty(len(values), dtype=object)
+        packed[:] = values
+        frame.iloc[rows, frame.columns.get_loc(name)] = packed
 
     def announce_features_changed(self, layer: str, keys: list[str],
                                   geometry: bool = False) -> None:

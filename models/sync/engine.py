@@ -307,13 +307,23 @@ def _run(path: Path, con: Any, state: dict[str, str], report: SyncReport, say: P
     return report
 
 
-def tell_workspace(ws: Any, out: pull.PullOutcome) -> None:
-    """Show a pull in the open workspace through the change flow (issue 9)."""
+def tell_workspace(ws: Any, out: pull.PullOutcome, read: Any = None) -> None:
+    """Show a pull in the open workspace through the change flow (issue 9).  ``read``: the
+    outfalls as :meth:`Workspace.read_layer` read them after the pull, off the GUI thread
+    (:func:`read_for_workspace`)."""
     if out.added or out.removed:
-        ws.reload_layer("outfalls")
+        ws.reload_layer("outfalls", read)
     elif out.updated:
         update_frame(ws, out.updated)
     ws.reload_table("inspections")  # photos are read from the file when shown
+
+
+def read_for_workspace(ws: Any, out: pull.PullOutcome | None) -> Any:
+    """In the sync's worker, after the pull: the outfalls read again when rows came or went
+    (what :func:`tell_workspace` would otherwise read on the GUI thread), else None."""
+    if ws is None or out is None or not (out.added or out.removed):
+        return None
+    return ws.read_layer("outfalls")
 
 
 def update_frame(ws: Any, updated: dict[str, dict[str, Any]]) -> None:

@@ -83,15 +83,18 @@ class Features:
         through the workspace's change flow."""
         from ui.importing import open_import_dialog
 
-        dlg = open_import_dialog(self.win, self.win.ws.path, self.win.lang)
-        dlg.imported.connect(lambda _batch, layer: self.reload_layer(layer))
-        dlg.undone.connect(lambda _batch, layer: self.reload_layer(layer))
+        dlg = open_import_dialog(self.win, self.win.ws.path, self.win.lang, self.win.ws)
+        # the dialog's job has read the changed layer in its worker: the GUI swaps it in
+        dlg.imported.connect(lambda _b, layer: self.reload_layer(layer,
+                                                                 dlg.take_layer_read(layer)))
+        dlg.undone.connect(lambda _b, layer: self.reload_layer(layer, dlg.take_layer_read(layer)))
         return dlg
 
-    def reload_layer(self, layer: str) -> None:
-        """After an import or its undo: the workspace re-reads the layer and announces it
+    def reload_layer(self, layer: str, read: Any = None) -> None:
+        """After an import or its undo: the workspace re-reads the layer (or takes ``read``,
+        the layer as the import job read it in the background) and announces it
         (``layer_replaced``); the map, the inventory and the panels follow from that."""
-        self.win.ws.reload_layer(layer)
+        self.win.ws.reload_layer(layer, read)
         self.win.statusBar().showMessage(tr("已导入，图层已刷新：") + layer, 6000)
 
     # -- screening and exports ---------------------------------------------------------

@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 
-def open_import_dialog(parent: Any, workspace_path: Any, lang: str | None = None) -> Any:
+def open_import_dialog(parent: Any, workspace_path: Any, lang: str | None = None,
+                       workspace: Any = None) -> Any:
     """Build, show and return the import dialog (see ``import_dialog.open_import_dialog``)."""
     from ui.importing.import_dialog import open_import_dialog as _open
 
-    return _open(parent, workspace_path, lang)
+    return _open(parent, workspace_path, lang, workspace)

@@ -3,13 +3,15 @@
 Wiring (File menu)::
 
     from ui.importing import open_import_dialog
-    dlg = open_import_dialog(self, workspace_path)
-    dlg.imported.connect(lambda batch, layer: self.reload_layer(layer))
-    dlg.undone.connect(lambda batch, layer: self.reload_layer(layer))
+    dlg = open_import_dialog(self, ws.path, workspace=ws)
+    dlg.imported.connect(lambda batch, layer: ws.reload_layer(layer, dlg.take_layer_read(layer)))
+    dlg.undone.connect(lambda batch, layer: ws.reload_layer(layer, dlg.take_layer_read(layer)))
 
 The dialog builds the shared :class:`~ui.importing.state.WizardState` and the
 :class:`~ui.importing.jobs.JobRunner` and gives both to its pages; slow steps run in a
-worker thread with a progress dialog and cancel (:mod:`ui.importing.jobs`).
+worker thread with a progress dialog and cancel (:mod:`ui.importing.jobs`).  Given the open
+workspace, the import and undo jobs also read the changed layer again in the worker
+(:meth:`take_layer_read`), so the window's GUI thread only swaps the new frame in.
 """
 
 from __future__ import annotations
@@ -37,10 +39,11 @@ class ImportDialog(Translated, QWizard):
     undone = Signal(int, str)
 
     def __init__(self, workspace_path: str | Path, lang: str = "zh",
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, workspace: Any = None) -> None:
         super().__init__(parent)
         self.setObjectName("importDialog")
-        self.state = WizardState(ImportSession(Path(workspace_path)), lang)
+        self.state = WizardState(ImportSession(Path(workspace_path)), lang,
+                                 workspace=workspace)
         self.jobs = JobRunner(self, self.state)
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
@@ -73,6 +76,13 @@ class ImportDialog(Translated, QWizard):
     @property
     def final_report(self) -> Any:
         return self.state.final_report
+
+    def take_layer_read(self, layer: str) -> Any:
+        """The changed layer as the last import or undo job read it (a
+        ``models.workspace.LayerRead`` for ``Workspace.reload_layer``), once; None when
+        there is none for ``layer``."""
+        read, self.state.layer_read = self.state.layer_read, None
+        return read if read is not None and read.name == layer else None
 
     @property
     def progress(self) -> QProgressDialog | None:
@@ -120,11 +130,11 @@ class ImportDialog(Translated, QWizard):
 
 
 def open_import_dialog(parent: QWidget | None, workspace_path: str | Path,
-                       lang: str | None = None) -> ImportDialog:
+                       lang: str | None = None, workspace: Any = None) -> ImportDialog:
     """Show the import dialog (non-modal, deleted on close) and return it, in ``lang`` (by
-    default the window's current language)."""
+    default the window's current language); ``workspace``: the window's open workspace."""
     lang = lang if lang in ("zh", "en") else current_language()
-    dialog = ImportDialog(workspace_path, lang, parent)
+    dialog = ImportDialog(workspace_path, lang, parent, workspace)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
     dialog.show()
     dialog.raise_()

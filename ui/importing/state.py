@@ -9,7 +9,7 @@ to each page; the pages know neither the dialog nor each other.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from geodata.io.import_session import ImportSession
 
@@ -27,3 +27,20 @@ class WizardState:
     dry_report: ImportReport | None = None
     #: the import done in step 4, shown (and undoable) in step 5
     final_report: ImportReport | None = None
+    #: the open workspace (``models.workspace.Workspace``) when the window opened the
+    #: dialog: the import and undo jobs then also read the changed layer in the worker
+    workspace: Any = None
+    #: that read (``models.workspace.LayerRead``), until the window takes it
+    layer_read: Any = None
+
+    def read_changed_layer(self, layer: str) -> Any:
+        """In the worker, after an import or undo: the layer read again from the file, for
+        the window to swap in without reading on the GUI thread (None: no workspace, or the
+        read failed and the window reads it itself, as before)."""
+        ws = self.workspace
+        if ws is None or layer not in ws.layers:
+            return None
+        try:
+            return ws.read_layer(layer)
+        except Exception:  # noqa: BLE001 - the window's own read then reports it
+            return None

@@ -121,12 +121,17 @@ class SummaryPage(StepPage):
         return self.will_change() and not self.jobs.busy()
 
     def start_work(self) -> bool:
-        s = self.session
-        self.jobs.run_job(lambda progress: s.run(False, progress), self, self._imported,
-                            self.tr("正在导入…"))
+        s, state = self.session, self.state
+
+        def work(progress: Any) -> tuple[Any, Any]:
+            report = s.run(False, progress)  # the file's layer is read here too, so the
+            return report, state.read_changed_layer(str(report.layer))  # GUI only swaps
+
+        self.jobs.run_job(work, self, self._imported, self.tr("正在导入…"))
         return False
 
-    def _imported(self, report: Any) -> None:
+    def _imported(self, done: tuple[Any, Any]) -> None:
+        report, self.state.layer_read = done
         self.state.final_report = report
         self.imported.emit(int(report.batch_id or 0), str(report.layer))
         self.work_done()
@@ -182,12 +187,16 @@ class ResultPage(StepPage):
         r = self.state.final_report
         if self.is_undone or self.jobs.busy():
             return
-        batch = int(r.batch_id)
-        self.jobs.run_job(lambda _progress: self.session.undo(batch), self,
-                            lambda done: self._undone(done, batch, str(r.layer)),
-                            self.tr("正在撤销…"))
+        batch, layer, state = int(r.batch_id), str(r.layer), self.state
 
-    def _undone(self, done: Any, batch: int, layer: str) -> None:
+        def work(_progress: Any) -> tuple[Any, Any]:
+            return self.session.undo(batch), state.read_changed_layer(layer)
+
+        self.jobs.run_job(work, self, lambda done: self._undone(done, batch, layer),
+                          self.tr("正在撤销…"))
+
+    def _undone(self, result: tuple[Any, Any], batch: int, layer: str) -> None:
+        done, self.state.layer_read = result
         self.is_undone = True
         self.initializePage()
         self.say(done.text(self.state.lang))

@@ -261,7 +261,7 @@ class SyncMenu(QObject):
 
     def sync(self) -> Job | None:
         """Save pending edits, then push and pull in the background."""
-        from models.sync.engine import sync
+        from models.sync.engine import read_for_workspace, sync
 
         if self.job is not None:
             return self.job
@@ -275,11 +275,16 @@ class SyncMenu(QObject):
             session.save()
         password = self.password_for(state["url"])
 
+        ws, reads = self.win.ws, {}
+
         def run(progress: Any, cancelled: Any) -> Any:
-            return sync(self.path, password=password, progress=progress, cancelled=cancelled)
+            report = sync(self.path, password=password, progress=progress, cancelled=cancelled)
+            # rows came or went: read the layer here, the GUI thread only swaps it in
+            reads["outfalls"] = read_for_workspace(ws, report.outcome)
+            return report
 
         job = self._begin(Job(run))
-        job.signals.finished.connect(self._synced)
+        job.signals.finished.connect(lambda report: self._synced(report, reads.get("outfalls")))
         return job
 
     def _begin(self, job: Job) -> Job:
@@ -310,11 +315,11 @@ class SyncMenu(QObject):
         if self.job is not None:
             self.job.cancel()
 
-    def _synced(self, report: Any) -> None:
+    def _synced(self, report: Any, read: Any = None) -> None:
         from models.sync.engine import tell_workspace
 
-        if report.outcome is not None:
-            tell_workspace(self.win.ws, report.outcome)  # GUI thread: the change flow
+        if report.outcome is not None:  # GUI thread: the change flow
+            tell_workspace(self.win.ws, report.outcome, read)
         self.last_report = report
         self._end()
         self.say(report.summary(), 15000)
