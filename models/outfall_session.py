@@ -145,6 +145,20 @@ class EditSession:
     def _apply_in_memory(self, edit: Edit) -> None:
         """Write the edit into the workspace's frame (announced after saving, _announce)."""
         pos = self._positions()
+        if not edit.renames:  # one assignment per field (a batch confirms thousands)
+            columns: dict[str, tuple[list[int], list[object]]] = {}
+            for ch in edit.changes:
+                i = pos.get(ch.code)
+                if i is None:
+                    raise EditRejected(Message(f"未知排污口编码：{ch.code}",
+                                               f"unknown outfall code: {ch.code}"))
+                rows, values = columns.setdefault(
+                    "geometry" if ch.field == GEOMETRY else ch.field, ([], []))
+                rows.append(i)
+                values.append(ch.new)
+            for fld, (rows, values) in columns.items():
+                self.ws.write_values(LAYER, rows, fld, values)
+            return
         for ch in edit.changes:
             i = pos.get(ch.code)
             if i is None:

@@ -149,6 +149,7 @@ class OutfallTable:
     _ranks: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     _haystack: np.ndarray | None = field(default=None, repr=False)
     _row_of: dict[str, int] | None = field(default=None, repr=False)
+    _choices: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
     # -- building -------------------------------------------------------------------------
     @classmethod
@@ -274,6 +275,7 @@ class OutfallTable:
 
     def _invalidate(self, key: str) -> None:
         self._ranks.pop(key, None)
+        self._choices.pop(key, None)
         self._haystack = None
 
     # -- sort and filter ------------------------------------------------------------------
@@ -331,8 +333,13 @@ class OutfallTable:
         return str(self.text[key][row])
 
     def choices(self, key: str) -> list[str]:
-        """Distinct non-empty values of a column, for the filter menus."""
-        return sorted({str(v) for v in self.text[key].tolist() if v})
+        """Distinct non-empty values of a column, for the filter menus (kept until the
+        column changes: a replaced layer's table makes them in its worker)."""
+        got = self._choices.get(key)
+        if got is None:
+            got = sorted({str(v) for v in pd.unique(self.text[key]) if v})
+            self._choices[key] = got
+        return list(got)
 
 
 # -- export ---------------------------------------------------------------------------------

@@ -168,7 +168,11 @@ class Workspace:
         frame = self.layer(layer)
         fld = key_field(layer)
         if fld in frame.columns:
-            values = frame[fld].to_numpy(dtype=object)
+            column = frame[fld]
+            if pd.api.types.is_string_dtype(column.dtype) and column.dtype != object \
+                    and not column.isna().any():  # already str: no Python loop over 1M
+                return column.to_numpy(dtype=object)
+            values = column.to_numpy(dtype=object)
         else:
             fids = self.fids.get(layer)
             values = fids if fids is not None and len(fids) == len(frame) \
@@ -254,14 +258,15 @@ class Workspace:
                 values.append(value)
             done.append(str(key))
         for name, (at, values) in columns.items():
-            self._write_column(layer, name, at, values)
+            self.write_values(layer, at, name, values)
         if announce and done:
             self.announce_features_changed(layer, done, geometry="geometry" in columns)
         return done
 
-    def _write_column(self, layer: str, name: str, rows: list[int],
-                      values: list[object]) -> None:
-        """``write_value`` for many rows of one column in one assignment."""
+    def write_values(self, layer: str, rows: list[int], name: str,
+                     values: list[object]) -> None:
+        """:meth:`write_value` for many rows (positions) of one column, in one assignment
+        where the column allows it (text and vocabulary columns, the geometry)."""
         frame = self.layer(layer)
         self.revision += 1
         if name == "geometry":

@@ -42,6 +42,10 @@ from ui.outfalls.undo import EditCommand, push_edit
 from ui.window_parts import MapWindow
 
 AUTOSAVE_MS = 30_000
+#: up to this many outfalls a replaced layer's table is rebuilt at once (a few ms); above,
+#: in the background (bench/bench_gaps.py: ~1 s of GUI thread at 100k)
+TABLE_SYNC_ROWS = 5_000
+TABLE_CHANNEL = "outfall-table"
 _MIME = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
          ".heic": "image/heic", ".webp": "image/webp"}
 
@@ -56,6 +60,9 @@ class OutfallReview(QObject):
         self.session, self.lock = open_session(ws, user=user)
         self.stack = QUndoStack(self)
         self.runner = Runner(self)
+        self.table_runner = Runner(self)  # not behind a compliance check of seconds
+        #: codes edited while a replaced layer's table is built in the background
+        self._edited_meanwhile: list[str] | None = None
         frame = ws.layer("outfalls")
         self.table = OutfallTable.from_frame(frame, county_names(ws.layers.get("counties"), lang),
                                              None, lang)
@@ -177,19 +184,19 @@ class OutfallReview(QObject):
             return
         self._rebuild(lang)
 
-    def _rebuild(self, lang: str) -> None:
+    def _rebuild(self, lang: str, table: OutfallTable | None = None) -> None:
         """New table, panel and card over the session's frame, in ``lang``, keeping the
-        filters, the selection and the open record (a language switch, a replaced layer)."""
+        filters, the selection and the open record (a language switch, a replaced layer).
+        ``table``: the new table already built in the background (:meth:`_on_layer_replaced`)."""
         self.lang = lang
         old_panel, old_card = self.panel, self.card
         selected, code = old_panel.selected_codes(), old_card.code
         checks = (old_panel.in_extent.isChecked(), old_panel.in_zone.isChecked(),
                   old_panel.in_selection.isChecked())
         combos = {k: c.currentData() for k, c in old_panel.combos.items()}
-        self.table = OutfallTable.from_frame(
-            self.session.frame, county_names(self.ws.layers.get("counties"), lang), None, lang)
-        if self.checker.bits is not None:
-            self.table.set_flag_bits_for(self.checker.bits, self.checker.codes)
+        if table is None:
+            table = self._build_table(self.session.frame, lang, old_panel.model.sort_key)
+        self.table = table
         self.panel = OutfallTablePanel(self.table, lang)
         self.panel.selected = old_panel.selected
         self.panel.in_selection.setEnabled(old_panel.selected is not None)
@@ -332,17 +339,48 @@ class OutfallReview(QObject):
     def _on_features_changed(self, layer: str, codes: list[str]) -> None:
         if layer != "outfalls":
             return
+        if self._edited_meanwhile is not None:  # a new table is being built: refresh later
+            self._edited_meanwhile.extend(codes)
         rows = self.table.update_rows(self.session.frame, codes)
         self.panel.model.rows_changed(rows)
         self.card.refresh(codes)
         self._flags_timer.start()
 
+    def _build_table(self, frame: Any, lang: str, sort_key: str | None) -> OutfallTable:
+        """The table of ``frame`` with the newest flags and its sort order ready."""
+        return _table_of(frame, county_names(self.ws.layers.get("counties"), lang), lang,
+                         self.checker.bits, self.checker.codes, sort_key)
+
     def _on_layer_replaced(self, layer: str) -> None:
         """An import, its undo or a pull added or removed outfalls: rebuild the table from
-        the workspace's frame, keep filters and what is still there of the selection."""
+        the workspace's frame, keep filters and what is still there of the selection.
+
+        Above TABLE_SYNC_ROWS the table is built in a worker (seconds at 1M) on a snapshot
+        of the frame (a shallow copy: copy-on-write keeps it as it is while edits go on),
+        and swapped in when done; what was edited meanwhile is then refreshed in it."""
         if layer != "outfalls":
             return
-        self._rebuild(self.lang)
+        frame = self.session.frame
+        if len(frame) <= TABLE_SYNC_ROWS:
+            self._table_arrived(None, frame, self.lang)
+            return
+        lang, key = self.lang, self.panel.model.sort_key
+        args = (frame.copy(deep=False), county_names(self.ws.layers.get("counties"), lang),
+                lang, self.checker.bits, self.checker.codes, key)
+        self._edited_meanwhile = []
+        self.table_runner.submit(lambda _token: _table_of(*args),
+                                 lambda table: self._table_arrived(table, frame, lang),
+                                 channel=TABLE_CHANNEL,
+                                 on_error=lambda _exc: self._table_arrived(None, frame, lang))
+
+    def _table_arrived(self, table: OutfallTable | None, frame: Any, lang: str) -> None:
+        if frame is not self.session.frame:  # replaced again: that rebuild follows
+            return
+        edited, self._edited_meanwhile = self._edited_meanwhile, None
+        self._rebuild(self.lang, table if lang == self.lang else None)
+        if edited and table is not None:
+            rows = self.table.update_rows(frame, edited)
+            self.panel.model.rows_changed(rows)
         self.win.selection.forget("outfalls", list(self.ws.keys("outfalls")))
         if self.card.code is not None and self.table.row_of(self.card.code) is None:
             self.card.show_outfall(None)
@@ -357,10 +395,9 @@ class OutfallReview(QObject):
         self.checker.done.connect(self._flags_ready)
 
     def _recheck(self) -> None:
-        if len(self.session.frame) <= SYNC_LIMIT:
-            self._flags_ready(self.checker.check_now(self.ws), self.checker.codes)
-        else:
-            self.checker.start(self.ws)
+        # after a change, always in the background: even a 10k inventory's check holds the
+        # GUI thread ~0.3 s (bench/bench_gaps.py); only the first check may run at once
+        self.checker.start(self.ws)
 
     def _flags_ready(self, bits: Any, codes: Any) -> None:
         # the newest check only (older ones are dropped by the runner); aligned by code,
@@ -452,6 +489,21 @@ class OutfallReview(QObject):
         if self.session.pending:
             self.session.save()
         self.lock.release()
+
+
+def _table_of(frame: Any, counties: dict[str, str], lang: str, bits: Any, codes: Any,
+              sort_key: str | None) -> OutfallTable:
+    """The table of ``frame`` with the flags ``bits`` (of ``codes``) and the rank of
+    ``sort_key`` made: no Qt and nothing shared, so it runs in a worker."""
+    table = OutfallTable.from_frame(frame, counties, None, lang)
+    if bits is not None:
+        table.set_flag_bits_for(bits, codes)
+    if sort_key is not None:
+        table.rank(sort_key)
+    for key in ("county", "outfall_type", "review_status", "remediation_status"):
+        table.choices(key)  # the panel's filter menus
+    table.row_of("")  # the code -> row lookup
+    return table
 
 
 def _translated(key: str, value: Any, old_panel: Any, table: OutfallTable, lang: str) -> Any:
