@@ -252,9 +252,19 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
     dlg.summary_page.show_report(dlg.state.dry_report)
     _idle(win)
     n0 = review.panel.model.rowCount()
+    # done when the map and the table hold the new layer (checked cheaply while measuring;
+    # that they show the new outfalls is checked after)
+    n_all = len(ws.layer("outfalls"))
+    map0, table0 = win.model.get("outfalls"), review.table
+
+    def replaced(n: int) -> bool:
+        layer = win.model.get("outfalls")
+        return (layer is not map0 and layer is not None and len(layer.keys) == n
+                and review.table is not table0 and len(review.table) == n)
+
     out["import"] = meter.run(dlg.summary_page.start_work,
-                              lambda: dlg.state.final_report is not None and on_map(last)
-                              and table_row(last) is not None, tail, timeout)
+                              lambda: dlg.state.final_report is not None
+                              and replaced(n_all + len(new_codes)), tail, timeout)
     win.search.setText(last)
     found = win.search.go()
     out["import"]["checks"] = {
@@ -263,9 +273,10 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
         "in_table": table_row(last) is not None and table_row(new_codes[0]) is not None,
         "found_by_search": found is not None}
     _idle(win)
+    map0, table0 = win.model.get("outfalls"), review.table
     out["import_undo"] = meter.run(dlg.result_page.undo,
-                                   lambda: dlg.result_page.is_undone and not on_map(last)
-                                   and table_row(last) is None, tail, timeout)
+                                   lambda: dlg.result_page.is_undone and replaced(n_all),
+                                   tail, timeout)
     out["import_undo"]["checks"] = {"table_rows_back": review.panel.model.rowCount() == n0,
                                     "gone_from_map": not on_map(last) and not on_map(new_codes[0])}
     dlg.close()

@@ -30,6 +30,7 @@ from geodata.outfall_store import GEOMETRY, AuditRow, Batch, SaveError, StoredCh
 from geodata.recovery import RecoveryJournal
 from geodata.workspace_lock import WorkspaceLock
 from models.outfall_edits import Edit, EditRejected, format_value
+from models.outfall_edits import positions as oe_positions
 from models.workspace import Workspace
 
 LAYER = "outfalls"
@@ -144,8 +145,8 @@ class EditSession:
 
     def _apply_in_memory(self, edit: Edit) -> None:
         """Write the edit into the workspace's frame (announced after saving, _announce)."""
-        pos = self._positions()
         if not edit.renames:  # one assignment per field (a batch confirms thousands)
+            pos = oe_positions(self.frame, [ch.code for ch in edit.changes])
             columns: dict[str, tuple[list[int], list[object]]] = {}
             for ch in edit.changes:
                 i = pos.get(ch.code)
@@ -159,6 +160,7 @@ class EditSession:
             for fld, (rows, values) in columns.items():
                 self.ws.write_values(LAYER, rows, fld, values)
             return
+        pos = self._positions()
         for ch in edit.changes:
             i = pos.get(ch.code)
             if i is None:

@@ -217,9 +217,10 @@ class Workspace:
             read = self.read_layer(name)
         self.replace_layer(name, read.frame, read.fids)
 
-    def reload_table(self, name: str) -> None:
-        """Re-read one plain table (inspections, samples …) from the GeoPackage."""
-        self.tables[name] = store.read_table(self.path, name)
+    def reload_table(self, name: str, table: pd.DataFrame | None = None) -> None:
+        """Re-read one plain table (inspections, samples …) from the GeoPackage; ``table``:
+        it as already read off the GUI thread."""
+        self.tables[name] = store.read_table(self.path, name) if table is None else table
 
     def write_value(self, layer: str, row: int, field: str, value: object) -> None:
         """Write one value of the in-memory frame (row position ``row``): the one place that

@@ -24,7 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from geodata import gpkg_sql
+from geodata import gpkg_sql, store
 from geodata.messages import Message
 from geodata.pg.connection import ServerError
 from models.sync import local, pull
@@ -307,23 +307,38 @@ def _run(path: Path, con: Any, state: dict[str, str], report: SyncReport, say: P
     return report
 
 
-def tell_workspace(ws: Any, out: pull.PullOutcome, read: Any = None) -> None:
-    """Show a pull in the open workspace through the change flow (issue 9).  ``read``: the
-    outfalls as :meth:`Workspace.read_layer` read them after the pull, off the GUI thread
-    (:func:`read_for_workspace`)."""
+def tell_workspace(ws: Any, out: pull.PullOutcome, read: WorkspaceRead | None = None) -> None:
+    """Show a pull in the open workspace through the change flow (issue 9).  ``read``: what
+    :func:`read_for_workspace` read in the sync's worker (used unless the workspace changed
+    since: then it is read here, as before)."""
+    fresh = read is not None and read.revision == ws.revision
     if out.added or out.removed:
-        ws.reload_layer("outfalls", read)
+        ws.reload_layer("outfalls", read.outfalls if read is not None else None)
     elif out.updated:
         update_frame(ws, out.updated)
-    ws.reload_table("inspections")  # photos are read from the file when shown
+    # photos are read from the file when shown
+    ws.reload_table("inspections", read.inspections if fresh and read is not None else None)
 
 
-def read_for_workspace(ws: Any, out: pull.PullOutcome | None) -> Any:
-    """In the sync's worker, after the pull: the outfalls read again when rows came or went
-    (what :func:`tell_workspace` would otherwise read on the GUI thread), else None."""
-    if ws is None or out is None or not (out.added or out.removed):
+@dataclass
+class WorkspaceRead:
+    """The files' side of a pull, read off the GUI thread: the outfalls when rows came or
+    went (a ``models.workspace.LayerRead``), the inspections table, and the workspace's
+    revision when the reading began."""
+
+    outfalls: Any
+    inspections: Any
+    revision: int
+
+
+def read_for_workspace(ws: Any, out: pull.PullOutcome | None) -> WorkspaceRead | None:
+    """In the sync's worker, after the pull: what :func:`tell_workspace` would otherwise
+    read on the GUI thread."""
+    if ws is None or out is None:
         return None
-    return ws.read_layer("outfalls")
+    revision = ws.revision
+    layer = ws.read_layer("outfalls") if out.added or out.removed else None
+    return WorkspaceRead(layer, store.read_table(ws.path, "inspections"), revision)
 
 
 def update_frame(ws: Any, updated: dict[str, dict[str, Any]]) -> None:

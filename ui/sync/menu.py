@@ -279,12 +279,12 @@ class SyncMenu(QObject):
 
         def run(progress: Any, cancelled: Any) -> Any:
             report = sync(self.path, password=password, progress=progress, cancelled=cancelled)
-            # rows came or went: read the layer here, the GUI thread only swaps it in
-            reads["outfalls"] = read_for_workspace(ws, report.outcome)
+            # read what the pull changed here: the GUI thread only swaps it in
+            reads["files"] = read_for_workspace(ws, report.outcome)
             return report
 
         job = self._begin(Job(run))
-        job.signals.finished.connect(lambda report: self._synced(report, reads.get("outfalls")))
+        job.signals.finished.connect(lambda report: self._synced(report, reads.get("files")))
         return job
 
     def _begin(self, job: Job) -> Job:
