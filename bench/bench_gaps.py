@@ -358,9 +358,11 @@ def unique_codes(src: Path, tmp: Path) -> Path:
         con.close()
     if not dups:
         return src
+    from geodata import gpkg_sql
+
     out = tmp / f"{src.stem}_unique.gpkg"
     shutil.copyfile(src, out)
-    con = sqlite3.connect(out)
+    con = gpkg_sql.connect(out)  # with the functions of GDAL's R-tree triggers
     try:
         con.execute("UPDATE outfalls SET code = printf('PWK35%04d%s%04d', 1000 + (fid - 1) / 19998,"
                     " CASE WHEN ((fid - 1) / 9999) % 2 = 0 THEN 'H' ELSE 'R' END,"
