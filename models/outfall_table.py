@@ -150,6 +150,7 @@ class OutfallTable:
     _haystack: np.ndarray | None = field(default=None, repr=False)
     _row_of: dict[str, int] | None = field(default=None, repr=False)
     _choices: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _orders: dict[tuple[str, bool], np.ndarray] = field(default_factory=dict, repr=False)
 
     # -- building -------------------------------------------------------------------------
     @classmethod
@@ -205,7 +206,8 @@ class OutfallTable:
         one label string per distinct combination, shared by its rows."""
         if len(bits) != len(self):
             raise ValueError(f"{len(bits)} flag rows for a table of {len(self)}")
-        uniq, inv = np.unique(bits, return_inverse=True)
+        # pandas' hash factorize, not np.unique's sort (1M rows: ~10 ms instead of ~80)
+        inv, uniq = pd.factorize(np.asarray(bits, np.int64).ravel())
         sep = in_language(self.lang, "、", ", ")
         names = list(CHECKS)
         labels = np.asarray([sep.join(Message(*CHECKS[names[k]][:2]).text(self.lang)
@@ -275,6 +277,8 @@ class OutfallTable:
 
     def _invalidate(self, key: str) -> None:
         self._ranks.pop(key, None)
+        self._orders.pop((key, False), None)
+        self._orders.pop((key, True), None)
         self._choices.pop(key, None)
         self._haystack = None
 
@@ -319,15 +323,24 @@ class OutfallTable:
             keep &= _isin(self.codes, flt.codes)
         return keep
 
+    def order(self, key: str, descending: bool = False) -> np.ndarray:
+        """Every row in ``key`` order (stable: equal values in row order), kept until the
+        column changes: a filter then only picks from it (at 1M a sort is ~0.1 s)."""
+        got = self._orders.get((key, descending))
+        if got is None:
+            r = self.rank(key)
+            got = np.argsort(-r if descending else r, kind="stable")
+            self._orders[(key, descending)] = got
+        return got
+
     def view(self, flt: TableFilter | None = None, sort_key: str | None = None,
              descending: bool = False) -> np.ndarray:
         """Row indices that pass ``flt``, ordered by ``sort_key`` (stable)."""
-        rows = np.flatnonzero(self.mask(flt)) if flt is not None else np.arange(len(self))
         if sort_key is None:
-            return rows
-        r = self.rank(sort_key)[rows]
-        order = np.argsort(-r if descending else r, kind="stable")
-        return rows[order]
+            return np.flatnonzero(self.mask(flt)) if flt is not None else np.arange(len(self))
+        order = self.order(sort_key, descending)
+        # the stable order of all rows, filtered, is the stable order of the rows kept
+        return order[self.mask(flt)[order]] if flt is not None else order.copy()
 
     def cell(self, row: int, key: str) -> str:
         return str(self.text[key][row])

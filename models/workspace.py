@@ -199,11 +199,16 @@ class Workspace:
         self._index.pop(name, None)
         self.layer_replaced.emit(name)
 
-    def read_layer(self, name: str) -> LayerRead:
+    def read_layer(self, name: str, since: int | None = None) -> LayerRead:
         """Read one layer from the GeoPackage without touching the workspace: safe in a
         worker thread (the import and sync jobs read the layer they changed there, so the
-        GUI thread only swaps the frame in).  Give the result to :meth:`reload_layer`."""
-        revision = self.revision  # before the read: a write after it makes the read stale
+        GUI thread only swaps the frame in).  Give the result to :meth:`reload_layer`.
+
+        ``since``: :attr:`revision` as the thread that writes the workspace saw it when it
+        started the job (an edit there is written in memory, then saved: a revision taken
+        here, in between, would vouch for a file without that edit).  By default the
+        revision now, which is right only on that thread."""
+        revision = self.revision if since is None else since
         frame, fids = _read(self.path, name)
         return LayerRead(name, frame, fids, revision)
 

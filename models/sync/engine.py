@@ -331,13 +331,15 @@ class WorkspaceRead:
     revision: int
 
 
-def read_for_workspace(ws: Any, out: pull.PullOutcome | None) -> WorkspaceRead | None:
+def read_for_workspace(ws: Any, out: pull.PullOutcome | None,
+                       since: int) -> WorkspaceRead | None:
     """In the sync's worker, after the pull: what :func:`tell_workspace` would otherwise
-    read on the GUI thread."""
+    read on the GUI thread.  ``since``: ``ws.revision`` taken on the GUI thread when the
+    sync started (see ``Workspace.read_layer``)."""
     if ws is None or out is None:
         return None
-    revision = ws.revision
-    layer = ws.read_layer("outfalls") if out.added or out.removed else None
+    revision = since
+    layer = ws.read_layer("outfalls", since) if out.added or out.removed else None
     return WorkspaceRead(layer, store.read_table(ws.path, "inspections"), revision)
 
 

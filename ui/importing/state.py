@@ -33,14 +33,19 @@ class WizardState:
     #: that read (``models.workspace.LayerRead``), until the window takes it
     layer_read: Any = None
 
-    def read_changed_layer(self, layer: str) -> Any:
+    def revision(self) -> int | None:
+        """The workspace's revision, taken on the GUI thread as a job starts."""
+        return None if self.workspace is None else int(self.workspace.revision)
+
+    def read_changed_layer(self, layer: str, since: int | None) -> Any:
         """In the worker, after an import or undo: the layer read again from the file, for
         the window to swap in without reading on the GUI thread (None: no workspace, or the
-        read failed and the window reads it itself, as before)."""
+        read failed and the window reads it itself, as before).  ``since``:
+        :meth:`revision` when the job started."""
         ws = self.workspace
-        if ws is None or layer not in ws.layers:
+        if ws is None or since is None or layer not in ws.layers:
             return None
         try:
-            return ws.read_layer(layer)
+            return ws.read_layer(layer, since)
         except Exception:  # noqa: BLE001 - the window's own read then reports it
             return None

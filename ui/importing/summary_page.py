@@ -122,10 +122,11 @@ class SummaryPage(StepPage):
 
     def start_work(self) -> bool:
         s, state = self.session, self.state
+        since = state.revision()  # here, on the GUI thread: an edit from now on wins
 
         def work(progress: Any) -> tuple[Any, Any]:
             report = s.run(False, progress)  # the file's layer is read here too, so the
-            return report, state.read_changed_layer(str(report.layer))  # GUI only swaps
+            return report, state.read_changed_layer(str(report.layer), since)  # GUI swaps
 
         self.jobs.run_job(work, self, self._imported, self.tr("正在导入…"))
         return False
@@ -188,9 +189,10 @@ class ResultPage(StepPage):
         if self.is_undone or self.jobs.busy():
             return
         batch, layer, state = int(r.batch_id), str(r.layer), self.state
+        since = state.revision()
 
         def work(_progress: Any) -> tuple[Any, Any]:
-            return self.session.undo(batch), state.read_changed_layer(layer)
+            return self.session.undo(batch), state.read_changed_layer(layer, since)
 
         self.jobs.run_job(work, self, lambda done: self._undone(done, batch, layer),
                           self.tr("正在撤销…"))

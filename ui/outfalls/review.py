@@ -195,7 +195,9 @@ class OutfallReview(QObject):
                   old_panel.in_selection.isChecked())
         combos = {k: c.currentData() for k, c in old_panel.combos.items()}
         if table is None:
-            table = self._build_table(self.session.frame, lang, old_panel.model.sort_key)
+            table = _table_of(self.session.frame,
+                              county_names(self.ws.layers.get("counties"), lang), lang,
+                              self.checker.bits, self.checker.codes, None)
         self.table = table
         self.panel = OutfallTablePanel(self.table, lang)
         self.panel.selected = old_panel.selected
@@ -346,11 +348,6 @@ class OutfallReview(QObject):
         self.card.refresh(codes)
         self._flags_timer.start()
 
-    def _build_table(self, frame: Any, lang: str, sort_key: str | None) -> OutfallTable:
-        """The table of ``frame`` with the newest flags and its sort order ready."""
-        return _table_of(frame, county_names(self.ws.layers.get("counties"), lang), lang,
-                         self.checker.bits, self.checker.codes, sort_key)
-
     def _on_layer_replaced(self, layer: str) -> None:
         """An import, its undo or a pull added or removed outfalls: rebuild the table from
         the workspace's frame, keep filters and what is still there of the selection.
@@ -364,9 +361,9 @@ class OutfallReview(QObject):
         if len(frame) <= TABLE_SYNC_ROWS:
             self._table_arrived(None, frame, self.lang)
             return
-        lang, key = self.lang, self.panel.model.sort_key
+        lang, model = self.lang, self.panel.model
         args = (frame.copy(deep=False), county_names(self.ws.layers.get("counties"), lang),
-                lang, self.checker.bits, self.checker.codes, key)
+                lang, self.checker.bits, self.checker.codes, model.sort_key, model.descending)
         self._edited_meanwhile = []
         self.table_runner.submit(lambda _token: _table_of(*args),
                                  lambda table: self._table_arrived(table, frame, lang),
@@ -492,14 +489,14 @@ class OutfallReview(QObject):
 
 
 def _table_of(frame: Any, counties: dict[str, str], lang: str, bits: Any, codes: Any,
-              sort_key: str | None) -> OutfallTable:
-    """The table of ``frame`` with the flags ``bits`` (of ``codes``) and the rank of
+              sort_key: str | None, descending: bool = False) -> OutfallTable:
+    """The table of ``frame`` with the flags ``bits`` (of ``codes``) and the order of
     ``sort_key`` made: no Qt and nothing shared, so it runs in a worker."""
     table = OutfallTable.from_frame(frame, counties, None, lang)
     if bits is not None:
         table.set_flag_bits_for(bits, codes)
     if sort_key is not None:
-        table.rank(sort_key)
+        table.order(sort_key, descending)
     for key in ("county", "outfall_type", "review_status", "remediation_status"):
         table.choices(key)  # the panel's filter menus
     table.row_of("")  # the code -> row lookup

@@ -276,11 +276,12 @@ class SyncMenu(QObject):
         password = self.password_for(state["url"])
 
         ws, reads = self.win.ws, {}
+        since = ws.revision  # on the GUI thread, before the job: an edit from now on wins
 
         def run(progress: Any, cancelled: Any) -> Any:
             report = sync(self.path, password=password, progress=progress, cancelled=cancelled)
             # read what the pull changed here: the GUI thread only swaps it in
-            reads["files"] = read_for_workspace(ws, report.outcome)
+            reads["files"] = read_for_workspace(ws, report.outcome, since)
             return report
 
         job = self._begin(Job(run))
