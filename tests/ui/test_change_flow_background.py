@@ -212,3 +212,26 @@ def test_set_values_writes_columns_as_one_value_at_a_time_did(workspace):
             if str(fa[col].dtype) == "category":
                 assert list(fa[col].cat.categories) == list(fb[col].cat.categories), col
     assert "新的整治类型" in list(fa["remediation"].cat.categories)
+
+
+def test_a_pull_read_in_the_sync_worker_is_swapped_in_only_if_nothing_changed(workspace):
+    """What a pull that added outfalls read in the sync's worker (the layer and the
+    inspections) is used when the workspace did not change since the sync started, and
+    read again otherwise."""
+    from models.sync.engine import read_for_workspace, tell_workspace
+    from models.sync.pull import PullOutcome
+
+    ws = Workspace.open(workspace)
+    out = PullOutcome(added=["PWK350582H0900"])
+    read = read_for_workspace(ws, out, ws.revision)
+    tell_workspace(ws, out, read)
+    assert ws.layer("outfalls") is read.outfalls.frame
+    assert ws.table("inspections") is read.inspections
+
+    since = ws.revision
+    code = str(ws.layer("outfalls")["code"].iloc[0])
+    ws.set_values("outfalls", {code: {"review_status": "位置存疑"}})  # an edit meanwhile
+    read = read_for_workspace(ws, out, since)
+    tell_workspace(ws, out, read)
+    assert ws.layer("outfalls") is not read.outfalls.frame
+    assert ws.table("inspections") is not read.inspections
