@@ -50,9 +50,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-SIZES = {"tiny": (2_000, 100), "small": (10_000, 1_000), "medium": (100_000, 5_000),
-         "large": (1_000_000, 20_000)}
-SIZE_PX = (1600, 1000)
+from bench.run_benchmarks import SIZE_PX, SIZES  # noqa: E402 - the runner's sizes
+from bench.run_benchmarks import workspace as _workspace  # noqa: E402
+
 #: new outfalls imported per size (the large import is the 100k of the issue's import test)
 IMPORT_ROWS = {"tiny": 1_000, "small": 10_000, "medium": 10_000, "large": 100_000}
 BUDGET_MS = 16.0
@@ -314,13 +314,8 @@ def _run_json(cmd: list[str], timeout: float = 7200) -> dict[str, Any]:
 
 
 def workspace(cache: Path, size: str) -> Path:
-    n_out, n_units = SIZES[size]
-    path = cache / f"o{n_out}_u{n_units}.gpkg"
-    if not path.exists():
-        subprocess.run([sys.executable, str(ROOT / "bench" / "make_workspace.py"),
-                        "--outfalls", str(n_out), "--units", str(n_units), "--out", str(path)],
-                       check=True, capture_output=True)
-    return path
+    """The size's workspace in the runner's cache (made once by bench/make_workspace.py)."""
+    return _workspace(cache, size)[0]
 
 
 def make_import_csv(src: Path, out: Path, rows: int) -> Path:
