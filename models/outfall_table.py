@@ -191,6 +191,17 @@ class OutfallTable:
             self._row_of = {str(c): i for i, c in enumerate(self.codes.tolist())}
         return self._row_of.get(code)
 
+    def _rows_of(self, codes: list[str]) -> list[tuple[str, int | None]]:
+        """(code, row) for ``codes``, as :meth:`row_of` gives them.  Until the code → row
+        dictionary exists (a million Python entries, ~0.3 s), the rows are found by one
+        vectorised ``isin`` over the codes instead (a repeated code: its last row, as in
+        the dictionary)."""
+        if self._row_of is not None or len(codes) < 64:
+            return [(c, self.row_of(c)) for c in codes]
+        rows = np.flatnonzero(pd.Series(self.codes, copy=False).isin(codes).to_numpy())
+        found = {str(c): int(i) for c, i in zip(self.codes[rows].tolist(), rows, strict=True)}
+        return [(c, found.get(c)) for c in codes]
+
     # -- keeping up with edits ------------------------------------------------------------
     def set_flags(self, flags: Mapping[str, tuple[str, ...]]) -> None:
         """Flags by outfall code (``flags_by_code``), through :meth:`set_flag_bits`."""
@@ -243,7 +254,8 @@ class OutfallTable:
         Column at a time (a sync pull announces ten thousand codes at once): the frame row
         of a code is the table row when the codes there agree (the table was built from the
         frame, and an edit adds no rows), else looked up."""
-        pairs = [(c, i) for c in map(str, codes) if (i := self.row_of(c)) is not None]
+        pairs = [(c, i) for c, i in self._rows_of(list(map(str, codes)))
+                 if i is not None]
         if not pairs:
             return []
         want = np.asarray([c for c, _ in pairs], dtype=object)
