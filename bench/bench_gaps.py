@@ -27,8 +27,10 @@ For each: ``max_gap_ms`` (the longest interval between ticks), ``gaps_over_16ms`
 ``ticks``, ``wall_ms`` (start to settled), ``done_ms`` (start to complete) and ``where``:
 a sampling of the GUI thread's Python stack (every ~2 ms, by a helper thread) during the
 intervals over 16 ms, as the project functions the GUI thread was in, with the sampled
-milliseconds — what to fix.  ``checks`` says whether the user saw the result (rows in the
-table, on the map, found by the search).
+milliseconds — what to fix ("Qt / C++" when it was in no Python frame: Qt's own work, or
+waiting for the GIL); ``workers_meanwhile``: what the worker threads ran meanwhile.
+``checks`` says whether the user saw the result (rows in the table, on the map, found by
+the search).
 """
 
 from __future__ import annotations
@@ -65,7 +67,7 @@ class Sampler(threading.Thread):
     def __init__(self, thread_id: int, period: float = 0.002) -> None:
         super().__init__(daemon=True)
         self.thread_id, self.period = thread_id, period
-        self.samples: list[tuple[float, tuple[str, ...]]] = []
+        self.samples: list[tuple[float, tuple[str, ...], tuple[str, ...]]] = []
         self.on = threading.Event()
         self.stop_now = threading.Event()
         self.root = str(ROOT)
@@ -73,15 +75,27 @@ class Sampler(threading.Thread):
     def run(self) -> None:
         while not self.stop_now.is_set():
             if self.on.is_set():
-                frame = sys._current_frames().get(self.thread_id)
-                where = []
-                while frame is not None and len(where) < 4:
-                    name = frame.f_code.co_filename
-                    if name.startswith(self.root) and "/bench/" not in name:
-                        where.append(f"{name[len(self.root) + 1:]}:{frame.f_code.co_name}")
-                    frame = frame.f_back
-                self.samples.append((time.perf_counter(), tuple(where)))
+                frames = sys._current_frames()
+                others = tuple(sorted(
+                    self._where(f, 2, True) for tid, f in frames.items()
+                    if tid not in (self.thread_id, threading.get_ident())))
+                self.samples.append((time.perf_counter(),
+                                     self._where(frames.get(self.thread_id), 4), others))
             time.sleep(self.period)
+
+    def _where(self, frame: Any, depth: int, innermost: bool = False) -> Any:
+        """The project functions of a stack, innermost first (``innermost``: as one string
+        that starts with the innermost function of any file, e.g. a pandas call)."""
+        where: list[str] = []
+        if innermost and frame is not None:
+            code = frame.f_code
+            where.append(f"{Path(code.co_filename).name}:{code.co_name}")
+        while frame is not None and len(where) < depth + innermost:
+            name = frame.f_code.co_filename
+            if name.startswith(self.root) and "/bench/" not in name:
+                where.append(f"{name[len(self.root) + 1:]}:{frame.f_code.co_name}")
+            frame = frame.f_back
+        return " < ".join(where) if innermost else tuple(where)
 
 
 class GapMeter:
@@ -137,10 +151,14 @@ class GapMeter:
         long = [(a, b) for a, b in zip(ticks, ticks[1:], strict=False)
                 if (b - a) * 1000 > BUDGET_MS]
         where: Counter[str] = Counter()
+        workers: Counter[str] = Counter()
         period_ms = self.sampler.period * 1000
-        for t, stack in list(self.sampler.samples):
+        for t, stack, others in list(self.sampler.samples):
             if any(a <= t <= b for a, b in long):
                 where[" < ".join(stack) or "(Qt / C++ outside project code)"] += 1
+                for other in others:
+                    if "threading.py:wait" not in other and "_Pool._work" not in other:
+                        workers[other] += 1
         out = {"max_gap_ms": round(max(gaps), 1) if gaps else None,
                "gaps_over_16ms": len(long),
                "time_in_long_gaps_ms": round(sum((b - a) * 1000 for a, b in long), 1),
@@ -149,7 +167,11 @@ class GapMeter:
                if state["done_at"] is not None else None,
                "wall_ms": round((time.perf_counter() - t0) * 1000, 1),
                "where": [{"stack": k, "sampled_ms": round(n * period_ms)}
-                         for k, n in where.most_common(8)]}
+                         for k, n in where.most_common(8)],
+               # what the other threads (workers) were running meanwhile: a worker in a
+               # long call that holds the GIL stops the GUI thread as surely as its own work
+               "workers_meanwhile": [{"stack": k, "sampled_ms": round(n * period_ms)}
+                                     for k, n in workers.most_common(5)]}
         if state.get("timeout"):
             out["timeout"] = True
         return out
