@@ -241,8 +241,11 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
         codes = json.loads(Path(args.pull_codes).read_text())
         menu = win.features.sync
         probe, value = codes["probe"], codes["value"]
+        # done when the sync's result is applied (the table is updated in the same call);
+        # the table is looked at after: its code dictionary is not the bench's to build
         out["sync_pull"] = meter.run(
-            menu.sync, lambda: menu.job is None and cell(probe, "review_status") == value,
+            menu.sync, lambda: menu.job is None and (menu.last_report is not None
+                                                     or menu.last_error is not None),
             tail, timeout)
         out["sync_pull"]["checks"] = {"table_shows_pulled": cell(probe, "review_status") == value,
                                       "error": str(menu.last_error) if menu.last_error else None}
