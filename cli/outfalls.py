@@ -120,9 +120,11 @@ def _check(args: argparse.Namespace, lang: str) -> int:
     if inp is None:
         raise UserError(Message(f"工作空间 {path} 没有排污口图层",
                                 f"workspace {path} has no outfalls"))
+    compliance_input.release_memory()
     # columns, not a Finding per row: the texts are made row by row as they are written
     # (issue 17: a million findings with their texts were 9.8 GB)
     findings = scan_outfalls(inp, cfg)
+    compliance_input.release_memory()
     if args.code:
         known = set(inp.codes.tolist())
         bad = [c for c in args.code if c not in known]

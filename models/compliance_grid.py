@@ -54,23 +54,27 @@ def close_pairs(x: np.ndarray, y: np.ndarray, lim: float) -> tuple[np.ndarray, .
     aa, bb = [], []
     # the needles in key order (sk + offset is sorted): searchsorted then walks the keys
     # once instead of jumping about a million times per neighbour cell
-    for dx in (-1, 0, 1):
-        for dy in (-1, 0, 1):
-            nk = sk + (dx * width + dy)
-            lo = np.searchsorted(sk, nk, "left")
-            cnt = np.searchsorted(sk, nk, "right") - lo
-            tot = int(cnt.sum())
-            if not tot:
-                continue
-            a = np.repeat(order, cnt)
-            start = np.repeat(lo - (np.cumsum(cnt) - cnt), cnt)
-            b = order[start + np.arange(tot, dtype=np.int64)]
+    # half the neighbourhood: a pair in two cells is met from one of them only (its own
+    # cell, and the cells after it), then ordered a < b
+    for dx, dy in ((0, 0), (0, 1), (1, -1), (1, 0), (1, 1)):
+        nk = sk + (dx * width + dy)
+        lo = np.searchsorted(sk, nk, "left")
+        cnt = np.searchsorted(sk, nk, "right") - lo
+        tot = int(cnt.sum())
+        if not tot:
+            continue
+        a = np.repeat(order, cnt)
+        start = np.repeat(lo - (np.cumsum(cnt) - cnt), cnt)
+        b = order[start + np.arange(tot, dtype=np.int64)]
+        if dx == dy == 0:
             keep = a < b
             a, b = a[keep], b[keep]
-            ddx, ddy = x[a] - x[b], y[a] - y[b]
-            near = np.sqrt(ddx * ddx + ddy * ddy) <= lim
-            aa.append(a[near])
-            bb.append(b[near])
+        else:
+            a, b = np.minimum(a, b), np.maximum(a, b)
+        ddx, ddy = x[a] - x[b], y[a] - y[b]
+        near = np.sqrt(ddx * ddx + ddy * ddy) <= lim
+        aa.append(a[near])
+        bb.append(b[near])
     a, b = np.concatenate(aa), np.concatenate(bb)
     o = np.lexsort((b, a))
     a, b = a[o], b[o]

@@ -256,6 +256,21 @@ def read(path: Path, required: tuple[str, ...]) -> CheckInput | None:
                       codes_arrow=code)
 
 
+def release_memory() -> None:
+    """Give the memory freed so far back to the system.  The reading threads' malloc
+    arenas and Arrow's pool keep what was freed in them (~300 MB of 1M outfalls' text
+    columns and temporaries at 1M): without this the command's peak at 1M was ~1.3 GB
+    rather than ~0.95 GB.  Only glibc has malloc_trim; elsewhere this does nothing more
+    than Arrow's release."""
+    import ctypes
+
+    pa.default_memory_pool().release_unused()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not Linux's glibc
+        pass
+
+
 def _opened(path: Path, required: tuple[str, ...]) -> CheckInput | None:
     from models.workspace import Workspace
 
