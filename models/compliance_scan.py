@@ -293,7 +293,8 @@ class _Scan:
         out.add(np.flatnonzero(bad), "missing_code")
         return out.parts
 
-    def implausible(self) -> list:
+    def city(self) -> list:
+        """Outside the city's land and sea (and how far, with ``distances``)."""
         out = _Cols()
         city = self.layer("city")
         if city is None or not len(city):
@@ -311,6 +312,11 @@ class _Scan:
             if len(outside) and self.distances:  # outside: distance to its boundary
                 dists = self._nearest(shapely.STRtree(edge), edge, outside)
             out.add(self.idx[outside], "outside_city", dist=dists)
+        return out.parts
+
+    def water(self) -> list:
+        """Farther than ``max_water_distance_m`` from the coastline and rivers."""
+        out = _Cols()
         water = [np.asarray(g.geometry.values, dtype=object)
                  for g in (self.layer(n) for n in ("coastline", "rivers"))
                  if g is not None and len(g)]
@@ -460,13 +466,14 @@ def scan(source: Any, cfg: Any, wanted: set[str], names: Any) -> Found:
     if "missing_fields" in wanted:
         jobs.append(s.missing)
     if wanted & {"outside_city", "far_from_water"}:
-        jobs.append(s.implausible)
+        jobs += [s.city, s.water]
     if "missing_code" in wanted:
         jobs.append(s.uncoded)
     with ThreadPoolExecutor(2) as pool:
-        # the longest (distances to the water and the city edge) first
+        # the longest (distances to the water, then to the city's edge) first
+        first = (s.water, s.city)
         futures = {id(j): pool.submit(j) for j in sorted(
-            jobs, key=lambda j: j is not s.implausible)}
+            jobs, key=lambda j: first.index(j) if j in first else len(first))}
         cols = _Cols()
         for j in jobs:
             cols.parts.extend(futures[id(j)].result())

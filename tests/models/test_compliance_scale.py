@@ -152,3 +152,39 @@ def test_edge_cases_identical_to_the_reference(ws, case):
     snap = _Snap(ws, frame)
     assert _rows(new.check_outfalls(snap)) == _rows(ref.check_outfalls(snap))
     assert np.array_equal(new.check_flag_bits(snap), ref.check_flag_bits(snap))
+
+
+def test_distances_are_written_as_json_writes_them():
+    """The numbers of the vectorised JSON (cli/outfalls._numbers) are repr(round(d, 1)),
+    repr(round(d, 2)) or null, ties and extremes included."""
+    from cli.outfalls import _number, _numbers
+
+    rng = np.random.default_rng(5)
+    n = 200_000
+    c = rng.integers(0, 8, n).astype(np.int8)
+    d = np.concatenate([rng.uniform(0, 30, n // 2), rng.uniform(0, 2e5, n - n // 2)])
+    d[::7] = np.round(d[::7], 2)  # values on the decimal grid: ties of round()
+    edge = [0.0, 0.05, 0.25, 0.35, 0.15, 1e13, np.inf, np.nan, -1.0, 0.005, 0.015, 0.125,
+            2.675, 1.005, 99.995, 0.95, 9.95, 10.0, 1e-9, 123456.75, 99999999999.94, 1e15]
+    d[:len(edge)] = edge
+    c[:2 * len(edge):2], c[1:2 * len(edge):2] = 2, 3
+    d[len(edge):2 * len(edge)] = edge
+    got = _numbers(c, d).to_pylist()
+    expected = [_number(None if k in (0, 1, 4, 7) else round(x, 2 if k == 3 else 1))
+                for k, x in zip(c.tolist(), d.tolist(), strict=True)]
+    assert got == expected
+
+
+def test_point_segment_distances_are_geos_bit_for_bit():
+    from models.compliance_grid import point_segment_distance
+
+    rng = np.random.default_rng(0)
+    n = 300_000
+    p = rng.uniform(-1e5, 1e5, (n, 2))
+    a = rng.uniform(-1e5, 1e5, (n, 2))
+    b = a + rng.normal(0, 300, (n, 2))
+    b[::1000] = a[::1000]  # a segment of one point
+    got = point_segment_distance(p[:, 0], p[:, 1], a[:, 0].copy(), a[:, 1].copy(),
+                                 b[:, 0].copy(), b[:, 1].copy())
+    geos = shapely.distance(shapely.points(p), shapely.linestrings(np.stack([a, b], axis=1)))
+    assert np.array_equal(got, geos)
