@@ -20,7 +20,9 @@ The checks run on arrays (:mod:`models.compliance_scan`, :mod:`models.compliance
 :func:`scan_outfalls` gives the findings as columns (:class:`Findings`) and a finding's
 texts are made only when it is read -- a million outfalls' findings with their texts were
 9.8 GB (issue 17).  :func:`check_outfalls` still gives the list of :class:`Finding`;
-:func:`check_flag_bits` the window's flags, without names, distances or texts.
+:func:`check_flag_bits` the window's flags, without names, distances or texts.  The checks
+read a :class:`models.compliance_input.CheckInput`: made from a workspace, or read
+straight from the file by ``app.py outfalls check`` (no ``Workspace.open``).
 """
 
 from __future__ import annotations

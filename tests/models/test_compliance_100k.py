@@ -23,6 +23,7 @@ import shapely
 
 from models.workspace import Workspace
 from tests.models import compliance_reference as ref
+from tests.models.test_compliance_scale import plant_twins
 
 ROOT = Path(__file__).resolve().parents[2]
 N = 100_000
@@ -47,14 +48,7 @@ def _plant(frame: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     codes[rng.choice(n, 3, replace=False)] = 'PWK"引号\\斜杠'  # escaped in JSON, repeated
     codes[rng.choice(n, 2, replace=False)] = None  # no code at all (NULL in the file)
     frame["code"] = codes
-    src = rng.choice(n, 1500, replace=False)  # twins 0-25 m away, some beyond 20 m
-    dst = rng.choice(np.setdiff1d(np.arange(n), src), 1500, replace=False)
-    for k, (s, d) in enumerate(zip(src, dst, strict=True)):
-        g = geoms[s]
-        if g is None:
-            continue
-        off = 0.0 if k % 50 == 0 else rng.uniform(1, 25) / 111_000
-        geoms[d] = shapely.Point(g.x + off, g.y + off * (k % 3 == 0))
+    plant_twins(geoms, rng, 1500)
     for r in rng.choice(n, 100, replace=False):  # far outside the city
         geoms[r] = shapely.Point(rng.uniform(110, 115), rng.uniform(20, 23))
     frame["geometry"] = geoms

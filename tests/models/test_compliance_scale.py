@@ -34,6 +34,20 @@ class _Snap:
         return name in self.layers and len(self.layers[name]) > 0
 
 
+def plant_twins(geoms: np.ndarray, rng: np.random.Generator, count: int) -> None:
+    """``count`` outfalls moved next to others, 1-25 m away (some beyond 20 m), every 50th
+    to the very same place (in place)."""
+    n = len(geoms)
+    src = rng.choice(n, count, replace=False)
+    dst = rng.choice(np.setdiff1d(np.arange(n), src), count, replace=False)
+    for k, (s, d) in enumerate(zip(src, dst, strict=True)):
+        g = geoms[s]
+        if g is None:
+            continue
+        off = 0.0 if k % 50 == 0 else rng.uniform(1, 25) / 111_000
+        geoms[d] = shapely.Point(g.x + off, g.y + off * (k % 3 == 0))
+
+
 @pytest.fixture(scope="module")
 def ws(tmp_path_factory):
     from bench.synthetic import make_workspace
@@ -65,14 +79,7 @@ def ws(tmp_path_factory):
     # near-duplicates: 400 outfalls with a twin 1-25 m away (some beyond 20 m), a few
     # triples, and some at the very same place
     geoms = frame.geometry.to_numpy().copy()
-    src = rng.choice(n, 400, replace=False)
-    dst = rng.choice(np.setdiff1d(np.arange(n), src), 400, replace=False)
-    for k, (s, d) in enumerate(zip(src, dst, strict=True)):
-        g = geoms[s]
-        if g is None:
-            continue
-        off = 0.0 if k % 50 == 0 else rng.uniform(1, 25) / 111_000
-        geoms[d] = shapely.Point(g.x + off, g.y + off * (k % 3 == 0))
+    plant_twins(geoms, rng, 400)
     # points far outside the city
     far = rng.choice(n, 30, replace=False)
     for r in far:
