@@ -213,7 +213,8 @@ def _json_batches(findings: Any, chunk: int) -> Any:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from models.compliance import CHECKS_IDS, tenths
+    from models.compliance import CHECKS_IDS
+    from models.compliance_grid import tenths
 
     assert CHECKS_IDS[_DUPLICATE] == "possible_duplicate"
     f = findings.found
@@ -301,7 +302,7 @@ def _numbers(c: Any, d: Any) -> Any:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from models.compliance import tenths
+    from models.compliance_grid import tenths
 
     one = (c == 2) | (c == 5) | (c == 6)
     two = c == _DUPLICATE

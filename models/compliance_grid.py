@@ -222,3 +222,20 @@ def nearest_distance(x: np.ndarray, y: np.ndarray, a: np.ndarray, b: np.ndarray,
     out = np.empty(n)
     out[order] = best
     return out
+
+
+def tenths(v: np.ndarray, digits: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """(k, ok): ``round(v, digits) == k / 10**digits`` and ``f"{v:.{digits}f}"`` is k's
+    digits where ``ok``.
+
+    Python rounds the exact binary value (correctly rounded); ``rint(v * 10**digits)``
+    agrees except where the product lies within its rounding error of a tie: those, and
+    values negative, not finite or huge, are not ``ok`` (made in Python by the caller)."""
+    v = np.asarray(v, np.float64)
+    with np.errstate(invalid="ignore", over="ignore"):
+        t = v * float(10 ** digits)
+        ok = np.isfinite(t) & (v >= 0) & ~np.signbit(v) & (t < 1e14)
+        t = np.where(ok, t, 0.0)
+        off = np.abs(t - np.floor(t) - 0.5)  # distance from the tie between two integers
+        ok &= off > 1e-9 * np.maximum(1.0, t)
+    return np.rint(t).astype(np.int64), ok

@@ -25,13 +25,54 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 
 from geodata import store
 
 #: the layers the checks read besides the outfalls (counties only when there is no city)
 ZONE_LAYERS = ("control_units", "protected_areas", "city", "sea", "coastline", "rivers")
+
+
+#: the characters ``str.strip()`` strips (``str.isspace``), for Arrow's trim (a test checks
+#: the list against Python's)
+SPACES = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
+          "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+
+
+def bools(arr: Any) -> np.ndarray:
+    return np.asarray(pc.fill_null(arr, False).to_numpy(zero_copy_only=False), bool)
+
+
+def blank_arrow(arr: Any) -> np.ndarray:
+    """True where an Arrow string array is null or ``str.strip()`` would leave nothing."""
+    trimmed = pc.utf8_trim(arr, characters=SPACES)
+    blank = pc.or_kleene(pc.is_null(arr), pc.equal(trimmed, ""))
+    return np.asarray(pc.fill_null(blank, True).to_numpy(zero_copy_only=False), bool)
+
+
+def text_empty(values: pd.Series) -> np.ndarray:
+    """True where ``_text(v)`` is empty: None, float NaN, or a blank text."""
+    if isinstance(values.dtype, pd.CategoricalDtype):  # decide each category once
+        cats = text_empty(pd.Series(values.cat.categories.to_numpy(dtype=object),
+                                     dtype=object))
+        codes = values.cat.codes.to_numpy()
+        return np.where(codes < 0, True, cats[np.maximum(codes, 0)]) if len(cats) else \
+            np.ones(len(values), bool)
+    if isinstance(values.array, pd.arrays.ArrowStringArray):  # pandas 3's str columns
+        return blank_arrow(values.array.__arrow_array__())
+    vals = values.to_numpy(dtype=object)
+    out = np.zeros(len(vals), bool)
+    na = pd.isna(vals)
+    for i in np.flatnonzero(na):  # few: decide them exactly as _text does
+        v = vals[i]
+        out[i] = v is None or (isinstance(v, float) and v != v) or not str(v).strip()
+    rest = np.flatnonzero(~na)
+    if len(rest):
+        out[rest] = (pd.Series(vals[rest], dtype=object).astype(str).str.strip() == "").to_numpy()
+    return out
 
 
 class Codes:
@@ -100,8 +141,6 @@ def _locations(geoms: np.ndarray) -> tuple[np.ndarray, bool, np.ndarray, np.ndar
 
 def from_workspace(ws: Any, required: tuple[str, ...]) -> CheckInput:
     """The check's input from an open workspace (its outfall frame as it is now)."""
-    from models.compliance_scan import text_empty
-
     frame = ws.layer("outfalls")
     codes = np.asarray([str(c) for c in frame["code"].tolist()], dtype=object)
     valid, points, lon, lat, geoms = _locations(np.asarray(frame.geometry.values,
@@ -215,8 +254,6 @@ def read(path: Path, required: tuple[str, ...]) -> CheckInput | None:
 
     def blanks() -> dict[str, np.ndarray] | None:
         """The blank masks, the text columns dropped as soon as they are decided."""
-        from models.compliance_scan import blank_arrow
-
         cols = _read_arrow(path, columns=wanted, read_geometry=False)[1]
         out = {}
         for f in wanted:

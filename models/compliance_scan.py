@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import shapely
@@ -38,8 +37,9 @@ from models.compliance_grid import (
     pieces,
     project,
     segments,
+    tenths,
 )
-from models.compliance_input import CheckInput, from_workspace
+from models.compliance_input import SPACES, CheckInput, bools, from_workspace
 from models.spatial_join import point_polygon_pairs
 
 CHECK_IDS = ("in_priority_unit", "in_protected_area", "near_protected_area",
@@ -88,45 +88,6 @@ class _Cols:
                                or [np.zeros(0, np.int8)])
         return Found(codes, rows, check, col(2, np.int32), col(3, np.float64),
                      col(4, np.int64), col(5, np.int64), zones, params)
-
-
-#: the characters ``str.strip()`` strips (``str.isspace``), for Arrow's trim (a test checks
-#: the list against Python's)
-SPACES = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
-          "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
-
-
-def _bools(arr: Any) -> np.ndarray:
-    return np.asarray(pc.fill_null(arr, False).to_numpy(zero_copy_only=False), bool)
-
-
-def blank_arrow(arr: Any) -> np.ndarray:
-    """True where an Arrow string array is null or ``str.strip()`` would leave nothing."""
-    trimmed = pc.utf8_trim(arr, characters=SPACES)
-    blank = pc.or_kleene(pc.is_null(arr), pc.equal(trimmed, ""))
-    return np.asarray(pc.fill_null(blank, True).to_numpy(zero_copy_only=False), bool)
-
-
-def text_empty(values: pd.Series) -> np.ndarray:
-    """True where ``_text(v)`` is empty: None, float NaN, or a blank text."""
-    if isinstance(values.dtype, pd.CategoricalDtype):  # decide each category once
-        cats = text_empty(pd.Series(values.cat.categories.to_numpy(dtype=object),
-                                     dtype=object))
-        codes = values.cat.codes.to_numpy()
-        return np.where(codes < 0, True, cats[np.maximum(codes, 0)]) if len(cats) else \
-            np.ones(len(values), bool)
-    if isinstance(values.array, pd.arrays.ArrowStringArray):  # pandas 3's str columns
-        return blank_arrow(values.array.__arrow_array__())
-    vals = values.to_numpy(dtype=object)
-    out = np.zeros(len(vals), bool)
-    na = pd.isna(vals)
-    for i in np.flatnonzero(na):  # few: decide them exactly as _text does
-        v = vals[i]
-        out[i] = v is None or (isinstance(v, float) and v != v) or not str(v).strip()
-    rest = np.flatnonzero(~na)
-    if len(rest):
-        out[rest] = (pd.Series(vals[rest], dtype=object).astype(str).str.strip() == "").to_numpy()
-    return out
 
 
 class _Scan:
@@ -289,10 +250,10 @@ class _Scan:
         if arr is None:
             arr = pa.array(self.codes, type=pa.string())
         trimmed = pc.utf8_trim(arr, characters=SPACES)
-        bad = _bools(pc.or_(pc.equal(trimmed, ""), pc.equal(arr, "None")))
+        bad = bools(pc.or_(pc.equal(trimmed, ""), pc.equal(arr, "None")))
         # the pattern's \d is Python's (any Unicode digit), so it is matched in Python, on
         # the few codes that start like one
-        maybe = np.flatnonzero(_bools(pc.starts_with(trimmed, provisional_codes.PREFIX)))
+        maybe = np.flatnonzero(bools(pc.starts_with(trimmed, provisional_codes.PREFIX)))
         bad[maybe] |= np.asarray([provisional_codes.is_provisional(self.codes[i])
                                   for i in maybe], bool)
         out.add(np.flatnonzero(bad), "missing_code")
@@ -388,8 +349,6 @@ class _Scan:
             return self._nearest_geos(tree, parts, sel)
         a, b = segments(parts)
         d = nearest_distance(self.x[sel], self.y[sel], a, b)
-        from models.compliance import tenths
-
         redo = np.flatnonzero(~tenths(d)[1] | ~tenths(d / 1000)[1])
         if len(redo):
             d[redo] = self._nearest_geos(tree, parts, sel[redo])

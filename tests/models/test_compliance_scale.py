@@ -95,7 +95,7 @@ def test_the_workspace_columns_are_as_read(ws):
 
 
 def test_the_blanks_trimmed_are_those_str_strip_trims():
-    from models.compliance_scan import SPACES
+    from models.compliance_input import SPACES
 
     assert SPACES == "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
 
