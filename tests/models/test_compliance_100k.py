@@ -5,7 +5,9 @@ them: the whole ``--json`` document, the ``--lang en`` text and ``--code``.
 The workspace is made once per run by bench/make_workspace.py (seeded, 100k outfalls,
 2k units over the bundled base map), its outfalls given defects of every kind, and written
 back to the GeoPackage: the command reads the file itself (models/compliance_input.py),
-the reference the workspace as ``Workspace.open`` reads it.  ~40 s on 2 shared cores.
+the reference the workspace as ``Workspace.open`` reads it; files the light reader does
+not take go through ``Workspace.open`` with the same result.  ~45 s on 2 shared cores
+(~20 s at load 3).
 """
 
 from __future__ import annotations
@@ -131,3 +133,49 @@ def test_one_outfall_is_the_reference_checkers(workspace, reference):
     args = [a for c in sorted(picks) for a in ("--code", c)]
     got = _command("--json", "--workspace", str(workspace), *args)
     assert got == _document(ws, [f for f in old if f.code in picks], workspace)
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    from bench.make_workspace import make_workspace
+    from geodata import store
+
+    path = tmp_path_factory.mktemp("small") / "w.gpkg"
+    make_workspace(path, n_outfalls=3_000, n_units=200, seed=5)
+    return path, _plant(store.read_layer(path, "outfalls"), np.random.default_rng(5))
+
+
+@pytest.mark.parametrize("case", ["multipoints", "numeric_field", "other_crs"])
+def test_what_the_light_reader_does_not_take_falls_back_to_the_same_findings(
+        small, tmp_path, case):
+    """A file the light reader would not read as the workspace does (geometries other
+    than points, a required field that is not text, another CRS) is opened as a
+    Workspace: the same document as the reference's."""
+    import shutil
+
+    import pyogrio
+
+    from models import compliance_input
+    from models.compliance import REQUIRED_FIELDS
+
+    path = tmp_path / "w.gpkg"
+    shutil.copyfile(small[0], path)
+    frame = small[1].copy()
+    if case == "multipoints":
+        geoms = frame.geometry.to_numpy().copy()
+        for r in range(0, len(geoms), 97):
+            if geoms[r] is not None:
+                geoms[r] = shapely.MultiPoint([geoms[r]])
+        frame["geometry"] = geoms
+    elif case == "numeric_field":
+        frame["county_code"] = pd.to_numeric(frame["county_code"].astype(str),
+                                             errors="coerce")
+    else:
+        frame = frame.to_crs("EPSG:3857")
+    pyogrio.write_dataframe(frame, path, layer="outfalls", driver="GPKG",
+                            promote_to_multi=False)
+    inp = compliance_input.read(path, REQUIRED_FIELDS)
+    assert not isinstance(inp.codes, compliance_input.Codes)  # it fell back
+    ws = Workspace.open(path)
+    got = _command("--json", "--workspace", str(path))
+    assert got == _document(ws, ref.check_outfalls(ws), path)
