@@ -126,7 +126,7 @@ def _check(args: argparse.Namespace, lang: str) -> int:
     findings = scan_outfalls(inp, cfg)
     compliance_input.release_memory()
     if args.code:
-        known = set(inp.codes.tolist())
+        known = inp.known_codes()
         bad = [c for c in args.code if c not in known]
         if bad:
             raise UserError(Message(f"未知排污口编码：{', '.join(bad)}",

@@ -116,6 +116,9 @@ class CheckInput:
     blank: dict[str, np.ndarray]
     layers: dict[str, Any] = field(default_factory=dict)
     codes_arrow: Any = None  # the codes as an Arrow string array, when read as one
+    #: rows whose code is missing in the file (read straight from it)
+    code_null: np.ndarray | None = None
+    frame: Any = None  # the outfall frame, when made from a workspace
 
     @property
     def n(self) -> int:
@@ -123,6 +126,16 @@ class CheckInput:
 
     def layer(self, name: str) -> Any:
         return self.layers.get(name)
+
+    def known_codes(self) -> set[str]:
+        """The codes ``--code`` accepts, as it always has: the code column as text, where
+        a missing code is no text at all (pandas keeps it NaN)."""
+        if self.frame is not None:
+            return set(self.frame["code"].astype(str))
+        codes = self.codes.tolist()
+        if self.code_null is None:
+            return set(codes)
+        return {c for c, null in zip(codes, self.code_null.tolist(), strict=True) if not null}
 
 
 def _locations(geoms: np.ndarray) -> tuple[np.ndarray, bool, np.ndarray, np.ndarray,
@@ -147,8 +160,8 @@ def from_workspace(ws: Any, required: tuple[str, ...]) -> CheckInput:
                                                            dtype=object))
     blank = {f: text_empty(frame[f]) for f in required if f in frame}
     layers = {name: ws.layers.get(name) for name in ZONE_LAYERS + ("counties",)}
-    return CheckInput(getattr(ws, "path", None), codes, valid, points, lon, lat, geoms,
-                      blank, layers)
+    return CheckInput(None, codes, valid, points, lon, lat, geoms, blank, layers,
+                      frame=frame)
 
 
 class Fallback(Exception):
@@ -216,6 +229,19 @@ def _read_arrow(path: Path, **kw: Any) -> tuple[dict, pa.Table]:
 _ZONE_COLUMNS = ("code", "name_zh", "name_en", "zone", "unit_class")
 
 
+def _fields(path: Path, name: str) -> list[str]:
+    """The attribute fields of a layer (WorkspaceError, as opening says, if unreadable)."""
+    import pyogrio
+
+    try:
+        return [str(f) for f in pyogrio.read_info(path, layer=name)["fields"]]
+    except (pyogrio.errors.DataLayerError, pyogrio.errors.DataSourceError) as exc:
+        if store.in_use(exc):
+            raise store.in_use_error(path) from None
+        raise store.WorkspaceError(f"{path}: layer '{name}' missing or unreadable: "
+                                   f"{exc}") from None
+
+
 def _small_layer(path: Path, name: str) -> Any:
     """A zone or base layer as the workspace reads it (CGCS2000), with only the columns
     the checks read (the units' long texts were 70 MB at 20k units)."""
@@ -223,8 +249,8 @@ def _small_layer(path: Path, name: str) -> Any:
 
     from geodata import schema
 
+    fields = _fields(path, name)
     try:
-        fields = [str(f) for f in pyogrio.read_info(path, layer=name)["fields"]]
         frame = pyogrio.read_dataframe(path, layer=name, use_arrow=True,
                                        columns=[c for c in fields if c in _ZONE_COLUMNS])
     except (pyogrio.errors.DataLayerError, pyogrio.errors.DataSourceError) as exc:
@@ -245,10 +271,7 @@ def read(path: Path, required: tuple[str, ...]) -> CheckInput | None:
     contents = dict(store.list_contents(path))
     if contents.get("outfalls") != "features":
         return None
-    import pyogrio
-
-    info = pyogrio.read_info(path, layer="outfalls")
-    fields = [str(f) for f in info["fields"]]
+    fields = _fields(path, "outfalls")
     wanted = [f for f in required if f in fields]
     names = [n for n in ZONE_LAYERS if contents.get(n) == "features"]
 
@@ -285,12 +308,13 @@ def read(path: Path, required: tuple[str, ...]) -> CheckInput | None:
     if not len(code):
         return None
     # str() of what pandas holds: a missing code is NaN there, "nan" as text
+    null = np.asarray(code.is_null().to_numpy(zero_copy_only=False), bool)
     code = code.fill_null("nan")
     if "city" not in layers or not len(layers["city"]):
         if contents.get("counties") == "features":
             layers["counties"] = _small_layer(path, "counties")
     return CheckInput(Path(path), Codes(code), valid, True, lon, lat, None, blank, layers,
-                      codes_arrow=code)
+                      codes_arrow=code, code_null=null)
 
 
 def release_memory() -> None:

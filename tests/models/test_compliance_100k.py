@@ -179,3 +179,14 @@ def test_what_the_light_reader_does_not_take_falls_back_to_the_same_findings(
     ws = Workspace.open(path)
     got = _command("--json", "--workspace", str(path))
     assert got == _document(ws, ref.check_outfalls(ws), path)
+
+
+def test_a_missing_code_is_not_a_code_to_ask_for(workspace):
+    """``--code nan`` names no outfall, though an outfall without a code shows as "nan"
+    (as the command always had it: pandas keeps a missing code NaN)."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.run([sys.executable, str(ROOT / "app.py"), "outfalls", "check",
+                           "--json", "--workspace", str(workspace), "--code", "nan"],
+                          cwd=ROOT, env=env, capture_output=True)
+    assert proc.returncode == 2
+    assert "nan" in proc.stderr.decode()
