@@ -113,6 +113,7 @@ def _check(args: argparse.Namespace, lang: str) -> int:
     # only what the checks read, not a Workspace (issue 17: at 1M outfalls opening one
     # was ~1 GB and seconds); the same findings (models/compliance_input.py)
     path = workspace_path(args)
+    compliance_input.share_arenas()
     try:
         inp = compliance_input.read(path, cfg.required_fields)
     except store.WorkspaceError as exc:
