@@ -352,4 +352,6 @@ def _opened(path: Path, required: tuple[str, ...]) -> CheckInput | None:
     ws = Workspace.open(path)
     if not ws.has_layer("outfalls"):
         return None
-    return from_workspace(ws, required)
+    inp = from_workspace(ws, required)
+    inp.path = ws.path
+    return inp
