@@ -5,7 +5,8 @@ Two figures per workspace, each measured in a fresh process so that its peak RSS
 - ``flags``: ``models.compliance.check_flag_bits`` (what the window runs on its worker), the
   workspace opened first (open time and check time reported apart);
 - ``cli``: ``python app.py outfalls check --json`` with its output to /dev/null, timed from
-  outside; its peak RSS is the child's ``ru_maxrss``.
+  outside; its peak RSS is the child's ``ru_maxrss``, ``cpu_s`` its user + system time
+  (both cores), ``load_avg_1m`` the machine's load when it started.
 
 Usage::
 
@@ -39,21 +40,27 @@ def _flags(ws_path: str) -> dict:
 
     t0 = time.perf_counter()
     ws = Workspace.open(Path(ws_path))
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), time.process_time()
     bits = check_flag_bits(ws)
     t2 = time.perf_counter()
     return {"open_s": round(t1 - t0, 2), "check_s": round(t2 - t1, 2),
+            "check_cpu_s": round(time.process_time() - c1, 2),
             "flagged": int((bits != 0).sum()), "peak_rss_mb": _peak_mb()}
 
 
 def _cli(ws_path: str) -> dict:
+    import os
+
+    load = os.getloadavg()[0]
     t0 = time.perf_counter()
     with open("/dev/null", "wb") as null:
         rc = subprocess.run([sys.executable, "app.py", "outfalls", "check", "--json",
                              "--workspace", ws_path], cwd=ROOT, stdout=null,
                             check=False).returncode
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {"rc": rc, "total_s": round(time.perf_counter() - t0, 2),
-            "peak_rss_mb": _peak_mb(resource.RUSAGE_CHILDREN)}
+            "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),  # both cores' time
+            "peak_rss_mb": _peak_mb(resource.RUSAGE_CHILDREN), "load_avg_1m": round(load, 2)}
 
 
 def _one(kind: str, ws_path: str) -> dict:

@@ -22,6 +22,9 @@ Sizes: ``small`` 10k outfalls + 1k units, ``medium`` 100k + 5k, ``large`` 1M + 2
   outfall count: build, worst warm sort/filter.
 - ``gaps``: ``bench/bench_gaps.py`` in the real window: longest event-loop gap and
   the count over 16 ms during an import, its undo, a batch edit, its undo, sync pull/push.
+- ``check``: ``app.py outfalls check --json`` (time, CPU time, the command's own peak
+  RSS) and the window's ``check_flag_bits`` (``bench/bench_compliance.py``, fresh
+  processes).
 - ``qgis`` (when ``/usr/bin/python3 -c 'import qgis.core'`` works): ``bench/qgis_side.py``
   renders the same extent and size and runs ``native:joinattributesbylocation``;
   ``ratio`` = EcoZone / QGIS for each figure.
@@ -284,6 +287,27 @@ def bench_import(files: dict[str, Path], runs: int) -> dict[str, Any]:
     return out
 
 
+# -- compliance check (issue 17) -------------------------------------------------------
+def bench_check(path: Path, runs: int) -> dict[str, Any]:
+    """``app.py outfalls check --json`` (wall time, CPU time and the command's own peak
+    RSS) and the window's ``check_flag_bits`` after ``Workspace.open``, each run in a
+    fresh process by bench/bench_compliance.py; medians of ``runs``, the largest peak."""
+    script = str(ROOT / "bench" / "bench_compliance.py")
+    cli = [_run_json([sys.executable, script, "--one", "cli", str(path)])
+           for _ in range(runs)]
+    flags = [_run_json([sys.executable, script, "--one", "flags", str(path)])
+             for _ in range(runs)]
+
+    def med(rs: list[dict[str, Any]], key: str) -> float:
+        return round(statistics.median(r[key] for r in rs), 2)
+
+    return {"cli_s": med(cli, "total_s"), "cli_cpu_s": med(cli, "cpu_s"),
+            "cli_peak_rss_mb": max(r["peak_rss_mb"] for r in cli),
+            "cli_exit_codes": sorted({r["rc"] for r in cli}),
+            "flags_s": med(flags, "check_s"), "flags_open_s": med(flags, "open_s"),
+            "flags_peak_rss_mb": max(r["peak_rss_mb"] for r in flags)}
+
+
 # -- QGIS ------------------------------------------------------------------------------
 def qgis_available() -> bool:
     if not Path(SYSTEM_PY).exists():
@@ -338,6 +362,7 @@ def bench_size(size: str, args: argparse.Namespace, use_qgis: bool) -> dict[str,
         out["join_1m_x_5k"] = bench_join(path, runs, units_from=medium)
     out["table"] = bench_table(n_out, runs)
     out["gaps"] = bench_gaps(size, cache)
+    out["check"] = bench_check(path, runs)
     if use_qgis:
         try:
             q = bench_qgis(path, out["render"]["bbox_mercator"], runs, True, cache)

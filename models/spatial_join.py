@@ -60,6 +60,17 @@ def outfalls_in_units(points_xy: np.ndarray, units_geoms: np.ndarray, method: st
     return out
 
 
+def point_polygon_pairs(points_xy: np.ndarray, geoms: np.ndarray, threads: int = 2,
+                        ) -> tuple[np.ndarray, np.ndarray]:
+    """Every (point, polygon) pair where the point intersects the polygon, sorted by point
+    then polygon (the grid method's pairs, before keeping one polygon per point)."""
+    xy = np.asarray(points_xy, dtype=np.float64).reshape(-1, 2)
+    geoms = np.asarray(geoms, dtype=object)
+    if len(xy) == 0 or len(geoms) == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return _grid_pairs(xy, geoms, threads)
+
+
 # -- internals ---------------------------------------------------------------------------
 def _first_unit(out: np.ndarray, pi: np.ndarray, ui: np.ndarray, ordered: bool) -> None:
     """out[p] = the smallest unit index paired with p (points on a shared edge).

@@ -65,6 +65,9 @@ def test_runner_prints_every_figure_without_qgis(cache: Path) -> None:
         assert set(w[key]) == {"median", "p95", "max"}
     assert tiny["join"]["points"] == 2000 and tiny["join"]["grid_ms"] > 0
     assert tiny["table"]["worst_warm_ms"] is not None
+    check = tiny["check"]  # outfalls check --json and the window's flags (issue 17)
+    assert check["cli_exit_codes"] == [0] and check["cli_peak_rss_mb"] > 0, check
+    assert check["flags_s"] >= 0 and check["flags_peak_rss_mb"] > 0, check
     assert Path(r["png"]).stat().st_size > 10_000
 
 

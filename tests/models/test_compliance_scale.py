@@ -34,6 +34,20 @@ class _Snap:
         return name in self.layers and len(self.layers[name]) > 0
 
 
+def plant_twins(geoms: np.ndarray, rng: np.random.Generator, count: int) -> None:
+    """``count`` outfalls moved next to others, 1-25 m away (some beyond 20 m), every 50th
+    to the very same place (in place)."""
+    n = len(geoms)
+    src = rng.choice(n, count, replace=False)
+    dst = rng.choice(np.setdiff1d(np.arange(n), src), count, replace=False)
+    for k, (s, d) in enumerate(zip(src, dst, strict=True)):
+        g = geoms[s]
+        if g is None:
+            continue
+        off = 0.0 if k % 50 == 0 else rng.uniform(1, 25) / 111_000
+        geoms[d] = shapely.Point(g.x + off, g.y + off * (k % 3 == 0))
+
+
 @pytest.fixture(scope="module")
 def ws(tmp_path_factory):
     from bench.synthetic import make_workspace
@@ -65,14 +79,7 @@ def ws(tmp_path_factory):
     # near-duplicates: 400 outfalls with a twin 1-25 m away (some beyond 20 m), a few
     # triples, and some at the very same place
     geoms = frame.geometry.to_numpy().copy()
-    src = rng.choice(n, 400, replace=False)
-    dst = rng.choice(np.setdiff1d(np.arange(n), src), 400, replace=False)
-    for k, (s, d) in enumerate(zip(src, dst, strict=True)):
-        g = geoms[s]
-        if g is None:
-            continue
-        off = 0.0 if k % 50 == 0 else rng.uniform(1, 25) / 111_000
-        geoms[d] = shapely.Point(g.x + off, g.y + off * (k % 3 == 0))
+    plant_twins(geoms, rng, 400)
     # points far outside the city
     far = rng.choice(n, 30, replace=False)
     for r in far:
@@ -88,7 +95,7 @@ def test_the_workspace_columns_are_as_read(ws):
 
 
 def test_the_blanks_trimmed_are_those_str_strip_trims():
-    from models.compliance_scan import SPACES
+    from models.compliance_input import SPACES
 
     assert SPACES == "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
 
@@ -152,3 +159,39 @@ def test_edge_cases_identical_to_the_reference(ws, case):
     snap = _Snap(ws, frame)
     assert _rows(new.check_outfalls(snap)) == _rows(ref.check_outfalls(snap))
     assert np.array_equal(new.check_flag_bits(snap), ref.check_flag_bits(snap))
+
+
+def test_distances_are_written_as_json_writes_them():
+    """The numbers of the vectorised JSON (cli/outfalls._numbers) are repr(round(d, 1)),
+    repr(round(d, 2)) or null, ties and extremes included."""
+    from cli.outfalls import _number, _numbers
+
+    rng = np.random.default_rng(5)
+    n = 200_000
+    c = rng.integers(0, 8, n).astype(np.int8)
+    d = np.concatenate([rng.uniform(0, 30, n // 2), rng.uniform(0, 2e5, n - n // 2)])
+    d[::7] = np.round(d[::7], 2)  # values on the decimal grid: ties of round()
+    edge = [0.0, 0.05, 0.25, 0.35, 0.15, 1e13, np.inf, np.nan, -1.0, 0.005, 0.015, 0.125,
+            2.675, 1.005, 99.995, 0.95, 9.95, 10.0, 1e-9, 123456.75, 99999999999.94, 1e15]
+    d[:len(edge)] = edge
+    c[:2 * len(edge):2], c[1:2 * len(edge):2] = 2, 3
+    d[len(edge):2 * len(edge)] = edge
+    got = _numbers(c, d).to_pylist()
+    expected = [_number(None if k in (0, 1, 4, 7) else round(x, 2 if k == 3 else 1))
+                for k, x in zip(c.tolist(), d.tolist(), strict=True)]
+    assert got == expected
+
+
+def test_point_segment_distances_are_geos_bit_for_bit():
+    from models.compliance_grid import point_segment_distance
+
+    rng = np.random.default_rng(0)
+    n = 300_000
+    p = rng.uniform(-1e5, 1e5, (n, 2))
+    a = rng.uniform(-1e5, 1e5, (n, 2))
+    b = a + rng.normal(0, 300, (n, 2))
+    b[::1000] = a[::1000]  # a segment of one point
+    got = point_segment_distance(p[:, 0], p[:, 1], a[:, 0].copy(), a[:, 1].copy(),
+                                 b[:, 0].copy(), b[:, 1].copy())
+    geos = shapely.distance(shapely.points(p), shapely.linestrings(np.stack([a, b], axis=1)))
+    assert np.array_equal(got, geos)
