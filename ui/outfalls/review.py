@@ -57,10 +57,22 @@ class OutfallReview(QObject):
         self.stack = QUndoStack(self)
         self.runner = Runner(self)
         frame = ws.layer("outfalls")
-        self.table = OutfallTable.from_frame(frame, county_names(ws.layers.get("counties"), lang),
+        self.checker = FlagChecker(self.runner, self)
+        self.checker.done.connect(self._flags_ready)
+        #: outfalls edited while the table was being made off the GUI thread (None: the
+        #: table is not loading); they are updated in it when it arrives
+        self._edited_while_loading: set[str] | None = None
+        #: a check was asked for while the table was loading: run it when it is there
+        self._check_when_loaded = False
+        names = county_names(ws.layers.get("counties"), lang)
+        large = len(frame) > SYNC_LIMIT
+        # a large inventory: a stand-in (no rows, "loading") until the table is made on
+        # the worker after the map's first paint; the flags follow the table
+        self.table = OutfallTable.from_frame(frame.iloc[0:0] if large else frame, names,
                                              None, lang)
-        self._initial_flags(frame)
-        self.panel = OutfallTablePanel(self.table, lang)
+        if not large:
+            self.table.set_flag_bits(self.checker.check_now(ws))
+        self.panel = OutfallTablePanel(self.table, lang, loading=large)
         self.card = RecordCard(self.session, lang)
         self.table_dock = self._dock("outfallTableDock", self.tr("排污口清单"), self.panel,
                                      Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -80,6 +92,10 @@ class OutfallReview(QObject):
             self.notify(self.session.readonly_reason, warn=True)
         else:
             self._offer_recovery()
+        if large:
+            self._edited_while_loading = set()
+            self._check_when_loaded = True
+            self.win.canvas.after_first_paint(lambda: self._load_table(self.lang))
 
     # -- construction ---------------------------------------------------------------------
     def _dock(self, name: str, title: str, widget: Any, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -179,18 +195,96 @@ class OutfallReview(QObject):
 
     def _rebuild(self, lang: str) -> None:
         """New table, panel and card over the session's frame, in ``lang``, keeping the
-        filters, the selection and the open record (a language switch, a replaced layer)."""
+        filters, the selection and the open record (a language switch, a replaced layer).
+        A large inventory is made on the worker; the old table shows until it arrives."""
         self.lang = lang
+        frame = self.session.frame
+        if len(frame) > SYNC_LIMIT:
+            if self.loading:  # the stand-in says "loading" in the new language
+                self._install_table(OutfallTable.from_frame(
+                    frame.iloc[0:0], county_names(self.ws.layers.get("counties"), lang),
+                    None, lang), None, loading=True)
+            self._load_table(lang)
+            return
+        table = OutfallTable.from_frame(
+            frame, county_names(self.ws.layers.get("counties"), lang), None, lang)
+        if self.checker.bits is not None:
+            table.set_flag_bits_for(self.checker.bits, self.checker.codes)
+        self._install_table(table, None)
+
+    def settled(self) -> bool:
+        """The table is there and no compliance check is due or running."""
+        return not self.loading and not self._check_when_loaded \
+            and not self.checker.running and not self._flags_timer.isActive()
+
+    @property
+    def loading(self) -> bool:
+        """The inventory table is being made (the docks say so; the card works)."""
+        return self._edited_while_loading is not None
+
+    def _load_table(self, lang: str) -> None:
+        """Make the table (display strings, code order, flags of the last check) on the
+        worker, from a snapshot of the outfalls; :meth:`_table_loaded` installs it."""
+        if self._edited_while_loading is None:
+            self._edited_while_loading = set()
+        frame = self.session.frame.copy()  # columns shared (copy-on-write): instant
+        names = county_names(self.ws.layers.get("counties"), lang)
+        bits, codes = self.checker.bits, self.checker.codes
+
+        def work(_token: Any) -> tuple[OutfallTable, Any]:
+            table = OutfallTable.from_frame(frame, names, None, lang)
+            if bits is not None:
+                table.set_flag_bits_for(bits, codes)
+            rows = table.view(None, "code", False)
+            # made here rather than on the GUI thread: the code lookup (first click) and
+            # the filter menus (the panel)
+            table.row_of("")
+            for key in OutfallTablePanel.CHOICE_KEYS:
+                table.choices(key)
+            return table, rows
+
+        self.runner.submit(work, lambda res: self._table_loaded(res, lang, bits),
+                           channel="outfall_table", on_error=self._table_failed)
+
+    def _table_loaded(self, result: tuple[OutfallTable, Any], lang: str, bits: Any) -> None:
+        table, rows = result
+        if lang != self.lang:  # the language changed meanwhile: make it again
+            self._load_table(self.lang)
+            return
+        edited, self._edited_while_loading = self._edited_while_loading or set(), None
+        if edited:  # edits made while it was being made
+            table.update_rows(self.session.frame, sorted(edited))
+            rows = None
+        if self.checker.bits is not None and self.checker.bits is not bits:
+            table.set_flag_bits_for(self.checker.bits, self.checker.codes)
+            rows = None
+        self._install_table(table, rows)
+        if self._check_when_loaded:
+            self._check_when_loaded = False
+            self._recheck()
+
+    def _table_failed(self, exc: BaseException) -> None:
+        import logging
+
+        logging.getLogger(__name__).error("outfall table failed", exc_info=exc)
+        self._edited_while_loading = None
+        self.notify(Message("排污口清单加载失败：" + str(exc),
+                            "the outfall inventory could not be loaded: " + str(exc)), warn=True)
+
+    def _install_table(self, table: OutfallTable, rows: Any, loading: bool = False) -> None:
+        """Put ``table`` in a new panel (and a new card), keeping the old panel's filters,
+        selection and open record (``loading``: a stand-in while the table is made)."""
+        lang = self.lang
         old_panel, old_card = self.panel, self.card
         selected, code = old_panel.selected_codes(), old_card.code
+        sel = self.win.selection.current
+        if not selected and sel.layer == "outfalls":  # chosen on the map while loading
+            selected = list(sel.keys)
         checks = (old_panel.in_extent.isChecked(), old_panel.in_zone.isChecked(),
                   old_panel.in_selection.isChecked())
         combos = {k: c.currentData() for k, c in old_panel.combos.items()}
-        self.table = OutfallTable.from_frame(
-            self.session.frame, county_names(self.ws.layers.get("counties"), lang), None, lang)
-        if self.checker.bits is not None:
-            self.table.set_flag_bits_for(self.checker.bits, self.checker.codes)
-        self.panel = OutfallTablePanel(self.table, lang)
+        self.table = table
+        self.panel = OutfallTablePanel(self.table, lang, rows=rows, loading=loading)
         self.panel.selected = old_panel.selected
         self.panel.in_selection.setEnabled(old_panel.selected is not None)
         self.card = RecordCard(self.session, lang)
@@ -211,7 +305,7 @@ class OutfallReview(QObject):
         old_card.deleteLater()
         if selected:
             self.panel.select_codes(selected)
-        if code:
+        if code and (loading or self.table.row_of(code) is not None):
             self.card.show_outfall(code)
         self._retitle()
 
@@ -332,6 +426,8 @@ class OutfallReview(QObject):
     def _on_features_changed(self, layer: str, codes: list[str]) -> None:
         if layer != "outfalls":
             return
+        if self._edited_while_loading is not None:
+            self._edited_while_loading.update(str(c) for c in codes)
         rows = self.table.update_rows(self.session.frame, codes)
         self.panel.model.rows_changed(rows)
         self.card.refresh(codes)
@@ -342,31 +438,35 @@ class OutfallReview(QObject):
         the workspace's frame, keep filters and what is still there of the selection."""
         if layer != "outfalls":
             return
-        self._rebuild(self.lang)
-        self.win.selection.forget("outfalls", list(self.ws.keys("outfalls")))
-        if self.card.code is not None and self.table.row_of(self.card.code) is None:
+        keys = list(self.ws.keys("outfalls"))
+        self.win.selection.forget("outfalls", keys)
+        if self.card.code is not None and self.card.code not in set(keys):
             self.card.show_outfall(None)
+        self._rebuild(self.lang)
         self._flags_timer.start()
 
-    def _initial_flags(self, frame: Any) -> None:
-        self.checker = FlagChecker(self.runner, self)
-        if len(frame) <= SYNC_LIMIT:
-            self.table.set_flag_bits(self.checker.check_now(self.ws))
-        else:
-            self.checker.start(self.ws)  # large inventory: the table shows, flags follow
-        self.checker.done.connect(self._flags_ready)
-
     def _recheck(self) -> None:
+        if self.loading:
+            self._check_when_loaded = True  # the table, once made, starts the check
+            return
         if len(self.session.frame) <= SYNC_LIMIT:
             self._flags_ready(self.checker.check_now(self.ws), self.checker.codes)
         else:
-            self.checker.start(self.ws)
+            # the flags' column is made on the worker too, for the table as it is now
+            self.checker.start(self.ws, prepare_for=self.table)
 
     def _flags_ready(self, bits: Any, codes: Any) -> None:
         # the newest check only (older ones are dropped by the runner); aligned by code,
         # so a check that saw the inventory a moment ago never restarts itself
-        self.table.set_flag_bits_for(bits, codes)
-        self.panel.model.refresh()
+        if self.loading:
+            return  # the table being made takes the checker's bits when it arrives
+        prepared = self.checker.prepared
+        if prepared is not None and prepared[0] is self.table \
+                and prepared[1] == self.table.version:
+            self.table.set_flag_columns(prepared[2], prepared[3])
+        else:
+            self.table.set_flag_bits_for(bits, codes)
+        self.panel.model.column_changed("flags")
 
     def _retry_save(self) -> None:
         if self.session.pending:
