@@ -64,6 +64,7 @@ class MapCanvas(QWidget):
         self.renderer = Renderer(model, self)
         self.renderer.composite_ready.connect(self._on_composite)
         self.renderer.idle.connect(self.render_idle)
+        self.renderer.idle.connect(self._on_render_idle)
         self.view = Viewport(13_200_000.0, 2_880_000.0, 150.0, 800, 600)
         self._composite: tuple[QImage, Viewport] | None = None
         #: highlighted features as (layer, key); the window's SelectionModel sets it
@@ -80,8 +81,10 @@ class MapCanvas(QWidget):
         self._interacting = False
         self.draggable: set[str] = set()
         self._point_drag: PointDrag | None = None
-        #: a map was painted once; work that waits for it runs from then on
+        #: a whole map (every layer of a finished render, not the first layers of a
+        #: progressive composite) was painted once; work that waits for it runs then
         self.painted_map = False
+        self._whole_map = False
         self._render_timer = QTimer(self, singleShot=True, interval=90)
         self._render_timer.timeout.connect(self._request_render)
         self._hover_timer = QTimer(self, singleShot=True, interval=40)
@@ -173,6 +176,11 @@ class MapCanvas(QWidget):
 
         self.map_painted.connect(once, Qt.ConnectionType.SingleShotConnection)
         QTimer.singleShot(latest_ms, self, once)
+
+    def _on_render_idle(self) -> None:
+        if not self.painted_map and self._composite is not None:
+            self._whole_map = True  # the composite just shown has every layer
+            self.update()
 
     def _on_composite(self, img: QImage, view: Viewport) -> None:
         self._composite = (img, view)
@@ -384,7 +392,7 @@ class MapCanvas(QWidget):
         if self.notice:
             self._draw_notice(p)
         p.end()
-        if self._composite is not None and not self.painted_map:
+        if self._whole_map and not self.painted_map:
             self.painted_map = True
             QTimer.singleShot(0, self.map_painted.emit)  # after this paint is done
 
