@@ -136,6 +136,9 @@ class MapLayer:
         index = self._rows_by_key
         if index is None:  # built on first use: a hash of the keys (shared strings)
             index = self._rows_by_key = pd.Index(self.keys)
+        if not index.is_unique:  # a code given twice (synthetic data): its first row
+            hit = np.flatnonzero(index == str(key))
+            return int(hit[0]) if len(hit) else None
         rows = index.get_indexer([str(key)])
         return int(rows[0]) if rows[0] >= 0 else None
 
@@ -143,7 +146,12 @@ class MapLayer:
         """Map rows of those of ``keys`` the map draws (in the order given)."""
         if self._rows_by_key is None:
             self._rows_by_key = pd.Index(self.keys)
-        rows = self._rows_by_key.get_indexer([str(k) for k in keys])
+        wanted = [str(k) for k in keys]
+        if not self._rows_by_key.is_unique:  # get_indexer raises on repeated keys (and
+            # raised inside paintEvent: Qt then crashed with its painter still open)
+            rows = self._rows_by_key.get_indexer_non_unique(wanted)[0]
+        else:
+            rows = self._rows_by_key.get_indexer(wanted)
         out: np.ndarray = rows[rows >= 0]
         return out
 
