@@ -103,6 +103,7 @@ class MapLayer:
             raise ValueError(f"layer {name}: {len(keys)} keys for {len(frame)} rows")
         self.keys: np.ndarray = keys
         self._rows_by_key: pd.Index | None = None
+        self._first_rows: tuple[pd.Index, np.ndarray] | None = None
         self.style = style
         self.illustrative = illustrative
         self.visible = style.visible
@@ -137,8 +138,12 @@ class MapLayer:
         if index is None:  # built on first use: a hash of the keys (shared strings)
             index = self._rows_by_key = pd.Index(self.keys)
         if not index.is_unique:  # a code given twice (synthetic data): its first row
-            hit = np.flatnonzero(index == str(key))
-            return int(hit[0]) if len(hit) else None
+            if self._first_rows is None:  # the first row of each key, looked up by hash
+                first = ~index.duplicated()
+                self._first_rows = (index[first], np.flatnonzero(first))
+            keys, positions = self._first_rows
+            at = keys.get_indexer([str(key)])[0]
+            return int(positions[at]) if at >= 0 else None
         rows = index.get_indexer([str(key)])
         return int(rows[0]) if rows[0] >= 0 else None
 
