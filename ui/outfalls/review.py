@@ -268,6 +268,7 @@ class OutfallReview(QObject):
 
         logging.getLogger(__name__).error("outfall table failed", exc_info=exc)
         self._edited_while_loading = None
+        self._check_when_loaded = False  # no table to flag
         self.notify(Message("排污口清单加载失败：" + str(exc),
                             "the outfall inventory could not be loaded: " + str(exc)), warn=True)
 
