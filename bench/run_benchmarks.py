@@ -12,10 +12,17 @@ Sizes: ``small`` 10k outfalls + 1k units, ``medium`` 100k + 5k, ``large`` 1M + 2
   fresh process: projection, simplification, painting, composite), ``warm_ms`` (same
   view again with the image cache cleared), ``load_ms``, ``index_ms``, peak memory;
   ``symbols_*`` the same with the level of detail off (every outfall a symbol).
-- ``window``: the real main window in a fresh process: ``cold_start_ms`` (process start to
-  the first painted map), event-loop blocking during a scripted pan (90 drag frames with
-  re-renders) and zoom (30 wheel steps): per-frame GUI time and the longest gap of a 1 ms
-  timer; ``identify_ms`` at 200 random positions; peak memory.
+- ``window``: the window as ``python app.py`` opens it (map, panels, outfall inventory and
+  record docks, statistics, sync) in a fresh process, on a copy of the workspace:
+  ``cold_start_ms`` (process spawn to the first painted whole map: every layer, not the
+  first layers of the progressive composite), ``table_ms`` (to the
+  inventory table filled), ``flags_ms`` (to the compliance flags shown), ``startup_gaps``
+  (longest gap of a 1 ms timer and gaps > 16 ms from the first paint until all arrived);
+  a scripted pan (90 drag frames with re-renders) and zoom (30 wheel steps): per-frame GUI
+  time and the timer's gaps; ``identify_ms`` at 200 random positions; ``click_gaps`` over
+  10 clicks on outfalls (identify, selection, table row, record card); ``edit_ms`` of a
+  确认位置 and ``recheck_ms``/``recheck_gaps`` of the compliance re-check it triggers;
+  ``peak_memory_mb``, the process's own peak RSS (largest of the runs).
 - ``join``: outfalls -> units (:mod:`models.spatial_join`), grid method and the STRtree
   reference; on ``large`` also 1M outfalls x the 5k units of ``medium``.
 - ``table``: ``bench/bench_outfall_table.py`` (outfall-review engineer's) at the size's
@@ -121,55 +128,158 @@ def _stats(values: list[float]) -> dict[str, float]:
             "max": round(s[-1], 2)}
 
 
-def child_window(path: str, t_spawn: float) -> dict[str, Any]:
-    """Cold start to first painted map, scripted pan/zoom, identify (runs in a child)."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+class _Gaps:
+    """A 1 ms QTimer whose gaps are the time the GUI thread's event loop was blocked,
+    kept per phase (``phase`` None: not counted)."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QElapsedTimer, QTimer
+
+        self.clock = QElapsedTimer()
+        self.clock.start()
+        self.last = 0.0
+        self.phase: str | None = None
+        self.by_phase: dict[str, list[float]] = {}
+        self.timer = QTimer()
+        self.timer.setInterval(1)
+        self.timer.timeout.connect(self._tick)
+        self.timer.start()
+
+    def _tick(self) -> None:
+        now = self.clock.nsecsElapsed() / 1e6
+        if self.phase is not None:
+            self.by_phase.setdefault(self.phase, []).append(now - self.last)
+        self.last = now
+
+    def start(self, phase: str | None) -> None:
+        self.phase = phase
+        self.last = self.clock.nsecsElapsed() / 1e6
+
+    def figures(self, phase: str) -> dict[str, float]:
+        g = self.by_phase.get(phase, [0.0])
+        return {"max_ms": round(max(g), 1), "over_16ms": sum(x > 16.0 for x in g)}
+
+
+def _pump_until(pred: Any, timeout_s: float = 600.0) -> float | None:
+    """Run the event loop (as QApplication.exec would, with idle pauses) until ``pred()``;
+    the wall time when it held, or None."""
     from PySide6.QtCore import QCoreApplication
+
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < timeout_s:
+        QCoreApplication.processEvents()
+        if pred():
+            return time.time()
+        time.sleep(0.0002)
+    return None
+
+
+def _review_state(review: Any, n_outfalls: int) -> tuple[bool, bool]:
+    """(table filled, flags shown) of the outfall review.  Written for both sides of a
+    before/after comparison: the base commit built its table synchronously and had no
+    ``loading``/``settled``."""
+    if review is None:
+        return True, True
+    table = review.panel.model.rowCount() == n_outfalls and not getattr(review, "loading",
+                                                                         False)
+    if hasattr(review, "settled"):
+        return table, table and review.settled()
+    return table, table and review.checker.bits is not None and not review.checker.running
+
+
+def child_window(path: str, t_spawn: float, startup_only: bool = False) -> dict[str, Any]:
+    """The window as ``python app.py`` opens it (map, panels, outfall inventory and record
+    docks, statistics, sync), in a child process: spawn → first painted map → inventory
+    table filled → compliance flags shown; event-loop gaps from the first paint until
+    all of that arrived, during a scripted pan/zoom, map clicks (identify and select) and
+    the compliance re-check after an edit; peak RSS of the process."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import numpy as np
+    from PySide6.QtCore import QPointF, Qt
+    from PySide6.QtTest import QTest
 
     from cli.render import peak_memory_mb
     from models.workspace import Workspace
+    from ui.features import install_features
     from ui.main import MainWindow, make_app
 
     make_app()
+    gaps = _Gaps()
     ws = Workspace.open(Path(path))
+    n_outfalls = len(ws.layers["outfalls"]) if "outfalls" in ws.layers else 0
     win = MainWindow(ws, "zh", settings=None)
     win.resize(*SIZE_PX)
-    win.show()
+    win.show()  # as ui.main.run_window: shown, then the parts installed
+    features = install_features(win, interactive=False)
+    review = features.review
     canvas = win.canvas
     painted: list[float] = []
+    whole: list[bool] = []
     orig_paint = canvas.paintEvent
+    # the renderer composites layer by layer as they finish: the first *whole* map is the
+    # first paint after it said it was idle (every layer of the view drawn)
+    canvas.renderer.idle.connect(lambda: whole.append(True))
 
     def paint_event(event: Any) -> None:
         orig_paint(event)
-        if canvas._composite is not None and not painted:
+        if whole and canvas._composite is not None and not painted:
             painted.append(time.time())
+            gaps.start("start")  # from the first paint until everything has arrived
 
     canvas.paintEvent = paint_event  # type: ignore[method-assign]
-    t0 = time.perf_counter()
-    while not painted and time.perf_counter() - t0 < 600:
-        QCoreApplication.processEvents()
-        time.sleep(0.001)
-    cold_start_ms = (painted[0] - t_spawn) * 1000 if painted else None
+    t_table = t_flags = None
 
-    def wait_idle() -> None:
-        t = time.perf_counter()
-        while time.perf_counter() - t < 600:
-            QCoreApplication.processEvents()
-            if not canvas.renderer.busy() and not canvas._render_timer.isActive():
-                return
-            time.sleep(0.001)
+    def arrived() -> bool:
+        nonlocal t_table, t_flags
+        table, flags = _review_state(review, n_outfalls)
+        if table and t_table is None:
+            t_table = time.time()
+        if flags and t_flags is None:
+            t_flags = time.time()
+        return bool(painted) and t_table is not None and t_flags is not None
 
-    wait_idle()
-    full_render_ms = canvas.renderer.last_full_render_s * 1000
+    def arrived_noting_memory() -> bool:
+        table_before = t_table is not None
+        done = arrived()
+        if painted and "first_paint" not in out_memory:
+            out_memory["first_paint"] = peak_memory_mb()
+        if t_table is not None and not table_before:
+            out_memory["table"] = peak_memory_mb()
+        return done
+
+    out_memory: dict[str, float] = {}
+    _pump_until(arrived_noting_memory)
+    gaps.start(None)
+
+    def ms(t: float | None) -> float | None:
+        return round((t - t_spawn) * 1000, 1) if t is not None else None
+
+    out: dict[str, Any] = {"cold_start_ms": ms(painted[0] if painted else None),
+                           "table_ms": ms(t_table), "flags_ms": ms(t_flags),
+                           "startup_gaps": gaps.figures("start"),
+                           # the process's peak RSS so far, after each step (MB)
+                           "peak_memory_mb_after": {**out_memory,
+                                                    "flags": peak_memory_mb()}}
+
+    if startup_only:  # (a commit whose window cannot take the clicks below)
+        out["peak_memory_mb"] = peak_memory_mb()
+        if review is not None:
+            review.shutdown()
+        return out
+
+    def render_idle() -> bool:
+        return not canvas.renderer.busy() and not canvas._render_timer.isActive()
+
+    _pump_until(render_idle)
+    out["first_full_render_ms"] = round(canvas.renderer.last_full_render_s * 1000, 1)
     outfalls = win.model.get("outfalls")
     if outfalls is not None and len(outfalls):
         outfalls.point_index()  # identify's index (the renderer has built it already)
-    # scripted pan then zoom, with background renders requested as the canvas would
     from interaction import scripted_pan_zoom
 
     moves = scripted_pan_zoom(canvas, SIZE_PX)
-    pan, zoom = moves["pan"], moves["zoom"]
-    wait_idle()
+    _pump_until(render_idle)
+    out["peak_memory_mb_after"]["pan_zoom"] = peak_memory_mb()
     import random
 
     rnd = random.Random(7)
@@ -179,33 +289,107 @@ def child_window(path: str, t_spawn: float) -> dict[str, Any]:
         t = time.perf_counter()
         canvas.identify(sx, sy)
         ident.append((time.perf_counter() - t) * 1000)
+    # clicks on outfalls, as a user picks them: identify, select, side panel, table row,
+    # record card — with the event loop running between clicks
+    picked = []
+    if outfalls is not None and len(outfalls):
+        # outfalls with a code of their own: the synthetic codes repeat beyond 9 999 per
+        # county and water (bench/make_workspace.py), which a real inventory never does
+        import pandas as pd
+
+        counts = pd.Series(outfalls.keys).value_counts()
+        own_code = set(counts.index[counts == 1])
+        canvas.full_extent()
+        _pump_until(render_idle)
+        gaps.start("click")
+        for _ in range(200):
+            row = rnd.randrange(len(outfalls))
+            if outfalls.key_at(row) not in own_code:
+                continue
+            x0, y0, x1, y1 = outfalls.feature_extent(row)
+            sx, sy = (float(v) for v in canvas.view.to_screen(np.array((x0 + x1) / 2),
+                                                                np.array((y0 + y1) / 2)))
+            if not (0 <= sx < canvas.width() and 0 <= sy < canvas.height()):
+                continue
+            found = canvas.identify(sx, sy)
+            if not found or found[0].layer != "outfalls" or found[0].key not in own_code:
+                continue
+            QTest.mouseClick(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                             QPointF(sx, sy).toPoint())
+            picked.append(win.selection.current.keys[:1])
+            end = time.perf_counter() + 0.05
+            _pump_until(lambda end=end: time.perf_counter() > end)
+            if len(picked) >= 10:
+                break
+        gaps.start(None)
+    out["peak_memory_mb_after"]["clicks"] = peak_memory_mb()
+    out["click_gaps"] = gaps.figures("click") if picked else None
+    out["clicks"] = len(picked)
+    # an edit (确认位置 of the selected outfall) and the compliance re-check it triggers
+    if review is not None and picked and not review.session.readonly:
+        from models import outfall_edits as oe
+
+        code = str(picked[-1][0])
+        gaps.start("recheck")
+        t = time.perf_counter()
+        review.do(oe.confirm_location(review.session.frame, [code]))
+        out["edit_ms"] = round((time.perf_counter() - t) * 1000, 1)
+        t_edit = time.time()
+        _pump_until(lambda: review.checker.running or not review.settled()
+                    if hasattr(review, "settled") else review.checker.running, 5)
+        done = _pump_until(lambda: _review_state(review, n_outfalls)[1])
+        gaps.start(None)
+        out["recheck_ms"] = round((done - t_edit) * 1000, 1) if done else None
+        out["recheck_gaps"] = gaps.figures("recheck")
+        out["peak_memory_mb_after"]["recheck"] = peak_memory_mb()
+        review.shutdown()
     canvas.renderer.wait(30000)
-    return {"cold_start_ms": round(cold_start_ms, 1) if cold_start_ms else None,
-            "first_full_render_ms": round(full_render_ms, 1),
-            "pan_frame_ms": _stats(pan), "zoom_frame_ms": _stats(zoom),
-            "event_loop_max_gap_ms": round(moves["max_gap_ms"], 2),
-            "event_loop_gaps_over_16ms": moves["gaps_over_16ms"], "identify_ms": _stats(ident),
-            "peak_memory_mb": peak_memory_mb()}
+    out.update({"pan_frame_ms": _stats(moves["pan"]), "zoom_frame_ms": _stats(moves["zoom"]),
+                "event_loop_max_gap_ms": round(moves["max_gap_ms"], 2),
+                "event_loop_gaps_over_16ms": moves["gaps_over_16ms"],
+                "identify_ms": _stats(ident), "peak_memory_mb": peak_memory_mb()})
+    return out
 
 
-def bench_window(path: Path, runs: int) -> dict[str, Any]:
+def bench_window(path: Path, runs: int, startup_only: bool = False) -> dict[str, Any]:
+    """:func:`child_window` in ``runs`` fresh processes on a copy of the workspace (the
+    child saves an edit), medians; peak memory is the largest.  ``startup_only``: up to
+    the flags shown (main before issue 17 raised on a click where the synthetic codes
+    repeat, so a before/after at 1M compares the start-up only)."""
+    import shutil
+    import tempfile
+
     rs = []
-    for _ in range(runs):
-        t = time.time()
-        rs.append(_run_json([sys.executable, str(Path(__file__).resolve()), "--child-window",
-                             str(path), "--t-spawn", repr(t)]))
+    with tempfile.TemporaryDirectory(prefix="ecozone-window-") as tmp:
+        for _ in range(runs):
+            work = Path(tmp) / path.name
+            shutil.copyfile(path, work)
+            t = time.time()
+            rs.append(_run_json([sys.executable, str(Path(__file__).resolve()),
+                                 "--child-window", str(work), "--t-spawn", repr(t)]
+                                + (["--startup-only"] if startup_only else [])))
+            for f in Path(tmp).iterdir():
+                f.unlink()
 
     def pick(key: str, sub: str | None = None) -> float | None:
-        return _med([r[key][sub] if sub else r[key] for r in rs])
+        vals = [r.get(key) for r in rs]
+        if sub is not None:
+            vals = [v.get(sub) if v else None for v in vals]
+        return _med(vals)
 
-    return {"cold_start_ms": pick("cold_start_ms"),
-            "first_full_render_ms": pick("first_full_render_ms"),
-            "pan_frame_ms": {k: pick("pan_frame_ms", k) for k in ("median", "p95", "max")},
-            "zoom_frame_ms": {k: pick("zoom_frame_ms", k) for k in ("median", "p95", "max")},
-            "event_loop_max_gap_ms": pick("event_loop_max_gap_ms"),
-            "event_loop_gaps_over_16ms": pick("event_loop_gaps_over_16ms"),
-            "identify_ms": {k: pick("identify_ms", k) for k in ("median", "p95", "max")},
-            "peak_memory_mb": max(r["peak_memory_mb"] for r in rs)}
+    out = {k: pick(k) for k in ("cold_start_ms", "table_ms", "flags_ms",
+                                "first_full_render_ms", "edit_ms", "recheck_ms",
+                                "event_loop_max_gap_ms", "event_loop_gaps_over_16ms")}
+    for k in ("startup_gaps", "click_gaps", "recheck_gaps"):
+        out[k] = {sub: pick(k, sub) for sub in ("max_ms", "over_16ms")}
+    for k in ("pan_frame_ms", "zoom_frame_ms", "identify_ms"):
+        out[k] = {sub: pick(k, sub) for sub in ("median", "p95", "max")}
+    out["peak_memory_mb_after"] = {
+        step: max(r["peak_memory_mb_after"].get(step, 0.0) for r in rs)
+        for step in rs[0].get("peak_memory_mb_after", {})}
+    out["peak_memory_mb"] = max(r["peak_memory_mb"] for r in rs)
+    out["runs"] = rs
+    return out
 
 
 # -- join, table, import ---------------------------------------------------------------
@@ -391,9 +575,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", type=Path, default=Path("/tmp/ecozone-bench"))
     ap.add_argument("--child-window", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--t-spawn", type=float, default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--startup-only", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child_window:
-        print(json.dumps(child_window(args.child_window, args.t_spawn or time.time())))
+        print(json.dumps(child_window(args.child_window, args.t_spawn or time.time(),
+                                      args.startup_only)))
         return 0
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
     unknown = [s for s in sizes if s not in SIZES]

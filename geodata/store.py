@@ -168,7 +168,12 @@ def read_layer_with_fids(path: Path, layer: str) -> tuple[gpd.GeoDataFrame, np.n
     The frame keeps a plain 0..n-1 index (row positions are what the vectorised code
     works with); the fids are the stable keys of layers that have no code
     (docs/ARCHITECTURE.md, "Identity")."""
+    from geodata import point_layers
+
     try:
+        if point_layers.plain_point_layer(path, layer):  # the outfalls: less memory
+            return point_layers.read_points(path, layer,
+                                            schema.VOCABULARY_FIELDS.get(layer, ()))
         frame = pyogrio.read_dataframe(path, layer=layer, use_arrow=True, fid_as_index=True)
     except pyogrio.errors.DataLayerError as exc:
         raise WorkspaceError(f"{path}: layer '{layer}' missing or unreadable: {exc}") from None

@@ -103,6 +103,7 @@ class MapLayer:
             raise ValueError(f"layer {name}: {len(keys)} keys for {len(frame)} rows")
         self.keys: np.ndarray = keys
         self._rows_by_key: pd.Index | None = None
+        self._first_rows: tuple[pd.Index, np.ndarray] | None = None
         self.style = style
         self.illustrative = illustrative
         self.visible = style.visible
@@ -136,6 +137,13 @@ class MapLayer:
         index = self._rows_by_key
         if index is None:  # built on first use: a hash of the keys (shared strings)
             index = self._rows_by_key = pd.Index(self.keys)
+        if not index.is_unique:  # a code given twice (synthetic data): its first row
+            if self._first_rows is None:  # the first row of each key, looked up by hash
+                first = ~index.duplicated()
+                self._first_rows = (index[first], np.flatnonzero(first))
+            keys, positions = self._first_rows
+            at = keys.get_indexer([str(key)])[0]
+            return int(positions[at]) if at >= 0 else None
         rows = index.get_indexer([str(key)])
         return int(rows[0]) if rows[0] >= 0 else None
 
@@ -143,7 +151,12 @@ class MapLayer:
         """Map rows of those of ``keys`` the map draws (in the order given)."""
         if self._rows_by_key is None:
             self._rows_by_key = pd.Index(self.keys)
-        rows = self._rows_by_key.get_indexer([str(k) for k in keys])
+        wanted = [str(k) for k in keys]
+        if not self._rows_by_key.is_unique:  # get_indexer raises on repeated keys (and
+            # raised inside paintEvent: Qt then crashed with its painter still open)
+            rows = self._rows_by_key.get_indexer_non_unique(wanted)[0]
+        else:
+            rows = self._rows_by_key.get_indexer(wanted)
         out: np.ndarray = rows[rows >= 0]
         return out
 

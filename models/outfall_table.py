@@ -52,6 +52,9 @@ COLUMNS = (
     Column("flags", "合规提示", "Compliance flags"),
 )
 KEYS = tuple(c.key for c in COLUMNS)
+#: the columns an edit in place can change (:meth:`OutfallTable.update_rows`)
+EDITED_KEYS = ("name_zh", "outfall_type", "receiving_water", "remediation",
+               "remediation_status", "review_status")
 FLAG_BITS = {k: 1 << i for i, k in enumerate(CHECKS)}
 WATER_KIND_ZH = {"sea": "入海", "river": "入河"}
 WATER_KIND_EN = {"sea": "Sea", "river": "River"}
@@ -81,7 +84,7 @@ class TableFilter:
                 "review_status": self.review_status}
 
 
-def _text_array(values: Iterable[Any]) -> np.ndarray:
+def _text_array(values: Iterable[Any], names: Mapping[str, str] | None = None) -> np.ndarray:
     """Display strings as an object array ('' for missing), vectorised (no per-row Python
     over Arrow-backed strings, which costs ~4 us a row)."""
     s = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
@@ -90,15 +93,42 @@ def _text_array(values: Iterable[Any]) -> np.ndarray:
         # one str per distinct value, shared by its rows: at 1M rows a str per cell for
         # ten columns was ~0.9 GB (vocabulary columns have a handful of values)
         codes, uniques = pd.factorize(s, use_na_sentinel=True)
-        shown = np.asarray([v if isinstance(v, str) else str(v) for v in uniques] + [""],
-                           dtype=object)
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            values = [v if isinstance(v, str) else str(v) for v in uniques]
+        else:  # Arrow strings: converted by Arrow in one call (iterating them in Python
+            # took 2.5 s for the codes and names of 1M outfalls)
+            values = _in_slices(lambda part: np.asarray(part, dtype=object).tolist(),
+                                uniques)
+        if names:  # display names of codes or vocabulary, one lookup per value
+            values = [names.get(v, v) for v in values]
+        shown = np.asarray(values + [""], dtype=object)
         return shown[np.where(codes < 0, len(shown) - 1, codes)]
     if not (pd.api.types.is_string_dtype(s.dtype) or s.dtype == object):
         s = s.astype(str).where(s.notna(), "")
     arr = s.fillna("").to_numpy(dtype=object)
     if s.dtype == object:  # mixed content: make every cell a str
         arr = np.asarray([v if isinstance(v, str) else str(v) for v in arr], dtype=object)
-    return arr
+    return _mapped(arr, names) if names else arr
+
+
+#: rows per call of a long conversion: each call holds the GIL, so the window's worker
+#: makes 1M strings in slices of a few ms and the GUI thread gets its turns in between
+SLICE = 65_536
+
+
+def _in_slices(fn: Any, values: Any) -> list[Any]:
+    """``fn`` over consecutive slices of ``values``, its list results joined."""
+    out: list[Any] = []
+    for i in range(0, len(values), SLICE):
+        out.extend(fn(values[i:i + SLICE]))
+    return out
+
+
+def _mapped(values: np.ndarray, names: Mapping[str, str]) -> np.ndarray:
+    """``names.get(v, v)`` for every value, looked up once per distinct value."""
+    codes, uniques = pd.factorize(values)
+    shown = np.asarray([names.get(v, v) for v in uniques] + [""], dtype=object)
+    return shown[np.where(codes < 0, len(shown) - 1, codes)]
 
 
 def _isin(values: np.ndarray, wanted: Iterable[str]) -> np.ndarray:
@@ -115,7 +145,8 @@ def _rank(values: np.ndarray) -> np.ndarray:
     codes, uniques = pd.factorize(values)
     uniques = np.asarray(uniques, dtype=object)
     keys = collation.sort_keys(uniques) if collation.needs_collation(uniques) \
-        else np.char.lower(np.asarray(uniques, dtype=str))
+        else np.concatenate(_in_slices(lambda part: [np.char.lower(np.asarray(part, dtype=str))],
+                                       uniques))
     order = np.argsort(keys, kind="stable")
     s = keys[order]
     step = np.empty(len(s), np.int32)
@@ -124,15 +155,6 @@ def _rank(values: np.ndarray) -> np.ndarray:
     urank = np.empty(len(s), np.int32)
     urank[order] = np.cumsum(step, dtype=np.int32)
     return urank[codes]
-
-
-def _shown(key: str, values: np.ndarray, lang: str) -> np.ndarray:
-    """Vocabulary values (type, remediation, statuses) in the UI language; filters and
-    exports then see what the user sees."""
-    vocab = in_language(lang, None, schema.VOCABULARY_EN.get(key))
-    if not vocab:
-        return values
-    return _text_array(pd.Series(values, dtype=object).map(lambda v: vocab.get(v, v)))
 
 
 @dataclass
@@ -147,6 +169,9 @@ class OutfallTable:
     lang: str = "zh"
     county_names: Mapping[str, str] = field(default_factory=dict)
     _ranks: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    #: counts the edits applied (update_rows): flags prepared off the GUI thread for an
+    #: older version are aligned again by code instead
+    version: int = 0
     _haystack: np.ndarray | None = field(default=None, repr=False)
     _row_of: dict[str, int] | None = field(default=None, repr=False)
     _choices: dict[str, list[str]] = field(default_factory=dict, repr=False)
@@ -165,13 +190,15 @@ class OutfallTable:
                 src = "county_code" if key == "county" else "water_kind"
                 m = names if key == "county" else in_language(lang, WATER_KIND_ZH,
                                                               WATER_KIND_EN)
-                raw = pd.Series(_text_array(frame[src]) if src in frame else
-                                np.full(len(frame), "", dtype=object), dtype=object)
-                text[key] = _text_array(raw.map(lambda v, m=m: m.get(v, v)))
+                text[key] = _text_array(frame[src], m) if src in frame else \
+                    np.full(len(frame), "", dtype=object)
             elif key == "flags":
                 text[key] = np.full(len(frame), "", dtype=object)
             elif key in frame:
-                text[key] = _shown(key, _text_array(frame[key]), lang)
+                # vocabulary values in the UI language; filters and exports then see
+                # what the user sees
+                text[key] = _text_array(frame[key], in_language(
+                    lang, None, schema.VOCABULARY_EN.get(key)))
             else:
                 text[key] = np.full(len(frame), "", dtype=object)
         geoms = np.asarray(frame.geometry.values, dtype=object) if hasattr(frame, "geometry") \
@@ -217,6 +244,31 @@ class OutfallTable:
         one label string per distinct combination, shared by its rows."""
         if len(bits) != len(self):
             raise ValueError(f"{len(bits)} flag rows for a table of {len(self)}")
+        self.set_flag_columns(*self._flag_columns(np.asarray(bits, np.int64)))
+
+    def set_flag_bits_for(self, bits: np.ndarray, codes: np.ndarray) -> None:
+        """Flags of a check that names its outfalls by code: aligned to the table's rows
+        by code (the check may have run on the inventory as it was a moment ago; an outfall
+        it did not see gets no flag until the next check)."""
+        self.set_flag_columns(*self.flag_columns_for(bits, codes))
+
+    def flag_columns_for(self, bits: np.ndarray,
+                         codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(bits per row, label per row) of a check naming its outfalls by ``codes``,
+        without changing the table: the window computes them on its worker and hands
+        them to :meth:`set_flag_columns` (1M rows take ~0.3 s)."""
+        if len(codes) == len(self) and np.array_equal(np.asarray(codes, dtype=object),
+                                                      self.codes.astype(object)):
+            return self._flag_columns(np.asarray(bits, np.int64))
+        src = pd.Index(np.asarray(codes, dtype=object).astype(str))
+        first = ~src.duplicated()  # a code given twice: its first row's flags
+        vals = np.asarray(bits, np.int64)[first]
+        pos = src[first].get_indexer(self.codes.astype(str))
+        aligned = np.where(pos >= 0, vals[np.maximum(pos, 0)], 0) if len(vals) \
+            else np.zeros(len(self), np.int64)
+        return self._flag_columns(aligned)
+
+    def _flag_columns(self, bits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         # pandas' hash factorize, not np.unique's sort (1M rows: ~10 ms instead of ~80)
         inv, uniq = pd.factorize(np.asarray(bits, np.int64).ravel())
         sep = in_language(self.lang, "、", ", ")
@@ -224,29 +276,13 @@ class OutfallTable:
         labels = np.asarray([sep.join(Message(*CHECKS[names[k]][:2]).text(self.lang)
                                       for k in range(len(names)) if int(u) >> k & 1)
                              for u in uniq], dtype=object)
-        self.flag_bits = np.asarray(bits, np.int64)
-        self.text["flags"] = labels[inv.ravel()]
+        return bits, labels[inv.ravel()]
+
+    def set_flag_columns(self, bits: np.ndarray, shown: np.ndarray) -> None:
+        """Install flags made by :meth:`flag_columns_for` (for this table's version)."""
+        self.flag_bits = bits
+        self.text["flags"] = shown
         self._invalidate("flags")
-
-    def set_flag_bits_for(self, bits: np.ndarray, codes: np.ndarray) -> None:
-        """Flags of a check that names its outfalls by code: aligned to the table's rows
-        by code (the check may have run on the inventory as it was a moment ago; an outfall
-        it did not see gets no flag until the next check)."""
-        if len(codes) == len(self) and np.array_equal(np.asarray(codes, dtype=object),
-                                                      self.codes.astype(object)):
-            self.set_flag_bits(bits)
-            return
-        src = pd.Index(np.asarray(codes, dtype=object).astype(str))
-        first = ~src.duplicated()  # a code given twice: its first row's flags
-        vals = np.asarray(bits, np.int64)[first]
-        pos = src[first].get_indexer(self.codes.astype(str))
-        aligned = np.where(pos >= 0, vals[np.maximum(pos, 0)], 0) if len(vals) \
-            else np.zeros(len(self), np.int64)
-        self.set_flag_bits(aligned)
-
-    #: the text columns an edit can change (update_rows refreshes them, and their ranks)
-    EDITABLE = ("name_zh", "outfall_type", "receiving_water", "remediation",
-                "remediation_status", "review_status")
 
     def update_rows(self, frame: pd.DataFrame, codes: Iterable[str]) -> list[int]:
         """Refresh the rows of ``codes`` from ``frame`` (after an edit); returns row indices.
@@ -256,6 +292,7 @@ class OutfallTable:
         frame, and an edit adds no rows), else looked up."""
         pairs = [(c, i) for c, i in self._rows_of(list(map(str, codes)))
                  if i is not None]
+        self.version += 1
         if not pairs:
             return []
         want = np.asarray([c for c, _ in pairs], dtype=object)
@@ -272,7 +309,7 @@ class OutfallTable:
             jj[~same] = found
             keep = jj >= 0
             ii, jj = ii[keep], jj[keep]
-        for key in self.EDITABLE:
+        for key in EDITED_KEYS:
             if key in frame:
                 vals = _text_array(frame[key].take(jj))
                 shown = {v: schema.value_in(key, v, self.lang) if v else v
@@ -283,7 +320,7 @@ class OutfallTable:
             ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
             self.x[ii[ok]] = shapely.get_x(geoms[ok])
             self.y[ii[ok]] = shapely.get_y(geoms[ok])
-        for key in self.EDITABLE:  # the other columns' ranks still hold
+        for key in EDITED_KEYS:  # the other columns' ranks still hold
             self._invalidate(key)
         return [int(i) for i in ii]
 
@@ -301,6 +338,10 @@ class OutfallTable:
             r = _rank(self.text[key])
             self._ranks[key] = r
         return r
+
+    def has_rank(self, key: str) -> bool:
+        """Whether the ranks of ``key`` are still valid (no edit changed that column)."""
+        return key in self._ranks
 
     def haystack(self) -> np.ndarray:
         if self._haystack is None:
@@ -358,11 +399,12 @@ class OutfallTable:
         return str(self.text[key][row])
 
     def choices(self, key: str) -> list[str]:
-        """Distinct non-empty values of a column, for the filter menus (kept until the
-        column changes: a replaced layer's table makes them in its worker)."""
+        """Distinct non-empty values of a column, for the filter menus (kept until an
+        edit changes the column; the window makes them on its worker with the table)."""
         got = self._choices.get(key)
         if got is None:
-            got = sorted({str(v) for v in pd.unique(self.text[key]) if v})
+            # distinct values by hash first (one str() per value, not per row: 1M rows)
+            got = sorted({str(v) for v in _in_slices(pd.unique, self.text[key]) if v})
             self._choices[key] = got
         return list(got)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
@@ -78,6 +80,17 @@ class LayerTree(QTreeWidget):
         s, t = src.data(0, ROLE), target.data(0, ROLE)
         if s and t and s[0] == "layer" and t[0] == "layer" and s[1] != t[1]:
             self.moved.emit(s[1], t[1])
+
+
+def _counts_by_text(col: Any) -> dict[str, int]:
+    """Rows per value of ``col``, keyed by the value's text (what ``astype(str)`` shows):
+    counted on the values first, so 1M categorical outfalls cost a bincount, not a million
+    strings (1.4 s of the window's start at 1M)."""
+    counts: dict[str, int] = {}
+    for value, n in col.value_counts(dropna=False).items():
+        key = str(value)
+        counts[key] = counts.get(key, 0) + int(n)
+    return counts
 
 
 class LayerPanel(QWidget):
@@ -172,7 +185,7 @@ class LayerPanel(QWidget):
         if not cats:
             return
         col = layer.frame[field_name] if field_name in layer.frame.columns else None
-        counts = col.astype(str).value_counts().to_dict() if col is not None else {}
+        counts = _counts_by_text(col) if col is not None else {}
         for c in cats:
             n = counts.get(c.key, counts.get(f"{c.key}.0", 0))
             child = QTreeWidgetItem(item, [f"{c.label(self.lang)} ({n})"])

@@ -435,8 +435,11 @@ def run_window(ws: Any, lang: str | None = None, created: bool = False) -> int:
     win = MainWindow(ws, lang, settings)
     from ui.features import install_features
 
-    install_features(win)
+    # shown first: the parts' heavy data (the outfall inventory, its flags) is made on
+    # workers after the map's first paint (MapCanvas.after_first_paint); their docks are
+    # laid out with the window before anything is drawn
     win.show()
+    install_features(win)
     from ui.error_dialog import install_excepthook
     from ui.first_run import maybe_show_welcome
 

@@ -51,6 +51,8 @@ class MapCanvas(QWidget):
     render_idle = Signal()
     #: A point was dragged to a new place with the "move_point" tool: layer, row, lon, lat.
     feature_dragged = Signal(str, str, float, float)  # layer, key, lon, lat
+    #: the first map (a finished render) was painted on screen
+    map_painted = Signal()
 
     def __init__(self, model: MapModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,6 +64,7 @@ class MapCanvas(QWidget):
         self.renderer = Renderer(model, self)
         self.renderer.composite_ready.connect(self._on_composite)
         self.renderer.idle.connect(self.render_idle)
+        self.renderer.idle.connect(self._on_render_idle)
         self.view = Viewport(13_200_000.0, 2_880_000.0, 150.0, 800, 600)
         self._composite: tuple[QImage, Viewport] | None = None
         #: highlighted features as (layer, key); the window's SelectionModel sets it
@@ -78,6 +81,10 @@ class MapCanvas(QWidget):
         self._interacting = False
         self.draggable: set[str] = set()
         self._point_drag: PointDrag | None = None
+        #: a whole map (every layer of a finished render, not the first layers of a
+        #: progressive composite) was painted once; work that waits for it runs then
+        self.painted_map = False
+        self._whole_map = False
         self._render_timer = QTimer(self, singleShot=True, interval=90)
         self._render_timer.timeout.connect(self._request_render)
         self._hover_timer = QTimer(self, singleShot=True, interval=40)
@@ -151,6 +158,29 @@ class MapCanvas(QWidget):
         if what == "data":
             self.renderer.invalidate(name)
         self._request_render()
+
+    def after_first_paint(self, fn: Any, latest_ms: int = 10_000) -> None:
+        """Run ``fn`` once the first map is on screen (soon, if it is already): the
+        window's start-up work (the outfall inventory, its flags) must not compete with
+        the first render for the two cores.  A canvas not shown (tests, offscreen
+        parts) runs it soon; one shown but not painted within ``latest_ms`` then."""
+        if self.painted_map or not self.isVisible():
+            QTimer.singleShot(0, fn)
+            return
+        done = [False]
+
+        def once() -> None:
+            if not done[0]:
+                done[0] = True
+                fn()
+
+        self.map_painted.connect(once, Qt.ConnectionType.SingleShotConnection)
+        QTimer.singleShot(latest_ms, self, once)
+
+    def _on_render_idle(self) -> None:
+        if not self.painted_map and self._composite is not None:
+            self._whole_map = True  # the composite just shown has every layer
+            self.update()
 
     def _on_composite(self, img: QImage, view: Viewport) -> None:
         self._composite = (img, view)
@@ -362,6 +392,9 @@ class MapCanvas(QWidget):
         if self.notice:
             self._draw_notice(p)
         p.end()
+        if self._whole_map and not self.painted_map:
+            self.painted_map = True
+            QTimer.singleShot(0, self.map_painted.emit)  # after this paint is done
 
     def _draw_selection(self, p: QPainter) -> None:
         """The selected features, found by key in the layers as they are now (a reload or

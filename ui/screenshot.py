@@ -64,9 +64,9 @@ def take_screenshot(ws: Any, out_path: Path | str, size: tuple[int, int] = (1600
     win = MainWindow(ws, lang, settings=None)
     from ui.features import install_features
 
-    features = install_features(win, interactive=False)  # no recovery question offscreen
     win.resize(*size)
-    win.show()
+    win.show()  # as run_window: shown, then the parts (their data follows the first paint)
+    features = install_features(win, interactive=False)  # no recovery question offscreen
     wait_until_rendered(win, 10)
     win.canvas.full_extent()
     if select:
@@ -81,6 +81,13 @@ def take_screenshot(ws: Any, out_path: Path | str, size: tuple[int, int] = (1600
             cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
             win.canvas.zoom_to_bbox((cx - 1.6 * w, cy - 1.6 * h, cx + 1.6 * w, cy + 1.6 * h), 0)
     wait_until_rendered(win)
+    if features.review is not None:  # the inventory and its flags, as the user sees them
+        from PySide6.QtCore import QCoreApplication
+
+        t0 = time.perf_counter()
+        while not features.review.settled() and time.perf_counter() - t0 < 600:
+            QCoreApplication.processEvents()
+            time.sleep(0.01)
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     if not win.grab().save(str(out)):

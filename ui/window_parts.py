@@ -25,7 +25,8 @@ class MapWindow(Protocol):
     #: the one selection (layer, keys) of the window
     selection: SelectionModel
     #: the map canvas (``view_changed``, ``feature_dragged``, ``set_draggable``,
-    #: ``set_tool``, ``zoom_to_feature``, ``measurement``) and its layer model
+    #: ``set_tool``, ``zoom_to_feature``, ``measurement``, ``after_first_paint``) and its
+    #: layer model
     canvas: Any
     model: Any
     settings: Any

@@ -63,6 +63,13 @@ def test_runner_prints_every_figure_without_qgis(cache: Path) -> None:
         assert w[key] > 0, key
     for key in ("pan_frame_ms", "zoom_frame_ms", "identify_ms"):
         assert set(w[key]) == {"median", "p95", "max"}
+    # the window as app.py opens it: the inventory, its flags, clicks and an edit's re-check
+    for key in ("table_ms", "flags_ms", "edit_ms", "recheck_ms"):
+        assert w[key] is not None and w[key] > 0, key
+    for key in ("startup_gaps", "click_gaps", "recheck_gaps"):
+        assert set(w[key]) == {"max_ms", "over_16ms"}, key
+    assert w["click_gaps"]["max_ms"] is not None
+    assert {"first_paint", "table", "flags", "recheck"} <= set(w["peak_memory_mb_after"])
     assert tiny["join"]["points"] == 2000 and tiny["join"]["grid_ms"] > 0
     assert tiny["table"]["worst_warm_ms"] is not None
     check = tiny["check"]  # outfalls check --json and the window's flags (issue 17)

@@ -99,3 +99,13 @@ def test_near_finds_the_points_identify_would() -> None:
     want = np.flatnonzero(np.hypot(mx - x, my - y) <= r)
     assert sorted(rows.tolist()) == sorted(want.tolist())
     assert rows[0] == 123 and dist[0] == 0.0 and (np.diff(dist) >= 0).all()
+
+
+def test_repeated_keys_find_their_rows_instead_of_raising():
+    """Synthetic inventories repeat codes (bench/make_workspace.py): the selection outline,
+    drawn inside paintEvent, must still find them (an exception there crashed Qt)."""
+    layer = _layer(4)
+    layer = MapLayer("outfalls", layer.frame, style_for("outfalls"),
+                     keys=np.array(["A", "B", "A", "C"], dtype=object))
+    assert layer.rows_of(["A", "Z", "C"]).tolist() == [0, 2, 3]
+    assert layer.row_of("A") == 0 and layer.row_of("C") == 3 and layer.row_of("Z") is None

@@ -51,6 +51,9 @@ class FlagChecker(QObject):
         self.codes: Any = None
         #: how many checks were started (tests count them: one change, one check)
         self.started = 0
+        #: (table, table version, bits per row, label per row) of the newest background
+        #: check, made on the worker for the table passed as ``prepare_for``
+        self.prepared: Any = None
 
     @property
     def running(self) -> bool:
@@ -63,26 +66,35 @@ class FlagChecker(QObject):
         frame = ws.layer("outfalls")
         self.bits = check_flag_bits(ws)
         self.codes = frame["code"].to_numpy(dtype=object)
+        self.prepared = None
         return self.bits
 
-    def start(self, ws: Any) -> None:
+    def start(self, ws: Any, prepare_for: Any = None) -> None:
         """Check a snapshot of the outfalls in the background; ``done`` when finished,
-        unless a newer check was started meanwhile."""
+        unless a newer check was started meanwhile.  ``prepare_for``: an
+        :class:`~models.outfall_table.OutfallTable` whose flag columns are made on the
+        worker too (:attr:`prepared`), so the GUI thread only installs them."""
         self.started += 1
-        # a copy of the column arrays (pointers: the strings and points are shared and
-        # immutable), so edits made meanwhile in the GUI thread cannot change what is read
+        # a copy of the column arrays (copy-on-write: the strings and points are shared),
+        # so edits made meanwhile in the GUI thread cannot change what is read
         frame = ws.layer("outfalls").copy()
         snap = _Snapshot(ws, frame)
-        codes = frame["code"].to_numpy(dtype=object)
+        table = prepare_for
+        version = table.version if table is not None else None
 
         def work(_token: Token) -> Any:
-            return check_flag_bits(snap)
+            codes = frame["code"].to_numpy(dtype=object)
+            bits = check_flag_bits(snap)
+            prepared = None
+            if table is not None:
+                prepared = (table, version, *table.flag_columns_for(bits, codes))
+            return bits, codes, prepared
 
-        self.runner.submit(work, lambda bits: self._finished(bits, codes), channel=CHANNEL,
+        self.runner.submit(work, lambda res: self._finished(*res), channel=CHANNEL,
                            on_error=self._failed)
 
-    def _finished(self, bits: np.ndarray, codes: np.ndarray) -> None:
-        self.bits, self.codes = bits, codes
+    def _finished(self, bits: np.ndarray, codes: np.ndarray, prepared: Any = None) -> None:
+        self.bits, self.codes, self.prepared = bits, codes, prepared
         self.done.emit(bits, codes)
 
     def _failed(self, exc: BaseException) -> None:  # a failed check keeps the old flags

@@ -41,11 +41,13 @@ from ui.outfalls.table_dock import OutfallTablePanel
 from ui.outfalls.undo import EditCommand, push_edit
 from ui.window_parts import MapWindow
 
-AUTOSAVE_MS = 30_000
-#: up to this many outfalls a replaced layer's table is rebuilt at once (a few ms); above,
-#: in the background (bench/bench_gaps.py: ~1 s of GUI thread at 100k)
+#: up to this many outfalls a replaced layer's table (an import, its undo, a pull) is
+#: rebuilt at once (a few ms); above, in the background like a large inventory's first
+#: table (bench/bench_gaps.py: ~1 s of GUI thread at 100k)
 TABLE_SYNC_ROWS = 5_000
-TABLE_CHANNEL = "outfall-table"
+TABLE_CHANNEL = "outfall_table"
+
+AUTOSAVE_MS = 30_000
 _MIME = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
          ".heic": "image/heic", ".webp": "image/webp"}
 
@@ -60,14 +62,24 @@ class OutfallReview(QObject):
         self.session, self.lock = open_session(ws, user=user)
         self.stack = QUndoStack(self)
         self.runner = Runner(self)
-        self.table_runner = Runner(self)  # not behind a compliance check of seconds
-        #: codes edited while a replaced layer's table is built in the background
-        self._edited_meanwhile: list[str] | None = None
+        self.table_runner = Runner(self)  # tables do not queue behind a check of seconds
         frame = ws.layer("outfalls")
-        self.table = OutfallTable.from_frame(frame, county_names(ws.layers.get("counties"), lang),
+        self.checker = FlagChecker(self.runner, self)
+        self.checker.done.connect(self._flags_ready)
+        #: outfalls edited while the table was being made off the GUI thread (None: the
+        #: table is not loading); they are updated in it when it arrives
+        self._edited_while_loading: set[str] | None = None
+        #: a check was asked for while the table was loading: run it when it is there
+        self._check_when_loaded = False
+        names = county_names(ws.layers.get("counties"), lang)
+        large = len(frame) > SYNC_LIMIT
+        # a large inventory: a stand-in (no rows, "loading") until the table is made on
+        # the worker after the map's first paint; the flags follow the table
+        self.table = OutfallTable.from_frame(frame.iloc[0:0] if large else frame, names,
                                              None, lang)
-        self._initial_flags(frame)
-        self.panel = OutfallTablePanel(self.table, lang)
+        if not large:
+            self.table.set_flag_bits(self.checker.check_now(ws))
+        self.panel = OutfallTablePanel(self.table, lang, loading=large)
         self.card = RecordCard(self.session, lang)
         self.table_dock = self._dock("outfallTableDock", self.tr("排污口清单"), self.panel,
                                      Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -87,6 +99,10 @@ class OutfallReview(QObject):
             self.notify(self.session.readonly_reason, warn=True)
         else:
             self._offer_recovery()
+        if large:
+            self._edited_while_loading = set()
+            self._check_when_loaded = True
+            self.win.canvas.after_first_paint(lambda: self._load_table(self.lang))
 
     # -- construction ---------------------------------------------------------------------
     def _dock(self, name: str, title: str, widget: Any, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -184,22 +200,93 @@ class OutfallReview(QObject):
             return
         self._rebuild(lang)
 
-    def _rebuild(self, lang: str, table: OutfallTable | None = None) -> None:
+    def _rebuild(self, lang: str, background_above: int | None = None) -> None:
         """New table, panel and card over the session's frame, in ``lang``, keeping the
         filters, the selection and the open record (a language switch, a replaced layer).
-        ``table``: the new table already built in the background (:meth:`_on_layer_replaced`)."""
+        A large inventory is made on the worker; the old table shows until it arrives."""
         self.lang = lang
+        frame = self.session.frame
+        limit = SYNC_LIMIT if background_above is None else background_above
+        if len(frame) > limit:
+            if self.loading:  # the stand-in says "loading" in the new language
+                self._install_table(OutfallTable.from_frame(
+                    frame.iloc[0:0], county_names(self.ws.layers.get("counties"), lang),
+                    None, lang), None, loading=True)
+            self._load_table(lang)
+            return
+        table = OutfallTable.from_frame(
+            frame, county_names(self.ws.layers.get("counties"), lang), None, lang)
+        if self.checker.bits is not None:
+            table.set_flag_bits_for(self.checker.bits, self.checker.codes)
+        self._install_table(table, None)
+
+    def settled(self) -> bool:
+        """The table is there and no compliance check is due or running."""
+        return not self.loading and not self._check_when_loaded \
+            and not self.checker.running and not self._flags_timer.isActive()
+
+    @property
+    def loading(self) -> bool:
+        """The inventory table is being made (the docks say so; the card works)."""
+        return self._edited_while_loading is not None
+
+    def _load_table(self, lang: str) -> None:
+        """Make the table (display strings, code order, flags of the last check) on the
+        worker, from a snapshot of the outfalls; :meth:`_table_loaded` installs it."""
+        if self._edited_while_loading is None:
+            self._edited_while_loading = set()
+        frame = self.session.frame.copy()  # columns shared (copy-on-write): instant
+        names = county_names(self.ws.layers.get("counties"), lang)
+        bits, codes = self.checker.bits, self.checker.codes
+
+        def work(_token: Any) -> tuple[OutfallTable, Any]:
+            table = _table_of(frame, names, lang, bits, codes)
+            return table, table.view(None, "code", False)
+
+        # its own worker: a table must not wait behind a compliance check of seconds
+        self.table_runner.submit(work, lambda res: self._table_loaded(res, lang, bits),
+                                 channel=TABLE_CHANNEL, on_error=self._table_failed)
+
+    def _table_loaded(self, result: tuple[OutfallTable, Any], lang: str, bits: Any) -> None:
+        table, rows = result
+        if lang != self.lang:  # the language changed meanwhile: make it again
+            self._load_table(self.lang)
+            return
+        edited, self._edited_while_loading = self._edited_while_loading or set(), None
+        if edited:  # edits made while it was being made
+            table.update_rows(self.session.frame, sorted(edited))
+            rows = None
+        if self.checker.bits is not None and self.checker.bits is not bits:
+            table.set_flag_bits_for(self.checker.bits, self.checker.codes)
+            rows = None
+        self._install_table(table, rows)
+        if self._check_when_loaded:
+            self._check_when_loaded = False
+            self._recheck()
+
+    def _table_failed(self, exc: BaseException) -> None:
+        import logging
+
+        logging.getLogger(__name__).error("outfall table failed", exc_info=exc)
+        self._edited_while_loading = None
+        self._check_when_loaded = False  # no table to flag
+        self.notify(Message("排污口清单加载失败：" + str(exc),
+                            "the outfall inventory could not be loaded: " + str(exc)), warn=True)
+
+    def _install_table(self, table: OutfallTable, rows: Any, loading: bool = False) -> None:
+        """Put ``table`` in a new panel (and a new card), keeping the old panel's filters,
+        selection and open record (``loading``: a stand-in while the table is made)."""
+        lang = self.lang
         old_panel, old_card = self.panel, self.card
         selected, code = old_panel.selected_codes(), old_card.code
+        sel = self.win.selection.current
+        if not selected and sel.layer == "outfalls":  # chosen on the map while loading
+            selected = list(sel.keys)
         checks = (old_panel.in_extent.isChecked(), old_panel.in_zone.isChecked(),
                   old_panel.in_selection.isChecked())
         combos = {k: c.currentData() for k, c in old_panel.combos.items()}
-        if table is None:
-            table = _table_of(self.session.frame,
-                              county_names(self.ws.layers.get("counties"), lang), lang,
-                              self.checker.bits, self.checker.codes, None)
         self.table = table
-        self.panel = OutfallTablePanel(self.table, lang)
+        self.panel = OutfallTablePanel(self.table, lang, rows=rows, loading=loading)
         self.panel.selected = old_panel.selected
         self.panel.in_selection.setEnabled(old_panel.selected is not None)
         self.card = RecordCard(self.session, lang)
@@ -220,7 +307,7 @@ class OutfallReview(QObject):
         old_card.deleteLater()
         if selected:
             self.panel.select_codes(selected)
-        if code:
+        if code and (loading or self.table.row_of(code) is not None):
             self.card.show_outfall(code)
         self._retitle()
 
@@ -341,8 +428,8 @@ class OutfallReview(QObject):
     def _on_features_changed(self, layer: str, codes: list[str]) -> None:
         if layer != "outfalls":
             return
-        if self._edited_meanwhile is not None:  # a new table is being built: refresh later
-            self._edited_meanwhile.extend(codes)
+        if self._edited_while_loading is not None:
+            self._edited_while_loading.update(str(c) for c in codes)
         rows = self.table.update_rows(self.session.frame, codes)
         self.panel.model.rows_changed(rows)
         self.card.refresh(codes)
@@ -350,57 +437,39 @@ class OutfallReview(QObject):
 
     def _on_layer_replaced(self, layer: str) -> None:
         """An import, its undo or a pull added or removed outfalls: rebuild the table from
-        the workspace's frame, keep filters and what is still there of the selection.
-
-        Above TABLE_SYNC_ROWS the table is built in a worker (seconds at 1M) on a snapshot
-        of the frame (a shallow copy: copy-on-write keeps it as it is while edits go on),
-        and swapped in when done; what was edited meanwhile is then refreshed in it."""
+        the workspace's frame, keep filters and what is still there of the selection."""
         if layer != "outfalls":
             return
-        frame = self.session.frame
-        if len(frame) <= TABLE_SYNC_ROWS:
-            self._table_arrived(None, frame, self.lang)
-            return
-        lang, model = self.lang, self.panel.model
-        args = (frame.copy(deep=False), county_names(self.ws.layers.get("counties"), lang),
-                lang, self.checker.bits, self.checker.codes, model.sort_key, model.descending)
-        self._edited_meanwhile = []
-        self.table_runner.submit(lambda _token: _table_of(*args),
-                                 lambda table: self._table_arrived(table, frame, lang),
-                                 channel=TABLE_CHANNEL,
-                                 on_error=lambda _exc: self._table_arrived(None, frame, lang))
-
-    def _table_arrived(self, table: OutfallTable | None, frame: Any, lang: str) -> None:
-        if frame is not self.session.frame:  # replaced again: that rebuild follows
-            return
-        edited, self._edited_meanwhile = self._edited_meanwhile, None
-        self._rebuild(self.lang, table if lang == self.lang else None)
-        if edited and table is not None:
-            rows = self.table.update_rows(frame, edited)
-            self.panel.model.rows_changed(rows)
-        self.win.selection.forget("outfalls", list(self.ws.keys("outfalls")))
-        if self.card.code is not None and self.table.row_of(self.card.code) is None:
+        keys = list(self.ws.keys("outfalls"))
+        self.win.selection.forget("outfalls", keys)
+        if self.card.code is not None and self.ws.row_of("outfalls", self.card.code) is None:
             self.card.show_outfall(None)
+        # above TABLE_SYNC_ROWS on the worker, from a snapshot; the old table shows until
+        # then and edits made meanwhile are applied to the new one when it arrives
+        self._rebuild(self.lang, background_above=TABLE_SYNC_ROWS)
         self._flags_timer.start()
 
-    def _initial_flags(self, frame: Any) -> None:
-        self.checker = FlagChecker(self.runner, self)
-        if len(frame) <= SYNC_LIMIT:
-            self.table.set_flag_bits(self.checker.check_now(self.ws))
-        else:
-            self.checker.start(self.ws)  # large inventory: the table shows, flags follow
-        self.checker.done.connect(self._flags_ready)
-
     def _recheck(self) -> None:
-        # after a change, always in the background: even a 10k inventory's check holds the
-        # GUI thread ~0.3 s (bench/bench_gaps.py); only the first check may run at once
-        self.checker.start(self.ws)
+        if self.loading:
+            self._check_when_loaded = True  # the table, once made, starts the check
+            return
+        # after a change always in the background, even a small inventory's (10k outfalls
+        # held the GUI thread ~0.3 s: bench/bench_gaps.py); the flags' column is made on
+        # the worker too, for the table as it is now.  Only the first check may run at once.
+        self.checker.start(self.ws, prepare_for=self.table)
 
     def _flags_ready(self, bits: Any, codes: Any) -> None:
         # the newest check only (older ones are dropped by the runner); aligned by code,
         # so a check that saw the inventory a moment ago never restarts itself
-        self.table.set_flag_bits_for(bits, codes)
-        self.panel.model.refresh()
+        if self.loading:
+            return  # the table being made takes the checker's bits when it arrives
+        prepared = self.checker.prepared
+        if prepared is not None and prepared[0] is self.table \
+                and prepared[1] == self.table.version:
+            self.table.set_flag_columns(prepared[2], prepared[3])
+        else:
+            self.table.set_flag_bits_for(bits, codes)
+        self.panel.model.column_changed("flags")
 
     def _retry_save(self) -> None:
         if self.session.pending:
@@ -488,21 +557,6 @@ class OutfallReview(QObject):
         self.lock.release()
 
 
-def _table_of(frame: Any, counties: dict[str, str], lang: str, bits: Any, codes: Any,
-              sort_key: str | None, descending: bool = False) -> OutfallTable:
-    """The table of ``frame`` with the flags ``bits`` (of ``codes``) and the order of
-    ``sort_key`` made: no Qt and nothing shared, so it runs in a worker."""
-    table = OutfallTable.from_frame(frame, counties, None, lang)
-    if bits is not None:
-        table.set_flag_bits_for(bits, codes)
-    if sort_key is not None:
-        table.order(sort_key, descending)
-    for key in ("county", "outfall_type", "review_status", "remediation_status"):
-        table.choices(key)  # the panel's filter menus
-    table.row_of("")  # the code -> row lookup
-    return table
-
-
 def _translated(key: str, value: Any, old_panel: Any, table: OutfallTable, lang: str) -> Any:
     """A filter value of the old language in the new one (so a language switch keeps it)."""
     if not isinstance(value, str) or key == "flags":
@@ -521,3 +575,16 @@ def install_outfall_review(main_window: MapWindow, workspace: Any, lang: str | N
     if not workspace.has_layer("outfalls"):
         raise ValueError("the workspace has no outfalls layer")
     return OutfallReview(main_window, workspace, lang or main_window.lang, interactive, user)
+
+
+def _table_of(frame: Any, counties: dict[str, str], lang: str, bits: Any,
+              codes: Any) -> OutfallTable:
+    """The table of ``frame`` with the flags ``bits`` (of ``codes``), its code lookup and
+    filter menus made: no Qt and nothing shared, so it runs in a worker."""
+    table = OutfallTable.from_frame(frame, counties, None, lang)
+    if bits is not None:
+        table.set_flag_bits_for(bits, codes)
+    table.row_of("")  # the code -> row lookup (the first click)
+    for key in OutfallTablePanel.CHOICE_KEYS:
+        table.choices(key)  # the panel's filter menus
+    return table

@@ -35,11 +35,21 @@ class OutfallTablePanel(QWidget):
     #: The extent/zone filters need the current map state (the owner fills it in).
     extent_filter_toggled = Signal()
 
-    def __init__(self, table: OutfallTable, lang: str = "zh", parent: QWidget | None = None) -> None:
+    #: the columns whose values the filter menus list (OutfallTable.choices)
+    CHOICE_KEYS = ("county", "outfall_type", "review_status", "remediation_status")
+    #: what the count label says while the table is not there yet
+    LOADING = Message("正在加载排污口清单…", "Loading the outfall inventory…")
+
+    def __init__(self, table: OutfallTable, lang: str = "zh", parent: QWidget | None = None,
+                 rows: Any = None, loading: bool = False) -> None:
+        """``rows``: the view in code order, made off the GUI thread with the table;
+        ``loading``: the table is a stand-in until the inventory is read — the panel
+        says so and its filters and actions wait."""
         super().__init__(parent)
         self.setObjectName("outfallTablePanel")
         self.lang = lang
-        self.model = OutfallTableModel(table, lang, self)
+        self.loading = loading
+        self.model = OutfallTableModel(table, lang, self, rows=rows)
         self.extent: tuple[float, float, float, float] | None = None  # set by the owner
         self.zone: Any = None
         #: the outfalls of the "only these" filter (a set chosen in the statistics view)
@@ -95,8 +105,10 @@ class OutfallTablePanel(QWidget):
         self.view = QTableView()
         self.view.setObjectName("outfallTable")
         self.view.setModel(self.model)
-        self.view.setSortingEnabled(True)
         # Qt's header starts with a *descending* indicator: open in inventory code order
+        # (set before sorting is enabled, which sorts by the indicator at once)
+        self.view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.view.setSortingEnabled(True)
         self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -123,6 +135,10 @@ class OutfallTablePanel(QWidget):
         self._timer.timeout.connect(self.apply_filter)
         self.search.textChanged.connect(self._schedule)
         self.apply_filter()
+        if loading:
+            for w in [self.search, self.export_btn, self.in_extent, self.in_zone,
+                      *self.combos.values(), *self.findChildren(QPushButton)]:
+                w.setEnabled(False)
 
     # -- filtering ------------------------------------------------------------------------
     def _schedule(self, *_: Any) -> None:
@@ -162,6 +178,9 @@ class OutfallTablePanel(QWidget):
         self._update_count()
 
     def _update_count(self) -> None:
+        if self.loading:
+            self.count.setText(self.LOADING.text(self.lang))
+            return
         self.count.setText(self.tr("%1 / %2 个排污口").replace("%1", str(self.model.rowCount()))
                            .replace("%2", str(len(self.model.table))))
 

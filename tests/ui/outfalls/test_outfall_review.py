@@ -140,9 +140,11 @@ def test_large_inventories_check_compliance_in_the_background(qtbot, tmp_path, m
     win = main_window_for(qtbot, ws)
     review = install_outfall_review(win, ws, lang="zh", interactive=False, user="王五")
     try:
+        assert review.loading  # the table itself is made in the background too
+        assert spin_until(lambda: not review.loading and review.checker.bits is not None
+                          and not review.checker.running)
         flags = review.panel.combos["flags"]
         flags.setCurrentIndex(flags.findData("possible_duplicate"))
-        assert spin_until(lambda: not review.checker.running)
         review.panel.apply_filter()
         dup = sorted(review.panel.model.code_at(r) for r in range(review.panel.model.rowCount()))
         assert dup == td.CODES[2:4]

@@ -1,0 +1,108 @@
+"""Reading a point layer of plain fields with less memory than ``pyogrio.read_dataframe``.
+
+A million outfalls read by ``read_dataframe`` cost ~640 MB of resident memory for ~330 MB
+of data: GDAL's Arrow batches hold every column together, so the text columns kept as Arrow
+strings pin the batches of the vocabulary columns that became categoricals; and the
+points go through a million Python ``bytes`` (their WKB) whose small-object arenas stay
+fragmented among the shapely objects made next to them.  Here each column is copied out of
+the batches (vocabulary columns dictionary-encoded by Arrow, straight to categoricals), the
+batches are dropped, and 2D points are read from the WKB buffer with numpy
+(``shapely.points``): ~150 MB less and ~0.8 s faster at 1M (issue 17).
+
+The frame is the one :func:`geodata.store.read_layer_with_fids` gives (same columns,
+dtypes, categories, geometry, CRS); a test compares them.  Layers with other field types
+(dates, JSON, booleans) or other geometries are left to ``read_dataframe``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyogrio
+import shapely
+
+#: OGR field types whose Arrow columns ``to_pandas`` turns into what read_dataframe gives
+PLAIN_TYPES = {"OFTString", "OFTInteger", "OFTInteger64", "OFTReal"}
+WKB_POINT_BYTES = 21  # byte order, type, x, y
+
+
+def plain_point_layer(path: Path, layer: str) -> bool:
+    """Whether ``layer`` is a point layer of plain text and number fields."""
+    info = pyogrio.read_info(path, layer=layer)
+    return info["geometry_type"] == "Point" \
+        and all(t in PLAIN_TYPES for t in info["ogr_types"]) \
+        and all(s == "OFSTNone" for s in info["ogr_subtypes"])
+
+
+def read_points(path: Path, layer: str,
+                categorical: tuple[str, ...]) -> tuple[gpd.GeoDataFrame, np.ndarray]:
+    """The layer (fields in file order, then ``geometry``; ``categorical`` text fields as
+    sorted categoricals) and its GeoPackage fids."""
+    meta, table = pyogrio.read_arrow(path, layer=layer, return_fids=True)
+    geom_name = meta["geometry_name"] or "wkb_geometry"
+    fid_name = meta["fid_column"] or "OGC_FID"
+    columns: dict[str, Any] = {}
+    fids = np.zeros(0, np.int64)
+    wkb = None
+    for name in table.column_names:
+        col = table.column(name)
+        if name == geom_name:
+            wkb = col
+        elif name == fid_name:
+            fids = col.to_numpy().astype(np.int64)
+        elif name in categorical and pa.types.is_string(col.type):
+            columns[name] = col.dictionary_encode().combine_chunks()
+        else:
+            columns[name] = col.combine_chunks()  # a copy out of GDAL's batches
+    del table, col
+    frame = pa.table(list(columns.values()), names=list(columns)).to_pandas()
+    del columns
+    for name in categorical:
+        if name in frame.columns and isinstance(frame[name].dtype, pd.CategoricalDtype):
+            # sorted categories of str, as astype("category") makes them
+            cats = frame[name].cat.categories
+            frame[name] = frame[name].cat.set_categories(
+                pd.Index(sorted(cats), dtype="str"), rename=False)
+    geoms = _points(wkb) if wkb is not None else np.full(len(frame), None, dtype=object)
+    del wkb
+    out = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, index=frame.index),
+                           crs=meta["crs"])
+    return out, fids
+
+
+def _points(wkb: pa.ChunkedArray) -> np.ndarray:
+    """Shapely geometries of a WKB column: 2D little-endian points straight from the
+    buffer (no Python bytes per row), anything else through ``shapely.from_wkb``."""
+    parts = []
+    for chunk in wkb.chunks:
+        parts.append(_chunk_points(chunk))
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=object)
+
+
+def _chunk_points(chunk: pa.Array) -> np.ndarray:
+    n = len(chunk)
+    valid = chunk.is_valid().to_numpy(zero_copy_only=False)
+    bufs = chunk.buffers()
+    if not pa.types.is_binary(chunk.type) or n == 0:
+        return shapely.from_wkb(chunk.to_numpy(zero_copy_only=False))
+    offsets = np.frombuffer(bufs[1], dtype=np.int32, count=n + 1, offset=chunk.offset * 4)
+    lengths = np.diff(offsets)
+    data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None \
+        else np.zeros(0, np.uint8)
+    starts = offsets[:-1][valid]
+    if not (lengths[valid] == WKB_POINT_BYTES).all():
+        return shapely.from_wkb(chunk.to_numpy(zero_copy_only=False))
+    rec = data[starts[:, None] + np.arange(WKB_POINT_BYTES)[None, :]] if len(starts) \
+        else np.zeros((0, WKB_POINT_BYTES), np.uint8)
+    head = rec[:, :5].copy()
+    if not ((head[:, 0] == 1).all() and (head[:, 1:5].view("<u4").ravel() == 1).all()):
+        return shapely.from_wkb(chunk.to_numpy(zero_copy_only=False))
+    xy = rec[:, 5:].copy().view("<f8").reshape(-1, 2)
+    out = np.full(n, None, dtype=object)
+    out[valid] = shapely.points(xy)
+    return out

@@ -1,0 +1,59 @@
+"""The lean point-layer reader gives the frame pyogrio's read_dataframe gives (issue 17)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyogrio
+import pytest
+import shapely
+
+from geodata import point_layers, schema, store
+from tests.models import outfall_testdata as td
+
+
+def _old_way(path, layer):
+    frame = pyogrio.read_dataframe(path, layer=layer, use_arrow=True, fid_as_index=True)
+    fids = frame.index.to_numpy(dtype=np.int64)
+    return store.as_categories(frame.reset_index(drop=True), layer), fids
+
+
+def _same(path, layer):
+    new, new_fids = point_layers.read_points(path, layer, schema.VOCABULARY_FIELDS.get(layer, ()))
+    old, old_fids = _old_way(path, layer)
+    pd.testing.assert_frame_equal(pd.DataFrame(new.drop(columns="geometry")),
+                                  pd.DataFrame(old.drop(columns="geometry")))
+    assert new.geometry.name == old.geometry.name and new.crs == old.crs
+    assert list(shapely.to_wkb(new.geometry.values)) == list(shapely.to_wkb(old.geometry.values))
+    assert new_fids.tolist() == old_fids.tolist()
+    return new
+
+
+def test_outfalls_with_gaps_read_as_before(tmp_path):
+    """Missing points, missing vocabulary values, a value only some rows have."""
+    path = td.build(tmp_path / "ws.gpkg")
+    frame = store.read_layer(path, "outfalls", categorical=False)
+    frame.loc[1, "geometry"] = None
+    frame.loc[2, "review_status"] = None
+    frame.loc[3, "outfall_type"] = "其他排口"
+    frame.loc[4, "name_zh"] = None
+    store.write_layers(path, {"outfalls": frame})
+    assert point_layers.plain_point_layer(path, "outfalls")
+    got = _same(path, "outfalls")
+    assert got.geometry.iloc[1] is None
+    assert isinstance(got["review_status"].dtype, pd.CategoricalDtype)
+    assert list(got["outfall_type"].cat.categories) == sorted(set(frame["outfall_type"]))
+
+
+def test_the_bundled_point_layers_read_as_before():
+    path = store.bundled_path()
+    layers = [name for name, kind in store.list_contents(path)
+              if kind == "features" and point_layers.plain_point_layer(path, name)]
+    assert "outfalls" in layers
+    for name in layers:
+        _same(path, name)
+
+
+@pytest.mark.parametrize("layer", ["control_units", "counties"])
+def test_polygon_layers_are_left_to_read_dataframe(layer):
+    assert not point_layers.plain_point_layer(store.bundled_path(), layer)

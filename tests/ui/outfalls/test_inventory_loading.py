@@ -1,0 +1,132 @@
+"""A large inventory opens without waiting for its table: the docks say it is loading, the
+record card and edits work meanwhile, and nothing done while loading is lost.
+
+Above ``SYNC_LIMIT`` outfalls the table is made on the review's worker after the map's
+first paint (issue 17); here the limit is set to 0 so the 8 test outfalls take that path.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest
+from PySide6.QtWidgets import QPushButton
+
+from models import outfall_edits as oe
+from models.workspace import Workspace
+from tests.models import outfall_testdata as td
+from tests.ui.conftest import main_window_for, spin_until
+from ui.outfalls import install_outfall_review
+
+
+@pytest.fixture
+def large(monkeypatch):
+    """Make every inventory "large", and hold the table's making until ``gate`` is set."""
+    import ui.outfalls.review as review_module
+
+    monkeypatch.setattr(review_module, "SYNC_LIMIT", 0)
+    gate = threading.Event()
+    made = review_module.OutfallTable.from_frame
+
+    def from_frame(*args, **kwargs):
+        table = made(*args, **kwargs)
+        if threading.current_thread() is not threading.main_thread():
+            assert gate.wait(20), "the test never let the table finish"
+        return table
+
+    monkeypatch.setattr(review_module.OutfallTable, "from_frame", staticmethod(from_frame))
+    return gate
+
+
+@pytest.fixture
+def opened(large, qtbot, tmp_path):
+    """Open the window with outfall review on the test workspace (``opened(lang)``); at
+    the end the table is let through and the review shut down."""
+    reviews = []
+
+    def open_window(lang="zh"):
+        ws = Workspace.open(td.build(tmp_path / "ws.gpkg"))
+        win = main_window_for(qtbot, ws, lang)
+        win.show()
+        review = install_outfall_review(win, ws, lang=lang, interactive=False, user="王五")
+        reviews.append(review)
+        return win, ws, review
+
+    yield open_window
+    large.set()
+    for review in reviews:
+        review.shutdown()
+
+
+def _shown(review):
+    return [review.panel.model.code_at(r) for r in range(review.panel.model.rowCount())]
+
+
+@pytest.mark.parametrize("lang, loading_text, loaded_text", [
+    ("zh", "正在加载排污口清单…", "8 / 8 个排污口"),
+    ("en", "Loading the outfall inventory…", "8 / 8 outfalls"),
+])
+def test_the_table_says_it_is_loading_then_shows_every_outfall_and_its_flags(
+        large, opened, lang, loading_text, loaded_text):
+    win, ws, review = opened(lang)
+    assert review.loading
+    assert review.panel.count.text() == loading_text
+    assert review.panel.model.rowCount() == 0
+    buttons = review.panel.findChildren(QPushButton)
+    assert buttons and not any(b.isEnabled() for b in buttons)  # nothing to act on yet
+    assert not review.panel.search.isEnabled()
+    large.set()
+    assert spin_until(review.settled)
+    assert review.panel.count.text() == loaded_text
+    assert _shown(review) == td.CODES  # in code order
+    assert all(b.isEnabled() for b in review.panel.findChildren(QPushButton))
+    # the flags of the check that followed the table: C and D are possible duplicates
+    flags = {c: review.table.cell(review.table.row_of(c), "flags") for c in td.CODES}
+    assert flags[td.CODES[2]] and flags[td.CODES[3]] and not flags[td.CODES[7]]
+
+
+def test_an_outfall_picked_while_loading_shows_its_record_and_then_its_row(large, opened):
+    win, ws, review = opened()
+    assert review.loading
+    win.select("outfalls", td.CODES[4])  # a click on the map
+    assert review.card.code == td.CODES[4]  # the record card does not wait
+    large.set()
+    assert spin_until(lambda: not review.loading)
+    assert review.card.code == td.CODES[4]
+    assert review.panel.selected_codes() == [td.CODES[4]]  # and its row is selected
+
+
+def test_an_edit_made_while_loading_is_in_the_table_and_undoes(large, opened):
+    win, ws, review = opened()
+    # the worker has taken its snapshot of the outfalls and is making the table
+    assert spin_until(lambda: review.table_runner.busy("outfall_table"))
+    code = td.CODES[1]
+    done = review.do(oe.set_fields(review.session.frame, [code],
+                                   {"name_zh": "改名的排口"}))
+    assert done is not None
+    large.set()
+    assert spin_until(review.settled)
+    row = review.table.row_of(code)
+    assert review.table.cell(row, "name_zh") == "改名的排口"
+    review.stack.undo()
+    assert review.table.cell(review.table.row_of(code), "name_zh") == "测试排口2"
+    assert ws.layer("outfalls").set_index("code").loc[code, "name_zh"] == "测试排口2"
+
+
+def test_a_language_switch_while_loading_gives_the_table_in_the_new_language(large, opened):
+    win, ws, review = opened()
+    try:
+        win.set_language("en")
+        review.set_language("en")  # as ui.features does on a language change
+        assert review.panel.count.text() == "Loading the outfall inventory…"
+        large.set()
+        assert spin_until(review.settled)
+        assert review.lang == "en"
+        assert review.table.cell(review.table.row_of(td.CODES[0]), "outfall_type") \
+            == "Industrial"
+        assert review.panel.count.text() == "8 / 8 outfalls"
+    finally:
+        win.set_language("zh")  # the translator is the application's
