@@ -31,13 +31,12 @@ from typing import Any
 from PySide6.QtCore import QObject, QPoint, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QImage, QPainter
 
-
 from layers.map_layer import MapLayer
 from layers.map_model import MapModel
 from layers.viewport import Viewport
 from ui.background import Runner
-from ui.point_layer_paint import render_point_layer
 from ui.painter import SymbolAtlas, bands, new_image, paint_labels, paint_layer, yield_gil
+from ui.point_layer_paint import render_point_layer
 
 LABELS = "__labels__"
 RENDER_THREADS = 1
