@@ -74,9 +74,11 @@ def map_font(size: float, bold: bool = False) -> QFont:
 class ImagePool:
     """Full-size ARGB images recycled between renders.
 
-    A 1600x1000 ARGB image is 6.4 MB: allocating one touches fresh pages, 3-6 ms each on
-    the 2-core machine, and a render used to allocate a dozen (~70 ms of its ~200); filling
-    a recycled one costs ~0.3 ms.  An image is handed out again only when nothing but the
+    A 1600x1000 ARGB image is 6.4 MB: when the allocator hands back fresh pages, making
+    one costs 3-6 ms on the 2-core machine (page faults); filling a recycled one costs
+    ~0.3 ms.  (In a steady stream of renders the C allocator mostly reuses freed blocks
+    itself, so the measured gain is small; the pool makes it so on every platform.)
+    An image is handed out again only when nothing but the
     pool refers to it (the CPython reference count): a cached layer image, the composite
     the canvas shows and the parts a queued composite will draw all hold references, so
     none of them is ever overwritten.  A copy Qt shares implicitly (a QPixmap made from

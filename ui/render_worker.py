@@ -14,7 +14,8 @@ What a render costs is kept to what changed (issue 17):
   (control units, outfalls), point layers and any layer with an opacity keep their own.
   Switching a layer of a run on or off re-renders the run (a few ms to tens of ms).
 - **Nothing in view, no image**: a run with no feature in the view caches "empty".
-- **Images from a pool** (:class:`ui.painter.ImagePool`): no fresh 6.4 MB image per layer.
+- **Images from a pool** (:class:`ui.painter.ImagePool`): full-size images are reused,
+  not allocated afresh per layer and render.
 - **Pan**: when a run's previous image was made for the same resolution, size and data
   and the view moved by whole pixels, the old image is shifted and only the uncovered
   strips are painted (a pan by a third of the width paints a third).
@@ -272,6 +273,7 @@ class Renderer(QObject):
                 self._start(jid, BASEMAP, view, key,
                             lambda bm=self.basemap: Rendered(bm.render(view)))
         runs = self._runs()
+        lang = self.lang  # the language the keys say, even if it changes meanwhile
         for run in runs:
             name, key = run[0].name, self._run_key(run)
             c = self.cache.get(name)
@@ -282,7 +284,7 @@ class Renderer(QObject):
 
             def work(run: list[MapLayer] = run, atlas: SymbolAtlas | None = atlas,
                      previous: CachedImage | None = previous) -> Rendered:
-                return render_run(run, view, self.lang, atlas, previous)
+                return render_run(run, view, lang, atlas, previous)
 
             self._start(jid, name, view, key, work)
         # images of runs that no longer exist (a layer switched off splits or merges
@@ -293,7 +295,7 @@ class Renderer(QObject):
         lkey = self._labels_key()
         c = self.cache.get(LABELS)
         if c is None or c.view != view or c.key != lkey:
-            self._start(jid, LABELS, view, lkey, lambda: self._render_labels(view))
+            self._start(jid, LABELS, view, lkey, lambda: self._render_labels(view, lang))
         if not self._pending:
             self._schedule_composite()
 
@@ -311,10 +313,10 @@ class Renderer(QObject):
         traceback.print_exception(exc)
         self._on_done(jid, name, None, view, key)
 
-    def _render_labels(self, view: Viewport) -> Rendered:
+    def _render_labels(self, view: Viewport, lang: str) -> Rendered:
         items = []
         for layer in self.model.layers:
-            labels = layer.prepare_labels(view, self.lang) if layer.visible else None
+            labels = layer.prepare_labels(view, lang) if layer.visible else None
             if labels is not None and len(labels.text):
                 items.append((layer.style, labels, layer.style.kind == "point"))
         if not items:
