@@ -10,8 +10,11 @@ outfalls and places, plain fills and lines for the rest), no labels.  Rendering 
 ``QgsMapRendererParallelJob`` (QGIS's own per-layer images in worker threads).
 
 Figures in milliseconds: ``load_ms`` (open the layers), ``render_first_ms`` (first render,
-provider caches cold), ``render_ms`` (median of the later renders), ``join_ms``
-(``native:joinattributesbylocation``, outfalls within units, one-to-one).
+provider caches cold), ``render_ms`` (median of the later renders), ``pan_ms`` (median of
+renders of the view shifted by a third of its width, back and forth, as ``app.py render``
+measures its pan), ``zoom_ms`` (first render of the view zoomed in two-fold about its
+centre, the next zoom level), ``join_ms`` (``native:joinattributesbylocation``, outfalls
+within units, one-to-one).
 """
 
 from __future__ import annotations
@@ -128,6 +131,19 @@ def main(argv: list[str] | None = None) -> int:
     out["render_first_ms"] = round(times[0], 1)
     out["render_ms"] = round(statistics.median(times[1:]), 1)
     out["render_runs_ms"] = [round(v, 1) for v in times]
+    # the same pan and zoom as cli/render.py: a third of the width east and back, then
+    # the next zoom level in about the centre of the first view
+    shift = round(w / 3) * (x1 - x0) / w
+    pans = []
+    for i in range(max(1, args.runs)):
+        d = shift if i % 2 == 0 else 0.0
+        settings.setExtent(QgsRectangle(x0 + d, y0, x1 + d, y1))
+        pans.append(_render(settings))
+    out["pan_ms"] = round(statistics.median(pans), 1)
+    cx, cy, hw, hh = (x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0) / 4, (y1 - y0) / 4
+    settings.setExtent(QgsRectangle(cx - hw, cy - hh, cx + hw, cy + hh))
+    out["zoom_ms"] = round(_render(settings), 1)
+    settings.setExtent(QgsRectangle(x0, y0, x1, y1))
     if args.out:
         from qgis.core import QgsMapRendererParallelJob
 

@@ -10,8 +10,11 @@ Sizes: ``small`` 10k outfalls + 1k units, ``medium`` 100k + 5k, ``large`` 1M + 2
 
 - ``render``: ``app.py render`` at 1600x1000, full extent: ``cold_ms`` (first render in a
   fresh process: projection, simplification, painting, composite), ``warm_ms`` (same
-  view again with the image cache cleared), ``load_ms``, ``index_ms``, peak memory;
-  ``symbols_*`` the same with the level of detail off (every outfall a symbol).
+  view again with the layer images cleared), ``pan_ms`` (a drag by a third of the width
+  at the same zoom, with the images of the view before), ``zoom_ms`` (the next zoom level
+  in, first time at that level), ``zoom_again_ms``, CPU time of cold and warm (all
+  threads), ``load_ms``, ``index_ms``, peak memory; ``symbols_*`` the same with the level
+  of detail off (every outfall a symbol).
 - ``window``: the window as ``python app.py`` opens it (map, panels, outfall inventory and
   record docks, statistics, sync) in a fresh process, on a copy of the workspace:
   ``cold_start_ms`` (process spawn to the first painted whole map: every layer, not the
@@ -112,6 +115,11 @@ def bench_render(path: Path, runs: int, cache: Path, lod: bool = True) -> dict[s
     last = rs[-1]
     return {"cold_ms": _med([r["render_ms"] for r in rs]),
             "warm_ms": _med([r["render_warm_ms"] for r in rs]),
+            "cold_cpu_ms": _med([r["render_cpu_ms"] for r in rs]),
+            "warm_cpu_ms": _med([r["render_warm_cpu_ms"] for r in rs]),
+            "pan_ms": _med([r["pan_ms"] for r in rs]),
+            "zoom_ms": _med([r["zoom_ms"] for r in rs]),
+            "zoom_again_ms": _med([r["zoom_again_ms"] for r in rs]),
             "load_ms": _med([r["load_ms"] for r in rs]),
             "index_ms": _med([r["index_ms"] for r in rs]),
             "command_total_ms": _med([r["total_ms"] for r in rs]),
@@ -559,6 +567,8 @@ def bench_size(size: str, args: argparse.Namespace, use_qgis: bool) -> dict[str,
             "render_warm_vs_qgis": _ratio(r["warm_ms"], q.get("render_ms")),
             "render_symbols_warm_vs_qgis": _ratio(r.get("symbols_warm_ms"),
                                                   q.get("render_ms")),
+            "render_pan_vs_qgis": _ratio(r["pan_ms"], q.get("pan_ms")),
+            "render_zoom_vs_qgis": _ratio(r["zoom_ms"], q.get("zoom_ms")),
             "load_vs_qgis": _ratio(r["load_ms"], q.get("load_ms")),
             "join_vs_qgis": _ratio(j["grid_ms"], q.get("join_ms")),
         }

@@ -11,8 +11,14 @@ lon/lat (CGCS2000); without it the full extent is shown, as the window opens.
 Timings (milliseconds): ``load`` (open the GeoPackage), ``index`` (map layers, category
 codes, point indexes), ``render`` (request to composite, cold: first render in this
 process, including projection and simplification), ``render_warm`` (median of the later
-``--runs`` renders of the same extent with the image cache cleared), ``total``.  Also the
-process's peak memory in MB.
+``--runs`` renders of the same extent with the layer images cleared; geometry simplified
+for the zoom level and label sprites are kept), ``render_cpu``/``render_warm_cpu`` (CPU
+time of the whole process, all threads), and with ``--runs`` above 1: ``pan`` (median of
+``--runs`` renders after a drag by a third of the width, back and forth, at the same zoom:
+what a user meets, with the layer images of the view before), ``zoom`` (a render at the
+next zoom level in, the first time that level is drawn) and ``zoom_again`` (the same step
+once that level's geometry exists; ``zoom_cpu`` is the first one's CPU time), ``total``.
+Also the process's peak memory in MB.
 """
 
 from __future__ import annotations
@@ -118,20 +124,43 @@ def render_map(ws: Any, out: Path | None, size: tuple[int, int],
         view = Viewport.fit((float(x0), float(y0), float(x1), float(y1)), w, h, 0.0)
     renderer = Renderer(model)
     renderer.lang = lang
-    times = []
     composite: list[Any] = []
     renderer.composite_ready.connect(lambda img, v: composite.append((img, v)))
+
+    def timed(v: Any) -> tuple[float, float]:
+        """(wall ms, CPU ms of the whole process) of one render of ``v``."""
+        composite.clear()
+        t, c = time.perf_counter(), time.process_time()
+        renderer.request(v)
+        _wait(renderer)
+        return (time.perf_counter() - t) * 1000, (time.process_time() - c) * 1000
+
+    times, cpu = [], []
     for _ in range(max(1, runs)):
         renderer.invalidate()
-        composite.clear()
-        t = time.perf_counter()
-        renderer.request(view)
-        _wait(renderer)
-        times.append((time.perf_counter() - t) * 1000)
+        wall, c = timed(view)
+        times.append(wall)
+        cpu.append(c)
     renderer.wait(600_000)
     if not composite:
         raise RuntimeError("the renderer produced no image")
     img, _v = composite[-1]
+    pans, zooms, zoom_cpu = [], [], []
+    if runs > 1:
+        # what a user meets: a drag by a third of the width (back and forth), and a step
+        # to the next zoom level in -- first at a level never drawn (its simplification
+        # included), then again once that level's geometry exists
+        shift = round(w / 3)
+        cur = view
+        for i in range(runs):
+            cur = cur.panned(-shift if i % 2 == 0 else shift, 0)
+            pans.append(timed(cur)[0])
+        for _ in range(2):
+            timed(view)
+            wall, c = timed(view.zoomed(2.0))
+            zooms.append(wall)
+            zoom_cpu.append(c)
+        renderer.wait(600_000)
     if out is not None:
         from ui.map_canvas import BACKGROUND
 
@@ -162,6 +191,14 @@ def render_map(ws: Any, out: Path | None, size: tuple[int, int],
     return {"index_ms": round(index_ms, 1), "render_ms": round(times[0], 1),
             "render_warm_ms": round(statistics.median(times[1:]), 1) if len(times) > 1
             else None, "render_runs_ms": [round(v, 1) for v in times],
+            "render_cpu_ms": round(cpu[0], 1),
+            "render_warm_cpu_ms": round(statistics.median(cpu[1:]), 1) if len(cpu) > 1
+            else None,
+            "pan_ms": round(statistics.median(pans), 1) if pans else None,
+            "pan_runs_ms": [round(v, 1) for v in pans],
+            "zoom_ms": round(zooms[0], 1) if zooms else None,
+            "zoom_again_ms": round(zooms[1], 1) if zooms else None,
+            "zoom_cpu_ms": round(zoom_cpu[0], 1) if zoom_cpu else None,
             "view": {"res_m_per_px": round(view.res, 3), "bbox_mercator":
                      [round(v, 1) for v in view.bbox]}, "layers": drawn}
 

@@ -312,7 +312,7 @@ class MapLayer:
                 out.points.append((c if c < ncat else -1, s if s < nshape else -1,
                                    xs[sel], ys[sel]))
         else:
-            rings = self.lod.rings(lod_level(view.res))
+            rings = self.lod.rings(lod_level(view.res), mask)
             if st.categories:
                 for ci in np.unique(self.cat[mask]):
                     out.rings.append((int(ci), rings.select(mask & (self.cat == ci))))

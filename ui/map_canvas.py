@@ -444,7 +444,7 @@ class MapCanvas(QWidget):
             return path
         mask = np.zeros(len(layer), dtype=bool)
         mask[idx] = True
-        rings: Rings = layer.lod.rings(lod_level(self.view.res)).select(mask)
+        rings: Rings = layer.lod.rings(lod_level(self.view.res), mask)
         if rings.n_rings == 0:
             return None
         sx, sy = self.view.to_screen(rings.xy[:, 0], rings.xy[:, 1])

@@ -28,9 +28,13 @@ def paint_density(img: QImage, d: Density) -> None:
         p.end()
 
 
-def render_point_layer(layer: MapLayer, view: Viewport, atlas: SymbolAtlas | None) -> QImage:
-    """The layer's image for ``view`` (what a render worker job returns)."""
+def render_point_layer(layer: MapLayer, view: Viewport, atlas: SymbolAtlas | None,
+                       ) -> QImage | None:
+    """The layer's image for ``view`` (what a render worker job returns); None when no
+    point of it is in view (nothing to clear and composite)."""
     data = prepare_points(layer, view)
+    if not isinstance(data, Density) and data.n_features == 0:
+        return None
     img = new_image(view)
     if isinstance(data, Density):
         paint_density(img, data)

@@ -1,9 +1,24 @@
-"""Background rendering: one image per layer in worker threads, cached, then composited.
+"""Background rendering: layer images in a worker thread, cached, then composited.
 
-QGIS's model: every layer renders to its own QImage in a worker thread (the window's one
-background mechanism, :mod:`ui.background`); the GUI thread never waits.  Images are cached with the viewport, layer version and language they were made
-for, so a toggle or an opacity change only re-composites, and a pan or zoom shows the old
-composite moved at once until the fresh one arrives.  Compositing also runs in a worker.
+QGIS's model: layers render to QImages in a worker thread (the window's one background
+mechanism, :mod:`ui.background`); the GUI thread never waits.  Images are cached with the
+viewport, layer versions and language they were made for, so an opacity change only
+re-composites, and a pan or zoom shows the old composite moved at once until the fresh one
+arrives.  Compositing also runs in a worker.
+
+What a render costs is kept to what changed (issue 17):
+
+- **Runs**: consecutive visible layers that are rarely edited and fully opaque (sea, land,
+  coastline, rivers, counties, city; bays, protected areas, places) share one image, so
+  a render clears and composites five images, not a dozen.  The layers the user edits
+  (control units, outfalls), point layers and any layer with an opacity keep their own.
+  Switching a layer of a run on or off re-renders the run (a few ms to tens of ms).
+- **Nothing in view, no image**: a run with no feature in the view caches "empty".
+- **Images from a pool** (:class:`ui.painter.ImagePool`): full-size images are reused,
+  not allocated afresh per layer and render.
+- **Pan**: when a run's previous image was made for the same resolution, size and data
+  and the view moved by whole pixels, the old image is shifted and only the uncovered
+  strips are painted (a pan by a third of the width paints a third).
 """
 
 from __future__ import annotations
@@ -14,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QRectF, Signal
+from PySide6.QtCore import QObject, QPoint, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QImage, QPainter
 
 from layers.map_layer import MapLayer
@@ -22,17 +37,80 @@ from layers.map_model import MapModel
 from layers.viewport import Viewport
 from ui.background import Runner
 from ui.painter import SymbolAtlas, bands, new_image, paint_labels, paint_layer, yield_gil
+from ui.point_layer_paint import render_point_layer
 
 LABELS = "__labels__"
 RENDER_THREADS = 1
 BASEMAP = "__basemap__"
+#: Layers drawn into an image of their own: the ones users edit, so an edit re-renders
+#: only them (point layers and layers with an opacity always get their own, too).
+OWN_IMAGE = frozenset({"control_units", "outfalls"})
+#: Layers the raster basemap replaces when it is on.
+VECTOR_BASE = ("sea", "land")
+
+
+@dataclass
+class Rendered:
+    """What a render job returns: the image, or None when nothing was in view, and
+    where (Mercator x, y) its hatch patterns are anchored."""
+
+    image: QImage | None
+    anchor: tuple[float, float] | None = None
 
 
 @dataclass
 class CachedImage:
-    image: QImage
+    image: QImage | None  # None: nothing of it is in this view
     view: Viewport
     key: tuple[Any, ...]
+    anchor: tuple[float, float] | None = None  # see Rendered
+
+
+def shares_image(layer: MapLayer) -> bool:
+    """Whether ``layer`` may be painted into one image with its neighbours."""
+    return (layer.style.kind != "point" and layer.opacity >= 1.0
+            and layer.name not in OWN_IMAGE)
+
+
+def pan_offset(old: Viewport, new: Viewport) -> tuple[int, int] | None:
+    """Whole-pixel (dx, dy) at which an image made for ``old`` lies in ``new``, or None
+    when the two differ in resolution or size, by a fraction of a pixel, or not at all
+    overlap."""
+    if old.res != new.res or old.width != new.width or old.height != new.height:
+        return None
+    ox0, _, _, oy1 = old.bbox
+    nx0, _, _, ny1 = new.bbox
+    dx, dy = (ox0 - nx0) / new.res, (ny1 - oy1) / new.res
+    ix, iy = round(dx), round(dy)
+    if abs(dx - ix) > 1e-3 or abs(dy - iy) > 1e-3:
+        return None
+    if abs(ix) >= new.width or abs(iy) >= new.height:
+        return None
+    return ix, iy
+
+
+def exposed(view: Viewport, dx: int, dy: int) -> list[QRect]:
+    """The parts of ``view`` an image shifted by (dx, dy) does not cover."""
+    w, h = view.width, view.height
+    out = []
+    if dy > 0:
+        out.append(QRect(0, 0, w, dy))
+    elif dy < 0:
+        out.append(QRect(0, h + dy, w, -dy))
+    top, bottom = max(dy, 0), h + min(dy, 0)
+    if dx > 0:
+        out.append(QRect(0, top, dx, bottom - top))
+    elif dx < 0:
+        out.append(QRect(w + dx, top, -dx, bottom - top))
+    return [r for r in out if r.width() > 0 and r.height() > 0]
+
+
+def sub_view(view: Viewport, rect: QRect) -> Viewport:
+    """The viewport of the pixels ``rect`` of ``view`` (same resolution)."""
+    x0, _, _, y1 = view.bbox
+    return Viewport(x0 + (rect.x() + rect.width() / 2) * view.res,
+                    y1 - (rect.y() + rect.height() / 2) * view.res, view.res,
+                    rect.width(), rect.height())
 
 
 def composite(view: Viewport, parts: list[tuple[QImage, Viewport, float]]) -> QImage:
@@ -52,6 +130,68 @@ def composite(view: Viewport, parts: list[tuple[QImage, Viewport, float]]) -> QI
             yield_gil()
     p.end()
     return out
+
+
+def paint_run(run: list[MapLayer], view: Viewport, lang: str,
+              pattern_origin: tuple[int, int] = (0, 0), pooled: bool = True,
+              ) -> QImage | None:
+    """Paint the non-point layers of ``run`` (bottom first) into one image for ``view``;
+    None when none of them has a feature in view.  A strip of a bigger image passes where
+    that image's hatch patterns start (:func:`ui.painter.paint_layer`) and is allocated
+    outside the pool (``pooled``)."""
+    img = None
+    for layer in run:
+        data = layer.prepare(view, lang)
+        if data.n_features == 0:
+            continue
+        if img is None:
+            if pooled:
+                img = new_image(view)
+            else:
+                img = QImage(view.width, view.height, QImage.Format.Format_ARGB32_Premultiplied)
+                img.fill(Qt.GlobalColor.transparent)
+        paint_layer(img, data, layer.style, view, None, pattern_origin)
+    return img
+
+
+def render_run(run: list[MapLayer], view: Viewport, lang: str, atlas: SymbolAtlas | None,
+               previous: CachedImage | None) -> Rendered:
+    """The image of one run of layers for ``view``.
+
+    ``previous`` (same layers, versions and language, another view) is reused after a pan
+    by whole pixels at the same resolution: shifted, with only the uncovered strips
+    painted.  Drawing is translation-invariant at whole pixels and hatch patterns stay
+    anchored where the previous image had them (they move with the map, no seam), so the
+    result is what a full render gives (tests/ui/test_render_cache.py compares them).
+    """
+    if run[0].style.kind == "point":  # level of detail: density cells when crowded
+        return Rendered(render_point_layer(run[0], view, atlas))
+    x0, _, _, y1 = view.bbox
+    shift = pan_offset(previous.view, view) if previous is not None else None
+    if previous is None or shift is None or previous.anchor is None:
+        return Rendered(paint_run(run, view, lang), (x0, y1))
+    ax, ay = previous.anchor
+    img = new_image(view)
+    drew = False
+    p = QPainter(img)
+    try:
+        p.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
+        if previous.image is not None:
+            p.drawImage(QPoint(*shift), previous.image)
+            drew = True
+        p.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
+        for rect in exposed(view, *shift):
+            sv = sub_view(view, rect)
+            sx0, _, _, sy1 = sv.bbox
+            origin = (round((ax - sx0) / view.res), round((sy1 - ay) / view.res))
+            strip = paint_run(run, sv, lang, origin, pooled=False)
+            if strip is not None:
+                p.drawImage(rect.topLeft(), strip)
+                drew = True
+            yield_gil()
+    finally:
+        p.end()
+    return Rendered(img if drew else None, previous.anchor)
 
 
 class Renderer(QObject):
@@ -96,6 +236,28 @@ class Renderer(QObject):
             atlas = self.atlases[layer.name] = SymbolAtlas(layer.style)
         return atlas
 
+    def _runs(self) -> list[list[MapLayer]]:
+        """Visible layers bottom to top, grouped into the runs that share an image."""
+        basemap_on = self.basemap is not None and self.basemap.enabled
+        runs: list[list[MapLayer]] = []
+        shared: list[MapLayer] = []
+        for layer in self.model.layers:
+            if not layer.visible or (basemap_on and layer.name in VECTOR_BASE):
+                continue  # the raster basemap replaces the vector sea and land
+            if shares_image(layer):
+                shared.append(layer)
+                continue
+            if shared:
+                runs.append(shared)
+                shared = []
+            runs.append([layer])
+        if shared:
+            runs.append(shared)
+        return runs
+
+    def _run_key(self, run: list[MapLayer]) -> tuple[Any, ...]:
+        return tuple(self._key(layer) for layer in run)
+
     # -- scheduling --------------------------------------------------------------------
     def request(self, view: Viewport) -> None:
         """Render what is stale for ``view``; cached layers only get re-composited."""
@@ -108,35 +270,37 @@ class Renderer(QObject):
             key = ("basemap", self.basemap.source_id)
             c = self.cache.get(BASEMAP)
             if c is None or c.view != view or c.key != key:
-                self._start(jid, BASEMAP, view, key, lambda bm=self.basemap: bm.render(view))
-        for layer in self.model.layers:
-            if not layer.visible:
-                continue
-            key = self._key(layer)
-            c = self.cache.get(layer.name)
+                self._start(jid, BASEMAP, view, key,
+                            lambda bm=self.basemap: Rendered(bm.render(view)))
+        runs = self._runs()
+        lang = self.lang  # the language the keys say, even if it changes meanwhile
+        for run in runs:
+            name, key = run[0].name, self._run_key(run)
+            c = self.cache.get(name)
             if c is not None and c.view == view and c.key == key:
                 continue
-            atlas = self._atlas(layer)
+            previous = c if c is not None and c.key == key else None
+            atlas = self._atlas(run[0])
 
-            def work(layer: MapLayer = layer, atlas: SymbolAtlas | None = atlas) -> QImage:
-                if layer.style.kind == "point":  # level of detail: density cells when crowded
-                    from ui.point_layer_paint import render_point_layer
-                    return render_point_layer(layer, view, atlas)
-                data = layer.prepare(view, self.lang)
-                img = new_image(view)
-                paint_layer(img, data, layer.style, view, atlas)
-                return img
+            def work(run: list[MapLayer] = run, atlas: SymbolAtlas | None = atlas,
+                     previous: CachedImage | None = previous) -> Rendered:
+                return render_run(run, view, lang, atlas, previous)
 
-            self._start(jid, layer.name, view, key, work)
+            self._start(jid, name, view, key, work)
+        # images of runs that no longer exist (a layer switched off splits or merges
+        # runs) would only hold memory
+        current = {run[0].name for run in runs} | {LABELS, BASEMAP}
+        for name in [n for n in self.cache if n not in current]:
+            del self.cache[name]
         lkey = self._labels_key()
         c = self.cache.get(LABELS)
         if c is None or c.view != view or c.key != lkey:
-            self._start(jid, LABELS, view, lkey, lambda: self._render_labels(view))
+            self._start(jid, LABELS, view, lkey, lambda: self._render_labels(view, lang))
         if not self._pending:
             self._schedule_composite()
 
     def _start(self, jid: int, name: str, view: Viewport, key: tuple[Any, ...],
-               work: Callable[[], QImage | None]) -> None:
+               work: Callable[[], Rendered]) -> None:
         self._pending.add(name)
         # no channel: a render of an older view is still better than nothing (_on_done)
         self.runner.submit(lambda _token: work(),
@@ -149,23 +313,25 @@ class Renderer(QObject):
         traceback.print_exception(exc)
         self._on_done(jid, name, None, view, key)
 
-    def _render_labels(self, view: Viewport) -> QImage:
+    def _render_labels(self, view: Viewport, lang: str) -> Rendered:
         items = []
         for layer in self.model.layers:
-            labels = layer.prepare_labels(view, self.lang) if layer.visible else None
+            labels = layer.prepare_labels(view, lang) if layer.visible else None
             if labels is not None and len(labels.text):
                 items.append((layer.style, labels, layer.style.kind == "point"))
+        if not items:
+            return Rendered(None)
         img = new_image(view)
-        paint_labels(img, items, view)
-        return img
+        return Rendered(img if paint_labels(img, items, view) else None)
 
-    def _on_done(self, jid: int, name: str, img: QImage | None, view: Viewport,
+    def _on_done(self, jid: int, name: str, result: Rendered | None, view: Viewport,
                  key: tuple[Any, ...]) -> None:
-        if img is not None:
+        """``result`` None: the job failed (logged); the cache keeps what it had."""
+        if result is not None:
             old = self.cache.get(name)
             # a late image for an older view is still better than nothing at all
             if jid == self._job_id or old is None or old.view != self.view:
-                self.cache[name] = CachedImage(img, view, key)
+                self.cache[name] = CachedImage(result.image, view, key, result.anchor)
         if jid != self._job_id:
             return
         self._pending.discard(name)
@@ -177,17 +343,16 @@ class Renderer(QObject):
     def _parts(self) -> list[tuple[QImage, Viewport, float]]:
         parts = []
         bm = self.cache.get(BASEMAP)
-        if self.basemap is not None and self.basemap.enabled and bm is not None:
+        if self.basemap is not None and self.basemap.enabled and bm is not None \
+                and bm.image is not None:
             parts.append((bm.image, bm.view, self.basemap.opacity))
-        for layer in self.model.layers:
-            c = self.cache.get(layer.name)
-            if layer.visible and c is not None and c.key == self._key(layer):
-                if self.basemap is not None and self.basemap.enabled \
-                        and layer.name in ("sea", "land"):
-                    continue  # the raster basemap replaces the vector fills
-                parts.append((c.image, c.view, layer.opacity))
+        for run in self._runs():
+            c = self.cache.get(run[0].name)
+            if c is not None and c.image is not None and c.key == self._run_key(run):
+                # a run of several layers is fully opaque (shares_image)
+                parts.append((c.image, c.view, run[0].opacity if len(run) == 1 else 1.0))
         c = self.cache.get(LABELS)
-        if c is not None:
+        if c is not None and c.image is not None:
             parts.append((c.image, c.view, 1.0))
         return parts
 
@@ -222,7 +387,11 @@ class Renderer(QObject):
         return bool(self._pending) or self._compositing or self._composite_dirty
 
     def invalidate(self, name: str | None = None) -> None:
+        """Drop the cached images (of the run holding layer ``name``, or all)."""
         if name is None:
             self.cache.clear()
-        else:
-            self.cache.pop(name, None)
+            return
+        for run in self._runs():
+            if any(layer.name == name for layer in run):
+                self.cache.pop(run[0].name, None)
+        self.cache.pop(name, None)

@@ -80,6 +80,32 @@ def test_lod_simplifies_to_the_pixel_and_keeps_rings():
     assert coarse.n_rings == 1 and len(coarse.xy) >= 4
 
 
+
+def test_lod_level_built_per_feature_in_view_matches_the_whole_level():
+    """A level simplified piecewise (the features in view, then those a pan brings in)
+    gives each feature exactly the rings the whole level gives it, in the same order."""
+    rng = np.random.default_rng(7)
+    geoms = []
+    for i in range(60):
+        ring = shapely.Point(i * 3000.0, (i % 7) * 2500.0).buffer(1000 + 40 * i, quad_segs=64)
+        if i % 5 == 0:  # a hole and a second part
+            ring = shapely.MultiPolygon([ring.difference(ring.centroid.buffer(300)),
+                                         shapely.box(i * 3000.0, -9000, i * 3000.0 + 800, -8000)])
+        geoms.append(ring)
+    geoms_a = np.array(geoms, dtype=object)
+    level = lod_level(20.0)
+    whole = LodCache(geoms_a, polygonal=True).rings(level)
+    lazy = LodCache(geoms_a, polygonal=True)
+    for _ in range(4):
+        mask = rng.random(len(geoms)) < 0.3
+        got, want = lazy.rings(level, mask), whole.select(mask)
+        assert np.array_equal(got.feature, want.feature)
+        assert np.array_equal(got.offsets, want.offsets)
+        assert np.array_equal(got.xy, want.xy)
+    everything = lazy.rings(level)
+    assert np.array_equal(everything.feature, whole.feature)
+    assert np.array_equal(everything.xy, whole.xy)
+
 def _model() -> MapModel:
     crs = "EPSG:4490"
     units = gpd.GeoDataFrame(

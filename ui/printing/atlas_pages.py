@@ -189,7 +189,7 @@ class AtlasWriter:
 
         mask = np.zeros(len(self.layer), dtype=bool)
         mask[rows] = True
-        rings = self.layer.lod.rings(lod_level(mp.view.res)).select(mask)
+        rings = self.layer.lod.rings(lod_level(mp.view.res), mask)
         if rings.n_rings == 0:
             return
         sx, sy = mp.view.to_screen(rings.xy[:, 0], rings.xy[:, 1])
