@@ -553,7 +553,8 @@ def bench_size(size: str, args: argparse.Namespace, use_qgis: bool) -> dict[str,
         medium, _ = workspace(cache, "medium")
         out["join_1m_x_5k"] = bench_join(path, runs, units_from=medium)
     out["table"] = bench_table(n_out, runs)
-    out["gaps"] = bench_gaps(size, cache)
+    if not args.no_gaps:  # minutes at large (a PostgreSQL server, two checkouts)
+        out["gaps"] = bench_gaps(size, cache)
     out["check"] = bench_check(path, runs)
     if use_qgis:
         try:
@@ -582,6 +583,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-qgis", action="store_true")
     ap.add_argument("--no-import", action="store_true", help="skip the 100k-row import")
     ap.add_argument("--no-bundled", action="store_true", help="skip the bundled-data window")
+    ap.add_argument("--no-gaps", action="store_true",
+                    help="skip bench/bench_gaps.py (run it alone: it starts PostgreSQL)")
     ap.add_argument("--cache", type=Path, default=Path("/tmp/ecozone-bench"))
     ap.add_argument("--child-window", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--t-spawn", type=float, default=None, help=argparse.SUPPRESS)
