@@ -18,6 +18,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from models.compliance import check_flag_bits
+from models.compliance_input import release_memory
 from ui.background import Runner, Token
 
 #: Up to this many outfalls the check runs synchronously (well under 0.5 s).
@@ -88,6 +89,9 @@ class FlagChecker(QObject):
             prepared = None
             if table is not None:
                 prepared = (table, version, *table.flag_columns_for(bits, codes))
+            # the check's temporaries (~0.4 GB at 1M) stay in this thread's malloc arena
+            # unless given back: the next check, in another worker thread, would add its own
+            release_memory()
             return bits, codes, prepared
 
         self.runner.submit(work, lambda res: self._finished(*res), channel=CHANNEL,
