@@ -30,6 +30,7 @@ from geodata import schema
 from geodata.io.messages import Message
 from geodata.messages import in_language
 from models import outfall_edits as oe
+from models.compliance_input import release_memory
 from models.outfall_session import open_session
 from models.outfall_table import OutfallTable, county_names
 from models.selection import Selection
@@ -587,4 +588,6 @@ def _table_of(frame: Any, counties: dict[str, str], lang: str, bits: Any,
     table.row_of("")  # the code -> row lookup (the first click)
     for key in OutfallTablePanel.CHOICE_KEYS:
         table.choices(key)  # the panel's filter menus
+    # the build's temporaries stay in this worker thread's malloc arena unless given back
+    release_memory()
     return table
