@@ -19,7 +19,7 @@ import pandas as pd
 import shapely
 
 from layers.lod import LodCache, Rings
-from layers.mercator import lod_level, project_geometries
+from layers.mercator import lod_level, project_geometries, to_mercator
 from layers.point_index import PointIndex
 from layers.style import LayerStyle, LegendState
 from layers.viewport import Viewport
@@ -125,6 +125,59 @@ class MapLayer:
         if field_name and field_name in self.frame.columns:
             return _codes(self.frame[field_name], keys)
         return np.full(len(self.frame), -1, dtype=np.int64)
+
+    def updated(self, frame: gpd.GeoDataFrame, rows: np.ndarray) -> MapLayer:
+        """This layer after map rows ``rows`` changed in place in ``frame`` (same rows, same
+        keys, every row still with a geometry): a new layer object (this one stays as it
+        is for a render thread that may be drawing it) that reuses everything the change
+        does not touch — the keys and their index, the category codes of the other rows,
+        the point index (patched for moved points) — instead of a rebuild over every row.
+
+        ``version`` is bumped, so render caches keyed on (id, version) miss."""
+        if len(frame) != len(self.frame):
+            raise ValueError(f"layer {self.name}: {len(frame)} rows for {len(self.frame)}")
+        rows = np.asarray(rows, dtype=np.int64)
+        new = MapLayer.__new__(MapLayer)
+        new.__dict__.update(self.__dict__)
+        new.frame = frame
+        new.version = self.version + 1
+        new._lock = threading.Lock()
+        new._points_lock = threading.Lock()
+        st = self.style
+        part = frame.iloc[rows] if len(rows) else frame.iloc[:0]
+        new.cat, new.shape = self.cat.copy(), self.shape.copy()
+        for codes, field_name, cats in ((new.cat, st.category_field, st.categories),
+                                        (new.shape, st.shape_field, st.shapes)):
+            if field_name and field_name in frame.columns and len(rows):
+                codes[rows] = _codes(part[field_name], [c.key for c in cats])
+        geoms = np.asarray(part.geometry.values, dtype=object)
+        with self._lock:
+            merc = self._merc
+        moved = merc is not None or self._points is None
+        if self._points is not None and len(rows):
+            old_x, old_y = self._points.coordinates_of(rows)
+            if self.style.kind == "point" and self._points.exact \
+                    and (shapely.get_type_id(geoms) == 0).all():
+                mx, my = to_mercator(shapely.get_x(geoms), shapely.get_y(geoms))
+                moved = not (np.array_equal(mx, old_x) and np.array_equal(my, old_y))
+                if moved:
+                    idx = self._points.moved(rows, mx, my)
+                    new._points = idx  # None: rebuilt on first use
+                    if idx is not None and self._anchors is not None:
+                        ax, ay = self._anchors[0].copy(), self._anchors[1].copy()
+                        ax[rows], ay[rows] = mx, my
+                        new._anchors = (ax, ay)
+                    else:
+                        new._anchors = None
+            else:  # not single points: rebuild what depends on the geometry on first use
+                moved = True
+                new._points = None
+                new._anchors = None
+        if moved and len(rows):  # Mercator shapes, their tree and levels of detail
+            new._merc = new._tree = new._lod = None
+            if self._points is None:
+                new._anchors = None
+        return new
 
     # -- identity ----------------------------------------------------------------------
     def key_at(self, row: int) -> str:

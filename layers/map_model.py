@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from psygnal import Signal
 
 from geodata import schema
 from layers.map_layer import MapLayer
 from layers.style import GROUPS, style_for
+from models.workspace import key_field
 
 
 def _drawable(frame: Any, keys: Any, empty_too: bool) -> tuple[Any, Any]:
@@ -68,7 +70,7 @@ class MapModel:
         model = cls(out)
         # the map only observes the workspace (docs/ARCHITECTURE.md, "One change flow")
         ws.layer_replaced.connect(model._on_layer_changed)
-        ws.features_changed.connect(lambda name, _keys: model._on_layer_changed(name))
+        ws.features_changed.connect(model._on_features_changed)
         model._ws = ws
         return model
 
@@ -77,6 +79,40 @@ class MapModel:
         """The workspace the layers come from (None for a model built from bare layers):
         its frames hold every row, with or without a geometry."""
         return getattr(self, "_ws", None)
+
+    def _on_features_changed(self, name: str, keys: list[str]) -> None:
+        """Features changed in place: patch the layer for just those rows when they kept
+        their keys and their geometry (a move, an attribute edit); else rebuild it."""
+        if not self._patch_layer(name, keys):
+            self._on_layer_changed(name)
+
+    def _patch_layer(self, name: str, keys: list[str]) -> bool:
+        frame = self._ws.layers.get(name)
+        old = self.get(name)
+        if frame is None or old is None or len(frame) != len(old.frame):
+            return False  # a row without geometry is left out of the map: rebuild
+        fld = key_field(name)
+        if fld not in frame.columns:
+            return False
+        wanted = list(dict.fromkeys(str(k) for k in keys))
+        # every row with one of the keys (a code given twice, as in synthetic data: all its
+        # rows, the one the edit wrote among them)
+        rows = old.rows_of(wanted)
+        if len(np.unique(rows)) != len(rows) or len(rows) < len(wanted) \
+                or len(set(old.keys[rows])) != len(wanted):
+            return False  # a key the map does not know (a new or renamed feature)
+        if len(rows):
+            part = frame.iloc[rows]
+            now = part[fld].to_numpy(dtype=object)
+            if not all(str(a) == str(b) for a, b in zip(now, old.keys[rows], strict=True)):
+                return False  # a code was renamed: the keys change
+            geoms = part.geometry.values
+            if (part.geometry.isna() | geoms.is_empty).any():
+                return False  # a feature lost its geometry
+        new = old.updated(frame.reset_index(drop=True), rows)
+        self.layers[self.layers.index(old)] = new
+        self.changed.emit(name, "data")
+        return True
 
     def _on_layer_changed(self, name: str) -> None:
         frame = self._ws.layers.get(name)

@@ -131,6 +131,60 @@ class PointIndex:
         hit = shapely.intersects_xy(geom, self.x[pos], self.y[pos])
         return np.sort(self.rows[pos[hit]])
 
+    def moved(self, rows: np.ndarray, x: np.ndarray, y: np.ndarray) -> PointIndex | None:
+        """A new index with feature ``rows`` at Mercator (``x``, ``y``), the others where
+        they are; this one is left as it is (a render thread may be reading it).
+
+        Takes the rows out of their buckets and puts them at the end of their new ones:
+        a few copies of the arrays, no sort.  None when a new point is not finite or falls
+        outside this grid's extent (the caller builds a new index then), or when a row is
+        not indexed here.
+        """
+        rows = np.asarray(rows, dtype=np.int64)
+        x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+        if len(rows) == 0:
+            return self
+        if len(np.unique(rows)) != len(rows) or not (np.isfinite(x).all()
+                                                     and np.isfinite(y).all()):
+            return None
+        if (x < self.x0).any() or (y < self.y0).any() \
+                or (x > self.x0 + GRID * self.sx).any() or (y > self.y0 + GRID * self.sy).any():
+            return None
+        out = PointIndex.__new__(PointIndex)
+        out.n, out.exact, out.x0, out.y0, out.sx, out.sy = (self.n, self.exact, self.x0,
+                                                            self.y0, self.sx, self.sy)
+        gone = np.isin(self.rows, rows)
+        if int(gone.sum()) != len(rows):
+            return None
+        old_cells = np.searchsorted(self.ptr, np.flatnonzero(gone), side="right") - 1
+        counts = np.diff(self.ptr) - np.bincount(old_cells, minlength=GRID * GRID)
+        keep = ~gone
+        kept_rows, kept_x, kept_y = self.rows[keep], self.x[keep], self.y[keep]
+        kept_ptr = np.concatenate([[0], np.cumsum(counts)])
+        cell = self._row(y) * GRID + self._col(x)
+        # in cell order: points for neighbouring cells empty among the kept ones share a spot
+        by_cell = np.argsort(cell, kind="stable")
+        rows, x, y, cell = rows[by_cell], x[by_cell], y[by_cell], cell[by_cell]
+        at = kept_ptr[cell + 1]  # the end of each new point's bucket among the kept points
+        out.rows = np.insert(kept_rows, at, rows)
+        out.x = np.insert(kept_x, at, x)
+        out.y = np.insert(kept_y, at, y)
+        out.ptr = np.concatenate([[0], np.cumsum(counts + np.bincount(
+            cell, minlength=GRID * GRID))])
+        return out
+
+    def coordinates_of(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Mercator x, y of feature ``rows`` (NaN for rows not indexed)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        x, y = np.full(len(rows), np.nan), np.full(len(rows), np.nan)
+        if len(rows):
+            order = np.argsort(rows)
+            pos = np.flatnonzero(np.isin(self.rows, rows))
+            found = self.rows[pos]
+            at = np.searchsorted(rows[order], found)
+            x[order[at]], y[order[at]] = self.x[pos], self.y[pos]
+        return x, y
+
     def coordinates(self) -> tuple[np.ndarray, np.ndarray]:
         """Mercator x, y per feature row (NaN for rows without a point); a new pair of arrays."""
         x = np.full(self.n, np.nan)
