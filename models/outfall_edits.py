@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import uuid
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -223,8 +224,26 @@ def positions(frame: gpd.GeoDataFrame, codes: Sequence[str]) -> dict[str, int]:
     was a third of a second of the GUI thread for every edit)."""
     want = list(dict.fromkeys(str(c) for c in codes))
     column = frame["code"]
+    last = _last_positions
+    if last is not None and last[0]() is frame and last[1] == want and len(last[2]) == len(want):
+        # the same codes asked again of the same frame (an edit is built, then applied;
+        # then undone): reuse the lookup if those rows still hold those codes
+        found = last[2]
+        at = np.fromiter(found.values(), dtype=np.int64, count=len(found))
+        if len(at) == 0 or (at.max() < len(column) and column.take(at).astype(str).tolist()
+                            == list(found)):
+            return dict(found)
     rows = np.flatnonzero(column.isin(want).to_numpy(dtype=bool))
-    return {str(c): int(i) for c, i in zip(column.take(rows).tolist(), rows, strict=True)}
+    out = {str(c): int(i) for c, i in zip(column.take(rows).tolist(), rows, strict=True)}
+    try:
+        globals()["_last_positions"] = (weakref.ref(frame), want, dict(out))
+    except TypeError:  # a frame that takes no weak reference: no reuse
+        pass
+    return out
+
+
+#: (frame, codes asked, answer) of the last :func:`positions` lookup (GUI thread).
+_last_positions: tuple[Any, list[str], dict[str, int]] | None = None
 
 
 def _rows(frame: gpd.GeoDataFrame, codes: Sequence[str]) -> dict[str, int]:

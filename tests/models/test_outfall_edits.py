@@ -137,3 +137,15 @@ def test_readonly_session_refuses_edits(ws):
     s = EditSession(ws, readonly=True)
     with pytest.raises(oe.EditRejected):
         s.apply(oe.confirm_location(ws.layer("outfalls"), [td.CODES[0]]))
+
+
+def test_positions_reused_only_while_the_rows_still_hold_the_codes(ws):
+    f = ws.layer("outfalls")
+    first = oe.positions(f, [td.CODES[2], td.CODES[5]])
+    assert oe.positions(f, [td.CODES[2], td.CODES[5]]) == first  # asked again: same answer
+    s = EditSession(ws, user="t")
+    s.apply(oe.set_code(f, td.CODES[2], "PWK350582H0999"))  # renamed in place
+    again = oe.positions(ws.layer("outfalls"), [td.CODES[2], td.CODES[5]])
+    assert again == {td.CODES[5]: first[td.CODES[5]]}
+    assert oe.positions(ws.layer("outfalls"), ["PWK350582H0999"]) == {
+        "PWK350582H0999": first[td.CODES[2]]}
