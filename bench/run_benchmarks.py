@@ -202,6 +202,9 @@ def child_window(path: str, t_spawn: float, startup_only: bool = False) -> dict[
     all of that arrived, during a scripted pan/zoom, map clicks (identify and select) and
     the compliance re-check after an edit; peak RSS of the process."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import gc
+
+    gc.disable()  # as cli/window.run_window: no collections until MainWindow freezes
     import numpy as np
     from PySide6.QtCore import QPointF, Qt
     from PySide6.QtTest import QTest

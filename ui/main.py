@@ -95,6 +95,7 @@ class MainWindow(QMainWindow):
         # collector's reach, so a full collection never stalls a pan frame.
         gc.collect()
         gc.freeze()
+        gc.enable()  # the start-up (cli/window.py) pauses the collector until here
 
     def _dock(self, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(self)
