@@ -198,3 +198,36 @@ def test_sea_units_are_hatched_and_listed_in_the_legend(win):
     item = win.layer_panel.layer_item("control_units")
     texts = [item.child(i).text(0) for i in range(item.childCount())]
     assert f"海域单元（斜线） ({sea})" in texts
+
+
+def test_a_click_where_features_overlap_lists_each_with_code_and_name(qtbot, win):
+    """A unit under a bay (or another overlapping feature): the panel lists every feature
+    under the click as "layer: code name", the way the user picks among them."""
+    from models.info import layer_title
+
+    layer = win.model.get("control_units")
+    ax, ay = layer.anchors()
+    sx, sy = win.canvas.view.to_screen(ax, ay)
+    found = None
+    for i in range(len(layer)):
+        if not (20 < sx[i] < win.canvas.width() - 20 and 20 < sy[i] < win.canvas.height() - 20):
+            continue
+        hits = win.canvas.identify(sx[i], sy[i])
+        shown = [hits[0]] + [h for h in hits[1:]
+                             if h.layer != "outfalls" or hits[0].layer == "outfalls"]
+        if len(shown) >= 2:
+            found = (QPoint(int(round(sx[i])), int(round(sy[i]))), shown)
+            break
+    assert found is not None, "no spot with overlapping features in view"
+    pos, shown = found
+    qtbot.mouseClick(win.canvas, Qt.MouseButton.LeftButton, pos=pos)
+    choices = win.side_panel.choices
+    assert choices.isVisibleTo(win.side_panel)
+    expected = []
+    for h in shown:
+        m = win.model.get(h.layer)
+        rec = m.frame.iloc[m.row_of(h.key)]
+        code = rec.get("code")
+        head = f"{code} " if isinstance(code, str) else ""
+        expected.append(f"{layer_title(h.layer, 'zh')}: {head}{rec.get('name_zh') or ''}")
+    assert [choices.item(r).text() for r in range(choices.count())] == expected
