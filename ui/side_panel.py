@@ -182,12 +182,16 @@ class SidePanel(QWidget):
         self._overlaps = list(found)
         self.choices.blockSignals(True)
         self.choices.clear()
+        columns: dict[str, dict[str, Any]] = {}  # per layer: its label columns, taken once
         for h in found:
             layer = self.model.get(h.layer)
             row = layer.row_of(h.key) if layer is not None else None
             if layer is None or row is None:
                 continue
-            rec = _label_fields(layer.frame, row)
+            if h.layer not in columns:
+                columns[h.layer] = {n: layer.frame[n] for n in _LABEL_FIELDS
+                                    if n in layer.frame.columns}
+            rec = _label_fields(columns[h.layer], row)
             code = rec.get("code")
             label = (f"{layer_title(h.layer, self.lang)}: "
                      f"{code + ' ' if isinstance(code, str) else ''}{self._name(rec)}")
@@ -246,14 +250,13 @@ class SidePanel(QWidget):
 _LABEL_FIELDS = ("code", "name_zh", "name_en")
 
 
-def _label_fields(frame: Any, row: int) -> dict[str, Any]:
-    """The label fields of one row, read column by column: ``frame.iloc[row]`` makes a
-    Series of every column, ~0.3 ms a hit, and a crowded spot of a large inventory has
-    hundreds of hits (a click held the GUI thread 50-130 ms, bench window ``click_gaps``).
-    Missing values read as None, as the plain text they are shown as."""
+def _label_fields(columns: dict[str, Any], row: int) -> dict[str, Any]:
+    """The label fields of one row, read from its layer's label ``columns``:
+    ``frame.iloc[row]`` makes a Series of every column, ~0.3 ms a hit, and a crowded spot
+    of a large inventory has hundreds of hits (a click held the GUI thread 50-130 ms, bench
+    window ``click_gaps``).  Missing values read as None, as the plain text they are shown as."""
     rec: dict[str, Any] = {}
-    for name in _LABEL_FIELDS:
-        if name in frame.columns:
-            value = frame[name].iat[row]
-            rec[name] = value if isinstance(value, str) else None
+    for name, column in columns.items():
+        value = column.iat[row]
+        rec[name] = value if isinstance(value, str) else None
     return rec
