@@ -99,7 +99,7 @@ def _open(args: argparse.Namespace) -> Any:
 # -- check ----------------------------------------------------------------------------------
 def _check(args: argparse.Namespace, lang: str) -> int:
     from geodata import store
-    from models import compliance_input
+    from models import compliance_input, memory
     from models.compliance import ComplianceConfig, scan_outfalls
 
     for name in ("near_m", "duplicate_m", "far_m"):
@@ -113,7 +113,7 @@ def _check(args: argparse.Namespace, lang: str) -> int:
     # only what the checks read, not a Workspace (issue 17: at 1M outfalls opening one
     # was ~1 GB and seconds); the same findings (models/compliance_input.py)
     path = workspace_path(args)
-    compliance_input.share_arenas()
+    memory.share_arenas()
     try:
         inp = compliance_input.read(path, cfg.required_fields)
     except store.WorkspaceError as exc:
@@ -121,11 +121,11 @@ def _check(args: argparse.Namespace, lang: str) -> int:
     if inp is None:
         raise UserError(Message(f"工作空间 {path} 没有排污口图层",
                                 f"workspace {path} has no outfalls"))
-    compliance_input.release_memory()
+    memory.release_memory()
     # columns, not a Finding per row: the texts are made row by row as they are written
     # (issue 17: a million findings with their texts were 9.8 GB)
     findings = scan_outfalls(inp, cfg)
-    compliance_input.release_memory()
+    memory.release_memory()
     if args.code:
         known = inp.known_codes()
         bad = [c for c in args.code if c not in known]

@@ -317,35 +317,6 @@ def read(path: Path, required: tuple[str, ...]) -> CheckInput | None:
                       codes_arrow=code, code_null=null)
 
 
-def share_arenas() -> None:
-    """Let the reading and checking threads share two malloc arenas (glibc gives each new
-    thread its own, up to 8 per core): freed memory is then reused rather than held per
-    thread and faulted in afresh.  At 1M outfalls: ~100 MB less peak and a quarter fewer
-    page faults (~0.3 s of system time).  Call before the threads start; only glibc has
-    the setting, elsewhere this does nothing."""
-    import ctypes
-
-    try:
-        ctypes.CDLL("libc.so.6").mallopt(-8, 2)  # M_ARENA_MAX
-    except (OSError, AttributeError):  # not Linux's glibc
-        pass
-
-
-def release_memory() -> None:
-    """Give the memory freed so far back to the system.  The reading threads' malloc
-    arenas and Arrow's pool keep what was freed in them (~300 MB of 1M outfalls' text
-    columns and temporaries at 1M): without this the command's peak at 1M was ~1.3 GB
-    rather than ~0.95 GB.  Only glibc has malloc_trim; elsewhere this does nothing more
-    than Arrow's release."""
-    import ctypes
-
-    pa.default_memory_pool().release_unused()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not Linux's glibc
-        pass
-
-
 def _opened(path: Path, required: tuple[str, ...]) -> CheckInput | None:
     from models.workspace import Workspace
 

@@ -18,7 +18,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from models.compliance import check_flag_bits
-from models.compliance_input import release_memory
+from models.memory import release_memory
 from ui.background import Runner, Token
 
 #: Up to this many outfalls the check runs synchronously (well under 0.5 s).

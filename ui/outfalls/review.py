@@ -30,7 +30,7 @@ from geodata import schema
 from geodata.io.messages import Message
 from geodata.messages import in_language
 from models import outfall_edits as oe
-from models.compliance_input import release_memory
+from models.memory import release_memory
 from models.outfall_session import open_session
 from models.outfall_table import OutfallTable, county_names
 from models.selection import Selection
