@@ -45,6 +45,11 @@ BASEMAP = "__basemap__"
 #: Layers drawn into an image of their own: the ones users edit, so an edit re-renders
 #: only them (point layers and layers with an opacity always get their own, too).
 OWN_IMAGE = frozenset({"control_units", "outfalls"})
+#: Layers whose features tile the area without overlapping (the 三线一单 control units are
+#: a partition by definition; the data has only float slivers): drawn first into an empty
+#: image, their translucent fills may set pixels instead of blending (ui.painter,
+#: ``_paint_rings``), even across categories.
+PARTITIONS = frozenset({"control_units"})
 #: Layers the raster basemap replaces when it is on.
 VECTOR_BASE = ("sea", "land")
 
@@ -144,13 +149,16 @@ def paint_run(run: list[MapLayer], view: Viewport, lang: str,
         data = layer.prepare(view, lang)
         if data.n_features == 0:
             continue
+        # set, not blend, the fills when the image is empty and no two of the fills overlap
+        # (one category is one winding-filled path; several only for a partition)
+        blank = img is None and (len(data.rings) <= 1 or layer.name in PARTITIONS)
         if img is None:
             if pooled:
                 img = new_image(view)
             else:
                 img = QImage(view.width, view.height, QImage.Format.Format_ARGB32_Premultiplied)
                 img.fill(Qt.GlobalColor.transparent)
-        paint_layer(img, data, layer.style, view, None, pattern_origin)
+        paint_layer(img, data, layer.style, view, None, pattern_origin, blank)
     return img
 
 
