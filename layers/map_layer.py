@@ -19,7 +19,7 @@ import pandas as pd
 import shapely
 
 from layers.lod import LodCache, Rings
-from layers.mercator import lod_level, project_geometries, to_mercator
+from layers.mercator import lod_level, project_geometries, to_lonlat, to_mercator
 from layers.point_index import PointIndex
 from layers.style import LayerStyle, LegendState
 from layers.viewport import Viewport
@@ -116,6 +116,7 @@ class MapLayer:
         self._points: PointIndex | None = None
         self._merc: np.ndarray | None = None
         self._tree: shapely.STRtree | None = None
+        self._lonlat_tree: shapely.STRtree | None = None
         self._lod: LodCache | None = None
         self._anchors: tuple[np.ndarray, np.ndarray] | None = None
         self.cat = self._category_codes(style.category_field, [c.key for c in style.categories])
@@ -174,7 +175,7 @@ class MapLayer:
                 new._points = None
                 new._anchors = None
         if moved and len(rows):  # Mercator shapes, their tree and levels of detail
-            new._merc = new._tree = new._lod = None
+            new._merc = new._tree = new._lod = new._lonlat_tree = None
             if self._points is None:
                 new._anchors = None
         return new
@@ -251,11 +252,26 @@ class MapLayer:
 
     @property
     def lod(self) -> LodCache:
-        merc = self.merc
+        """Simplified rings per zoom level, made from the lon/lat geometry (drawing never
+        needs :attr:`merc`: see :class:`layers.lod.LodCache`)."""
         with self._lock:
             if self._lod is None:
-                self._lod = LodCache(merc, self.style.kind == "polygon")
+                self._lod = LodCache(self._lonlat(), self.style.kind == "polygon",
+                                     lonlat=True)
             return self._lod
+
+    def _lonlat(self) -> np.ndarray:
+        return np.asarray(self.frame.geometry.values, dtype=object)
+
+    def _lonlat_index(self) -> shapely.STRtree:
+        """An STRtree of the lon/lat geometry, for :meth:`in_view`.  Mercator maps each
+        axis on its own and in order, so a feature's box in lon/lat is its Mercator box
+        mapped back: the same features meet the view as with :attr:`tree`, without
+        projecting every vertex first."""
+        with self._lock:
+            if self._lonlat_tree is None:
+                self._lonlat_tree = shapely.STRtree(self._lonlat())
+            return self._lonlat_tree
 
     def merc_geometry(self, index: int) -> shapely.Geometry:
         """Feature ``index`` in Web Mercator (point layers project just this one)."""
@@ -289,7 +305,13 @@ class MapLayer:
         if self.is_points and self._merc is None:
             b = self.point_index().bounds()
             return b if b is not None else (np.nan, np.nan, np.nan, np.nan)
-        b = shapely.total_bounds(self.merc)
+        if self._merc is not None:
+            b = shapely.total_bounds(self._merc)
+        else:  # the lon/lat box projected: the same numbers (see _lonlat_index)
+            lon0, lat0, lon1, lat1 = shapely.total_bounds(self._lonlat())
+            x0, y0 = to_mercator(lon0, lat0)
+            x1, y1 = to_mercator(lon1, lat1)
+            b = np.array([x0, y0, x1, y1])
         return tuple(float(v) for v in b)  # type: ignore[return-value]
 
     def feature_extent(self, index: int) -> tuple[float, float, float, float]:
@@ -332,7 +354,9 @@ class MapLayer:
         if self.is_points:
             idx = self.point_index().rows_in((x0 - m, y0 - m, x1 + m, y1 + m))
         else:
-            idx = self.tree.query(shapely.box(x0 - m, y0 - m, x1 + m, y1 + m))
+            lon0, lat0 = to_lonlat(x0 - m, y0 - m)
+            lon1, lat1 = to_lonlat(x1 + m, y1 + m)
+            idx = self._lonlat_index().query(shapely.box(lon0, lat0, lon1, lat1))
         mask = np.zeros(len(self.frame), dtype=bool)
         mask[idx] = True
         return mask
