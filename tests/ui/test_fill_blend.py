@@ -1,0 +1,91 @@
+"""Translucent fills set pixels instead of blending only where that shows the same map.
+
+``ui.render_worker.paint_run`` lets the first layer of an empty image *set* its fill
+pixels (Qt's plain span fill) when no two of its fills can overlap: one category (one
+winding-filled path) or a partition (control units).  These tests compare the pixels
+with the same layer blended onto a transparent image as before.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from layers.map_layer import MapLayer
+from layers.style import style_for
+from layers.viewport import Viewport
+
+
+def _pixels(img) -> np.ndarray:  # noqa: ANN001 - QImage
+    return np.frombuffer(img.constBits(), dtype=np.uint8).reshape(
+        img.height(), img.bytesPerLine()).copy()
+
+
+def _layer(name: str, geoms: list, **columns) -> MapLayer:  # noqa: ANN003
+    frame = gpd.GeoDataFrame({"code": [f"{name}{i}" for i in range(len(geoms))], **columns},
+                             geometry=geoms, crs="EPSG:4490")
+    return MapLayer(name, frame, style_for(name))
+
+
+def _blended(layer: MapLayer, view: Viewport) -> np.ndarray:
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QImage
+
+    from ui.painter import paint_layer
+
+    img = QImage(view.width, view.height, QImage.Format.Format_ARGB32_Premultiplied)
+    img.fill(Qt.GlobalColor.transparent)
+    paint_layer(img, layer.prepare(view), layer.style, view, None, (0, 0), blank=False)
+    return _pixels(img)
+
+
+def _view(layer: MapLayer) -> Viewport:
+    return Viewport.fit(layer.extent(), 400, 300, 0.05)
+
+
+def test_a_partition_and_a_single_category_look_as_blended(qapp):
+    from ui.render_worker import paint_run
+
+    units = _layer("control_units", [shapely.box(118.0, 24.5, 118.2, 24.7),
+                                     shapely.box(118.2, 24.5, 118.4, 24.7),
+                                     shapely.box(118.0, 24.7, 118.4, 24.8)],
+                   unit_class=[1, 2, 3], domain=["land", "land", "sea"])
+    bays = _layer("bays", [shapely.box(118.0, 24.5, 118.3, 24.7),
+                           shapely.box(118.2, 24.6, 118.4, 24.8)])  # overlapping
+    for layer in (units, bays):
+        view = _view(layer)
+        got = _pixels(paint_run([layer], view, "zh", pooled=False))
+        assert np.array_equal(got, _blended(layer, view)), layer.name
+
+
+def test_overlapping_categories_of_other_layers_still_blend(qapp):
+    from ui.render_worker import paint_run
+
+    areas = _layer("protected_areas", [shapely.box(118.0, 24.5, 118.3, 24.7),
+                                       shapely.box(118.2, 24.6, 118.4, 24.8)],
+                   kind=["自然保护区", "森林公园"])
+    view = _view(areas)
+    got = paint_run([areas], view, "zh", pooled=False)
+    assert np.array_equal(_pixels(got), _blended(areas, view))
+    # where the two overlap, both colours are in the pixel
+    c = got.pixelColor(*_screen(view, 118.25, 24.65))
+    one = got.pixelColor(*_screen(view, 118.05, 24.55))
+    assert c.alpha() > one.alpha()  # two translucent fills over each other
+
+
+def _merc(lon: float, lat: float) -> tuple[float, float]:
+    from layers.mercator import to_mercator
+
+    x, y = to_mercator(lon, lat)
+    return float(x), float(y)
+
+
+def _screen(view: Viewport, lon: float, lat: float) -> tuple[int, int]:
+    x, y = _merc(lon, lat)
+    sx, sy = view.to_screen(np.array([x]), np.array([y]))
+    return int(sx[0]), int(sy[0])
