@@ -176,39 +176,59 @@ class LodCache:
             lat = max(abs(float(b[1])), abs(float(b[3]))) if np.isfinite(b).all() else 0.0
             self._deg_per_m = math.degrees(1.0 / R) * math.cos(math.radians(min(lat, 85.06)))
         self._levels: dict[int, _Level] = {}
+        #: per level, the features a thread is simplifying now and the event it sets
+        self._busy: dict[int, list[tuple[np.ndarray, threading.Event]]] = {}
         self._lock = threading.Lock()
 
     def rings(self, level: int, mask: np.ndarray | None = None) -> Rings:
         """Rings of the features where ``mask`` is true (all features without a mask),
-        simplified at one pixel of ``level``."""
+        simplified at one pixel of ``level``.
+
+        Features another thread is simplifying at that level are waited for, not done
+        twice (the renderer simplifies the layers further up ahead of the painting:
+        ``MapLayer.prefetch``)."""
         with self._lock:
             lv = self._levels.get(level)
             if lv is None:
                 lv = self._levels[level] = _Level(len(self.geoms))
             missing = ~lv.done if mask is None else mask & ~lv.done
+            waits = []
+            for busy, done in self._busy.get(level, ()):
+                if missing[busy].any():
+                    missing[busy] = False
+                    waits.append(done)
+            feats = np.flatnonzero(missing)
+            mine = None
+            if len(feats):
+                mine = (feats, threading.Event())
+                self._busy.setdefault(level, []).append(mine)
+        if mine is not None:
+            try:
+                self._simplify(lv, level, feats)
+            finally:
+                with self._lock:  # by identity (== would compare the arrays)
+                    self._busy[level] = [b for b in self._busy[level] if b is not mine]
+                mine[1].set()
+        for done in waits:
+            done.wait()
+        with self._lock:
             hit = lv.rings
-        feats = np.flatnonzero(missing)
-        if len(feats):
-            tol = level_resolution(level) * self._deg_per_m
-            # Plain Douglas-Peucker at 1 px: whatever it collapses or self-crosses is below
-            # a pixel, and it is ~17x faster than the topology-preserving variant (1.7 s ->
-            # 0.1 s for 20k units on a cold render; bench/README.md).  Collapsed parts come
-            # back empty and are skipped by flatten().
-            new = flatten(simplify_level(self.geoms[feats], tol, self.polygonal))
-            xy = new.xy
-            if self.lonlat and len(xy):
-                xy = np.column_stack(to_mercator(xy[:, 0], xy[:, 1]))
-            new = Rings(xy, new.offsets, feats[new.feature])
-            with self._lock:
-                # another thread may have added some of them meanwhile
-                fresh = ~lv.done[feats]
-                if not fresh.all():
-                    keep = np.zeros(len(self.geoms), dtype=bool)
-                    keep[feats[fresh]] = True
-                    new = new.select(keep)
-                lv.add(new, feats[fresh])
-                hit = lv.rings
         return hit if mask is None else hit.select(mask)
+
+    def _simplify(self, lv: _Level, level: int, feats: np.ndarray) -> None:
+        """Simplify features ``feats`` (claimed by this thread) into level ``lv``."""
+        tol = level_resolution(level) * self._deg_per_m
+        # Plain Douglas-Peucker at 1 px: whatever it collapses or self-crosses is below
+        # a pixel, and it is ~17x faster than the topology-preserving variant (1.7 s ->
+        # 0.1 s for 20k units on a cold render; bench/README.md).  Collapsed parts come
+        # back empty and are skipped by flatten().
+        new = flatten(simplify_level(self.geoms[feats], tol, self.polygonal))
+        xy = new.xy
+        if self.lonlat and len(xy):
+            xy = np.column_stack(to_mercator(xy[:, 0], xy[:, 1]))
+        new = Rings(xy, new.offsets, feats[new.feature])
+        with self._lock:
+            lv.add(new, feats)
 
     def clear(self) -> None:
         with self._lock:

@@ -403,6 +403,18 @@ class MapLayer:
             out.labels = self._labels(mask, lang)
         return out
 
+    def prefetch(self, view: Viewport) -> None:
+        """Simplify the geometry :meth:`prepare` will want for ``view`` now (GEOS works
+        without the GIL: the renderer runs this for the layers further up in another
+        thread while it paints the ones below; :class:`layers.lod.LodCache` never
+        simplifies a feature twice)."""
+        st = self.style
+        if st.kind == "point" or len(self.frame) == 0 or view.res > st.max_res:
+            return
+        mask = self.in_view(view) & self.visible_mask()
+        if mask.any():
+            self.lod.rings(lod_level(view.res), mask)
+
     def prepare_labels(self, view: Viewport, lang: str = "zh") -> Labels | None:
         """Label anchors and texts in ``view`` (None when labels are off or hidden)."""
         st = self.style

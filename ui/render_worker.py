@@ -202,6 +202,13 @@ def render_run(run: list[MapLayer], view: Viewport, lang: str, atlas: SymbolAtla
     return Rendered(img if drew else None, previous.anchor)
 
 
+def _prefetch(layers: list[MapLayer], view: Viewport, token: Any) -> None:
+    for layer in layers:
+        if token.cancelled():  # a newer view was asked for
+            return
+        layer.prefetch(view)
+
+
 class Renderer(QObject):
     """Schedules layer renders for the current view and emits fresh composites."""
 
@@ -216,6 +223,10 @@ class Renderer(QObject):
         # 2 cores (bench/bench_map.py): one thread halves the worst event-loop stall and
         # costs little total time, because painting was GIL-bound anyway.
         self.runner = Runner(self, threads=RENDER_THREADS)
+        # Simplifies the geometry of the runs further up while the render thread paints
+        # the ones below: GEOS runs without the GIL, so this uses the second core while
+        # painting (which holds the GIL) uses the first.  Newest view wins (channel).
+        self.prefetcher = Runner(self, threads=1)
         self.cache: dict[str, CachedImage] = {}
         self.atlases: dict[str, SymbolAtlas] = {}
         self.basemap: Any = None  # ui.basemap_tiles.TileBasemap or None
@@ -282,6 +293,7 @@ class Renderer(QObject):
                             lambda bm=self.basemap: Rendered(bm.render(view)))
         runs = self._runs()
         lang = self.lang  # the language the keys say, even if it changes meanwhile
+        ahead: list[MapLayer] = []  # layers of the runs after the first one painted
         for run in runs:
             name, key = run[0].name, self._run_key(run)
             c = self.cache.get(name)
@@ -294,7 +306,12 @@ class Renderer(QObject):
                      previous: CachedImage | None = previous) -> Rendered:
                 return render_run(run, view, lang, atlas, previous)
 
+            if self._pending and run[0].style.kind != "point":
+                ahead.extend(run)  # not the first run this render paints
             self._start(jid, name, view, key, work)
+        if ahead:
+            self.prefetcher.submit(lambda token: _prefetch(ahead, view, token),
+                                   lambda _none: None, channel="lod")
         # images of runs that no longer exist (a layer switched off splits or merges
         # runs) would only hold memory
         current = {run[0].name for run in runs} | {LABELS, BASEMAP}
@@ -389,7 +406,7 @@ class Renderer(QObject):
 
     def wait(self, msecs: int = 3000) -> bool:
         """Block until the running renders are done (before closing, in tools)."""
-        return self.runner.wait(msecs)
+        return self.runner.wait(msecs) and self.prefetcher.wait(msecs)
 
     def busy(self) -> bool:
         return bool(self._pending) or self._compositing or self._composite_dirty

@@ -112,3 +112,47 @@ def test_mercator_input_is_simplified_as_before():
     want = shapely.get_coordinates(shapely.orient_polygons(
         shapely.simplify(circle, level_resolution(level), preserve_topology=False)))
     assert np.array_equal(got.xy, want)
+
+
+def test_threads_asking_for_one_level_share_the_work_and_get_the_whole_levels_rings(
+        monkeypatch):
+    """The renderer simplifies layers ahead of painting in another thread
+    (``MapLayer.prefetch``): a feature is simplified once, and whoever asks gets the
+    rings a single thread would have made."""
+    import threading
+
+    import layers.lod as lod
+
+    geoms = _wiggly_units(200, seed=11)
+    level = lod_level(40.0)
+    whole = LodCache(geoms, polygonal=True, lonlat=True).rings(level)
+    done: list[np.ndarray] = []
+    real = lod.simplify_level
+    gate = threading.Barrier(4)
+
+    def counting(g: np.ndarray, tol: float, polygonal: bool) -> np.ndarray:
+        done.append(np.array([id(x) for x in g]))
+        return real(g, tol, polygonal)
+
+    monkeypatch.setattr(lod, "simplify_level", counting)
+    shared = LodCache(geoms, polygonal=True, lonlat=True)
+    rng = np.random.default_rng(3)
+    masks = [rng.random(len(geoms)) < 0.6 for _ in range(4)]
+    got: dict[int, lod.Rings] = {}
+
+    def ask(i: int) -> None:
+        gate.wait()
+        got[i] = shared.rings(level, masks[i])
+
+    threads = [threading.Thread(target=ask, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    simplified = np.concatenate(done)
+    assert len(simplified) == len(set(simplified.tolist()))  # nothing done twice
+    for i in range(4):
+        want = whole.select(masks[i])
+        assert np.array_equal(got[i].feature, want.feature)
+        assert np.array_equal(got[i].offsets, want.offsets)
+        assert np.array_equal(got[i].xy, want.xy)
