@@ -95,8 +95,9 @@ class ImagePool:
         # referenced by the list and by getrefcount's argument only
         return sys.getrefcount(self._images[i]) <= 2
 
-    def get(self, width: int, height: int) -> QImage:
-        """A transparent premultiplied ARGB image of that size (recycled when one is free)."""
+    def get(self, width: int, height: int, clear: bool = True) -> QImage:
+        """A transparent premultiplied ARGB image of that size (recycled when one is free;
+        with ``clear`` False its pixels are undefined: for a caller that overwrites all)."""
         with self._lock:
             imgs = self._images
             found = None
@@ -111,7 +112,8 @@ class ImagePool:
                 found = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
                 if len(self._images) < self.size:
                     self._images.append(found)
-        found.fill(Qt.GlobalColor.transparent)
+        if clear:
+            found.fill(Qt.GlobalColor.transparent)
         return found
 
     def clear(self) -> None:
@@ -122,9 +124,9 @@ class ImagePool:
 IMAGES = ImagePool()
 
 
-def new_image(view: Viewport) -> QImage:
-    """A transparent image the size of ``view`` (from the pool)."""
-    return IMAGES.get(view.width, view.height)
+def new_image(view: Viewport, clear: bool = True) -> QImage:
+    """A transparent image the size of ``view`` (from the pool; see ImagePool.get)."""
+    return IMAGES.get(view.width, view.height, clear)
 
 
 # -- symbols ---------------------------------------------------------------------------
@@ -498,7 +500,22 @@ class LabelSprites:
 
     def __init__(self) -> None:
         self._cache: dict[tuple[Any, ...], tuple[QImage, float, float]] = {}
+        self._sizes: dict[tuple[Any, ...], tuple[float, float]] = {}
         self._lock = threading.Lock()
+
+    def size(self, text: str, style: LayerStyle, fm: QFontMetricsF) -> tuple[float, float]:
+        """(text width, text height): enough to try a label's places.  A sprite is made
+        only for a label that is placed (at the city's full extent 45 of 64)."""
+        key = (text, style.label_size, style.label_bold)
+        with self._lock:
+            hit = self._sizes.get(key)
+        if hit is None:
+            hit = (fm.horizontalAdvance(text), fm.height())
+            with self._lock:
+                if len(self._sizes) >= self.MAX:
+                    self._sizes.clear()
+                self._sizes[key] = hit
+        return hit
 
     def get(self, text: str, style: LayerStyle, font: QFont, fm: QFontMetricsF,
             ) -> tuple[QImage, float, float]:
@@ -508,7 +525,7 @@ class LabelSprites:
             hit = self._cache.get(key)
         if hit is not None:
             return hit
-        w, h = fm.horizontalAdvance(text), fm.height()
+        w, h = self.size(text, style, fm)
         path = QPainterPath()
         path.addText(QPointF(self.PAD_X, self.PAD_Y + fm.ascent()), font, text)
         img = label_sprite(path, int(w) + 2 * self.PAD_X + 1, int(h) + 2 * self.PAD_Y + 1,
@@ -544,7 +561,7 @@ def paint_labels(img: QImage, items: list[tuple[LayerStyle, Labels, bool]],
                 text = labels.text[i]
                 if not text:
                     continue
-                sprite, w, h = sprites.get(text, style, font, fm)
+                w, h = sprites.size(text, style, fm)
                 if is_point:
                     candidates = [(sx[i] + 6, sy[i] - h / 2), (sx[i] - 6 - w, sy[i] - h / 2),
                                   (sx[i] - w / 2, sy[i] - h - 4), (sx[i] - w / 2, sy[i] + 4)]
@@ -553,6 +570,7 @@ def paint_labels(img: QImage, items: list[tuple[LayerStyle, Labels, bool]],
                 for x, y in candidates:
                     r = QRectF(x - 2, y - 1, w + 4, h + 2)
                     if placer.try_place(r):
+                        sprite = sprites.get(text, style, font, fm)[0]
                         p.drawImage(QPointF(round(x) - sprites.PAD_X, round(y) - sprites.PAD_Y),
                                     sprite)
                         placed += 1

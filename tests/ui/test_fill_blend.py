@@ -89,3 +89,38 @@ def _screen(view: Viewport, lon: float, lat: float) -> tuple[int, int]:
     x, y = _merc(lon, lat)
     sx, sy = view.to_screen(np.array([x]), np.array([y]))
     return int(sx[0]), int(sy[0])
+
+
+def test_the_composite_copies_its_bottom_image_with_the_same_pixels(qapp):
+    """The bottom image of a composite is copied into a pooled image that was not
+    cleared; the result is what blending every part onto a transparent image gives."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QImage, QPainter
+
+    from ui.painter import IMAGES
+    from ui.render_worker import composite
+
+    view = Viewport(13_200_000.0, 2_880_000.0, 50.0, 320, 200)
+    rng = np.random.default_rng(4)
+
+    def translucent() -> QImage:
+        img = QImage(view.width, view.height, QImage.Format.Format_ARGB32_Premultiplied)
+        a = rng.integers(0, 256, (view.height, view.width), dtype=np.uint32)
+        c = (rng.random((view.height, view.width, 3)) * a[..., None]).astype(np.uint32)
+        np.frombuffer(img.bits(), dtype=np.uint32).reshape(view.height, view.width)[:] = \
+            (a << 24) | (c[..., 0] << 16) | (c[..., 1] << 8) | c[..., 2]
+        return img
+
+    parts = [(translucent(), view, 1.0), (translucent(), view, 0.6), (translucent(), view, 1.0)]
+    junk = IMAGES.get(view.width, view.height)  # a pooled image full of other pixels
+    junk.fill(Qt.GlobalColor.red)
+    del junk
+    got = composite(view, parts)
+    want = QImage(view.width, view.height, QImage.Format.Format_ARGB32_Premultiplied)
+    want.fill(Qt.GlobalColor.transparent)
+    p = QPainter(want)
+    for img, _v, opacity in parts:
+        p.setOpacity(opacity)
+        p.drawImage(0, 0, img)
+    p.end()
+    assert np.array_equal(_pixels(got), _pixels(want))
