@@ -180,13 +180,15 @@ class LodCache:
         self._busy: dict[int, list[tuple[np.ndarray, threading.Event]]] = {}
         self._lock = threading.Lock()
 
-    def rings(self, level: int, mask: np.ndarray | None = None) -> Rings:
+    def rings(self, level: int, mask: np.ndarray | None = None, wait: bool = True,
+              ) -> Rings:
         """Rings of the features where ``mask`` is true (all features without a mask),
         simplified at one pixel of ``level``.
 
         Features another thread is simplifying at that level are waited for, not done
-        twice (the renderer simplifies the layers further up ahead of the painting:
-        ``MapLayer.prefetch``)."""
+        twice (the renderer simplifies geometry ahead of its painting in a second thread:
+        ``MapLayer.prefetch``).  ``wait`` False: do not wait for them (the rings returned
+        may then lack them); the thread working ahead goes on to the next layer."""
         with self._lock:
             lv = self._levels.get(level)
             if lv is None:
@@ -209,7 +211,7 @@ class LodCache:
                 with self._lock:  # by identity (== would compare the arrays)
                     self._busy[level] = [b for b in self._busy[level] if b is not mine]
                 mine[1].set()
-        for done in waits:
+        for done in waits if wait else ():
             done.wait()
         with self._lock:
             hit = lv.rings

@@ -405,15 +405,15 @@ class MapLayer:
 
     def prefetch(self, view: Viewport) -> None:
         """Simplify the geometry :meth:`prepare` will want for ``view`` now (GEOS works
-        without the GIL: the renderer runs this for the layers further up in another
-        thread while it paints the ones below; :class:`layers.lod.LodCache` never
-        simplifies a feature twice)."""
+        without the GIL: the renderer runs this in a second thread, bottom layer first,
+        while it paints; :class:`layers.lod.LodCache` never simplifies a feature twice,
+        and what the render thread is simplifying already is skipped, not waited for)."""
         st = self.style
         if st.kind == "point" or len(self.frame) == 0 or view.res > st.max_res:
             return
         mask = self.in_view(view) & self.visible_mask()
         if mask.any():
-            self.lod.rings(lod_level(view.res), mask)
+            self.lod.rings(lod_level(view.res), mask, wait=False)
 
     def prepare_labels(self, view: Viewport, lang: str = "zh") -> Labels | None:
         """Label anchors and texts in ``view`` (None when labels are off or hidden)."""

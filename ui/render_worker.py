@@ -231,9 +231,10 @@ class Renderer(QObject):
         # 2 cores (bench/bench_map.py): one thread halves the worst event-loop stall and
         # costs little total time, because painting was GIL-bound anyway.
         self.runner = Runner(self, threads=RENDER_THREADS)
-        # Simplifies the geometry of the runs further up while the render thread paints
-        # the ones below: GEOS runs without the GIL, so this uses the second core while
-        # painting (which holds the GIL) uses the first.  Newest view wins (channel).
+        # Simplifies the geometry of the runs to render, bottom first, while the render
+        # thread paints: GEOS runs without the GIL, so this uses the second core while
+        # painting (which holds the GIL) uses the first, and the geometry of a layer is
+        # mostly ready when its turn comes.  Newest view wins (channel).
         self.prefetcher = Runner(self, threads=1)
         self.cache: dict[str, CachedImage] = {}
         self.atlases: dict[str, SymbolAtlas] = {}
@@ -301,7 +302,7 @@ class Renderer(QObject):
                             lambda bm=self.basemap: Rendered(bm.render(view)))
         runs = self._runs()
         lang = self.lang  # the language the keys say, even if it changes meanwhile
-        ahead: list[MapLayer] = []  # layers of the runs after the first one painted
+        ahead: list[MapLayer] = []  # layers whose geometry the prefetcher simplifies
         for run in runs:
             name, key = run[0].name, self._run_key(run)
             c = self.cache.get(name)
@@ -314,8 +315,8 @@ class Renderer(QObject):
                      previous: CachedImage | None = previous) -> Rendered:
                 return render_run(run, view, lang, atlas, previous)
 
-            if self._pending and run[0].style.kind != "point":
-                ahead.extend(run)  # not the first run this render paints
+            if run[0].style.kind != "point":
+                ahead.extend(run)
             self._start(jid, name, view, key, work)
         if ahead:
             self.prefetcher.submit(lambda token: _prefetch(ahead, view, token),
