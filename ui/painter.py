@@ -293,10 +293,42 @@ def _band_paths(sx: np.ndarray, sy: np.ndarray, offsets: np.ndarray, view: Viewp
     return out
 
 
+#: A layer with at most this many vertices in view is filled one path per category, not
+#: band by band: its fills take a few milliseconds (1 000 units: 9 000 vertices, ~5 ms),
+#: so each call stays short anyway, and 7 bands' paths cost more to build and rasterise
+#: than one (the non-antialiased fill is the same pixels either way).
+WHOLE_FILL_VERTICES = 20_000
+
+
+def _fill_paths(sx: np.ndarray, sy: np.ndarray, offsets: np.ndarray, view: Viewport,
+                whole: bool) -> list[QPainterPath | None]:
+    """One fill path (``whole``) or one per band (:func:`_band_paths`)."""
+    if not whole:
+        return _band_paths(sx, sy, offsets, view)
+    c = np.ones(len(sx), dtype=np.int32)
+    c[offsets[1:] - 1] = 0
+    return [_path(sx, sy, c)]
+
+
+def _fill(p: QPainter, fills: list[tuple[list[QPainterPath | None], QBrush]],
+          view: Viewport) -> None:
+    """Fill the paths of :func:`_fill_paths` in order, band by band when banded."""
+    clips = bands(view) if fills and len(fills[0][0]) > 1 else [None]
+    for b, band in enumerate(clips):
+        if band is not None:
+            p.setClipRect(band)
+        for paths, brush in fills:
+            if paths[b] is not None:
+                p.fillPath(paths[b], brush)
+                yield_gil()
+    p.setClipping(False)
+
+
 def _paint_rings(p: QPainter, data: RenderData, style: LayerStyle, view: Viewport,
                  blank: bool = False) -> None:
     cats = style.categories
     fills, strokes = [], []
+    whole = sum(len(r.xy) for _, r in data.rings) <= WHOLE_FILL_VERTICES
     for ci, rings in data.rings:
         if rings.n_rings == 0:
             continue
@@ -305,7 +337,8 @@ def _paint_rings(p: QPainter, data: RenderData, style: LayerStyle, view: Viewpor
         fill = cat.fill if cat else style.fill
         stroke = cat.stroke if cat and style.kind == "polygon" and style.categories else style.stroke
         if style.kind == "polygon" and fill[3] > 0:
-            fills.append((_band_paths(sx, sy, rings.offsets, view), QBrush(qcolor(fill))))
+            fills.append((_fill_paths(sx, sy, rings.offsets, view, whole),
+                          QBrush(qcolor(fill))))
         if stroke[3] > 0 and style.stroke_width > 0:
             pen = QPen(qcolor(stroke), style.stroke_width)
             pen.setCosmetic(True)
@@ -313,7 +346,7 @@ def _paint_rings(p: QPainter, data: RenderData, style: LayerStyle, view: Viewpor
                 pen.setStyle(Qt.PenStyle.DashLine)
             pen.setJoinStyle(Qt.PenJoinStyle.BevelJoin)
             strokes.append((_stroke_paths(sx, sy, rings.offsets), pen))
-    # Fills band by band and without antialiasing (several times faster; the antialiased
+    # Fills without antialiasing (several times faster; the antialiased
     # outline drawn on top hides the edge); all fills before all outlines.
     if fills:
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
@@ -326,13 +359,7 @@ def _paint_rings(p: QPainter, data: RenderData, style: LayerStyle, view: Viewpor
             # for it only with one category (one path, winding fill: its rings never
             # blended with each other) or for a partition (ui.render_worker.PARTITIONS).
             p.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
-        for b, band in enumerate(bands(view)):
-            p.setClipRect(band)
-            for paths, brush in fills:
-                if paths[b] is not None:
-                    p.fillPath(paths[b], brush)
-                    yield_gil()
-        p.setClipping(False)
+        _fill(p, fills, view)
         p.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
     _paint_hatch(p, data, style, view)
     p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -357,14 +384,8 @@ def _paint_hatch(p: QPainter, data: RenderData, style: LayerStyle, view: Viewpor
         sx, sy = view.to_screen(rings.xy[:, 0], rings.xy[:, 1])
         brush = hatch_brush(style.shapes[si].stroke)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        paths = _band_paths(sx, sy, rings.offsets, view)
-        for b, band in enumerate(bands(view)):
-            path = paths[b]
-            if path is not None:
-                p.setClipRect(band)
-                p.fillPath(path, brush)
-                yield_gil()
-        p.setClipping(False)
+        whole = len(rings.xy) <= WHOLE_FILL_VERTICES
+        _fill(p, [(_fill_paths(sx, sy, rings.offsets, view, whole), brush)], view)
 
 
 def _paint_points(p: QPainter, data: RenderData, view: Viewport,
