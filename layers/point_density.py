@@ -128,17 +128,20 @@ def _density(layer: MapLayer, view: Viewport, x: np.ndarray, y: np.ndarray,
     ncat = len(palette)
     c = np.where((cat < 0) | (cat >= ncat - 1), ncat - 1, cat)
     n_cells = rows * cols
-    counts = np.bincount((cy * cols + cx) * ncat + c, minlength=n_cells * ncat)
-    counts = counts.reshape(n_cells, ncat)
-    total = counts.sum(axis=1)
+    at = cy * cols + cx
+    # only the cells with points are coloured (a city view fills a fraction of its
+    # 100 000 cells): their counts per category, the dominant one, the opacity
+    total_all = np.bincount(at, minlength=n_cells)
+    filled = np.flatnonzero(total_all)
+    counts = np.bincount(at * ncat + c, minlength=n_cells * ncat).reshape(n_cells, ncat)
+    counts = counts[filled]
+    total = total_all[filled]
     dominant = counts.argmax(axis=1)
-    filled = total > 0
     # opacity: a lone point is still visible, the densest cell is opaque
-    peak = max(int(total.max()), 2)
-    alpha = np.zeros(n_cells)
-    alpha[filled] = 0.35 + 0.65 * np.log1p(total[filled]) / math.log1p(peak)
+    peak = max(int(total.max()), 2) if len(total) else 2
+    alpha = 0.35 + 0.65 * np.log1p(total) / math.log1p(peak)
     rgb = palette[dominant, :3] * alpha[:, None]  # premultiplied
     rgba = np.zeros((n_cells, 4), dtype=np.uint8)
-    rgba[filled, :3] = np.round(rgb[filled]).astype(np.uint8)
-    rgba[filled, 3] = np.round(alpha[filled] * 255).astype(np.uint8)
-    return Density(rgba.reshape(rows, cols, 4), cell, int(ok.sum()), int(filled.sum()))
+    rgba[filled, :3] = np.round(rgb).astype(np.uint8)
+    rgba[filled, 3] = np.round(alpha * 255).astype(np.uint8)
+    return Density(rgba.reshape(rows, cols, 4), cell, int(ok.sum()), len(filled))
