@@ -147,3 +147,36 @@ def test_filling_a_layer_whole_or_band_by_band_gives_the_same_pixels(qapp, monke
     banded = _blended(units, view)
     assert np.array_equal(whole, banded)
     assert (whole.reshape(-1, 4)[:, 3] > 0).mean() > 0.5  # the units are drawn
+
+
+def test_a_partition_filled_tile_by_tile_keeps_its_holes(qapp, monkeypatch):
+    """Set-pixel fills group a big layer's features by screen tile (Qt's scanline fill
+    is then several times cheaper); holes stay with their feature, so a donut unit around
+    an island unit of another class shows each class where it is."""
+    import ui.painter as painter
+    from ui.render_worker import paint_run
+
+    boxes, classes = [], []
+    for i in range(24):  # a 6 x 4 patchwork over many 200-px tiles of a 1200 x 800 view
+        x, y = 118.0 + (i % 6) * 0.05, 24.5 + (i // 6) * 0.05
+        cell = shapely.box(x, y, x + 0.05, y + 0.05)
+        if i == 8:  # a donut: its hole is the next feature, an island of another class
+            hole = shapely.box(x + 0.015, y + 0.015, x + 0.035, y + 0.035)
+            boxes += [cell.difference(hole), hole]
+            classes += [1, 3]
+            continue
+        boxes.append(cell)
+        classes.append(1 + i % 3)
+    units = _layer("control_units", boxes, unit_class=classes,
+                   domain=["land"] * len(boxes))
+    view = Viewport.fit(units.extent(), 1200, 800, 0.02)
+    monkeypatch.setattr(painter, "WHOLE_FILL_VERTICES", 0)  # tiles, as for a big layer
+    tiles = painter._tile_paths(*view.to_screen(
+        *units.prepare(view).rings[0][1].xy.T), units.prepare(view).rings[0][1])
+    assert len(tiles) > 4  # the first class alone spans several tiles
+    got = _pixels(paint_run([units], view, "zh", pooled=False))
+    assert np.array_equal(got, _blended(units, view))
+    # the island's class colour, not the donut's, in the middle of the hole
+    island = got.reshape(view.height, view.width, 4)[_screen(view, 118.125, 24.575)[::-1]]
+    donut = got.reshape(view.height, view.width, 4)[_screen(view, 118.105, 24.555)[::-1]]
+    assert not np.array_equal(island, donut)
