@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QPoint, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QObject, QPoint, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QPainter
 
 from layers.map_layer import MapLayer
@@ -50,6 +50,9 @@ OWN_IMAGE = frozenset({"control_units", "outfalls"})
 #: image, their translucent fills may set pixels instead of blending (ui.painter,
 #: ``_paint_rings``), even across categories.
 PARTITIONS = frozenset({"control_units"})
+#: After this long idle (ms), the renderer has the hit-test index of the queryable polygon
+#: layers built in the background (MapLayer.build_hit_index): drawing no longer makes it.
+HIT_INDEX_IDLE_MS = 400
 #: Layers the raster basemap replaces when it is on.
 VECTOR_BASE = ("sea", "land")
 
@@ -236,6 +239,10 @@ class Renderer(QObject):
         # painting (which holds the GIL) uses the first, and the geometry of a layer is
         # mostly ready when its turn comes.  Newest view wins (channel).
         self.prefetcher = Runner(self, threads=1)
+        self._hit_index_timer = QTimer(self)
+        self._hit_index_timer.setSingleShot(True)
+        self._hit_index_timer.setInterval(HIT_INDEX_IDLE_MS)
+        self._hit_index_timer.timeout.connect(self._build_hit_index)
         self.cache: dict[str, CachedImage] = {}
         self.atlases: dict[str, SymbolAtlas] = {}
         self.basemap: Any = None  # ui.basemap_tiles.TileBasemap or None
@@ -290,6 +297,7 @@ class Renderer(QObject):
     def request(self, view: Viewport) -> None:
         """Render what is stale for ``view``; cached layers only get re-composited."""
         self.view = view
+        self._hit_index_timer.stop()  # only in idle time
         self._job_id += 1
         self._pending.clear()
         self._t_request = time.perf_counter()
@@ -411,7 +419,13 @@ class Renderer(QObject):
         if self._composite_dirty:
             self._schedule_composite()
         elif not self._pending:
+            self._hit_index_timer.start()
             self.idle.emit()
+
+    def _build_hit_index(self) -> None:
+        layers = [la for la in self.model.layers if la.style.queryable]
+        self.prefetcher.submit(lambda _token: [la.build_hit_index() for la in layers],
+                               lambda _result: None, channel="hit_index")
 
     def wait(self, msecs: int = 3000) -> bool:
         """Block until the running renders are done (before closing, in tools)."""

@@ -51,3 +51,29 @@ def test_zoom_and_pan_with_prefetch_match_renders_without_it(qapp, monkeypatch) 
         # pans shift the old image: antialiased edge pixels at strip seams may differ
         assert share <= 0.002 and block <= 0.1, view
     assert "control_units" in asked  # the units were simplified ahead of their turn
+
+
+def test_hit_test_index_is_built_in_idle_time_not_by_drawing(qapp) -> None:
+    """Drawing works from the lon/lat geometry; the Mercator shapes and tree that hit
+    tests use are built in the background once the renderer has been idle a moment, so
+    the first click does not project a whole layer on the GUI thread."""
+    from geodata import store
+    from layers.hit_test import hits
+    from layers.map_model import MapModel
+    from layers.viewport import Viewport
+    from models.workspace import Workspace
+    from tests.ui.conftest import spin_until
+    from ui.render_worker import Renderer
+
+    model = MapModel.from_workspace(Workspace.open(store.bundled_path()))
+    units = model.get("control_units")
+    full = Viewport.fit(model.full_extent(), *SIZE, 0.02)
+    r = Renderer(model)
+    _render(r, full)
+    assert units._merc is None  # the render did not project the units
+    assert spin_until(lambda: units._tree is not None, 10_000)
+    r.wait(10_000)
+    # and a click finds the unit under it
+    ax, ay = units.anchors()
+    found = hits(model, float(ax[0]), float(ay[0]), full.res)
+    assert any(h.layer == "control_units" for h in found)
