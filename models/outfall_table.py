@@ -32,6 +32,7 @@ from geodata import schema
 from geodata.messages import Message, in_language
 from models.compliance import CHECKS
 from models.text_columns import (
+    SLICE,
     ArrowText,
     CodedText,
     CodeIndex,
@@ -223,9 +224,9 @@ class OutfallTable:
         """(bits per row, label per row) of a check naming its outfalls by ``codes``,
         without changing the table: the window computes them on its worker and hands
         them to :meth:`set_flag_columns` (1M rows take ~0.3 s)."""
-        src = _arrow_codes(codes, self.codes.arr.type)
-        if len(src) == len(self) and src.equals(self.codes.arr):
+        if self._same_codes(codes):
             return self._flag_columns(np.asarray(bits, np.int64))
+        src = _arrow_codes(codes, self.codes.arr.type)
         # a code given twice: its first row's flags (index_in finds the first match)
         pos = pc.index_in(self.codes.arr, value_set=src).fill_null(-1)
         pos = np.asarray(pos.to_numpy(zero_copy_only=False), dtype=np.int64)
@@ -233,6 +234,18 @@ class OutfallTable:
         aligned = np.where(pos >= 0, vals[np.maximum(pos, 0)], 0) if len(vals) \
             else np.zeros(len(self), np.int64)
         return self._flag_columns(aligned)
+
+    def _same_codes(self, codes: Any) -> bool:
+        """Whether ``codes`` are the table's, row for row: compared a slice at a time (a
+        whole Arrow copy of a million codes given as Python strings is ~20 MB more at the
+        re-check's peak)."""
+        if len(codes) != len(self):
+            return False
+        mine = self.codes.arr
+        if isinstance(codes, np.ndarray):
+            return all(_arrow_codes(codes[i:i + SLICE], mine.type).equals(mine.slice(i, SLICE))
+                       for i in range(0, len(codes), SLICE))
+        return bool(_arrow_codes(codes, mine.type).equals(mine))
 
     def _flag_columns(self, bits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         # pandas' hash factorize, not np.unique's sort (1M rows: ~10 ms instead of ~80)

@@ -220,7 +220,13 @@ class ArrowText:
 
     def set(self, rows: np.ndarray, values: Sequence[str]) -> None:
         latest = dict(zip(np.asarray(rows, np.int64).tolist(), values, strict=True))
-        order = sorted(latest)
+        now = dict(zip(latest, self.strings(np.fromiter(latest, np.int64, len(latest))).tolist(),
+                       strict=True))
+        # a new array per change (~50 ms at 1M rows): only for the rows whose text changed
+        # (an edit refreshes every edited column of its rows)
+        order = sorted(r for r, v in latest.items() if now[r] != v)
+        if not order:
+            return
         mask = np.zeros(len(self.arr), bool)
         mask[order] = True
         self.arr = pc.replace_with_mask(self.arr, pa.array(mask),

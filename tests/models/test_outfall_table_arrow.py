@@ -26,11 +26,12 @@ def _frame(dtype: str) -> gpd.GeoDataFrame:
     frame = pd.DataFrame({
         "code": pd.Series(CODES, dtype=dtype),
         "name_zh": pd.Series(NAMES, dtype=dtype),
-        "outfall_type": pd.Series(["工业排污口", None, "农业排口", "工业排污口", "", "其他排口",
-                                   "农业排口", "工业排污口", None, "其他排口"], dtype=dtype),
+        "outfall_type": pd.Series(["工业排污口", None, "农业排口", "工业排污口", "",
+                                   "其他排口", "农业排口", "工业排污口", None, "其他排口"],
+                                  dtype=dtype),
         "water_kind": ["sea", "river", None, "sea", "sea", "river", "sea", "sea", "river", "sea"],
-        "receiving_water": pd.Series(["泉州湾", None, "晋江", "", "泉州湾", "洛阳江", "晋江", "泉州湾",
-                                      "晋江", None], dtype=dtype),
+        "receiving_water": pd.Series(["泉州湾", None, "晋江", "", "泉州湾", "洛阳江", "晋江",
+                                      "泉州湾", "晋江", None], dtype=dtype),
         "county_code": ["350582", "350524", None, "350582", "350525", "350524", "350582",
                         "", "350524", "350582"],
         "review_status": ["待核查", "已核查", "位置存疑", None, "待核查", "已核查", "待核查",
@@ -82,8 +83,8 @@ def test_sort_in_chinese_order_stable(table: OutfallTable) -> None:
 def test_filters_and_search_match_python(table: OutfallTable) -> None:
     recs = [{k: table.cell(i, k) for k in KEYS} for i in range(len(table))]
     f = TableFilter(counties=frozenset({"晋江市"}), types=frozenset({"工业排污口"}))
-    assert table.view(f).tolist() == [i for i, r in enumerate(recs)
-                                      if r["county"] == "晋江市" and r["outfall_type"] == "工业排污口"]
+    assert table.view(f).tolist() == [i for i, r in enumerate(recs) if r["county"] == "晋江市"
+                                      and r["outfall_type"] == "工业排污口"]
     for text in ("待编码", "pwk350582h", "ABC", "abc 排口", "泉州湾", "全角", "h0001", "晋江",
                  "-0001", "不存在"):
         words = text.lower().split()
