@@ -23,7 +23,7 @@ from layers.mercator import lod_level, project_geometries, to_mercator
 from layers.point_index import PointIndex
 from layers.style import LayerStyle, LegendState
 from layers.viewport import Viewport
-from models.text_columns import CodeIndex
+from models.text_columns import CodeIndex, KeyArray
 from models.workspace import key_field
 
 
@@ -93,7 +93,8 @@ class MapLayer:
     """
 
     def __init__(self, name: str, frame: gpd.GeoDataFrame, style: LayerStyle,
-                 illustrative: bool = False, keys: np.ndarray | None = None) -> None:
+                 illustrative: bool = False, keys: np.ndarray | KeyArray | None = None,
+                 ) -> None:
         self.name = name
         self.frame = frame
         if keys is None:  # a layer made without a workspace (tests, synthetic data)
@@ -102,7 +103,9 @@ class MapLayer:
             keys = np.array([str(v) for v in values], dtype=object)
         if len(keys) != len(frame):
             raise ValueError(f"layer {name}: {len(keys)} keys for {len(frame)} rows")
-        self.keys: np.ndarray = keys
+        # one Arrow array, not a Python str per row (a million outfall codes: ~18 MB, was
+        # ~75 MB); keys[row] is a str as before
+        self.keys = keys if isinstance(keys, KeyArray) else KeyArray(keys)
         self._rows_by_key: CodeIndex | None = None
         self.style = style
         self.illustrative = illustrative

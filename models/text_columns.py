@@ -252,8 +252,9 @@ class CodeIndex:
     #: fewer keys than this are looked up one by one; more by one pass over all the keys
     BULK = 64
 
-    def __init__(self, keys: ArrowText | pa.Array | np.ndarray, last: bool = True) -> None:
-        if isinstance(keys, ArrowText):
+    def __init__(self, keys: ArrowText | KeyArray | pa.Array | np.ndarray,
+                 last: bool = True) -> None:
+        if isinstance(keys, (ArrowText, KeyArray)):
             arr = keys.arr
         elif isinstance(keys, (pa.Array, pa.ChunkedArray)):
             arr = ArrowText(keys).arr
@@ -317,3 +318,37 @@ class Haystack:
 
     def contains(self, word: str) -> np.ndarray:
         return np.asarray(np.strings.find(self.text, word) >= 0, dtype=bool)
+
+
+class KeyArray:
+    """The keys of a map layer's rows as one Arrow string array (~18 MB for a million
+    outfall codes; an object array of Python strings was ~75 MB): ``keys[row]`` is a
+    ``str``, ``keys[rows]`` (positions or a mask) a :class:`KeyArray` of those rows;
+    iterating gives ``str``."""
+
+    __slots__ = ("arr",)
+
+    def __init__(self, keys: KeyArray | ArrowText | pa.Array | np.ndarray | Sequence[str]) -> None:
+        if isinstance(keys, (KeyArray, ArrowText)):
+            self.arr: pa.Array = keys.arr
+        elif isinstance(keys, (pa.Array, pa.ChunkedArray)):
+            self.arr = ArrowText(keys).arr
+        else:
+            self.arr = ArrowText(pa.array(np.asarray(keys, dtype=object), type=pa.string())).arr
+
+    def __len__(self) -> int:
+        return len(self.arr)
+
+    def __iter__(self) -> Any:
+        return iter(self.arr.to_pylist())
+
+    def __getitem__(self, at: Any) -> Any:
+        if isinstance(at, (int, np.integer)):
+            return self.arr[int(at)].as_py()
+        at = np.asarray(at)
+        if at.dtype == bool:
+            return KeyArray(self.arr.filter(pa.array(at)))
+        return KeyArray(self.arr.take(pa.array(at.astype(np.int64, copy=False))))
+
+    def tolist(self) -> list[str]:
+        return self.arr.to_pylist()  # type: ignore[no-any-return]

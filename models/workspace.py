@@ -14,11 +14,13 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import shapely
 from psygnal import Signal
 
 from geodata import schema, store
 from models.memory import release_memory
+from models.text_columns import KeyArray
 
 
 @dataclass
@@ -200,6 +202,17 @@ class Workspace:
                 else np.arange(len(frame))
         out: np.ndarray = np.array([str(v) for v in values], dtype=object)
         return out
+
+    def key_array(self, layer: str) -> KeyArray:
+        """:meth:`keys` as one Arrow string array — shared with the frame when its key
+        column is text without gaps — for what keeps a million keys (the map's layers)."""
+        frame = self.layer(layer)
+        column = frame[key_field(layer)] if key_field(layer) in frame.columns else None
+        if column is not None and pd.api.types.is_string_dtype(column.dtype) \
+                and not isinstance(column.dtype, pd.CategoricalDtype) \
+                and column.dtype != object and not column.hasnans:
+            return KeyArray(pa.array(column.array))
+        return KeyArray(self.keys(layer))
 
     def row_of(self, layer: str, key: str) -> int | None:
         """The row position of feature ``key`` in ``layer``'s frame now, or None."""
