@@ -47,7 +47,7 @@ def run_screenshot(args: argparse.Namespace) -> int:
 def run_window(args: argparse.Namespace) -> int:
     """The main window on the user's workspace (or ``--workspace``)."""
     # No cyclic garbage collection until the window has frozen the workspace (MainWindow
-    # collects, freezes and turns the collector back on): at 1M outfalls the imports and
+    # freezes it and turns the collector back on): at 1M outfalls the imports and
     # the read make over a million tracked objects, and the collections that keep scanning
     # them cost ~0.5 s before the first paint (issue 17).
     gc.disable()

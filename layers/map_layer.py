@@ -23,6 +23,7 @@ from layers.mercator import lod_level, project_geometries, to_lonlat, to_mercato
 from layers.point_index import PointIndex
 from layers.style import LayerStyle, LegendState
 from layers.viewport import Viewport
+from models.text_columns import CodeIndex, KeyArray
 from models.workspace import key_field
 
 
@@ -92,7 +93,8 @@ class MapLayer:
     """
 
     def __init__(self, name: str, frame: gpd.GeoDataFrame, style: LayerStyle,
-                 illustrative: bool = False, keys: np.ndarray | None = None) -> None:
+                 illustrative: bool = False, keys: np.ndarray | KeyArray | None = None,
+                 ) -> None:
         self.name = name
         self.frame = frame
         if keys is None:  # a layer made without a workspace (tests, synthetic data)
@@ -101,9 +103,10 @@ class MapLayer:
             keys = np.array([str(v) for v in values], dtype=object)
         if len(keys) != len(frame):
             raise ValueError(f"layer {name}: {len(keys)} keys for {len(frame)} rows")
-        self.keys: np.ndarray = keys
-        self._rows_by_key: pd.Index | None = None
-        self._first_rows: tuple[pd.Index, np.ndarray] | None = None
+        # one Arrow array, not a Python str per row (a million outfall codes: ~18 MB, was
+        # ~75 MB); keys[row] is a str as before
+        self.keys = keys if isinstance(keys, KeyArray) else KeyArray(keys)
+        self._rows_by_key: CodeIndex | None = None
         self.style = style
         self.illustrative = illustrative
         self.visible = style.visible
@@ -187,31 +190,21 @@ class MapLayer:
 
     def row_of(self, key: str) -> int | None:
         """The map row of feature ``key``, or None when the map does not draw it (no
-        geometry, or no such feature)."""
-        index = self._rows_by_key
-        if index is None:  # built on first use: a hash of the keys (shared strings)
-            index = self._rows_by_key = pd.Index(self.keys)
-        if not index.is_unique:  # a code given twice (synthetic data): its first row
-            if self._first_rows is None:  # the first row of each key, looked up by hash
-                first = ~index.duplicated()
-                self._first_rows = (index[first], np.flatnonzero(first))
-            keys, positions = self._first_rows
-            at = _position(keys, str(key))
-            return int(positions[at]) if at is not None else None
-        return _position(index, str(key))
+        geometry, or no such feature); a key given twice (synthetic data): its first row."""
+        return self._key_index().row_of(str(key))
 
     def rows_of(self, keys: list[str] | tuple[str, ...]) -> np.ndarray:
-        """Map rows of those of ``keys`` the map draws (in the order given)."""
-        if self._rows_by_key is None:
-            self._rows_by_key = pd.Index(self.keys)
-        wanted = [str(k) for k in keys]
-        if not self._rows_by_key.is_unique:  # get_indexer raises on repeated keys (and
-            # raised inside paintEvent: Qt then crashed with its painter still open)
-            rows = self._rows_by_key.get_indexer_non_unique(wanted)[0]
-        else:
-            rows = self._rows_by_key.get_indexer(wanted)
-        out: np.ndarray = rows[rows >= 0]
-        return out
+        """Map rows of those of ``keys`` the map draws (in the order given; every row of
+        a key given twice)."""
+        return self._key_index().rows_of(keys)
+
+    def _key_index(self) -> CodeIndex:
+        # built on first use: the keys' sort order for binary search (a pandas hash of a
+        # million keys, and of their first rows when keys repeat, was ~150 MB at 1M)
+        index = self._rows_by_key
+        if index is None:
+            index = self._rows_by_key = CodeIndex(self.keys, last=False)
+        return index
 
     # -- geometry ----------------------------------------------------------------------
     def __len__(self) -> int:
@@ -459,14 +452,3 @@ class MapLayer:
                 keep.append(i)
         k = np.array(keep, dtype=np.int64)
         return Labels(ax[idx][k], ay[idx][k], [texts[i] for i in keep], rank[k])
-
-
-def _position(index: pd.Index, key: str) -> int | None:
-    """Position of ``key`` in a unique index: one hash lookup (``get_loc``; building a
-    one-element indexer for ``get_indexer`` cost ~0.3 ms, and a click on a crowded spot
-    looks up hundreds of keys)."""
-    try:
-        at = index.get_loc(key)
-    except KeyError:
-        return None
-    return int(at) if isinstance(at, int | np.integer) else None

@@ -22,6 +22,8 @@ def _drawable(frame: Any, keys: Any, empty_too: bool) -> tuple[Any, Any]:
     keep = frame.geometry.notna()
     if empty_too:
         keep &= ~frame.geometry.is_empty
+    if keep.all():  # the usual case: the keys as they are (one test of a million rows)
+        return frame.reset_index(drop=True), keys
     mask = keep.to_numpy()
     return _drop_rows_without_geometry(frame, empty_too), keys[mask]
 
@@ -65,7 +67,7 @@ class MapModel:
             frame = ws.layers.get(name)
             if frame is None:
                 continue
-            frame, keys = _drawable(frame, ws.keys(name), empty_too=True)
+            frame, keys = _drawable(frame, ws.key_array(name), empty_too=True)
             out.append(MapLayer(name, frame, style_for(name), name in illustrative, keys))
         model = cls(out)
         # the map only observes the workspace (docs/ARCHITECTURE.md, "One change flow")
@@ -119,7 +121,7 @@ class MapModel:
         old = self.get(name)
         if frame is None or old is None:
             return
-        frame, keys = _drawable(frame, self._ws.keys(name), empty_too=False)
+        frame, keys = _drawable(frame, self._ws.key_array(name), empty_too=False)
         new = MapLayer(name, frame, old.style, old.illustrative, keys)
         new.visible, new.opacity, new.labels, new.legend = (old.visible, old.opacity,
                                                             old.labels, old.legend)

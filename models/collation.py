@@ -64,6 +64,13 @@ def sort_keys(values: Iterable[str]) -> np.ndarray:
     return np.asarray([str(v).translate(table) for v in values], dtype=str)
 
 
+def sort_key_list(values: Iterable[str]) -> list[str]:
+    """Sort keys for ``values`` (str), as a list: for callers that keep them elsewhere
+    than in a numpy array (the inventory table's Arrow keys)."""
+    table = _table()
+    return [v.translate(table) for v in values]
+
+
 def needs_collation(values: np.ndarray) -> bool:
     """True if any value has a character outside ASCII (else code-point order is right
     apart from letter case, which codes and English labels do not mix)."""

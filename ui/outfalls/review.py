@@ -242,7 +242,11 @@ class OutfallReview(QObject):
 
         def work(_token: Any) -> tuple[OutfallTable, Any]:
             table = _table_of(frame, names, lang, bits, codes)
-            return table, table.view(None, "code", False)
+            rows = table.view(None, "code", False)
+            # the build's and the code sort's temporaries stay in this worker thread's
+            # malloc arena and Arrow's pool unless given back
+            release_memory()
+            return table, rows
 
         # its own worker: a table must not wait behind a compliance check of seconds
         self.table_runner.submit(work, lambda res: self._table_loaded(res, lang, bits),
@@ -588,6 +592,4 @@ def _table_of(frame: Any, counties: dict[str, str], lang: str, bits: Any,
     table.row_of("")  # the code -> row lookup (the first click)
     for key in OutfallTablePanel.CHOICE_KEYS:
         table.choices(key)  # the panel's filter menus
-    # the build's temporaries stay in this worker thread's malloc arena unless given back
-    release_memory()
     return table

@@ -1,0 +1,354 @@
+"""The outfall inventory table's text columns, without a Python ``str`` per row.
+
+At 1M outfalls the table held its codes and names as object arrays of Python strings
+(~75 MB and ~100 MB), every other column as an object array of shared strings (8 MB each)
+and a dictionary code -> row (~70 MB): ~0.35 GB for what the frame already holds as Arrow
+strings and categoricals (issue 17).  Here a column is one of two kinds, and a ``str`` is
+made only for the cells Qt asks for, the rows exported and the values of a filter menu:
+
+- :class:`CodedText` — few distinct values (vocabulary, counties, receiving waters, flags):
+  a small integer code per row into the display strings, ``""`` for a missing value;
+- :class:`ArrowText` — mostly distinct text (codes, names): an Arrow string array, shared
+  with the frame's own column (the table keeps no copy), nulls shown as ``""``.
+
+Both answer the same questions (a cell, ``isin``, a lower-cased substring search, the rank
+in Chinese order, the distinct values, new values for some rows); :class:`CodeIndex` finds
+a code's row by binary search over the Arrow sort order instead of a dictionary.  Qt-free.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from models import collation
+
+#: rows per call of a long conversion: each call holds the GIL, so the window's worker
+#: makes 1M strings in slices of a few ms and the GUI thread gets its turns in between
+SLICE = 65_536
+
+
+def in_slices(fn: Callable[[Any], Iterable[Any]], values: Any) -> list[Any]:
+    """``fn`` over consecutive slices of ``values``, its results joined in one list."""
+    out: list[Any] = []
+    for i in range(0, len(values), SLICE):
+        out.extend(fn(values[i:i + SLICE]))
+    return out
+
+
+def _small_codes(codes: np.ndarray, n_values: int) -> np.ndarray:
+    dtype = np.int8 if n_values < 127 else np.int16 if n_values < 32_767 else np.int32
+    return np.asarray(codes, dtype=dtype)
+
+
+def dense_rank_of_values(values: np.ndarray) -> np.ndarray:
+    """Dense rank in Chinese order (pinyin; ASCII case-insensitive) of a few strings: equal
+    strings get equal ranks (:mod:`models.collation`)."""
+    n = len(values)
+    if n == 0:
+        return np.zeros(0, np.int32)
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    uniques = np.asarray(uniques, dtype=object)
+    keys = collation.sort_keys(uniques) if collation.needs_collation(uniques) \
+        else np.concatenate(in_slices(lambda part: [np.char.lower(np.asarray(part, dtype=str))],
+                                      uniques))
+    order = np.argsort(keys, kind="stable")
+    s = keys[order]
+    step = np.empty(len(s), np.int32)
+    step[0] = 0
+    step[1:] = s[1:] != s[:-1]  # distinct values with equal keys (none today) tie
+    urank = np.empty(len(s), np.int32)
+    urank[order] = np.cumsum(step, dtype=np.int32)
+    return urank[codes]
+
+
+class CodedText:
+    """A column of few distinct values: ``values[codes[row]]`` is the cell."""
+
+    __slots__ = ("codes", "values", "_index")
+
+    def __init__(self, codes: np.ndarray, values: Sequence[str] | np.ndarray) -> None:
+        self.values = np.asarray(list(values), dtype=object)
+        self.codes = _small_codes(codes, len(self.values))
+        self._index: dict[str, int] | None = None
+
+    @classmethod
+    def of(cls, series: pd.Series, names: Mapping[str, str] | None = None) -> CodedText:
+        """Display strings of ``series`` (``names``: display name of a value, e.g. a
+        county's code or a vocabulary word in English); missing values show ``""``."""
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        if isinstance(series.dtype, pd.CategoricalDtype) or not (
+                pd.api.types.is_string_dtype(series.dtype) or series.dtype == object):
+            shown = [v if isinstance(v, str) else str(v) for v in np.asarray(uniques)]
+        else:  # Arrow strings (one conversion for the distinct values) or mixed objects
+            shown = [v if isinstance(v, str) else str(v)
+                     for v in np.asarray(uniques, dtype=object).tolist()]
+        if names:
+            shown = [names.get(v, v) for v in shown]
+        codes = np.where(codes < 0, len(shown), codes)
+        return cls(codes, [*shown, ""])
+
+    @classmethod
+    def constant(cls, n: int, value: str = "") -> CodedText:
+        return cls(np.zeros(n, np.int8), [value])
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __getitem__(self, row: int) -> str:
+        return str(self.values[self.codes[row]])
+
+    def tolist(self) -> list[str]:
+        return self.values[self.codes].tolist()  # type: ignore[no-any-return]
+
+    def strings(self, rows: np.ndarray) -> np.ndarray:
+        return self.values[self.codes[rows]]  # type: ignore[no-any-return]
+
+    def isin(self, wanted: Iterable[str]) -> np.ndarray:
+        want = set(wanted)
+        return np.asarray([v in want for v in self.values.tolist()], dtype=bool)[self.codes]
+
+    def contains(self, word: str) -> np.ndarray:
+        """Rows whose lower-cased value contains ``word`` (lower case already)."""
+        hit = [word in v.lower() for v in self.values.tolist()]
+        return np.asarray(hit, dtype=bool)[self.codes]
+
+    def rank(self) -> np.ndarray:
+        return dense_rank_of_values(self.values)[self.codes]  # type: ignore[no-any-return]
+
+    def distinct(self) -> list[str]:
+        used = np.zeros(len(self.values), bool)
+        used[np.unique(self.codes)] = True
+        return [str(v) for v in self.values[used].tolist()]
+
+    def set(self, rows: np.ndarray, values: Sequence[str]) -> None:
+        if self._index is None:
+            self._index = {str(v): i for i, v in enumerate(self.values.tolist())}
+        new = [v for v in dict.fromkeys(values) if v not in self._index]
+        if new:
+            for v in new:
+                self._index[v] = len(self.values) + new.index(v)
+            self.values = np.concatenate([self.values, np.asarray(new, dtype=object)])
+            self.codes = _small_codes(self.codes, len(self.values))
+        self.codes[np.asarray(rows, np.int64)] = [self._index[v] for v in values]
+
+
+class ArrowText:
+    """A column of mostly distinct text: one Arrow string array (no nulls: ``""``)."""
+
+    __slots__ = ("arr",)
+
+    def __init__(self, arr: pa.Array) -> None:
+        if isinstance(arr, pa.ChunkedArray):
+            arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
+        if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+            arr = arr.cast(pa.string())
+        self.arr = arr.fill_null("") if arr.null_count else arr
+
+    @classmethod
+    def of(cls, series: pd.Series) -> ArrowText:
+        """The column's Arrow strings, shared when it has them (pandas' ``str`` dtype);
+        other columns (object, numbers, categoricals) are converted."""
+        if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
+            return cls(pa.array(series.array))  # zero-copy: the frame's own buffers
+        if isinstance(series.dtype, pd.CategoricalDtype) or series.dtype != object:
+            series = series.astype(object)
+        vals = [v if isinstance(v, str) else "" if _missing(v) else str(v)
+                for v in series.tolist()]
+        return cls(pa.array(vals, type=pa.string()))
+
+    def __len__(self) -> int:
+        return len(self.arr)
+
+    def __getitem__(self, row: int) -> str:
+        return self.arr[int(row)].as_py()  # type: ignore[no-any-return]
+
+    def tolist(self) -> list[str]:
+        return self.arr.to_pylist()  # type: ignore[no-any-return]
+
+    def strings(self, rows: np.ndarray) -> np.ndarray:
+        out = np.empty(len(rows), dtype=object)
+        out[:] = self.arr.take(pa.array(np.asarray(rows, np.int64))).to_pylist()
+        return out
+
+    def isin(self, wanted: Iterable[str]) -> np.ndarray:
+        want = pa.array([str(w) for w in wanted], type=self.arr.type)
+        return np.asarray(pc.is_in(self.arr, value_set=want).to_numpy(zero_copy_only=False),
+                          dtype=bool)
+
+    def lowered(self) -> pa.Array:
+        return pc.utf8_lower(self.arr)
+
+    def contains(self, word: str) -> np.ndarray:
+        """Rows whose lower-cased value contains ``word`` (lower case already)."""
+        return np.asarray(pc.match_substring(self.lowered(), word)
+                          .to_numpy(zero_copy_only=False), dtype=bool)
+
+    def rank(self) -> np.ndarray:
+        """Dense rank in Chinese order, as :func:`dense_rank_of_values` gives it: sort keys
+        made in slices as Arrow strings (a list of a million keys as ``str`` was ~0.3 GB
+        at 1M names), sorted by Arrow (byte order of UTF-8 is code-point order)."""
+        n = len(self.arr)
+        if n == 0:
+            return np.zeros(0, np.int32)
+        if pc.all(pc.string_is_ascii(self.arr)).as_py():
+            keys: Any = pc.utf8_lower(self.arr)
+        else:
+            keys = pa.chunked_array([  # per slice: translate, then to Arrow
+                pa.array(collation.sort_key_list(self.arr.slice(i, SLICE).to_pylist()),
+                         type=pa.large_string())
+                for i in range(0, n, SLICE)])
+        order = pc.sort_indices(keys)
+        s = keys.take(order)
+        step = np.empty(n, np.int32)
+        step[0] = 0
+        if n > 1:
+            step[1:] = np.asarray(pc.not_equal(s.slice(1), s.slice(0, n - 1))
+                                  .to_numpy(zero_copy_only=False), dtype=np.int32)
+        rank = np.empty(n, np.int32)
+        rank[np.asarray(order)] = np.cumsum(step, dtype=np.int32)
+        return rank
+
+    def distinct(self) -> list[str]:
+        return pc.unique(self.arr).to_pylist()  # type: ignore[no-any-return]
+
+    def set(self, rows: np.ndarray, values: Sequence[str]) -> None:
+        latest = dict(zip(np.asarray(rows, np.int64).tolist(), values, strict=True))
+        now = dict(zip(latest, self.strings(np.fromiter(latest, np.int64, len(latest))).tolist(),
+                       strict=True))
+        # a new array per change (~50 ms at 1M rows): only for the rows whose text changed
+        # (an edit refreshes every edited column of its rows)
+        order = sorted(r for r, v in latest.items() if now[r] != v)
+        if not order:
+            return
+        mask = np.zeros(len(self.arr), bool)
+        mask[order] = True
+        self.arr = pc.replace_with_mask(self.arr, pa.array(mask),
+                                        pa.array([latest[r] for r in order],
+                                                 type=self.arr.type))
+
+
+def _missing(v: Any) -> bool:
+    try:
+        return v is None or bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+class CodeIndex:
+    """The rows of a key, by binary search over the keys' Arrow sort order (8 bytes a row
+    and the keys as Arrow strings; a dictionary or a pandas hash of a million Python
+    strings was 70–150 MB).  A key given to several rows (the synthetic benchmark
+    inventories repeat codes) finds its last row (``last``, as the dictionary code -> row
+    the inventory table had) or its first (as ``pd.Index.get_loc`` of the map's first rows);
+    the sort is stable, so equal keys are in row order."""
+
+    #: fewer keys than this are looked up one by one; more by one pass over all the keys
+    BULK = 64
+
+    def __init__(self, keys: ArrowText | KeyArray | pa.Array | np.ndarray,
+                 last: bool = True) -> None:
+        if isinstance(keys, (ArrowText, KeyArray)):
+            arr = keys.arr
+        elif isinstance(keys, (pa.Array, pa.ChunkedArray)):
+            arr = ArrowText(keys).arr
+        else:  # str keys (the map's object array): one C conversion
+            arr = ArrowText(pa.array(np.asarray(keys, dtype=object), type=pa.string())).arr
+        self.arr = arr
+        self.last = last
+        self.order = np.asarray(pc.sort_indices(arr), dtype=np.int64)
+
+    def _key(self, i: int) -> str:
+        return self.arr[int(self.order[i])].as_py()  # type: ignore[no-any-return]
+
+    def _span(self, key: str) -> tuple[int, int]:
+        """Positions in the sort order of the rows with ``key``."""
+        n = range(len(self.order))
+        lo = bisect.bisect_left(n, key, key=self._key)
+        if lo == len(self.order) or self._key(lo) != key:
+            return lo, lo
+        return lo, bisect.bisect_right(n, key, lo=lo, key=self._key)
+
+    def row_of(self, key: str) -> int | None:
+        """~20 steps of ~1 us (one bisection; a hash lookup was ~1 us in all)."""
+        n = range(len(self.order))
+        if self.last:
+            at = bisect.bisect_right(n, key, key=self._key) - 1
+            found = at >= 0 and self._key(at) == key
+        else:
+            at = bisect.bisect_left(n, key, key=self._key)
+            found = at < len(self.order) and self._key(at) == key
+        return int(self.order[at]) if found else None
+
+    def rows_of(self, keys: Sequence[str]) -> np.ndarray:
+        """Every row of each of ``keys``, in the order given (a key's rows ascending),
+        as ``pd.Index.get_indexer_non_unique`` gives them, the missing left out."""
+        wanted = [str(k) for k in keys]
+        if len(wanted) < self.BULK or len(set(wanted)) != len(wanted):
+            parts = [self.order[lo:hi] for lo, hi in map(self._span, wanted)]
+            return np.sort(parts[0]) if len(parts) == 1 else \
+                np.concatenate([np.sort(p) for p in parts]) if parts \
+                else np.zeros(0, np.int64)
+        pos = pc.index_in(self.arr, value_set=pa.array(wanted, type=self.arr.type))
+        valid = np.asarray(pos.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+        rows = np.flatnonzero(valid)
+        at = np.asarray(pos.drop_null().to_numpy(zero_copy_only=False), dtype=np.int64)
+        return rows[np.argsort(at, kind="stable")]  # type: ignore[no-any-return]
+
+
+class Haystack:
+    """The rows of an Arrow string array that contain a word, by numpy's ``strings.find``
+    over a fixed-width unicode copy (4 bytes a character; made in slices, so no Python
+    ``str`` per row is held): 2-4x faster than Arrow's per-string ``match_substring`` for
+    a word that is in few rows."""
+
+    def __init__(self, arr: pa.Array) -> None:
+        self.text = np.concatenate(
+            [np.asarray(arr.slice(i, SLICE).to_numpy(zero_copy_only=False), dtype=str)
+             for i in range(0, len(arr), SLICE)]) if len(arr) else np.zeros(0, dtype=str)
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def contains(self, word: str) -> np.ndarray:
+        return np.asarray(np.strings.find(self.text, word) >= 0, dtype=bool)
+
+
+class KeyArray:
+    """The keys of a map layer's rows as one Arrow string array (~18 MB for a million
+    outfall codes; an object array of Python strings was ~75 MB): ``keys[row]`` is a
+    ``str``, ``keys[rows]`` (positions or a mask) a :class:`KeyArray` of those rows;
+    iterating gives ``str``."""
+
+    __slots__ = ("arr",)
+
+    def __init__(self, keys: KeyArray | ArrowText | pa.Array | np.ndarray | Sequence[str]) -> None:
+        if isinstance(keys, (KeyArray, ArrowText)):
+            self.arr: pa.Array = keys.arr
+        elif isinstance(keys, (pa.Array, pa.ChunkedArray)):
+            self.arr = ArrowText(keys).arr
+        else:
+            self.arr = ArrowText(pa.array(np.asarray(keys, dtype=object), type=pa.string())).arr
+
+    def __len__(self) -> int:
+        return len(self.arr)
+
+    def __iter__(self) -> Any:
+        return iter(self.arr.to_pylist())
+
+    def __getitem__(self, at: Any) -> Any:
+        if isinstance(at, (int, np.integer)):
+            return self.arr[int(at)].as_py()
+        at = np.asarray(at)
+        if at.dtype == bool:
+            return KeyArray(self.arr.filter(pa.array(at)))
+        return KeyArray(self.arr.take(pa.array(at.astype(np.int64, copy=False))))
+
+    def tolist(self) -> list[str]:
+        return self.arr.to_pylist()  # type: ignore[no-any-return]
