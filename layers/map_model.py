@@ -14,6 +14,7 @@ from psygnal import Signal
 from geodata import schema
 from layers.map_layer import MapLayer
 from layers.style import GROUPS, style_for
+from models import key_lookup
 from models.workspace import key_field
 
 
@@ -71,6 +72,8 @@ class MapModel:
         # the map only observes the workspace (docs/ARCHITECTURE.md, "One change flow")
         ws.layer_replaced.connect(model._on_layer_changed)
         ws.features_changed.connect(model._on_features_changed)
+        # a layer read in a worker (an import, its undo, a pull) comes with its map layer
+        ws.add_read_preparer("map", model._prepare)
         model._ws = ws
         return model
 
@@ -96,8 +99,14 @@ class MapModel:
             return False
         wanted = list(dict.fromkeys(str(k) for k in keys))
         # every row with one of the keys (a code given twice, as in synthetic data: all its
-        # rows, the one the edit wrote among them)
-        rows = old.rows_of(wanted)
+        # rows, the one the edit wrote among them).  Without the layer's hash of its keys
+        # (made on the first click or selection), one Arrow pass over the frame's keys
+        # finds them: the frame has no row the map leaves out (same length), so its row
+        # positions are the map rows — and a renamed key is caught below either way
+        if old.keys_indexed:
+            rows = old.rows_of(wanted)
+        else:
+            rows = key_lookup.rows_holding(frame[fld], wanted)
         if len(np.unique(rows)) != len(rows) or len(rows) < len(wanted) \
                 or len(set(old.keys[rows])) != len(wanted):
             return False  # a key the map does not know (a new or renamed feature)
@@ -114,13 +123,25 @@ class MapModel:
         self.changed.emit(name, "data")
         return True
 
+    def _prepare(self, name: str, frame: Any, keys: Any) -> MapLayer | None:
+        """The map layer of a replaced layer's new ``frame``, made in the worker that read
+        it (``Workspace.add_read_preparer``): its drawable rows and category codes are
+        then not made on the GUI thread.  Reads only the layer's style."""
+        old = self.get(name)
+        if old is None:
+            return None
+        frame, keys = _drawable(frame, keys, empty_too=False)
+        return MapLayer(name, frame, old.style, old.illustrative, keys)
+
     def _on_layer_changed(self, name: str) -> None:
         frame = self._ws.layers.get(name)
         old = self.get(name)
         if frame is None or old is None:
             return
-        frame, keys = _drawable(frame, self._ws.keys(name), empty_too=False)
-        new = MapLayer(name, frame, old.style, old.illustrative, keys)
+        new = self._ws.take_prepared(name, "map")
+        if new is None or new.style is not old.style or new in self.layers:
+            frame, keys = _drawable(frame, self._ws.keys(name), empty_too=False)
+            new = MapLayer(name, frame, old.style, old.illustrative, keys)
         new.visible, new.opacity, new.labels, new.legend = (old.visible, old.opacity,
                                                             old.labels, old.legend)
         new.version = old.version + 1
