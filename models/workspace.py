@@ -8,6 +8,8 @@ undoable commands that call them).
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,6 +83,25 @@ def key_field(layer: str) -> str:
     return KEY_FIELDS.get(layer, "fid")
 
 
+#: rows of text made into Python strings per slice in a worker (a few ms each)
+KEY_SLICE = 65_536
+
+
+def _text_to_objects(column: pd.Series) -> np.ndarray:
+    """A text column as an object array of str.  In a worker, a slice at a time with the
+    GIL handed over between slices: making a million Python strings is one C call that
+    holds the GIL ~0.1 s, and the GUI thread would wait for all of it (bench/bench_gaps.py:
+    an import's read is done in its worker)."""
+    if len(column) <= KEY_SLICE or threading.current_thread() is threading.main_thread():
+        return np.asarray(column.to_numpy(dtype=object), dtype=object)
+    out = np.empty(len(column), dtype=object)
+    values = column.array
+    for start in range(0, len(column), KEY_SLICE):
+        out[start:start + KEY_SLICE] = values[start:start + KEY_SLICE].to_numpy(dtype=object)
+        time.sleep(0)  # the GUI thread's turn
+    return out
+
+
 def keys_of(layer: str, frame: gpd.GeoDataFrame, fids: np.ndarray | None) -> np.ndarray:
     """The keys of ``frame``'s rows (:meth:`Workspace.keys`), read-only; safe in a worker."""
     fld = key_field(layer)
@@ -91,7 +112,7 @@ def keys_of(layer: str, frame: gpd.GeoDataFrame, fids: np.ndarray | None) -> np.
                 and column.dtype != object and not column.hasnans:
             # text without gaps: its values are the keys (1M outfall codes without
             # a str() call each, ~0.1 s of every start and edit)
-            out = np.asarray(column.to_numpy(dtype=object), dtype=object)
+            out = _text_to_objects(column)
             out.flags.writeable = False
             return out
         values = column.to_numpy(dtype=object)
