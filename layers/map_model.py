@@ -111,12 +111,13 @@ class MapModel:
                 or len(set(old.keys[rows])) != len(wanted):
             return False  # a key the map does not know (a new or renamed feature)
         if len(rows):
-            part = frame.iloc[rows]
-            now = part[fld].to_numpy(dtype=object)
+            # only the two columns looked at (taking every column of the rows was most
+            # of an edit's patch)
+            now = frame[fld].take(rows).to_numpy(dtype=object)
             if not all(str(a) == str(b) for a, b in zip(now, old.keys[rows], strict=True)):
                 return False  # a code was renamed: the keys change
-            geoms = part.geometry.values
-            if (part.geometry.isna() | geoms.is_empty).any():
+            geoms = frame.geometry.values.take(rows)
+            if (geoms.isna() | geoms.is_empty).any():
                 return False  # a feature lost its geometry
         new = old.updated(frame.reset_index(drop=True), rows)
         self.layers[self.layers.index(old)] = new
