@@ -328,12 +328,16 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
     probe = picked[-1]
     out["edit"] = meter.run(lambda: review.request("confirm"),
                             lambda: cell(probe, "review_status") == "已核查", tail, timeout)
+    # saved: the edit is on disk (a workspace whose codes repeat, as the synthetic 1M one
+    # does, refuses the save: the figures are then those of a failed save and its retry)
     out["edit"]["checks"] = {"edited": len(picked),
-                             "table_shows": cell(probe, "review_status") == "已核查"}
+                             "table_shows": cell(probe, "review_status") == "已核查",
+                             "saved": not review.session.pending}
     _idle(win)
     out["edit_undo"] = meter.run(review.stack.undo,
                                  lambda: cell(probe, "review_status") != "已核查", tail, timeout)
-    out["edit_undo"]["checks"] = {"table_shows": cell(probe, "review_status") != "已核查"}
+    out["edit_undo"]["checks"] = {"table_shows": cell(probe, "review_status") != "已核查",
+                                  "saved": not review.session.pending}
     _idle(win)
     sampler.stop_now.set()
     out["peak_memory_mb"] = peak_memory_mb()
