@@ -188,6 +188,12 @@ class MapLayer:
         """The stable key of map row ``row``."""
         return str(self.keys[int(row)])
 
+    @property
+    def keys_indexed(self) -> bool:
+        """Whether :meth:`row_of` / :meth:`rows_of` have made their hash of the keys yet
+        (a million keys take ~0.6 s; a change to a few rows can find them without it)."""
+        return self._rows_by_key is not None
+
     def row_of(self, key: str) -> int | None:
         """The map row of feature ``key``, or None when the map does not draw it (no
         geometry, or no such feature); a key given twice (synthetic data): its first row."""

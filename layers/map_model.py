@@ -14,7 +14,8 @@ from psygnal import Signal
 from geodata import schema
 from layers.map_layer import MapLayer
 from layers.style import GROUPS, style_for
-from models.workspace import key_field
+from models import key_lookup
+from models.workspace import key_array_of, key_field
 
 
 def _drawable(frame: Any, keys: Any, empty_too: bool) -> tuple[Any, Any]:
@@ -73,6 +74,8 @@ class MapModel:
         # the map only observes the workspace (docs/ARCHITECTURE.md, "One change flow")
         ws.layer_replaced.connect(model._on_layer_changed)
         ws.features_changed.connect(model._on_features_changed)
+        # a layer read in a worker (an import, its undo, a pull) comes with its map layer
+        ws.add_read_preparer("map", model._prepare)
         model._ws = ws
         return model
 
@@ -98,31 +101,52 @@ class MapModel:
             return False
         wanted = list(dict.fromkeys(str(k) for k in keys))
         # every row with one of the keys (a code given twice, as in synthetic data: all its
-        # rows, the one the edit wrote among them)
-        rows = old.rows_of(wanted)
+        # rows, the one the edit wrote among them).  Without the layer's hash of its keys
+        # (made on the first click or selection), one Arrow pass over the frame's keys
+        # finds them: the frame has no row the map leaves out (same length), so its row
+        # positions are the map rows — and a renamed key is caught below either way
+        if old.keys_indexed:
+            rows = old.rows_of(wanted)
+        else:
+            rows = key_lookup.rows_holding(frame[fld], wanted)
         if len(np.unique(rows)) != len(rows) or len(rows) < len(wanted) \
                 or len(set(old.keys[rows])) != len(wanted):
             return False  # a key the map does not know (a new or renamed feature)
         if len(rows):
-            part = frame.iloc[rows]
-            now = part[fld].to_numpy(dtype=object)
+            # only the two columns looked at (taking every column of the rows was most
+            # of an edit's patch)
+            now = frame[fld].take(rows).to_numpy(dtype=object)
             if not all(str(a) == str(b) for a, b in zip(now, old.keys[rows], strict=True)):
                 return False  # a code was renamed: the keys change
-            geoms = part.geometry.values
-            if (part.geometry.isna() | geoms.is_empty).any():
+            geoms = frame.geometry.values.take(rows)
+            if (geoms.isna() | geoms.is_empty).any():
                 return False  # a feature lost its geometry
         new = old.updated(frame.reset_index(drop=True), rows)
         self.layers[self.layers.index(old)] = new
         self.changed.emit(name, "data")
         return True
 
+    def _prepare(self, name: str, frame: Any, keys: Any) -> MapLayer | None:
+        """The map layer of a replaced layer's new ``frame``, made in the worker that read
+        it (``Workspace.add_read_preparer``): its drawable rows and category codes are
+        then not made on the GUI thread.  Reads only the layer's style."""
+        old = self.get(name)
+        if old is None:
+            return None
+        # the frame's own Arrow key column where it can (no second copy of the keys)
+        frame, keys = _drawable(frame, key_array_of(name, frame, lambda: keys),
+                                empty_too=False)
+        return MapLayer(name, frame, old.style, old.illustrative, keys)
+
     def _on_layer_changed(self, name: str) -> None:
         frame = self._ws.layers.get(name)
         old = self.get(name)
         if frame is None or old is None:
             return
-        frame, keys = _drawable(frame, self._ws.key_array(name), empty_too=False)
-        new = MapLayer(name, frame, old.style, old.illustrative, keys)
+        new = self._ws.take_prepared(name, "map")
+        if new is None or new.style is not old.style or new in self.layers:
+            frame, keys = _drawable(frame, self._ws.key_array(name), empty_too=False)
+            new = MapLayer(name, frame, old.style, old.illustrative, keys)
         new.visible, new.opacity, new.labels, new.legend = (old.visible, old.opacity,
                                                             old.labels, old.legend)
         new.version = old.version + 1

@@ -29,6 +29,7 @@ from geodata import schema
 from geodata.chinese_crs import to_cgcs2000
 from geodata.io.messages import Message
 from geodata.outfall_store import GEOMETRY, Photo
+from models import key_lookup
 
 ACTIONS_ZH = {"confirm": "确认位置", "move": "移动位置", "set": "修改属性", "note": "添加备注",
               "photo": "添加照片", "code": "赋予编码", "undo": "撤销", "redo": "重做"}
@@ -225,25 +226,27 @@ def positions(frame: gpd.GeoDataFrame, codes: Sequence[str]) -> dict[str, int]:
     want = list(dict.fromkeys(str(c) for c in codes))
     column = frame["code"]
     last = _last_positions
-    if last is not None and last[0]() is frame and last[1] == want and len(last[2]) == len(want):
+    if last is not None and last[0]() is frame and len(last[2]) == len(want) \
+            and last[1] == set(want):
         # the same codes asked again of the same frame (an edit is built, then applied;
-        # then undone): reuse the lookup if those rows still hold those codes
+        # then undone, its changes in another order): reuse the lookup if those rows
+        # still hold those codes
         found = last[2]
         at = np.fromiter(found.values(), dtype=np.int64, count=len(found))
         if len(at) == 0 or (at.max() < len(column) and column.take(at).astype(str).tolist()
                             == list(found)):
-            return dict(found)
-    rows = np.flatnonzero(column.isin(want).to_numpy(dtype=bool))
+            return {c: found[c] for c in want}
+    rows = key_lookup.rows_holding(column, want)
     out = {str(c): int(i) for c, i in zip(column.take(rows).tolist(), rows, strict=True)}
     try:
-        globals()["_last_positions"] = (weakref.ref(frame), want, dict(out))
+        globals()["_last_positions"] = (weakref.ref(frame), set(want), dict(out))
     except TypeError:  # a frame that takes no weak reference: no reuse
         pass
     return out
 
 
 #: (frame, codes asked, answer) of the last :func:`positions` lookup (GUI thread).
-_last_positions: tuple[Any, list[str], dict[str, int]] | None = None
+_last_positions: tuple[Any, set[str], dict[str, int]] | None = None
 
 
 def _rows(frame: gpd.GeoDataFrame, codes: Sequence[str]) -> dict[str, int]:

@@ -7,9 +7,14 @@ undoable commands that call them).
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -19,6 +24,7 @@ import shapely
 from psygnal import Signal
 
 from geodata import schema, store
+from models import key_lookup
 from models.memory import release_memory
 from models.text_columns import KeyArray
 
@@ -65,6 +71,10 @@ class LayerRead:
     frame: gpd.GeoDataFrame
     fids: np.ndarray
     revision: int
+    #: the keys of the frame's rows (:meth:`Workspace.keys`), made in the same worker
+    keys: np.ndarray | None = None
+    #: what listeners made from the frame in the same worker (:meth:`Workspace.take_prepared`)
+    prepared: dict[str, Any] = field(default_factory=dict)
 
 
 #: The field that names a feature of a layer for good (docs/ARCHITECTURE.md, "Identity").
@@ -75,6 +85,61 @@ KEY_FIELDS: dict[str, str] = {"outfalls": "code", "control_units": "code"}
 def key_field(layer: str) -> str:
     """The name of the key of ``layer``'s features: ``code`` or ``fid``."""
     return KEY_FIELDS.get(layer, "fid")
+
+
+#: rows of text made into Python strings per slice in a worker (a few ms each)
+KEY_SLICE = 65_536
+
+
+def _text_to_objects(column: pd.Series) -> np.ndarray:
+    """A text column as an object array of str.  In a worker, a slice at a time with the
+    GIL handed over between slices: making a million Python strings is one C call that
+    holds the GIL ~0.1 s, and the GUI thread would wait for all of it (bench/bench_gaps.py:
+    an import's read is done in its worker)."""
+    if len(column) <= KEY_SLICE or threading.current_thread() is threading.main_thread():
+        return np.asarray(column.to_numpy(dtype=object), dtype=object)
+    out = np.empty(len(column), dtype=object)
+    values = column.array
+    for start in range(0, len(column), KEY_SLICE):
+        out[start:start + KEY_SLICE] = values[start:start + KEY_SLICE].to_numpy(dtype=object)
+        time.sleep(0)  # the GUI thread's turn
+    return out
+
+
+def key_array_of(layer: str, frame: gpd.GeoDataFrame,
+                 keys: Callable[[], np.ndarray]) -> KeyArray:
+    """The keys of ``frame``'s rows as one Arrow string array: the frame's own key column
+    when it is text without gaps (no copy, no Python string per row), else ``keys()``
+    (:func:`keys_of`'s object array) converted.  Safe in a worker."""
+    fld = key_field(layer)
+    column = frame[fld] if fld in frame.columns else None
+    if column is not None and pd.api.types.is_string_dtype(column.dtype) \
+            and not isinstance(column.dtype, pd.CategoricalDtype) \
+            and column.dtype != object and not column.hasnans:
+        return KeyArray(pa.array(column.array))
+    return KeyArray(keys())
+
+
+def keys_of(layer: str, frame: gpd.GeoDataFrame, fids: np.ndarray | None) -> np.ndarray:
+    """The keys of ``frame``'s rows (:meth:`Workspace.keys`), read-only; safe in a worker."""
+    fld = key_field(layer)
+    if fld in frame.columns:
+        column = frame[fld]
+        if pd.api.types.is_string_dtype(column.dtype) \
+                and not isinstance(column.dtype, pd.CategoricalDtype) \
+                and column.dtype != object and not column.hasnans:
+            # text without gaps: its values are the keys (1M outfall codes without
+            # a str() call each, ~0.1 s of every start and edit)
+            out = _text_to_objects(column)
+            out.flags.writeable = False
+            return out
+        values = column.to_numpy(dtype=object)
+    else:
+        values = fids if fids is not None and len(fids) == len(frame) \
+            else np.arange(len(frame))
+    out = np.array([str(v) for v in values], dtype=object)
+    out.flags.writeable = False  # shared by every caller until the keys change
+    return out
 
 
 class Workspace:
@@ -106,6 +171,12 @@ class Workspace:
         #: without a code); a layer without an entry is keyed by row position.
         self.fids: dict[str, np.ndarray] = {}
         self._index: dict[str, SpatialIndex] = {}
+        #: layer -> (frame, its keys): :meth:`keys` until the frame or its keys change
+        self._keys: dict[str, tuple[gpd.GeoDataFrame, np.ndarray]] = {}
+        #: listeners' work on a layer read in a worker (:meth:`add_read_preparer`)
+        self._preparers: dict[str, Callable[[str, gpd.GeoDataFrame, np.ndarray], Any]] = {}
+        #: layer -> (frame, what was prepared from it) for the frame swapped in last
+        self._prepared: dict[str, tuple[gpd.GeoDataFrame, dict[str, Any]]] = {}
         #: counts the changes of the in-memory frames (writes, replacements): a layer read
         #: in the background is swapped in only if nothing changed since it began
         self.revision = 0
@@ -183,36 +254,25 @@ class Workspace:
         return key_field(layer)
 
     def keys(self, layer: str) -> np.ndarray:
-        """The keys of ``layer``'s rows, in frame order, as an object array of str: the
-        code for outfalls and control units, the GeoPackage fid for other layers."""
+        """The keys of ``layer``'s rows, in frame order, as a read-only object array of
+        str: the code for outfalls and control units, the GeoPackage fid for other layers.
+
+        Kept until the layer is replaced or its key column written (a million codes take
+        ~0.1 s, and the map, the inventory and the selection each ask after an import);
+        a replaced layer read in a worker brings its keys along (:class:`LayerRead`)."""
         frame = self.layer(layer)
-        fld = key_field(layer)
-        if fld in frame.columns:
-            column = frame[fld]
-            if pd.api.types.is_string_dtype(column.dtype) \
-                    and not isinstance(column.dtype, pd.CategoricalDtype) \
-                    and column.dtype != object and not column.hasnans:
-                # text without gaps: its values are the keys (1M outfall codes without
-                # a str() call each, ~0.1 s of every start and edit)
-                return np.asarray(column.to_numpy(dtype=object), dtype=object)
-            values = column.to_numpy(dtype=object)
-        else:
-            fids = self.fids.get(layer)
-            values = fids if fids is not None and len(fids) == len(frame) \
-                else np.arange(len(frame))
-        out: np.ndarray = np.array([str(v) for v in values], dtype=object)
+        known = self._keys.get(layer)
+        if known is not None and known[0] is frame and len(known[1]) == len(frame):
+            return known[1]
+        out = keys_of(layer, frame, self.fids.get(layer))
+        self._keys[layer] = (frame, out)
         return out
 
     def key_array(self, layer: str) -> KeyArray:
         """:meth:`keys` as one Arrow string array — shared with the frame when its key
         column is text without gaps — for what keeps a million keys (the map's layers)."""
         frame = self.layer(layer)
-        column = frame[key_field(layer)] if key_field(layer) in frame.columns else None
-        if column is not None and pd.api.types.is_string_dtype(column.dtype) \
-                and not isinstance(column.dtype, pd.CategoricalDtype) \
-                and column.dtype != object and not column.hasnans:
-            return KeyArray(pa.array(column.array))
-        return KeyArray(self.keys(layer))
+        return key_array_of(layer, frame, lambda: self.keys(layer))
 
     def row_of(self, layer: str, key: str) -> int | None:
         """The row position of feature ``key`` in ``layer``'s frame now, or None."""
@@ -221,9 +281,12 @@ class Workspace:
 
     # -- the change flow -----------------------------------------------------------------
     def replace_layer(self, name: str, frame: gpd.GeoDataFrame,
-                      fids: np.ndarray | None = None) -> None:
+                      fids: np.ndarray | None = None, keys: np.ndarray | None = None,
+                      prepared: dict[str, Any] | None = None) -> None:
         """Swap in a new frame for a layer and tell observers (``layer_replaced``).
-        ``fids``: the GeoPackage fids of its rows, when it was read from the file."""
+        ``fids``: the GeoPackage fids of its rows, when it was read from the file;
+        ``keys``: its keys as :func:`keys_of` made them from ``frame`` and ``fids``;
+        ``prepared``: what listeners made from ``frame`` in a worker (:meth:`take_prepared`)."""
         self.layers[name] = frame
         self.revision += 1
         if fids is not None:
@@ -231,6 +294,12 @@ class Workspace:
         else:
             self.fids.pop(name, None)
         self._index.pop(name, None)
+        self._keys.pop(name, None)
+        self._prepared.pop(name, None)
+        if keys is not None and len(keys) == len(frame):
+            self._keys[name] = (frame, keys)
+        if prepared:
+            self._prepared[name] = (frame, prepared)
         self.layer_replaced.emit(name)
 
     def read_layer(self, name: str, since: int | None = None) -> LayerRead:
@@ -244,7 +313,33 @@ class Workspace:
         revision now, which is right only on that thread."""
         revision = self.revision if since is None else since
         frame, fids = _read(self.path, name)
-        return LayerRead(name, frame, fids, revision)
+        read = LayerRead(name, frame, fids, revision, keys_of(name, frame, fids))
+        for key, prepare in list(self._preparers.items()):
+            try:
+                made = prepare(name, frame, read.keys)
+            except Exception:  # noqa: BLE001 - the listener then does it itself
+                logging.getLogger(__name__).exception("preparing %s for %s", name, key)
+                continue
+            if made is not None:
+                read.prepared[key] = made
+        return read
+
+    def add_read_preparer(self, key: str,
+                          prepare: Callable[[str, gpd.GeoDataFrame, np.ndarray], Any]) -> None:
+        """Have ``prepare(layer, frame, keys)`` run on every layer :meth:`read_layer` reads,
+        in the reading thread (a worker): what a listener of ``layer_replaced`` would make
+        from the new frame on the GUI thread, made there instead.  It must not touch
+        anything the GUI thread changes.  The listener takes it with :meth:`take_prepared`."""
+        self._preparers[key] = prepare
+
+    def take_prepared(self, layer: str, key: str) -> Any:
+        """What the preparer ``key`` made from ``layer``'s current frame when it was read
+        in a worker, once (it is not kept: a map layer holds its point index), or None (the
+        frame was not swapped in from such a read)."""
+        known = self._prepared.get(layer)
+        if known is None or known[0] is not self.layers.get(layer):
+            return None
+        return known[1].pop(key, None)
 
     def reload_layer(self, name: str, read: LayerRead | None = None) -> None:
         """Re-read one layer from the GeoPackage (after an import, its undo, or a pull that
@@ -254,7 +349,7 @@ class Workspace:
         reading again then keeps it)."""
         if read is None or read.name != name or read.revision != self.revision:
             read = self.read_layer(name)
-        self.replace_layer(name, read.frame, read.fids)
+        self.replace_layer(name, read.frame, read.fids, read.keys, read.prepared)
 
     def reload_table(self, name: str, table: pd.DataFrame | None = None) -> None:
         """Re-read one plain table (inspections, samples …) from the GeoPackage; ``table``:
@@ -268,6 +363,8 @@ class Workspace:
         :meth:`announce_features_changed` (writers batch their changes first)."""
         frame = self.layer(layer)
         self.revision += 1
+        if field == key_field(layer):
+            self._keys.pop(layer, None)
         if field == "geometry":
             if value is not None and not isinstance(value, shapely.Geometry):
                 value = shapely.Point(*value)  # type: ignore[misc]
@@ -283,10 +380,7 @@ class Workspace:
 
         Written a column at a time (one assignment per field, not one per value): a sync
         pull of ten thousand edits then costs the GUI thread milliseconds, not a second."""
-        frame = self.layer(layer)
-        fld = key_field(layer)
-        keys = frame[fld].astype(str).to_numpy() if fld in frame.columns else self.keys(layer)
-        rows = pd.Index(keys).get_indexer(list(updates)) if len(keys) else []
+        rows = self._rows_of_keys(layer, [str(k) for k in updates])
         done: list[str] = []
         columns: dict[str, tuple[list[int], list[object]]] = {}
         for key, row in zip(updates, rows, strict=True):
@@ -303,12 +397,30 @@ class Workspace:
             self.announce_features_changed(layer, done, geometry="geometry" in columns)
         return done
 
+    def _rows_of_keys(self, layer: str, wanted: list[str]) -> list[int]:
+        """Row positions of ``wanted`` keys in ``layer``'s frame (-1: no such feature).  One
+        Arrow pass over the key column for the keys asked (``models.key_lookup``), not a
+        hash index of every key: a pull of 10 000 edits into a million outfalls built one
+        of 1M strings (~0.6 s of the GUI thread)."""
+        frame = self.layer(layer)
+        fld = key_field(layer)
+        if fld in frame.columns and len(frame):
+            at = key_lookup.rows_holding(frame[fld], wanted)
+            found = dict(zip(frame[fld].take(at).astype(str).tolist(), at.tolist(),
+                             strict=True))
+            if len(found) == len(at):  # keys unique among those asked
+                return [found.get(k, -1) for k in wanted]
+        keys = frame[fld].astype(str).to_numpy() if fld in frame.columns else self.keys(layer)
+        return list(pd.Index(keys).get_indexer(wanted)) if len(keys) else [-1] * len(wanted)
+
     def write_values(self, layer: str, rows: list[int], name: str,
                      values: list[object]) -> None:
         """:meth:`write_value` for many rows (positions) of one column, in one assignment
         where the column allows it (text and vocabulary columns, the geometry)."""
         frame = self.layer(layer)
         self.revision += 1
+        if name == key_field(layer):
+            self._keys.pop(layer, None)
         if name == "geometry":
             geoms = np.empty(len(values), dtype=object)
             geoms[:] = [v if v is None or isinstance(v, shapely.Geometry)

@@ -105,6 +105,35 @@ def read_state(path: Path | str) -> dict[str, str]:
         con.close()
 
 
+def sync_status(path: Path | str) -> tuple[dict[str, str], int, int]:
+    """(sync state, edits not pushed yet, open conflicts) of a workspace, read through one
+    connection: the window's status bar asks after every edit, on the GUI thread (three
+    connections there were up to ~50 ms while a worker held the GIL, bench/bench_gaps.py).
+    What cannot be read counts as nothing (an unreadable file: no sync state)."""
+    try:
+        con = gpkg_sql.connect(path, readonly=True)
+    except Exception:  # noqa: BLE001 - unreadable workspace: no sync state
+        return {}, 0, 0
+    try:
+        try:
+            state = local.get_state(con)
+        except Exception:  # noqa: BLE001
+            return {}, 0, 0
+        if "url" not in state:
+            return state, 0, 0
+        try:
+            unsynced = local.unsynced_batches(con)
+        except Exception:  # noqa: BLE001
+            unsynced = 0
+        try:
+            (conflicts,) = con.execute(f'SELECT count(*) FROM "{local.CONFLICTS}"').fetchone()
+        except Exception:  # noqa: BLE001 - no conflicts table: none open
+            conflicts = 0
+        return state, unsynced, int(conflicts)
+    finally:
+        con.close()
+
+
 def build_payload(con: Any, push_id: str) -> PushPayload:
     """The laptop's changes since the last sync (open conflicts held back)."""
     codes = local.dirty_codes(con)  # only rows written since they matched their base

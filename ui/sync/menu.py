@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QProcess, Qt
+from PySide6.QtCore import QCoreApplication, QObject, QProcess, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -65,9 +65,14 @@ class SyncMenu(QObject):
             bar.addPermanentWidget(w)
         self.progress.hide()
         self.cancel_button.hide()
+        # the status after a save is refreshed in a later turn of the event loop, once
+        # however many saves there were; after an edit at once (an edit saves, then
+        # announces: one refresh, not two, in the turn that made it)
+        self._status_timer = QTimer(self, singleShot=True, interval=0)
+        self._status_timer.timeout.connect(self.refresh_status)
         session = getattr(review, "session", None)
         if session is not None:
-            session.saved.connect(lambda _n: self.refresh_status())
+            session.saved.connect(lambda _n: self._status_timer.start())
             session.edited.connect(lambda _e: self.refresh_status())
         self.retranslate()
 
@@ -113,18 +118,22 @@ class SyncMenu(QObject):
             return 0
 
     def refresh_status(self) -> None:
-        checkout = self.is_checkout()
+        from models.sync.engine import sync_status
+
+        self._status_timer.stop()
+        state, unsynced, n = sync_status(self.path)  # one connection, not four
+        checkout = "url" in state
         for w in (self.pending_label, self.last_label):
             w.setVisible(checkout)
         self.a_sync.setEnabled(checkout and self.job is None)
         self.a_conflicts.setEnabled(checkout)
         if not checkout:
             return
+        pending = len(getattr(getattr(self.review, "session", None), "pending", []) or [])
         self.pending_label.setText(
-            QCoreApplication.translate(CONTEXT, "%n 项修改未同步", "", self.pending()))
-        last = self.state().get("last_sync", "")
+            QCoreApplication.translate(CONTEXT, "%n 项修改未同步", "", pending + unsynced))
+        last = state.get("last_sync", "")
         self.last_label.setText(tr("上次同步：") + (last.replace("T", " ")[:19] or tr("从未")))
-        n = self.open_conflicts()
         self.a_conflicts.setText(tr("冲突…") if not n else
                                  tr("冲突（%1）…").replace("%1", str(n)))
 

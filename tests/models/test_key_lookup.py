@@ -1,0 +1,78 @@
+"""Finding the rows of some keys (models.key_lookup) and the writes that use it: the same
+rows as pandas finds, for every kind of key column."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from geodata import gpkg_sql, outfall_store
+from geodata.outfall_store import AuditRow, Batch, SaveError, StoredChange
+from models import key_lookup
+from tests.models import outfall_testdata as td
+
+
+@pytest.mark.parametrize("values", [
+    pd.Series(["a", "b", None, "c", "b"], dtype="str"),
+    pd.Series(["a", "b", None, "c", "b"], dtype="string[pyarrow]"),
+    np.array(["a", "b", None, "c", "b"], dtype=object),
+    np.array(["a", "b", float("nan"), "c", "b"], dtype=object),
+    pd.Series([1, 2, 3, 2]),  # not text: pandas answers
+    pd.Series(["a", "b", "c"], dtype="category"),
+])
+def test_isin_finds_what_pandas_finds(values):
+    wanted = ["b", "c", "zz", "2", "nan"]
+    expected = pd.Series(values, copy=False).isin(wanted).to_numpy(dtype=bool)
+    got = key_lookup.isin(values, wanted)
+    assert got.dtype == bool and got.tolist() == expected.tolist()
+    assert key_lookup.rows_holding(values, wanted).tolist() == np.flatnonzero(expected).tolist()
+
+
+def test_isin_of_nothing_wanted():
+    assert key_lookup.isin(pd.Series(["a", None], dtype="str"), []).tolist() == [False, False]
+
+
+def _audit(code, batch="b1"):
+    return AuditRow("2024-05-01T10:00:00+08:00", "tester", code, "confirm", "review_status",
+                    "待核查", "已核查", "", batch)
+
+
+def test_a_batch_by_column_writes_every_row_and_refuses_a_missing_code(tmp_path):
+    gpkg = td.build(tmp_path / "ws.gpkg")
+    codes = td.CODES[:5]
+    outfall_store.commit_batches(gpkg, [Batch("b1", [StoredChange(c, "review_status", "已核查")
+                                                     for c in codes],
+                                              [_audit(c) for c in codes])])
+    con = sqlite3.connect(gpkg)
+    status = dict(con.execute("select code, review_status from outfalls"))
+    assert [status[c] for c in codes] == ["已核查"] * 5
+    assert len(outfall_store.read_audit(gpkg)) == 5
+    con.close()
+    # one unknown code among many: nothing of the batch is written
+    more = td.CODES[5:] + ["PWK350582H9999"]
+    with pytest.raises(SaveError) as err:
+        outfall_store.commit_batches(gpkg, [Batch("b2", [StoredChange(c, "remediation", "取缔")
+                                                         for c in more],
+                                                  [_audit(c, "b2") for c in more])])
+    assert "PWK350582H9999" in err.value.message.en
+    con = sqlite3.connect(gpkg)
+    assert {r[0] for r in con.execute("select remediation from outfalls where code in (?, ?, ?)",
+                                      td.CODES[5:8])} != {"取缔"}
+    assert len(outfall_store.read_audit(gpkg)) == 5
+
+
+def test_a_code_held_by_two_rows_is_refused_as_row_by_row(tmp_path):
+    gpkg = td.build(tmp_path / "ws.gpkg")
+    con = gpkg_sql.connect(gpkg)  # with the functions of GDAL's R-tree triggers
+    # a repeated code and a missing one in the same batch: the counts alone would balance
+    con.execute("update outfalls set code=? where code=?", (td.CODES[0], td.CODES[1]))
+    con.close()
+    codes = [td.CODES[0], "PWK350582H9999", td.CODES[2]]
+    with pytest.raises(SaveError):
+        outfall_store.commit_batches(gpkg, [Batch("b1", [StoredChange(c, "review_status", "已核查")
+                                                         for c in codes],
+                                                  [_audit(c) for c in codes])])
+    assert outfall_store.read_audit(gpkg) == []
