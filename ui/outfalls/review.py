@@ -104,6 +104,9 @@ class OutfallReview(QObject):
             self._edited_while_loading = set()
             self._check_when_loaded = True
             self.win.canvas.after_first_paint(lambda: self._load_table(self.lang))
+            # the check process starts while the table is made: its imports are then done
+            # when the table asks for the first check
+            self.win.canvas.after_first_paint(self.checker.warm_up)
 
     # -- construction ---------------------------------------------------------------------
     def _dock(self, name: str, title: str, widget: Any, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -457,7 +460,9 @@ class OutfallReview(QObject):
         # after a change always in the background, even a small inventory's (10k outfalls
         # held the GUI thread ~0.3 s: bench/bench_gaps.py); the flags' column is made on
         # the worker too, for the table as it is now.  Only the first check may run at once.
-        self.checker.start(self.ws, prepare_for=self.table)
+        # In the check process, which reads the file, unless edits wait unsaved there
+        self.checker.start(self.ws, prepare_for=self.table,
+                           from_file=not self.session.pending)
 
     def _flags_ready(self, bits: Any, codes: Any) -> None:
         # the newest check only (older ones are dropped by the runner); aligned by code,
@@ -465,9 +470,13 @@ class OutfallReview(QObject):
         if self.loading:
             return  # the table being made takes the checker's bits when it arrives
         prepared = self.checker.prepared
-        if prepared is not None and prepared[0] is self.table \
-                and prepared[1] == self.table.version:
+        # made for this table: its rows never move (an edit changes values, update_rows),
+        # so the columns fit even if edits were applied since (the next check follows)
+        if prepared is not None and prepared[0] is self.table:
             self.table.set_flag_columns(prepared[2], prepared[3])
+        elif len(self.table) > TABLE_SYNC_ROWS:
+            self.checker.align(self.table)  # a table made since: aligned on the worker
+            return
         else:
             self.table.set_flag_bits_for(bits, codes)
         self.panel.model.column_changed("flags")
@@ -555,6 +564,7 @@ class OutfallReview(QObject):
         """Final save and release the workspace lock (unsaved edits stay in the journal)."""
         if self.session.pending:
             self.session.save()
+        self.checker.close()  # the check process ends, even mid-check
         self.lock.release()
 
 
