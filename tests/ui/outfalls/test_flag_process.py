@@ -147,3 +147,14 @@ def test_closing_the_window_mid_check_ends_the_check_process(opened):
     assert not proc.is_alive() and proc.exitcode is not None  # ended and reaped
     assert spin_until(lambda: not review.checker.running, WAIT_MS)  # the wait ends too
     win.close()
+
+
+def test_flags_follow_a_new_code(opened):
+    """赋正式编码 replaces the layer (keys changed): the check's answer still lands on the
+    right rows, under the new code."""
+    win, ws, review = opened()
+    started = review.checker.started
+    assert review.do(oe.set_code(review.session.frame, td.CODES[2], "PWK350582H0999"))
+    assert spin_until(_recheck_done(review, started), WAIT_MS)
+    assert _flag(review, "PWK350582H0999", "possible_duplicate")
+    assert np.array_equal(review.table.flag_bits, check_flag_bits(ws))
