@@ -50,7 +50,8 @@ class FileFlags:
 
     bits: np.ndarray  # int64 per outfall row of the file (models.compliance.check_flag_bits)
     fids: np.ndarray | None  # int64 GeoPackage fid per row (None: the file did not say)
-    codes_ipc: bytes  # the rows' codes, an Arrow IPC stream of one string column
+    #: the rows' codes, an Arrow IPC stream of one string column (None: not asked for)
+    codes_ipc: bytes | None
     #: the child's own peak RSS (MB) and the check's CPU and wall seconds there
     child_peak_mb: float
     cpu_s: float
@@ -61,13 +62,19 @@ class FileFlags:
         million Python strings cost ~0.15 s and ~60 MB)."""
         import pyarrow as pa
 
+        if self.codes_ipc is None:
+            raise ValueError("the check was asked without its codes")
         col = pa.ipc.open_stream(self.codes_ipc).read_all().column(0)
         return np.asarray(col.to_numpy(zero_copy_only=False), dtype=object)
 
 
 # -- the child ---------------------------------------------------------------------------
-def flags_of_file(path: str) -> dict[str, Any]:
-    """Check the workspace GeoPackage at ``path``: what :class:`FileFlags` carries."""
+def flags_of_file(path: str, with_codes: bool = True) -> dict[str, Any]:
+    """Check the workspace GeoPackage at ``path``: what :class:`FileFlags` carries, packed
+    small (at 1M rows the bits as int64, fids and codes were ~35 MB through the pipe, and
+    the window's worker held the GIL ~30 ms taking them in): bits as bytes when they fit
+    (8 checks), fids as (first, count) when they run without gaps, the codes only
+    ``with_codes``."""
     import pyarrow as pa
 
     from models import compliance_input
@@ -81,13 +88,22 @@ def flags_of_file(path: str) -> dict[str, Any]:
         fids = inp.fids
         codes = inp.codes_arrow if inp.codes_arrow is not None else \
             pa.array([str(c) for c in inp.codes.tolist()], pa.string())
-    sink = pa.BufferOutputStream()
-    batch = pa.record_batch([codes], names=["code"])
-    with pa.ipc.new_stream(sink, batch.schema) as writer:
-        writer.write_batch(batch)
-    return {"bits": bits.tobytes(),
-            "fids": None if fids is None else np.asarray(fids, np.int64).tobytes(),
-            "codes": sink.getvalue().to_pybytes()}
+    ipc = None
+    if with_codes:
+        sink = pa.BufferOutputStream()
+        batch = pa.record_batch([codes], names=["code"])
+        with pa.ipc.new_stream(sink, batch.schema) as writer:
+            writer.write_batch(batch)
+        ipc = sink.getvalue().to_pybytes()
+    small = not len(bits) or (bits.min() >= 0 and bits.max() < 256)
+    packed_fids: Any = None
+    if fids is not None:
+        fids = np.asarray(fids, np.int64)
+        run = len(fids) > 0 and fids[-1] - fids[0] == len(fids) - 1 and \
+            bool(np.all(np.diff(fids) == 1))
+        packed_fids = (int(fids[0]), len(fids)) if run else fids.tobytes()
+    return {"bits": bits.astype(np.uint8).tobytes() if small else bits.tobytes(),
+            "bits_dtype": "u1" if small else "i8", "fids": packed_fids, "codes": ipc}
 
 
 def serve(conn: Any) -> None:
@@ -118,10 +134,10 @@ def serve(conn: Any) -> None:
             return
         if request is None:
             return
-        rid, path = request
+        rid, path, with_codes = request
         t0, c0 = time.perf_counter(), time.process_time()
         try:
-            payload, ok = flags_of_file(path), True
+            payload, ok = flags_of_file(path, with_codes), True
         except Exception:  # noqa: BLE001 - the window logs it and keeps its old flags
             payload, ok = {"error": traceback.format_exc()}, False
         # the check's temporaries go back to the system: the child waits, small, for the
@@ -133,6 +149,21 @@ def serve(conn: Any) -> None:
             conn.send((rid, ok, payload))
         except (EOFError, OSError):
             return
+
+
+def _unpacked_bits(payload: dict[str, Any]) -> np.ndarray:
+    raw = np.frombuffer(payload["bits"], np.uint8 if payload["bits_dtype"] == "u1"
+                        else np.int64)
+    return raw.astype(np.int64)
+
+
+def _unpacked_fids(packed: Any) -> np.ndarray | None:
+    if packed is None:
+        return None
+    if isinstance(packed, tuple):  # (first, count): fids without gaps
+        first, count = packed
+        return np.arange(first, first + count, dtype=np.int64)
+    return np.frombuffer(packed, np.int64)
 
 
 # -- the window's side -------------------------------------------------------------------
@@ -176,17 +207,18 @@ class CheckProcess:
                 self._ensure()
 
     def check(self, path: Path | str, stop: Callable[[], bool] = lambda: False,
-              ) -> FileFlags | None:
+              with_codes: bool = True) -> FileFlags | None:
         """Check the GeoPackage at ``path`` in the child; None if ``stop()`` turned true
         (the answer is then dropped when it comes) or the process was closed.  Raises
-        :class:`CheckProcessDied` if the child ended, RuntimeError if the check failed."""
+        :class:`CheckProcessDied` if the child ended, RuntimeError if the check failed.
+        ``with_codes``: the answer carries the rows' codes (else only bits and fids)."""
         with self._lock:
             if self.closed:
                 return None
             proc, conn = self._ensure()
             rid = next(self._ids)
             try:
-                conn.send((rid, str(path)))
+                conn.send((rid, str(path), with_codes))
             except (EOFError, OSError):
                 self._discard()
                 raise CheckProcessDied("the compliance check process has ended") from None
@@ -214,9 +246,7 @@ class CheckProcess:
             if not ok:
                 raise RuntimeError("compliance check failed in its process:\n"
                                    + payload["error"])
-            fids = payload["fids"]
-            return FileFlags(np.frombuffer(payload["bits"], np.int64),
-                             None if fids is None else np.frombuffer(fids, np.int64),
+            return FileFlags(_unpacked_bits(payload), _unpacked_fids(payload["fids"]),
                              payload["codes"], float(payload["peak_mb"]),
                              float(payload["cpu_s"]), float(payload["wall_s"]))
 

@@ -93,3 +93,18 @@ def test_close_mid_check_ends_the_child_and_the_wait(process, tmp_path):
     t.join(60)
     assert not t.is_alive() and out == {"result": None}
     assert process.check(tmp_path / "anything.gpkg") is None  # closed for good
+
+
+def test_fids_with_gaps_and_an_answer_without_codes(process, tmp_path):
+    import sqlite3
+
+    path = td.build(tmp_path / "ws.gpkg")
+    con = sqlite3.connect(path)
+    with con:  # a deleted outfall leaves a gap in the fids
+        con.execute("DELETE FROM outfalls WHERE code = ?", (td.CODES[3],))
+    con.close()
+    got = process.check(path, with_codes=False)
+    ws = Workspace.open(path)
+    assert np.array_equal(got.fids, ws.fids["outfalls"]) and len(got.fids) == 7
+    assert np.array_equal(got.bits, check_flag_bits(ws))
+    assert got.codes_ipc is None

@@ -109,7 +109,11 @@ class FlagChecker(QObject):
             process = self.process
 
             def in_child(token: Token) -> Any:
-                got = process.check(path, token.cancelled)
+                # without the codes (~20 MB at 1M) when the fids and the table will do
+                got = process.check(path, token.cancelled,
+                                    with_codes=fids is None or table is None)
+                if got is not None and got.codes_ipc is None and not _same_rows(got, fids):
+                    got = process.check(path, token.cancelled, with_codes=True)
                 if got is None:  # superseded or closing: dropped anyway
                     return None
                 return _aligned(got, fids, table, version)
@@ -171,6 +175,12 @@ class FlagChecker(QObject):
         log.error("compliance check failed", exc_info=exc)
 
 
+def _same_rows(got: FileFlags, fids: Any) -> bool:
+    """Whether the file's rows are the frame's (``fids``: the frame's fids), in order."""
+    return fids is not None and got.fids is not None and len(fids) == len(got.bits) \
+        and np.array_equal(np.asarray(fids, np.int64), got.fids)
+
+
 def _aligned(got: FileFlags, fids: Any, table: Any, version: Any) -> tuple:
     """(bits, codes, prepared, got) of a check of the file, in the window's row order.
 
@@ -179,10 +189,8 @@ def _aligned(got: FileFlags, fids: Any, table: Any, version: Any) -> tuple:
     codes name them and its flag column is made by position.  Otherwise (a frame not read
     from this file) the rows are matched by code, as a check of a snapshot was."""
     bits = got.bits
-    same = fids is not None and got.fids is not None and len(fids) == len(bits) \
-        and np.array_equal(np.asarray(fids, np.int64), got.fids)
     prepared = None
-    if same and table is not None and len(table) == len(bits):
+    if _same_rows(got, fids) and table is not None and len(table) == len(bits):
         codes = table.codes
         prepared = (table, version, *table.flag_columns_for(bits, None))
     else:
