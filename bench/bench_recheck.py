@@ -15,6 +15,8 @@ there), then ``--repeats`` times:
   the edit set off (400 ms debounce) has put its flags in the table: ``max_gap_ms``,
   ``gaps_over_16ms``, ``done_ms`` (edit saved → flags shown) and where the GUI thread was
   in the long gaps (bench/bench_gaps.py's ``GapMeter``);
+- ``idle``: the same timer for 3 s with nothing to do: the noise floor of a shared
+  machine (the process waiting for a core);
 - ``move``: the same for a move of an outfall next to another (4 m away): ``checks``
   says whether the table then flags it a possible duplicate, and whether every row's
   flags equal ``check_flag_bits`` run in-process on the window's workspace.
@@ -90,6 +92,11 @@ def child(path: str, repeats: int, tail_ms: int, timeout: float) -> dict[str, An
     def flagged_after(started: int) -> Any:
         return lambda: checker.started > started and review.settled()
 
+    # the noise floor: the same timer with nothing to do for 3 s (on a shared machine the
+    # process waits for a core too; those gaps are not the window's)
+    t_idle = time.perf_counter()
+    out["idle"] = meter.run(lambda: None, lambda: time.perf_counter() - t_idle > 3.0, 0,
+                            timeout)
     runs = []
     for k in range(repeats):
         code = own[k]
