@@ -42,6 +42,8 @@ SYNC_LIMIT = 20_000
 CHANNEL = "compliance"
 #: flags of the last check made for a table built since (off the GUI thread at scale)
 ALIGN_CHANNEL = "compliance_align"
+#: a large inventory's first check, started while its table is made (start_early)
+EARLY_CHANNEL = "compliance_early"
 
 
 class _Snapshot:
@@ -77,10 +79,13 @@ class FlagChecker(QObject):
         self.process = CheckProcess()
         #: the check process's own peak RSS, MB (the laptop pays for it as well)
         self.child_peak_mb = 0.0
+        #: [(workspace revision, answer)] of the check start_early began; written and
+        #: read by the runner's one worker thread only, in the order the jobs were given
+        self._early: list[tuple[int, FileFlags]] = []
 
     @property
     def running(self) -> bool:
-        return self.runner.busy(CHANNEL) or self.runner.busy(ALIGN_CHANNEL)
+        return any(self.runner.busy(c) for c in (CHANNEL, ALIGN_CHANNEL, EARLY_CHANNEL))
 
     def check_now(self, ws: Any) -> Any:
         """Check at once on the GUI thread (small inventories); returns the bits."""
@@ -106,12 +111,18 @@ class FlagChecker(QObject):
         if from_file and path.exists() and not path.is_dir():
             # the frame's fids and row count now: the answer is matched to them
             fids = ws.fids.get("outfalls")
-            process = self.process
+            process, early, revision = self.process, self._early, ws.revision
 
             def in_child(token: Token) -> Any:
+                # the check start_early began, if nothing changed since it began (this
+                # job runs after it: one worker, jobs in order)
+                got = early[0][1] if early and early[0][0] == revision \
+                    and table is not None and _same_rows(early[0][1], fids) else None
+                early.clear()
                 # without the codes (~20 MB at 1M) when the fids and the table will do
-                got = process.check(path, token.cancelled,
-                                    with_codes=fids is None or table is None)
+                if got is None:
+                    got = process.check(path, token.cancelled,
+                                        with_codes=fids is None or table is None)
                 if got is not None and got.codes_ipc is None and not _same_rows(got, fids):
                     got = process.check(path, token.cancelled, with_codes=True)
                 if got is None:  # superseded or closing: dropped anyway
@@ -150,6 +161,25 @@ class FlagChecker(QObject):
 
         self.runner.submit(work, lambda res: self._finished(*res), channel=ALIGN_CHANNEL,
                            on_error=self._failed)
+
+    def start_early(self, ws: Any) -> None:
+        """Begin a large inventory's first check before its table exists (right after the
+        first paint): the check process reads and checks the file while the window makes
+        the table, and the check the table then asks for (:meth:`start`) takes this
+        answer if the workspace did not change meanwhile."""
+        path = Path(ws.path)
+        if not path.exists() or path.is_dir():
+            return
+        process, early, revision = self.process, self._early, ws.revision
+
+        def work(token: Token) -> None:
+            early.clear()
+            got = process.check(path, token.cancelled, with_codes=False)
+            if got is not None:
+                early.append((revision, got))
+                self.child_peak_mb = max(self.child_peak_mb, got.child_peak_mb)
+
+        self.runner.submit(work, None, channel=EARLY_CHANNEL, on_error=self._failed)
 
     def warm_up(self) -> None:
         """Start the check process ahead of the first check (its imports take seconds)."""

@@ -67,6 +67,9 @@ class OutfallReview(QObject):
         frame = ws.layer("outfalls")
         self.checker = FlagChecker(self.runner, self)
         self.checker.done.connect(self._flags_ready)
+        # the check process starts with the first edit of the outfalls, so its start
+        # overlaps the re-check's debounce (a large inventory's starts at once, below)
+        ws.features_changed.connect(self._warm_checker)
         #: outfalls edited while the table was being made off the GUI thread (None: the
         #: table is not loading); they are updated in it when it arrives
         self._edited_while_loading: set[str] | None = None
@@ -104,9 +107,9 @@ class OutfallReview(QObject):
             self._edited_while_loading = set()
             self._check_when_loaded = True
             self.win.canvas.after_first_paint(lambda: self._load_table(self.lang))
-            # the check process starts while the table is made: its imports are then done
-            # when the table asks for the first check
-            self.win.canvas.after_first_paint(self.checker.warm_up)
+            # the first check begins in its process while the table is made (the table
+            # then takes its answer): the flags follow the table in a moment, not seconds
+            self.win.canvas.after_first_paint(self._check_early)
 
     # -- construction ---------------------------------------------------------------------
     def _dock(self, name: str, title: str, widget: Any, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -463,6 +466,14 @@ class OutfallReview(QObject):
         # In the check process, which reads the file, unless edits wait unsaved there
         self.checker.start(self.ws, prepare_for=self.table,
                            from_file=not self.session.pending)
+
+    def _check_early(self) -> None:
+        if not self.session.pending:  # else the file is behind: the table's check then
+            self.checker.start_early(self.ws)
+
+    def _warm_checker(self, layer: str, _keys: Any) -> None:
+        if layer == "outfalls":
+            self.checker.warm_up()
 
     def _flags_ready(self, bits: Any, codes: Any) -> None:
         # the newest check only (older ones are dropped by the runner); aligned by code,

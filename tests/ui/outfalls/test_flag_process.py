@@ -119,7 +119,7 @@ def test_a_check_process_killed_mid_check_keeps_the_old_flags_and_says_so(
     os.mkfifo(fifo)
     try:
         with caplog.at_level(logging.ERROR):
-            checker.start(SimpleNamespace(path=fifo, fids={}))
+            checker.start(SimpleNamespace(path=fifo, fids={}, revision=0))
             assert spin_until(lambda: checker.process.pid is not None, WAIT_MS)
             os.kill(checker.process.pid, 9)
             assert spin_until(lambda: not checker.running, WAIT_MS)
@@ -158,3 +158,44 @@ def test_flags_follow_a_new_code(opened):
     assert spin_until(_recheck_done(review, started), WAIT_MS)
     assert _flag(review, "PWK350582H0999", "possible_duplicate")
     assert np.array_equal(review.table.flag_bits, check_flag_bits(ws))
+
+
+@pytest.mark.parametrize("edit_while_loading", [False, True])
+def test_a_large_inventory_checked_while_its_table_is_made_shows_the_flags_of_the_file(
+        qtbot, tmp_path, monkeypatch, edit_while_loading):
+    """Above SYNC_LIMIT the first check begins in its process while the table is made; an
+    edit made meanwhile is not lost to it (the table's own check then runs afresh)."""
+    import threading
+
+    import ui.outfalls.review as review_module
+
+    monkeypatch.setattr(review_module, "SYNC_LIMIT", 0)
+    gate = threading.Event()
+    made = review_module.OutfallTable.from_frame
+
+    def from_frame(*args, **kwargs):
+        table = made(*args, **kwargs)
+        if threading.current_thread() is not threading.main_thread():
+            assert gate.wait(60), "the test never let the table finish"
+        return table
+
+    monkeypatch.setattr(review_module.OutfallTable, "from_frame", staticmethod(from_frame))
+    ws = Workspace.open(td.build(tmp_path / "ws.gpkg"))
+    win = main_window_for(qtbot, ws)
+    win.show()
+    review = install_outfall_review(win, ws, lang="zh", interactive=False, user="王五")
+    try:
+        assert review.loading
+        # the early check is done (its process answered) while the table still waits
+        assert spin_until(lambda: not review.runner.busy("compliance_early"), WAIT_MS)
+        assert review.loading
+        if edit_while_loading:
+            _move_next_to(review, td.CODES[7], td.CODES[5])
+        gate.set()
+        assert spin_until(review.settled, WAIT_MS)
+        assert np.array_equal(review.table.flag_bits, check_flag_bits(ws))
+        assert _flag(review, td.CODES[7], "possible_duplicate") == edit_while_loading
+        assert _flag(review, td.CODES[2], "possible_duplicate")
+    finally:
+        gate.set()
+        review.shutdown()
