@@ -108,7 +108,10 @@ class OutfallReview(QObject):
             self._check_when_loaded = True
             self.win.canvas.after_first_paint(lambda: self._load_table(self.lang))
             # the first check begins in its process while the table is made (the table
-            # then takes its answer): the flags follow the table in a moment, not seconds
+            # then takes its answer): the flags follow the table in a moment, not seconds.
+            # The process starts now: its imports (~1-2 s, at a lower priority than the
+            # window) are done by then
+            self.checker.warm_up()
             self.win.canvas.after_first_paint(self._check_early)
 
     # -- construction ---------------------------------------------------------------------
