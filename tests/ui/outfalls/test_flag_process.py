@@ -20,6 +20,9 @@ from models.outfall_table import FLAG_BITS
 from models.workspace import Workspace
 from tests.models import outfall_testdata as td
 from tests.ui.conftest import main_window_for, spin_until
+
+# every inventory "large", its table held until the test lets it finish
+from tests.ui.outfalls.test_inventory_loading import large  # noqa: F401
 from ui.outfalls import install_outfall_review
 
 #: a child's first check pays its start and imports (seconds on a loaded machine)
@@ -162,24 +165,9 @@ def test_flags_follow_a_new_code(opened):
 
 @pytest.mark.parametrize("edit_while_loading", [False, True])
 def test_a_large_inventory_checked_while_its_table_is_made_shows_the_flags_of_the_file(
-        qtbot, tmp_path, monkeypatch, edit_while_loading):
+        qtbot, tmp_path, large, edit_while_loading):  # noqa: F811 - the fixture
     """Above SYNC_LIMIT the first check begins in its process while the table is made; an
     edit made meanwhile is not lost to it (the table's own check then runs afresh)."""
-    import threading
-
-    import ui.outfalls.review as review_module
-
-    monkeypatch.setattr(review_module, "SYNC_LIMIT", 0)
-    gate = threading.Event()
-    made = review_module.OutfallTable.from_frame
-
-    def from_frame(*args, **kwargs):
-        table = made(*args, **kwargs)
-        if threading.current_thread() is not threading.main_thread():
-            assert gate.wait(60), "the test never let the table finish"
-        return table
-
-    monkeypatch.setattr(review_module.OutfallTable, "from_frame", staticmethod(from_frame))
     ws = Workspace.open(td.build(tmp_path / "ws.gpkg"))
     win = main_window_for(qtbot, ws)
     win.show()
@@ -191,11 +179,11 @@ def test_a_large_inventory_checked_while_its_table_is_made_shows_the_flags_of_th
         assert review.loading
         if edit_while_loading:
             _move_next_to(review, td.CODES[7], td.CODES[5])
-        gate.set()
+        large.set()  # the table may finish
         assert spin_until(review.settled, WAIT_MS)
         assert np.array_equal(review.table.flag_bits, check_flag_bits(ws))
         assert _flag(review, td.CODES[7], "possible_duplicate") == edit_while_loading
         assert _flag(review, td.CODES[2], "possible_duplicate")
     finally:
-        gate.set()
+        large.set()
         review.shutdown()
