@@ -19,7 +19,8 @@ several waiting only the newest is checked (the window wants the newest state on
 child that dies (killed, out of memory) fails the request under way with
 :class:`CheckProcessDied`; the next request starts a new child.  :meth:`CheckProcess.close`
 terminates it (the window closing mid-check does not wait for the check).  The child
-runs at a lower priority than the window (:func:`lower_priority`).
+runs at a lower priority than the window (:func:`lower_priority`), and ends after
+``IDLE_EXIT_S`` without a request (the next check starts another).
 
 Qt-free; the child imports no Qt either.
 """
@@ -39,6 +40,9 @@ import numpy as np
 
 #: how often a waiting caller looks whether it should stop (s)
 POLL_S = 0.05
+#: a child with no request for this long ends (it holds ~200-300 MB for nothing); the
+#: next check starts another
+IDLE_EXIT_S = 600.0
 
 
 class CheckProcessDied(RuntimeError):
@@ -126,9 +130,9 @@ def lower_priority() -> None:
         pass
 
 
-def serve(conn: Any) -> None:
-    """The child's loop: ``(request id, path)`` in, ``(id, ok, payload)`` out; None or a
-    closed pipe (the window gone) ends it."""
+def serve(conn: Any, idle_exit_s: float = IDLE_EXIT_S) -> None:
+    """The child's loop: ``(request id, path, with codes)`` in, ``(id, ok, payload)`` out;
+    None, a closed pipe (the window gone) or ``idle_exit_s`` without a request end it."""
     import signal
     import traceback
 
@@ -148,6 +152,8 @@ def serve(conn: Any) -> None:
     from models import compliance  # noqa: F401
     while True:
         try:
+            if not conn.poll(idle_exit_s):
+                return  # idle: exit code 0, and the window starts another when needed
             request = conn.recv()
             while request is not None and conn.poll():  # of those waiting, the newest
                 request = conn.recv()
@@ -172,6 +178,9 @@ def serve(conn: Any) -> None:
             return
 
 
+_IDLE_EXIT = object()
+
+
 def _unpacked_bits(payload: dict[str, Any]) -> np.ndarray:
     raw = np.frombuffer(payload["bits"], np.uint8 if payload["bits_dtype"] == "u1"
                         else np.int64)
@@ -192,7 +201,8 @@ class CheckProcess:
     """The child process and its pipe, from the window's side.  :meth:`check` is called
     from one worker thread at a time; :meth:`close` from any thread."""
 
-    def __init__(self) -> None:
+    def __init__(self, idle_exit_s: float = IDLE_EXIT_S) -> None:
+        self.idle_exit_s = idle_exit_s
         self._proc: Any = None
         self._conn: Any = None
         self._ids = itertools.count(1)
@@ -212,7 +222,7 @@ class CheckProcess:
         self._discard()
         ctx = multiprocessing.get_context("spawn")  # as on Windows, and no fork of Qt
         mine, theirs = ctx.Pipe()
-        proc = ctx.Process(target=serve, args=(theirs,), daemon=True,
+        proc = ctx.Process(target=serve, args=(theirs, self.idle_exit_s), daemon=True,
                            name="ecozone-compliance-check")
         proc.start()
         theirs.close()  # the child's end: only the child holds it, so its death is EOF
@@ -233,6 +243,16 @@ class CheckProcess:
         (the answer is then dropped when it comes) or the process was closed.  Raises
         :class:`CheckProcessDied` if the child ended, RuntimeError if the check failed.
         ``with_codes``: the answer carries the rows' codes (else only bits and fids)."""
+        for attempt in (1, 2):
+            got = self._ask(path, stop, with_codes, retry=attempt == 1)
+            if got is not _IDLE_EXIT:
+                return got  # type: ignore[return-value]
+        raise CheckProcessDied("the compliance check process has ended")
+
+    def _ask(self, path: Path | str, stop: Callable[[], bool], with_codes: bool,
+             retry: bool) -> Any:
+        """One request; ``_IDLE_EXIT`` if the child had ended idle before it took the
+        request (and ``retry``: the caller asks a new one)."""
         with self._lock:
             if self.closed:
                 return None
@@ -242,6 +262,8 @@ class CheckProcess:
                 conn.send((rid, str(path), with_codes))
             except (EOFError, OSError):
                 self._discard()
+                if retry and proc.exitcode == 0:  # it had ended idle: a new one
+                    return _IDLE_EXIT
                 raise CheckProcessDied("the compliance check process has ended") from None
         while True:
             if self.closed or stop():
@@ -255,10 +277,13 @@ class CheckProcess:
             except (EOFError, OSError, TypeError):  # TypeError: the pipe closed under us
                 if self.closed:
                     return None
+                proc.join(1)
                 code = proc.exitcode
                 with self._lock:
                     if self._proc is proc:
                         self._discard()
+                if code == 0 and retry:  # it ended idle as the request came: once more
+                    return _IDLE_EXIT
                 raise CheckProcessDied(f"the compliance check process ended "
                                        f"(exit code {code})") from None
             if got[0] != rid:  # the answer to a request given up earlier

@@ -108,3 +108,21 @@ def test_fids_with_gaps_and_an_answer_without_codes(process, tmp_path):
     assert np.array_equal(got.fids, ws.fids["outfalls"]) and len(got.fids) == 7
     assert np.array_equal(got.bits, check_flag_bits(ws))
     assert got.codes_ipc is None
+
+
+def test_an_idle_child_ends_and_the_next_check_starts_another(tmp_path):
+    import time
+
+    process = CheckProcess(idle_exit_s=0.5)
+    try:
+        path = td.build(tmp_path / "ws.gpkg")
+        assert len(process.check(path).bits) == len(td.CODES)
+        proc = process._proc
+        deadline = time.monotonic() + 60
+        while proc.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert proc.exitcode == 0  # ended by itself, idle
+        assert len(process.check(path).bits) == len(td.CODES)
+        assert process.starts == 2
+    finally:
+        process.close()

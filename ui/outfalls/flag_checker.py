@@ -77,6 +77,8 @@ class FlagChecker(QObject):
         self.prepared: Any = None
         #: the child process of the checks (started by the first check from the file)
         self.process = CheckProcess()
+        # a window deleted without shutdown() (tests, a part removed) ends it too
+        self.destroyed.connect(self.process.close)
         #: the check process's own peak RSS, MB (the laptop pays for it as well)
         self.child_peak_mb = 0.0
         #: [(workspace revision, answer)] of the check start_early began; written and
@@ -182,8 +184,15 @@ class FlagChecker(QObject):
         self.runner.submit(work, None, channel=EARLY_CHANNEL, on_error=self._failed)
 
     def warm_up(self) -> None:
-        """Start the check process ahead of the first check (its imports take seconds)."""
-        self.process.start()
+        """Start the check process ahead of the first check (its imports take seconds),
+        from the worker: starting a process costs the calling thread ~20-30 ms (more on
+        a busy machine), which the GUI thread must not pay; a no-op once it runs."""
+        process = self.process
+
+        def work(_token: Token) -> None:
+            process.start()
+
+        self.runner.submit(work, None, on_error=self._failed)
 
     def close(self) -> None:
         """End the check process (the window is closing); a check under way is dropped."""
