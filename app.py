@@ -19,4 +19,9 @@ from cli import UserError, build_parser, main
 __all__ = ["UserError", "build_parser", "main"]
 
 if __name__ == "__main__":
+    import multiprocessing
+
+    # the frozen build's child processes (the window's compliance check,
+    # models/compliance_process.py) start as this executable: run theirs, not the CLI
+    multiprocessing.freeze_support()
     sys.exit(main())

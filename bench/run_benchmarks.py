@@ -32,6 +32,9 @@ Sizes: ``small`` 10k outfalls + 1k units, ``medium`` 100k + 5k, ``large`` 1M + 2
   outfall count: build, worst warm sort/filter.
 - ``gaps``: ``bench/bench_gaps.py`` in the real window: longest event-loop gap and
   the count over 16 ms during an import, its undo, a batch edit, its undo, sync pull/push.
+- ``recheck``: ``bench/bench_recheck.py``: the window's event-loop gaps from an edit
+  until its compliance re-check's flags show, that time, the window's and the check
+  process's own peak RSS.
 - ``check``: ``app.py outfalls check --json`` (time, CPU time, the command's own peak
   RSS) and the window's ``check_flag_bits`` (``bench/bench_compliance.py``, fresh
   processes).
@@ -538,6 +541,16 @@ def bench_gaps(size: str, cache: Path) -> dict[str, Any]:
     return out["sizes"][size]  # type: ignore[no-any-return]
 
 
+# -- the compliance re-check after an edit (bench/bench_recheck.py) ---------------------
+def bench_recheck(size: str, cache: Path) -> dict[str, Any]:
+    """The window's event-loop gaps from an edit until its re-check's flags show, the time
+    that takes, the window's and the check process's own peak RSS
+    (``bench/bench_recheck.py``)."""
+    out = _run_json([sys.executable, str(ROOT / "bench" / "bench_recheck.py"), "--sizes",
+                     size, "--cache", str(cache)], timeout=3600)
+    return out["sizes"][size]  # type: ignore[no-any-return]
+
+
 # -- main ------------------------------------------------------------------------------
 def bench_size(size: str, args: argparse.Namespace, use_qgis: bool) -> dict[str, Any]:
     cache = args.cache
@@ -561,6 +574,7 @@ def bench_size(size: str, args: argparse.Namespace, use_qgis: bool) -> dict[str,
     if not args.no_gaps:  # minutes at large (a PostgreSQL server, two checkouts)
         out["gaps"] = bench_gaps(size, cache)
     out["check"] = bench_check(path, runs)
+    out["recheck"] = bench_recheck(size, cache)
     if use_qgis:
         try:
             q = bench_qgis(path, out["render"]["bbox_mercator"], runs, True, cache)

@@ -382,16 +382,19 @@ def check_outfalls(ws: Workspace, config: ComplianceConfig | None = None,
     return list(scan_outfalls(ws, config, checks))
 
 
-def check_flag_bits(ws: Workspace, config: ComplianceConfig | None = None) -> np.ndarray:
-    """One int64 per outfall row (frame order): bit k set when check number k of
-    :data:`CHECKS` found something.  What the inventory needs, without the findings' texts
-    or a dict per outfall (at 1M rows those were ~1 GB and ~0.3 GB)."""
-    if not ws.has_layer("outfalls"):
+def check_flag_bits(ws: Workspace | CheckInput,
+                    config: ComplianceConfig | None = None) -> np.ndarray:
+    """One int64 per outfall row (frame order; or the rows of a
+    :func:`models.compliance_input.read`): bit k set when check number k of :data:`CHECKS`
+    found something.  What the inventory needs, without the findings' texts or a dict per
+    outfall (at 1M rows those were ~1 GB and ~0.3 GB)."""
+    if not isinstance(ws, CheckInput) and not ws.has_layer("outfalls"):
         return np.zeros(0, np.int64)
     cfg = config or ComplianceConfig()
     # no names and no distances: the flags need neither
     found = _scan.scan(ws, cfg, set(CHECKS), None)
     return Findings(found, cfg).flag_bits(len(found.codes))
+
 
 def flags_by_code(findings: list[Finding]) -> dict[str, tuple[str, ...]]:
     """code → check ids found on it (for the table's flag column and filter)."""

@@ -119,6 +119,9 @@ class CheckInput:
     #: rows whose code is missing in the file (read straight from it)
     code_null: np.ndarray | None = None
     frame: Any = None  # the outfall frame, when made from a workspace
+    #: GeoPackage fid of each outfall row, when read from the file (the window's check
+    #: process aligns its flags to the window's frame by them: models/compliance_process)
+    fids: np.ndarray | None = None
 
     @property
     def n(self) -> int:
@@ -287,7 +290,7 @@ def read(path: Path, required: tuple[str, ...]) -> CheckInput | None:
         return out
 
     with ThreadPoolExecutor(3) as pool:
-        main = pool.submit(_read_arrow, path, columns=["code"])
+        main = pool.submit(_read_arrow, path, columns=["code"], return_fids=True)
         side = pool.submit(blanks) if wanted else None
         small = pool.submit(lambda: {n: _small_layer(path, n) for n in names})
         meta, table = main.result()
@@ -302,6 +305,7 @@ def read(path: Path, required: tuple[str, ...]) -> CheckInput | None:
         code = code.combine_chunks()
         geom = table.column(meta.get("geometry_name") or table.column_names[-1])
         valid, lon, lat = _points_from_wkb(geom)
+        fids = _fids(table, meta)
         del table, geom
     except Fallback:
         return _opened(path, required)
@@ -314,7 +318,15 @@ def read(path: Path, required: tuple[str, ...]) -> CheckInput | None:
         if contents.get("counties") == "features":
             layers["counties"] = _small_layer(path, "counties")
     return CheckInput(Path(path), Codes(code), valid, True, lon, lat, None, blank, layers,
-                      codes_arrow=code, code_null=null)
+                      codes_arrow=code, code_null=null, fids=fids)
+
+
+def _fids(table: pa.Table, meta: dict) -> np.ndarray | None:
+    """The rows' fids pyogrio returned (``return_fids``), as int64; None if absent."""
+    name = meta.get("fid_column") or "fid"
+    if name not in table.column_names:
+        return None
+    return np.asarray(table.column(name).to_numpy(), dtype=np.int64)
 
 
 def _opened(path: Path, required: tuple[str, ...]) -> CheckInput | None:
@@ -325,4 +337,5 @@ def _opened(path: Path, required: tuple[str, ...]) -> CheckInput | None:
         return None
     inp = from_workspace(ws, required)
     inp.path = ws.path
+    inp.fids = ws.fids.get("outfalls")
     return inp

@@ -124,7 +124,9 @@ class EditSession:
 
     def _announce(self, edit: Edit) -> None:
         if edit.renames:  # keys changed: observers re-read the layer (no row came or went)
-            self.ws.replace_layer(LAYER, self.frame)
+            # the rows and their GeoPackage fids are the same: the compliance check process
+            # matches its answer to the frame by them
+            self.ws.replace_layer(LAYER, self.frame, self.ws.fids.get(LAYER))
         else:
             self.ws.announce_features_changed(LAYER, list(edit.all_codes),
                                               geometry=bool(edit.moves_points))

@@ -220,10 +220,15 @@ class OutfallTable:
         self.set_flag_columns(*self.flag_columns_for(bits, codes))
 
     def flag_columns_for(self, bits: np.ndarray,
-                         codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                         codes: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         """(bits per row, label per row) of a check naming its outfalls by ``codes``,
         without changing the table: the window computes them on its worker and hands
-        them to :meth:`set_flag_columns` (1M rows take ~0.3 s)."""
+        them to :meth:`set_flag_columns` (1M rows take ~0.3 s).  ``codes`` None: the
+        check's rows are the table's rows (the window matched them by fid)."""
+        if codes is None:
+            if len(bits) != len(self):
+                raise ValueError(f"{len(bits)} flag rows for a table of {len(self)}")
+            return self._flag_columns(np.asarray(bits, np.int64))
         if self._same_codes(codes):
             return self._flag_columns(np.asarray(bits, np.int64))
         src = _arrow_codes(codes, self.codes.arr.type)

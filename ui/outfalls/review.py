@@ -68,6 +68,9 @@ class OutfallReview(QObject):
         frame = ws.layer("outfalls")
         self.checker = FlagChecker(self.runner, self)
         self.checker.done.connect(self._flags_ready)
+        # the check process starts with the first edit of the outfalls, so its start
+        # overlaps the re-check's debounce (a large inventory's starts at once, below)
+        ws.features_changed.connect(self._warm_checker)
         #: outfalls edited while the table was being made off the GUI thread (None: the
         #: table is not loading); they are updated in it when it arrives
         self._edited_while_loading: set[str] | None = None
@@ -105,6 +108,12 @@ class OutfallReview(QObject):
             self._edited_while_loading = set()
             self._check_when_loaded = True
             self.win.canvas.after_first_paint(lambda: self._load_table(self.lang))
+            # the first check begins in its process while the table is made (the table
+            # then takes its answer): the flags follow the table in a moment, not seconds.
+            # The process starts now: its imports (~1-2 s, at a lower priority than the
+            # window) are done by then
+            self.checker.warm_up()
+            self.win.canvas.after_first_paint(self._check_early)
 
     # -- construction ---------------------------------------------------------------------
     def _dock(self, name: str, title: str, widget: Any, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -470,7 +479,17 @@ class OutfallReview(QObject):
         # after a change always in the background, even a small inventory's (10k outfalls
         # held the GUI thread ~0.3 s: bench/bench_gaps.py); the flags' column is made on
         # the worker too, for the table as it is now.  Only the first check may run at once.
-        self.checker.start(self.ws, prepare_for=self.table)
+        # In the check process, which reads the file, unless edits wait unsaved there
+        self.checker.start(self.ws, prepare_for=self.table,
+                           from_file=not self.session.pending)
+
+    def _check_early(self) -> None:
+        if not self.session.pending:  # else the file is behind: the table's check then
+            self.checker.start_early(self.ws)
+
+    def _warm_checker(self, layer: str, _keys: Any) -> None:
+        if layer == "outfalls":
+            self.checker.warm_up()
 
     def _flags_ready(self, bits: Any, codes: Any) -> None:
         # the newest check only (older ones are dropped by the runner); aligned by code,
@@ -478,9 +497,13 @@ class OutfallReview(QObject):
         if self.loading:
             return  # the table being made takes the checker's bits when it arrives
         prepared = self.checker.prepared
-        if prepared is not None and prepared[0] is self.table \
-                and prepared[1] == self.table.version:
+        # made for this table: its rows never move (an edit changes values, update_rows),
+        # so the columns fit even if edits were applied since (the next check follows)
+        if prepared is not None and prepared[0] is self.table:
             self.table.set_flag_columns(prepared[2], prepared[3])
+        elif len(self.table) > TABLE_SYNC_ROWS:
+            self.checker.align(self.table)  # a table made since: aligned on the worker
+            return
         else:
             self.table.set_flag_bits_for(bits, codes)
         self.panel.model.column_changed("flags")
@@ -568,6 +591,7 @@ class OutfallReview(QObject):
         """Final save and release the workspace lock (unsaved edits stay in the journal)."""
         if self.session.pending:
             self.session.save()
+        self.checker.close()  # the check process ends, even mid-check
         self.lock.release()
 
 
