@@ -307,15 +307,18 @@ def _write_photos(con: sqlite3.Connection, add: Sequence[Photo], remove: Sequenc
          for p in add])
 
 
-def commit_batches(path: Path | str, batches: Sequence[Batch]) -> None:
-    """Write ``batches`` in one transaction, or nothing at all (raises :class:`SaveError`)."""
+def commit_batches(path: Path | str, batches: Sequence[Batch],
+                   busy_timeout: float = 5.0) -> None:
+    """Write ``batches`` in one transaction, or nothing at all (raises :class:`SaveError`).
+    ``busy_timeout``: seconds to wait for readers of the file (another program, the
+    window's compliance check process) before the save fails with kind ``busy``."""
     if not batches:
         return
     path = Path(path)
     if not path.exists():
         raise _save_error(FileNotFoundError(str(path)), path)
     try:
-        con = gpkg_sql.connect(path)
+        con = gpkg_sql.connect(path, timeout=busy_timeout)
     except sqlite3.Error as exc:
         raise _save_error(exc, path) from exc
     try:

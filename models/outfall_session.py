@@ -88,6 +88,10 @@ class EditSession:
         self.readonly = readonly
         self.readonly_reason = readonly_reason
         self.autosave = autosave
+        #: seconds a save waits for readers of the file before it fails as ``busy`` (the
+        #: window sets a few ms and retries: a save runs on its GUI thread, and the
+        #: compliance check process reading a 1M-outfall file held a commit ~0.8 s)
+        self.busy_timeout = 5.0
         self.pending: list[Edit] = []
         self.journal = RecoveryJournal(self.path)
         self.last_error: SaveError | None = None
@@ -189,7 +193,7 @@ class EditSession:
             return False
         batches = [to_batch(e) for e in self.pending]
         try:
-            outfall_store.commit_batches(self.path, batches)
+            outfall_store.commit_batches(self.path, batches, self.busy_timeout)
         except SaveError as err:
             self.last_error = err
             self.save_failed.emit(err)

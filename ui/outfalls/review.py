@@ -13,6 +13,7 @@ and follows the one change flow and the one selection (docs/ARCHITECTURE.md):
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,15 @@ TABLE_SYNC_ROWS = 5_000
 TABLE_CHANNEL = "outfall_table"
 
 AUTOSAVE_MS = 30_000
+#: How long a save on the GUI thread waits for readers of the workspace file (seconds).
+#: The compliance check process reads the file (~1 s at 1M outfalls) and SQLite's commit
+#: waits for its readers: with the 5 s of the command line an edit froze the window ~0.8 s.
+#: A save held up is kept in the recovery journal and saved again BUSY_RETRY_MS later.
+SAVE_BUSY_WAIT_S = 0.015
+BUSY_RETRY_MS = 250
+#: The user is told the file is busy only when it stays so this long (a save used to wait
+#: this long before it failed).
+BUSY_TELL_AFTER_S = 5.0
 _MIME = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
          ".heic": "image/heic", ".webp": "image/webp"}
 
@@ -100,6 +110,10 @@ class OutfallReview(QObject):
         self._autosave = QTimer(self, interval=AUTOSAVE_MS)
         self._autosave.timeout.connect(self._retry_save)
         self._autosave.start()
+        self.session.busy_timeout = SAVE_BUSY_WAIT_S
+        self._busy_retry = QTimer(self, singleShot=True, interval=BUSY_RETRY_MS)
+        self._busy_retry.timeout.connect(self._retry_save)
+        self._busy_since: float | None = None
         if self.session.readonly and self.session.readonly_reason is not None:
             self.notify(self.session.readonly_reason, warn=True)
         else:
@@ -178,12 +192,10 @@ class OutfallReview(QObject):
         # the one change flow: whoever changed the outfalls, the workspace says so
         self.ws.features_changed.connect(self._on_features_changed)
         self.ws.layer_replaced.connect(self._on_layer_replaced)
-        self.session.save_failed.connect(lambda err: self.notify(err.message, warn=True,
-                                                                 once=err.kind))
+        self.session.save_failed.connect(self._save_failed)
         self.session.journal_failed.connect(lambda m: self.notify(m, warn=True,
                                                                   once="journal"))
-        self.session.saved.connect(lambda n: self._status(Message(f"已保存 {n} 项修改",
-                                                                  f"saved {n} edits")))
+        self.session.saved.connect(self._saved)
         self._connect_views()
         self.win.selection.changed.connect(self._on_selection)
         canvas = self.win.canvas
@@ -479,7 +491,11 @@ class OutfallReview(QObject):
         # after a change always in the background, even a small inventory's (10k outfalls
         # held the GUI thread ~0.3 s: bench/bench_gaps.py); the flags' column is made on
         # the worker too, for the table as it is now.  Only the first check may run at once.
-        # In the check process, which reads the file, unless edits wait unsaved there
+        # In the check process, which reads the file, unless edits wait unsaved there.
+        # An edit held up by a busy file is about to be saved: check once it is
+        if self.session.pending and self._busy_retry.isActive():
+            self._flags_timer.start()
+            return
         self.checker.start(self.ws, prepare_for=self.table,
                            from_file=not self.session.pending)
 
@@ -507,6 +523,23 @@ class OutfallReview(QObject):
         else:
             self.table.set_flag_bits_for(bits, codes)
         self.panel.model.column_changed("flags")
+
+    def _save_failed(self, err: Any) -> None:
+        # a file busy with a reader (the check process, another program): the edit waits
+        # in the recovery journal and is saved again shortly; the user hears of it only
+        # when the file stays busy
+        if err.kind == "busy":
+            now = time.monotonic()
+            if self._busy_since is None:
+                self._busy_since = now
+            self._busy_retry.start()
+            if now - self._busy_since < BUSY_TELL_AFTER_S:
+                return
+        self.notify(err.message, warn=True, once=err.kind)
+
+    def _saved(self, n: int) -> None:
+        self._busy_since = None
+        self._status(Message(f"已保存 {n} 项修改", f"saved {n} edits"))
 
     def _retry_save(self) -> None:
         if self.session.pending:
