@@ -52,7 +52,8 @@ def isin(values: Any, wanted: Sequence[str]) -> np.ndarray:
         series = values if isinstance(values, pd.Series) else pd.Series(values, copy=False)
         return np.asarray(series.isin(want).to_numpy(dtype=bool), dtype=bool)
     shared = not isinstance(values, np.ndarray)  # an object array's Arrow copy is new
-    key = (_identity(data), tuple(want)) if shared else None
+    # as a set: the listeners ask for the same keys in their own order
+    key = (_identity(data), frozenset(want)) if shared else None
     with _last_lock:
         last = _last[0] if _last else None
         if key is not None and last is not None and last[1] == key:
@@ -71,7 +72,7 @@ def isin(values: Any, wanted: Sequence[str]) -> np.ndarray:
 # each.  The column is known by its buffers' addresses; the entry holds the array itself,
 # so those buffers (Arrow's are never written in place) cannot be freed and reused by
 # another column while the entry lives.
-_last: list[tuple[Any, tuple[Any, ...], np.ndarray]] = []
+_last: list[tuple[Any, tuple[Any, frozenset[str]], np.ndarray]] = []
 _last_lock = threading.Lock()
 
 

@@ -99,3 +99,10 @@ def test_repeated_lookups_answer_for_the_column_and_keys_asked():
     col.iloc[2] = "x"
     assert np.flatnonzero(key_lookup.isin(col, ["c2"])).tolist() == []
     assert np.flatnonzero(key_lookup.isin(col, ["x"])).tolist() == [2]
+
+
+def test_the_same_keys_in_another_order_or_repeated():
+    col = pd.Series([f"c{i}" for i in range(100)], dtype="str")
+    assert np.flatnonzero(key_lookup.isin(col, ["c9", "c3"])).tolist() == [3, 9]
+    assert np.flatnonzero(key_lookup.isin(col, ["c3", "c9", "c3"])).tolist() == [3, 9]
+    assert np.flatnonzero(key_lookup.isin(col, ["c3"])).tolist() == [3]
