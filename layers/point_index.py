@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
+from geodata.gil_slices import in_worker_slices, take
 from layers.mercator import to_mercator
 
 #: Buckets of the grid index per side.
@@ -52,13 +53,16 @@ class PointIndex:
         exact = True
         if len(geoms):
             ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
-            xy = shapely.get_coordinates(geoms[ok])
+            present = geoms if ok.all() else take(geoms, np.flatnonzero(ok))
+            # get_coordinates holds the GIL (~50 ms a million points), get_x/get_y do not
+            # but would say NaN for a one-point multipoint: the same call, in slices
+            xy = np.concatenate(in_worker_slices(shapely.get_coordinates, present))
             if len(xy) == int(ok.sum()):  # exactly one coordinate per point
                 mx, my = to_mercator(xy[:, 0], xy[:, 1])
                 x[ok], y[ok] = mx, my
             else:  # multipoints or odd rows: fall back to one representative point each
                 exact = False
-                rep = shapely.point_on_surface(geoms[ok])
+                rep = shapely.point_on_surface(present)
                 mx, my = to_mercator(shapely.get_x(rep), shapely.get_y(rep))
                 x[ok], y[ok] = mx, my
         return cls(x, y, exact)

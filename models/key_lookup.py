@@ -10,6 +10,7 @@ where ``pyarrow.compute.is_in`` takes ~1 ms and ~25-50 ms (bench/bench_gaps.py: 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -43,14 +44,43 @@ def _arrow_text(values: Any) -> Any:
 
 def isin(values: Any, wanted: Sequence[str]) -> np.ndarray:
     """A bool array: which of ``values`` are one of ``wanted`` (text keys; a missing value
-    is never wanted)."""
-    data = _arrow_text(values)
+    is never wanted).  ``values`` may also be a pyarrow string array."""
+    data = values if isinstance(values, (pa.Array, pa.ChunkedArray)) else _arrow_text(values)
     want = [str(w) for w in wanted]
-    if data is None:
+    if data is None or not (pa.types.is_string(data.type)
+                            or pa.types.is_large_string(data.type)):
         series = values if isinstance(values, pd.Series) else pd.Series(values, copy=False)
         return np.asarray(series.isin(want).to_numpy(dtype=bool), dtype=bool)
+    shared = not isinstance(values, np.ndarray)  # an object array's Arrow copy is new
+    # as a set: the listeners ask for the same keys in their own order
+    key = (_identity(data), frozenset(want)) if shared else None
+    with _last_lock:
+        last = _last[0] if _last else None
+        if key is not None and last is not None and last[1] == key:
+            return last[2].copy()
     hit = pc.is_in(data, value_set=pa.array(want, type=data.type))
-    return np.asarray(pc.fill_null(hit, False).to_numpy(zero_copy_only=False), dtype=bool)
+    out = np.asarray(pc.fill_null(hit, False).to_numpy(zero_copy_only=False), dtype=bool)
+    if key is not None:
+        with _last_lock:
+            _last[:] = [(data, key, out.copy())]
+    return out
+
+
+# The last lookup over Arrow keys, kept for the next listener of the same change: a pull of
+# 10 000 edits at 1M outfalls looks the same codes up in the same key column three times on
+# the GUI thread (the workspace's write, the map layer's patch, the inventory table), ~50 ms
+# each.  The column is known by its buffers' addresses; the entry holds the array itself,
+# so those buffers (Arrow's are never written in place) cannot be freed and reused by
+# another column while the entry lives.
+_last: list[tuple[Any, tuple[Any, frozenset[str]], np.ndarray]] = []
+_last_lock = threading.Lock()
+
+
+def _identity(data: Any) -> tuple[Any, ...]:
+    chunks = data.chunks if isinstance(data, pa.ChunkedArray) else [data]
+    return (str(data.type), len(data), *(
+        (c.offset, len(c), *((b.address, b.size) if b is not None else None
+                             for b in c.buffers())) for c in chunks))
 
 
 def rows_holding(values: Any, wanted: Sequence[str]) -> np.ndarray:

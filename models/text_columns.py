@@ -27,7 +27,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from models import collation
+from models import collation, key_lookup
 
 #: rows per call of a long conversion: each call holds the GIL, so the window's worker
 #: makes 1M strings in slices of a few ms and the GUI thread gets its turns in between
@@ -178,9 +178,8 @@ class ArrowText:
         return out
 
     def isin(self, wanted: Iterable[str]) -> np.ndarray:
-        want = pa.array([str(w) for w in wanted], type=self.arr.type)
-        return np.asarray(pc.is_in(self.arr, value_set=want).to_numpy(zero_copy_only=False),
-                          dtype=bool)
+        # through key_lookup: an edit's listeners look the same codes up in these buffers
+        return key_lookup.isin(self.arr, list(wanted))
 
     def lowered(self) -> pa.Array:
         return pc.utf8_lower(self.arr)

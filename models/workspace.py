@@ -24,6 +24,7 @@ import shapely
 from psygnal import Signal
 
 from geodata import schema, store
+from geodata.collector import collector_paused
 from models import key_lookup
 from models.memory import release_memory
 from models.text_columns import KeyArray
@@ -312,16 +313,19 @@ class Workspace:
         here, in between, would vouch for a file without that edit).  By default the
         revision now, which is right only on that thread."""
         revision = self.revision if since is None else since
-        frame, fids = _read(self.path, name)
-        read = LayerRead(name, frame, fids, revision, keys_of(name, frame, fids))
-        for key, prepare in list(self._preparers.items()):
-            try:
-                made = prepare(name, frame, read.keys)
-            except Exception:  # noqa: BLE001 - the listener then does it itself
-                logging.getLogger(__name__).exception("preparing %s for %s", name, key)
-                continue
-            if made is not None:
-                read.prepared[key] = made
+        # a million shapely objects: collections while they are made would scan them all
+        # with the GIL held (geodata/collector.py)
+        with collector_paused():
+            frame, fids = _read(self.path, name)
+            read = LayerRead(name, frame, fids, revision, keys_of(name, frame, fids))
+            for key, prepare in list(self._preparers.items()):
+                try:
+                    made = prepare(name, frame, read.keys)
+                except Exception:  # noqa: BLE001 - the listener then does it itself
+                    logging.getLogger(__name__).exception("preparing %s for %s", name, key)
+                    continue
+                if made is not None:
+                    read.prepared[key] = made
         return read
 
     def add_read_preparer(self, key: str,

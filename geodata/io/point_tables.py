@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from pathlib import Path
 
 import geopandas as gpd
@@ -24,6 +25,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
+from geodata.gil_slices import in_worker
 from geodata.io import crs_detect, encodings
 from geodata.io.coordinate_columns import (  # noqa: F401 - the names are part of this API
     LAT_NAMES,
@@ -57,6 +59,28 @@ def read_text_table(path: Path, encoding: str, notes: Notes
     return df, choice
 
 
+#: rows per slice of a CSV read in a worker: the C parser holds the GIL while it makes a
+#: slice's strings (100k rows at once: 50-140 ms the GUI thread could not run)
+CSV_SLICE = 8_192
+
+
+def _read_csv(text: str, sep: str) -> pd.DataFrame:
+    """Every cell as text; in a worker, ``CSV_SLICE`` rows at a time with the GIL handed
+    over between them (the same frame: one parser reads on where the last slice ended)."""
+    kw = dict(sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=False,
+              engine="c" if len(sep) == 1 else "python", quoting=csv.QUOTE_MINIMAL)
+    if len(sep) != 1 or not in_worker():
+        return pd.read_csv(io.StringIO(text), **kw)
+    parts = []
+    with pd.read_csv(io.StringIO(text), chunksize=CSV_SLICE, **kw) as reader:
+        for part in reader:
+            parts.append(part)
+            time.sleep(0)  # the GUI thread's turn
+    if not parts:  # a header alone
+        return pd.read_csv(io.StringIO(text), **kw)
+    return pd.concat(parts) if len(parts) > 1 else parts[0]
+
+
 def _read_text(path: Path, encoding: str, notes: Notes
                ) -> tuple[pd.DataFrame, encodings.EncodingChoice, pd.DataFrame | None]:
     """(table with the first line as header, encoding, grid when pandas could not parse it).
@@ -82,9 +106,7 @@ def _read_text(path: Path, encoding: str, notes: Notes
     if len(sep) == 1 and _ragged(lines, sep):  # a title line above the header
         return pd.DataFrame(), choice, _csv_grid(text, sep)
     try:
-        df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
-                         skip_blank_lines=False, engine="c" if len(sep) == 1 else "python",
-                         quoting=csv.QUOTE_MINIMAL)
+        df = _read_csv(text, sep)
     except (pd.errors.ParserError, ValueError) as exc:
         if len(sep) != 1:
             line = str(exc).splitlines()[0][:160]

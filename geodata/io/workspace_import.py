@@ -30,6 +30,7 @@ import numpy as np
 import shapely
 
 from geodata import editions_store, gpkg_sql
+from geodata.collector import collector_paused
 from geodata.io import uncoded_outfalls
 from geodata.io.field_mapping import LAYER_FIELDS, suggest_mapping
 from geodata.io.messages import ImportRefused, Message, Notes, msg
@@ -234,7 +235,8 @@ def _write_keyed(con: sqlite3.Connection, table: str, prep: Prepared, batch: int
     if missing:
         report.notes.add(f"工作区图层缺少字段，未导入：{', '.join(missing)}",
                          f"the workspace layer lacks fields, not imported: {', '.join(missing)}")
-    existing = _existing(con, table, gcol, cols)
+    with collector_paused():  # a dict per row of the layer (geodata/collector.py)
+        existing = _existing(con, table, gcol, cols)
     if whole_edition:
         _remove_missing(con, table, gcol, prep, existing, batch, report)
     fresh = _resolve_uncoded(con, prep, existing, gcol, cols, report)

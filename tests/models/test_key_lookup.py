@@ -76,3 +76,33 @@ def test_a_code_held_by_two_rows_is_refused_as_row_by_row(tmp_path):
                                                          for c in codes],
                                                   [_audit(c) for c in codes])])
     assert outfall_store.read_audit(gpkg) == []
+
+
+def test_repeated_lookups_answer_for_the_column_and_keys_asked():
+    """The last Arrow lookup is reused by the next listener of the same change; any other
+    column, other keys or a caller that changes its result get their own answer."""
+    import pyarrow as pa
+
+    col = pd.Series([f"c{i}" for i in range(1000)], dtype="str")
+    first = key_lookup.isin(col, ["c1", "c500"])
+    assert np.flatnonzero(first).tolist() == [1, 500]
+    first[:] = True  # the caller's own array
+    assert np.flatnonzero(key_lookup.isin(col, ["c1", "c500"])).tolist() == [1, 500]
+    # the same buffers seen through the frame, an Arrow array and a pandas array
+    assert np.flatnonzero(key_lookup.isin(pa.array(col.array), ["c1", "c500"])).tolist() \
+        == [1, 500]
+    assert np.flatnonzero(key_lookup.isin(col, ["c2"])).tolist() == [2]
+    # equal content in other buffers, a slice of the same buffers, a changed column
+    other = pd.Series([f"c{i}" for i in range(1000)], dtype="str")
+    assert np.flatnonzero(key_lookup.isin(other, ["c2"])).tolist() == [2]
+    assert np.flatnonzero(key_lookup.isin(col.iloc[1:], ["c2"])).tolist() == [1]
+    col.iloc[2] = "x"
+    assert np.flatnonzero(key_lookup.isin(col, ["c2"])).tolist() == []
+    assert np.flatnonzero(key_lookup.isin(col, ["x"])).tolist() == [2]
+
+
+def test_the_same_keys_in_another_order_or_repeated():
+    col = pd.Series([f"c{i}" for i in range(100)], dtype="str")
+    assert np.flatnonzero(key_lookup.isin(col, ["c9", "c3"])).tolist() == [3, 9]
+    assert np.flatnonzero(key_lookup.isin(col, ["c3", "c9", "c3"])).tolist() == [3, 9]
+    assert np.flatnonzero(key_lookup.isin(col, ["c3"])).tolist() == [3]

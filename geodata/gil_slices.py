@@ -1,0 +1,46 @@
+"""Long C calls cut into slices in a worker thread, so the GUI thread gets the GIL between them.
+
+A numpy or shapely call that holds the GIL (object arrays, ``shapely.get_coordinates``, a
+pandas hash table on objects) stops the GUI thread for as long as it runs, even though the
+work is on a worker: at a million rows such calls take 10-100 ms each (issue 17,
+``bench/bench_gaps.py``).  Done a slice at a time with ``time.sleep(0)`` in between, each
+call is a few ms and the GUI thread's turn comes between them.  On the GUI thread itself
+slicing would only add overhead, so there the call is made whole.  Qt-free.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+#: rows per slice: ~1-5 ms for the calls sliced here at a million rows
+SLICE = 65_536
+
+
+def in_worker() -> bool:
+    """Whether this is a worker thread (not the GUI thread, where nothing is sliced)."""
+    return threading.current_thread() is not threading.main_thread()
+
+
+def in_worker_slices(fn: Callable[[Any], Any], values: Any, size: int = SLICE) -> list[Any]:
+    """``[fn(values)]`` on the GUI thread or for at most ``size`` values; in a worker,
+    ``fn`` of consecutive slices of ``values`` with the GIL handed over between them."""
+    n = len(values)
+    if n <= size or not in_worker():
+        return [fn(values)]
+    out = []
+    for start in range(0, n, size):
+        out.append(fn(values[start:start + size]))
+        time.sleep(0)  # the GUI thread's turn
+    return out
+
+
+def take(values: np.ndarray, rows: np.ndarray, size: int = SLICE) -> np.ndarray:
+    """``values[rows]`` (an object array's fancy index increfs every item with the GIL
+    held: ~10 ms a million), in slices in a worker."""
+    parts = in_worker_slices(lambda part: values[part], rows, size)
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)

@@ -1,0 +1,106 @@
+"""Work cut into slices in a worker thread (geodata/gil_slices.py) gives what the whole call
+gives, at sizes around the slice boundary."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+import shapely
+
+from geodata import gil_slices
+from geodata.gil_slices import SLICE, in_worker_slices, take
+from layers.point_index import PointIndex
+
+
+def in_worker(fn: Callable[[], Any]) -> Any:
+    """``fn()`` run in a worker thread (where the slicing happens)."""
+    out: dict[str, Any] = {}
+
+    def run() -> None:
+        out["value"] = fn()
+
+    t = threading.Thread(target=run)
+    t.start()
+    t.join()
+    return out["value"]
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 8, 9, 16, 17, 100])
+def test_slices_join_to_the_whole_call(n: int) -> None:
+    values = np.arange(n) * 3
+    whole = in_worker_slices(lambda v: v + 1, values, size=8)
+    assert len(whole) == 1  # the GUI (main) thread: one call
+    parts = in_worker(lambda: in_worker_slices(lambda v: v + 1, values, size=8))
+    assert len(parts) == max(1, -(-n // 8))
+    assert all(len(p) <= 8 for p in parts)
+    assert np.array_equal(np.concatenate(parts), values + 1)
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 8, 9, 17])
+def test_take_in_slices(n: int) -> None:
+    values = np.array([f"v{i}" for i in range(40)], dtype=object)
+    rows = np.random.default_rng(n).integers(0, 40, n)
+    got = in_worker(lambda: take(values, rows, size=8))
+    assert got.dtype == object
+    assert got.tolist() == values[rows].tolist()
+
+
+def _geoms(n: int, odd: bool) -> np.ndarray:
+    rng = np.random.default_rng(n)
+    geoms = shapely.points(rng.uniform(118.0, 119.5, n), rng.uniform(24.0, 25.8, n))
+    if n > 3:
+        geoms[1] = None
+        geoms[n // 2] = shapely.Point()
+        if odd:  # a multipoint: the representative-point path
+            geoms[n - 1] = shapely.MultiPoint([(118.2, 24.5), (118.3, 24.6)])
+    return geoms
+
+
+def _same_index(a: PointIndex, b: PointIndex) -> None:
+    assert (a.n, a.exact, a.x0, a.y0, a.sx, a.sy) == (b.n, b.exact, b.x0, b.y0, b.sx, b.sy)
+    for name in ("rows", "x", "y", "ptr"):
+        assert np.array_equal(getattr(a, name), getattr(b, name)), name
+
+
+@pytest.mark.parametrize("n", [SLICE - 1, SLICE, SLICE + 1, 2 * SLICE + 3])
+@pytest.mark.parametrize("odd", [False, True])
+def test_point_index_in_a_worker_is_the_same(n: int, odd: bool) -> None:
+    geoms = _geoms(n, odd)
+    whole = PointIndex.from_geometries(geoms)  # main thread: not sliced
+    sliced = in_worker(lambda: PointIndex.from_geometries(geoms))
+    _same_index(whole, sliced)
+    assert whole.exact is not odd
+
+
+def test_point_index_slices_really_happen(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    real = gil_slices.in_worker_slices
+
+    def counting(fn: Callable[[Any], Any], values: Any, size: int = SLICE) -> list[Any]:
+        parts = real(fn, values, size)
+        calls.append(len(parts))
+        return parts
+
+    monkeypatch.setattr("layers.point_index.in_worker_slices", counting)
+    in_worker(lambda: PointIndex.from_geometries(_geoms(2 * SLICE + 3, False)))
+    assert calls and max(calls) == 3
+
+
+@pytest.mark.parametrize("rows", [0, 1, 8191, 8192, 8193, 20000])
+def test_a_csv_read_in_a_worker_is_the_same(rows: int) -> None:
+    from geodata.io import point_tables
+
+    lines = ["code,名称,经度,纬度,备注"] + [
+        f'PWK{i:06d},排口{i},118.{i % 1000:03d},24.5,"a, ""quoted""\nline"' if i % 997 == 0
+        else f"PWK{i:06d},排口{i},118.{i % 1000:03d},24.5," for i in range(rows)]
+    text = "\n".join(lines) + "\n"
+    whole = point_tables._read_csv(text, ",")  # main thread: one read
+    sliced = in_worker(lambda: point_tables._read_csv(text, ","))
+    assert len(whole) == rows
+    assert whole.dtypes.equals(sliced.dtypes)
+    assert whole.index.equals(sliced.index)
+    assert whole.equals(sliced)
