@@ -11,7 +11,7 @@ import pytest
 
 from models.sync.engine import sync
 from models.sync.merge import GEOMETRY
-from tests.sync.support import PASSWORDS, edit, laptop_rows
+from tests.sync.support import PASSWORDS, check_out, edit, laptop_rows, user_url
 from tests.sync.test_sync_window import wait_job, window  # noqa: F401 - the fixture
 
 PIECE = 4  # keys per announce here: a pull of a few dozen edits arrives in many turns
@@ -148,27 +148,39 @@ def test_an_edit_made_while_the_pieces_arrive_is_kept(window, pieces):  # noqa: 
     assert menu.pending_label.text() == "1 项修改未同步"
 
 
-def test_closing_the_window_while_the_pieces_arrive_is_safe(window, pieces):  # noqa: F811 - the fixture
+def test_closing_the_window_while_the_pieces_arrive_is_safe(city_db, tmp_path, pieces):
+    """The window (not qtbot's: it is deleted here) goes while pieces are still due."""
     from PySide6.QtCore import QCoreApplication, QEvent
 
     from models.workspace import Workspace
+    from ui.features import install_features
+    from ui.language import set_language
+    from ui.main import MainWindow, make_app
+    from ui.sync import credentials
 
-    win, a, b = window
+    a = check_out(city_db, "jj1", tmp_path / "a.gpkg")
+    b = check_out(city_db, "jj2", tmp_path / "b.gpkg")
+    credentials.put(user_url(city_db, "jj2"), PASSWORDS["jj2"], remember=False)
+    make_app()
+    set_language("zh")
+    win = MainWindow(Workspace.open(b), "zh", None)
+    install_features(win, interactive=False)
+    review, menu, ws = win.features.review, win.features.sync, win.ws
     codes = sorted(laptop_rows(b))[:30]
     status = push_from_other_laptop(a, codes)
-    menu = win.features.sync
     announced = []
-    win.ws.features_changed.connect(lambda layer, keys: announced.append(list(keys)))
+    ws.features_changed.connect(lambda layer, keys: announced.append(list(keys)))
     menu.a_sync.trigger()
     pump_until(lambda: len(announced) >= 1)
     assert menu.job is not None  # pieces still to come
     n = len(announced)
     win.close()
-    menu.deleteLater()  # as when the window goes: the menu is its child
+    win.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     for _ in range(50):
         QCoreApplication.processEvents()
-    assert len(announced) == n  # nothing more announced into a closed window
+    review.lock.release()
+    assert len(announced) == n  # nothing more announced once the window is gone
     # the pull is in the file: the next open shows it
     reopened = Workspace.open(b).layer("outfalls")
     assert reopened.loc[reopened["code"].isin(status), "review_status"].eq("位置存疑").all()
