@@ -216,6 +216,12 @@ class CheckProcess:
         proc = self._proc
         return proc.pid if proc is not None else None
 
+    @property
+    def running(self) -> bool:
+        """Whether the child is alive (a non-blocking poll of it)."""
+        proc = self._proc
+        return proc is not None and proc.is_alive()
+
     def _ensure(self) -> tuple[Any, Any]:
         if self._proc is not None and self._proc.is_alive():
             return self._proc, self._conn

@@ -86,3 +86,17 @@ def _identity(data: Any) -> tuple[Any, ...]:
 def rows_holding(values: Any, wanted: Sequence[str]) -> np.ndarray:
     """Positions (ascending) of the rows of ``values`` that hold one of ``wanted``."""
     return np.flatnonzero(isin(values, wanted))
+
+
+def positions_of(values: Any, wanted: Sequence[str]) -> list[int] | None:
+    """The row position of each of ``wanted`` in ``values`` (-1: not there), by one
+    :func:`rows_holding` pass; None when a wanted key is held by more than one row (the
+    caller then decides which).  Reads only ``values``: safe in a worker on a column taken
+    from a frame on the GUI thread (pandas copies on write, so later edits leave it be)."""
+    at = rows_holding(values, wanted)
+    taken = values.take(at) if isinstance(values, pd.Series) else np.asarray(values)[at]
+    held = pd.Series(taken, copy=False).astype(str).tolist()
+    found = dict(zip(held, at.tolist(), strict=True))
+    if len(found) != len(at):
+        return None
+    return [found.get(str(k), -1) for k in wanted]

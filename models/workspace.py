@@ -378,13 +378,17 @@ class Workspace:
             store.set_value(frame, row, field, value)
 
     def set_values(self, layer: str, updates: dict[str, dict[str, object]],
-                   announce: bool = True) -> list[str]:
+                   announce: bool = True, rows: list[int] | None = None) -> list[str]:
         """Write ``{key: {field: value}}`` into ``layer`` (unknown keys are skipped) and, with
-        ``announce``, tell observers.  Returns the keys written.
+        ``announce``, tell observers.  Returns the keys written.  ``rows``: the row position
+        of each key in ``updates`` (-1: none), as :func:`models.key_lookup.positions_of`
+        found them in a worker on the key column of this frame, no row having moved since
+        (the caller checks :attr:`revision`); by default looked up here.
 
         Written a column at a time (one assignment per field, not one per value): a sync
         pull of ten thousand edits then costs the GUI thread milliseconds, not a second."""
-        rows = self._rows_of_keys(layer, [str(k) for k in updates])
+        if rows is None or len(rows) != len(updates):
+            rows = self._rows_of_keys(layer, [str(k) for k in updates])
         done: list[str] = []
         columns: dict[str, tuple[list[int], list[object]]] = {}
         for key, row in zip(updates, rows, strict=True):
@@ -409,11 +413,9 @@ class Workspace:
         frame = self.layer(layer)
         fld = key_field(layer)
         if fld in frame.columns and len(frame):
-            at = key_lookup.rows_holding(frame[fld], wanted)
-            found = dict(zip(frame[fld].take(at).astype(str).tolist(), at.tolist(),
-                             strict=True))
-            if len(found) == len(at):  # keys unique among those asked
-                return [found.get(k, -1) for k in wanted]
+            rows = key_lookup.positions_of(frame[fld], wanted)
+            if rows is not None:  # keys unique among those asked
+                return rows
         keys = frame[fld].astype(str).to_numpy() if fld in frame.columns else self.keys(layer)
         return list(pd.Index(keys).get_indexer(wanted)) if len(keys) else [-1] * len(wanted)
 

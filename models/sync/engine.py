@@ -18,7 +18,7 @@ workspace is valid after every step and running ``sync`` again finishes the job.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -27,6 +27,7 @@ from typing import Any
 from geodata import gpkg_sql, store
 from geodata.messages import Message
 from geodata.pg.connection import ServerError
+from models import key_lookup
 from models.sync import local, pull
 from models.sync.merge import GEOMETRY, ROW, changed
 from models.sync.push import PushPayload, describe, push
@@ -336,46 +337,91 @@ def _run(path: Path, con: Any, state: dict[str, str], report: SyncReport, say: P
     return report
 
 
-def tell_workspace(ws: Any, out: pull.PullOutcome, read: WorkspaceRead | None = None) -> None:
+def tell_workspace(ws: Any, out: pull.PullOutcome, read: WorkspaceRead | None = None,
+                   announce: bool = True) -> list[str]:
     """Show a pull in the open workspace through the change flow (issue 9).  ``read``: what
     :func:`read_for_workspace` read in the sync's worker (used unless the workspace changed
-    since: then it is read here, as before)."""
+    since: then it is read here, as before).
+
+    ``announce=False``: pulled values are written into the frame but their keys are not
+    announced; they are returned for the caller to announce (the window does it in pieces
+    across event-loop turns: ten thousand keys at once held its GUI thread ~50-90 ms).
+    Rows that came or went are always announced here (``layer_replaced``)."""
     fresh = read is not None and read.revision == ws.revision
+    pending: list[str] = []
     if out.added or out.removed:
         ws.reload_layer("outfalls", read.outfalls if read is not None else None)
     elif out.updated:
-        update_frame(ws, out.updated)
+        pending = update_frame(ws, out.updated, announce=announce, read=read)
     # photos are read from the file when shown
     ws.reload_table("inspections", read.inspections if fresh and read is not None else None)
+    return [] if announce else pending
 
 
 @dataclass
 class WorkspaceRead:
     """The files' side of a pull, read off the GUI thread: the outfalls when rows came or
     went (a ``models.workspace.LayerRead``), the inspections table, and the workspace's
-    revision when the reading began."""
+    revision when the reading began.  For a pull that only changed values: ``changes``,
+    the values to write (:func:`pulled_changes`), and ``rows``, their row positions in the
+    frame as it was at ``revision`` (valid while the revision is unchanged)."""
 
     outfalls: Any
     inspections: Any
     revision: int
+    changes: dict[str, dict[str, Any]] | None = None
+    rows: list[int] | None = None
 
 
-def read_for_workspace(ws: Any, out: pull.PullOutcome | None,
-                       since: int) -> WorkspaceRead | None:
+@dataclass
+class FrameAtStart:
+    """What the sync's worker may read of the open outfalls, taken on the GUI thread when
+    the sync starts: the key column (pandas copies on write: an edit meanwhile leaves this
+    one be) and the column names."""
+
+    codes: Any
+    columns: frozenset[str]
+
+    @classmethod
+    def of(cls, ws: Any) -> FrameAtStart | None:
+        frame = ws.layers.get("outfalls")
+        if frame is None or "code" not in frame.columns:
+            return None
+        return cls(frame["code"], frozenset(frame.columns))
+
+
+def read_for_workspace(ws: Any, out: pull.PullOutcome | None, since: int,
+                       start: FrameAtStart | None = None) -> WorkspaceRead | None:
     """In the sync's worker, after the pull: what :func:`tell_workspace` would otherwise
-    read on the GUI thread.  ``since``: ``ws.revision`` taken on the GUI thread when the
-    sync started (see ``Workspace.read_layer``)."""
+    read or work out on the GUI thread.  ``since``: ``ws.revision`` taken on the GUI thread
+    when the sync started (see ``Workspace.read_layer``); ``start``: the outfalls then."""
     if ws is None or out is None:
         return None
     revision = since
     layer = ws.read_layer("outfalls", since) if out.added or out.removed else None
-    return WorkspaceRead(layer, store.read_table(ws.path, "inspections"), revision)
+    read = WorkspaceRead(layer, store.read_table(ws.path, "inspections"), revision)
+    if layer is None and out.updated and start is not None:
+        read.changes = pulled_changes(out.updated, start.columns)
+        read.rows = key_lookup.positions_of(start.codes, list(read.changes))
+    return read
 
 
-def update_frame(ws: Any, updated: dict[str, dict[str, Any]]) -> None:
-    """Write pulled values into the open workspace, which announces them (change flow)."""
-    columns = set(ws.layer("outfalls").columns)
-    changes = {code: {("geometry" if f == GEOMETRY else f): v for f, v in values.items()
-                      if f == GEOMETRY or f in columns}
-               for code, values in updated.items()}
-    ws.set_values("outfalls", changes)
+def pulled_changes(updated: dict[str, dict[str, Any]],
+                   columns: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """The pulled values as ``Workspace.set_values`` takes them: the fields the open
+    layer has (``columns``), the geometry as "geometry"."""
+    columns = set(columns)
+    return {code: {("geometry" if f == GEOMETRY else f): v for f, v in values.items()
+                   if f == GEOMETRY or f in columns}
+            for code, values in updated.items()}
+
+
+def update_frame(ws: Any, updated: dict[str, dict[str, Any]], announce: bool = True,
+                 read: WorkspaceRead | None = None) -> list[str]:
+    """Write pulled values into the open workspace, which announces them (change flow)
+    unless ``announce`` is False; returns the keys written.  ``read``: its ``changes`` and
+    ``rows`` made in the sync's worker, used while no row moved since (same revision)."""
+    if read is not None and read.changes is not None and read.revision == ws.revision:
+        return ws.set_values("outfalls", read.changes, announce=announce, rows=read.rows)
+    changes = pulled_changes(updated, ws.layer("outfalls").columns)
+    return ws.set_values("outfalls", changes, announce=announce)

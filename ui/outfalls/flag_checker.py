@@ -188,6 +188,8 @@ class FlagChecker(QObject):
         from the worker: starting a process costs the calling thread ~20-30 ms (more on
         a busy machine), which the GUI thread must not pay; a no-op once it runs."""
         process = self.process
+        if process.running:  # every announce calls this (a pull: one per piece): no job
+            return
 
         def work(_token: Token) -> None:
             process.start()

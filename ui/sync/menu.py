@@ -29,6 +29,14 @@ from ui.sync.worker import Job, start
 
 CONTEXT = "Sync"
 
+#: pulled keys announced per event-loop turn (each listener's work is per key: ~1-2 ms per
+#: hundred keys at 10k-100k outfalls, plus a fixed part per announce)
+ANNOUNCE_CHUNK = 1000
+#: from this many outfalls on, a pull is announced in one piece as before: each announce
+#: also has a part that grows with the layer (the table's edited text columns and the map
+#: layer's category codes are new arrays), which splitting would repeat per piece
+ANNOUNCE_WHOLE_FROM_ROWS = 500_000
+
 
 def tr(text: str) -> str:
     return QCoreApplication.translate(CONTEXT, text)
@@ -270,7 +278,7 @@ class SyncMenu(QObject):
 
     def sync(self) -> Job | None:
         """Save pending edits, then push and pull in the background."""
-        from models.sync.engine import read_for_workspace, sync
+        from models.sync.engine import FrameAtStart, read_for_workspace, sync
 
         if self.job is not None:
             return self.job
@@ -286,11 +294,12 @@ class SyncMenu(QObject):
 
         ws, reads = self.win.ws, {}
         since = ws.revision  # on the GUI thread, before the job: an edit from now on wins
+        start_frame = FrameAtStart.of(ws)  # the keys the worker finds the pulled rows in
 
         def run(progress: Any, cancelled: Any) -> Any:
             report = sync(self.path, password=password, progress=progress, cancelled=cancelled)
             # read what the pull changed here: the GUI thread only swaps it in
-            reads["files"] = read_for_workspace(ws, report.outcome, since)
+            reads["files"] = read_for_workspace(ws, report.outcome, since, start_frame)
             return report
 
         job = self._begin(Job(run))
@@ -328,8 +337,34 @@ class SyncMenu(QObject):
     def _synced(self, report: Any, read: Any = None) -> None:
         from models.sync.engine import tell_workspace
 
+        keys: list[str] = []
         if report.outcome is not None:  # GUI thread: the change flow
-            tell_workspace(self.win.ws, report.outcome, read)
+            # the values go into the frame now (one piece: an edit from now on wins over
+            # them); their keys are announced in pieces, one per event-loop turn
+            keys = tell_workspace(self.win.ws, report.outcome, read, announce=False)
+        if keys:
+            ws = self.win.ws
+            QTimer.singleShot(0, self, lambda: self._announce(ws, keys, report))
+        else:
+            self._shown(report)
+
+    def _announce(self, ws: Any, keys: list[str], report: Any) -> None:
+        """Announce ``ANNOUNCE_CHUNK`` pulled keys (``features_changed``, as one announce
+        of them all would), the rest in the next event-loop turn; the sync is done (the
+        job ends, the summary shows) after the last.  Each listener's work is per key, so
+        a piece holds the GUI thread a few ms where ten thousand keys held it ~50-90 ms.
+        The menu owns the timer: a window closed and deleted meanwhile ends it."""
+        whole = len(ws.layers.get("outfalls", ())) >= ANNOUNCE_WHOLE_FROM_ROWS
+        size = len(keys) if whole else ANNOUNCE_CHUNK
+        piece, rest = keys[:size], keys[size:]
+        ws.announce_features_changed("outfalls", piece)
+        if rest:
+            QTimer.singleShot(0, self, lambda: self._announce(ws, rest, report))
+        else:
+            self._shown(report)
+
+    def _shown(self, report: Any) -> None:
+        """The pull is in the window: end the job, say what the sync did."""
         self.last_report = report
         self._end()
         self.say(report.summary(), 15000)

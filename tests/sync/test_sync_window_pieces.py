@@ -1,0 +1,186 @@
+"""A pull of many edits is announced to the window in pieces, one per event-loop turn
+(``ui/sync/menu.py``: ``ANNOUNCE_CHUNK``): what the user sees afterwards is what a fresh
+open of the workspace shows, an edit made while the pieces arrive is kept, and closing
+the window meanwhile is safe.  A real PostgreSQL server (tests/pg_server.py)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from models.sync.engine import sync
+from models.sync.merge import GEOMETRY
+from tests.sync.support import PASSWORDS, check_out, edit, laptop_rows, user_url
+from tests.sync.test_sync_window import wait_job, window  # noqa: F401 - the fixture
+
+PIECE = 4  # keys per announce here: a pull of a few dozen edits arrives in many turns
+
+
+@pytest.fixture
+def pieces(monkeypatch):
+    from ui.sync import menu
+
+    monkeypatch.setattr(menu, "ANNOUNCE_CHUNK", PIECE)
+    return PIECE
+
+
+def push_from_other_laptop(a, codes):
+    """jj1 changes ``codes``: all but two get another review status, one a new name, one
+    moves; then pushes."""
+    rows = laptop_rows(a)
+    status = [(c, "review_status", "位置存疑") for c in codes[2:]
+              if rows[c]["review_status"] != "位置存疑"]
+    lon, lat = rows[codes[1]][GEOMETRY]
+    edit(a, "jj1", [*status, (codes[0], "name_zh", "新名称排口"),
+                    (codes[1], GEOMETRY, (lon + 0.001, lat - 0.001))])
+    sync(a, password=PASSWORDS["jj1"])
+    return [c for c, _f, _v in status]
+
+
+def seen_by_user(win, codes):
+    """What the window shows of ``codes``: table cells, map rows (category, shape,
+    point), search hits for them and for the new name, the record card's text."""
+    from PySide6.QtWidgets import QLabel
+
+    review = win.features.review
+    table = review.table
+    cells = {}
+    for c in codes:
+        row = table.row_of(c)
+        cells[c] = None if row is None else tuple(str(table.cell(row, k)) for k in table.text)
+    layer = win.model.get("outfalls")
+    on_map = {}
+    for c in codes:
+        i = layer.row_of(c)
+        g = layer.frame.geometry.iloc[i]
+        on_map[c] = (int(layer.cat[i]), int(layer.shape[i]), round(g.x, 9), round(g.y, 9))
+    found = {text: [(r.layer, r.key, r.label) for r in win.search.index.search(text)]
+             for text in [*codes[:3], "新名称排口"]}
+    card = [w.text() for w in review.card.attrs.findChildren(QLabel)]
+    return {"table": cells, "map": on_map, "search": found, "card": card,
+            "rows": (len(table), review.panel.model.rowCount())}
+
+
+def fresh_window(qtbot, path):
+    from models.workspace import Workspace
+    from ui.features import install_features
+    from ui.main import MainWindow
+
+    win = MainWindow(Workspace.open(path), "zh", None)
+    qtbot.addWidget(win)
+    install_features(win, interactive=False)
+    return win
+
+
+def pump_until(predicate, timeout_ms=60000):
+    from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QEventLoop
+
+    deadline = QDeadlineTimer(timeout_ms)
+    while not predicate():
+        assert not deadline.hasExpired(), "timed out"
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+
+
+def test_a_pull_in_pieces_shows_what_a_fresh_open_shows(window, pieces, qtbot, tmp_path):  # noqa: F811 - the fixture
+    win, a, b = window
+    codes = sorted(laptop_rows(b))[:30]
+    status = push_from_other_laptop(a, codes)
+    review = win.features.review
+    review.open_card(codes[0])
+    announced = []
+    win.ws.features_changed.connect(lambda layer, keys: announced.append(list(keys)))
+
+    win.features.sync.a_sync.trigger()
+    wait_job(win.features.sync)
+    pump_until(lambda: win.features.sync.job is None)
+    assert win.features.sync.last_error is None
+    # in pieces, each key once, in several turns
+    keys = sum(announced, [])
+    assert sorted(keys) == sorted({*status, codes[0], codes[1]})  # each pulled key once
+    assert len(announced) == -(-len(keys) // pieces) > 3
+
+    review.session.save()
+    copy = tmp_path / "fresh.gpkg"
+    shutil.copyfile(b, copy)
+    other = fresh_window(qtbot, copy)
+    other.features.review.open_card(codes[0])
+    pump_until(lambda: other.features.review.settled() and review.settled())
+    try:
+        mine, theirs = seen_by_user(win, codes), seen_by_user(other, codes)
+        assert mine == theirs
+        # and the pull is really in it: the new name, the status, the moved point
+        assert any(r[1] == codes[0] for r in mine["search"]["新名称排口"])
+        assert "新名称排口" in mine["card"]
+        row = review.table.row_of(status[-1])
+        assert review.table.cell(row, "review_status") == "位置存疑"
+    finally:
+        other.features.review.lock.release()
+
+
+def test_an_edit_made_while_the_pieces_arrive_is_kept(window, pieces):  # noqa: F811 - the fixture
+    from models import outfall_edits as oe
+    from models.workspace import Workspace
+
+    win, a, b = window
+    codes = sorted(laptop_rows(b))[:30]
+    status = push_from_other_laptop(a, codes)
+    menu, review = win.features.sync, win.features.review
+    announced = []
+    win.ws.features_changed.connect(lambda layer, keys: announced.append(list(keys)))
+    mine = status[-1]  # announced in the last piece: the user edits it before that
+
+    menu.a_sync.trigger()
+    pump_until(lambda: len(announced) >= 1)
+    assert menu.job is not None and mine not in sum(announced, [])
+    review.do(oe.set_fields(win.ws.layer("outfalls"), [mine], {"review_status": "已核查"}))
+    pump_until(lambda: menu.job is None)
+
+    frame = win.ws.layer("outfalls")
+    assert frame.loc[frame["code"] == mine, "review_status"].tolist() == ["已核查"]
+    assert review.table.cell(review.table.row_of(mine), "review_status") == "已核查"
+    other = status[0]
+    assert review.table.cell(review.table.row_of(other), "review_status") == "位置存疑"
+    review.session.save()
+    reopened = Workspace.open(b).layer("outfalls")
+    assert reopened.loc[reopened["code"] == mine, "review_status"].tolist() == ["已核查"]
+    assert reopened.loc[reopened["code"] == other, "review_status"].tolist() == ["位置存疑"]
+    assert menu.pending_label.text() == "1 项修改未同步"
+
+
+def test_closing_the_window_while_the_pieces_arrive_is_safe(city_db, tmp_path, pieces):
+    """The window (not qtbot's: it is deleted here) goes while pieces are still due."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from models.workspace import Workspace
+    from ui.features import install_features
+    from ui.language import set_language
+    from ui.main import MainWindow, make_app
+    from ui.sync import credentials
+
+    a = check_out(city_db, "jj1", tmp_path / "a.gpkg")
+    b = check_out(city_db, "jj2", tmp_path / "b.gpkg")
+    credentials.put(user_url(city_db, "jj2"), PASSWORDS["jj2"], remember=False)
+    make_app()
+    set_language("zh")
+    win = MainWindow(Workspace.open(b), "zh", None)
+    install_features(win, interactive=False)
+    review, menu, ws = win.features.review, win.features.sync, win.ws
+    codes = sorted(laptop_rows(b))[:30]
+    status = push_from_other_laptop(a, codes)
+    announced = []
+    ws.features_changed.connect(lambda layer, keys: announced.append(list(keys)))
+    menu.a_sync.trigger()
+    pump_until(lambda: len(announced) >= 1)
+    assert menu.job is not None  # pieces still to come
+    n = len(announced)
+    win.close()
+    win.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    for _ in range(50):
+        QCoreApplication.processEvents()
+    review.lock.release()
+    assert len(announced) == n  # nothing more announced once the window is gone
+    # the pull is in the file: the next open shows it
+    reopened = Workspace.open(b).layer("outfalls")
+    assert reopened.loc[reopened["code"].isin(status), "review_status"].eq("位置存疑").all()
