@@ -76,13 +76,13 @@ def test_readonly_and_full_disk_give_clear_reasons(gpkg, monkeypatch):
     batch = Batch("b1", [StoredChange(td.CODES[0], "review_status", "已核查")],
                   [_audit(td.CODES[0], "review_status", "待核查", "已核查")])
     real = gpkg_sql.connect
-    monkeypatch.setattr(gpkg_sql, "connect", lambda p, readonly=False: real(p, readonly=True))
+    monkeypatch.setattr(gpkg_sql, "connect", lambda p, readonly=False, **kw: real(p, readonly=True, **kw))
     with pytest.raises(SaveError) as ro:
         outfall_store.commit_batches(gpkg, [batch])
     assert ro.value.kind == "readonly" and "只读" in ro.value.message.zh
 
-    def full(p, readonly=False):
-        con = real(p)
+    def full(p, readonly=False, **kw):
+        con = real(p, **kw)
         pages = con.execute("pragma page_count").fetchone()[0]
         con.execute(f"pragma max_page_count={pages}")
         return con

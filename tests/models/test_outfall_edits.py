@@ -102,7 +102,7 @@ def test_invalid_values_are_rejected_with_valid_values_listed(ws):
 
 def test_failed_save_keeps_edits_and_recovery_replays_them(ws, monkeypatch):
     real = gpkg_sql.connect
-    monkeypatch.setattr(gpkg_sql, "connect", lambda p, readonly=False: real(p, readonly=True))
+    monkeypatch.setattr(gpkg_sql, "connect", lambda p, readonly=False, **kw: real(p, readonly=True, **kw))
     s = EditSession(ws, user="u")
     failures = []
     s.save_failed.connect(failures.append)
