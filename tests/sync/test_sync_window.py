@@ -28,8 +28,9 @@ def wait_job(menu, timeout_ms=60000):
     assert menu.job is None, "sync did not finish"
 
 
-@pytest.fixture
-def window(qtbot, city_db, tmp_path):
+def checkout_window(city_db, tmp_path):
+    """Two laptops' checkouts, ``a`` and ``b``, and the window on ``b`` with its parts
+    (jj2's password given); (window, a, b).  The caller owns the window."""
     from models.workspace import Workspace
     from ui.features import install_features
     from ui.language import set_language
@@ -42,9 +43,17 @@ def window(qtbot, city_db, tmp_path):
     make_app()
     set_language("zh")
     win = MainWindow(Workspace.open(b), "zh", None)
-    qtbot.addWidget(win)
     install_features(win, interactive=False)
+    return win, a, b
+
+
+@pytest.fixture
+def window(qtbot, city_db, tmp_path):
+    win, a, b = checkout_window(city_db, tmp_path)
+    qtbot.addWidget(win)
     yield win, a, b
+    from ui.language import set_language
+
     win.features.review.lock.release()
     set_language("zh")
 

@@ -11,8 +11,12 @@ import pytest
 
 from models.sync.engine import sync
 from models.sync.merge import GEOMETRY
-from tests.sync.support import PASSWORDS, check_out, edit, laptop_rows, user_url
-from tests.sync.test_sync_window import wait_job, window  # noqa: F401 - the fixture
+from tests.sync.support import PASSWORDS, edit, laptop_rows
+from tests.sync.test_sync_window import (  # noqa: F401 - the fixture
+    checkout_window,
+    wait_job,
+    window,
+)
 
 PIECE = 4  # keys per announce here: a pull of a few dozen edits arrives in many turns
 
@@ -153,18 +157,8 @@ def test_closing_the_window_while_the_pieces_arrive_is_safe(city_db, tmp_path, p
     from PySide6.QtCore import QCoreApplication, QEvent
 
     from models.workspace import Workspace
-    from ui.features import install_features
-    from ui.language import set_language
-    from ui.main import MainWindow, make_app
-    from ui.sync import credentials
 
-    a = check_out(city_db, "jj1", tmp_path / "a.gpkg")
-    b = check_out(city_db, "jj2", tmp_path / "b.gpkg")
-    credentials.put(user_url(city_db, "jj2"), PASSWORDS["jj2"], remember=False)
-    make_app()
-    set_language("zh")
-    win = MainWindow(Workspace.open(b), "zh", None)
-    install_features(win, interactive=False)
+    win, a, b = checkout_window(city_db, tmp_path)
     review, menu, ws = win.features.review, win.features.sync, win.ws
     codes = sorted(laptop_rows(b))[:30]
     status = push_from_other_laptop(a, codes)
