@@ -213,6 +213,20 @@ def render_run(run: list[MapLayer], view: Viewport, lang: str, atlas: SymbolAtla
     return Rendered(img if drew else None, previous.anchor)
 
 
+def prefetch_order(runs: list[list[MapLayer]]) -> list[MapLayer]:
+    """The order the prefetcher simplifies the layers of ``runs`` (in painting order) in.
+
+    The render thread starts on the first run at once and simplifies what it needs itself
+    when it gets there first (a feature is never simplified twice: layers.lod), so the
+    prefetcher starts one run ahead -- where it gains the most: the control units above
+    the base layers, ~10 ms of GEOS at 1k units, were still being simplified when the
+    render thread reached them -- and does the first run last, from its top down, meeting
+    the render thread coming up."""
+    if not runs:
+        return []
+    return [layer for run in runs[1:] for layer in run] + list(reversed(runs[0]))
+
+
 def _prefetch(layers: list[MapLayer], view: Viewport, token: Any) -> None:
     for layer in layers:
         if token.cancelled():  # a newer view was asked for
@@ -310,7 +324,7 @@ class Renderer(QObject):
                             lambda bm=self.basemap: Rendered(bm.render(view)))
         runs = self._runs()
         lang = self.lang  # the language the keys say, even if it changes meanwhile
-        ahead: list[MapLayer] = []  # layers whose geometry the prefetcher simplifies
+        ahead: list[list[MapLayer]] = []  # runs whose geometry the prefetcher simplifies
         for run in runs:
             name, key = run[0].name, self._run_key(run)
             c = self.cache.get(name)
@@ -324,10 +338,11 @@ class Renderer(QObject):
                 return render_run(run, view, lang, atlas, previous)
 
             if run[0].style.kind != "point":
-                ahead.extend(run)
+                ahead.append(run)
             self._start(jid, name, view, key, work)
         if ahead:
-            self.prefetcher.submit(lambda token: _prefetch(ahead, view, token),
+            order = prefetch_order(ahead)
+            self.prefetcher.submit(lambda token: _prefetch(order, view, token),
                                    lambda _none: None, channel="lod")
         # images of runs that no longer exist (a layer switched off splits or merges
         # runs) would only hold memory
@@ -377,8 +392,13 @@ class Renderer(QObject):
         if jid != self._job_id:
             return
         self._pending.discard(name)
-        if not self._pending:
-            self.last_full_render_s = time.perf_counter() - self._t_request
+        if self._pending:
+            # Not yet: the one render thread takes jobs in order, so a composite asked for
+            # now would run only after the other layers of this request anyway -- and then
+            # draw a picture without them, just before the whole one (a cold render made
+            # two full composites, ~5 ms of wasted work).
+            return
+        self.last_full_render_s = time.perf_counter() - self._t_request
         self._schedule_composite()
 
     # -- compositing ---------------------------------------------------------------------
