@@ -615,42 +615,70 @@ class LabelSprites:
 LABEL_SPRITES = LabelSprites()
 
 
+#: Labels placed in one view: (sprite, x, y), the sprite's top left pixel at (x, y).
+PlacedLabels = list[tuple[QImage, int, int]]
+
+
+def place_labels(items: list[tuple[LayerStyle, Labels, bool]], view: Viewport,
+                 ) -> PlacedLabels:
+    """Place labels of several layers without collisions: the sprites and where they go.
+
+    ``items`` are (style, labels, is_point_layer) in priority order.  A sprite is made (or
+    taken from :data:`LABEL_SPRITES`) only for a label that is placed.
+    """
+    placer = LabelPlacer(view)
+    placed: PlacedLabels = []
+    sprites = LABEL_SPRITES
+    for style, labels, is_point in sorted(items, key=lambda t: t[0].label_priority):
+        font = map_font(style.label_size, style.label_bold)
+        fm = QFontMetricsF(font)
+        sx, sy = view.to_screen(labels.x, labels.y)
+        order = np.argsort(labels.rank, kind="stable")
+        for i in order:
+            text = labels.text[i]
+            if not text:
+                continue
+            w, h = sprites.size(text, style, fm)
+            if is_point:
+                candidates = [(sx[i] + 6, sy[i] - h / 2), (sx[i] - 6 - w, sy[i] - h / 2),
+                              (sx[i] - w / 2, sy[i] - h - 4), (sx[i] - w / 2, sy[i] + 4)]
+            else:
+                candidates = [(sx[i] - w / 2, sy[i] - h / 2)]
+            for x, y in candidates:
+                r = QRectF(x - 2, y - 1, w + 4, h + 2)
+                if placer.try_place(r):
+                    sprite = sprites.get(text, style, font, fm)[0]
+                    placed.append((sprite, round(x) - sprites.PAD_X, round(y) - sprites.PAD_Y))
+                    if len(placed) % 16 == 0:
+                        yield_gil()
+                    break
+    return placed
+
+
+def draw_labels(p: QPainter, placed: PlacedLabels, transform: tuple[float, float, float]
+                | None = None) -> None:
+    """Blit placed labels with ``p`` (on the view they were placed for, or -- while a
+    fresh placement is on its way -- scaled and shifted by ``transform`` (s, dx, dy) to
+    another view, as the old composite is)."""
+    for n, (sprite, x, y) in enumerate(placed, 1):
+        if transform is None:
+            p.drawImage(QPointF(x, y), sprite)
+        else:
+            s, dx, dy = transform
+            p.drawImage(QRectF(dx + x * s, dy + y * s, sprite.width() * s,
+                               sprite.height() * s), sprite)
+        if n % 32 == 0:
+            yield_gil()
+
+
 def paint_labels(img: QImage, items: list[tuple[LayerStyle, Labels, bool]],
                  view: Viewport) -> int:
-    """Draw labels of several layers without collisions; returns how many were placed.
-
-    ``items`` are (style, labels, is_point_layer) in priority order.
-    """
+    """Draw labels of several layers without collisions into ``img``; returns how many
+    were placed (:func:`place_labels`, :func:`draw_labels`)."""
+    placed = place_labels(items, view)
     p = QPainter(img)
-    placer = LabelPlacer(view)
-    placed = 0
-    sprites = LABEL_SPRITES
     try:
-        for style, labels, is_point in sorted(items, key=lambda t: t[0].label_priority):
-            font = map_font(style.label_size, style.label_bold)
-            fm = QFontMetricsF(font)
-            sx, sy = view.to_screen(labels.x, labels.y)
-            order = np.argsort(labels.rank, kind="stable")
-            for i in order:
-                text = labels.text[i]
-                if not text:
-                    continue
-                w, h = sprites.size(text, style, fm)
-                if is_point:
-                    candidates = [(sx[i] + 6, sy[i] - h / 2), (sx[i] - 6 - w, sy[i] - h / 2),
-                                  (sx[i] - w / 2, sy[i] - h - 4), (sx[i] - w / 2, sy[i] + 4)]
-                else:
-                    candidates = [(sx[i] - w / 2, sy[i] - h / 2)]
-                for x, y in candidates:
-                    r = QRectF(x - 2, y - 1, w + 4, h + 2)
-                    if placer.try_place(r):
-                        sprite = sprites.get(text, style, font, fm)[0]
-                        p.drawImage(QPointF(round(x) - sprites.PAD_X, round(y) - sprites.PAD_Y),
-                                    sprite)
-                        placed += 1
-                        if placed % 16 == 0:
-                            yield_gil()
-                        break
+        draw_labels(p, placed)
     finally:
         p.end()
-    return placed
+    return len(placed)

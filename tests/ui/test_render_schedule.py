@@ -63,3 +63,42 @@ def test_render_reports_font_setup_apart_from_the_render(bundled_ws, tmp_path, q
     assert out["fonts_ms"] >= 0
     assert out["render_ms"] > 0
     assert (tmp_path / "m.png").exists()
+
+
+def test_labels_are_blitted_into_the_composite_not_kept_as_an_image(qapp, bundled_ws) -> None:
+    """The labels' job places sprites; the composite draws them over the layers.  The
+    picture is the one a label image blended over the layers gives."""
+    import numpy as np
+    from PySide6.QtGui import QImage, QPainter
+
+    from cli.render import _wait
+    from layers.map_model import MapModel
+    from layers.viewport import Viewport
+    from ui.painter import draw_labels, new_image
+    from ui.render_worker import LABELS, Renderer, composite
+
+    model = MapModel.from_workspace(bundled_ws)
+    r = Renderer(model)
+    got = []
+    r.composite_ready.connect(lambda img, v: got.append(img))
+    view = Viewport.fit(model.full_extent(), *SIZE, 0.02)
+    r.request(view)
+    _wait(r)
+    r.wait(60_000)
+    cached = r.cache[LABELS]
+    assert cached.image is None and len(cached.labels) > 10
+    # the old way: the sprites into a label image of their own, blended over the layers
+    labels_img = new_image(view)
+    p = QPainter(labels_img)
+    draw_labels(p, cached.labels)
+    p.end()
+    old = composite(view, r._parts() + [(labels_img, view, 1.0)])
+
+    def px(img: QImage) -> np.ndarray:
+        return np.frombuffer(img.constBits(), dtype=np.uint8).reshape(
+            img.height(), img.bytesPerLine())[:, :img.width() * 4].astype(int)
+
+    diff = np.abs(px(got[-1]) - px(old))
+    # rounding only where two sprites' halo margins overlap
+    assert (diff > 1).mean() < 1e-4
+    assert diff.max() <= 3
