@@ -31,8 +31,12 @@ from layers.map_layer import MapLayer, RenderData
 from layers.point_index import GRID, PointIndex
 from layers.viewport import Viewport
 
-__all__ = ["GRID", "Density", "PointIndex", "point_index", "prepare_points", "symbol_limit"]
+__all__ = ["GRID", "SYMBOLS_MIN", "Density", "PointIndex", "point_index", "prepare_points",
+           "symbol_limit"]
 
+#: Points drawn as symbols in any view, however small: a layer with no more points is
+#: never aggregated.
+SYMBOLS_MIN = 2_000
 #: Size of a density cell on screen, pixels.
 CELL_PX = 4
 #: Screen pixels per point above which a view is aggregated (8 x 8 px per symbol).
@@ -48,7 +52,7 @@ def lod_enabled() -> bool:
 
 def symbol_limit(view: Viewport) -> int:
     """Most points drawn as individual symbols in ``view``."""
-    return max(2_000, view.width * view.height // PIXELS_PER_SYMBOL)
+    return max(SYMBOLS_MIN, view.width * view.height // PIXELS_PER_SYMBOL)
 
 
 @dataclass

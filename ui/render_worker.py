@@ -10,8 +10,9 @@ What a render costs is kept to what changed (issue 17):
 
 - **Runs**: consecutive visible layers that are rarely edited and fully opaque (sea, land,
   coastline, rivers, counties, city; bays, protected areas, places) share one image, so
-  a render clears and composites five images, not a dozen.  The layers the user edits
-  (control units, outfalls), point layers and any layer with an opacity keep their own.
+  a render clears and composites four images, not a dozen.  The layers the user edits
+  (control units, outfalls), big point layers and any layer with an opacity keep their
+  own.
   Switching a layer of a run on or off re-renders the run (a few ms to tens of ms).
 - **Nothing in view, no image**: a run with no feature in the view caches "empty".
 - **Images from a pool** (:class:`ui.painter.ImagePool`): full-size images are reused,
@@ -34,6 +35,7 @@ from PySide6.QtGui import QImage, QPainter
 
 from layers.map_layer import MapLayer
 from layers.map_model import MapModel
+from layers.point_density import SYMBOLS_MIN, prepare_points
 from layers.viewport import Viewport
 from ui.background import Runner
 from ui.painter import (
@@ -87,9 +89,22 @@ class CachedImage:
 
 
 def shares_image(layer: MapLayer) -> bool:
-    """Whether ``layer`` may be painted into one image with its neighbours."""
-    return (layer.style.kind != "point" and layer.opacity >= 1.0
-            and layer.name not in OWN_IMAGE)
+    """Whether ``layer`` may be painted into one image with its neighbours.
+
+    A point layer may when it is small (the places): with at most SYMBOLS_MIN points it is
+    symbols in every view and in every strip painted after a pan, never density cells
+    (whose choice and cells depend on the whole view), so it pans like the polygons.  A
+    full-size image of its own for a few dozen symbols cost a cold render ~5 ms (cleared,
+    faulted in, blended over the map)."""
+    if layer.opacity < 1.0 or layer.name in OWN_IMAGE:
+        return False
+    return layer.style.kind != "point" or len(layer) <= SYMBOLS_MIN
+
+
+def own_point_image(run: list[MapLayer]) -> bool:
+    """Whether ``run`` is one point layer in an image of its own (its level of detail,
+    :func:`ui.point_layer_paint.render_point_layer`), not painted like a shared run."""
+    return len(run) == 1 and run[0].style.kind == "point" and not shares_image(run[0])
 
 
 def pan_offset(old: Viewport, new: Viewport) -> tuple[int, int] | None:
@@ -174,14 +189,19 @@ def composite(view: Viewport, parts: list[tuple[QImage, Viewport, float]],
 
 def paint_run(run: list[MapLayer], view: Viewport, lang: str,
               pattern_origin: tuple[int, int] = (0, 0), pooled: bool = True,
-              ) -> QImage | None:
-    """Paint the non-point layers of ``run`` (bottom first) into one image for ``view``;
-    None when none of them has a feature in view.  A strip of a bigger image passes where
-    that image's hatch patterns start (:func:`ui.painter.paint_layer`) and is allocated
-    outside the pool (``pooled``)."""
+              atlases: dict[str, SymbolAtlas] | None = None) -> QImage | None:
+    """Paint the layers of ``run`` (bottom first) into one image for ``view``; None when
+    none of them has a feature in view.  A strip of a bigger image passes where that
+    image's hatch patterns start (:func:`ui.painter.paint_layer`) and is allocated
+    outside the pool (``pooled``).  Point layers in a run (small ones: shares_image) are
+    drawn with their symbols from ``atlases`` (by layer name)."""
     img = None
     for layer in run:
-        data = layer.prepare(view, lang)
+        point = layer.style.kind == "point"
+        # a shared point layer is always symbols (shares_image); say so, so a strip
+        # never weighs the choice on its own few pixels
+        data = prepare_points(layer, view, aggregate=False) if point \
+            else layer.prepare(view, lang)
         if data.n_features == 0:
             continue
         # set, not blend, the fills when the image is empty and no two of the fills overlap
@@ -193,12 +213,13 @@ def paint_run(run: list[MapLayer], view: Viewport, lang: str,
             else:
                 img = QImage(view.width, view.height, QImage.Format.Format_ARGB32_Premultiplied)
                 img.fill(Qt.GlobalColor.transparent)
-        paint_layer(img, data, layer.style, view, None, pattern_origin, blank)
+        atlas = (atlases or {}).get(layer.name) if point else None
+        paint_layer(img, data, layer.style, view, atlas, pattern_origin, blank)
     return img
 
 
-def render_run(run: list[MapLayer], view: Viewport, lang: str, atlas: SymbolAtlas | None,
-               previous: CachedImage | None) -> Rendered:
+def render_run(run: list[MapLayer], view: Viewport, lang: str,
+               atlases: dict[str, SymbolAtlas], previous: CachedImage | None) -> Rendered:
     """The image of one run of layers for ``view``.
 
     ``previous`` (same layers, versions and language, another view) is reused after a pan
@@ -207,12 +228,12 @@ def render_run(run: list[MapLayer], view: Viewport, lang: str, atlas: SymbolAtla
     anchored where the previous image had them (they move with the map, no seam), so the
     result is what a full render gives (tests/ui/test_render_cache.py compares them).
     """
-    if run[0].style.kind == "point":  # level of detail: density cells when crowded
-        return Rendered(render_point_layer(run[0], view, atlas))
+    if own_point_image(run):  # level of detail: density cells when crowded
+        return Rendered(render_point_layer(run[0], view, atlases.get(run[0].name)))
     x0, _, _, y1 = view.bbox
     shift = pan_offset(previous.view, view) if previous is not None else None
     if previous is None or shift is None or previous.anchor is None:
-        return Rendered(paint_run(run, view, lang), (x0, y1))
+        return Rendered(paint_run(run, view, lang, atlases=atlases), (x0, y1))
     ax, ay = previous.anchor
     img = new_image(view)
     drew = False
@@ -227,7 +248,7 @@ def render_run(run: list[MapLayer], view: Viewport, lang: str, atlas: SymbolAtla
             sv = sub_view(view, rect)
             sx0, _, _, sy1 = sv.bbox
             origin = (round((ax - sx0) / view.res), round((sy1 - ay) / view.res))
-            strip = paint_run(run, sv, lang, origin, pooled=False)
+            strip = paint_run(run, sv, lang, origin, pooled=False, atlases=atlases)
             if strip is not None:
                 p.drawImage(rect.topLeft(), strip)
                 drew = True
@@ -301,9 +322,7 @@ class Renderer(QObject):
         return tuple((id(la), la.version, la.visible, la.labels) for la in self.model.layers) \
             + (self.lang,)
 
-    def _atlas(self, layer: MapLayer) -> SymbolAtlas | None:
-        if layer.style.kind != "point":
-            return None
+    def _atlas(self, layer: MapLayer) -> SymbolAtlas:
         atlas = self.atlases.get(layer.name)
         if atlas is None:  # built on the GUI thread, only read by workers
             atlas = self.atlases[layer.name] = SymbolAtlas(layer.style)
@@ -355,13 +374,13 @@ class Renderer(QObject):
             if c is not None and c.view == view and c.key == key:
                 continue
             previous = c if c is not None and c.key == key else None
-            atlas = self._atlas(run[0])
+            atlases = {la.name: self._atlas(la) for la in run if la.style.kind == "point"}
 
-            def work(run: list[MapLayer] = run, atlas: SymbolAtlas | None = atlas,
+            def work(run: list[MapLayer] = run, atlases: dict[str, SymbolAtlas] = atlases,
                      previous: CachedImage | None = previous) -> Rendered:
-                return render_run(run, view, lang, atlas, previous)
+                return render_run(run, view, lang, atlases, previous)
 
-            if run[0].style.kind != "point":
+            if not own_point_image(run):
                 ahead.append(run)
             self._start(jid, name, view, key, work)
         if ahead:

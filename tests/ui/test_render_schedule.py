@@ -102,3 +102,52 @@ def test_labels_are_blitted_into_the_composite_not_kept_as_an_image(qapp, bundle
     # rounding only where two sprites' halo margins overlap
     assert (diff > 1).mean() < 1e-4
     assert diff.max() <= 3
+
+
+def test_small_point_layers_share_an_image_big_ones_and_edited_ones_do_not(bundled_ws) -> None:
+    import geopandas as gpd
+    import numpy as np
+    import shapely
+
+    from layers.map_layer import MapLayer
+    from layers.map_model import MapModel
+    from layers.point_density import SYMBOLS_MIN
+    from layers.style import STYLES
+    from ui.render_worker import Renderer, own_point_image, shares_image
+
+    model = MapModel.from_workspace(bundled_ws)
+    runs = [[la.name for la in run] for run in Renderer(model)._runs()]
+    assert ["bays", "protected_areas", "places"] in runs
+    assert ["outfalls"] in runs and ["control_units"] in runs
+    places = model.get("places")
+    assert shares_image(places) and not own_point_image([places])
+    assert not shares_image(model.get("outfalls"))  # edited: an image of its own
+    places.opacity = 0.5
+    assert not shares_image(places)
+    places.opacity = 1.0
+    # a point layer that may be drawn as density cells keeps its own image (the cells
+    # and the choice depend on the whole view, not on a strip painted after a pan)
+    n = SYMBOLS_MIN + 1
+    pts = shapely.points(np.linspace(118.4, 118.8, n), np.linspace(24.7, 25.1, n))
+    big = MapLayer("places", gpd.GeoDataFrame({"name_zh": ["x"] * n}, geometry=pts,
+                                              crs=4326), STYLES["places"])
+    assert not shares_image(big) and own_point_image([big])
+
+
+def test_a_pan_paints_the_places_in_strips_like_a_fresh_render(qapp, bundled_ws) -> None:
+    from layers.map_model import MapModel
+    from layers.point_density import prepare_points
+    from layers.viewport import Viewport
+    from tests.ui.test_render_cache import _fresh, _render, _same
+    from ui.render_worker import Renderer
+
+    model = MapModel.from_workspace(bundled_ws)
+    full = Viewport.fit(model.full_extent(), *SIZE, 0.02)
+    view = full.zoomed(2.0)
+    assert prepare_points(model.get("places"), view).n_features > 5
+    r = Renderer(model)
+    _render(r, view)
+    for dx, dy in ((-96, 40), (200, 0), (0, -120)):
+        view = view.panned(dx, dy)
+        assert _same(_render(r, view), _fresh(model, view)), (dx, dy)
+    r.wait(60_000)
