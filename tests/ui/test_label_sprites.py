@@ -102,3 +102,34 @@ def test_sprites_are_the_pixels_qt_paints(qapp):
             diff = np.abs(pixels(got) - pixels(want))
             assert diff.max() <= 1, (name, text, diff.max())
             assert pixels(got)[..., 3::4].max() > 200  # there is text
+
+
+def test_sprites_made_together_on_one_sheet_are_the_sprites_made_alone(qapp):
+    """A render's new sprites share one sheet (one painter, one numpy pass); each is,
+    pixel for pixel, the sprite made on its own -- glyphs that reach past a sprite's
+    box are cut as there, and no halo reaches into a neighbour."""
+    from PySide6.QtGui import QFontMetricsF
+
+    from ui.painter import SHEET_WIDTH, LabelSprites, map_font
+
+    texts = ["泉州湾", "洛江区(万安街道)", "Licheng District", "Q350502", "j", "丰泽区", "WWW"] * 6
+    wanted = []
+    for name in ("bays", "counties", "places", "rivers"):
+        style = STYLES[name]
+        font = map_font(style.label_size, style.label_bold)
+        fm = QFontMetricsF(font)
+        wanted += [(f"{t}{i}" if i else t, style, font, fm) for i, t in enumerate(texts)]
+    together = LabelSprites().get_many(wanted)
+    sheets = {id(sheet) for sheet, _rect in together}
+    assert len(sheets) == 1
+    sheet = together[0][0]
+    assert sheet.width() <= SHEET_WIDTH and sheet.height() > 3 * together[0][1].height()
+    for (text, style, font, fm), (sheet, rect) in zip(wanted, together, strict=True):
+        alone, _w, _h = LabelSprites().get(text, style, font, fm)
+        assert (alone.width(), alone.height()) == (rect.width(), rect.height())
+        assert sheet.copy(rect) == alone, (text, style.label_color)
+    # asked again: nothing new is made
+    cache = LabelSprites()
+    first = cache.get_many(wanted[:5])
+    again = cache.get_many(wanted[:5])
+    assert [(id(s), r) for s, r in first] == [(id(s), r) for s, r in again]
