@@ -39,6 +39,7 @@ from layers.point_density import SYMBOLS_MIN, prepare_points
 from layers.viewport import Viewport
 from ui.background import Runner
 from ui.painter import (
+    IMAGES,
     PlacedLabels,
     SymbolAtlas,
     bands,
@@ -272,11 +273,17 @@ def prefetch_order(runs: list[list[MapLayer]]) -> list[MapLayer]:
     return [layer for run in runs[1:] for layer in run] + list(reversed(runs[0]))
 
 
-def _prefetch(layers: list[MapLayer], view: Viewport, token: Any) -> None:
+def _prefetch(layers: list[MapLayer], view: Viewport, token: Any,
+              images: Callable[[], int] = lambda: 0) -> None:
+    """Simplify ``layers``' geometry for ``view``, then have the pool hold ``images()``
+    free images of the view's size (:meth:`ui.painter.ImagePool.reserve`)."""
     for layer in layers:
         if token.cancelled():  # a newer view was asked for
             return
         layer.prefetch(view)
+    n = images()
+    if n > 0 and not token.cancelled():
+        IMAGES.reserve(view.width, view.height, n)
 
 
 class Renderer(QObject):
@@ -385,7 +392,8 @@ class Renderer(QObject):
             self._start(jid, name, view, key, work)
         if ahead:
             order = prefetch_order(ahead)
-            self.prefetcher.submit(lambda token: _prefetch(order, view, token),
+            self.prefetcher.submit(lambda token: _prefetch(order, view, token,
+                                                           self._images_to_come),
                                    lambda _none: None, channel="lod")
         # images of runs that no longer exist (a layer switched off splits or merges
         # runs) would only hold memory
@@ -398,6 +406,14 @@ class Renderer(QObject):
             self._start(jid, LABELS, view, lkey, lambda: self._render_labels(view, lang))
         if not self._pending:
             self._schedule_composite()
+
+    def _images_to_come(self) -> int:
+        """About how many full-size images this request's jobs have yet to take: one for
+        each layer run not yet rendered (less the one being painted) and the composite.
+        Read from the geometry thread: a stale count only makes the pool hold one image
+        more or less."""
+        runs = sum(1 for name in tuple(self._pending) if name not in (LABELS, BASEMAP))
+        return max(runs - 1, 0) + 1
 
     def _start(self, jid: int, name: str, view: Viewport, key: tuple[Any, ...],
                work: Callable[[], Rendered]) -> None:

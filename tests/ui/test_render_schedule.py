@@ -151,3 +151,62 @@ def test_a_pan_paints_the_places_in_strips_like_a_fresh_render(qapp, bundled_ws)
         view = view.panned(dx, dy)
         assert _same(_render(r, view), _fresh(model, view)), (dx, dy)
     r.wait(60_000)
+
+
+def test_the_pool_holds_images_made_ahead_and_hands_them_out_transparent(qapp) -> None:
+    """The geometry thread, its simplifying done, has the pool hold the images the
+    render thread will take (ImagePool.reserve): taken, they are transparent; images
+    in use are not counted as free; the pool never grows past its size."""
+    from PySide6.QtCore import Qt
+
+    from ui.painter import ImagePool
+
+    pool = ImagePool(size=4)
+    assert pool.reserve(64, 32, 2) == 2
+    assert pool.reserve(64, 32, 2) == 0  # two free already
+    a = pool.get(64, 32)
+    a.fill(Qt.GlobalColor.red)
+    b = pool.get(64, 32)
+    assert a is not b and a.pixelColor(3, 3).alpha() == 255
+    assert b.pixelColor(3, 3).alpha() == 0 and b.pixelColor(63, 31).alpha() == 0
+    assert pool.reserve(64, 32, 3) == 2  # a and b are in use; the pool holds 4 at most
+    assert pool.reserve(64, 32, 5) == 0
+    c = pool.get(64, 32)
+    assert c is not a and c is not b and c.pixelColor(0, 0).alpha() == 0
+    del a
+    d = pool.get(64, 32)  # a was let go: its image may be handed out again, cleared
+    assert d.pixelColor(3, 3).alpha() == 0
+
+
+def test_a_cold_render_takes_the_images_made_ahead(qapp, bundled_ws, monkeypatch) -> None:
+    """After its simplifying the geometry thread makes about the images the request has
+    yet to take (the runs not yet rendered and the composite), and the picture is the
+    same as without them."""
+    import numpy as np
+
+    import ui.painter as painter
+    import ui.render_worker as rw
+    from layers.map_model import MapModel
+    from layers.viewport import Viewport
+    from tests.ui.test_render_cache import _render
+
+    asked: list[int] = []
+    real = rw._prefetch
+
+    def spy(layers, view, token, images=lambda: 0):  # noqa: ANN001, ANN202
+        real(layers, view, token, lambda: asked.append(images()) or asked[-1])
+
+    model = MapModel.from_workspace(bundled_ws)
+    view = Viewport.fit(model.full_extent(), *SIZE, 0.02)
+    monkeypatch.setattr(painter, "IMAGES", painter.ImagePool())
+    monkeypatch.setattr(rw, "IMAGES", painter.IMAGES)
+    monkeypatch.setattr(rw, "_prefetch", spy)
+    r = rw.Renderer(model)
+    with_reserve = _render(r, view)
+    r.wait(60_000)
+    assert asked and 1 <= asked[0] <= len(r._runs()) + 1
+    monkeypatch.setattr(rw, "_prefetch", real)
+    monkeypatch.setattr(painter, "IMAGES", painter.ImagePool())
+    monkeypatch.setattr(rw, "IMAGES", painter.IMAGES)
+    alone = _render(rw.Renderer(model), view)
+    assert np.array_equal(with_reserve, alone)
