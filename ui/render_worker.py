@@ -274,9 +274,11 @@ def prefetch_order(runs: list[list[MapLayer]]) -> list[MapLayer]:
 
 
 def _prefetch(layers: list[MapLayer], view: Viewport, token: Any,
-              images: Callable[[], int] = lambda: 0) -> None:
+              images: Callable[[], int] = lambda: 0,
+              labelled: tuple[MapLayer, ...] = ()) -> None:
     """Simplify ``layers``' geometry for ``view``, then have the pool hold ``images()``
-    free images of the view's size (:meth:`ui.painter.ImagePool.reserve`)."""
+    free images of the view's size (:meth:`ui.painter.ImagePool.reserve`), then make the
+    label anchors of ``labelled`` (the labels' job comes last)."""
     for layer in layers:
         if token.cancelled():  # a newer view was asked for
             return
@@ -284,6 +286,10 @@ def _prefetch(layers: list[MapLayer], view: Viewport, token: Any,
     n = images()
     if n > 0 and not token.cancelled():
         IMAGES.reserve(view.width, view.height, n)
+    for layer in labelled:
+        if token.cancelled():
+            return
+        layer.prefetch_labels(view)
 
 
 class Renderer(QObject):
@@ -392,8 +398,9 @@ class Renderer(QObject):
             self._start(jid, name, view, key, work)
         if ahead:
             order = prefetch_order(ahead)
+            labelled = tuple(self.model.layers)
             self.prefetcher.submit(lambda token: _prefetch(order, view, token,
-                                                           self._images_to_come),
+                                                           self._images_to_come, labelled),
                                    lambda _none: None, channel="lod")
         # images of runs that no longer exist (a layer switched off splits or merges
         # runs) would only hold memory

@@ -193,8 +193,8 @@ def test_a_cold_render_takes_the_images_made_ahead(qapp, bundled_ws, monkeypatch
     asked: list[int] = []
     real = rw._prefetch
 
-    def spy(layers, view, token, images=lambda: 0):  # noqa: ANN001, ANN202
-        real(layers, view, token, lambda: asked.append(images()) or asked[-1])
+    def spy(layers, view, token, images=lambda: 0, *rest):  # noqa: ANN001, ANN002, ANN202
+        real(layers, view, token, lambda: asked.append(images()) or asked[-1], *rest)
 
     model = MapModel.from_workspace(bundled_ws)
     view = Viewport.fit(model.full_extent(), *SIZE, 0.02)
@@ -210,3 +210,24 @@ def test_a_cold_render_takes_the_images_made_ahead(qapp, bundled_ws, monkeypatch
     monkeypatch.setattr(rw, "IMAGES", painter.IMAGES)
     alone = _render(rw.Renderer(model), view)
     assert np.array_equal(with_reserve, alone)
+
+
+def test_label_anchors_are_made_ahead_only_where_labels_show(bundled_ws) -> None:
+    """The geometry thread makes the anchors of the layers whose labels the view shows
+    (MapLayer.prefetch_labels); not those of layers whose labels are off or hidden at
+    this scale (the control units' codes show only zoomed in)."""
+    from layers.map_model import MapModel
+    from layers.viewport import Viewport
+
+    model = MapModel.from_workspace(bundled_ws)
+    full = Viewport.fit(model.full_extent(), *SIZE, 0.02)
+    counties, units = model.get("counties"), model.get("control_units")
+    assert counties.labels and units.labels and full.res > units.style.label_max_res
+    for layer in (counties, units):
+        layer.prefetch_labels(full)
+    assert counties._anchors is not None
+    assert units._anchors is None and units._merc is None
+    counties2 = MapModel.from_workspace(bundled_ws).get("counties")
+    counties2.labels = False
+    counties2.prefetch_labels(full)
+    assert counties2._anchors is None
