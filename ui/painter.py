@@ -90,6 +90,9 @@ class ImagePool:
     def __init__(self, size: int = 10) -> None:
         self.size = size
         self._images: list[QImage] = []
+        #: ids of the images made by reserve() and not handed out since (all transparent);
+        #: only of images in ``_images``, which keeps them alive (an id is not reused)
+        self._clean: set[int] = set()
         self._lock = threading.Lock()
 
     def _free(self, i: int) -> bool:
@@ -110,10 +113,13 @@ class ImagePool:
                 self._images = [imgs[i] for i in range(len(imgs))
                                 if not self._free(i) or (imgs[i].width() == width
                                                          and imgs[i].height() == height)]
+                self._clean &= {id(img) for img in self._images}
                 found = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
                 if len(self._images) < self.size:
                     self._images.append(found)
-        if clear:
+            clean = id(found) in self._clean
+            self._clean.discard(id(found))
+        if clear and not clean:
             found.fill(Qt.GlobalColor.transparent)
         return found
 
@@ -140,12 +146,14 @@ class ImagePool:
                 if len(self._images) >= self.size:
                     return made
                 self._images.append(img)
+                self._clean.add(id(img))
                 made += 1
             del img  # free again: the pool's list is its only holder (_free)
 
     def clear(self) -> None:
         with self._lock:
             self._images = []
+            self._clean = set()
 
 
 IMAGES = ImagePool()
