@@ -427,8 +427,10 @@ class MapLayer:
         :meth:`prepare_labels` will want them for ``view``: the renderer's geometry thread
         does it while the render thread paints (shapely's work runs without the GIL)."""
         st = self.style
+        cols = self.frame.columns
         if (self.visible and self.labels and len(self.frame) and view.res <= st.label_max_res
-                and view.res <= st.max_res):
+                and view.res <= st.max_res
+                and any(f and f in cols for f in (st.label_field_zh, st.label_field_en))):
             self.anchors()
 
     def prepare_labels(self, view: Viewport, lang: str = "zh") -> Labels | None:

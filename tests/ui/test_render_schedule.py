@@ -227,6 +227,10 @@ def test_label_anchors_are_made_ahead_only_where_labels_show(bundled_ws) -> None
         layer.prefetch_labels(full)
     assert counties._anchors is not None
     assert units._anchors is None and units._merc is None
+    sea = model.get("sea")  # labels on, but nothing to label with
+    assert sea.labels and not sea.style.label_field_zh
+    sea.prefetch_labels(full)
+    assert sea._anchors is None and sea._merc is None
     counties2 = MapModel.from_workspace(bundled_ws).get("counties")
     counties2.labels = False
     counties2.prefetch_labels(full)
