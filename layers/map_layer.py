@@ -422,17 +422,6 @@ class MapLayer:
         if mask.any():
             self.lod.rings(lod_level(view.res), mask, wait=False)
 
-    def prefetch_labels(self, view: Viewport) -> None:
-        """Make the label anchors (and the Mercator shapes they come from) now if
-        :meth:`prepare_labels` will want them for ``view``: the renderer's geometry thread
-        does it while the render thread paints (shapely's work runs without the GIL)."""
-        st = self.style
-        cols = self.frame.columns
-        if (self.visible and self.labels and len(self.frame) and view.res <= st.label_max_res
-                and view.res <= st.max_res
-                and any(f and f in cols for f in (st.label_field_zh, st.label_field_en))):
-            self.anchors()
-
     def prepare_labels(self, view: Viewport, lang: str = "zh") -> Labels | None:
         """Label anchors and texts in ``view`` (None when labels are off or hidden)."""
         st = self.style

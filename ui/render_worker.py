@@ -259,26 +259,10 @@ def render_run(run: list[MapLayer], view: Viewport, lang: str,
     return Rendered(img if drew else None, previous.anchor)
 
 
-def prefetch_order(runs: list[list[MapLayer]]) -> list[MapLayer]:
-    """The order the prefetcher simplifies the layers of ``runs`` (in painting order) in.
-
-    The render thread starts on the first run at once and simplifies what it needs itself
-    when it gets there first (a feature is never simplified twice: layers.lod), so the
-    prefetcher starts one run ahead -- where it gains the most: the control units above
-    the base layers, ~10 ms of GEOS at 1k units, were still being simplified when the
-    render thread reached them -- and does the first run last, from its top down, meeting
-    the render thread coming up."""
-    if not runs:
-        return []
-    return [layer for run in runs[1:] for layer in run] + list(reversed(runs[0]))
-
-
 def _prefetch(layers: list[MapLayer], view: Viewport, token: Any,
-              images: Callable[[], int] = lambda: 0,
-              labelled: tuple[MapLayer, ...] = ()) -> None:
+              images: Callable[[], int] = lambda: 0) -> None:
     """Simplify ``layers``' geometry for ``view``, then have the pool hold ``images()``
-    free images of the view's size (:meth:`ui.painter.ImagePool.reserve`), then make the
-    label anchors of ``labelled`` (the labels' job comes last)."""
+    free images of the view's size (:meth:`ui.painter.ImagePool.reserve`)."""
     for layer in layers:
         if token.cancelled():  # a newer view was asked for
             return
@@ -286,10 +270,6 @@ def _prefetch(layers: list[MapLayer], view: Viewport, token: Any,
     n = images()
     if n > 0 and not token.cancelled():
         IMAGES.reserve(view.width, view.height, n)
-    for layer in labelled:
-        if token.cancelled():
-            return
-        layer.prefetch_labels(view)
 
 
 class Renderer(QObject):
@@ -372,6 +352,17 @@ class Renderer(QObject):
         self._pending.clear()
         self._t_request = time.perf_counter()
         jid = self._job_id
+        lang = self.lang  # the language the keys say, even if it changes meanwhile
+        # The labels first: they need no simplified geometry (anchors come from the
+        # Mercator shapes), so while the render thread places them -- at a first render
+        # the longest job, ~15-20 ms of shaping and glyphs -- the geometry thread gets
+        # that far ahead simplifying the layers, which it does in painting order.  Last,
+        # the render thread had to simplify the bottom layers itself, the geometry thread
+        # still busy with the ones above.  (One composite at the end either way.)
+        lkey = self._labels_key()
+        c = self.cache.get(LABELS)
+        if c is None or c.view != view or c.key != lkey:
+            self._start(jid, LABELS, view, lkey, lambda: self._render_labels(view, lang))
         if self.basemap is not None and self.basemap.enabled:
             key = ("basemap", self.basemap.source_id)
             c = self.cache.get(BASEMAP)
@@ -379,8 +370,7 @@ class Renderer(QObject):
                 self._start(jid, BASEMAP, view, key,
                             lambda bm=self.basemap: Rendered(bm.render(view)))
         runs = self._runs()
-        lang = self.lang  # the language the keys say, even if it changes meanwhile
-        ahead: list[list[MapLayer]] = []  # runs whose geometry the prefetcher simplifies
+        ahead: list[MapLayer] = []  # layers whose geometry the prefetcher simplifies
         for run in runs:
             name, key = run[0].name, self._run_key(run)
             c = self.cache.get(name)
@@ -394,33 +384,27 @@ class Renderer(QObject):
                 return render_run(run, view, lang, atlases, previous)
 
             if not own_point_image(run):
-                ahead.append(run)
+                ahead.extend(run)
             self._start(jid, name, view, key, work)
         if ahead:
-            order = prefetch_order(ahead)
-            labelled = tuple(self.model.layers)
-            self.prefetcher.submit(lambda token: _prefetch(order, view, token,
-                                                           self._images_to_come, labelled),
+            self.prefetcher.submit(lambda token: _prefetch(ahead, view, token,
+                                                           self._images_to_come),
                                    lambda _none: None, channel="lod")
         # images of runs that no longer exist (a layer switched off splits or merges
         # runs) would only hold memory
         current = {run[0].name for run in runs} | {LABELS, BASEMAP}
         for name in [n for n in self.cache if n not in current]:
             del self.cache[name]
-        lkey = self._labels_key()
-        c = self.cache.get(LABELS)
-        if c is None or c.view != view or c.key != lkey:
-            self._start(jid, LABELS, view, lkey, lambda: self._render_labels(view, lang))
         if not self._pending:
             self._schedule_composite()
 
     def _images_to_come(self) -> int:
         """About how many full-size images this request's jobs have yet to take: one for
-        each layer run not yet rendered (less the one being painted) and the composite.
-        Read from the geometry thread: a stale count only makes the pool hold one image
-        more or less."""
-        runs = sum(1 for name in tuple(self._pending) if name not in (LABELS, BASEMAP))
-        return max(runs - 1, 0) + 1
+        each layer run not yet rendered and the composite (one more than needed when a
+        run is being painted or has nothing in view: it waits in the pool for the next
+        render).  Read from the geometry thread: a stale count only makes the pool hold
+        an image more or less."""
+        return sum(1 for name in tuple(self._pending) if name not in (LABELS, BASEMAP)) + 1
 
     def _start(self, jid: int, name: str, view: Viewport, key: tuple[Any, ...],
                work: Callable[[], Rendered]) -> None:

@@ -42,20 +42,6 @@ def test_a_render_of_many_layers_composites_once(qapp, bundled_ws) -> None:
     r.wait(60_000)
 
 
-def test_prefetch_starts_one_run_ahead_and_does_the_first_run_top_down(bundled_ws) -> None:
-    from layers.map_model import MapModel
-    from ui.render_worker import prefetch_order
-
-    layers = {la.name: la for la in MapModel.from_workspace(bundled_ws).layers}
-    base = [layers[n] for n in ("sea", "land", "counties")]
-    units = [layers["control_units"]]
-    top = [layers["bays"], layers["protected_areas"]]
-    order = [la.name for la in prefetch_order([base, units, top])]
-    assert order == ["control_units", "bays", "protected_areas", "counties", "land", "sea"]
-    assert prefetch_order([]) == []
-    assert [la.name for la in prefetch_order([base])] == ["counties", "land", "sea"]
-
-
 def test_render_reports_font_setup_apart_from_the_render(bundled_ws, tmp_path, qapp) -> None:
     from cli.render import render_map
 
@@ -193,8 +179,8 @@ def test_a_cold_render_takes_the_images_made_ahead(qapp, bundled_ws, monkeypatch
     asked: list[int] = []
     real = rw._prefetch
 
-    def spy(layers, view, token, images=lambda: 0, *rest):  # noqa: ANN001, ANN002, ANN202
-        real(layers, view, token, lambda: asked.append(images()) or asked[-1], *rest)
+    def spy(layers, view, token, images=lambda: 0):  # noqa: ANN001, ANN202
+        real(layers, view, token, lambda: asked.append(images()) or asked[-1])
 
     model = MapModel.from_workspace(bundled_ws)
     view = Viewport.fit(model.full_extent(), *SIZE, 0.02)
@@ -212,26 +198,43 @@ def test_a_cold_render_takes_the_images_made_ahead(qapp, bundled_ws, monkeypatch
     assert np.array_equal(with_reserve, alone)
 
 
-def test_label_anchors_are_made_ahead_only_where_labels_show(bundled_ws) -> None:
-    """The geometry thread makes the anchors of the layers whose labels the view shows
-    (MapLayer.prefetch_labels); not those of layers whose labels are off or hidden at
-    this scale (the control units' codes show only zoomed in)."""
+
+def test_the_labels_are_placed_first_while_the_geometry_is_simplified(qapp, bundled_ws,
+                                                                      monkeypatch) -> None:
+    """The render thread places the labels before it paints any layer (they need no
+    simplified geometry), giving the geometry thread a head start on the layers, which
+    it simplifies in painting order."""
+    import ui.render_worker as rw
+    from cli.render import _wait
     from layers.map_model import MapModel
     from layers.viewport import Viewport
 
+    ran: list[str] = []
+    simplified: list[str] = []
+    real_run, real_labels, real_prefetch = rw.render_run, rw.Renderer._render_labels, \
+        rw._prefetch
+
+    def run(run, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        ran.append(run[0].name)
+        return real_run(run, *args, **kwargs)
+
+    def labels(self, *args):  # noqa: ANN001, ANN002, ANN202
+        ran.append("labels")
+        return real_labels(self, *args)
+
+    def prefetch(layers, *args):  # noqa: ANN001, ANN002, ANN202
+        simplified.extend(la.name for la in layers)
+        return real_prefetch(layers, *args)
+
+    monkeypatch.setattr(rw, "render_run", run)
+    monkeypatch.setattr(rw.Renderer, "_render_labels", labels)
+    monkeypatch.setattr(rw, "_prefetch", prefetch)
     model = MapModel.from_workspace(bundled_ws)
-    full = Viewport.fit(model.full_extent(), *SIZE, 0.02)
-    counties, units = model.get("counties"), model.get("control_units")
-    assert counties.labels and units.labels and full.res > units.style.label_max_res
-    for layer in (counties, units):
-        layer.prefetch_labels(full)
-    assert counties._anchors is not None
-    assert units._anchors is None and units._merc is None
-    sea = model.get("sea")  # labels on, but nothing to label with
-    assert sea.labels and not sea.style.label_field_zh
-    sea.prefetch_labels(full)
-    assert sea._anchors is None and sea._merc is None
-    counties2 = MapModel.from_workspace(bundled_ws).get("counties")
-    counties2.labels = False
-    counties2.prefetch_labels(full)
-    assert counties2._anchors is None
+    r = rw.Renderer(model)
+    r.request(Viewport.fit(model.full_extent(), *SIZE, 0.02))
+    _wait(r)
+    r.wait(60_000)
+    assert ran[0] == "labels" and len(ran) > 3
+    drawn = [la.name for la in model.layers if la.visible and la.name != "outfalls"]
+    assert simplified == [n for n in drawn if n in simplified]
+    assert simplified[:2] == ["sea", "land"]
