@@ -10,35 +10,42 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 SIZE = (800, 500)
 
 
+def _renderer(ws):  # noqa: ANN001, ANN202 - Workspace -> (MapModel, Renderer, list, Viewport)
+    """A renderer of ``ws``'s map, the (image, view) of each composite it emits, and the
+    full view."""
+    from layers.map_model import MapModel
+    from layers.viewport import Viewport
+    from ui.render_worker import Renderer
+
+    model = MapModel.from_workspace(ws)
+    r = Renderer(model)
+    got: list = []
+    r.composite_ready.connect(lambda img, v: got.append((img, v)))
+    return model, r, got, Viewport.fit(model.full_extent(), *SIZE, 0.02)
+
+
 def test_a_render_of_many_layers_composites_once(qapp, bundled_ws) -> None:
     """The layers of one request are composited once, when all are in: a composite asked
     for after the first layer would only run after the others (one render thread, jobs
     in order) and show a picture without them just before the whole one."""
     from cli.render import _wait
-    from layers.map_model import MapModel
-    from layers.viewport import Viewport
-    from ui.render_worker import Renderer
 
-    model = MapModel.from_workspace(bundled_ws)
-    r = Renderer(model)
-    got = []
-    r.composite_ready.connect(lambda img, v: got.append(v))
-    full = Viewport.fit(model.full_extent(), *SIZE, 0.02)
+    model, r, got, full = _renderer(bundled_ws)
     r.request(full)
     assert sum(la.visible for la in model.layers) > 3  # several layer jobs in this request
     _wait(r)
-    assert got == [full]
+    assert [v for _img, v in got] == [full]
     # a pan re-renders every run (strips) and again composites once
     got.clear()
     r.request(full.panned(-120, 0))
     _wait(r)
-    assert got == [full.panned(-120, 0)]
+    assert [v for _img, v in got] == [full.panned(-120, 0)]
     # a change to one layer: that run, then the composite
     got.clear()
     model.get("control_units").touch()
     r.request(full)
     _wait(r)
-    assert got == [full]
+    assert [v for _img, v in got] == [full]
     r.wait(60_000)
 
 
@@ -58,16 +65,10 @@ def test_labels_are_blitted_into_the_composite_not_kept_as_an_image(qapp, bundle
     from PySide6.QtGui import QImage, QPainter
 
     from cli.render import _wait
-    from layers.map_model import MapModel
-    from layers.viewport import Viewport
     from ui.painter import draw_labels, new_image
-    from ui.render_worker import LABELS, Renderer, composite
+    from ui.render_worker import LABELS, composite
 
-    model = MapModel.from_workspace(bundled_ws)
-    r = Renderer(model)
-    got = []
-    r.composite_ready.connect(lambda img, v: got.append(img))
-    view = Viewport.fit(model.full_extent(), *SIZE, 0.02)
+    _model, r, got, view = _renderer(bundled_ws)
     r.request(view)
     _wait(r)
     r.wait(60_000)
@@ -84,7 +85,7 @@ def test_labels_are_blitted_into_the_composite_not_kept_as_an_image(qapp, bundle
         return np.frombuffer(img.constBits(), dtype=np.uint8).reshape(
             img.height(), img.bytesPerLine())[:, :img.width() * 4].astype(int)
 
-    diff = np.abs(px(got[-1]) - px(old))
+    diff = np.abs(px(got[-1][0]) - px(old))
     # rounding only where two sprites' halo margins overlap
     assert (diff > 1).mean() < 1e-4
     assert diff.max() <= 3
