@@ -356,9 +356,10 @@ class Renderer(QObject):
         # The labels first: they need no simplified geometry (anchors come from the
         # Mercator shapes), so while the render thread places them -- at a first render
         # the longest job, ~15-20 ms of shaping and glyphs -- the geometry thread gets
-        # that far ahead simplifying the layers, which it does in painting order.  Last,
-        # the render thread had to simplify the bottom layers itself, the geometry thread
-        # still busy with the ones above.  (One composite at the end either way.)
+        # that far ahead simplifying the layers, which it does in painting order.  When
+        # the labels came last, the render thread had to simplify the bottom layers
+        # itself, the geometry thread still busy with the ones above.  (One composite at
+        # the end either way.)
         lkey = self._labels_key()
         c = self.cache.get(LABELS)
         if c is None or c.view != view or c.key != lkey:
