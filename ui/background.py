@@ -118,6 +118,9 @@ class _Pool:
             try:
                 job.run()
             finally:
+                # let go of the job (its function, and what that holds -- a render's
+                # layer images) now, not when the next job comes
+                job = None
                 with self.idle:
                     self.active -= 1
                     self.idle.notify_all()

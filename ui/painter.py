@@ -90,7 +90,7 @@ class ImagePool:
     def __init__(self, size: int = 10) -> None:
         self.size = size
         self._images: list[QImage] = []
-        #: ids of the images made by reserve() and not handed out since (all transparent);
+        #: ids of the images made by make() and not handed out since (all transparent);
         #: only of images in ``_images``, which keeps them alive (an id is not reused)
         self._clean: set[int] = set()
         self._lock = threading.Lock()
@@ -123,32 +123,32 @@ class ImagePool:
             found.fill(Qt.GlobalColor.transparent)
         return found
 
-    def reserve(self, width: int, height: int, n: int) -> int:
-        """Have ``n`` free images of that size in the pool, their memory written once;
-        returns how many were made.
+    def free(self, width: int, height: int) -> int:
+        """How many images of that size the pool could hand out now."""
+        with self._lock:
+            imgs = self._images
+            return sum(1 for i in range(len(imgs)) if imgs[i].width() == width
+                       and imgs[i].height() == height and self._free(i))
 
-        For a thread with time to spare while the render thread paints (the renderer's
-        geometry thread, once its simplifying is done): a fresh process's render thread
-        then takes images whose pages are in, instead of faulting 6.4 MB in itself (~3 ms
-        an image on the 2-core machine).  numpy writes the pages and lets go of the GIL
-        meanwhile, so the painting goes on.  Never more than the pool holds."""
-        made = 0
-        while True:
-            with self._lock:
-                imgs = self._images
-                free = sum(1 for i in range(len(imgs)) if imgs[i].width() == width
-                           and imgs[i].height() == height and self._free(i))
-                if free >= n or len(imgs) >= self.size:
-                    return made
-            img = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
-            np.frombuffer(img.bits(), dtype=np.uint32)[:] = 0  # transparent, pages in
-            with self._lock:
-                if len(self._images) >= self.size:
-                    return made
-                self._images.append(img)
-                self._clean.add(id(img))
-                made += 1
-            del img  # free again: the pool's list is its only holder (_free)
+    def make(self, width: int, height: int) -> bool:
+        """Make one more free image of that size, its memory written once (False: the
+        pool is full).
+
+        For the renderer's geometry thread, ahead of the render thread: in a fresh process
+        the render thread then takes images whose pages are in, instead of faulting
+        6.4 MB in itself (~3 ms an image on the 2-core machine).  numpy writes the pages
+        and lets go of the GIL meanwhile, so the painting goes on."""
+        with self._lock:
+            if len(self._images) >= self.size:
+                return False
+        img = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
+        np.frombuffer(img.bits(), dtype=np.uint32)[:] = 0  # transparent, pages in
+        with self._lock:
+            if len(self._images) >= self.size:
+                return False
+            self._images.append(img)
+            self._clean.add(id(img))
+        return True
 
     def clear(self) -> None:
         with self._lock:

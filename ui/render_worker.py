@@ -259,17 +259,27 @@ def render_run(run: list[MapLayer], view: Viewport, lang: str,
     return Rendered(img if drew else None, previous.anchor)
 
 
-def _prefetch(layers: list[MapLayer], view: Viewport, token: Any,
-              images: Callable[[], int] = lambda: 0) -> None:
-    """Simplify ``layers``' geometry for ``view``, then have the pool hold ``images()``
-    free images of the view's size (:meth:`ui.painter.ImagePool.reserve`)."""
-    for layer in layers:
+def _prefetch(runs: list[list[MapLayer]], view: Viewport, token: Any, images: int = 0,
+              ) -> None:
+    """Get ``runs`` (in painting order) ready for the render thread: for each, the image
+    it will take (while ``images`` are still missing from the pool), then its layers'
+    geometry simplified for ``view``; then the images still missing (the composite's).
+
+    The images come first because they are quick to make here and the render thread
+    reaches each run in this order (after the labels): in a fresh process it finds both
+    its image and its geometry made."""
+    w, h = view.width, view.height
+    for run in runs:
         if token.cancelled():  # a newer view was asked for
             return
-        layer.prefetch(view)
-    n = images()
-    if n > 0 and not token.cancelled():
-        IMAGES.reserve(view.width, view.height, n)
+        if images > 0:
+            images -= IMAGES.make(w, h)
+        if own_point_image(run):
+            continue  # a point index, nothing to simplify
+        for layer in run:
+            layer.prefetch(view)
+    while images > 0 and not token.cancelled() and IMAGES.make(w, h):
+        images -= 1
 
 
 class Renderer(QObject):
@@ -371,7 +381,7 @@ class Renderer(QObject):
                 self._start(jid, BASEMAP, view, key,
                             lambda bm=self.basemap: Rendered(bm.render(view)))
         runs = self._runs()
-        ahead: list[MapLayer] = []  # layers whose geometry the prefetcher simplifies
+        ahead: list[list[MapLayer]] = []  # runs the prefetcher gets ready
         for run in runs:
             name, key = run[0].name, self._run_key(run)
             c = self.cache.get(name)
@@ -384,12 +394,13 @@ class Renderer(QObject):
                      previous: CachedImage | None = previous) -> Rendered:
                 return render_run(run, view, lang, atlases, previous)
 
-            if not own_point_image(run):
-                ahead.extend(run)
+            ahead.append(run)
             self._start(jid, name, view, key, work)
         if ahead:
-            self.prefetcher.submit(lambda token: _prefetch(ahead, view, token,
-                                                           self._images_to_come),
+            # the images this request will take (one per run, the composite) that the pool
+            # cannot hand out now: in a fresh process all, later mostly none
+            missing = len(ahead) + 1 - IMAGES.free(view.width, view.height)
+            self.prefetcher.submit(lambda token: _prefetch(ahead, view, token, missing),
                                    lambda _none: None, channel="lod")
         # images of runs that no longer exist (a layer switched off splits or merges
         # runs) would only hold memory
@@ -398,14 +409,6 @@ class Renderer(QObject):
             del self.cache[name]
         if not self._pending:
             self._schedule_composite()
-
-    def _images_to_come(self) -> int:
-        """About how many full-size images this request's jobs have yet to take: one for
-        each layer run not yet rendered and the composite (one more than needed when a
-        run is being painted or has nothing in view: it waits in the pool for the next
-        render).  Read from the geometry thread: a stale count only makes the pool hold
-        an image more or less."""
-        return sum(1 for name in tuple(self._pending) if name not in (LABELS, BASEMAP)) + 1
 
     def _start(self, jid: int, name: str, view: Viewport, key: tuple[Any, ...],
                work: Callable[[], Rendered]) -> None:

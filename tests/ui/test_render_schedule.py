@@ -141,23 +141,25 @@ def test_a_pan_paints_the_places_in_strips_like_a_fresh_render(qapp, bundled_ws)
 
 
 def test_the_pool_holds_images_made_ahead_and_hands_them_out_transparent(qapp) -> None:
-    """The geometry thread, its simplifying done, has the pool hold the images the
-    render thread will take (ImagePool.reserve): taken, they are transparent; images
-    in use are not counted as free; the pool never grows past its size."""
+    """The geometry thread makes images ahead of the render thread (ImagePool.make):
+    taken, they are transparent; images in use are not free; the pool never grows past
+    its size."""
     from PySide6.QtCore import Qt
 
     from ui.painter import ImagePool
 
     pool = ImagePool(size=4)
-    assert pool.reserve(64, 32, 2) == 2
-    assert pool.reserve(64, 32, 2) == 0  # two free already
+    assert pool.free(64, 32) == 0
+    assert pool.make(64, 32) and pool.make(64, 32)
+    assert pool.free(64, 32) == 2 and pool.free(32, 64) == 0
     a = pool.get(64, 32)
     a.fill(Qt.GlobalColor.red)
     b = pool.get(64, 32)
     assert a is not b and a.pixelColor(3, 3).alpha() == 255
     assert b.pixelColor(3, 3).alpha() == 0 and b.pixelColor(63, 31).alpha() == 0
-    assert pool.reserve(64, 32, 3) == 2  # a and b are in use; the pool holds 4 at most
-    assert pool.reserve(64, 32, 5) == 0
+    assert pool.free(64, 32) == 0  # a and b are in use
+    assert pool.make(64, 32) and pool.make(64, 32)
+    assert not pool.make(64, 32)  # the pool holds 4 at most
     c = pool.get(64, 32)
     assert c is not a and c is not b and c.pixelColor(0, 0).alpha() == 0
     del a
@@ -166,38 +168,56 @@ def test_the_pool_holds_images_made_ahead_and_hands_them_out_transparent(qapp) -
 
 
 def test_a_cold_render_takes_the_images_made_ahead(qapp, bundled_ws, monkeypatch) -> None:
-    """After its simplifying the geometry thread makes about the images the request has
-    yet to take (the runs not yet rendered and the composite), and the picture is the
-    same as without them."""
+    """In a fresh process the geometry thread makes the images the request will take (a
+    run's before its geometry, the composite's last): the render thread makes none
+    itself, and the picture is the same as without them."""
     import numpy as np
 
     import ui.painter as painter
     import ui.render_worker as rw
-    from layers.map_model import MapModel
-    from layers.viewport import Viewport
     from tests.ui.test_render_cache import _render
 
-    asked: list[int] = []
-    real = rw._prefetch
+    def fresh_pool() -> None:
+        pool = painter.ImagePool()
+        monkeypatch.setattr(painter, "IMAGES", pool)
+        monkeypatch.setattr(rw, "IMAGES", pool)
 
-    def spy(layers, view, token, images=lambda: 0):  # noqa: ANN001, ANN202
-        real(layers, view, token, lambda: asked.append(images()) or asked[-1])
+    missing: list[int] = []
+    made_by_render_thread: list[int] = []
+    real_prefetch, real_get = rw._prefetch, painter.ImagePool.get
 
-    model = MapModel.from_workspace(bundled_ws)
-    view = Viewport.fit(model.full_extent(), *SIZE, 0.02)
-    monkeypatch.setattr(painter, "IMAGES", painter.ImagePool())
-    monkeypatch.setattr(rw, "IMAGES", painter.IMAGES)
-    monkeypatch.setattr(rw, "_prefetch", spy)
-    r = rw.Renderer(model)
-    with_reserve = _render(r, view)
+    def prefetch(runs, view, token, images=0):  # noqa: ANN001, ANN202
+        missing.append(images)
+        real_prefetch(runs, view, token, images)
+
+    def get(self, width, height, clear=True):  # noqa: ANN001, ANN202
+        before = len(self._images)
+        img = real_get(self, width, height, clear)
+        made_by_render_thread.append(len(self._images) - before)
+        return img
+
+    model, r, got, view = _renderer(bundled_ws)
+    fresh_pool()
+    monkeypatch.setattr(rw, "_prefetch", prefetch)
+    monkeypatch.setattr(painter.ImagePool, "get", get)
+    # the labels take long enough in the render thread for the geometry thread to be
+    # ahead in any run of the test suite
+    with_images_ahead = _render(r, view)
     r.wait(60_000)
-    assert asked and 1 <= asked[0] <= len(r._runs()) + 1
-    monkeypatch.setattr(rw, "_prefetch", real)
-    monkeypatch.setattr(painter, "IMAGES", painter.ImagePool())
-    monkeypatch.setattr(rw, "IMAGES", painter.IMAGES)
+    assert missing == [len(r._runs()) + 1]
+    assert made_by_render_thread and not any(made_by_render_thread)
+    # again, the layer images let go: the pool has every image, none is missing
+    missing.clear()
+    got.clear()
+    r.invalidate()
+    _render(r, view)
+    r.wait(60_000)
+    assert missing == [0]
+    monkeypatch.setattr(rw, "_prefetch", real_prefetch)
+    monkeypatch.setattr(painter.ImagePool, "get", real_get)
+    fresh_pool()
     alone = _render(rw.Renderer(model), view)
-    assert np.array_equal(with_reserve, alone)
-
+    assert np.array_equal(with_images_ahead, alone)
 
 
 def test_the_labels_are_placed_first_while_the_geometry_is_simplified(qapp, bundled_ws,
@@ -223,9 +243,9 @@ def test_the_labels_are_placed_first_while_the_geometry_is_simplified(qapp, bund
         ran.append("labels")
         return real_labels(self, *args)
 
-    def prefetch(layers, *args):  # noqa: ANN001, ANN002, ANN202
-        simplified.extend(la.name for la in layers)
-        return real_prefetch(layers, *args)
+    def prefetch(runs, *args):  # noqa: ANN001, ANN002, ANN202
+        simplified.extend(la.name for run in runs for la in run)
+        return real_prefetch(runs, *args)
 
     monkeypatch.setattr(rw, "render_run", run)
     monkeypatch.setattr(rw.Renderer, "_render_labels", labels)
@@ -236,6 +256,6 @@ def test_the_labels_are_placed_first_while_the_geometry_is_simplified(qapp, bund
     _wait(r)
     r.wait(60_000)
     assert ran[0] == "labels" and len(ran) > 3
-    drawn = [la.name for la in model.layers if la.visible and la.name != "outfalls"]
+    drawn = [la.name for la in model.layers if la.visible]
     assert simplified == [n for n in drawn if n in simplified]
     assert simplified[:2] == ["sea", "land"]
