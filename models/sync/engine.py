@@ -371,6 +371,9 @@ class WorkspaceRead:
     revision: int
     changes: dict[str, dict[str, Any]] | None = None
     rows: list[int] | None = None
+    #: the fields the pull wrote ("geometry" for the geometry), for the announcement
+    #: (``Workspace.features_changed``): listeners refresh only what shows them
+    fields: frozenset[str] | None = None
 
 
 @dataclass
@@ -403,6 +406,9 @@ def read_for_workspace(ws: Any, out: pull.PullOutcome | None, since: int,
     if layer is None and out.updated and start is not None:
         read.changes = pulled_changes(out.updated, start.columns)
         read.rows = key_lookup.positions_of(start.codes, list(read.changes))
+    if out.updated:
+        read.fields = frozenset("geometry" if f == GEOMETRY else f
+                                for values in out.updated.values() for f in values)
     return read
 
 
