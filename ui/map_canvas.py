@@ -89,6 +89,13 @@ class MapCanvas(QWidget):
         self._render_timer.timeout.connect(self._request_render)
         self._hover_timer = QTimer(self, singleShot=True, interval=40)
         self._hover_timer.timeout.connect(self._update_hover)
+        # a change of a layer's data is rendered from the next event-loop turn: the render
+        # thread (PySide6 holds the GIL in its drawing calls) would otherwise compete with
+        # the rest of the change's listeners on the GUI thread (an edit of 1 000 outfalls:
+        # the inventory table, the record card; bench/bench_gaps.py); several changes in one
+        # turn make one request
+        self._data_render = QTimer(self, singleShot=True, interval=0)
+        self._data_render.timeout.connect(self._request_render)
         model.changed.connect(self._on_model_changed)
         self._fitted = False
 
@@ -157,6 +164,8 @@ class MapCanvas(QWidget):
     def _on_model_changed(self, name: str, what: str) -> None:
         if what == "data":
             self.renderer.invalidate(name)
+            self._data_render.start()
+            return
         self._request_render()
 
     def after_first_paint(self, fn: Any, latest_ms: int = 10_000) -> None:
