@@ -40,6 +40,9 @@ BACKGROUND = QColor(200, 224, 242)
 SELECT_PEN = QColor(0, 229, 255)
 #: at most this many selected features are outlined (those in view, for points)
 MAX_HIGHLIGHTED = 5000
+#: a change of a layer's data (an edit, a pull's piece) is rendered this long after the
+#: last one of a quick succession
+DATA_RENDER_MS = 30
 HOVER_PEN = QColor(255, 145, 0)
 
 
@@ -89,12 +92,13 @@ class MapCanvas(QWidget):
         self._render_timer.timeout.connect(self._request_render)
         self._hover_timer = QTimer(self, singleShot=True, interval=40)
         self._hover_timer.timeout.connect(self._update_hover)
-        # a change of a layer's data is rendered from the next event-loop turn: the render
-        # thread (PySide6 holds the GIL in its drawing calls) would otherwise compete with
-        # the rest of the change's listeners on the GUI thread (an edit of 1 000 outfalls:
-        # the inventory table, the record card; bench/bench_gaps.py); several changes in one
-        # turn make one request
-        self._data_render = QTimer(self, singleShot=True, interval=0)
+        # a change of a layer's data is rendered a moment later, once: the render thread
+        # (PySide6 holds the GIL in its drawing calls) would otherwise compete with the
+        # rest of the change's listeners on the GUI thread (an edit of 1 000 outfalls: the
+        # inventory table, the record card), and a sync pull announced in pieces, one per
+        # event-loop turn, started a render after each (bench/bench_gaps.py); changes in
+        # quick succession make one request
+        self._data_render = QTimer(self, singleShot=True, interval=DATA_RENDER_MS)
         self._data_render.timeout.connect(self._request_render)
         model.changed.connect(self._on_model_changed)
         self._fitted = False

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from geodata.messages import Message, in_language
+from ui.background import Runner
 from ui.sync import credentials
 from ui.sync.worker import Job, start
 
@@ -32,6 +33,8 @@ CONTEXT = "Sync"
 #: pulled keys announced per event-loop turn (each listener's work is per key: ~1-2 ms per
 #: hundred keys at 10k-100k outfalls, plus a fixed part per announce)
 ANNOUNCE_CHUNK = 1000
+#: the Runner channel of the status read after an edit or a save
+STATUS_CHANNEL = "sync_status"
 #: from this many outfalls on, a pull is announced in one piece as before: each announce
 #: also has a part that grows with the layer (the table's edited text columns and the map
 #: layer's category codes are new arrays), which splitting would repeat per piece
@@ -73,15 +76,18 @@ class SyncMenu(QObject):
             bar.addPermanentWidget(w)
         self.progress.hide()
         self.cancel_button.hide()
-        # the status after a save is refreshed in a later turn of the event loop, once
-        # however many saves there were; after an edit at once, from what the last
-        # refresh read of the file (an edit adds a pending edit and changes nothing in
-        # the file: reading it again was 1.5-3 ms of the edit's turn, bench/bench_gaps.py)
+        # the status after a save is read in a worker from a later turn of the event
+        # loop, once however many saves there were; after an edit it is shown at once
+        # from what the last reading found in the file (an edit adds a pending edit and
+        # changes nothing there: reading it again was 2-30 ms of the edit's turn,
+        # bench/bench_gaps.py)
         self._status_timer = QTimer(self, singleShot=True, interval=0)
-        self._status_timer.timeout.connect(self.refresh_status)
+        self._status_timer.timeout.connect(self._refresh_in_background)
+        self._status_runner = Runner(self)
         #: (checkout?, unsynced batches in the file) as the last refresh read them
         self._file_status: tuple[bool, int] | None = None
-        # an import (or its undo) may write audit rows: the next edit then reads the file
+        # an import (or its undo) may write audit rows: read the file again after the
+        # next edit (in its own turn)
         win.ws.layer_replaced.connect(lambda _layer: setattr(self, "_file_status", None))
         session = getattr(review, "session", None)
         if session is not None:
@@ -131,8 +137,11 @@ class SyncMenu(QObject):
             return 0
 
     def _edited(self) -> None:
-        if self._file_status is None or self._status_timer.isActive():
+        if self._status_timer.isActive():  # saved just now (a small edit): read the file
             self.refresh_status()
+            return
+        if self._file_status is None:  # not read since an import: read in the worker
+            self._status_timer.start()
             return
         checkout, unsynced = self._file_status
         if checkout:
@@ -144,10 +153,25 @@ class SyncMenu(QObject):
             QCoreApplication.translate(CONTEXT, "%n 项修改未同步", "", pending + unsynced))
 
     def refresh_status(self) -> None:
+        """Read the sync status now (on this thread) and show it."""
         from models.sync.engine import sync_status
 
         self._status_timer.stop()
-        state, unsynced, n = sync_status(self.path)  # one connection, not four
+        self._status_runner.cancel(STATUS_CHANNEL)  # a reading on its way is older
+        self._show_status(sync_status(self.path))  # one connection, not four
+
+    def _refresh_in_background(self) -> None:
+        """Read the sync status in a worker and show it when read: counting the file's
+        unsynced edits scans its audit log (10-30 ms after a pull of 10 000 edits), after
+        every save (bench/bench_gaps.py)."""
+        from models.sync.engine import sync_status
+
+        path = self.path
+        self._status_runner.submit(lambda _token: sync_status(path), self._show_status,
+                                   channel=STATUS_CHANNEL, on_error=lambda _exc: None)
+
+    def _show_status(self, status: tuple[dict[str, str], int, int]) -> None:
+        state, unsynced, n = status
         checkout = "url" in state
         self._file_status = (checkout, unsynced)
         for w in (self.pending_label, self.last_label):
