@@ -22,21 +22,18 @@ from models.outfall_session import EditSession, SaveJob
 from models.outfall_table import KEYS, OutfallTable
 from models.workspace import Workspace
 from tests.models import outfall_testdata as td
-from tests.ui.conftest import main_window_for, spin_until
-from ui.outfalls import install_outfall_review
+from tests.ui.conftest import spin_until
+from tests.ui.outfalls.test_save_while_read import setup as window  # noqa: F401 - fixture
 
 
 @pytest.fixture
-def setup(qtbot, tmp_path, monkeypatch):
+def setup(window, tmp_path, monkeypatch):  # noqa: F811 - the fixture
+    """The window of tests/ui/outfalls/test_save_while_read.py, every edit saved in the
+    worker; the workspace as it was before any edit beside it."""
     monkeypatch.setattr("ui.outfalls.review.SAVE_IN_WORKER_FROM", 1)
-    path = td.build(tmp_path / "ws.gpkg")
+    path, ws, review = window
     shutil.copyfile(path, tmp_path / "pristine.gpkg")
-    ws = Workspace.open(path)
-    win = main_window_for(qtbot, ws)
-    review = install_outfall_review(win, ws, lang="zh", interactive=False, user="王五")
-    win.show()
-    yield path, ws, review
-    review.shutdown()
+    return path, ws, review
 
 
 def _stored(path, field="review_status"):
