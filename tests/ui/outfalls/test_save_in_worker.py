@@ -210,5 +210,6 @@ def test_a_sync_save_takes_back_a_save_no_worker_began(tmp_path):
     assert job is not None and session.saving
     assert session.save()  # the job is taken back and the edits saved here
     job.run()  # a worker that gets to it afterwards does nothing
-    assert not session.finish_save(job) or not session.pending
+    session.finish_save(job)  # and its end changes nothing
+    assert not session.pending and not session.saving and not session.journal.exists()
     assert [a[1] for a in _audit(path)] == ["confirm"] * 2
