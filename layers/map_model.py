@@ -106,9 +106,12 @@ class MapModel:
         # (made on the first click or selection), one Arrow pass over the frame's keys
         # finds them: the frame has no row the map leaves out (same length), so its row
         # positions are the map rows — and a renamed key is caught below either way
-        if old.keys_indexed:
+        # (the edit's own lookup of those keys in this key column, when it was the last
+        # one made: a 确认位置 looked its 1 000 codes up just before)
+        rows = key_lookup.rows_known(frame[fld], wanted)
+        if rows is None and old.keys_indexed:
             rows = old.rows_of(wanted)
-        else:
+        elif rows is None:
             rows = key_lookup.rows_holding(frame[fld], wanted)
         if len(np.unique(rows)) != len(rows) or len(rows) < len(wanted) \
                 or len(set(old.keys[rows])) != len(wanted):
