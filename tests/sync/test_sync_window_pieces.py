@@ -180,7 +180,7 @@ def test_closing_the_window_while_the_pieces_arrive_is_safe(city_db, tmp_path, p
     announced = []
     ws.features_changed.connect(lambda layer, keys: announced.append(list(keys)))
     menu.a_sync.trigger()
-    pump_until(lambda: len(announced) >= 1)
+    step_until(lambda: len(announced) >= 1)
     assert menu.job is not None  # pieces still to come
     n = len(announced)
     win.close()
