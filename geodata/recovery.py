@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -45,20 +46,24 @@ class RecoveryJournal:
         beside, fallback = candidate_paths(self.workspace)
         writable = os.access(self.workspace.parent, os.W_OK)
         self.path = beside if writable else fallback
+        # the window trims the journal in the worker that saved (``drop``) while its GUI
+        # thread may append the next edit: one writer at a time, or an entry could be lost
+        self._lock = threading.RLock()
 
     # -- writing --------------------------------------------------------------------------
     def append(self, entry: dict[str, Any]) -> Path:
         """Add one entry durably; returns the file written.  Raises OSError if impossible."""
         line = (json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
-        try:
-            self._append_to(self.path, line)
-        except OSError:
-            fallback = _fallback_path(self.workspace)
-            if fallback == self.path:
-                raise
-            self._append_to(fallback, line)  # e.g. the workspace folder became read-only
-            self.path = fallback
-        return self.path
+        with self._lock:
+            try:
+                self._append_to(self.path, line)
+            except OSError:
+                fallback = _fallback_path(self.workspace)
+                if fallback == self.path:
+                    raise
+                self._append_to(fallback, line)  # e.g. the workspace folder became read-only
+                self.path = fallback
+            return self.path
 
     @staticmethod
     def _append_to(path: Path, line: bytes) -> None:
@@ -72,10 +77,20 @@ class RecoveryJournal:
 
     def keep_only(self, batch_ids: set[str]) -> None:
         """Rewrite the journal with only the entries whose batch is in ``batch_ids``."""
+        with self._lock:
+            self._rewrite(lambda e: e.get("batch") in batch_ids)
+
+    def drop(self, batch_ids: set[str]) -> None:
+        """Rewrite the journal without the entries whose batch is in ``batch_ids`` (saved
+        ones), keeping any appended meanwhile."""
+        with self._lock:
+            self._rewrite(lambda e: e.get("batch") not in batch_ids)
+
+    def _rewrite(self, keep: Any) -> None:
         for path in candidate_paths(self.workspace):
             if not path.exists():
                 continue
-            entries = [e for e in _read(path) if e.get("batch") in batch_ids]
+            entries = [e for e in _read(path) if keep(e)]
             if not entries:
                 path.unlink(missing_ok=True)
                 continue

@@ -130,14 +130,17 @@ class MapLayer:
             return _codes(self.frame[field_name], keys)
         return np.full(len(self.frame), -1, dtype=np.int64)
 
-    def updated(self, frame: gpd.GeoDataFrame, rows: np.ndarray) -> MapLayer:
+    def updated(self, frame: gpd.GeoDataFrame, rows: np.ndarray,
+                fields: frozenset[str] | None = None) -> MapLayer:
         """This layer after map rows ``rows`` changed in place in ``frame`` (same rows, same
         keys, every row still with a geometry): a new layer object (this one stays as it
         is for a render thread that may be drawing it) that reuses everything the change
         does not touch — the keys and their index, the category codes of the other rows,
         the point index (patched for moved points) — instead of a rebuild over every row.
 
-        ``version`` is bumped, so render caches keyed on (id, version) miss."""
+        ``version`` is bumped, so render caches keyed on (id, version) miss.  ``fields``:
+        the columns the change wrote ("geometry" for the geometry), None for any: what
+        depends on none of them is shared with this layer, not looked at again."""
         if len(frame) != len(self.frame):
             raise ValueError(f"layer {self.name}: {len(frame)} rows for {len(self.frame)}")
         rows = np.asarray(rows, dtype=np.int64)
@@ -148,13 +151,18 @@ class MapLayer:
         new._lock = threading.Lock()
         new._points_lock = threading.Lock()
         st = self.style
-        part = frame.iloc[rows] if len(rows) else frame.iloc[:0]
-        new.cat, new.shape = self.cat.copy(), self.shape.copy()
-        for codes, field_name, cats in ((new.cat, st.category_field, st.categories),
-                                        (new.shape, st.shape_field, st.shapes)):
-            if field_name and field_name in frame.columns and len(rows):
-                codes[rows] = _codes(part[field_name], [c.key for c in cats])
-        geoms = np.asarray(part.geometry.values, dtype=object)
+        # only the columns looked at, for those rows (taking whole rows of every column
+        # was most of a patch: bench/bench_gaps.py's 确认位置 and pull)
+        for name, field_name, cats in (("cat", st.category_field, st.categories),
+                                       ("shape", st.shape_field, st.shapes)):
+            if field_name and field_name in frame.columns and len(rows) \
+                    and (fields is None or field_name in fields):
+                codes = getattr(self, name).copy()
+                codes[rows] = _codes(frame[field_name].take(rows), [c.key for c in cats])
+                setattr(new, name, codes)
+        if fields is not None and "geometry" not in fields:
+            return new  # no point moved: the point index, anchors and shapes still hold
+        geoms = np.asarray(frame.geometry.values.take(rows), dtype=object)
         with self._lock:
             merc = self._merc
         moved = merc is not None or self._points is None

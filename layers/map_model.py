@@ -85,13 +85,14 @@ class MapModel:
         its frames hold every row, with or without a geometry."""
         return getattr(self, "_ws", None)
 
-    def _on_features_changed(self, name: str, keys: list[str]) -> None:
+    def _on_features_changed(self, name: str, keys: list[str], fields: Any = None) -> None:
         """Features changed in place: patch the layer for just those rows when they kept
-        their keys and their geometry (a move, an attribute edit); else rebuild it."""
-        if not self._patch_layer(name, keys):
+        their keys and their geometry (a move, an attribute edit); else rebuild it.
+        ``fields``: the columns written (``Workspace.features_changed``), None for any."""
+        if not self._patch_layer(name, keys, fields):
             self._on_layer_changed(name)
 
-    def _patch_layer(self, name: str, keys: list[str]) -> bool:
+    def _patch_layer(self, name: str, keys: list[str], fields: Any = None) -> bool:
         frame = self._ws.layers.get(name)
         old = self.get(name)
         if frame is None or old is None or len(frame) != len(old.frame):
@@ -105,9 +106,12 @@ class MapModel:
         # (made on the first click or selection), one Arrow pass over the frame's keys
         # finds them: the frame has no row the map leaves out (same length), so its row
         # positions are the map rows — and a renamed key is caught below either way
-        if old.keys_indexed:
+        # (the edit's own lookup of those keys in this key column, when it was the last
+        # one made: a 确认位置 looked its 1 000 codes up just before)
+        rows = key_lookup.rows_known(frame[fld], wanted)
+        if rows is None and old.keys_indexed:
             rows = old.rows_of(wanted)
-        else:
+        elif rows is None:
             rows = key_lookup.rows_holding(frame[fld], wanted)
         if len(np.unique(rows)) != len(rows) or len(rows) < len(wanted) \
                 or len(set(old.keys[rows])) != len(wanted):
@@ -115,13 +119,17 @@ class MapModel:
         if len(rows):
             # only the two columns looked at (taking every column of the rows was most
             # of an edit's patch)
-            now = frame[fld].take(rows).to_numpy(dtype=object)
-            if not all(str(a) == str(b) for a, b in zip(now, old.keys[rows], strict=True)):
+            now = frame[fld].take(rows).to_numpy(dtype=object) \
+                if fields is None or fld in fields else None  # else no key was written
+            if now is not None and not all(str(a) == str(b) for a, b in
+                                           zip(now, old.keys[rows], strict=True)):
                 return False  # a code was renamed: the keys change
-            geoms = frame.geometry.values.take(rows)
-            if (geoms.isna() | geoms.is_empty).any():
-                return False  # a feature lost its geometry
-        new = old.updated(frame.reset_index(drop=True), rows)
+            if fields is None or "geometry" in fields:
+                geoms = frame.geometry.values.take(rows)
+                if (geoms.isna() | geoms.is_empty).any():
+                    return False  # a feature lost its geometry
+        new = old.updated(frame.reset_index(drop=True), rows,
+                          None if fields is None else frozenset(fields))
         self.layers[self.layers.index(old)] = new
         self.changed.emit(name, "data")
         return True

@@ -83,6 +83,20 @@ def _identity(data: Any) -> tuple[Any, ...]:
                              for b in c.buffers())) for c in chunks))
 
 
+def rows_known(values: Any, wanted: Sequence[str]) -> np.ndarray | None:
+    """:func:`rows_holding` when the last lookup was that one (the same key column, the
+    same keys: another listener of the same change made it), else None — without a pass."""
+    data = values if isinstance(values, (pa.Array, pa.ChunkedArray)) else _arrow_text(values)
+    if data is None or isinstance(values, np.ndarray):
+        return None
+    key = (_identity(data), frozenset(str(w) for w in wanted))
+    with _last_lock:
+        last = _last[0] if _last else None
+        if last is not None and last[1] == key:
+            return np.flatnonzero(last[2])
+    return None
+
+
 def rows_holding(values: Any, wanted: Sequence[str]) -> np.ndarray:
     """Positions (ascending) of the rows of ``values`` that hold one of ``wanted``."""
     return np.flatnonzero(isin(values, wanted))

@@ -20,6 +20,7 @@ import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 import geopandas as gpd
@@ -123,20 +124,26 @@ class Edit:
         if not self.action:
             object.__setattr__(self, "action", self.kind)
 
-    @property
-    def all_codes(self) -> list[str]:
+    # an edit never changes (frozen): what is worked out from its changes is kept — an
+    # edit of 1 000 outfalls asked ``renames`` nine times on the GUI thread
+    @cached_property
+    def _codes_seen(self) -> tuple[str, ...]:
         seen = dict.fromkeys(self.codes)
         seen.update(dict.fromkeys(c.code for c in self.changes))
         seen.update(dict.fromkeys(str(c.new) for c in self.changes if c.renames))
         seen.update(dict.fromkeys(p.outfall_code for p in self.photos_add + self.photos_remove))
-        return list(seen)
+        return tuple(seen)
 
     @property
+    def all_codes(self) -> list[str]:
+        return list(self._codes_seen)
+
+    @cached_property
     def renames(self) -> bool:
         """Whether the edit gives an outfall another code (its key changes)."""
         return any(c.renames for c in self.changes)
 
-    @property
+    @cached_property
     def moves_points(self) -> bool:
         return any(c.field == GEOMETRY for c in self.changes)
 
@@ -195,6 +202,8 @@ class Edit:
 
 
 def _jv(v: Any) -> Any:
+    if v is None or type(v) is str:  # the usual value: as it is (1 000 changes a journal entry)
+        return v
     if isinstance(v, float) and v != v:
         return None
     if isinstance(v, tuple):

@@ -4,7 +4,9 @@ The window, the command line and the tests edit through one :class:`EditSession`
 
 1. ``apply(edit)`` changes the in-memory outfall frame at once (views update from
    ``Workspace.outfalls_changed``), journals the edit to the recovery file (fsync'd), and,
-   with autosave on, saves.
+   with autosave on, saves — or, with a ``saver`` (the window), hands the save to it: the
+   window runs it in a worker (:meth:`EditSession.start_save`, :class:`SaveJob`), so
+   the edit is in the journal when ``apply`` returns and in the GeoPackage a moment later.
 2. ``save()`` writes every pending edit, each with its audit rows, in one transaction
    (:func:`geodata.outfall_store.commit_batches`).  If the file is read-only, the disk full
    or the workspace busy, nothing is written, the edits stay pending in memory and in the
@@ -19,6 +21,8 @@ The window, the command line and the tests edit through one :class:`EditSession`
 from __future__ import annotations
 
 import getpass
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +71,55 @@ def to_batch(edit: Edit) -> Batch:
                  [p.photo_id for p in edit.photos_remove])
 
 
+class SaveJob:
+    """Pending edits saved off the thread that edits (:meth:`EditSession.start_save`):
+    :meth:`run` in a worker — the transaction, then the journal trimmed of what it saved —
+    then :meth:`EditSession.finish_save` back on the editing thread.  A synchronous
+    :meth:`EditSession.save` meanwhile takes the job back if no worker has begun it, or
+    waits for it: edits reach the file once each and in order."""
+
+    def __init__(self, path: Path, edits: list[Edit], journal: RecoveryJournal,
+                 busy_timeout: float) -> None:
+        self.path, self.edits, self.journal = path, edits, journal
+        self.busy_timeout = busy_timeout
+        self.error: SaveError | None = None
+        self._state = "queued"  # -> running -> done; or dropped (taken back)
+        self._lock = threading.Lock()
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        """Commit the edits (in a worker); an error is kept for :meth:`finish_save`."""
+        with self._lock:
+            if self._state != "queued":
+                return
+            self._state = "running"
+        try:
+            outfall_store.commit_batches(self.path, [to_batch(e) for e in self.edits],
+                                         self.busy_timeout)
+            try:  # the edits are in the file: out of the journal (later ones stay)
+                self.journal.drop({e.batch for e in self.edits})
+            except OSError:
+                pass  # recognised as saved by their batch ids on the next open
+        except SaveError as err:
+            self.error = err
+        except Exception as exc:  # noqa: BLE001 - reported as a failed save, never lost
+            self.error = SaveError(Message(f"无法保存到 {self.path}：{exc}",
+                                           f"cannot save to {self.path}: {exc}"), "other")
+        finally:
+            with self._lock:
+                self._state = "done"
+            self._done.set()
+
+    def take_back(self) -> bool:
+        """True if no worker had begun it (it never will); else wait until it ends."""
+        with self._lock:
+            if self._state == "queued":
+                self._state = "dropped"
+                return True
+        self._done.wait()
+        return False
+
+
 class EditSession:
     """Edits to one workspace's outfalls, kept in memory until saved, journaled meanwhile."""
 
@@ -98,6 +151,12 @@ class EditSession:
         self.journal_error: Message | None = None
         self._pos: dict[str, int] = {}
         self._pos_frame: Any = None
+        #: with autosave, ``apply`` calls this instead of :meth:`save` (the window runs
+        #: the save in a worker: :meth:`start_save`)
+        self.saver: Callable[[], None] | None = None
+        self._job: SaveJob | None = None
+        #: the edit being announced (``features_changed`` comes from this session), or None
+        self.announcing: Edit | None = None
 
     # -- editing --------------------------------------------------------------------------
     @property
@@ -121,20 +180,31 @@ class EditSession:
                 f"cannot write the recovery file {self.journal.path}: {exc}. The edit is "
                 "applied, but unsaved edits could be lost if the program crashed.")
             self.journal_failed.emit(self.journal_error)
-        if self.autosave:
+        if self.autosave and self.saver is not None:
+            self.saver()  # journaled above: safe on disk; the GeoPackage follows
+        elif self.autosave:
             self.save()
         self._announce(edit)  # after saving, so views read the saved history and photos
         return edit
 
     def _announce(self, edit: Edit) -> None:
+        self.announcing = edit
+        try:
+            self._announce_now(edit)
+        finally:
+            self.announcing = None
+        self.edited.emit(edit)
+
+    def _announce_now(self, edit: Edit) -> None:
         if edit.renames:  # keys changed: observers re-read the layer (no row came or went)
             # the rows and their GeoPackage fids are the same: the compliance check process
             # matches its answer to the frame by them
             self.ws.replace_layer(LAYER, self.frame, self.ws.fids.get(LAYER))
         else:
-            self.ws.announce_features_changed(LAYER, list(edit.all_codes),
-                                              geometry=bool(edit.moves_points))
-        self.edited.emit(edit)
+            # the fields it wrote: listeners refresh only those (a note or a photo: none)
+            self.ws.announce_features_changed(
+                LAYER, list(edit.all_codes), geometry=bool(edit.moves_points),
+                fields={"geometry" if c.field == GEOMETRY else c.field for c in edit.changes})
 
     def undo(self, edit: Edit) -> Edit:
         return self.apply(edit.inverse())
@@ -185,8 +255,55 @@ class EditSession:
                 self.ws.write_value(LAYER, i, ch.field, ch.new)
 
     # -- saving ---------------------------------------------------------------------------
+    @property
+    def saving(self) -> bool:
+        """A save runs in a worker (:meth:`start_save`); its edits are still ``pending``."""
+        return self._job is not None
+
+    def start_save(self) -> SaveJob | None:
+        """The pending edits' save as a job for a worker (``job.run()``), then
+        :meth:`finish_save` on this thread; None when there is nothing to save, the file is
+        read-only, or a save is already under way (its caller starts the next one after
+        :meth:`finish_save`).  The edits stay ``pending`` until then."""
+        if self.readonly or not self.pending or self._job is not None:
+            return None
+        self._job = SaveJob(self.path, list(self.pending), self.journal, self.busy_timeout)
+        return self._job
+
+    def finish_save(self, job: SaveJob) -> bool:
+        """After ``job.run()`` (on the editing thread): its edits leave ``pending`` and
+        ``saved`` is emitted, or ``save_failed`` with the reason (they stay pending and in
+        the journal).  A job a synchronous :meth:`save` settled already is ignored."""
+        if job is not self._job:
+            return job.error is None
+        self._job = None
+        if job.error is not None:
+            self.last_error = job.error
+            self.save_failed.emit(job.error)
+            return False
+        self._saved(job.edits, trimmed=True)
+        return True
+
+    def _saved(self, edits: list[Edit], trimmed: bool = False) -> None:
+        done = {id(e) for e in edits}
+        self.pending[:] = [e for e in self.pending if id(e) not in done]
+        self.last_error = None
+        if not trimmed:
+            try:
+                if self.pending:
+                    self.journal.drop({e.batch for e in edits})
+                else:
+                    self.journal.clear()
+            except OSError:
+                pass  # entries are recognised as saved by their batch ids on the next open
+        self.saved.emit(len(edits))
+
     def save(self) -> bool:
-        """Write all pending edits in one transaction; False (and save_failed) if refused."""
+        """Write all pending edits in one transaction; False (and save_failed) if refused.
+        A save under way in a worker is taken back, or waited for, first."""
+        job, self._job = self._job, None
+        if job is not None and not job.take_back() and job.error is None:
+            self._saved(job.edits, trimmed=True)
         if not self.pending:
             return True
         if self.readonly:
@@ -198,14 +315,7 @@ class EditSession:
             self.last_error = err
             self.save_failed.emit(err)
             return False
-        n = len(self.pending)
-        self.pending.clear()
-        self.last_error = None
-        try:
-            self.journal.clear()
-        except OSError:
-            pass  # entries are recognised as saved by their batch ids on the next open
-        self.saved.emit(n)
+        self._saved(list(self.pending))
         return True
 
     def status(self) -> Message:
@@ -228,8 +338,13 @@ class EditSession:
         except Exception:  # noqa: BLE001 - unreadable file: still show the pending edits
             saved = []
         out = [((0, int(r.get("id") or 0)), r) for r in saved]
+        # an edit being saved in a worker is pending until it ends, and may be in the
+        # file already: shown once
+        in_file = {str(r.get("batch")) for r in saved} if self._job is not None else set()
         k = 0
         for e in self.pending:
+            if e.batch in in_file:
+                continue
             for r in audit_rows(e):
                 k += 1
                 if r.outfall_code == code:

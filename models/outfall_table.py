@@ -267,23 +267,34 @@ class OutfallTable:
         self.text["flags"] = shown
         self._invalidate("flags")
 
-    def update_rows(self, frame: pd.DataFrame, codes: Iterable[str]) -> list[int]:
+    def update_rows(self, frame: pd.DataFrame, codes: Iterable[str],
+                    fields: Iterable[str] | None = None) -> list[int]:
         """Refresh the rows of ``codes`` from ``frame`` (after an edit); returns row indices.
+        ``fields``: the frame columns the change wrote ("geometry" for the coordinates), as
+        ``Workspace.features_changed`` names them; only the table columns showing those are
+        refreshed (None: every column an edit can change).
 
         Column at a time (a sync pull announces ten thousand codes at once): the frame row
         of a code is the table row when the codes there agree (the table was built from the
         frame, and an edit adds no rows), else looked up."""
+        written = None if fields is None else set(fields)
+        keys = [k for k in EDITED_KEYS if k in frame and (written is None or k in written)]
+        moved = hasattr(frame, "geometry") and (written is None or "geometry" in written)
         pairs = [(c, i) for c, i in self._rows_of(list(map(str, codes)))
                  if i is not None]
         self.version += 1
         if not pairs:
             return []
+        if not keys and not moved:  # a note, a photo: nothing the table shows changed
+            return [i for _, i in pairs]
         want = np.asarray([c for c, _ in pairs], dtype=object)
         ii = np.asarray([i for _, i in pairs], dtype=np.int64)
         jj = ii.copy()
         inside = ii < len(frame)
         same = np.zeros(len(ii), dtype=bool)
-        if inside.any():
+        if self._built_on_keys_of(frame):
+            same[:] = True  # the frame's own code strings: its rows are the table's
+        elif inside.any():
             there = _text_array(frame["code"].take(ii[inside]))
             same[inside] = there == want[inside]
         if not same.all():  # rows moved (or a code was renamed): look the rest up
@@ -292,27 +303,43 @@ class OutfallTable:
             jj[~same] = found
             keep = jj >= 0
             ii, jj = ii[keep], jj[keep]
-        for key in EDITED_KEYS:
-            if key in frame:
-                vals = _text_array(frame[key].take(jj))
-                shown = {v: schema.value_in(key, v, self.lang) if v else v
-                         for v in set(vals.tolist())}
-                self.text[key].set(ii, [shown[v] for v in vals.tolist()])
-        if hasattr(frame, "geometry"):
+        for key in keys:
+            vals = _text_array(frame[key].take(jj))
+            shown = {v: schema.value_in(key, v, self.lang) if v else v
+                     for v in set(vals.tolist())}
+            self.text[key].set(ii, [shown[v] for v in vals.tolist()])
+        if moved:
             geoms = np.asarray(frame.geometry.values.take(jj), dtype=object)
             ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
             self.x[ii[ok]] = shapely.get_x(geoms[ok])
             self.y[ii[ok]] = shapely.get_y(geoms[ok])
-        for key in EDITED_KEYS:  # the other columns' ranks still hold
+        for key in keys:  # the other columns' ranks still hold
             self._invalidate(key)
         return [int(i) for i in ii]
+
+    def _built_on_keys_of(self, frame: pd.DataFrame) -> bool:
+        """Whether the table's codes are ``frame``'s code column itself (the same Arrow
+        buffers, which an edit of other columns leaves be): then a table row is that
+        frame row, with no need to compare the codes."""
+        col = frame["code"] if "code" in frame else None
+        if col is None or len(col) != len(self) or col.dtype == object \
+                or not pd.api.types.is_string_dtype(col.dtype):
+            return False
+        try:
+            mine, theirs = self.codes.arr, ArrowText.of(col).arr  # zero-copy here
+        except (pa.ArrowException, TypeError, ValueError):
+            return False
+        return (mine.offset == theirs.offset and len(mine) == len(theirs)
+                and [b.address if b is not None else None for b in mine.buffers()]
+                == [b.address if b is not None else None for b in theirs.buffers()])
 
     def _invalidate(self, key: str) -> None:
         self._ranks.pop(key, None)
         self._orders.pop((key, False), None)
         self._orders.pop((key, True), None)
         self._choices.pop(key, None)
-        self._haystack = None
+        if key in SEARCHED and isinstance(self.text.get(key), ArrowText):
+            self._haystack = None  # made of the free-text columns only
 
     # -- sort and filter ------------------------------------------------------------------
     def rank(self, key: str) -> np.ndarray:

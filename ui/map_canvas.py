@@ -40,6 +40,9 @@ BACKGROUND = QColor(200, 224, 242)
 SELECT_PEN = QColor(0, 229, 255)
 #: at most this many selected features are outlined (those in view, for points)
 MAX_HIGHLIGHTED = 5000
+#: a change of a layer's data (an edit, a pull's piece) is rendered this long after the
+#: last one of a quick succession
+DATA_RENDER_MS = 30
 HOVER_PEN = QColor(255, 145, 0)
 
 
@@ -89,6 +92,14 @@ class MapCanvas(QWidget):
         self._render_timer.timeout.connect(self._request_render)
         self._hover_timer = QTimer(self, singleShot=True, interval=40)
         self._hover_timer.timeout.connect(self._update_hover)
+        # a change of a layer's data is rendered a moment later, once: the render thread
+        # (PySide6 holds the GIL in its drawing calls) would otherwise compete with the
+        # rest of the change's listeners on the GUI thread (an edit of 1 000 outfalls: the
+        # inventory table, the record card), and a sync pull announced in pieces, one per
+        # event-loop turn, started a render after each (bench/bench_gaps.py); changes in
+        # quick succession make one request
+        self._data_render = QTimer(self, singleShot=True, interval=DATA_RENDER_MS)
+        self._data_render.timeout.connect(self._request_render)
         model.changed.connect(self._on_model_changed)
         self._fitted = False
 
@@ -157,6 +168,8 @@ class MapCanvas(QWidget):
     def _on_model_changed(self, name: str, what: str) -> None:
         if what == "data":
             self.renderer.invalidate(name)
+            self._data_render.start()
+            return
         self._request_render()
 
     def after_first_paint(self, fn: Any, latest_ms: int = 10_000) -> None:

@@ -31,6 +31,7 @@ from models import key_lookup
 from models.sync import local, pull
 from models.sync.merge import GEOMETRY, ROW, changed
 from models.sync.push import PushPayload, describe, push
+from models.workspace import by_column_of
 
 Progress = Callable[[float, Message], None]
 
@@ -371,6 +372,11 @@ class WorkspaceRead:
     revision: int
     changes: dict[str, dict[str, Any]] | None = None
     rows: list[int] | None = None
+    #: the fields the pull wrote ("geometry" for the geometry), for the announcement
+    #: (``Workspace.features_changed``): listeners refresh only what shows them
+    fields: frozenset[str] | None = None
+    #: ``changes`` at ``rows`` grouped by column (``models.workspace.by_column_of``)
+    by_column: Any = None
 
 
 @dataclass
@@ -403,6 +409,11 @@ def read_for_workspace(ws: Any, out: pull.PullOutcome | None, since: int,
     if layer is None and out.updated and start is not None:
         read.changes = pulled_changes(out.updated, start.columns)
         read.rows = key_lookup.positions_of(start.codes, list(read.changes))
+        if read.rows is not None:
+            read.by_column = by_column_of(read.changes, read.rows)
+    if out.updated:
+        read.fields = frozenset("geometry" if f == GEOMETRY else f
+                                for values in out.updated.values() for f in values)
     return read
 
 
@@ -422,6 +433,7 @@ def update_frame(ws: Any, updated: dict[str, dict[str, Any]], announce: bool = T
     unless ``announce`` is False; returns the keys written.  ``read``: its ``changes`` and
     ``rows`` made in the sync's worker, used while no row moved since (same revision)."""
     if read is not None and read.changes is not None and read.revision == ws.revision:
-        return ws.set_values("outfalls", read.changes, announce=announce, rows=read.rows)
+        return ws.set_values("outfalls", read.changes, announce=announce, rows=read.rows,
+                             by_column=read.by_column)
     changes = pulled_changes(updated, ws.layer("outfalls").columns)
     return ws.set_values("outfalls", changes, announce=announce)

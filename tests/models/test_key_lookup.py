@@ -106,3 +106,15 @@ def test_the_same_keys_in_another_order_or_repeated():
     assert np.flatnonzero(key_lookup.isin(col, ["c9", "c3"])).tolist() == [3, 9]
     assert np.flatnonzero(key_lookup.isin(col, ["c3", "c9", "c3"])).tolist() == [3, 9]
     assert np.flatnonzero(key_lookup.isin(col, ["c3"])).tolist() == [3]
+
+
+def test_rows_known_only_answers_the_last_lookup_of_the_same_column_and_keys():
+    col = pd.Series([f"c{i}" for i in range(50)], dtype="str")
+    other = pd.Series([f"c{i}" for i in range(50)], dtype="str")
+    assert key_lookup.rows_holding(col, ["c7", "c2"]).tolist() == [2, 7]
+    assert key_lookup.rows_known(col, ["c2", "c7", "c2"]).tolist() == [2, 7]  # same set
+    assert key_lookup.rows_known(col, ["c2"]) is None  # other keys: not looked up
+    assert key_lookup.rows_known(other, ["c2", "c7"]) is None  # other buffers
+    col.iloc[2] = "x"  # the column written: its buffers change
+    assert key_lookup.rows_known(col, ["c2", "c7"]) is None
+    assert key_lookup.rows_holding(col, ["c2", "c7"]).tolist() == [7]

@@ -86,6 +86,21 @@ def pump_until(predicate, timeout_ms=60000):
         QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
 
 
+def step_until(predicate, timeout_ms=60000):
+    """:func:`pump_until` one pass of the event loop at a time: a piece of a pull is one
+    pass, so the loop stops right after the first piece that makes ``predicate`` hold (a
+    20 ms pump ran every piece of a small pull once announcing got fast)."""
+    import time
+
+    from PySide6.QtCore import QCoreApplication, QDeadlineTimer
+
+    deadline = QDeadlineTimer(timeout_ms)
+    while not predicate():
+        assert not deadline.hasExpired(), "timed out"
+        QCoreApplication.processEvents()
+        time.sleep(0.001)
+
+
 def test_a_pull_in_pieces_shows_what_a_fresh_open_shows(window, pieces, qtbot, tmp_path):  # noqa: F811 - the fixture
     win, a, b = window
     codes = sorted(laptop_rows(b))[:30]
@@ -135,7 +150,7 @@ def test_an_edit_made_while_the_pieces_arrive_is_kept(window, pieces):  # noqa: 
     mine = status[-1]  # announced in the last piece: the user edits it before that
 
     menu.a_sync.trigger()
-    pump_until(lambda: len(announced) >= 1)
+    step_until(lambda: len(announced) >= 1)
     assert menu.job is not None and mine not in sum(announced, [])
     review.do(oe.set_fields(win.ws.layer("outfalls"), [mine], {"review_status": "已核查"}))
     pump_until(lambda: menu.job is None)
@@ -165,7 +180,7 @@ def test_closing_the_window_while_the_pieces_arrive_is_safe(city_db, tmp_path, p
     announced = []
     ws.features_changed.connect(lambda layer, keys: announced.append(list(keys)))
     menu.a_sync.trigger()
-    pump_until(lambda: len(announced) >= 1)
+    step_until(lambda: len(announced) >= 1)
     assert menu.job is not None  # pieces still to come
     n = len(announced)
     win.close()

@@ -57,6 +57,19 @@ AUTOSAVE_MS = 30_000
 #: A save held up is kept in the recovery journal and saved again BUSY_RETRY_MS later.
 SAVE_BUSY_WAIT_S = 0.015
 BUSY_RETRY_MS = 250
+#: An edit (with the edits still waiting) of this many changes or more is saved in a
+#: worker: its transaction held the GUI thread 15-20 ms for 1 000 outfalls
+#: (bench/bench_gaps.py).  It is in the recovery journal (fsync'd) when the command
+#: returns, and pending — as the status bar says — until the save ends.  Smaller edits
+#: are saved at once, as before (a few ms).
+SAVE_IN_WORKER_FROM = 100
+#: An edit of this window on this many outfalls or more is shown in the inventory table
+#: and the record card (both at once, never one without the other) from the next turn of
+#: the event loop, its own: the edit's turn (building it, writing the frame, journaling,
+#: the map layer's patch) and the table's refresh and repaint took ~20 ms together for
+#: 1 000 outfalls (bench/bench_gaps.py), over the 16 ms of a frame.  Smaller edits, and
+#: changes from elsewhere (a pull's pieces, a recovery), are shown in the same turn.
+VIEWS_NEXT_TURN_FROM = 100
 #: The user is told the file is busy only when it stays so this long (a save used to wait
 #: this long before it failed).
 BUSY_TELL_AFTER_S = 5.0
@@ -111,6 +124,17 @@ class OutfallReview(QObject):
         self._autosave.timeout.connect(self._retry_save)
         self._autosave.start()
         self.session.busy_timeout = SAVE_BUSY_WAIT_S
+        # a large edit is saved in a worker (SAVE_IN_WORKER_FROM); its own worker: a
+        # save never waits behind a check or a table
+        self.save_runner = Runner(self)
+        # begun from the next event-loop turn, so that the worker's share of the GIL does
+        # not lengthen the turn of the edit and its listeners
+        self._save_soon = QTimer(self, singleShot=True, interval=0)
+        self._save_soon.timeout.connect(self._save_in_background)
+        self.session.saver = self._save_edit
+        self._views_due: list[tuple[list[str], Any]] = []
+        self._views_timer = QTimer(self, singleShot=True, interval=0)
+        self._views_timer.timeout.connect(self._refresh_due_views)
         self._busy_retry = QTimer(self, singleShot=True, interval=BUSY_RETRY_MS)
         self._busy_retry.timeout.connect(self._retry_save)
         self._busy_since: float | None = None
@@ -452,15 +476,30 @@ class OutfallReview(QObject):
                                  f"moved {code} to {lon:.6f}, {lat:.6f} (Ctrl+Z to undo)"))
 
     # -- keeping views in step ------------------------------------------------------------
-    def _on_features_changed(self, layer: str, codes: list[str]) -> None:
+    def _on_features_changed(self, layer: str, codes: list[str], fields: Any = None) -> None:
         if layer != "outfalls":
             return
         if self._edited_while_loading is not None:
             self._edited_while_loading.update(str(c) for c in codes)
-        rows = self.table.update_rows(self.session.frame, codes)
-        self.panel.model.rows_changed(rows)
-        self.card.refresh(codes)
         self._flags_timer.start()
+        if self.session.announcing is not None and len(codes) >= VIEWS_NEXT_TURN_FROM:
+            # a large edit of this window: the table and the card, together, in the next
+            # event-loop turn (the map is re-rendered from then too)
+            self._views_due.append((list(codes), fields))
+            self._views_timer.start()
+            return
+        self._refresh_views(codes, fields)
+
+    def _refresh_views(self, codes: list[str], fields: Any) -> None:
+        # only the columns showing the fields written (确认位置: 核查状态 alone)
+        rows = self.table.update_rows(self.session.frame, codes, fields)
+        self.panel.model.rows_changed(rows, fields)
+        self.card.refresh(codes)
+
+    def _refresh_due_views(self) -> None:
+        due, self._views_due = self._views_due, []
+        for codes, fields in due:
+            self._refresh_views(codes, fields)
 
     def _on_layer_replaced(self, layer: str) -> None:
         """An import, its undo or a pull added or removed outfalls: rebuild the table from
@@ -493,8 +532,8 @@ class OutfallReview(QObject):
         # the worker too, for the table as it is now.  Only the first check may run at once.
         # In the check process, which reads the file, unless edits wait unsaved there.
         # An edit held up by a busy file is about to be saved: check once it is
-        if self.session.pending and self._busy_retry.isActive():
-            self._flags_timer.start()
+        if self.session.pending and (self._busy_retry.isActive() or self.session.saving):
+            self._flags_timer.start()  # (or being saved in the worker: in a moment)
             return
         self.checker.start(self.ws, prepare_for=self.table,
                            from_file=not self.session.pending)
@@ -543,7 +582,32 @@ class OutfallReview(QObject):
 
     def _retry_save(self) -> None:
         if self.session.pending:
+            self._save_in_background()
+
+    def _save_edit(self) -> None:
+        """An edit was applied and journaled: save it — a small one at once, as before (a
+        few ms; the file holds it when the command returns), a large one, or any while a
+        save runs in the worker (after it, in order), in the worker."""
+        if self.session.saving or sum(len(e.changes) for e in self.session.pending) \
+                >= SAVE_IN_WORKER_FROM:
+            self._save_soon.start()
+        else:
             self.session.save()
+
+    def _save_in_background(self) -> None:
+        """Save the pending edits in the save worker (one save at a time, in order: edits
+        made meanwhile are saved when it ends)."""
+        job = self.session.start_save()
+        if job is None:
+            return  # nothing to save, or a save under way (its end starts the next)
+        self.save_runner.submit(lambda _token: job.run(), lambda _r: self._save_ended(job),
+                                on_error=lambda _exc: self._save_ended(job))
+
+    def _save_ended(self, job: Any) -> None:
+        ok = self.session.finish_save(job)
+        # edits made while it ran; after a failure the busy retry (or the next edit) saves
+        if ok and self.session.pending and not self.session.saving:
+            self._save_in_background()
 
     def _offer_recovery(self) -> None:
         edits = self.session.recoverable()

@@ -194,7 +194,7 @@ class OutfallTablePanel(QWidget):
         rows: set[int] = set()
         for rng in self.view.selectionModel().selection():
             rows.update(range(rng.top(), rng.bottom() + 1))
-        return [self.model.code_at(r) for r in sorted(rows)]
+        return self.model.codes_at(sorted(rows))
 
     def _on_selection(self, *_: Any) -> None:
         self.selection_changed.emit(self.selected_codes())

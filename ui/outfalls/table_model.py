@@ -12,7 +12,7 @@ import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from models.outfall_table import COLUMNS, KEYS, OutfallTable, TableFilter
+from models.outfall_table import COLUMNS, KEYS, SEARCHED, OutfallTable, TableFilter
 
 _FLAG_BRUSH = QBrush(QColor(200, 40, 40))
 
@@ -80,9 +80,12 @@ class OutfallTableModel(QAbstractTableModel):
         self.rows = self.table.view(self.filter, self.sort_key, self.descending)
         self.endResetModel()
 
-    def rows_changed(self, table_rows: list[int]) -> None:
-        """Repaint rows after an edit (re-sorting only if the sort column is affected)."""
-        if self.filter != TableFilter() or (
+    def rows_changed(self, table_rows: list[int], fields: Any = None) -> None:
+        """Repaint rows after an edit (re-sorting only if the sort column is affected).
+        ``fields``: the frame columns the edit wrote ("geometry": the coordinates), None
+        for any; only the columns showing them are repainted, and a filter that looks at
+        none of them stands."""
+        if self._filter_depends_on(fields) or (
                 self.sort_key is not None and not self.table.has_rank(self.sort_key)):
             # the edit may have moved rows in or out, or changed the sort column (its
             # ranks were dropped); sorted by an unchanged column (the code) the order
@@ -91,9 +94,29 @@ class OutfallTableModel(QAbstractTableModel):
             return
         if table_rows and len(self.rows):
             # view rows are sorted table rows: repaint the whole range (Qt draws only
-            # the visible cells), rather than finding each row in the view
-            self.dataChanged.emit(self.index(0, 0),
-                                  self.index(len(self.rows) - 1, len(KEYS) - 1))
+            # the visible cells), rather than finding each row in the view; only the
+            # columns written (Qt repaints less: 确认位置 writes one column)
+            cols = [i for i, k in enumerate(KEYS) if fields is None or k in fields]
+            if cols:
+                self.dataChanged.emit(self.index(0, cols[0]),
+                                      self.index(len(self.rows) - 1, cols[-1]))
+
+    def _filter_depends_on(self, fields: Any) -> bool:
+        """Whether the filter may keep other rows after a change of ``fields``."""
+        flt = self.filter
+        if flt == TableFilter():
+            return False
+        if fields is None:
+            return True
+        fields = set(fields) | ({"county"} if "county_code" in fields else set())
+        if any(wanted and key in fields for key, wanted in flt.categorical().items()):
+            return True
+        if flt.text.strip() and any(k in fields for k in SEARCHED):
+            return True
+        if (flt.bbox is not None or flt.zone is not None) and "geometry" in fields:
+            return True
+        # the flags filter follows the re-check (column_changed); codes never change here
+        return False
 
     def column_changed(self, key: str) -> None:
         """The values of one column changed (new flags): repaint it, or re-sort and
@@ -107,6 +130,13 @@ class OutfallTableModel(QAbstractTableModel):
 
     def code_at(self, view_row: int) -> str:
         return str(self.table.codes[int(self.rows[view_row])])
+
+    def codes_at(self, view_rows: list[int]) -> list[str]:
+        """:meth:`code_at` of many rows, in one Arrow take (a thousand selected rows)."""
+        if not view_rows:
+            return []
+        at = self.rows[np.asarray(view_rows, dtype=np.int64)]
+        return [str(c) for c in self.table.codes.strings(at).tolist()]
 
     def view_row_of(self, code: str) -> int | None:
         r = self.table.row_of(code)

@@ -240,8 +240,8 @@ class StatisticsPanel(QWidget):
         if source != "stats" and self.follow() == "zone":
             self.schedule()
 
-    def _on_features_changed(self, layer: str, keys: list) -> None:
-        if layer == "outfalls":
+    def _on_features_changed(self, layer: str, keys: list, fields: Any = None) -> None:
+        if layer == "outfalls" and (fields is None or "geometry" in fields):
             self._xy = None  # a move changes coordinates; re-read them (cheap)
         units = self.ws.layers.get("control_units")
         if layer == "control_units" and units is not None:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from geodata.messages import Message, in_language
+from ui.background import Runner
 from ui.sync import credentials
 from ui.sync.worker import Job, start
 
@@ -32,6 +33,8 @@ CONTEXT = "Sync"
 #: pulled keys announced per event-loop turn (each listener's work is per key: ~1-2 ms per
 #: hundred keys at 10k-100k outfalls, plus a fixed part per announce)
 ANNOUNCE_CHUNK = 1000
+#: the Runner channel of the status read after an edit or a save
+STATUS_CHANNEL = "sync_status"
 #: from this many outfalls on, a pull is announced in one piece as before: each announce
 #: also has a part that grows with the layer (the table's edited text columns and the map
 #: layer's category codes are new arrays), which splitting would repeat per piece
@@ -73,15 +76,27 @@ class SyncMenu(QObject):
             bar.addPermanentWidget(w)
         self.progress.hide()
         self.cancel_button.hide()
-        # the status after a save is refreshed in a later turn of the event loop, once
-        # however many saves there were; after an edit at once (an edit saves, then
-        # announces: one refresh, not two, in the turn that made it)
+        # the status after a save is read in a worker from a later turn of the event
+        # loop, once however many saves there were; after an edit it is shown at once
+        # from what the last reading found in the file (an edit adds a pending edit and
+        # changes nothing there: reading it again was 2-30 ms of the edit's turn,
+        # bench/bench_gaps.py)
         self._status_timer = QTimer(self, singleShot=True, interval=0)
-        self._status_timer.timeout.connect(self.refresh_status)
+        self._status_timer.timeout.connect(self._refresh_in_background)
+        self._status_runner = Runner(self)
+        #: (checkout?, unsynced batches in the file) as the last refresh read them
+        self._file_status: tuple[bool, int] | None = None
+        #: (the status the running sync job's worker read at its end, how many saves
+        #: there had been then): see sync()
+        self._job_status: Any = None
+        self._saves = 0
+        # an import (or its undo) may write audit rows: read the file again after the
+        # next edit (in its own turn)
+        win.ws.layer_replaced.connect(lambda _layer: setattr(self, "_file_status", None))
         session = getattr(review, "session", None)
         if session is not None:
-            session.saved.connect(lambda _n: self._status_timer.start())
-            session.edited.connect(lambda _e: self.refresh_status())
+            session.saved.connect(lambda _n: self._saved())
+            session.edited.connect(lambda _e: self._edited())
         self.retranslate()
 
     def _action(self, slot: Any) -> QAction:
@@ -125,21 +140,55 @@ class SyncMenu(QObject):
         except Exception:  # noqa: BLE001
             return 0
 
+    def _saved(self) -> None:
+        self._saves += 1
+        self._status_timer.start()
+
+    def _edited(self) -> None:
+        if self._status_timer.isActive():  # saved just now (a small edit): read the file
+            self.refresh_status()
+            return
+        if self._file_status is None:  # not read since an import: read in the worker
+            self._status_timer.start()
+            return
+        checkout, unsynced = self._file_status
+        if checkout:
+            self._show_pending(unsynced)
+
+    def _show_pending(self, unsynced: int) -> None:
+        pending = len(getattr(getattr(self.review, "session", None), "pending", []) or [])
+        self.pending_label.setText(
+            QCoreApplication.translate(CONTEXT, "%n 项修改未同步", "", pending + unsynced))
+
     def refresh_status(self) -> None:
+        """Read the sync status now (on this thread) and show it."""
         from models.sync.engine import sync_status
 
         self._status_timer.stop()
-        state, unsynced, n = sync_status(self.path)  # one connection, not four
+        self._status_runner.cancel(STATUS_CHANNEL)  # a reading on its way is older
+        self._show_status(sync_status(self.path))  # one connection, not four
+
+    def _refresh_in_background(self) -> None:
+        """Read the sync status in a worker and show it when read: counting the file's
+        unsynced edits scans its audit log (10-30 ms after a pull of 10 000 edits), after
+        every save (bench/bench_gaps.py)."""
+        from models.sync.engine import sync_status
+
+        path = self.path
+        self._status_runner.submit(lambda _token: sync_status(path), self._show_status,
+                                   channel=STATUS_CHANNEL, on_error=lambda _exc: None)
+
+    def _show_status(self, status: tuple[dict[str, str], int, int]) -> None:
+        state, unsynced, n = status
         checkout = "url" in state
+        self._file_status = (checkout, unsynced)
         for w in (self.pending_label, self.last_label):
             w.setVisible(checkout)
         self.a_sync.setEnabled(checkout and self.job is None)
         self.a_conflicts.setEnabled(checkout)
         if not checkout:
             return
-        pending = len(getattr(getattr(self.review, "session", None), "pending", []) or [])
-        self.pending_label.setText(
-            QCoreApplication.translate(CONTEXT, "%n 项修改未同步", "", pending + unsynced))
+        self._show_pending(unsynced)
         last = state.get("last_sync", "")
         self.last_label.setText(tr("上次同步：") + (last.replace("T", " ")[:19] or tr("从未")))
         self.a_conflicts.setText(tr("冲突…") if not n else
@@ -278,7 +327,7 @@ class SyncMenu(QObject):
 
     def sync(self) -> Job | None:
         """Save pending edits, then push and pull in the background."""
-        from models.sync.engine import FrameAtStart, read_for_workspace, sync
+        from models.sync.engine import FrameAtStart, read_for_workspace, sync, sync_status
 
         if self.job is not None:
             return self.job
@@ -300,10 +349,16 @@ class SyncMenu(QObject):
             report = sync(self.path, password=password, progress=progress, cancelled=cancelled)
             # read what the pull changed here: the GUI thread only swaps it in
             reads["files"] = read_for_workspace(ws, report.outcome, since, start_frame)
+            # and the status the job's end shows: counting the unsynced edits scans the
+            # audit log, 10-30 ms on the GUI thread after a pull of 10 000 edits (the
+            # file changes meanwhile only by a save, whose status is read after it)
+            reads["saves"] = self._saves  # a save from now on: the end reads again
+            reads["status"] = sync_status(self.path)
             return report
 
         job = self._begin(Job(run))
-        job.signals.finished.connect(lambda report: self._synced(report, reads.get("files")))
+        job.signals.finished.connect(lambda report: self._synced(
+            report, reads.get("files"), (reads.get("status"), reads.get("saves"))))
         return job
 
     def _begin(self, job: Job) -> Job:
@@ -317,13 +372,19 @@ class SyncMenu(QObject):
         job.signals.failed.connect(self._failed)
         return start(job)
 
-    def _end(self) -> None:
+    def _end(self, status: Any = None) -> None:
+        """The job is over; ``status``: the sync status its worker read at its end (else
+        read here)."""
         # keep the finished job referenced a while: its run() may still be returning in
         # the pool thread when its last signal arrives here
         self._previous_job, self.job = self.job, None
         self.progress.hide()
         self.cancel_button.hide()
-        self.refresh_status()
+        if status is None:
+            self.refresh_status()
+        else:
+            self._status_timer.stop()
+            self._show_status(status)
 
     def _progress(self, fraction: float, message: Any) -> None:
         self.progress.setValue(int(fraction * 100))
@@ -334,9 +395,12 @@ class SyncMenu(QObject):
         if self.job is not None:
             self.job.cancel()
 
-    def _synced(self, report: Any, read: Any = None) -> None:
+    def _synced(self, report: Any, read: Any = None, status: Any = None) -> None:
+        """The job's result (GUI thread): ``read`` what it read for the window,
+        ``status`` (sync status, saves counted then) what it read of the file at its end."""
         from models.sync.engine import tell_workspace
 
+        self._job_status = status  # shown when the job ends (_shown)
         keys: list[str] = []
         if report.outcome is not None:  # GUI thread: the change flow
             # the values go into the frame now (one piece: an edit from now on wins over
@@ -344,11 +408,13 @@ class SyncMenu(QObject):
             keys = tell_workspace(self.win.ws, report.outcome, read, announce=False)
         if keys:
             ws = self.win.ws
-            QTimer.singleShot(0, self, lambda: self._announce(ws, keys, report))
+            # the fields pulled (worked out in the worker; None: listeners refresh all)
+            fields = read.fields if read is not None else None
+            QTimer.singleShot(0, self, lambda: self._announce(ws, keys, report, fields))
         else:
             self._shown(report)
 
-    def _announce(self, ws: Any, keys: list[str], report: Any) -> None:
+    def _announce(self, ws: Any, keys: list[str], report: Any, fields: Any = None) -> None:
         """Announce ``ANNOUNCE_CHUNK`` pulled keys (``features_changed``, as one announce
         of them all would), the rest in the next event-loop turn; the sync is done (the
         job ends, the summary shows) after the last.  Each listener's work is per key, so
@@ -357,16 +423,17 @@ class SyncMenu(QObject):
         whole = len(ws.layers.get("outfalls", ())) >= ANNOUNCE_WHOLE_FROM_ROWS
         size = len(keys) if whole else ANNOUNCE_CHUNK
         piece, rest = keys[:size], keys[size:]
-        ws.announce_features_changed("outfalls", piece)
+        ws.announce_features_changed("outfalls", piece, fields=fields)
         if rest:
-            QTimer.singleShot(0, self, lambda: self._announce(ws, rest, report))
+            QTimer.singleShot(0, self, lambda: self._announce(ws, rest, report, fields))
         else:
             self._shown(report)
 
     def _shown(self, report: Any) -> None:
         """The pull is in the window: end the job, say what the sync did."""
         self.last_report = report
-        self._end()
+        (status, saves), self._job_status = self._job_status or (None, None), None
+        self._end(status if saves == self._saves else None)  # else a save came after it
         self.say(report.summary(), 15000)
         if report.refused and self.interactive:
             text = "\n".join(r["reason"][in_language(self.win.lang, "zh", "en")]
