@@ -275,8 +275,21 @@ class OutfallReview(QObject):
                                  channel=TABLE_CHANNEL, on_error=self._table_failed)
 
     def _table_loaded(self, result: tuple[OutfallTable, Any], lang: str, bits: Any) -> None:
+        """The table made on the worker: its panel and card are made in this event-loop
+        turn and put in the docks in the next (:meth:`_table_arrived`); at once the two
+        were ~20 ms of the GUI thread (bench/bench_gaps.py, an import and its undo)."""
         table, rows = result
         if lang != self.lang:  # the language changed meanwhile: make it again
+            self._load_table(self.lang)
+            return
+        made = (OutfallTablePanel(table, lang, rows=rows), RecordCard(self.session, lang))
+        QTimer.singleShot(0, self, lambda: self._table_arrived(table, rows, lang, bits, made))
+
+    def _table_arrived(self, table: OutfallTable, rows: Any, lang: str, bits: Any,
+                       made: tuple[OutfallTablePanel, RecordCard]) -> None:
+        if lang != self.lang:  # the language changed in between: make it again
+            for widget in made:
+                widget.deleteLater()
             self._load_table(self.lang)
             return
         edited, self._edited_while_loading = self._edited_while_loading or set(), None
@@ -286,7 +299,12 @@ class OutfallReview(QObject):
         if self.checker.bits is not None and self.checker.bits is not bits:
             table.set_flag_bits_for(self.checker.bits, self.checker.codes)
             rows = None
-        self._install_table(table, rows)
+        if rows is None:  # the panel made for the rows as they were will not do
+            for widget in made:
+                widget.deleteLater()
+            self._install_table(table, rows)
+        else:
+            self._install_table(table, rows, made=made)
         if self._check_when_loaded:
             self._check_when_loaded = False
             self._recheck()
@@ -300,9 +318,11 @@ class OutfallReview(QObject):
         self.notify(Message("排污口清单加载失败：" + str(exc),
                             "the outfall inventory could not be loaded: " + str(exc)), warn=True)
 
-    def _install_table(self, table: OutfallTable, rows: Any, loading: bool = False) -> None:
+    def _install_table(self, table: OutfallTable, rows: Any, loading: bool = False,
+                       made: tuple[OutfallTablePanel, RecordCard] | None = None) -> None:
         """Put ``table`` in a new panel (and a new card), keeping the old panel's filters,
-        selection and open record (``loading``: a stand-in while the table is made)."""
+        selection and open record (``loading``: a stand-in while the table is made;
+        ``made``: the panel and card, already made for ``table`` and ``rows``)."""
         lang = self.lang
         old_panel, old_card = self.panel, self.card
         selected, code = old_panel.selected_codes(), old_card.code
@@ -313,10 +333,11 @@ class OutfallReview(QObject):
                   old_panel.in_selection.isChecked())
         combos = {k: c.currentData() for k, c in old_panel.combos.items()}
         self.table = table
-        self.panel = OutfallTablePanel(self.table, lang, rows=rows, loading=loading)
+        self.panel, self.card = made if made is not None else (
+            OutfallTablePanel(self.table, lang, rows=rows, loading=loading),
+            RecordCard(self.session, lang))
         self.panel.selected = old_panel.selected
         self.panel.in_selection.setEnabled(old_panel.selected is not None)
-        self.card = RecordCard(self.session, lang)
         self.panel.extent, self.panel.zone = old_panel.extent, old_panel.zone
         for key, value in combos.items():
             combo = self.panel.combos[key]
