@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QProgressDialog, QWizard
 
 from geodata.io.messages import ImportCancelled, ImportRefused, Message
+from ui.background import Runner
 from ui.importing.common import Translated
 from ui.importing.state import WizardState
 from ui.importing.worker import ImportJob
@@ -44,6 +45,11 @@ class JobRunner(Translated, QObject):
         self._progress_timer = QTimer(self)
         self._progress_timer.setSingleShot(True)
         self._progress_timer.timeout.connect(self._show_progress)
+        # one worker thread for the wizard's jobs, started as the wizard opens (an empty
+        # job): a thread started when the user presses 导入 or 撤销 stopped the window
+        # until it ran (ui/importing/worker.py)
+        self.runner = Runner(self)
+        self.runner.submit(lambda _token: None)
 
     def busy(self) -> bool:
         return self.job is not None
@@ -51,7 +57,7 @@ class JobRunner(Translated, QObject):
     def run_job(self, fn: Callable[[Any], Any], page: JobPage,
                 on_success: Callable[[Any], None], label: str) -> None:
         """Run ``fn(progress)`` in a worker thread; ``on_success(result)`` back in the GUI."""
-        job = ImportJob(fn, self)
+        job = ImportJob(fn, self, self.runner)
         self.job = job
         self.progress = QProgressDialog(label, self.tr("取消"), 0, 1000, self.wizard)
         self.progress.setWindowTitle(self.tr("导入数据"))
