@@ -485,6 +485,23 @@ class OutfallReview(QObject):
         self.card.refresh(codes)
         self._flags_timer.start()
 
+    def save_before_reload(self, layer: str) -> bool:
+        """Before the window reads ``layer`` again from the file (an import, its undo):
+        save the edits a busy file held up (the import's own transaction), so the file
+        holds them — True when it saved some: a read made before lacks them.
+        :meth:`keep_unsaved` puts back what still could not be saved."""
+        if layer != "outfalls" or not self.session.pending:
+            return False
+        n = len(self.session.pending)
+        self.session.save()
+        return len(self.session.pending) < n
+
+    def keep_unsaved(self, layer: str) -> None:
+        """After ``layer`` was read again: edits still unsaved are written into the new
+        frame again (the file lacks them) and announced; their save is retried as usual."""
+        if layer == "outfalls" and self.session.pending:
+            self.session.reapply_pending()
+
     def _on_layer_replaced(self, layer: str) -> None:
         """An import, its undo or a pull added or removed outfalls: rebuild the table from
         the workspace's frame, keep filters and what is still there of the selection."""
