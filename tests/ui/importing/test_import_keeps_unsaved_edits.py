@@ -15,16 +15,12 @@ from pathlib import Path
 import pytest
 
 from models.workspace import Workspace
+from tests.ui import test_change_flow_background as flow
 from tests.ui.conftest import spin, spin_until
 from tests.ui.test_change_flow import _window
-from tests.ui.test_change_flow_background import (  # noqa: F401 - fixtures
-    NEW,
-    _csv,
-    _shows_all,
-    _wizard_at_import,
-    in_pieces,
-    workspace,
-)
+from tests.ui.test_change_flow_background import NEW, _csv, _shows_all, _wizard_at_import
+
+workspace, in_pieces = flow.workspace, flow.in_pieces  # the fixtures of the import tests
 
 
 def _status(win, review, code: str) -> tuple[str, str]:
