@@ -1,4 +1,5 @@
-"""An outfall edit whose save a busy file held up (the import's own transaction, a reader)
+"""An import and its undo leave the window and the file as they were; an outfall edit
+whose save a busy file held up (the import's own transaction, a reader)
 is not lost when the import or its undo brings the layer read again from the file.
 
 The window reads the layer again after an import; an edit not yet saved is not in the file,
@@ -17,7 +18,7 @@ import pytest
 from models.workspace import Workspace
 from tests.ui import test_change_flow_background as flow
 from tests.ui.conftest import spin, spin_until
-from tests.ui.test_change_flow import _window
+from tests.ui.test_change_flow import _table_codes, _window
 from tests.ui.test_change_flow_background import NEW, _csv, _shows_all, _wizard_at_import
 
 workspace, in_pieces = flow.workspace, flow.in_pieces  # the fixtures of the import tests
@@ -81,3 +82,37 @@ def test_an_edit_held_up_before_an_import_is_in_the_new_layer(
     else:
         dlg.close()
         review.shutdown()
+
+
+def test_an_import_and_its_undo_leave_map_table_and_file_as_before(
+        qtbot, workspace, tmp_path, in_pieces):
+    """Through the wizard's 导入 and 撤销本次导入 (the sliced write and read in their
+    worker, the table in pieces): afterwards the map draws the same outfalls, the table
+    lists the same ones with the same values, and the file holds the same rows."""
+    from tests.geodata.io.test_import_slices import _dump
+
+    win = _window(qtbot, workspace)
+    review = win.features.review
+
+    def shown() -> tuple[list[str], list[tuple[str, str]], list[tuple[float, float]]]:
+        layer = win.model.get("outfalls")
+        table = review.table
+        rows = [(c, str(table.cell(table.row_of(c), "review_status")))
+                for c in sorted(_table_codes(review))]
+        xy = [(round(g.x, 9), round(g.y, 9)) for g in layer.frame.geometry]
+        return list(layer.keys.tolist()), rows, xy
+
+    before, file_before = shown(), _dump(workspace)
+    dlg = _wizard_at_import(win, _csv(tmp_path))
+    dlg.summary_page.start_work()
+    assert spin_until(lambda: _shows_all(win, review, NEW))
+    assert _dump(workspace) != file_before
+    dlg.result_page.undo()
+    assert spin_until(lambda: dlg.result_page.is_undone
+                      and not (set(NEW) & _table_codes(review))
+                      and win.model.get("outfalls").row_of(NEW[0]) is None)
+    spin(200)
+    assert shown() == before
+    assert _dump(workspace) == file_before
+    dlg.close()
+    review.shutdown()
