@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -44,3 +44,16 @@ def take(values: np.ndarray, rows: np.ndarray, size: int = SLICE) -> np.ndarray:
     held: ~10 ms a million), in slices in a worker."""
     parts = in_worker_slices(lambda part: values[part], rows, size)
     return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+def slices(n: int, size: int = SLICE) -> Iterator[slice]:
+    """``slice(0, n)`` on the GUI thread or for at most ``size`` items; in a worker,
+    consecutive slices of ``size`` with the GIL handed over before each next one (for work
+    done a slice at a time by its consumer, as a generator feeding ``executemany``)."""
+    if n <= size or not in_worker():
+        yield slice(0, n)
+        return
+    for start in range(0, n, size):
+        if start:
+            time.sleep(0)  # the GUI thread's turn
+        yield slice(start, min(start + size, n))

@@ -25,10 +25,15 @@ import pandas as pd
 import pyarrow as pa
 import pyogrio
 import shapely
+from geopandas.array import GeometryArray
+
+from geodata.gil_slices import slices
 
 #: OGR field types whose Arrow columns ``to_pandas`` turns into what read_dataframe gives
 PLAIN_TYPES = {"OFTString", "OFTInteger", "OFTInteger64", "OFTReal"}
 WKB_POINT_BYTES = 21  # byte order, type, x, y
+#: points made per call in a worker (~3 ms each)
+POINT_SLICE = 16_384
 
 
 def plain_point_layer(path: Path, layer: str) -> bool:
@@ -70,18 +75,26 @@ def read_points(path: Path, layer: str,
                 pd.Index(sorted(cats), dtype="str"), rename=False)
     geoms = _points(wkb) if wkb is not None else np.full(len(frame), None, dtype=object)
     del wkb
-    out = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, index=frame.index),
-                           crs=meta["crs"])
+    # the geometry array wrapped, not copied: GeoSeries(ndarray) and the frame made from it
+    # copied a million object pointers three times over, each copy one call holding the
+    # GIL 10-20 ms (an import's read in its worker stops the window meanwhile)
+    column = gpd.GeoSeries(GeometryArray(geoms, crs=meta["crs"]), index=frame.index,
+                           copy=False)
+    out = gpd.GeoDataFrame(frame, geometry=column, crs=meta["crs"])
     return out, fids
 
 
 def _points(wkb: pa.ChunkedArray) -> np.ndarray:
     """Shapely geometries of a WKB column: 2D little-endian points straight from the
-    buffer (no Python bytes per row), anything else through ``shapely.from_wkb``."""
-    parts = []
+    buffer (no Python bytes per row), anything else through ``shapely.from_wkb``.
+    Each chunk is copied into place (concatenating a million objects at the end was one
+    call holding the GIL ~10 ms)."""
+    out = np.full(len(wkb), None, dtype=object)
+    at = 0
     for chunk in wkb.chunks:
-        parts.append(_chunk_points(chunk))
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=object)
+        out[at:at + len(chunk)] = _chunk_points(chunk)
+        at += len(chunk)
+    return out
 
 
 def _chunk_points(chunk: pa.Array) -> np.ndarray:
@@ -104,6 +117,13 @@ def _chunk_points(chunk: pa.Array) -> np.ndarray:
     if not ((head[:, 0] == 1).all() and (head[:, 1:5].view("<u4").ravel() == 1).all()):
         return shapely.from_wkb(chunk.to_numpy(zero_copy_only=False))
     xy = rec[:, 5:].copy().view("<f8").reshape(-1, 2)
+    points = np.empty(len(xy), dtype=object)
+    # making Points holds the GIL (~12 ms for GDAL's 64k-row batch): in a worker a slice
+    # at a time, the window's GUI thread getting its turn in between (geodata/gil_slices.py)
+    for part in slices(len(xy), POINT_SLICE):
+        points[part] = shapely.points(xy[part])
+    if len(points) == n:
+        return points
     out = np.full(n, None, dtype=object)
-    out[valid] = shapely.points(xy)
+    out[valid] = points
     return out

@@ -415,6 +415,22 @@ class EditSession:
         for edit in edits:
             self._announce(edit)
 
+    def reapply_pending(self) -> None:
+        """After the layer was read again from the file (an import, its undo): the edits
+        not saved yet — held up by a busy file, as by the import's own transaction — are
+        not in the new frame; write them into it again and announce them, as
+        :meth:`recover` replays journaled edits.  An edit of an outfall the file no longer
+        has is left out of memory (it stays pending, and its save says so)."""
+        done = []
+        for edit in list(self.pending):
+            try:
+                self._apply_in_memory(edit)
+            except EditRejected:
+                continue
+            done.append(edit)
+        for edit in done:
+            self._announce(edit)
+
     def discard_recovery(self) -> None:
         keep = {e.batch for e in self.pending}
         self.journal.keep_only(keep)

@@ -21,7 +21,7 @@ import hashlib
 import json
 import re
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import shapely
 
-from geodata import editions_store, gpkg_sql
+from geodata import editions_store, gil_slices, gpkg_sql
 from geodata.collector import collector_paused
 from geodata.io import uncoded_outfalls
 from geodata.io.field_mapping import LAYER_FIELDS, suggest_mapping
@@ -117,10 +117,42 @@ def _same(a: Any, b: Any) -> bool:
 
 def _existing(con: sqlite3.Connection, table: str, gcol: str, cols: list[str]
               ) -> dict[str, dict[str, Any]]:
+    """Every row of the layer by code (``str`` of the stored value; of rows sharing a code
+    the last in fid order), as a record of ``fid``, the geometry blob and ``cols``."""
     sel = ", ".join(f'"{c}"' for c in ["fid", gcol, *cols])
     out = {}
     for row in con.execute(f'select {sel} from "{table}"'):
         rec = dict(zip(["fid", gcol, *cols], row, strict=True))
+        out[str(rec["code"])] = rec
+    return out
+
+
+def _existing_of(con: sqlite3.Connection, table: str, gcol: str, cols: list[str],
+                 codes: list[str]) -> dict[str, dict[str, Any]] | None:
+    """:func:`_existing` restricted to ``codes`` (the file's): the same records for those
+    codes, found by SQLite (``code IN json_each``, the layer's code index when it has one)
+    instead of a Python record per row of the layer.  At a million outfalls the whole read
+    was ~4 s of Python in the import's worker and freeing it held the GIL ~0.3 s in one
+    piece: the window's longest stop during an import (issue 17, bench/bench_gaps.py).
+
+    None when SQL would not find exactly those records: a code stored as other than text
+    (``str()`` of a number or a blob is not what SQLite's text comparison sees), or a file
+    code ``"None"`` (the key :func:`_existing` gives a row without a code)."""
+    wanted = list(dict.fromkeys(codes))
+    if "None" in wanted:
+        return None
+    odd = con.execute(f'select 1 from "{table}" where typeof("code") not in '
+                      "('text', 'null') limit 1").fetchone()
+    if odd is not None:
+        return None
+    names = ["fid", gcol, *cols]
+    sel = ", ".join(f'"{c}"' for c in names)
+    out: dict[str, dict[str, Any]] = {}
+    # in fid order, as the whole read scans the table: of rows sharing a code the last wins
+    for row in con.execute(f'select {sel} from "{table}" where "code" in '
+                           f'(select value from json_each(?)) order by "fid"',
+                           (json.dumps(wanted, ensure_ascii=False),)):
+        rec = dict(zip(names, row, strict=True))
         out[str(rec["code"])] = rec
     return out
 
@@ -165,6 +197,47 @@ def _rows(frame: Any, cols: list[str]) -> list[tuple[Any, ...]]:
     blobs = gpkg_sql.geoms_to_blobs(frame.geometry.array)
     columns = [frame[c].astype(object).where(frame[c].notna(), None).tolist() for c in cols]
     return list(zip(blobs, *columns, strict=True))
+
+
+#: rows of an import made into Python values per slice in a worker (~1-3 ms each)
+ROW_SLICE = 8_192
+
+
+def _values_at(column: Any, index: list[int]) -> list[Any]:
+    """``column.to_numpy()[index].tolist()``, in a worker a slice at a time (a text column's
+    100k Python strings in one call held the GIL ~12 ms)."""
+    picked = column.iloc[index]
+    out: list[Any] = []
+    for part in gil_slices.slices(len(picked), gil_slices.SLICE // 4):
+        out += picked.iloc[part].to_numpy().tolist()
+    return out
+
+
+class RowSlices(Sequence[tuple[Any, ...]]):
+    """:func:`_rows` of ``frame``, made as they are iterated, a slice of ``ROW_SLICE`` rows
+    at a time (in a worker with the GIL handed over between slices).  Made whole, 100k rows
+    held the GIL in single calls of 10-70 ms (a text column to Python strings, the tuples)
+    and again as one list was freed; fed to ``executemany`` a slice's rows are freed as
+    they are written.  The same rows in the same order as :func:`_rows`."""
+
+    def __init__(self, frame: Any, cols: list[str]) -> None:
+        self.frame, self.cols = frame, cols
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        for part in gil_slices.slices(len(self.frame), ROW_SLICE):
+            yield from _rows(self.frame.iloc[part], self.cols)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return _rows(self.frame.iloc[i], self.cols)
+        n = len(self.frame)
+        if not -n <= i < n:
+            raise IndexError(i)
+        i = i % n
+        return _rows(self.frame.iloc[i:i + 1], self.cols)[0]
 
 
 def _classify(prep: Prepared, existing: dict[str, dict[str, Any]], cols: list[str],
@@ -235,8 +308,17 @@ def _write_keyed(con: sqlite3.Connection, table: str, prep: Prepared, batch: int
     if missing:
         report.notes.add(f"工作区图层缺少字段，未导入：{', '.join(missing)}",
                          f"the workspace layer lacks fields, not imported: {', '.join(missing)}")
-    with collector_paused():  # a dict per row of the layer (geodata/collector.py)
-        existing = _existing(con, table, gcol, cols)
+    # the rows of the file's codes will do unless every row is looked at: a whole edition
+    # removes the rows the file lacks, and outfalls without a code are matched against
+    # all by name and position (uncoded_outfalls.resolve gives them codes first)
+    subset = None
+    if not whole_edition and not prep.uncoded.any():
+        subset = _existing_of(con, table, gcol, cols, prep.frame["code"].astype(str).tolist())
+    if subset is not None:
+        existing = subset
+    else:
+        with collector_paused():  # a dict per row of the layer (geodata/collector.py)
+            existing = _existing(con, table, gcol, cols)
     if whole_edition:
         _remove_missing(con, table, gcol, prep, existing, batch, report)
     fresh = _resolve_uncoded(con, prep, existing, gcol, cols, report)
@@ -247,24 +329,30 @@ def _write_keyed(con: sqlite3.Connection, table: str, prep: Prepared, batch: int
     set_sql = ", ".join(f'"{c}"=?' for c in [gcol, *cols])
     index = [i for _, i in todo]
     frame = prep.frame if len(index) == len(prep.frame) else prep.frame.iloc[index]
-    rows = _rows(frame, cols)
-    codes = prep.frame["code"].astype(str).to_numpy()[index].tolist()
+    # the rows' values are made a slice at a time as executemany takes them (RowSlices):
+    # 100k rows made and freed whole held the window's GIL for up to ~70 ms at a time
+    codes = _values_at(prep.frame["code"].astype(str), index)
     inserts = [k for k, (action, _) in enumerate(todo) if action == "insert"]
-    fids = gpkg_sql.insert_features(con, table, [gcol, *cols], [rows[k] for k in inserts],
-                                    frame.geometry.array[inserts]) if inserts else []
+    changed = [k for k, (action, _) in enumerate(todo) if action != "insert"]
+    fids = gpkg_sql.insert_features(
+        con, table, [gcol, *cols],
+        RowSlices(frame if len(inserts) == len(frame) else frame.iloc[inserts], cols),
+        frame.geometry.array[inserts]) if inserts else []
     fid_of = dict(zip(inserts, fids, strict=True))
-    undo: list[tuple[Any, ...]] = []
-    updates: list[tuple[Any, ...]] = []
-    for k, (action, _) in enumerate(todo):
-        code = codes[k]
-        if action == "insert":
-            undo.append((batch, table, "insert", code, fid_of[k], None))
-        else:
-            old = existing[code]
-            prev = {c: (v.hex() if isinstance(v, bytes) else v) for c, v in old.items()}
-            undo.append((batch, table, "update", code, old["fid"], json.dumps(prev)))
-            updates.append((*rows[k], old["fid"]))
-    con.executemany("insert into import_undo values (?,?,?,?,?,?)", undo)
+
+    def undo_rows() -> Iterator[tuple[Any, ...]]:  # in todo's order, as before
+        for k, (action, _) in enumerate(todo):
+            code = codes[k]
+            if action == "insert":
+                yield (batch, table, "insert", code, fid_of[k], None)
+            else:
+                old = existing[code]
+                prev = {c: (v.hex() if isinstance(v, bytes) else v) for c, v in old.items()}
+                yield (batch, table, "update", code, old["fid"], json.dumps(prev))
+
+    con.executemany("insert into import_undo values (?,?,?,?,?,?)", undo_rows())
+    updates = ((*row, existing[codes[k]]["fid"])
+               for k, row in zip(changed, RowSlices(frame.iloc[changed], cols), strict=True))
     con.executemany(f'update "{table}" set {set_sql} where fid=?', updates)
 
 

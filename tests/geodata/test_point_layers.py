@@ -57,3 +57,24 @@ def test_the_bundled_point_layers_read_as_before():
 @pytest.mark.parametrize("layer", ["control_units", "counties"])
 def test_polygon_layers_are_left_to_read_dataframe(layer):
     assert not point_layers.plain_point_layer(store.bundled_path(), layer)
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 1000])
+def test_points_made_in_slices_in_a_worker_read_as_before(tmp_path, monkeypatch, size):
+    """In a worker the Points are made a slice at a time (geodata/gil_slices.py): slices
+    of every size around the layer's, with a missing point among them, read the same."""
+    import threading
+
+    path = td.build(tmp_path / "ws.gpkg")
+    frame = store.read_layer(path, "outfalls", categorical=False)
+    frame.loc[2, "geometry"] = None
+    store.write_layers(path, {"outfalls": frame})
+    monkeypatch.setattr(point_layers, "POINT_SLICE", size)
+    out: dict[str, object] = {}
+    worker = threading.Thread(target=lambda: out.update(got=_same(path, "outfalls")))
+    worker.start()
+    worker.join(60)
+    got = out["got"]
+    assert got.geometry.iloc[2] is None and got.geometry.notna().sum() == len(frame) - 1
+    assert list(shapely.to_wkb(got.geometry.values[3:])) == \
+        list(shapely.to_wkb(frame.geometry.values[3:]))

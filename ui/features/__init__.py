@@ -93,8 +93,14 @@ class Features:
     def reload_layer(self, layer: str, read: Any = None) -> None:
         """After an import or its undo: the workspace re-reads the layer (or takes ``read``,
         the layer as the import job read it in the background) and announces it
-        (``layer_replaced``); the map, the inventory and the panels follow from that."""
+        (``layer_replaced``); the map, the inventory and the panels follow from that.
+        Outfall edits made meanwhile and not yet saved (the import's transaction kept the
+        file busy) are saved first or, failing that, put back into the new frame."""
+        if self.review is not None and self.review.save_before_reload(layer):
+            read = None  # the file now holds edits the job's read did not: read it again
         self.win.ws.reload_layer(layer, read)
+        if self.review is not None:
+            self.review.keep_unsaved(layer)
         self.win.statusBar().showMessage(tr("已导入，图层已刷新：") + layer, 6000)
 
     # -- screening and exports ---------------------------------------------------------

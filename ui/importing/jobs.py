@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QProgressDialog, QWizard
 
 from geodata.io.messages import ImportCancelled, ImportRefused, Message
+from ui.background import Runner
 from ui.importing.common import Translated
 from ui.importing.state import WizardState
 from ui.importing.worker import ImportJob
@@ -44,6 +45,22 @@ class JobRunner(Translated, QObject):
         self._progress_timer = QTimer(self)
         self._progress_timer.setSingleShot(True)
         self._progress_timer.timeout.connect(self._show_progress)
+        # one worker thread for the wizard's jobs, started as the wizard opens (an empty
+        # job): a thread started when the user presses 导入 or 撤销 stopped the window
+        # until it ran (ui/importing/worker.py)
+        self.runner = Runner(self)
+        self.runner.submit(lambda _token: None)
+        # the progress dialog, made once with the wizard and reused: made when 导入 or 撤销
+        # was pressed it was ~15-25 ms of the GUI thread in that turn (bench_gaps)
+        self._dialog = QProgressDialog(self.wizard)
+        self._dialog.setRange(0, 1000)
+        self._dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self._dialog.setAutoClose(False)
+        self._dialog.setAutoReset(False)
+        self._dialog.setMinimumDuration(10 ** 9)  # shown by our timer, not by Qt's guess
+        self._dialog.setValue(0)  # (restarts Qt's own show timer with that duration)
+        self._dialog.hide()
+        self._dialog.canceled.connect(self.cancel_job)
 
     def busy(self) -> bool:
         return self.job is not None
@@ -51,17 +68,14 @@ class JobRunner(Translated, QObject):
     def run_job(self, fn: Callable[[Any], Any], page: JobPage,
                 on_success: Callable[[Any], None], label: str) -> None:
         """Run ``fn(progress)`` in a worker thread; ``on_success(result)`` back in the GUI."""
-        job = ImportJob(fn, self)
+        job = ImportJob(fn, self, self.runner)
         self.job = job
-        self.progress = QProgressDialog(label, self.tr("取消"), 0, 1000, self.wizard)
+        self.progress = self._dialog
+        self.progress.reset()  # a cancel of the last job forgotten, its timer restarted below
+        self.progress.setLabelText(label)
+        self.progress.setCancelButtonText(self.tr("取消"))
         self.progress.setWindowTitle(self.tr("导入数据"))
-        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
-        self.progress.setAutoClose(False)
-        self.progress.setAutoReset(False)
-        self.progress.setMinimumDuration(10 ** 9)  # shown by our timer, not by Qt's guess
         self.progress.setValue(0)
-        self.progress.hide()
-        self.progress.canceled.connect(self.cancel_job)
         job.progressed.connect(self._on_progress)
         job.succeeded.connect(lambda result: self._finish(job, page, on_success, result, None))
         job.failed.connect(lambda exc: self._finish(job, page, on_success, None, exc))
@@ -90,9 +104,7 @@ class JobRunner(Translated, QObject):
         job.wait()
         self._progress_timer.stop()
         if self.progress is not None:
-            self.progress.canceled.disconnect(self.cancel_job)
-            self.progress.close()
-            self.progress.deleteLater()
+            self.progress.hide()  # (close() would say canceled)
             self.progress = None
         self.job = None
         job.deleteLater()

@@ -51,6 +51,15 @@ def test_cancel_during_slow_read_leaves_workspace_unchanged(qtbot, workspace, tm
     assert "已取消" in dlg.file_page.status.text()
     assert digest(workspace) == before and list_batches(workspace) == []
     assert dlg.session.result is None
+    # the same progress dialog serves the next job: hidden, not cancelled, shown again
+    # after a second, and it reads the file to the end this time
+    assert not cancel.isVisible()
+    monkeypatch.setattr(readers, "BATCH", 40)
+    dlg.next()
+    assert dlg.busy() and not dlg.progress.wasCanceled()
+    qtbot.waitUntil(lambda: dlg.progress is not None and dlg.progress.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: not dlg.busy(), timeout=20000)
+    assert dlg.progress is None and dlg.session.result is not None
 
 
 def test_cancel_before_writing_leaves_workspace_unchanged(workspace, gbk_csv):
