@@ -9,6 +9,13 @@ adds its own (issue 17: the 1M window's peak).  Elsewhere than glibc these do wh
 
 from __future__ import annotations
 
+import queue
+import sys
+import threading
+import time
+from typing import Any
+
+import numpy as np
 import pyarrow as pa
 
 
@@ -62,3 +69,58 @@ def peak_rss_mb() -> float:
     except (ImportError, AttributeError, OSError):
         return 0.0
     return round(rss / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
+
+
+#: a piece of an object array let go of at once by :func:`drop_later`'s thread: ~0.5 ms of
+#: string frees, after which the GUI thread may take the GIL back
+_DROP_PIECE = 50_000
+#: how long the dropping thread waits before it lets go: the caller returns (and drops its
+#: own local references) first, so the objects are freed there and not on the caller's side
+_DROP_AFTER_S = 0.05
+
+_drops: queue.SimpleQueue[tuple[Any, ...]] | None = None
+_drops_lock = threading.Lock()
+
+
+def drop_later(*objects: Any) -> None:
+    """Let a daemon thread drop these references, so what they alone keep alive is freed
+    there and not on the calling thread: the old frame, keys and index of a replaced layer
+    of a million outfalls (a million key strings and shapely points took the GUI thread
+    ~12 ms or more to free in the turn that swapped the layer in).  The caller gives up its
+    own references (and returns); what something else still holds is freed when that lets
+    go, as before.  An object array only this holds is emptied a piece at a time, so the
+    thread does not hold the GIL for the whole of it."""
+    global _drops
+    with _drops_lock:
+        if _drops is None:
+            _drops = queue.SimpleQueue()
+            threading.Thread(target=_drop_loop, args=(_drops,), name="ecozone-drop",
+                             daemon=True).start()
+        drops = _drops
+    drops.put(objects)
+
+
+def _drop_loop(drops: queue.SimpleQueue[tuple[Any, ...]]) -> None:
+    while True:
+        objects = list(drops.get())
+        time.sleep(_DROP_AFTER_S)
+        while objects:
+            _drop_one(objects)
+
+
+def _drop_one(objects: list[Any]) -> None:
+    """Drop the last of ``objects`` (an object array held nowhere else: in pieces)."""
+    item = objects.pop()
+    # references: ``item`` and getrefcount's argument; more means someone else holds it
+    if isinstance(item, np.ndarray) and item.dtype == object and item.ndim == 1 \
+            and item.base is None \
+            and sys.getrefcount(item) <= 2 and len(item) > _DROP_PIECE:
+        try:
+            item.setflags(write=True)
+        except ValueError:
+            return
+        for start in range(0, len(item), _DROP_PIECE):
+            item[start:start + _DROP_PIECE] = None
+    elif isinstance(item, (tuple, list)):
+        objects.extend(item)  # its members, each dropped in turn (the container first)
+        del item
