@@ -207,3 +207,51 @@ def test_an_outfall_found_on_patrol_gets_its_real_code_in_the_window(qtbot, work
     assert review.table.row_of(provisional) is not None
     assert review.table.row_of("PWK350582H0999") is None
     review.shutdown()
+
+
+def test_an_undo_read_in_a_worker_keeps_only_the_selected_outfalls_still_there(
+        qtbot, workspace, tmp_path):
+    """The undo's job reads the layer in its worker, which also finds which of the selected
+    outfalls (and the open record) the new layer holds; a selection changed after that read
+    is looked up on the GUI thread as before."""
+    import threading
+
+    win = _window(qtbot, workspace)
+    review = win.features.review
+    src = tmp_path / "新增排污口.csv"
+    src.write_text("\n".join(CSV) + "\n", encoding="utf-8")
+    dlg = win.features.open_import()
+    report = import_file(src, workspace, "outfalls")
+    dlg.imported.emit(int(report.batch_id), "outfalls")
+    old = str(win.ws.layer("outfalls")["code"].iloc[0])  # there before the import
+    review.open_card("PWK350582H0901")
+    win.selection.select("outfalls", ["PWK350582H0900", "PWK350582H0902"], "program")
+    assert review.card.code == "PWK350582H0901"
+
+    def read_in_worker():
+        out = []
+        t = threading.Thread(target=lambda: out.append(win.ws.read_layer("outfalls")))
+        t.start()
+        t.join()
+        return out[0]
+
+    undo_import(workspace, int(report.batch_id))
+    read = read_in_worker()
+    assert read.prepared["review"] == ({"PWK350582H0900", "PWK350582H0902",
+                                        "PWK350582H0901"}, set())
+    win.features.reload_layer("outfalls", read)
+    assert win.selection.current.empty  # the imported ones went with the undo
+    assert review.card.code is None
+
+    # again, the selection changing between the worker's read and the swap
+    report = import_file(src, workspace, "outfalls")
+    win.features.reload_layer("outfalls")
+    win.selection.select("outfalls", [old], "program")
+    undo_import(workspace, int(report.batch_id))
+    read = read_in_worker()
+    win.selection.select("outfalls", [old, "PWK350582H0902"], "program")
+    win.features.reload_layer("outfalls", read)
+    assert win.selection.current.keys == (old,)
+    assert review.card.code == old
+    dlg.close()
+    review.shutdown()

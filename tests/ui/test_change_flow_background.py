@@ -104,6 +104,29 @@ def test_an_import_in_pieces_ends_with_table_map_and_search_showing_it(
     review.shutdown()
 
 
+def test_a_table_made_in_pieces_ends_in_the_docks_with_the_old_panel_and_card_gone(
+        qtbot, workspace, tmp_path, in_pieces):
+    """The new panel and card are made in one turn and put in the docks in the next: in
+    the end the docks show them, with the open record, and the old ones are deleted."""
+    from shiboken6 import isValid
+
+    win = _window(qtbot, workspace)
+    review = win.features.review
+    assert spin_until(lambda: not review.loading)
+    review.open_card(str(win.ws.layer("outfalls")["code"].iloc[0]))
+    code = review.card.code
+    old_panel, old_card = review.panel, review.card
+    dlg = _wizard_at_import(win, _csv(tmp_path))
+    dlg.summary_page.start_work()
+    assert spin_until(lambda: _shows_all(win, review, NEW))
+    assert spin_until(lambda: not isValid(old_panel) and not isValid(old_card))
+    assert review.table_dock.widget() is review.panel
+    assert review.card_dock.widget() is review.card
+    assert review.card.code == code and review.panel.isVisible()
+    dlg.close()
+    review.shutdown()
+
+
 def test_an_edit_made_while_an_import_is_applied_is_not_lost(
         qtbot, workspace, tmp_path, in_pieces, held_table):
     """Edits made while the import job runs (before its worker read the layer, or after)

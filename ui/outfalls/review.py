@@ -216,6 +216,8 @@ class OutfallReview(QObject):
         # the one change flow: whoever changed the outfalls, the workspace says so
         self.ws.features_changed.connect(self._on_features_changed)
         self.ws.layer_replaced.connect(self._on_layer_replaced)
+        # which selected outfalls a replaced layer still holds: looked up where it is read
+        self.ws.add_read_preparer("review", self._prepare_alive)
         self.session.save_failed.connect(self._save_failed)
         self.session.journal_failed.connect(lambda m: self.notify(m, warn=True,
                                                                   once="journal"))
@@ -546,15 +548,16 @@ class OutfallReview(QObject):
         the workspace's frame, keep filters and what is still there of the selection."""
         if layer != "outfalls":
             return
-        # which of the selected outfalls and the open record are still there: one pass
-        # over the codes for those few (a list of every key was 0.1 s at 1M outfalls)
+        # which of the selected outfalls and the open record are still there: found where
+        # the layer was read (an import, its undo), else one pass over the codes for those
+        # few here (6-12 ms at 1M outfalls; a list of every key was 0.1 s)
         sel = self.win.selection.current
-        asked = list(sel.keys) if sel.layer == "outfalls" else []
-        if self.card.code is not None:
-            asked.append(self.card.code)
-        codes = self.ws.layer("outfalls")["code"]
-        alive = set(codes.take(key_lookup.rows_holding(codes, asked)).astype(str).tolist()) \
-            if asked else set()
+        asked = self._asked_codes()
+        known = self.ws.take_prepared("outfalls", "review")
+        if known is not None and known[0] >= set(asked):
+            alive = known[1] & set(asked)
+        else:
+            alive = _codes_alive(self.ws.layer("outfalls"), asked)
         self.win.selection.forget("outfalls", [k for k in sel.keys if k in alive])
         if self.card.code is not None and self.card.code not in alive:
             self.card.show_outfall(None)
@@ -562,6 +565,22 @@ class OutfallReview(QObject):
         # then and edits made meanwhile are applied to the new one when it arrives
         self._rebuild(self.lang, background_above=TABLE_SYNC_ROWS)
         self._flags_timer.start()
+
+    def _asked_codes(self) -> list[str]:
+        """The selected outfalls' codes and the open record's: what a replaced layer must
+        still hold for them to stay (read on the GUI thread, or by a preparer as it was a
+        moment ago: the GUI thread checks it asks no more than that)."""
+        sel, code = self.win.selection.current, self.card.code
+        asked = list(sel.keys) if sel.layer == "outfalls" else []
+        return asked + [code] if code is not None else asked
+
+    def _prepare_alive(self, layer: str, frame: Any, _keys: Any) -> Any:
+        """In the worker that read a replaced layer (``Workspace.add_read_preparer``): the
+        codes asked for then, and those of them the new frame holds."""
+        if layer != "outfalls":
+            return None
+        asked = self._asked_codes()
+        return frozenset(asked), _codes_alive(frame, asked)
 
     def _recheck(self) -> None:
         if self.loading:
@@ -730,6 +749,14 @@ class OutfallReview(QObject):
             self.session.save()
         self.checker.close()  # the check process ends, even mid-check
         self.lock.release()
+
+
+def _codes_alive(frame: Any, asked: list[str]) -> frozenset[str]:
+    """Which of the codes ``asked`` rows of the outfalls' ``frame`` hold (one Arrow pass)."""
+    if not asked:
+        return frozenset()
+    codes = frame["code"]
+    return frozenset(codes.take(key_lookup.rows_holding(codes, asked)).astype(str).tolist())
 
 
 def _translated(key: str, value: Any, old_panel: Any, table: OutfallTable, lang: str) -> Any:
