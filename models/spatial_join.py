@@ -151,6 +151,12 @@ def _intersects_xy(prepared: np.ndarray, ui: np.ndarray, x: np.ndarray, y: np.nd
     n = len(ui)
     if threads <= 1 or n < 50_000:
         return np.asarray(shapely.intersects_xy(prepared[ui], x, y), dtype=bool)
+    # GEOS makes a prepared polygon's point locator on its first test, and not thread-safely
+    # (libgeos/geos#825): two threads testing one unit for the first time corrupted the heap
+    # now and then (the test process aborted).  One test per unit here, in this thread, makes
+    # every locator before the threads share them; they then only read.
+    used, first = np.unique(ui, return_index=True)
+    shapely.intersects_xy(prepared[used], x[first], y[first])
     bounds = np.linspace(0, n, threads + 1).astype(np.int64)
     out = np.empty(n, dtype=bool)
 
