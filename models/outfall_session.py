@@ -222,13 +222,21 @@ class EditSession:
     def _apply_in_memory(self, edit: Edit) -> None:
         """Write the edit into the workspace's frame (announced after saving, _announce)."""
         if not edit.renames:  # one assignment per field (a batch confirms thousands)
-            pos = oe_positions(self.frame, [ch.code for ch in edit.changes])
+            changes = edit.changes
+            pos = oe_positions(self.frame, [ch.code for ch in changes])
+            at = [pos.get(ch.code) for ch in changes]
+            if None in at:
+                code = changes[at.index(None)].code
+                raise EditRejected(Message(f"未知排污口编码：{code}",
+                                           f"unknown outfall code: {code}"))
+            names = {ch.field for ch in changes}
+            if len(names) == 1:  # the usual batch (确认位置, 批量设置): one column, no grouping
+                name = names.pop()
+                self.ws.write_values(LAYER, at, "geometry" if name == GEOMETRY else name,
+                                     [ch.new for ch in changes])
+                return
             columns: dict[str, tuple[list[int], list[object]]] = {}
-            for ch in edit.changes:
-                i = pos.get(ch.code)
-                if i is None:
-                    raise EditRejected(Message(f"未知排污口编码：{ch.code}",
-                                               f"unknown outfall code: {ch.code}"))
+            for ch, i in zip(changes, at, strict=True):
                 rows, values = columns.setdefault(
                     "geometry" if ch.field == GEOMETRY else ch.field, ([], []))
                 rows.append(i)

@@ -51,6 +51,39 @@ def test_table_sorts_filters_and_selects_into_the_card(setup, qtbot):
     assert review.card.tabText(0) == "属性"
 
 
+
+def test_the_edit_takes_the_rows_selected_now(setup, qtbot):
+    """The selected codes are kept from the selection's last change: after re-sorting,
+    filtering, selecting on the map (select_codes) or in the table, an edit acts on the
+    rows the user sees selected, and on no others."""
+    win, ws, review = setup
+    panel = review.panel
+    sm = panel.view.selectionModel()
+    rows_flag = sm.SelectionFlag.Select | sm.SelectionFlag.Rows
+    panel.select_codes([td.CODES[3], td.CODES[1], td.CODES[1]])
+    assert panel.selected_codes() == [td.CODES[1], td.CODES[3]]
+    panel.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # Qt drops the selection
+    assert panel.selected_codes() == []
+    panel.view.selectRow(0)
+    sm.select(panel.model.index(2, 0), rows_flag)
+    assert panel.selected_codes() == [td.CODES[-1], td.CODES[-3]]
+    panel.search.setText("测试排口2")
+    panel.apply_filter()
+    assert panel.selected_codes() == []
+    panel.search.setText("")
+    panel.apply_filter()
+    panel.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    panel.select_codes([td.CODES[2]])
+    sm.select(panel.model.index(4, 0), rows_flag)  # the user adds a row by Ctrl+click
+    assert panel.selected_codes() == [td.CODES[2], td.CODES[4]]
+    before = {c: _status(ws, c) for c in td.CODES}
+    review.request("confirm")
+    after = {c: _status(ws, c) for c in td.CODES}
+    assert {c for c in td.CODES if after[c] != before[c] or after[c] == "已核查"
+            and c in (td.CODES[2], td.CODES[4])} == {td.CODES[2], td.CODES[4]}
+    assert after[td.CODES[2]] == after[td.CODES[4]] == "已核查"
+    assert list(review.stack.command(0).edit.all_codes) == [td.CODES[2], td.CODES[4]]
+
 def test_bulk_confirm_undo_redo_with_shortcuts_and_audit(setup, qtbot):
     win, ws, review = setup
     panel = review.panel
