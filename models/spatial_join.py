@@ -152,9 +152,10 @@ def _intersects_xy(prepared: np.ndarray, ui: np.ndarray, x: np.ndarray, y: np.nd
     if threads <= 1 or n < 50_000:
         return np.asarray(shapely.intersects_xy(prepared[ui], x, y), dtype=bool)
     # GEOS makes a prepared polygon's point locator on its first test, and not thread-safely
-    # (libgeos/geos#825): two threads testing one unit for the first time corrupted the heap
-    # now and then (the test process aborted).  One test per unit here, in this thread, makes
-    # every locator before the threads share them; they then only read.
+    # (libgeos/geos#825).  One test per unit here, in this thread, makes every locator before
+    # the threads share them; they then only read.  Not settled: a rare heap corruption at a
+    # pool thread's exit (glibc "tcache_thread_shutdown", the process aborts) seen before this
+    # and once after it in ~1 000 calls of a stress loop (bench/README.md, session 6).
     used, first = np.unique(ui, return_index=True)
     shapely.intersects_xy(prepared[used], x[first], y[first])
     bounds = np.linspace(0, n, threads + 1).astype(np.int64)
