@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from geodata.messages import Message
 from models.compliance import CHECKS
-from models.outfall_table import OutfallTable, TableFilter, export_rows
+from models.outfall_table import KEYS, OutfallTable, TableFilter, export_rows
 from ui.outfalls.table_model import OutfallTableModel
 
 
@@ -131,6 +131,9 @@ class OutfallTablePanel(QWidget):
         for sig in (self.model.modelAboutToBeReset, self.model.modelReset,
                     self.model.layoutChanged, self.model.rowsInserted, self.model.rowsRemoved):
             sig.connect(self._forget_selected)
+        # and when a repaint takes in the code column (codes are not edited in place
+        # today, but a kept code must never outlive the row's code)
+        self.model.dataChanged.connect(self._forget_if_codes)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(2, 2, 2, 2)
         lay.addLayout(filters)
@@ -214,6 +217,10 @@ class OutfallTablePanel(QWidget):
 
     def _forget_selected(self, *_: Any) -> None:
         self._selected = None
+
+    def _forget_if_codes(self, top_left: Any, bottom_right: Any, *_: Any) -> None:
+        if top_left.column() <= KEYS.index("code") <= bottom_right.column():
+            self._selected = None
 
     def _on_selection(self, *_: Any) -> None:
         self._selected = self._codes_of_selection()
