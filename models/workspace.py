@@ -410,7 +410,7 @@ class Workspace:
         of each key in ``updates`` (-1: none), as :func:`models.key_lookup.positions_of`
         found them in a worker on the key column of this frame, no row having moved since
         (the caller checks :attr:`revision`); by default looked up here.  ``by_column``:
-        :func:`by_column` of ``updates`` and those ``rows``, made in the same worker.
+        :func:`by_column_of` of ``updates`` and those ``rows``, made in the same worker.
 
         Written a column at a time (one assignment per field, not one per value): a sync
         pull of ten thousand edits then costs the GUI thread milliseconds, not a second."""
