@@ -8,8 +8,9 @@ Qt-free.  Two ways, same answer:
     more than the whole rest of the join).  Pairs whose point lies outside the unit's
     bounding box are dropped in numpy, and the rest go to ``shapely.intersects_xy``
     against *prepared* polygons (GEOS indexes each polygon's edges once, so one test is
-    logarithmic in its vertex count).  The test runs in a few threads: shapely releases
-    the GIL in vectorised calls.
+    logarithmic in its vertex count).  The test runs in a few threads, each on its own
+    units (a prepared polygon is not thread-safe): shapely releases the GIL in vectorised
+    calls.
 ``strtree``
     ``STRtree(units).query(points, predicate="intersects")``, the textbook vectorised
     shapely join.  It tests each point against the unprepared polygon (linear in the
@@ -148,22 +149,30 @@ def _grid_pairs(xy: np.ndarray, geoms: np.ndarray, threads: int,
 
 def _intersects_xy(prepared: np.ndarray, ui: np.ndarray, x: np.ndarray, y: np.ndarray,
                    threads: int) -> np.ndarray:
+    """``intersects_xy(prepared[ui], x, y)``, in ``threads`` threads for many pairs.
+
+    Each thread tests its own units: the pairs are split by unit, never across one.  A
+    prepared polygon is not safe to share: GEOS makes its point locators lazily on its
+    first *and second* test (a brute-force one first, the indexed one on the next, since
+    GEOS 3.12 -- libgeos/geos#777), so two threads testing one unit could both make the
+    indexed locator and one freed it under the other.  That corrupted the heap about once
+    in 100-300 calls (glibc "tcache_thread_shutdown(): unaligned tcache chunk detected" at
+    a pool thread's exit); the earlier warm-up of one test per unit made only the first
+    locator.  Split by unit, no warm-up is needed and GEOS's laziness does not matter.
+    """
     n = len(ui)
     if threads <= 1 or n < 50_000:
         return np.asarray(shapely.intersects_xy(prepared[ui], x, y), dtype=bool)
-    # GEOS makes a prepared polygon's point locator on its first test, and not thread-safely
-    # (libgeos/geos#825).  One test per unit here, in this thread, makes every locator before
-    # the threads share them; they then only read.  Not settled: a rare heap corruption at a
-    # pool thread's exit (glibc "tcache_thread_shutdown", the process aborts) seen before this
-    # and once after it in ~1 000 calls of a stress loop (bench/README.md, session 6).
-    used, first = np.unique(ui, return_index=True)
-    shapely.intersects_xy(prepared[used], x[first], y[first])
-    bounds = np.linspace(0, n, threads + 1).astype(np.int64)
+    # consecutive runs of units with about n / threads pairs each
+    before = np.cumsum(np.bincount(ui, minlength=len(prepared))) - np.bincount(
+        ui, minlength=len(prepared))
+    part_of_unit = np.minimum(before * threads // n, threads - 1).astype(np.int8)
+    part = part_of_unit[ui]
     out = np.empty(n, dtype=bool)
 
     def work(i: int) -> None:
-        a, z = bounds[i], bounds[i + 1]
-        out[a:z] = shapely.intersects_xy(prepared[ui[a:z]], x[a:z], y[a:z])
+        rows = np.flatnonzero(part == i)
+        out[rows] = shapely.intersects_xy(prepared[ui[rows]], x[rows], y[rows])
 
     with ThreadPoolExecutor(threads) as pool:
         list(pool.map(work, range(threads)))
