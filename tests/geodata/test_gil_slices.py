@@ -104,3 +104,26 @@ def test_a_csv_read_in_a_worker_is_the_same(rows: int) -> None:
     assert whole.dtypes.equals(sliced.dtypes)
     assert whole.index.equals(sliced.index)
     assert whole.equals(sliced)
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 8, 9, 17])
+def test_python_object_builders_in_slices_give_the_whole_calls(n: int) -> None:
+    import json
+
+    import pandas as pd
+
+    codes = [f"PWK35{i % 5:04d}H{i:04d}" for i in range(n)] + ["编码", "编码"][: min(n, 2)]
+    series = pd.Series(codes, index=np.arange(len(codes))[::-1] + 100)  # labels != positions
+    fids = list(range(1000, 1000 + len(codes)))
+    for run in (lambda f: f(), in_worker):  # whole on the main thread, sliced in a worker
+        assert run(lambda: gil_slices.to_list(series, size=8)) == series.tolist()
+        assert run(lambda: gil_slices.to_list(np.asarray(codes, dtype=object), size=8)) == codes
+        assert run(lambda: gil_slices.unique_in_order(codes, size=8)) == list(dict.fromkeys(codes))
+        text = run(lambda: gil_slices.json_list(codes, size=8))
+        assert text == json.dumps(codes, ensure_ascii=False)
+        assert json.loads(text) == codes
+        got = run(lambda: gil_slices.dict_of(codes, fids, size=8))
+        assert got == dict(zip(codes, fids, strict=True))
+        assert list(got) == list(dict(zip(codes, fids, strict=True)))
+    with pytest.raises(ValueError):
+        gil_slices.dict_of(codes, [*fids, 1])
