@@ -24,6 +24,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from geodata import gpkg_sql, store
 from geodata.messages import Message
 from geodata.pg.connection import ServerError
@@ -377,6 +379,18 @@ class WorkspaceRead:
     fields: frozenset[str] | None = None
     #: ``changes`` at ``rows`` grouped by column (``models.workspace.by_column_of``)
     by_column: Any = None
+    #: the key column ``rows`` are positions in (``FrameAtStart.codes``), and the rows of
+    #: the keys ``by_column`` writes, in its order: the window hands them to the listeners
+    #: of each announced piece (``models.key_lookup.remember``), who then look none up
+    codes: Any = None
+    written_rows: Any = None
+
+    def rows_written(self, keys: list[str]) -> Any:
+        """The row positions (in :attr:`codes`) of ``keys`` when they are the keys
+        :func:`update_frame` wrote from this read's rows (its very list), else None."""
+        if self.by_column is None or self.written_rows is None or keys is not self.by_column[1]:
+            return None
+        return self.written_rows
 
 
 @dataclass
@@ -411,6 +425,8 @@ def read_for_workspace(ws: Any, out: pull.PullOutcome | None, since: int,
         read.rows = key_lookup.positions_of(start.codes, list(read.changes))
         if read.rows is not None:
             read.by_column = by_column_of(read.changes, read.rows)
+            read.codes = start.codes
+            read.written_rows = np.asarray([r for r in read.rows if r >= 0], dtype=np.int64)
     if out.updated:
         read.fields = frozenset("geometry" if f == GEOMETRY else f
                                 for values in out.updated.values() for f in values)
