@@ -27,7 +27,7 @@ from geodata.collector import collector_paused
 from geodata.messages import Message, in_language
 from ui.background import Runner
 from ui.sync import credentials
-from ui.sync.worker import Job, start
+from ui.sync.worker import Job, start, warm_up
 
 CONTEXT = "Sync"
 
@@ -107,6 +107,8 @@ class SyncMenu(QObject):
             session.saved.connect(lambda _n: self._saved())
             session.edited.connect(lambda _e: self._edited())
         self.retranslate()
+        if self._file_status is not None and self._file_status[0]:  # a checkout
+            warm_up()  # the sync's worker thread, started now rather than at 同步
 
     def _action(self, slot: Any) -> QAction:
         a = QAction(self.win)
