@@ -24,6 +24,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from geodata import gpkg_sql, store
 from geodata.messages import Message
 from geodata.pg.connection import ServerError
@@ -31,7 +33,7 @@ from models import key_lookup
 from models.sync import local, pull
 from models.sync.merge import GEOMETRY, ROW, changed
 from models.sync.push import PushPayload, describe, push
-from models.workspace import by_column_of
+from models.workspace import by_column_of, column_with
 
 Progress = Callable[[float, Message], None]
 
@@ -377,23 +379,39 @@ class WorkspaceRead:
     fields: frozenset[str] | None = None
     #: ``changes`` at ``rows`` grouped by column (``models.workspace.by_column_of``)
     by_column: Any = None
+    #: the key column ``rows`` are positions in (``FrameAtStart.codes``), and the rows of
+    #: the keys ``by_column`` writes, in its order: the window hands them to the listeners
+    #: of each announced piece (``models.key_lookup.remember``), who then look none up
+    codes: Any = None
+    written_rows: Any = None
+    #: the written text and vocabulary columns made whole from the frame of the sync's
+    #: start (``models.workspace.column_with``): swapped in by ``Workspace.set_values``
+    made: dict[str, Any] | None = None
+
+    def rows_written(self, keys: list[str]) -> Any:
+        """The row positions (in :attr:`codes`) of ``keys`` when they are the keys
+        :func:`update_frame` wrote from this read's rows (its very list), else None."""
+        if self.by_column is None or self.written_rows is None or keys is not self.by_column[1]:
+            return None
+        return self.written_rows
 
 
 @dataclass
 class FrameAtStart:
     """What the sync's worker may read of the open outfalls, taken on the GUI thread when
-    the sync starts: the key column (pandas copies on write: an edit meanwhile leaves this
-    one be) and the column names."""
+    the sync starts: the key column and the column names, and the frame itself (a shallow
+    copy: pandas copies on write, so an edit meanwhile leaves these be)."""
 
     codes: Any
     columns: frozenset[str]
+    frame: Any = None
 
     @classmethod
     def of(cls, ws: Any) -> FrameAtStart | None:
         frame = ws.layers.get("outfalls")
         if frame is None or "code" not in frame.columns:
             return None
-        return cls(frame["code"], frozenset(frame.columns))
+        return cls(frame["code"], frozenset(frame.columns), frame.copy(deep=False))
 
 
 def read_for_workspace(ws: Any, out: pull.PullOutcome | None, since: int,
@@ -411,10 +429,28 @@ def read_for_workspace(ws: Any, out: pull.PullOutcome | None, since: int,
         read.rows = key_lookup.positions_of(start.codes, list(read.changes))
         if read.rows is not None:
             read.by_column = by_column_of(read.changes, read.rows)
+            read.codes = start.codes
+            read.written_rows = np.asarray([r for r in read.rows if r >= 0], dtype=np.int64)
+            read.made = made_columns(start.frame, read.by_column)
     if out.updated:
         read.fields = frozenset("geometry" if f == GEOMETRY else f
                                 for values in out.updated.values() for f in values)
     return read
+
+
+def made_columns(frame: Any, by_column: Any) -> dict[str, Any] | None:
+    """The text and vocabulary columns of ``frame`` (the outfalls at the sync's start)
+    with the pull's values written (``models.workspace.column_with``), made in the sync's
+    worker; the geometry and other columns are written on the GUI thread as before."""
+    if frame is None:
+        return None
+    made = {}
+    for name, (at, values) in by_column[0].items():
+        if name in frame.columns and name != frame.geometry.name:
+            column = column_with(frame[name], at, values)
+            if column is not None:
+                made[name] = column
+    return made
 
 
 def pulled_changes(updated: dict[str, dict[str, Any]],
@@ -434,6 +470,6 @@ def update_frame(ws: Any, updated: dict[str, dict[str, Any]], announce: bool = T
     ``rows`` made in the sync's worker, used while no row moved since (same revision)."""
     if read is not None and read.changes is not None and read.revision == ws.revision:
         return ws.set_values("outfalls", read.changes, announce=announce, rows=read.rows,
-                             by_column=read.by_column)
+                             by_column=read.by_column, made=read.made)
     changes = pulled_changes(updated, ws.layer("outfalls").columns)
     return ws.set_values("outfalls", changes, announce=announce)

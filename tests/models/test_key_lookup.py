@@ -118,3 +118,39 @@ def test_rows_known_only_answers_the_last_lookup_of_the_same_column_and_keys():
     col.iloc[2] = "x"  # the column written: its buffers change
     assert key_lookup.rows_known(col, ["c2", "c7"]) is None
     assert key_lookup.rows_holding(col, ["c2", "c7"]).tolist() == [7]
+
+
+def test_rows_found_elsewhere_answer_for_their_column_only(monkeypatch):
+    """A sync pull finds its keys' rows in its worker (``key_lookup.remember``): the next
+    lookups of those keys in that very column answer with them, with no pass over it; a
+    column written or replaced since, other keys, or rows that cannot be the column's are
+    looked up as usual."""
+    import pyarrow.compute as pc
+
+    col = pd.Series([f"c{i}" for i in range(300)], dtype="str")
+    at_start = col.copy(deep=False)  # as the sync took it: copy-on-write keeps it
+    assert key_lookup.remember(at_start, ["c250", "c4"], [250, 4])
+    real_is_in = pc.is_in
+
+    def no_pass(*args, **kwargs):
+        raise AssertionError("looked up again")
+
+    monkeypatch.setattr(key_lookup.pc, "is_in", no_pass)
+    # the frame's column, its buffers unchanged: the remembered rows, as a lookup has them
+    assert key_lookup.rows_known(col, ["c4", "c250"]).tolist() == [4, 250]
+    assert np.flatnonzero(key_lookup.isin(col, ["c250", "c4"])).tolist() == [4, 250]
+    monkeypatch.setattr(key_lookup.pc, "is_in", real_is_in)
+    assert key_lookup.rows_known(col, ["c4"]) is None  # other keys
+    # the column written since (a renamed code): its buffers changed, looked up again
+    assert key_lookup.remember(at_start, ["c250", "c4"], [250, 4])
+    col.iloc[4] = "renamed"
+    assert key_lookup.rows_known(col, ["c4", "c250"]) is None
+    assert key_lookup.rows_holding(col, ["c4", "c250"]).tolist() == [250]
+    # a column replaced by one in another order: its own rows
+    assert key_lookup.remember(at_start, ["c250", "c4"], [250, 4])
+    turned = pd.Series(at_start.tolist()[::-1], dtype="str")
+    assert key_lookup.rows_holding(turned, ["c4", "c250"]).tolist() == [49, 295]
+    # rows that cannot be this column's, or not one per key: nothing remembered
+    assert not key_lookup.remember(at_start, ["c4"], [300])
+    assert not key_lookup.remember(at_start, ["c4", "c5"], [4])
+    assert not key_lookup.remember(np.array(["c4"], dtype=object), ["c4"], [0])

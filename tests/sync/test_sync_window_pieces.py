@@ -193,3 +193,38 @@ def test_closing_the_window_while_the_pieces_arrive_is_safe(city_db, tmp_path, p
     # the pull is in the file: the next open shows it
     reopened = Workspace.open(b).layer("outfalls")
     assert reopened.loc[reopened["code"].isin(status), "review_status"].eq("位置存疑").all()
+
+
+def test_a_layer_replaced_while_the_pieces_arrive_is_looked_up_afresh(window, pieces):  # noqa: F811 - the fixture
+    """Each piece carries its keys' rows as the sync's worker found them in the outfalls
+    of the sync's start (``key_lookup.remember``, answered only for that key column).  A
+    layer replaced meanwhile (here: the same outfalls in the other order) has other rows:
+    after the last piece every pulled value is drawn at its own outfall, as a map made
+    afresh from the frame draws it."""
+    from layers.map_layer import MapLayer
+
+    win, a, b = window
+    rows = laptop_rows(b)
+    codes = sorted(rows)[:30]
+    other = {"取缔": "合并", "合并": "规范"}
+    changes = [(c, "remediation", other.get(rows[c]["remediation"], "取缔")) for c in codes]
+    edit(a, "jj1", changes)
+    sync(a, password=PASSWORDS["jj1"])
+    menu, ws = win.features.sync, win.ws
+    announced = []
+    ws.features_changed.connect(lambda layer, keys: announced.append(list(keys)))
+
+    menu.a_sync.trigger()
+    step_until(lambda: len(announced) >= 1)
+    assert menu.job is not None  # pieces still to come
+    frame = ws.layer("outfalls")
+    ws.replace_layer("outfalls", frame.iloc[::-1].reset_index(drop=True))
+    pump_until(lambda: menu.job is None)
+    assert menu.last_error is None and len(announced) > 3
+
+    layer = win.model.get("outfalls")
+    afresh = MapLayer("outfalls", layer.frame, layer.style, layer.illustrative, layer.keys)
+    assert layer.shape.tolist() == afresh.shape.tolist()
+    shapes = [c.key for c in layer.style.shapes]
+    for code, _field, value in changes:
+        assert shapes[layer.shape[layer.row_of(code)]] == value

@@ -23,10 +23,11 @@ from PySide6.QtWidgets import (
     QToolButton,
 )
 
+from geodata.collector import collector_paused
 from geodata.messages import Message, in_language
 from ui.background import Runner
 from ui.sync import credentials
-from ui.sync.worker import Job, start
+from ui.sync.worker import Job, start, warm_up
 
 CONTEXT = "Sync"
 
@@ -89,6 +90,14 @@ class SyncMenu(QObject):
         #: (the status the running sync job's worker read at its end, how many saves
         #: there had been then): see sync()
         self._job_status: Any = None
+        # a pull's pieces, one per event-loop turn: a timer (not a chain of
+        # ``QTimer.singleShot(0)``, which Qt sends as posted events one after another in
+        # the same pass, so two or three pieces ran with no timer or input between them)
+        self._piece_timer = QTimer(self, singleShot=True, interval=0)
+        self._piece_timer.timeout.connect(self._announce)
+        #: what is left to announce of the pull: (workspace, keys, their rows in the key
+        #: column ``codes`` or None, codes, report, fields)
+        self._pieces: Any = None
         self._saves = 0
         # an import (or its undo) may write audit rows: read the file again after the
         # next edit (in its own turn)
@@ -98,6 +107,8 @@ class SyncMenu(QObject):
             session.saved.connect(lambda _n: self._saved())
             session.edited.connect(lambda _e: self._edited())
         self.retranslate()
+        if self._file_status is not None and self._file_status[0]:  # a checkout
+            warm_up()  # the sync's worker thread, started now rather than at 同步
 
     def _action(self, slot: Any) -> QAction:
         a = QAction(self.win)
@@ -346,14 +357,20 @@ class SyncMenu(QObject):
         start_frame = FrameAtStart.of(ws)  # the keys the worker finds the pulled rows in
 
         def run(progress: Any, cancelled: Any) -> Any:
-            report = sync(self.path, password=password, progress=progress, cancelled=cancelled)
-            # read what the pull changed here: the GUI thread only swaps it in
-            reads["files"] = read_for_workspace(ws, report.outcome, since, start_frame)
-            # and the status the job's end shows: counting the unsynced edits scans the
-            # audit log, 10-30 ms on the GUI thread after a pull of 10 000 edits (the
-            # file changes meanwhile only by a save, whose status is read after it)
-            reads["saves"] = self._saves  # a save from now on: the end reads again
-            reads["status"] = sync_status(self.path)
+            # a pull of 10 000 edits makes ~10^5 dicts and strings here: the cyclic
+            # collections they set off scan every object of the window not frozen at its
+            # start, with the GIL held (a full one was ~100 ms at 100k outfalls, the GUI
+            # thread stopped as long; geodata/collector.py)
+            with collector_paused():
+                report = sync(self.path, password=password, progress=progress,
+                              cancelled=cancelled)
+                # read what the pull changed here: the GUI thread only swaps it in
+                reads["files"] = read_for_workspace(ws, report.outcome, since, start_frame)
+                # and the status the job's end shows: counting the unsynced edits scans
+                # the audit log, 10-30 ms on the GUI thread after a pull of 10 000 edits
+                # (the file changes meanwhile only by a save, whose status is read after)
+                reads["saves"] = self._saves  # a save from now on: the end reads again
+                reads["status"] = sync_status(self.path)
             return report
 
         job = self._begin(Job(run))
@@ -407,26 +424,42 @@ class SyncMenu(QObject):
             # them); their keys are announced in pieces, one per event-loop turn
             keys = tell_workspace(self.win.ws, report.outcome, read, announce=False)
         if keys:
-            ws = self.win.ws
-            # the fields pulled (worked out in the worker; None: listeners refresh all)
+            # the fields pulled and the keys' rows (worked out in the worker; None:
+            # listeners refresh every field, look the keys up themselves)
             fields = read.fields if read is not None else None
-            QTimer.singleShot(0, self, lambda: self._announce(ws, keys, report, fields))
+            rows = read.rows_written(keys) if read is not None else None
+            self._pieces = (self.win.ws, keys, rows, read.codes if rows is not None else None,
+                            report, fields)
+            self._piece_timer.start()
         else:
             self._shown(report)
 
-    def _announce(self, ws: Any, keys: list[str], report: Any, fields: Any = None) -> None:
+    def _announce(self) -> None:
         """Announce ``ANNOUNCE_CHUNK`` pulled keys (``features_changed``, as one announce
         of them all would), the rest in the next event-loop turn; the sync is done (the
         job ends, the summary shows) after the last.  Each listener's work is per key, so
         a piece holds the GUI thread a few ms where ten thousand keys held it ~50-90 ms.
+        The piece's rows, found in the sync's worker, are handed to the listeners first
+        (``key_lookup.remember``: valid while the key column is the one they were found
+        in, which it checks), so neither the map's patch nor the table looks its keys up.
         The menu owns the timer: a window closed and deleted meanwhile ends it."""
+        from models import key_lookup
+
+        if self._pieces is None:
+            return
+        ws, keys, rows, codes, report, fields = self._pieces
         whole = len(ws.layers.get("outfalls", ())) >= ANNOUNCE_WHOLE_FROM_ROWS
         size = len(keys) if whole else ANNOUNCE_CHUNK
         piece, rest = keys[:size], keys[size:]
+        if rows is not None:
+            key_lookup.remember(codes, piece, rows[:size])
         ws.announce_features_changed("outfalls", piece, fields=fields)
         if rest:
-            QTimer.singleShot(0, self, lambda: self._announce(ws, rest, report, fields))
+            self._pieces = (ws, rest, None if rows is None else rows[size:], codes, report,
+                            fields)
+            self._piece_timer.start()
         else:
+            self._pieces = None
             self._shown(report)
 
     def _shown(self, report: Any) -> None:

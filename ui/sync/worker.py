@@ -59,13 +59,26 @@ class Job:
 
 
 _RUNNER: Runner | None = None
+_WARM = False
+
+
+def _shared() -> Runner:
+    global _RUNNER
+    if _RUNNER is None:
+        _RUNNER = Runner(None)
+    return _RUNNER
 
 
 def start(job: Job, runner: Runner | None = None) -> Job:
     """Start ``job`` on ``runner`` (by default one worker shared by the sync menu)."""
-    global _RUNNER
-    if runner is None:
-        if _RUNNER is None:
-            _RUNNER = Runner(None)
-        runner = _RUNNER
-    return job.start(runner)
+    return job.start(runner if runner is not None else _shared())
+
+
+def warm_up() -> None:
+    """Have the shared worker's thread running before the first 同步 (an empty job):
+    starting a thread waits until it runs, which on a busy machine stopped the window's
+    event loop for up to ~140 ms in the turn of the user's 同步 (bench/bench_gaps.py)."""
+    global _WARM
+    if not _WARM:
+        _shared().submit(lambda _token: None)
+        _WARM = True
