@@ -163,12 +163,21 @@ class OutfallTablePanel(QWidget):
         Rather than a new panel (its widgets made, styled and laid out: ~10-25 ms of the
         GUI thread's turn at 1M outfalls, bench/bench_gaps.py)."""
         was_loading, self.loading = self.loading, loading
+        top = self.view.rowAt(0)
+        top_code = self.model.code_at(top) if top >= 0 else None
+        # from the top: a view scrolled past the end of the new rows made Qt walk its
+        # rows for seconds (1.1M -> 1M rows, the undo of a large import: ~9 s)
+        self.view.scrollToTop()
         self.model.set_table(table, rows, order)
         if self._refill_choices(table):  # a value chosen is gone: the filter changed
             self.apply_filter()
         if was_loading != loading:
             self._enable(not loading)
         self._update_count()
+        at = self.model.view_row_of(top_code) if top_code is not None and top > 0 else None
+        if at is not None:  # the row that was at the top, there again
+            self.view.scrollTo(self.model.index(at, 0),
+                               QAbstractItemView.ScrollHint.PositionAtTop)
 
     def _refill_choices(self, table: OutfallTable) -> bool:
         """The filter menus' values from ``table`` (only menus whose values changed);

@@ -95,3 +95,35 @@ def test_the_cells_answer_each_role_as_shown(qtbot):
         brush = model.data(ix, Qt.ItemDataRole.ForegroundRole)
         assert (brush is not None) == (key == "flags")
     assert model.data(model.index(row, KEYS.index("flags"))) != ""
+
+
+def test_a_table_shown_in_a_scrolled_panel_keeps_the_row_at_the_top(qtbot):
+    """The row at the top of the view stays there when the new table has it (an import
+    adds rows); when it is gone (the undo of an import near the end), the view starts
+    from the top rather than past the end of the rows."""
+    import geopandas as gpd
+    import pandas as pd
+    import shapely
+
+    def table(n: int) -> OutfallTable:
+        frame = gpd.GeoDataFrame(
+            {"code": pd.Series([f"PWK350582H{i:04d}" for i in range(n)], dtype="str")},
+            geometry=[shapely.Point(118.5, 24.8)] * n, crs="EPSG:4490")
+        return OutfallTable.from_frame(frame)
+
+    panel = OutfallTablePanel(table(300))
+    qtbot.addWidget(panel)
+    panel.resize(900, 300)
+    panel.show()
+    panel.view.scrollTo(panel.model.index(120, 0), panel.view.ScrollHint.PositionAtTop)
+    qtbot.wait(10)
+    top = panel.model.code_at(panel.view.rowAt(0))
+    assert top != panel.model.code_at(0)
+    panel.set_table(table(320))
+    qtbot.wait(10)
+    assert panel.model.code_at(panel.view.rowAt(0)) == top
+    panel.view.scrollToBottom()
+    qtbot.wait(10)
+    panel.set_table(table(200))  # the rows at the top before are gone
+    qtbot.wait(10)
+    assert panel.view.rowAt(0) == 0 and panel.model.rowCount() == 200
