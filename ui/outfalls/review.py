@@ -554,11 +554,13 @@ class OutfallReview(QObject):
 
     def _refresh_due_views(self) -> None:
         due, self._views_due = self._views_due, []
-        for codes, fields in due:
-            self._refresh_views(codes, fields)
-        if self._save_waits:  # from the next turn: after Qt's repaint, posted meanwhile
-            self._save_waits = False
-            self._save_soon.start()
+        try:
+            for codes, fields in due:
+                self._refresh_views(codes, fields)
+        finally:  # (a view that fails to refresh must not hold the save back)
+            if self._save_waits:  # from the next turn: after Qt's repaint, posted meanwhile
+                self._save_waits = False
+                self._save_soon.start()
 
     def save_before_reload(self, layer: str) -> bool:
         """Before the window reads ``layer`` again from the file (an import, its undo):
