@@ -323,6 +323,15 @@ class CodeIndex:
         # keys, so their buffers cannot be freed and reused by another column meanwhile)
         _INDEXES[buffers_key(arr)] = self
 
+    def sharing(self, last: bool) -> CodeIndex:
+        """This index's sort order, finding a repeated key's last row or its first
+        (``last``): the map layer over the same keys as the table uses the table's."""
+        if last == self.last:
+            return self
+        other = object.__new__(CodeIndex)
+        other.arr, other.order, other.last = self.arr, self.order, last
+        return other
+
     @classmethod
     def over(cls, values: Any) -> CodeIndex | None:
         """A live index made over exactly ``values`` (a text column or Arrow array: the

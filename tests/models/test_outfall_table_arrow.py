@@ -13,7 +13,7 @@ import shapely
 from models.collation import sort_key
 from models.compliance import CHECKS
 from models.outfall_table import FLAG_BITS, KEYS, OutfallTable, TableFilter
-from models.text_columns import CodeIndex
+from models.text_columns import ArrowText, CodeIndex
 
 CODES = ["PWK350582H0002", "待编码-0001", "PWK350582h0001", "", None, "待编码-0001",
          "ZZ-9", "pwk350582H0003", "安溪-7", "PWK350582H0002"]
@@ -206,3 +206,15 @@ def test_an_edit_of_the_frame_the_table_was_made_of_shows_as_a_fresh_table(
         assert table.text[key].tolist() == fresh.text[key].tolist(), key
     done = TableFilter(review_status=frozenset({"已核查"}))
     assert table.view(done, "review_status").tolist() == fresh.view(done, "review_status").tolist()
+
+
+def test_an_index_shared_with_the_other_rule_for_repeated_codes() -> None:
+    """The map layer takes the table's index over the same keys, finding a repeated
+    key's first row where the table finds its last."""
+    keys = pd.Series(["B", "A", "B", "C", "A"], dtype="str")
+    table_index = CodeIndex(ArrowText.of(keys), last=True)
+    first = table_index.sharing(last=False)
+    assert [table_index.row_of(k) for k in "ABC"] == [4, 2, 3]
+    assert [first.row_of(k) for k in "ABC"] == [1, 0, 3]
+    assert first.rows_of(["B", "A"]).tolist() == table_index.rows_of(["B", "A"]).tolist()
+    assert table_index.sharing(last=True) is table_index
