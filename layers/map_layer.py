@@ -198,9 +198,10 @@ class MapLayer:
 
     @property
     def keys_indexed(self) -> bool:
-        """Whether :meth:`row_of` / :meth:`rows_of` have made their hash of the keys yet
-        (a million keys take ~0.6 s; a change to a few rows can find them without it)."""
-        return self._rows_by_key is not None
+        """Whether :meth:`row_of` / :meth:`rows_of` have their index of the keys yet
+        (a million keys take ~0.6 s; a change to a few rows can find them without it):
+        made on first use, or the inventory table's over these very keys."""
+        return self._rows_by_key is not None or CodeIndex.over(self.keys.arr) is not None
 
     def row_of(self, key: str) -> int | None:
         """The map row of feature ``key``, or None when the map does not draw it (no
@@ -217,7 +218,11 @@ class MapLayer:
         # million keys, and of their first rows when keys repeat, was ~150 MB at 1M)
         index = self._rows_by_key
         if index is None:
-            index = self._rows_by_key = CodeIndex(self.keys, last=False)
+            # the inventory table's, when made over the same key array (its worker made
+            # it: the frame's own code column, which the map's keys share)
+            shared = CodeIndex.over(self.keys.arr)
+            index = self._rows_by_key = shared.sharing(last=False) if shared is not None \
+                else CodeIndex(self.keys, last=False)
         return index
 
     # -- geometry ----------------------------------------------------------------------

@@ -32,6 +32,7 @@ from geodata.chinese_crs import to_cgcs2000
 from geodata.io.messages import Message
 from geodata.outfall_store import GEOMETRY, Photo
 from models import key_lookup
+from models.text_columns import CodeIndex, buffers_key, shared_text
 
 ACTIONS_ZH = {"confirm": "确认位置", "move": "移动位置", "set": "修改属性", "note": "添加备注",
               "photo": "添加照片", "code": "赋予编码", "undo": "撤销", "redo": "重做"}
@@ -239,24 +240,36 @@ def _photo_from(d: dict[str, Any]) -> Photo:
 def positions(frame: gpd.GeoDataFrame, codes: Sequence[str]) -> dict[str, int]:
     """Row positions of those of ``codes`` the frame has (a repeated code: its last row).
     Looks for the codes asked for, not a dictionary of the whole inventory (at 1M that
-    was a third of a second of the GUI thread for every edit)."""
+    was a third of a second of the GUI thread for every edit): by binary search in the
+    sorted code index the inventory table made over this code column off the GUI thread
+    (:meth:`models.text_columns.CodeIndex.over`), else by one pass over the column."""
     want = list(dict.fromkeys(c if type(c) is str else str(c) for c in codes))
     column = frame["code"]
+    arr = shared_text(column)
     last = _last_positions
     if last is not None and last[0]() is frame and len(last[2]) == len(want) \
             and last[1] == set(want):
         # the same codes asked again of the same frame (an edit is built, then applied;
         # then undone, its changes in another order): reuse the lookup if those rows
-        # still hold those codes
+        # still hold those codes — surely so if the column is the same Arrow array (the
+        # entry holds it: its buffers cannot be another column's meanwhile)
         found = last[2]
+        if arr is not None and last[3] is not None and \
+                buffers_key(arr) == buffers_key(last[3]):
+            return {c: found[c] for c in want}
         at = np.fromiter(found.values(), dtype=np.int64, count=len(found))
         if len(at) == 0 or (at.max() < len(column) and _codes_at(column, at) == list(found)):
             return {c: found[c] for c in want}
-    rows = key_lookup.rows_holding(column, want)
-    out = dict(zip(_codes_at(column, rows), np.asarray(rows, dtype=np.int64).tolist(),
-                   strict=True))
+    index = CodeIndex.over(arr) if arr is not None else None
+    if index is not None and index.pays_for(len(want)):
+        rows = index.find(want, last=True)
+        out = {c: r for c, r in zip(want, rows.tolist(), strict=True) if r >= 0}
+    else:
+        rows = key_lookup.rows_holding(column, want)
+        out = dict(zip(_codes_at(column, rows), np.asarray(rows, dtype=np.int64).tolist(),
+                       strict=True))
     try:
-        globals()["_last_positions"] = (weakref.ref(frame), set(want), dict(out))
+        globals()["_last_positions"] = (weakref.ref(frame), set(want), dict(out), arr)
     except TypeError:  # a frame that takes no weak reference: no reuse
         pass
     return out
@@ -273,8 +286,9 @@ def _codes_at(column: Any, rows: Any) -> list[str]:
     return column.take(rows).astype(str).tolist()
 
 
-#: (frame, codes asked, answer) of the last :func:`positions` lookup (GUI thread).
-_last_positions: tuple[Any, set[str], dict[str, int]] | None = None
+#: (frame, codes asked, answer, the code column's Arrow array or None) of the last
+#: :func:`positions` lookup (GUI thread).
+_last_positions: tuple[Any, set[str], dict[str, int], Any] | None = None
 
 
 def _rows(frame: gpd.GeoDataFrame, codes: Sequence[str]) -> dict[str, int]:

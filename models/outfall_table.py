@@ -37,7 +37,9 @@ from models.text_columns import (
     CodedText,
     CodeIndex,
     Haystack,
+    buffers_key,
     dense_rank_of_values,
+    shared_text,
 )
 
 
@@ -189,8 +191,12 @@ class OutfallTable:
         """(code, row) for ``codes``, as :meth:`row_of` gives them: a few by binary
         search, many by one vectorised ``isin`` over the codes (a repeated code: its last
         row, as :meth:`row_of`)."""
-        if len(codes) < 64:
+        if len(codes) < CodeIndex.BULK:
             return [(c, self.row_of(c)) for c in codes]
+        index = self._row_of
+        if index is not None and index.pays_for(len(codes)):
+            found_at = index.find(codes, last=True).tolist()
+            return [(c, r if r >= 0 else None) for c, r in zip(codes, found_at, strict=True)]
         rows = np.flatnonzero(self.codes.isin(codes))
         found = {str(c): int(i) for c, i in zip(self.codes.strings(rows).tolist(), rows,
                                                  strict=True)}
@@ -280,21 +286,50 @@ class OutfallTable:
         written = None if fields is None else set(fields)
         keys = [k for k in EDITED_KEYS if k in frame and (written is None or k in written)]
         moved = hasattr(frame, "geometry") and (written is None or "geometry" in written)
-        pairs = [(c, i) for c, i in self._rows_of(list(map(str, codes)))
-                 if i is not None]
+        wanted = list(map(str, codes))
         self.version += 1
-        if not pairs:
+        # the table's codes are the frame's own (an edit of other columns leaves them be):
+        # a table row is that frame row, found in one pass (the edit's own lookup of the
+        # same codes in the same buffers, kept by key_lookup) with no string per row
+        ii = self._rows_holding(wanted) if self._built_on_keys_of(frame) else None
+        if ii is not None:
+            jj = ii
+        else:
+            ii, jj = self._rows_and_frame_rows(frame, wanted)
+        if not len(ii):
             return []
-        if not keys and not moved:  # a note, a photo: nothing the table shows changed
-            return [i for _, i in pairs]
+        if keys or moved:
+            self._write_rows(frame, keys, moved, ii, jj)
+        return [int(i) for i in ii]
+
+    def _rows_holding(self, wanted: list[str]) -> np.ndarray | None:
+        """The rows of ``wanted`` codes, ascending, when no code found is in two rows (a
+        repeated code's row is then chosen by :meth:`_rows_and_frame_rows`); else None.
+        Few codes, or many in a large table with its index, by :meth:`_rows_of`."""
+        index = self._row_of
+        if len(wanted) < CodeIndex.BULK or (index is not None and index.pays_for(len(wanted))):
+            return np.unique(np.asarray([i for _, i in self._rows_of(wanted) if i is not None],
+                                        dtype=np.int64))
+        rows = np.flatnonzero(self.codes.isin(wanted))
+        if len(rows) > 1 and pc.count_distinct(
+                self.codes.arr.take(pa.array(rows))).as_py() != len(rows):
+            return None
+        return rows
+
+    def _rows_and_frame_rows(self, frame: pd.DataFrame,
+                             wanted: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(table rows, frame rows) of ``wanted`` codes (a repeated code: its last row, as
+        :meth:`row_of`): the frame row is the table row where the codes there agree (the
+        table was built from the frame, and an edit adds no rows), else looked up."""
+        pairs = [(c, i) for c, i in self._rows_of(wanted) if i is not None]
+        if not pairs:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
         want = np.asarray([c for c, _ in pairs], dtype=object)
         ii = np.asarray([i for _, i in pairs], dtype=np.int64)
         jj = ii.copy()
         inside = ii < len(frame)
         same = np.zeros(len(ii), dtype=bool)
-        if self._built_on_keys_of(frame):
-            same[:] = True  # the frame's own code strings: its rows are the table's
-        elif inside.any():
+        if inside.any():
             there = _text_array(frame["code"].take(ii[inside]))
             same[inside] = there == want[inside]
         if not same.all():  # rows moved (or a code was renamed): look the rest up
@@ -303,11 +338,19 @@ class OutfallTable:
             jj[~same] = found
             keep = jj >= 0
             ii, jj = ii[keep], jj[keep]
+        return ii, jj
+
+    def _write_rows(self, frame: pd.DataFrame, keys: list[str], moved: bool,
+                    ii: np.ndarray, jj: np.ndarray) -> None:
+        """Table rows ``ii`` take the values of frame rows ``jj`` in ``keys`` (and the
+        coordinates if ``moved``): per column, the few distinct values are made display
+        strings once and written as codes (a ``str`` per row was ~2 ms of an edit of
+        1 000 outfalls)."""
         for key in keys:
-            vals = _text_array(frame[key].take(jj))
-            shown = {v: schema.value_in(key, v, self.lang) if v else v
-                     for v in set(vals.tolist())}
-            self.text[key].set(ii, [shown[v] for v in vals.tolist()])
+            taken = CodedText.of(frame[key].take(jj))
+            shown = [schema.value_in(key, v, self.lang) if v else v
+                     for v in taken.values.tolist()]
+            self.text[key].set_coded(ii, taken.codes, shown)
         if moved:
             geoms = np.asarray(frame.geometry.values.take(jj), dtype=object)
             ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
@@ -315,23 +358,16 @@ class OutfallTable:
             self.y[ii[ok]] = shapely.get_y(geoms[ok])
         for key in keys:  # the other columns' ranks still hold
             self._invalidate(key)
-        return [int(i) for i in ii]
 
     def _built_on_keys_of(self, frame: pd.DataFrame) -> bool:
         """Whether the table's codes are ``frame``'s code column itself (the same Arrow
         buffers, which an edit of other columns leaves be): then a table row is that
         frame row, with no need to compare the codes."""
         col = frame["code"] if "code" in frame else None
-        if col is None or len(col) != len(self) or col.dtype == object \
-                or not pd.api.types.is_string_dtype(col.dtype):
+        if col is None or len(col) != len(self):
             return False
-        try:
-            mine, theirs = self.codes.arr, ArrowText.of(col).arr  # zero-copy here
-        except (pa.ArrowException, TypeError, ValueError):
-            return False
-        return (mine.offset == theirs.offset and len(mine) == len(theirs)
-                and [b.address if b is not None else None for b in mine.buffers()]
-                == [b.address if b is not None else None for b in theirs.buffers()])
+        theirs = shared_text(col)
+        return theirs is not None and buffers_key(self.codes.arr) == buffers_key(theirs)
 
     def _invalidate(self, key: str) -> None:
         self._ranks.pop(key, None)

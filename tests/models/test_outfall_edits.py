@@ -149,3 +149,33 @@ def test_positions_reused_only_while_the_rows_still_hold_the_codes(ws):
     assert again == {td.CODES[5]: first[td.CODES[5]]}
     assert oe.positions(ws.layer("outfalls"), ["PWK350582H0999"]) == {
         "PWK350582H0999": first[td.CODES[2]]}
+
+
+def test_positions_by_the_tables_index_are_those_of_a_scan(monkeypatch) -> None:
+    """An edit's rows found by the inventory table's sorted code index (made over the
+    frame's code column off the GUI thread) are those a pass over the column finds — a
+    repeated code its last row — and after the column is written, found again."""
+    import geopandas as gpd
+    import pandas as pd
+    import shapely
+
+    from models.outfall_table import OutfallTable
+    from models.text_columns import CodeIndex
+
+    n = 20_000
+    codes = [f"PWK350582H{i % 15_000:05d}" for i in range(n)]  # some repeated
+    frame = gpd.GeoDataFrame({"code": pd.Series(codes, dtype="str"),
+                              "review_status": ["待核查"] * n},
+                             geometry=[shapely.Point(118, 24.8)] * n, crs="EPSG:4490")
+    asked = [codes[i] for i in range(0, n, 37)] + ["PWK-none"]
+    by_scan = oe.positions(frame, asked)
+    table = OutfallTable.from_frame(frame)
+    table.row_of("")  # its index, as the window makes it with the table
+    monkeypatch.setattr(CodeIndex, "pays_for", lambda self, k: True)
+    oe._last_positions = None
+    assert oe.positions(frame, asked) == by_scan
+    assert by_scan[codes[37]] == 15_000 + 37  # a repeated code: its last row
+    frame.loc[[15_037], "code"] = "PWK-renamed"  # the column is written: new buffers
+    assert CodeIndex.over(frame["code"]) is None
+    again = oe.positions(frame, asked)
+    assert again[codes[37]] == 37 and "PWK-renamed" not in again

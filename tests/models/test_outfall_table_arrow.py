@@ -13,7 +13,7 @@ import shapely
 from models.collation import sort_key
 from models.compliance import CHECKS
 from models.outfall_table import FLAG_BITS, KEYS, OutfallTable, TableFilter
-from models.text_columns import CodeIndex
+from models.text_columns import ArrowText, CodeIndex
 
 CODES = ["PWK350582H0002", "待编码-0001", "PWK350582h0001", "", None, "待编码-0001",
          "ZZ-9", "pwk350582H0003", "安溪-7", "PWK350582H0002"]
@@ -142,3 +142,79 @@ def test_code_index_agrees_with_python(last: bool) -> None:
     for wanted in (["PWK3", "安溪1", "nope", "PWK3"], sorted(set(keys.tolist()))[:100]):
         r = pd.Index(keys).get_indexer_non_unique(wanted)[0]
         assert index.rows_of(wanted).tolist() == r[r >= 0].tolist()
+
+
+@pytest.mark.parametrize("last", [True, False])
+def test_the_binary_search_of_many_codes_agrees_with_python(last: bool, monkeypatch) -> None:
+    """``CodeIndex.find`` (a repeated code: its last or first row, -1: none) and
+    ``rows_of`` (every row) by the vectorised search give what a scan of the keys gives,
+    for few codes and for many."""
+    rng = np.random.default_rng(7)
+    keys = np.array([rng.choice(["待编码-", "PWK", "pwk", "", "安溪"]) + str(rng.integers(400))
+                     for _ in range(3000)], dtype=object)
+    index = CodeIndex(keys, last=last)
+    monkeypatch.setattr(index, "pays_for", lambda n: True)  # the search, not a pass
+    distinct = sorted(set(keys.tolist()))
+    for wanted in (["PWK3", "nope"], distinct[:700] + ["nope", "ZZ", ""], distinct[::-1]):
+        expect = []
+        for k in wanted:
+            hits = np.flatnonzero(keys == k)
+            expect.append(-1 if not len(hits) else int(hits[-1] if last else hits[0]))
+        assert index.find(wanted, last=last).tolist() == expect
+        r = pd.Index(keys).get_indexer_non_unique(wanted)[0]
+        assert index.rows_of(wanted).tolist() == r[r >= 0].tolist()
+
+
+def test_an_index_is_found_by_the_column_it_was_made_over() -> None:
+    """``CodeIndex.over`` gives the index made over a column's own Arrow strings, and
+    none once the column was written (new buffers) or for an object column."""
+    frame = pd.DataFrame({"code": pd.Series([f"PWK{i:05d}" for i in range(100)], dtype="str")})
+    table = OutfallTable.from_frame(frame)
+    assert CodeIndex.over(frame["code"]) is None  # none made yet
+    table.row_of("PWK00001")  # the table's index, over the frame's own code column
+    assert CodeIndex.over(frame["code"]) is table._row_of
+    frame.loc[3, "code"] = "PWK99999"
+    assert CodeIndex.over(frame["code"]) is None
+    assert CodeIndex.over(frame["code"].astype(object)) is None
+
+
+@pytest.mark.parametrize("asked", [["ZZ-9", "安溪-7", "", "X-4"], list(CODES[:4]) + ["X-4"]],
+                         ids=["unique", "repeated"])
+@pytest.mark.parametrize("many", [False, True])
+def test_an_edit_of_the_frame_the_table_was_made_of_shows_as_a_fresh_table(
+        asked: list[str], many: bool) -> None:
+    """The table over the frame's own code column (the window's case): after an edit
+    writes other columns of the frame, the refreshed rows show what a table made afresh
+    shows — written as codes into the few values, for few and for many codes, a repeated
+    code's last row (the row an edit writes)."""
+    frame = _frame("str")
+    frame["code"] = pd.Series([c if c is not None else "X-4" for c in CODES], dtype="str")
+    table = OutfallTable.from_frame(frame, NAMES_OF)
+    assert table._built_on_keys_of(frame)
+    status = frame["review_status"].astype(object).tolist()
+    kinds = frame["outfall_type"].astype(object).tolist()
+    last = {c: i for i, c in enumerate(frame["code"].tolist())}
+    for code in asked:  # as an edit writes them: a code's last row
+        status[last[code]], kinds[last[code]] = "已核查", "新类型"
+    frame["review_status"] = status
+    frame["outfall_type"] = pd.Series(kinds, dtype="str")
+    wanted = asked + ([f"NOPE-{i}" for i in range(80)] if many else [])
+    rows = table.update_rows(frame, wanted, {"review_status", "outfall_type"})
+    assert sorted(rows) == sorted({last[c] for c in asked})
+    fresh = OutfallTable.from_frame(frame, NAMES_OF)
+    for key in KEYS:
+        assert table.text[key].tolist() == fresh.text[key].tolist(), key
+    done = TableFilter(review_status=frozenset({"已核查"}))
+    assert table.view(done, "review_status").tolist() == fresh.view(done, "review_status").tolist()
+
+
+def test_an_index_shared_with_the_other_rule_for_repeated_codes() -> None:
+    """The map layer takes the table's index over the same keys, finding a repeated
+    key's first row where the table finds its last."""
+    keys = pd.Series(["B", "A", "B", "C", "A"], dtype="str")
+    table_index = CodeIndex(ArrowText.of(keys), last=True)
+    first = table_index.sharing(last=False)
+    assert [table_index.row_of(k) for k in "ABC"] == [4, 2, 3]
+    assert [first.row_of(k) for k in "ABC"] == [1, 0, 3]
+    assert first.rows_of(["B", "A"]).tolist() == table_index.rows_of(["B", "A"]).tolist()
+    assert table_index.sharing(last=True) is table_index

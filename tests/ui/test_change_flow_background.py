@@ -104,25 +104,35 @@ def test_an_import_in_pieces_ends_with_table_map_and_search_showing_it(
     review.shutdown()
 
 
-def test_a_table_made_in_pieces_ends_in_the_docks_with_the_old_panel_and_card_gone(
+def test_a_table_made_in_pieces_is_shown_in_the_panel_and_card_there_are(
         qtbot, workspace, tmp_path, in_pieces):
-    """The new panel and card are made in one turn and put in the docks in the next: in
-    the end the docks show them, with the open record, and the old ones are deleted."""
-    from shiboken6 import isValid
+    """The new table is shown in the panel and card already in the docks (no widgets are
+    made for it): in the end they show the new rows and the open record, and the sort
+    order and the filters the user chose stand, the filter menus listing the new values."""
+    from PySide6.QtCore import Qt
 
     win = _window(qtbot, workspace)
     review = win.features.review
     assert spin_until(lambda: not review.loading)
     review.open_card(str(win.ws.layer("outfalls")["code"].iloc[0]))
     code = review.card.code
-    old_panel, old_card = review.panel, review.card
+    panel, card = review.panel, review.card
+    panel.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    panel.search.setText("新增排口")  # the new outfalls' names: none before the import
+    panel.apply_filter()
+    assert panel.model.rowCount() == 0
     dlg = _wizard_at_import(win, _csv(tmp_path))
     dlg.summary_page.start_work()
     assert spin_until(lambda: _shows_all(win, review, NEW))
-    assert spin_until(lambda: not isValid(old_panel) and not isValid(old_card))
-    assert review.table_dock.widget() is review.panel
-    assert review.card_dock.widget() is review.card
-    assert review.card.code == code and review.panel.isVisible()
+    assert review.panel is panel and review.card is card
+    assert review.table_dock.widget() is panel and review.card_dock.widget() is card
+    assert card.code == code and panel.isVisible()
+    assert [panel.model.code_at(r) for r in range(panel.model.rowCount())] == \
+        sorted(NEW, reverse=True)
+    table = review.table
+    for key in panel.CHOICE_KEYS:
+        combo = panel.combos[key]
+        assert [combo.itemData(i) for i in range(1, combo.count())] == table.choices(key)
     dlg.close()
     review.shutdown()
 

@@ -130,7 +130,9 @@ class OutfallReview(QObject):
         # begun from the next event-loop turn, so that the worker's share of the GIL does
         # not lengthen the turn of the edit and its listeners
         self._save_soon = QTimer(self, singleShot=True, interval=0)
-        self._save_soon.timeout.connect(self._save_in_background)
+        self._save_soon.timeout.connect(self._save_after_views)
+        #: a save waits for the views' refresh of the edit (_save_after_views)
+        self._save_waits = False
         self.session.saver = self._save_edit
         self._views_due: list[tuple[list[str], Any]] = []
         self._views_timer = QTimer(self, singleShot=True, interval=0)
@@ -289,34 +291,44 @@ class OutfallReview(QObject):
         frame = self.session.frame.copy(deep=False)
         names = county_names(self.ws.layers.get("counties"), lang)
         bits, codes = self.checker.bits, self.checker.codes
+        # the rows in the panel's sort order (a new panel's: the code's)
+        model = self.panel.model
+        order = (model.sort_key, model.descending) if self.panel.lang == lang else ("code", False)
 
         def work(_token: Any) -> tuple[OutfallTable, Any]:
             table = _table_of(frame, names, lang, bits, codes)
-            rows = table.view(None, "code", False)
+            rows = table.view(None, order[0], order[1])
             # the build's and the code sort's temporaries stay in this worker thread's
             # malloc arena and Arrow's pool unless given back
             release_memory()
             return table, rows
 
         # its own worker: a table must not wait behind a compliance check of seconds
-        self.table_runner.submit(work, lambda res: self._table_loaded(res, lang, bits),
+        self.table_runner.submit(work, lambda res: self._table_loaded(res, lang, bits, order),
                                  channel=TABLE_CHANNEL, on_error=self._table_failed)
 
-    def _table_loaded(self, result: tuple[OutfallTable, Any], lang: str, bits: Any) -> None:
-        """The table made on the worker: its panel and card are made in this event-loop
-        turn and put in the docks in the next (:meth:`_table_arrived`); at once the two
-        were ~20 ms of the GUI thread (bench/bench_gaps.py, an import and its undo)."""
+    def _table_loaded(self, result: tuple[OutfallTable, Any], lang: str, bits: Any,
+                      order: tuple[str | None, bool]) -> None:
+        """The table made on the worker: shown in the panel there is, in this turn (a
+        replaced layer, the inventory once loaded); in a new panel and card after a
+        language switch — made in this event-loop turn and put in the docks in the next
+        (:meth:`_table_arrived`; at once the two were ~20 ms of the GUI thread)."""
         table, rows = result
         if lang != self.lang:  # the language changed meanwhile: make it again
             self._load_table(self.lang)
             return
+        if self.panel.lang == lang:
+            self._table_arrived(table, rows, lang, bits, order, None)
+            return
         made = (OutfallTablePanel(table, lang, rows=rows), RecordCard(self.session, lang))
-        QTimer.singleShot(0, self, lambda: self._table_arrived(table, rows, lang, bits, made))
+        QTimer.singleShot(0, self, lambda: self._table_arrived(table, rows, lang, bits, order,
+                                                               made))
 
     def _table_arrived(self, table: OutfallTable, rows: Any, lang: str, bits: Any,
-                       made: tuple[OutfallTablePanel, RecordCard]) -> None:
+                       order: tuple[str | None, bool],
+                       made: tuple[OutfallTablePanel, RecordCard] | None) -> None:
         if lang != self.lang:  # the language changed in between: make it again
-            for widget in made:
+            for widget in made or ():
                 widget.deleteLater()
             self._load_table(self.lang)
             return
@@ -327,12 +339,11 @@ class OutfallReview(QObject):
         if self.checker.bits is not None and self.checker.bits is not bits:
             table.set_flag_bits_for(self.checker.bits, self.checker.codes)
             rows = None
-        if rows is None:  # the panel made for the rows as they were will not do
+        if rows is None and made is not None:  # made for the rows as they were: not so
             for widget in made:
                 widget.deleteLater()
-            self._install_table(table, rows)
-        else:
-            self._install_table(table, rows, made=made)
+            made = None
+        self._install_table(table, rows, made=made, order=order)
         if self._check_when_loaded:
             self._check_when_loaded = False
             self._recheck()
@@ -347,10 +358,15 @@ class OutfallReview(QObject):
                             "the outfall inventory could not be loaded: " + str(exc)), warn=True)
 
     def _install_table(self, table: OutfallTable, rows: Any, loading: bool = False,
-                       made: tuple[OutfallTablePanel, RecordCard] | None = None) -> None:
-        """Put ``table`` in a new panel (and a new card), keeping the old panel's filters,
-        selection and open record (``loading``: a stand-in while the table is made;
-        ``made``: the panel and card, already made for ``table`` and ``rows``)."""
+                       made: tuple[OutfallTablePanel, RecordCard] | None = None,
+                       order: tuple[str | None, bool] | None = ("code", False)) -> None:
+        """Show ``table``, keeping the panel's filters, the selection and the open record
+        (``loading``: a stand-in while the table is made; ``rows``: its view in
+        ``order``): in the panel and card there are, unless the language changed — then
+        in a new panel and card (``made``: already made for ``table`` and ``rows``)."""
+        if made is None and self.panel.lang == self.lang:
+            self._show_table(table, rows, order, loading)
+            return
         lang = self.lang
         old_panel, old_card = self.panel, self.card
         selected, code = old_panel.selected_codes(), old_card.code
@@ -386,6 +402,21 @@ class OutfallReview(QObject):
         if code and (loading or self.table.row_of(code) is not None):
             self.card.show_outfall(code)
         self._retitle()
+
+    def _show_table(self, table: OutfallTable, rows: Any, order: tuple[str | None, bool] | None,
+                    loading: bool) -> None:
+        """``table`` in the panel and card there are (:meth:`_install_table`): the view's
+        selection and the open record are made again of what the table still holds."""
+        selected, code = self.panel.selected_codes(), self.card.code
+        sel = self.win.selection.current
+        if not selected and sel.layer == "outfalls":  # chosen on the map while loading
+            selected = list(sel.keys)
+        self.table = table
+        self.panel.set_table(table, rows, order, loading)
+        if selected:
+            self.panel.select_codes(selected)
+        if code and (loading or self.table.row_of(code) is not None):
+            self.card.show_outfall(code)  # the import may have changed its record
 
     def _retitle(self) -> None:
         self.table_dock.setWindowTitle(self.tr("排污口清单"))
@@ -518,13 +549,18 @@ class OutfallReview(QObject):
     def _refresh_views(self, codes: list[str], fields: Any) -> None:
         # only the columns showing the fields written (确认位置: 核查状态 alone)
         rows = self.table.update_rows(self.session.frame, codes, fields)
-        self.panel.model.rows_changed(rows, fields)
+        self.panel.rows_changed(rows, fields)
         self.card.refresh(codes)
 
     def _refresh_due_views(self) -> None:
         due, self._views_due = self._views_due, []
-        for codes, fields in due:
-            self._refresh_views(codes, fields)
+        try:
+            for codes, fields in due:
+                self._refresh_views(codes, fields)
+        finally:  # (a view that fails to refresh must not hold the save back)
+            if self._save_waits:  # from the next turn: after Qt's repaint, posted meanwhile
+                self._save_waits = False
+                self._save_soon.start()
 
     def save_before_reload(self, layer: str) -> bool:
         """Before the window reads ``layer`` again from the file (an import, its undo):
@@ -620,7 +656,7 @@ class OutfallReview(QObject):
             return
         else:
             self.table.set_flag_bits_for(bits, codes)
-        self.panel.model.column_changed("flags")
+        self.panel.column_changed("flags")
 
     def _save_failed(self, err: Any) -> None:
         # a file busy with a reader (the check process, another program): the edit waits
@@ -652,6 +688,17 @@ class OutfallReview(QObject):
             self._save_soon.start()
         else:
             self.session.save()
+
+    def _save_after_views(self) -> None:
+        """The worker's save of an edit begins once the table and card show the edit and
+        Qt has repainted them: the save's Python part (the batches, the journal's trim)
+        held the GIL against that refresh and repaint, whose 3-5 ms of the GUI thread's
+        CPU then took 10-25 ms (bench/bench_gaps.py; each call into Qt hands the GIL over
+        and waits to get it back).  The edit is in the journal already."""
+        if self._views_due:
+            self._save_waits = True  # _refresh_due_views starts it again
+            return
+        self._save_in_background()
 
     def _save_in_background(self) -> None:
         """Save the pending edits in the save worker (one save at a time, in order: edits

@@ -146,9 +146,59 @@ class OutfallTablePanel(QWidget):
         self.search.textChanged.connect(self._schedule)
         self.apply_filter()
         if loading:
-            for w in [self.search, self.export_btn, self.in_extent, self.in_zone,
-                      *self.combos.values(), *self.findChildren(QPushButton)]:
-                w.setEnabled(False)
+            self._enable(False)
+
+    def _enable(self, on: bool) -> None:
+        """The filters and actions work (the table is there) or wait (loading)."""
+        for w in [self.search, self.export_btn, self.in_extent, self.in_zone,
+                  *self.combos.values(), *self.findChildren(QPushButton)]:
+            w.setEnabled(on)
+
+    def set_table(self, table: OutfallTable, rows: Any = None,
+                  order: tuple[str | None, bool] | None = None, loading: bool = False) -> None:
+        """Show ``table`` in this panel (a replaced layer's, or the inventory once loaded):
+        its filters, search, extent and sort order stand; the filter menus take the new
+        values.  ``rows`` in ``order``: :meth:`OutfallTableModel.set_table`.  The view's
+        selection is gone with the old rows: the owner selects again what is still there.
+        Rather than a new panel (its widgets made, styled and laid out: ~10-25 ms of the
+        GUI thread's turn at 1M outfalls, bench/bench_gaps.py)."""
+        was_loading, self.loading = self.loading, loading
+        top = self.view.rowAt(0)
+        top_code = self.model.code_at(top) if top >= 0 else None
+        # from the top: a view scrolled past the end of the new rows made Qt walk its
+        # rows for seconds (1.1M -> 1M rows, the undo of a large import: ~9 s)
+        self.view.scrollToTop()
+        self.model.set_table(table, rows, order)
+        if self._refill_choices(table):  # a value chosen is gone: the filter changed
+            self.apply_filter()
+        if was_loading != loading:
+            self._enable(not loading)
+        self._update_count()
+        at = self.model.view_row_of(top_code) if top_code is not None and top > 0 else None
+        if at is not None:  # the row that was at the top, there again
+            self.view.scrollTo(self.model.index(at, 0),
+                               QAbstractItemView.ScrollHint.PositionAtTop)
+
+    def _refill_choices(self, table: OutfallTable) -> bool:
+        """The filter menus' values from ``table`` (only menus whose values changed);
+        True when a menu's chosen value is gone and it shows everything again."""
+        lost = False
+        for key in self.CHOICE_KEYS:
+            combo = self.combos[key]
+            values = table.choices(key)
+            if [combo.itemData(i) for i in range(1, combo.count())] == values:
+                continue
+            chosen = combo.currentData()
+            combo.blockSignals(True)
+            while combo.count() > 1:
+                combo.removeItem(1)
+            for v in values:
+                combo.addItem(v, v)
+            at = combo.findData(chosen) if chosen is not None else 0
+            combo.setCurrentIndex(max(0, at))
+            combo.blockSignals(False)
+            lost = lost or (chosen is not None and at < 0)
+        return lost
 
     # -- filtering ------------------------------------------------------------------------
     def _schedule(self, *_: Any) -> None:
@@ -196,6 +246,25 @@ class OutfallTablePanel(QWidget):
 
     def _reconnect(self) -> None:
         self._update_count()
+
+    # -- keeping up with edits ------------------------------------------------------------
+    def shown_rows(self) -> tuple[int, int] | None:
+        """The first and last view rows on screen (None: no row is)."""
+        top = self.view.rowAt(0)
+        if top < 0:
+            return None
+        bottom = self.view.rowAt(self.view.viewport().height() - 1)
+        return top, (bottom if bottom >= 0 else self.model.rowCount() - 1)
+
+    def rows_changed(self, table_rows: list[int], fields: Any = None) -> None:
+        """An edit changed ``table_rows`` (:meth:`OutfallTableModel.rows_changed`): the
+        cells on screen of the columns written are repainted, the others are read when
+        scrolled to."""
+        self.model.rows_changed(table_rows, fields, self.shown_rows())
+
+    def column_changed(self, key: str) -> None:
+        """New values of a whole column (the flags), as :meth:`rows_changed`."""
+        self.model.column_changed(key, self.shown_rows())
 
     # -- selection ------------------------------------------------------------------------
     def selected_codes(self) -> list[str]:

@@ -15,6 +15,11 @@ from PySide6.QtGui import QBrush, QColor
 from models.outfall_table import COLUMNS, KEYS, SEARCHED, OutfallTable, TableFilter
 
 _FLAG_BRUSH = QBrush(QColor(200, 40, 40))
+# the roles as plain ints, compared in data() (an enum member's lookup per call is not free)
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+_FLAGS_COLUMN = KEYS.index("flags")
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -39,14 +44,14 @@ class OutfallTableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = int(self.rows[index.row()])
-        key = KEYS[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self.table.cell(row, key)
-        if role == Qt.ItemDataRole.ForegroundRole and key == "flags":
+    def data(self, index: Index, role: int = _DISPLAY) -> Any:
+        # the role first: Qt asks each painted cell for seven roles, of which two have an
+        # answer (two paints of the visible cells after an edit: ~1 100 calls)
+        if role == _DISPLAY or role == _TOOLTIP:
+            if not index.isValid():
+                return None
+            return self.table.cell(int(self.rows[index.row()]), KEYS[index.column()])
+        if role == _FOREGROUND and index.column() == _FLAGS_COLUMN and index.isValid():
             return _FLAG_BRUSH
         return None
 
@@ -68,6 +73,21 @@ class OutfallTableModel(QAbstractTableModel):
         self.refresh()
 
     # -- ours -----------------------------------------------------------------------------
+    def set_table(self, table: OutfallTable, rows: np.ndarray | None = None,
+                  order: tuple[str | None, bool] | None = None) -> None:
+        """Show ``table`` instead (a replaced layer's, or the inventory once loaded), in
+        the current filter and sort order.  ``rows``: its unfiltered view in the sort
+        ``order`` (key, descending), made off the GUI thread with the table (a sort of 1M
+        rows takes ~0.5 s), used while the model still sorts so."""
+        self.beginResetModel()
+        self.table = table
+        if rows is not None and order == (self.sort_key, self.descending) \
+                and self.filter == TableFilter():
+            self.rows = rows
+        else:
+            self.rows = table.view(self.filter, self.sort_key, self.descending)
+        self.endResetModel()
+
     def set_filter(self, flt: TableFilter) -> None:
         if flt == self.filter == TableFilter() and len(self.rows) == len(self.table) \
                 and (self.sort_key is None or self.table.has_rank(self.sort_key)):
@@ -80,11 +100,13 @@ class OutfallTableModel(QAbstractTableModel):
         self.rows = self.table.view(self.filter, self.sort_key, self.descending)
         self.endResetModel()
 
-    def rows_changed(self, table_rows: list[int], fields: Any = None) -> None:
+    def rows_changed(self, table_rows: list[int], fields: Any = None,
+                     shown: tuple[int, int] | None = None) -> None:
         """Repaint rows after an edit (re-sorting only if the sort column is affected).
         ``fields``: the frame columns the edit wrote ("geometry": the coordinates), None
         for any; only the columns showing them are repainted, and a filter that looks at
-        none of them stands."""
+        none of them stands.  ``shown``: the first and last view rows on screen (the
+        panel's), else every row."""
         if self._filter_depends_on(fields) or (
                 self.sort_key is not None and not self.table.has_rank(self.sort_key)):
             # the edit may have moved rows in or out, or changed the sort column (its
@@ -93,13 +115,21 @@ class OutfallTableModel(QAbstractTableModel):
             self.refresh()
             return
         if table_rows and len(self.rows):
-            # view rows are sorted table rows: repaint the whole range (Qt draws only
-            # the visible cells), rather than finding each row in the view; only the
-            # columns written (Qt repaints less: 确认位置 writes one column)
+            # view rows are sorted table rows: repaint the rows on screen (the view asks
+            # data() for the others when they are scrolled to), rather than finding each
+            # edited row in the view; only the columns written (确认位置 writes one)
             cols = [i for i, k in enumerate(KEYS) if fields is None or k in fields]
             if cols:
-                self.dataChanged.emit(self.index(0, cols[0]),
-                                      self.index(len(self.rows) - 1, cols[-1]))
+                self._repaint(cols[0], cols[-1], shown)
+
+    def _repaint(self, first_col: int, last_col: int, shown: tuple[int, int] | None) -> None:
+        """``dataChanged`` for those columns over the rows on screen: a range past the
+        screen made Qt repaint the whole table (every column, ~560 data() calls), the
+        rows on screen only those columns' cells."""
+        top, bottom = (0, len(self.rows) - 1) if shown is None else shown
+        top, bottom = max(0, top), min(len(self.rows) - 1, bottom)
+        if top <= bottom:
+            self.dataChanged.emit(self.index(top, first_col), self.index(bottom, last_col))
 
     def _filter_depends_on(self, fields: Any) -> bool:
         """Whether the filter may keep other rows after a change of ``fields``."""
@@ -118,15 +148,16 @@ class OutfallTableModel(QAbstractTableModel):
         # the flags filter follows the re-check (column_changed); codes never change here
         return False
 
-    def column_changed(self, key: str) -> None:
-        """The values of one column changed (new flags): repaint it, or re-sort and
-        re-filter when the view depends on it."""
+    def column_changed(self, key: str, shown: tuple[int, int] | None = None) -> None:
+        """The values of one column changed (new flags): repaint it (``shown``: the view
+        rows on screen, as :meth:`rows_changed`), or re-sort and re-filter when the view
+        depends on it."""
         if self.sort_key == key or (key == "flags" and (
                 self.filter.flags or self.filter.any_flag or self.filter.text.strip())):
             self.refresh()
         elif len(self.rows):
             col = KEYS.index(key)
-            self.dataChanged.emit(self.index(0, col), self.index(len(self.rows) - 1, col))
+            self._repaint(col, col, shown)
 
     def code_at(self, view_row: int) -> str:
         return str(self.table.codes[int(self.rows[view_row])])

@@ -1,0 +1,129 @@
+"""What the user sees while an edit's GUI work is cut into short event-loop turns (issue 17):
+the table and record card show a large edit before its save begins in the worker, the
+save still ends with the edit in the file; a table shown in the panel there is (a
+replaced layer) keeps the user's sort order and filters, and a filter on a value the new
+table lacks shows every row again; the cells answer as before (only their repaint is
+limited to the rows on screen)."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import Qt
+
+from models.outfall_table import KEYS, OutfallTable
+from tests.models import outfall_testdata as td
+from tests.ui.conftest import spin_until
+from tests.ui.outfalls.test_save_while_read import setup  # noqa: F401 - the fixture
+from ui.outfalls.table_dock import OutfallTablePanel
+
+
+def _stored(path):
+    con = sqlite3.connect(str(path))
+    try:
+        return dict(con.execute('SELECT code, review_status FROM "outfalls"').fetchall())
+    finally:
+        con.close()
+
+
+def test_a_large_edit_is_shown_before_its_save_begins_and_is_saved(setup, monkeypatch):  # noqa: F811
+    path, ws, review = setup
+    monkeypatch.setattr("ui.outfalls.review.SAVE_IN_WORKER_FROM", 1)
+    monkeypatch.setattr("ui.outfalls.review.VIEWS_NEXT_TURN_FROM", 1)
+    codes = td.CODES[:5]
+    review.open_card(codes[0])
+    seen = []
+    submit = review.save_runner.submit
+
+    def noted(*args, **kwargs):  # what the table and the card show as the save begins
+        seen.append(([review.table.cell(review.table.row_of(c), "review_status")
+                      for c in codes], review.card.history.rowCount()))
+        return submit(*args, **kwargs)
+
+    monkeypatch.setattr(review.save_runner, "submit", noted)
+    review.panel.select_codes(codes)
+    review.request("confirm")
+    assert spin_until(lambda: not review.session.pending, 5000)
+    assert seen == [(["已核查"] * len(codes), 1)]
+    assert all(_stored(path)[c] == "已核查" for c in codes)
+    review.stack.undo()
+    assert spin_until(lambda: not review.session.pending, 5000)
+    assert all(_stored(path)[c] == "待核查" for c in codes)
+    assert len(seen) == 2 and seen[1][0] == ["待核查"] * len(codes)
+
+
+def test_a_table_shown_in_the_panel_keeps_its_order_and_filters(qtbot):
+    frame = td.outfall_frame()
+    panel = OutfallTablePanel(OutfallTable.from_frame(frame, {"350582": "晋江市"}))
+    qtbot.addWidget(panel)
+    panel.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    status = panel.combos["review_status"]
+    status.setCurrentIndex(status.findData("待核查"))
+    panel.search.setText("测试排口")
+    panel.apply_filter()
+    assert panel.model.rowCount() == 8
+    frame.loc[[2, 5], "review_status"] = "已核查"
+    panel.set_table(OutfallTable.from_frame(frame, {"350582": "晋江市"}))
+    codes = [panel.model.code_at(r) for r in range(panel.model.rowCount())]
+    assert codes == [c for c in td.CODES[::-1] if c not in (td.CODES[2], td.CODES[5])]
+    assert [status.itemData(i) for i in range(1, status.count())] == ["已核查", "待核查"]
+    assert status.currentData() == "待核查"
+    # the value filtered on is gone from the new table: every row shows again
+    frame["review_status"] = "已核查"
+    panel.set_table(OutfallTable.from_frame(frame, {"350582": "晋江市"}))
+    assert status.currentData() is None and panel.model.rowCount() == 8
+    assert panel.model.code_at(0) == td.CODES[-1]
+    assert panel.count.text().startswith("8 / 8")
+
+
+def test_the_cells_answer_each_role_as_shown(qtbot):
+    frame = td.outfall_frame()
+    table = OutfallTable.from_frame(frame, {"350582": "晋江市"})
+    table.set_flags({td.CODES[1]: ("possible_duplicate",)})
+    panel = OutfallTablePanel(table)
+    qtbot.addWidget(panel)
+    model = panel.model
+    row = [model.code_at(r) for r in range(8)].index(td.CODES[1])
+    for col, key in enumerate(KEYS):
+        ix = model.index(row, col)
+        shown = table.cell(table.row_of(td.CODES[1]), key)
+        assert model.data(ix) == model.data(ix, Qt.ItemDataRole.ToolTipRole) == shown
+        assert model.data(ix, Qt.ItemDataRole.DecorationRole) is None
+        brush = model.data(ix, Qt.ItemDataRole.ForegroundRole)
+        assert (brush is not None) == (key == "flags")
+    assert model.data(model.index(row, KEYS.index("flags"))) != ""
+
+
+def test_a_table_shown_in_a_scrolled_panel_keeps_the_row_at_the_top(qtbot):
+    """The row at the top of the view stays there when the new table has it (an import
+    adds rows); when it is gone (the undo of an import near the end), the view starts
+    from the top rather than past the end of the rows."""
+    import geopandas as gpd
+    import pandas as pd
+    import shapely
+
+    def table(n: int) -> OutfallTable:
+        frame = gpd.GeoDataFrame(
+            {"code": pd.Series([f"PWK350582H{i:04d}" for i in range(n)], dtype="str")},
+            geometry=[shapely.Point(118.5, 24.8)] * n, crs="EPSG:4490")
+        return OutfallTable.from_frame(frame)
+
+    panel = OutfallTablePanel(table(300))
+    qtbot.addWidget(panel)
+    panel.resize(900, 300)
+    panel.show()
+    panel.view.scrollTo(panel.model.index(120, 0), panel.view.ScrollHint.PositionAtTop)
+    qtbot.wait(10)
+    top = panel.model.code_at(panel.view.rowAt(0))
+    assert top != panel.model.code_at(0)
+    panel.set_table(table(320))
+    qtbot.wait(10)
+    assert panel.model.code_at(panel.view.rowAt(0)) == top
+    panel.view.scrollToBottom()
+    qtbot.wait(10)
+    panel.set_table(table(200))  # the rows at the top before are gone
+    qtbot.wait(10)
+    assert panel.view.rowAt(0) == 0 and panel.model.rowCount() == 200
