@@ -33,3 +33,24 @@ def bundled_ws(bundled_path):
 def _isolated_user_data(tmp_path_factory, monkeypatch):
     """Never touch the real user data folder from a test."""
     monkeypatch.setenv("ECOZONE_HOME", str(tmp_path_factory.mktemp("ecozone_home")))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_logreport(report):
+    """Under pytest-xdist a worker sends each report to the controller through execnet, which
+    refuses text that is not UTF-8 encodable; a test that logs a lone surrogate on purpose
+    (tests/windows/test_encodings.py) then crashes the worker.  Escape such characters in the
+    captured-output sections only (what a failure would print), before xdist sends them; the
+    test itself, its assertions and its outcome are untouched.  Serial runs keep the text as is."""
+    sections = getattr(report, "sections", None)
+    if not sections or not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    report.sections = [(title, _utf8_safe(text)) for title, text in sections]
+
+
+def _utf8_safe(text: str) -> str:
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
