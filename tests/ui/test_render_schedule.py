@@ -171,6 +171,8 @@ def test_a_cold_render_takes_the_images_made_ahead(qapp, bundled_ws, monkeypatch
     """In a fresh process the geometry thread makes the images the request will take (a
     run's before its geometry, the composite's last): the render thread makes none
     itself, and the picture is the same as without them."""
+    import threading
+
     import numpy as np
 
     import ui.painter as painter
@@ -185,10 +187,20 @@ def test_a_cold_render_takes_the_images_made_ahead(qapp, bundled_ws, monkeypatch
     missing: list[int] = []
     made_by_render_thread: list[int] = []
     real_prefetch, real_get = rw._prefetch, painter.ImagePool.get
+    real_place_labels = rw.place_labels
+    ahead = threading.Event()
 
     def prefetch(runs, view, token, images=0):  # noqa: ANN001, ANN202
         missing.append(images)
         real_prefetch(runs, view, token, images)
+        ahead.set()
+
+    def place_labels(items, view):  # noqa: ANN001, ANN202
+        # the premise, made certain: the geometry thread is ahead of the render thread
+        # (alone on a quiet machine the labels take long enough; with the suite's other
+        # process on the second core they may not)
+        assert ahead.wait(60)
+        return real_place_labels(items, view)
 
     def get(self, width, height, clear=True):  # noqa: ANN001, ANN202
         before = len(self._images)
@@ -200,8 +212,7 @@ def test_a_cold_render_takes_the_images_made_ahead(qapp, bundled_ws, monkeypatch
     fresh_pool()
     monkeypatch.setattr(rw, "_prefetch", prefetch)
     monkeypatch.setattr(painter.ImagePool, "get", get)
-    # the labels take long enough in the render thread for the geometry thread to be
-    # ahead in any run of the test suite
+    monkeypatch.setattr(rw, "place_labels", place_labels)
     with_images_ahead = _render(r, view)
     r.wait(60_000)
     assert missing == [len(r._runs()) + 1]
@@ -215,6 +226,7 @@ def test_a_cold_render_takes_the_images_made_ahead(qapp, bundled_ws, monkeypatch
     assert missing == [0]
     monkeypatch.setattr(rw, "_prefetch", real_prefetch)
     monkeypatch.setattr(painter.ImagePool, "get", real_get)
+    monkeypatch.setattr(rw, "place_labels", real_place_labels)
     fresh_pool()
     alone = _render(rw.Renderer(model), view)
     assert np.array_equal(with_images_ahead, alone)
