@@ -53,7 +53,7 @@ def isin(values: Any, wanted: Sequence[str]) -> np.ndarray:
         return np.asarray(series.isin(want).to_numpy(dtype=bool), dtype=bool)
     shared = not isinstance(values, np.ndarray)  # an object array's Arrow copy is new
     # as a set: the listeners ask for the same keys in their own order
-    key = (_identity(data), frozenset(want)) if shared else None
+    key = (identity(data), frozenset(want)) if shared else None
     with _last_lock:
         last = _last[0] if _last else None
         if key is not None and last is not None and last[1] == key:
@@ -76,7 +76,10 @@ _last: list[tuple[Any, tuple[Any, frozenset[str]], np.ndarray]] = []
 _last_lock = threading.Lock()
 
 
-def _identity(data: Any) -> tuple[Any, ...]:
+def identity(data: Any) -> tuple[Any, ...]:
+    """What an Arrow array (or chunked array) is made of: type, lengths, offsets and its
+    buffers' addresses — equal for two arrays over the same memory.  Arrow never writes a
+    buffer in place, so while one of them lives, equal identities mean equal contents."""
     chunks = data.chunks if isinstance(data, pa.ChunkedArray) else [data]
     return (str(data.type), len(data), *(
         (c.offset, len(c), *((b.address, b.size) if b is not None else None
@@ -102,7 +105,7 @@ def remember(values: Any, wanted: Sequence[str], rows: Any) -> bool:
         return False
     mask = np.zeros(len(data), dtype=bool)
     mask[at] = True
-    key = (_identity(data), frozenset(str(w) for w in wanted))
+    key = (identity(data), frozenset(str(w) for w in wanted))
     with _last_lock:
         _last[:] = [(data, key, mask)]
     return True
@@ -114,7 +117,7 @@ def rows_known(values: Any, wanted: Sequence[str]) -> np.ndarray | None:
     data = values if isinstance(values, (pa.Array, pa.ChunkedArray)) else _arrow_text(values)
     if data is None or isinstance(values, np.ndarray):
         return None
-    key = (_identity(data), frozenset(str(w) for w in wanted))
+    key = (identity(data), frozenset(str(w) for w in wanted))
     with _last_lock:
         last = _last[0] if _last else None
         if last is not None and last[1] == key:

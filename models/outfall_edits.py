@@ -32,7 +32,7 @@ from geodata.chinese_crs import to_cgcs2000
 from geodata.io.messages import Message
 from geodata.outfall_store import GEOMETRY, Photo
 from models import key_lookup
-from models.text_columns import CodeIndex, buffers_key, shared_text
+from models.text_columns import CodeIndex, shared_text
 
 ACTIONS_ZH = {"confirm": "确认位置", "move": "移动位置", "set": "修改属性", "note": "添加备注",
               "photo": "添加照片", "code": "赋予编码", "undo": "撤销", "redo": "重做"}
@@ -255,7 +255,7 @@ def positions(frame: gpd.GeoDataFrame, codes: Sequence[str]) -> dict[str, int]:
         # entry holds it: its buffers cannot be another column's meanwhile)
         found = last[2]
         if arr is not None and last[3] is not None and \
-                buffers_key(arr) == buffers_key(last[3]):
+                key_lookup.identity(arr) == key_lookup.identity(last[3]):
             return {c: found[c] for c in want}
         at = np.fromiter(found.values(), dtype=np.int64, count=len(found))
         if len(at) == 0 or (at.max() < len(column) and _codes_at(column, at) == list(found)):

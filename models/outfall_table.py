@@ -30,6 +30,7 @@ import shapely
 
 from geodata import schema
 from geodata.messages import Message, in_language
+from models import key_lookup
 from models.compliance import CHECKS
 from models.text_columns import (
     SLICE,
@@ -37,7 +38,6 @@ from models.text_columns import (
     CodedText,
     CodeIndex,
     Haystack,
-    buffers_key,
     dense_rank_of_values,
     shared_text,
 )
@@ -367,7 +367,8 @@ class OutfallTable:
         if col is None or len(col) != len(self):
             return False
         theirs = shared_text(col)
-        return theirs is not None and buffers_key(self.codes.arr) == buffers_key(theirs)
+        return theirs is not None and \
+            key_lookup.identity(self.codes.arr) == key_lookup.identity(theirs)
 
     def _invalidate(self, key: str) -> None:
         self._ranks.pop(key, None)

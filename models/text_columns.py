@@ -279,14 +279,6 @@ def shared_text(values: Any) -> pa.Array | None:
     return values if isinstance(values, pa.Array) else None
 
 
-def buffers_key(arr: pa.Array) -> tuple[Any, ...]:
-    """What an Arrow array is made of (type, offset, length, its buffers' addresses): equal
-    for two arrays over the same memory.  Arrow never writes a buffer in place, so while
-    one of them lives, equal keys mean equal contents."""
-    return (str(arr.type), arr.offset, len(arr),
-            *(b.address if b is not None else None for b in arr.buffers()))
-
-
 #: every live CodeIndex by the buffers of its keys (:meth:`CodeIndex.over`)
 _INDEXES: weakref.WeakValueDictionary[tuple[Any, ...], CodeIndex] = \
     weakref.WeakValueDictionary()
@@ -321,7 +313,7 @@ class CodeIndex:
         self.order = np.asarray(pc.sort_indices(arr), dtype=np.int64)
         # (the entry holds no reference: it goes with the index, and the index holds its
         # keys, so their buffers cannot be freed and reused by another column meanwhile)
-        _INDEXES[buffers_key(arr)] = self
+        _INDEXES[key_lookup.identity(arr)] = self
 
     def sharing(self, last: bool) -> CodeIndex:
         """This index's sort order, finding a repeated key's last row or its first
@@ -337,7 +329,7 @@ class CodeIndex:
         """A live index made over exactly ``values`` (a text column or Arrow array: the
         same buffers), or None: none was made, or the column was written since."""
         arr = shared_text(values)
-        return None if arr is None else _INDEXES.get(buffers_key(arr))
+        return None if arr is None else _INDEXES.get(key_lookup.identity(arr))
 
     def pays_for(self, n_keys: int) -> bool:
         """Whether a binary search of ``n_keys`` keys (:meth:`find`) beats one pass over
