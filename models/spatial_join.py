@@ -164,8 +164,8 @@ def _intersects_xy(prepared: np.ndarray, ui: np.ndarray, x: np.ndarray, y: np.nd
     if threads <= 1 or n < 50_000:
         return np.asarray(shapely.intersects_xy(prepared[ui], x, y), dtype=bool)
     # consecutive runs of units with about n / threads pairs each
-    before = np.cumsum(np.bincount(ui, minlength=len(prepared))) - np.bincount(
-        ui, minlength=len(prepared))
+    per_unit = np.bincount(ui, minlength=len(prepared))
+    before = np.cumsum(per_unit) - per_unit
     part_of_unit = np.minimum(before * threads // n, threads - 1).astype(np.int8)
     part = part_of_unit[ui]
     out = np.empty(n, dtype=bool)
