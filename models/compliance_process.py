@@ -19,7 +19,7 @@ several waiting only the newest is checked (the window wants the newest state on
 child that dies (killed, out of memory) fails the request under way with
 :class:`CheckProcessDied`; the next request starts a new child.  :meth:`CheckProcess.close`
 terminates it (the window closing mid-check does not wait for the check).  The child
-runs at a lower priority than the window (:func:`lower_priority`), and ends after
+runs at a lower priority than the window (:func:`models.priority.lower_this_process`), and ends after
 ``IDLE_EXIT_S`` without a request (the next check starts another).
 
 Qt-free; the child imports no Qt either.
@@ -37,6 +37,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from models.priority import lower_this_process
 
 #: how often a waiting caller looks whether it should stop (s)
 POLL_S = 0.05
@@ -111,25 +113,6 @@ def flags_of_file(path: str, with_codes: bool = True) -> dict[str, Any]:
             "bits_dtype": "u1" if small else "i8", "fids": packed_fids, "codes": ipc}
 
 
-def lower_priority() -> None:
-    """Let the window's GUI thread have the cores first: on a 2-core laptop the check's
-    threads (3 reading, 2 checking) otherwise took the cores from it, and the window
-    waited up to ~0.3 s for one although no thread of its own held the GIL."""
-    import os
-    import sys
-
-    try:
-        if sys.platform == "win32":
-            import ctypes
-
-            kernel = ctypes.windll.kernel32  # type: ignore[attr-defined]
-            kernel.SetPriorityClass(kernel.GetCurrentProcess(), 0x4000)  # BELOW_NORMAL
-        else:
-            os.nice(10)
-    except (OSError, AttributeError):  # not allowed, or not there: at normal priority
-        pass
-
-
 def serve(conn: Any, idle_exit_s: float = IDLE_EXIT_S) -> None:
     """The child's loop: ``(request id, path, with codes)`` in, ``(id, ok, payload)`` out;
     None, a closed pipe (the window gone) or ``idle_exit_s`` without a request end it."""
@@ -142,7 +125,7 @@ def serve(conn: Any, idle_exit_s: float = IDLE_EXIT_S) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     except (ValueError, OSError):
         pass
-    lower_priority()
+    lower_this_process()
     share_arenas()
     # the check's imports now, while the window still makes its table: the first check
     # then waits only for itself (they are ~1-2 s of a cold start)
