@@ -17,6 +17,7 @@ from typing import Any
 
 import pyogrio
 
+from geodata.collector import collector_paused
 from geodata.io import archives, crs_detect, encodings, field_mapping, point_tables, readers
 from geodata.io.crs_candidates import Candidate
 from geodata.io.messages import ImportCancelled, ImportRefused, Message, Notes, msg
@@ -264,6 +265,14 @@ class ImportSession:
         table = self.table()
         if progress is not None and progress(0.9, msg("检查记录", "checking rows")) is False:
             raise ImportCancelled()
+        # no cyclic collection in the check and the write (geodata/collector.py): in the
+        # window they run in a worker, and a full collection there, started by the rows'
+        # tuples, held the GIL for 17-23 ms (issue 17, bench/bench_gaps.py at 100k)
+        with collector_paused():
+            return self._run_prepared(table, dry_run)
+
+    def _run_prepared(self, table: str, dry_run: bool) -> ImportReport:
+        assert self.result is not None and self.path is not None
         prep = prepare(self.result, table, dict(self.mapping) if self.keyed() else None)
         report = ImportReport(layer=table, source=str(self.path), dry_run=dry_run,
                               rejected=prep.rejected, flagged=prep.flagged,
