@@ -25,6 +25,8 @@ debounced re-check, statistics and re-render the change starts):
 
 For each: ``max_gap_ms`` (the longest interval between ticks), ``max_gap_gui_cpu_ms`` (the
 GUI thread's own CPU time in it: the rest was waiting for a core or the GIL),
+``max_gap_core_wait_ms`` (of that rest, the time it was runnable but had no core: Linux's
+schedstat), ``long_gaps`` (each gap over 16 ms as [gap, GUI CPU, core wait] ms),
 ``gui_cpu_in_long_gaps_ms``, ``gaps_over_16ms``,
 ``ticks``, ``wall_ms`` (start to settled), ``done_ms`` (start to complete) and ``where``:
 a sampling of the GUI thread's Python stack (every ~2 ms, by a helper thread) during the
@@ -73,9 +75,20 @@ class Sampler(threading.Thread):
         self.on = threading.Event()
         self.stop_now = threading.Event()
         self.root = str(ROOT)
+        #: (when, ms this thread got the GIL late, where the other threads were): after a
+        #: long wait the thread that held the GIL has just let go of it, so its innermost
+        #: frame's line is (or follows) the call that held it
+        self.late: list[tuple[float, float, tuple[str, ...]]] = []
 
     def run(self) -> None:
+        slept = time.perf_counter()
         while not self.stop_now.is_set():
+            late = time.perf_counter() - slept - self.period
+            if self.on.is_set() and late > 0.006:
+                frames = sys._current_frames()
+                self.late.append((time.perf_counter(), late * 1000, tuple(sorted(
+                    self._line(f) for tid, f in frames.items()
+                    if tid != threading.get_ident()))))
             if self.on.is_set():
                 frames = sys._current_frames()
                 others = tuple(sorted(
@@ -83,7 +96,17 @@ class Sampler(threading.Thread):
                     if tid not in (self.thread_id, threading.get_ident())))
                 self.samples.append((time.perf_counter(),
                                      self._where(frames.get(self.thread_id), 4), others))
+            slept = time.perf_counter()
             time.sleep(self.period)
+
+    def _line(self, frame: Any) -> str:
+        """The innermost three frames with their lines, innermost first."""
+        where = []
+        while frame is not None and len(where) < 3:
+            code = frame.f_code
+            where.append(f"{Path(code.co_filename).name}:{code.co_name}:{frame.f_lineno}")
+            frame = frame.f_back
+        return " < ".join(where)
 
     def _where(self, frame: Any, depth: int, innermost: bool = False) -> Any:
         """The project functions of a stack, innermost first (``innermost``: as one string
@@ -100,6 +123,60 @@ class Sampler(threading.Thread):
         return " < ".join(where) if innermost else tuple(where)
 
 
+def _threads_cpu() -> dict[str, tuple[float, int]]:
+    """Each thread of this process (name + tid): its CPU seconds so far and nice value
+    (Linux's /proc; empty elsewhere)."""
+    out: dict[str, tuple[float, int]] = {}
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    try:
+        tids = os.listdir("/proc/self/task")
+    except OSError:
+        return out
+    for tid in tids:
+        try:
+            with open(f"/proc/self/task/{tid}/stat", encoding="ascii", errors="replace") as f:
+                text = f.read()
+        except OSError:
+            continue
+        name = text[text.index("(") + 1:text.rindex(")")]
+        fields = text[text.rindex(")") + 2:].split()
+        out[f"{name}/{tid}"] = ((int(fields[11]) + int(fields[12])) / tick, int(fields[16]))
+    return out
+
+
+class EventClock:
+    """Diagnosis (``ECOZONE_GAPS_EVENTS=1``): an application event filter that notes when
+    each event is handed out; the time to the next is roughly that event's handling —
+    which Qt event, for which widget, filled a gap that had no Python frame."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QObject
+        from PySide6.QtWidgets import QApplication
+
+        clock = self
+
+        class _Filter(QObject):
+            def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802 - Qt's name
+                clock.seen.append((time.perf_counter(), event.type(), obj))
+                return False
+
+        self.seen: list[tuple[float, Any, Any]] = []
+        self.filter = _Filter()
+        QApplication.instance().installEventFilter(self.filter)
+
+    def slow_in(self, spans: list[tuple[float, float]], over_ms: float = 2.0) -> list[Any]:
+        out = []
+        for (t, kind, obj), (t2, _k, _o) in zip(self.seen, self.seen[1:], strict=False):
+            ms = (t2 - t) * 1000
+            if ms > over_ms and any(a - 0.02 <= t <= b for a, b in spans):
+                try:
+                    who = f"{type(obj).__name__}:{obj.objectName()}"
+                except RuntimeError:
+                    who = "(deleted)"
+                out.append([round(ms, 1), str(kind).split(".")[-1], who])
+        return out[:20]
+
+
 class GapMeter:
     """A 1 ms timer's ticks while an activity runs; the long intervals and where they went."""
 
@@ -112,11 +189,25 @@ class GapMeter:
         self.timer.timeout.connect(self._tick)
         self.ticks: list[float] = []
         self.cpu: list[float] = []
+        self.name = ""  # the activity measured (ECOZONE_GAPS_PROFILE names one to profile)
+        self.runq: list[float] = []
         self.sampler = sampler
+        # the GUI thread's time spent runnable but waiting for a core (Linux's schedstat,
+        # ns): what of a gap was not the GIL's nor the thread's own work
+        try:
+            self._schedstat: int | None = os.open("/proc/thread-self/schedstat", os.O_RDONLY)
+        except OSError:
+            self._schedstat = None
+
+    def _run_delay(self) -> float:
+        if self._schedstat is None:
+            return 0.0
+        return int(os.pread(self._schedstat, 64, 0).split()[1]) / 1e9
 
     def _tick(self) -> None:
         self.ticks.append(time.perf_counter())
         self.cpu.append(time.thread_time())
+        self.runq.append(self._run_delay())
 
     def run(self, start: Any, done: Any, tail_ms: int, timeout_s: float) -> dict[str, Any]:
         """Call ``start()`` from the event loop, run the loop until ``done()`` holds, then
@@ -125,7 +216,11 @@ class GapMeter:
 
         self.ticks = [time.perf_counter()]
         self.cpu = [time.thread_time()]
+        self.runq = [self._run_delay()]
         self.sampler.samples.clear()
+        self.sampler.late.clear()
+        events = EventClock() if os.environ.get("ECOZONE_GAPS_EVENTS") else None
+        threads_before = _threads_cpu()
         self.sampler.on.set()
         self.timer.start()
         t0 = time.perf_counter()
@@ -145,17 +240,43 @@ class GapMeter:
         poller = QTimer()
         poller.setInterval(5)
         poller.timeout.connect(poll)
+        profile = None
+        if os.environ.get("ECOZONE_GAPS_PROFILE") == self.name:
+            import cProfile  # the GUI thread's calls in this activity, for finding its work
+
+            profile = cProfile.Profile()
+            profile.enable()
+        perf = None
+        if os.environ.get("ECOZONE_GAPS_PERF") == self.name:
+            # diagnosis: where the window's threads blocked (sched_switch with their
+            # stacks) and what they ran (cpu-clock every 0.5 ms): who held the GIL
+            perf = subprocess.Popen(
+                ["perf", "record", "-q", "-k", "CLOCK_MONOTONIC", "-e", "sched:sched_switch", "-e", "cpu-clock", "-c", "500000",
+                 "--call-graph",
+                 "dwarf,16384", "-p", str(os.getpid()), "-o",
+                 os.environ.get("ECOZONE_GAPS_PERF_OUT", "gaps.perf")])
+            time.sleep(1.0)
         QTimer.singleShot(0, start)
         poller.start()
         loop.exec()
+        if perf is not None:
+            import signal
+
+            perf.send_signal(signal.SIGINT)
+            perf.wait()
+        if profile is not None:
+            profile.disable()
+            profile.dump_stats(os.environ.get("ECOZONE_GAPS_PROFILE_OUT", "gaps.prof"))
         poller.stop()
         self.timer.stop()
         self.sampler.on.clear()
-        ticks, cpu = self.ticks, self.cpu
+        ticks, cpu, runq = self.ticks, self.cpu, self.runq
+        threads_after = _threads_cpu()
         gaps = [(b - a) * 1000 for a, b in zip(ticks, ticks[1:], strict=False)]
         # the GUI thread's own CPU time in each interval: on a shared machine a gap is
         # also time spent waiting for a core or for the GIL, which this separates out
         busy = [(b - a) * 1000 for a, b in zip(cpu, cpu[1:], strict=False)]
+        waiting = [(b - a) * 1000 for a, b in zip(runq, runq[1:], strict=False)]
         longest = max(range(len(gaps)), key=gaps.__getitem__) if gaps else None
         long = [(a, b) for a, b in zip(ticks, ticks[1:], strict=False)
                 if (b - a) * 1000 > BUDGET_MS]
@@ -174,6 +295,13 @@ class GapMeter:
                "max_gap_gui_cpu_ms": round(busy[longest], 1) if longest is not None else None,
                "gui_cpu_in_long_gaps_ms": round(sum(c for g, c in zip(gaps, busy, strict=True)
                                                     if g > BUDGET_MS), 1),
+               # of the longest gap, the GUI thread's wait for a core (the rest of what was
+               # not its own CPU was the GIL, or Qt waiting)
+               "max_gap_core_wait_ms": round(waiting[longest], 1)
+               if longest is not None else None,
+               "long_gaps": [[round(g, 1), round(c, 1), round(w, 1)]
+                             for g, c, w in zip(gaps, busy, waiting, strict=True)
+                             if g > BUDGET_MS][:20],
                "ticks": len(ticks),
                "done_ms": round((state["done_at"] - t0) * 1000, 1)
                if state["done_at"] is not None else None,
@@ -183,7 +311,24 @@ class GapMeter:
                # what the other threads (workers) were running meanwhile: a worker in a
                # long call that holds the GIL stops the GUI thread as surely as its own work
                "workers_meanwhile": [{"stack": k, "sampled_ms": round(n * period_ms)}
-                                     for k, n in workers.most_common(5)]}
+                                     for k, n in workers.most_common(5)],
+               # the CPU each thread of the window's process used meanwhile [ms, nice]
+               "threads_cpu_ms": {
+                   k: [round((v[0] - threads_before.get(k, (0.0, 0))[0]) * 1000), v[1]]
+                   for k, v in sorted(threads_after.items(),
+                                      key=lambda kv: -kv[1][0])
+                   if v[0] - threads_before.get(k, (0.0, 0))[0] > 0.005},
+               # the sampler's own late wake-ups in the long gaps: who let go of the GIL
+               "gil_late": [{"late_ms": round(ms, 1), "threads": list(threads)}
+                            for t, ms, threads in self.sampler.late
+                            if any(a <= t <= b + 0.002 for a, b in long)][:12]}
+        if perf is not None:  # the long gaps on perf's clock (perf_counter is monotonic)
+            out["long_gaps_at"] = [[round(a, 6), round(b, 6)] for a, b in long]
+        if events is not None:
+            from PySide6.QtWidgets import QApplication
+
+            QApplication.instance().removeEventFilter(events.filter)
+            out["slow_events"] = events.slow_in(long)
         if state.get("timeout"):
             out["timeout"] = True
         return out
@@ -255,6 +400,7 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
         probe, value = codes["probe"], codes["value"]
         # done when the sync's result is applied (the table is updated in the same call);
         # the table is looked at after: its code dictionary is not the bench's to build
+        meter.name = "sync_pull"
         out["sync_pull"] = meter.run(
             menu.sync, lambda: menu.job is None and (menu.last_report is not None
                                                      or menu.last_error is not None),
@@ -268,6 +414,7 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
         review.do(oe.confirm_location(frame, mine))
         review.session.save()
         _idle(win)
+        meter.name = "sync_push"
         out["sync_push"] = meter.run(menu.sync, lambda: menu.job is None, tail, timeout)
         rep = menu.last_report
         out["sync_push"]["checks"] = {
@@ -299,6 +446,8 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
         return (layer is not map0 and layer is not None and len(layer.keys) == n
                 and review.table is not table0 and len(review.table) == n)
 
+    meter.name = "import"
+
     out["import"] = meter.run(dlg.summary_page.start_work,
                               lambda: dlg.state.final_report is not None
                               and replaced(n_all + len(new_codes)), tail, timeout)
@@ -311,6 +460,7 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
         "found_by_search": found is not None}
     _idle(win)
     map0, table0 = win.model.get("outfalls"), review.table
+    meter.name = "import_undo"
     out["import_undo"] = meter.run(dlg.result_page.undo,
                                    lambda: dlg.result_page.is_undone and replaced(n_all),
                                    tail, timeout)
@@ -326,6 +476,7 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
     review.panel.select_codes(picked)
     _idle(win)
     probe = picked[-1]
+    meter.name = "edit"
     out["edit"] = meter.run(lambda: review.request("confirm"),
                             lambda: cell(probe, "review_status") == "已核查", tail, timeout)
     # saved: the edit is on disk (a workspace whose codes repeat, as the synthetic 1M one
@@ -334,6 +485,7 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
                              "table_shows": cell(probe, "review_status") == "已核查",
                              "saved": not review.session.pending}
     _idle(win)
+    meter.name = "edit_undo"
     out["edit_undo"] = meter.run(review.stack.undo,
                                  lambda: cell(probe, "review_status") != "已核查", tail, timeout)
     out["edit_undo"]["checks"] = {"table_shows": cell(probe, "review_status") != "已核查",
