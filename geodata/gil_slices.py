@@ -3,7 +3,7 @@
 A numpy or shapely call that holds the GIL (object arrays, ``shapely.get_coordinates``, a
 pandas hash table on objects) stops the GUI thread for as long as it runs, even though the
 work is on a worker: at a million rows such calls take 10-100 ms each (issue 17,
-``bench/bench_gaps.py``).  Done a slice at a time with ``time.sleep(0)`` in between, each
+``bench/bench_gaps.py``).  Done a slice at a time with :func:`hand_over` in between, each
 call is a few ms and the GUI thread's turn comes between them.  On the GUI thread itself
 slicing would only add overhead, so there the call is made whole.  Qt-free.
 """
@@ -19,6 +19,22 @@ import numpy as np
 
 #: rows per slice: ~1-5 ms for the calls sliced here at a million rows
 SLICE = 65_536
+#: how long a worker steps aside between two slices (s)
+HAND_OVER_S = 0.0003
+
+
+def hand_over() -> None:
+    """Let a thread waiting for the GIL (the GUI thread) take it, in a worker.
+
+    ``time.sleep(0)`` releases the GIL and takes it back at once: the waiting thread has
+    been woken but is not running yet.  CPython asks a holder to let go only when a waiter's
+    switch interval passes with no one taking the GIL in between, and a worker whose calls
+    release and re-take it often (sqlite's step per row in ``executemany``, Arrow's
+    compute) renews it each time: perf showed the GUI thread waking every 1.1 ms in
+    ``take_gil`` for 17-21 ms at a time while such a worker ran (issue 17, a 100k import
+    into 1M outfalls).  A sleep of a few hundred microseconds leaves the GIL free long
+    enough for the woken thread to take it; when no one waits it costs only that."""
+    time.sleep(HAND_OVER_S)
 
 
 def in_worker() -> bool:
@@ -35,7 +51,7 @@ def in_worker_slices(fn: Callable[[Any], Any], values: Any, size: int = SLICE) -
     out = []
     for start in range(0, n, size):
         out.append(fn(values[start:start + size]))
-        time.sleep(0)  # the GUI thread's turn
+        hand_over()  # the GUI thread's turn
     return out
 
 
@@ -55,7 +71,7 @@ def slices(n: int, size: int = SLICE) -> Iterator[slice]:
         return
     for start in range(0, n, size):
         if start:
-            time.sleep(0)  # the GUI thread's turn
+            hand_over()  # the GUI thread's turn
         yield slice(start, min(start + size, n))
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ import pyarrow as pa
 import shapely
 from psygnal import Signal
 
-from geodata import schema, store
+from geodata import gil_slices, schema, store
 from geodata.collector import collector_paused
 from models import key_lookup
 from models.memory import drop_later, release_memory
@@ -167,7 +166,7 @@ def _text_to_objects(column: pd.Series) -> np.ndarray:
     values = column.array
     for start in range(0, len(column), KEY_SLICE):
         out[start:start + KEY_SLICE] = values[start:start + KEY_SLICE].to_numpy(dtype=object)
-        time.sleep(0)  # the GUI thread's turn
+        gil_slices.hand_over()  # the GUI thread's turn
     return out
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 from pathlib import Path
 
 import geopandas as gpd
@@ -25,6 +24,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
+from geodata import gil_slices
 from geodata.gil_slices import in_worker
 from geodata.io import crs_detect, encodings
 from geodata.io.coordinate_columns import (  # noqa: F401 - the names are part of this API
@@ -75,7 +75,7 @@ def _read_csv(text: str, sep: str) -> pd.DataFrame:
     with pd.read_csv(io.StringIO(text), chunksize=CSV_SLICE, **kw) as reader:
         for part in reader:
             parts.append(part)
-            time.sleep(0)  # the GUI thread's turn
+            gil_slices.hand_over()  # the GUI thread's turn
     if not parts:  # a header alone
         return pd.read_csv(io.StringIO(text), **kw)
     return pd.concat(parts) if len(parts) > 1 else parts[0]
