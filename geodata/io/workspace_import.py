@@ -199,8 +199,9 @@ def _rows(frame: Any, cols: list[str]) -> list[tuple[Any, ...]]:
     return list(zip(blobs, *columns, strict=True))
 
 
-#: rows of an import made into Python values per slice in a worker (~1-3 ms each)
-ROW_SLICE = 8_192
+#: rows of an import made into Python values and inserted per slice in a worker (~5 ms
+#: each at 2k rows: the GUI thread cannot take the GIL inside one, see gil_slices.hand_over)
+ROW_SLICE = 2_048
 
 
 def _values_at(column: Any, index: list[int]) -> list[Any]:
