@@ -614,8 +614,11 @@ def bench_size(size: str, cache: Path, tmp: Path, server: Any, args: argparse.Na
         prep["sync_setup_s"] = round(time.perf_counter() - t, 1)
         cmd += ["--pull-codes", str(info)]
     else:
-        path = tmp / f"{size}.gpkg"
-        shutil.copyfile(src, path)
+        # codes unique, so that an edit's save at 1M is a save and not a refusal
+        path = unique_codes(src, tmp)
+        if path == src:
+            path = tmp / f"{size}.gpkg"
+            shutil.copyfile(src, path)
     load = [round(v, 2) for v in os.getloadavg()]
     res = _run_json(cmd + ["--child", str(path)])
     res.update(prep, load_avg_before=load, import_rows=rows,
