@@ -262,7 +262,15 @@ def positions(frame: gpd.GeoDataFrame, codes: Sequence[str]) -> dict[str, int]:
             return {c: found[c] for c in want}
     index = CodeIndex.over(arr) if arr is not None else None
     if index is not None and index.pays_for(len(want)):
-        rows = index.find(want, last=True)
+        rows = index.find_alone(want)
+        if rows is not None:
+            # each its code's only row: the map's patch and the table, told them, look
+            # the same codes up in the same column no more (at 1M, ~2 ms a search)
+            found = rows >= 0
+            key_lookup.remember(arr, [c for c, f in zip(want, found, strict=True) if f],
+                                rows[found])
+        else:  # a code in several rows (the synthetic inventories): its last row
+            rows = index.find(want, last=True)
         out = {c: r for c, r in zip(want, rows.tolist(), strict=True) if r >= 0}
     else:
         rows = key_lookup.rows_holding(column, want)

@@ -306,6 +306,9 @@ class OutfallTable:
         """The rows of ``wanted`` codes, ascending, when no code found is in two rows (a
         repeated code's row is then chosen by :meth:`_rows_and_frame_rows`); else None.
         Few codes, or many in a large table with its index, by :meth:`_rows_of`."""
+        known = key_lookup.rows_known(self.codes.arr, wanted)
+        if known is not None:  # the edit's own lookup in this code column (each code's row)
+            return known
         index = self._row_of
         if len(wanted) < CodeIndex.BULK or (index is not None and index.pays_for(len(wanted))):
             return np.unique(np.asarray([i for _, i in self._rows_of(wanted) if i is not None],

@@ -369,13 +369,39 @@ class CodeIndex:
                 if 0 <= at < n and self._key(at) == key:
                     out[i] = self.order[at]
             return out
-        want = pa.array(wanted, type=self.arr.type)
+        return self._found(pa.array(wanted, type=self.arr.type), last)[1]
+
+    def _found(self, want: pa.Array, last: bool) -> tuple[np.ndarray, np.ndarray]:
+        """(each key's position in the sort order, its row or -1) by binary search."""
+        n = len(self.order)
         at = self._bounds(want, right=last) - (1 if last else 0)
         inside = (at >= 0) & (at < n)
         rows = self.order[np.clip(at, 0, n - 1)]
         same = np.asarray(pc.equal(self.arr.take(pa.array(rows)), want)
                           .to_numpy(zero_copy_only=False), bool)
-        return np.where(inside & same, rows, -1)
+        return at, np.where(inside & same, rows, -1)
+
+    def find_alone(self, keys: Sequence[str]) -> np.ndarray | None:
+        """:meth:`find` (the last row of each key), or None when a key found is held by
+        more than one row: then each row found is its key's only row, and the listeners
+        of an edit of those keys may be told them (``key_lookup.remember``).  One binary
+        search, and a look at each found key's neighbour before it in the sort order."""
+        wanted = [str(k) for k in keys]
+        if len(wanted) < self.BULK or len(self.order) == 0:
+            rows = self.find(wanted, last=True)
+            firsts = self.find(wanted, last=False)
+            return rows if bool(np.all(rows == firsts)) else None
+        want = pa.array(wanted, type=self.arr.type)
+        at, rows = self._found(want, last=True)
+        found = rows >= 0
+        before = at[found] - 1  # the key before each found key's last row, in sort order
+        if not len(before):
+            return rows
+        inside = before >= 0
+        prev = self.arr.take(pa.array(self.order[np.maximum(before, 0)]))
+        same = np.asarray(pc.equal(prev, want.filter(pa.array(found)))
+                          .to_numpy(zero_copy_only=False), bool)
+        return None if bool((same & inside).any()) else rows
 
     def _key(self, i: int) -> str:
         return self.arr[int(self.order[i])].as_py()  # type: ignore[no-any-return]

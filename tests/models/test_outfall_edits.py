@@ -179,3 +179,50 @@ def test_positions_by_the_tables_index_are_those_of_a_scan(monkeypatch) -> None:
     assert CodeIndex.over(frame["code"]) is None
     again = oe.positions(frame, asked)
     assert again[codes[37]] == 37 and "PWK-renamed" not in again
+
+
+def test_an_edits_lookup_by_the_index_tells_the_map_and_the_table_its_rows(monkeypatch):
+    """At 1M the edit's codes are found once, by the inventory table's index; the map's
+    patch and the table are told those rows (``key_lookup.remember``) rather than search
+    the code column again — when each code is in one row alone."""
+    import geopandas as gpd
+    import pandas as pd
+    import shapely
+
+    from models import key_lookup
+    from models.outfall_table import OutfallTable
+    from models.text_columns import CodeIndex
+
+    n = 20_000
+    codes = [f"PWK350582H{i:05d}" for i in range(n)]
+    frame = gpd.GeoDataFrame({"code": pd.Series(codes, dtype="str"),
+                              "review_status": ["待核查"] * n},
+                             geometry=[shapely.Point(118, 24.8)] * n, crs="EPSG:4490")
+    table = OutfallTable.from_frame(frame)
+    table.row_of("")
+    monkeypatch.setattr(CodeIndex, "pays_for", lambda self, k: True)
+    oe._last_positions = None
+    asked = [codes[i] for i in range(0, n, 19)]
+    edit = oe.confirm_location(frame, asked)
+    rows = key_lookup.rows_known(frame["code"], list(edit.all_codes))
+    assert rows is not None and rows.tolist() == list(range(0, n, 19))
+    searched = []
+    monkeypatch.setattr(CodeIndex, "_bounds",
+                        lambda self, *a, **k: searched.append(1) or (_ for _ in ()).throw(
+                            AssertionError("searched again")))
+    assert table._rows_holding(list(edit.all_codes)).tolist() == list(range(0, n, 19))
+    assert searched == []
+    # a code in two rows: nothing told, the listeners look for themselves
+    frame2 = frame.copy()
+    frame2["code"] = pd.Series(codes[:-1] + [codes[0]], dtype="str")
+    table2 = OutfallTable.from_frame(frame2)
+    table2.row_of("")
+    monkeypatch.undo()
+    monkeypatch.setattr(CodeIndex, "pays_for", lambda self, k: True)
+    told = []
+    monkeypatch.setattr(key_lookup, "remember", lambda *a: told.append(a) or True)
+    oe._last_positions = None
+    assert CodeIndex.over(frame2["code"]) is table2._row_of
+    edit2 = oe.confirm_location(frame2, [codes[i] for i in range(0, 1900, 19)])
+    assert told == [] and edit2.changes[0].code == codes[0]
+    assert oe._last_positions[2][codes[0]] == n - 1  # a repeated code: its last row

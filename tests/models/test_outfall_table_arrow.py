@@ -218,3 +218,24 @@ def test_an_index_shared_with_the_other_rule_for_repeated_codes() -> None:
     assert [first.row_of(k) for k in "ABC"] == [1, 0, 3]
     assert first.rows_of(["B", "A"]).tolist() == table_index.rows_of(["B", "A"]).tolist()
     assert table_index.sharing(last=True) is table_index
+
+
+@pytest.mark.parametrize("n_wanted", [3, 700])
+def test_find_alone_gives_the_rows_only_when_each_code_found_has_one_row(
+        n_wanted: int, monkeypatch) -> None:
+    """``CodeIndex.find_alone``: the rows ``find`` gives when every code found is in one
+    row alone (the missing ones -1), None when one of them is in two rows."""
+    rng = np.random.default_rng(11)
+    keys = np.array([f"PWK{i:05d}" for i in rng.permutation(5000)], dtype=object)
+    keys[4999] = keys[17]  # one code in two rows
+    index = CodeIndex(keys, last=True)
+    monkeypatch.setattr(index, "pays_for", lambda n: True)
+    alone = [k for k in dict.fromkeys(keys.tolist()) if k != keys[17]]
+    wanted = alone[:n_wanted] + ["nope"]
+    rows = index.find_alone(wanted)
+    assert rows is not None and rows.tolist() == index.find(wanted).tolist()
+    assert rows[-1] == -1
+    assert all(keys[r] == k for k, r in zip(wanted[:-1], rows[:-1], strict=True))
+    assert index.find_alone(wanted[:-1] + [keys[17]]) is None
+    first = sorted(keys.tolist())[0]  # the first in the sort order: nothing before it
+    assert index.find_alone([first] + wanted[:n_wanted - 1]) is not None
