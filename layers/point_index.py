@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
-from geodata.gil_slices import in_worker_slices, take
+from geodata.gil_slices import SMALL_SLICE, in_worker_slices, take
 from layers.mercator import to_mercator
 
 #: Buckets of the grid index per side.
@@ -54,9 +54,11 @@ class PointIndex:
         if len(geoms):
             ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
             present = geoms if ok.all() else take(geoms, np.flatnonzero(ok))
-            # get_coordinates holds the GIL (~50 ms a million points), get_x/get_y do not
-            # but would say NaN for a one-point multipoint: the same call, in slices
-            xy = np.concatenate(in_worker_slices(shapely.get_coordinates, present))
+            # get_coordinates holds the GIL (~50 ms a million points quiet, up to ~200 ms
+            # with the other core busy), get_x/get_y do not but would say NaN for a
+            # one-point multipoint: the same call, in slices of 16k (64k held it 13 ms)
+            xy = np.concatenate(in_worker_slices(shapely.get_coordinates, present,
+                                                 SMALL_SLICE))
             if len(xy) == int(ok.sum()):  # exactly one coordinate per point
                 mx, my = to_mercator(xy[:, 0], xy[:, 1])
                 x[ok], y[ok] = mx, my
