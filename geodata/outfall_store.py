@@ -165,7 +165,9 @@ def ensure_review_tables(con: sqlite3.Connection) -> None:
 
 def _review_tables_ready(con: sqlite3.Connection) -> bool:
     cols = _columns(con, AUDIT_TABLE)
-    return bool(cols) and "batch" in cols and bool(_columns(con, PHOTO_TABLE))
+    return bool(cols) and "batch" in cols and bool(_columns(con, PHOTO_TABLE)) \
+        and con.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?",
+                        (f"idx_{OUTFALLS}_code",)).fetchone() is not None
 
 
 # -- errors ---------------------------------------------------------------------------------

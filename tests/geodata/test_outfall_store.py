@@ -49,6 +49,29 @@ def test_commit_moves_point_updates_rtree_and_writes_audit(gpkg):
     assert [(r["id"], r["field"], r["batch"]) for r in rows] == [(1, "geometry", "b1")]
 
 
+def test_a_save_makes_the_code_index_a_file_with_the_review_tables_lacks(gpkg):
+    """A file whose review tables exist but whose outfalls have no code index (made before
+    the index, or by another tool) gets it at the next save, as a fresh file does."""
+    code = td.CODES[3]
+    outfall_store.commit_batches(gpkg, [Batch("b1", [StoredChange(code, "review_status", "已核查")],
+                                              [_audit(code, "review_status", "x", "y")])])
+    con = sqlite3.connect(gpkg)
+    con.execute("DROP INDEX idx_outfalls_code")
+    con.commit()
+    con.close()
+    outfall_store.commit_batches(gpkg, [Batch("b2", [StoredChange(code, "review_status", "待核查")],
+                                              [_audit(code, "review_status", "y", "x", "b2")])])
+    con = sqlite3.connect(gpkg)
+    try:
+        assert con.execute("SELECT 1 FROM sqlite_master WHERE type='index' AND "
+                           "name='idx_outfalls_code'").fetchone() == (1,)
+        plan = " ".join(r[-1] for r in con.execute(
+            "EXPLAIN QUERY PLAN SELECT fid FROM outfalls WHERE code = ?", (code,)))
+        assert "idx_outfalls_code" in plan
+    finally:
+        con.close()
+
+
 def test_failed_batch_writes_nothing(gpkg):
     good = Batch("b1", [StoredChange(td.CODES[0], "review_status", "已核查")],
                  [_audit(td.CODES[0], "review_status", "待核查", "已核查")])
