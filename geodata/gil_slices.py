@@ -75,6 +75,26 @@ def slices(n: int, size: int = SLICE) -> Iterator[slice]:
         yield slice(start, min(start + size, n))
 
 
+def weighted_slices(weights: np.ndarray, budget: float) -> Iterator[slice]:
+    """:func:`slices` cut by weight instead of count: consecutive slices whose ``weights``
+    (e.g. each polygon's number of coordinates) add up to about ``budget`` each (one item
+    at least), with the GIL handed over before each next one; ``slice(0, n)`` on the GUI
+    thread or when the whole is within the budget."""
+    n = len(weights)
+    total = np.cumsum(np.asarray(weights, dtype=np.float64))
+    if n == 0 or total[-1] <= budget or not in_worker():
+        yield slice(0, n)
+        return
+    start = 0
+    while start < n:
+        base = total[start - 1] if start else 0.0
+        stop = max(start + 1, int(np.searchsorted(total, base + budget, side="right")))
+        if start:
+            hand_over()  # the GUI thread's turn
+        yield slice(start, min(stop, n))
+        start = stop
+
+
 #: items per slice of the Python-object builders below: a 16k-item slice of ``tolist``,
 #: ``dict.fromkeys`` or ``json.dumps`` of code strings is 1-4 ms (64k was up to ~14 ms)
 SMALL_SLICE = SLICE // 4

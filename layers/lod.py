@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
+from geodata import gil_slices
 from layers.mercator import R, level_resolution, to_mercator
 
 
@@ -60,9 +61,31 @@ def _gather(xy: np.ndarray, starts: np.ndarray, lengths: np.ndarray,
     return Rings(xy[idx], offsets, feature)
 
 
+#: the work flattened per call in a worker, in coordinates (~2-3 ms): shapely's parts,
+#: rings and coordinates are made with the GIL held (20k simplified control units' parts in
+#: one call held it ~50 ms); a geometry costs as much as ~150 coordinates (its new objects)
+FLATTEN_SLICE = 100_000
+GEOMETRY_WEIGHT = 150
+
+
 def flatten(geoms: np.ndarray) -> Rings:
-    """Flatten polygons (to their rings) or lines (to their parts)."""
+    """Flatten polygons (to their rings) or lines (to their parts); in a worker ~100k
+    coordinates a call, with the GIL handed over between them."""
     geoms = np.asarray(geoms)
+    spans = list(gil_slices.weighted_slices(
+        shapely.get_num_coordinates(geoms) + GEOMETRY_WEIGHT, FLATTEN_SLICE)) \
+        if len(geoms) else [slice(0, 0)]
+    if len(spans) == 1:
+        return _flatten(geoms)
+    parts = [(_flatten(geoms[span]), span.start) for span in spans]
+    ends = np.cumsum([len(r.xy) for r, _ in parts])
+    return Rings(np.concatenate([r.xy for r, _ in parts]),
+                 np.concatenate([[0]] + [r.offsets[1:] + (ends[k - 1] if k else 0)
+                                         for k, (r, _) in enumerate(parts)]).astype(np.int64),
+                 np.concatenate([r.feature + start for r, start in parts]).astype(np.int64))
+
+
+def _flatten(geoms: np.ndarray) -> Rings:
     if len(geoms) == 0:
         return Rings(np.zeros((0, 2)), np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64))
     parts, part_feat = shapely.get_parts(geoms, return_index=True)

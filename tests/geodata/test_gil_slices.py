@@ -128,3 +128,54 @@ def test_python_object_builders_in_slices_give_the_whole_calls(n: int) -> None:
         assert list(got) == list(dict(zip(codes, fids, strict=True)))
     with pytest.raises(ValueError):
         gil_slices.dict_of(codes, [*fids, 1])
+
+
+@pytest.mark.parametrize("weights", [[], [5], [1] * 10, [3, 9, 1, 1, 1, 20, 2, 2], [50, 50]])
+def test_weighted_slices_cover_every_item_once_within_the_budget(weights: list[int]) -> None:
+    w = np.asarray(weights, dtype=np.int64)
+    assert list(gil_slices.weighted_slices(w, 4)) == [slice(0, len(w))]  # main thread
+    parts = in_worker(lambda: list(gil_slices.weighted_slices(w, 4)))
+    assert [i for p in parts for i in range(len(w))[p]] == list(range(len(w)))
+    # each slice within the budget, or a single item heavier than it
+    assert all(w[p].sum() <= 4 or p.stop - p.start == 1 for p in parts)
+
+
+def test_geometries_projected_in_a_worker_are_those_projected_whole() -> None:
+    from layers import mercator
+
+    rng = np.random.default_rng(3)
+    polys = np.array([shapely.buffer(shapely.Point(118 + rng.random(), 24.5 + rng.random()),
+                                     0.01, quad_segs=int(rng.integers(2, 60)))
+                      for _ in range(3000)] + [None, shapely.Polygon()], dtype=object)
+    whole = mercator.project_geometries(polys)
+    sliced = in_worker(lambda: mercator.project_geometries(polys))
+    assert len(sliced) == len(polys)
+    assert bool(shapely.equals_exact(sliced[:-2], whole[:-2], tolerance=0).all())
+    assert sliced[-2] is None and sliced[-1].is_empty
+    calls: list[int] = []
+    real = mercator._projected
+    mercator._projected = lambda g: (calls.append(len(g)), real(g))[1]  # type: ignore
+    try:
+        in_worker(lambda: mercator.project_geometries(polys))
+    finally:
+        mercator._projected = real  # type: ignore
+    assert len(calls) > 1 and sum(calls) == len(polys)
+
+
+def test_rings_flattened_in_a_worker_are_those_flattened_whole(monkeypatch) -> None:
+    from layers import lod
+
+    rng = np.random.default_rng(4)
+    geoms = np.array(
+        [shapely.buffer(shapely.Point(rng.random(), rng.random()), 0.01,
+                        quad_segs=int(rng.integers(2, 40))) for _ in range(400)]
+        + [shapely.MultiPolygon([shapely.box(0, 0, 1, 1), shapely.box(2, 2, 3, 3)]),
+           shapely.box(0, 0, 5, 5).difference(shapely.box(1, 1, 2, 2)),  # a hole
+           None, shapely.Polygon()], dtype=object)
+    monkeypatch.setattr(lod, "FLATTEN_SLICE", 500)
+    whole = lod.flatten(geoms)
+    sliced = in_worker(lambda: lod.flatten(geoms))
+    assert np.array_equal(sliced.xy, whole.xy)
+    assert np.array_equal(sliced.offsets, whole.offsets)
+    assert np.array_equal(sliced.feature, whole.feature)
+    assert whole.n_rings == 400 + 2 + 2
