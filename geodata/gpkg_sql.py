@@ -29,6 +29,8 @@ from typing import Any
 import numpy as np
 import shapely
 
+from geodata import gil_slices
+
 _EMPTY_FLAG = 0x10
 _ENVELOPE_LEN = (0, 32, 48, 48, 64, 0, 0, 0)
 _LE_4D = struct.Struct("<4d")
@@ -219,16 +221,28 @@ def insert_features(con: sqlite3.Connection, table: str, columns: Sequence[str],
         arr = np.asarray(geoms, dtype=object).ravel()
         keep = ~shapely.is_missing(arr) & ~shapely.is_empty(arr)
         b = shapely.bounds(arr[keep])
-        con.executemany(f'insert or replace into "{rtree}" values (?, ?, ?, ?, ?)',
-                        zip(np.asarray(fids)[keep].tolist(), b[:, 0].tolist(),
-                            b[:, 2].tolist(), b[:, 1].tolist(), b[:, 3].tolist(),
-                            strict=True))
+        _executemany_in_slices(con, f'insert or replace into "{rtree}" values (?, ?, ?, ?, ?)',
+                               list(zip(np.asarray(fids)[keep].tolist(), b[:, 0].tolist(),
+                                        b[:, 2].tolist(), b[:, 1].tolist(), b[:, 3].tolist(),
+                                        strict=True)))
     if counted:
         con.execute("update gpkg_ogr_contents set feature_count = feature_count + ? "
                     "where lower(table_name) = lower(?)", (len(rows), table))
     for sql in triggers.values():
         con.execute(sql)
     return fids
+
+
+#: rows a worker writes per ``executemany`` before it hands the GIL over (a few ms): each
+#: row's step releases and re-takes the GIL, and a waiting GUI thread never gets it in
+#: between (``geodata.gil_slices.hand_over``; the R-tree rows of 100k outfalls held it
+#: 20-75 ms at a time)
+ROW_SLICE = 2_048
+
+
+def _executemany_in_slices(con: sqlite3.Connection, sql: str, params: list[Any]) -> None:
+    for part in gil_slices.slices(len(params), ROW_SLICE):
+        con.executemany(sql, params[part])
 
 
 def delete_features(con: sqlite3.Connection, table: str, gcol: str,
@@ -250,8 +264,13 @@ def delete_features(con: sqlite3.Connection, table: str, gcol: str,
     for name in triggers:
         con.execute(f'drop trigger "{name}"')
     deleted, located = 0, []
-    for start in range(0, len(fids), 10_000):  # below SQLite's limit on bound variables
-        chunk = list(fids[start:start + 10_000])
+    # below SQLite's limit on bound variables; in a worker smaller, the GIL handed over
+    # between them (a chunk's rows are read a step each, which starves the GUI thread)
+    step = ROW_SLICE if gil_slices.in_worker() else 10_000
+    for start in range(0, len(fids), step):
+        if start and gil_slices.in_worker():
+            gil_slices.hand_over()
+        chunk = list(fids[start:start + step])
         marks = ", ".join("?" for _ in chunk)
         if rtree:
             located += con.execute(f'select "{pk}" from "{table}" where "{pk}" in ({marks}) '
@@ -259,7 +278,7 @@ def delete_features(con: sqlite3.Connection, table: str, gcol: str,
         deleted += con.execute(f'delete from "{table}" where "{pk}" in ({marks})',
                                chunk).rowcount
     if rtree:
-        con.executemany(f'delete from "{rtree}" where id = ?', located)
+        _executemany_in_slices(con, f'delete from "{rtree}" where id = ?', located)
     if counted:
         con.execute("update gpkg_ogr_contents set feature_count = feature_count - ? "
                     "where lower(table_name) = lower(?)", (deleted, table))

@@ -151,3 +151,44 @@ def test_delete_features_matches_the_gdal_triggers(layer: Path, tmp_path: Path) 
     con.close()
     assert _state(layer) == _state(other)
     assert read_layer(layer, "pts")["code"].tolist() == ["a", "n2"]
+
+
+def test_insert_and_delete_in_a_worker_in_slices_match_the_gdal_triggers(
+        layer: Path, tmp_path: Path, monkeypatch) -> None:
+    """In a worker the R-tree rows and the deletes go a few rows per call with the GIL
+    handed over between (gpkg_sql.ROW_SLICE): the file is the one GDAL's triggers make."""
+    import threading
+
+    monkeypatch.setattr(gpkg_sql, "ROW_SLICE", 3)
+    other = tmp_path / "by_triggers.gpkg"
+    other.write_bytes(layer.read_bytes())
+    geoms = [shapely.Point(118.7 + i / 100, 24.8) if i % 4 else None for i in range(11)]
+    rows = [(b, f"n{i}") for i, b in enumerate(gpkg_sql.geoms_to_blobs(geoms))]
+    gone = [13, 3, 4, 5, 6, 7, 8, 99]
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            con = gpkg_sql.connect(layer)
+            con.execute("begin immediate")
+            gpkg_sql.insert_features(con, "pts", ["geom", "code"], rows, geoms)
+            gpkg_sql.delete_features(con, "pts", "geom", gone)
+            con.execute("commit")
+            con.close()
+        except BaseException as exc:  # noqa: BLE001 - re-raised below
+            errors.append(exc)
+
+    t = threading.Thread(target=work)
+    t.start()
+    t.join(60)
+    assert not errors, errors
+    con = gpkg_sql.connect(other)
+    con.execute("begin immediate")
+    for row in rows:
+        con.execute("insert into pts (geom, code) values (?, ?)", row)
+    for fid in gone:
+        con.execute("delete from pts where fid=?", (fid,))
+    con.execute("commit")
+    con.close()
+    assert _state(layer) == _state(other)
+    assert read_layer(layer, "pts")["code"].tolist() == ["a", "b", "n6", "n7", "n8", "n9"]
