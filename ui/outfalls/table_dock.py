@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -113,6 +114,7 @@ class OutfallTablePanel(QWidget):
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.verticalHeader().setDefaultSectionSize(22)
+        self._size_row_header()
         # fixed starting widths (measuring 100k rows to fit contents would take seconds);
         # codes and names whole, the flags column takes what is left
         header = self.view.horizontalHeader()
@@ -246,6 +248,15 @@ class OutfallTablePanel(QWidget):
 
     def _reconnect(self) -> None:
         self._update_count()
+
+    def _size_row_header(self) -> None:
+        """Let the model answer the row numbers' header size (one call a section instead
+        of Qt measuring each of 200 numbers after every reset), as wide as Qt makes it:
+        the widest number and four header margins."""
+        header = self.view.verticalHeader()
+        margin = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+        self.model.row_header_metrics = (header.fontMetrics(), header.defaultSectionSize(),
+                                         4 * margin)
 
     # -- keeping up with edits ------------------------------------------------------------
     def shown_rows(self) -> tuple[int, int] | None:
