@@ -382,10 +382,10 @@ class CodeIndex:
         return at, np.where(inside & same, rows, -1)
 
     def find_alone(self, keys: Sequence[str]) -> np.ndarray | None:
-        """:meth:`find` (the last row of each key), or None when a key found is held by
-        more than one row: then each row found is its key's only row, and the listeners
-        of an edit of those keys may be told them (``key_lookup.remember``).  One binary
-        search, and a look at each found key's neighbour before it in the sort order."""
+        """The rows :meth:`find` gives (each key's last row, -1 for none) when every key
+        found is in one row alone — the listeners of an edit of those keys may then be
+        told them (``key_lookup.remember``); None when a key found is in several rows.
+        One binary search, and a look at each found key's neighbour in the sort order."""
         wanted = [str(k) for k in keys]
         if len(wanted) < self.BULK or len(self.order) == 0:
             rows = self.find(wanted, last=True)
