@@ -200,3 +200,21 @@ def test_an_import_in_slices_writes_and_undoes_what_it_did_whole(
     assert undo_rows(outfalls_db) == undo_rows(whole_db)
     in_worker(lambda: wi.undo_import(outfalls_db, int(sliced.batch_id or 0)))
     assert _dump(outfalls_db) == before
+
+
+@pytest.mark.parametrize("n", [0, 1, 4, 5, 9])
+def test_codes_cleaned_in_a_worker_in_slices_are_those_cleaned_whole(n: int,
+                                                                     monkeypatch) -> None:
+    from geodata.io import validation
+
+    monkeypatch.setattr(gil_slices, "SMALL_SLICE", 4)
+    raw = [None, " PWK350582H0001 ", float("nan"), "PWK350582R0002", 12, "  ", "x",
+           "PWK350582H0003", None][:n]
+    for column in (pd.Series(raw, dtype=object),
+                   pd.Series([None if v is None or isinstance(v, (int, float)) else v
+                              for v in raw], dtype="str")):
+        whole = column.map(validation._clean_code)
+        sliced = in_worker(lambda column=column: validation._clean_codes(column))
+        assert sliced.tolist() == whole.tolist()
+        assert sliced.index.equals(whole.index)
+        assert str(sliced.dtype) == str(whole.dtype) or n == 0
