@@ -109,3 +109,24 @@ def test_repeated_keys_find_their_rows_instead_of_raising():
                      keys=np.array(["A", "B", "A", "C"], dtype=object))
     assert layer.rows_of(["A", "Z", "C"]).tolist() == [0, 2, 3]
     assert layer.row_of("A") == 0 and layer.row_of("C") == 3 and layer.row_of("Z") is None
+
+
+def test_a_query_of_the_whole_extent_is_every_point_also_after_a_move() -> None:
+    """A box that covers every point (the full extent's render) takes them all without a
+    test of each; after points move — one to the extent's edge — the same holds."""
+    rng = np.random.default_rng(2)
+    x, y = rng.uniform(0, 1000, 5_000), rng.uniform(0, 500, 5_000)
+    x[7] = np.nan
+    idx = PointIndex(x, y)
+    whole = (-1.0, -1.0, 1001.0, 501.0)
+    assert np.array_equal(np.sort(idx.rows[idx.query(whole)]),
+                          np.flatnonzero(np.isfinite(x)))
+    exact = (float(np.nanmin(x)), float(y.min()), float(np.nanmax(x)), float(y.max()))
+    assert len(idx.query(exact)) == 4_999
+    moved = idx.moved(np.array([3, 9]), np.array([np.nanmax(x), 10.0]), np.array([20.0, y.max()]))
+    assert moved is not None
+    for box in (exact, (10.0, 10.0, 600.0, 400.0)):
+        xs, ys = x.copy(), y.copy()
+        xs[[3, 9]], ys[[3, 9]] = (np.nanmax(x), 10.0), (20.0, y.max())
+        want = np.flatnonzero((xs >= box[0]) & (xs <= box[2]) & (ys >= box[1]) & (ys <= box[3]))
+        assert np.array_equal(np.sort(moved.rows[moved.query(box)]), want)
