@@ -18,8 +18,6 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from models.priority import lower_this_thread
-
 
 def share_arenas() -> None:
     """Let the reading and checking threads share two malloc arenas (glibc gives each new
@@ -103,7 +101,6 @@ def drop_later(*objects: Any) -> None:
 
 
 def _drop_loop(drops: queue.SimpleQueue[tuple[Any, ...]]) -> None:
-    lower_this_thread()
     while True:
         objects = list(drops.get())
         time.sleep(_DROP_AFTER_S)

@@ -1,44 +1,22 @@
-"""Background work at a lower CPU priority than the window's GUI thread.
+"""The compliance check's child process at a lower CPU priority than the window.
 
-On the county offices' two-core laptops an import's worker, the drop thread, a render and
-the compliance check's child process all want a core at once; the GUI thread, which wakes
-every few milliseconds for a short turn, then waited for one: up to ~12 ms of a turn's
-gap was the GUI thread runnable with no core (issue 17, Linux's schedstat).  Lowered, the
-workers still have every core the window does not use, and the window gets a core as soon
-as it wakes.  Only ever lowered: raising a priority back needs rights a user lacks.
+On the county offices' two-core laptops the check's threads otherwise took the cores from
+the window's GUI thread.  Only a *process* that holds no GIL of the window's is lowered:
+the window's own worker threads were lowered too for a while (issue 17, session 8) and
+that made things worse — a lowered worker holding the GIL, preempted by busier processes
+(PostgreSQL serving a pull), kept the GUI thread waiting for the GIL (a priority
+inversion: a pull at 100k outfalls had 14-23 gaps over 16 ms instead of 0-4).
 """
 
 from __future__ import annotations
 
 import os
 import sys
-import threading
 
-#: Linux nice steps below the window (a nice-10 thread weighs ~1/10 of a nice-0 one)
+#: nice steps below the window (a nice-10 process weighs ~1/10 of a nice-0 one)
 NICE_STEPS = 10
-#: Windows' THREAD_PRIORITY_BELOW_NORMAL and BELOW_NORMAL_PRIORITY_CLASS
-_WIN_THREAD_BELOW_NORMAL = -1
+#: Windows' BELOW_NORMAL_PRIORITY_CLASS
 _WIN_CLASS_BELOW_NORMAL = 0x4000
-
-
-def lower_this_thread() -> None:
-    """Lower the calling thread's priority (only its own: Linux keeps a nice value per
-    thread, and threads it starts inherit it; Windows per thread too).  Elsewhere, or if
-    not allowed, the thread keeps its priority."""
-    try:
-        if sys.platform == "win32":
-            import ctypes
-
-            kernel = ctypes.windll.kernel32  # type: ignore[attr-defined]
-            kernel.SetThreadPriority(kernel.GetCurrentThread(), _WIN_THREAD_BELOW_NORMAL)
-        elif sys.platform.startswith("linux"):
-            tid = threading.get_native_id()
-            # below the main thread's (the window's), wherever the process started
-            target = min(19, os.getpriority(os.PRIO_PROCESS, os.getpid()) + NICE_STEPS)
-            if os.getpriority(os.PRIO_PROCESS, tid) < target:
-                os.setpriority(os.PRIO_PROCESS, tid, target)
-    except (OSError, AttributeError):
-        pass
 
 
 def lower_this_process() -> None:

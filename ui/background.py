@@ -34,8 +34,6 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from models.priority import lower_this_thread
-
 log = logging.getLogger(__name__)
 
 
@@ -113,8 +111,6 @@ class _Pool:
             t.start()
 
     def _work(self) -> None:
-        # below the GUI thread: on two cores it otherwise waited for a core in its turns
-        lower_this_thread()
         while True:
             job = self.jobs.get()
             if job is None:

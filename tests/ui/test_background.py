@@ -3,8 +3,6 @@ progress, errors delivered on the GUI thread — spun with the application's eve
 
 from __future__ import annotations
 
-import os
-import sys
 import threading
 import time
 
@@ -88,16 +86,3 @@ def test_a_python_worker_keeps_pyprojs_thread_state_between_jobs(runner):
         runner.submit(lambda t: _project(pts), out.append)
         assert spin_until(lambda: not runner.busy())
     assert len(out) == 4
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux keeps nice per thread")
-def test_jobs_run_below_the_gui_threads_priority_and_leave_it_as_it_was(runner):
-    """On two cores the window's GUI thread waited for a core while a worker ran: the
-    workers run at a lower priority, the GUI thread keeps its own."""
-    gui_before = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-    seen: list[int] = []
-    runner.submit(lambda t: os.getpriority(os.PRIO_PROCESS, threading.get_native_id()),
-                  seen.append)
-    assert spin_until(lambda: bool(seen))
-    assert seen[0] > gui_before
-    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == gui_before
