@@ -97,20 +97,23 @@ def test_the_cells_answer_each_role_as_shown(qtbot):
     assert model.data(model.index(row, KEYS.index("flags"))) != ""
 
 
-def test_a_table_shown_in_a_scrolled_panel_keeps_the_row_at_the_top(qtbot):
-    """The row at the top of the view stays there when the new table has it (an import
-    adds rows); when it is gone (the undo of an import near the end), the view starts
-    from the top rather than past the end of the rows."""
+def _numbered_table(n: int) -> OutfallTable:
+    """An inventory of ``n`` outfalls with codes numbered in row order."""
     import geopandas as gpd
     import pandas as pd
     import shapely
 
-    def table(n: int) -> OutfallTable:
-        frame = gpd.GeoDataFrame(
-            {"code": pd.Series([f"PWK350582H{i:04d}" for i in range(n)], dtype="str")},
-            geometry=[shapely.Point(118.5, 24.8)] * n, crs="EPSG:4490")
-        return OutfallTable.from_frame(frame)
+    frame = gpd.GeoDataFrame(
+        {"code": pd.Series([f"PWK350582H{i:05d}" for i in range(n)], dtype="str")},
+        geometry=[shapely.Point(118.5, 24.8)] * n, crs="EPSG:4490")
+    return OutfallTable.from_frame(frame)
 
+
+def test_a_table_shown_in_a_scrolled_panel_keeps_the_row_at_the_top(qtbot):
+    """The row at the top of the view stays there when the new table has it (an import
+    adds rows); when it is gone (the undo of an import near the end), the view starts
+    from the top rather than past the end of the rows."""
+    table = _numbered_table
     panel = OutfallTablePanel(table(300))
     qtbot.addWidget(panel)
     panel.resize(900, 300)
@@ -133,16 +136,7 @@ def test_the_row_numbers_fit_their_header_and_are_sized_with_one_call_each(qtbot
     """The row header is as wide as the largest row number needs, before and after a
     table of more digits is shown — and Qt learns it from one call a section (Qt measured
     each of 200 numbers after every reset, ~6 calls each: ~10 ms of a layer's swap)."""
-    import geopandas as gpd
-    import pandas as pd
-    import shapely
-
-    def table(n: int) -> OutfallTable:
-        frame = gpd.GeoDataFrame(
-            {"code": pd.Series([f"PWK350582H{i:05d}" for i in range(n)], dtype="str")},
-            geometry=[shapely.Point(118.5, 24.8)] * n, crs="EPSG:4490")
-        return OutfallTable.from_frame(frame)
-
+    table = _numbered_table
     panel = OutfallTablePanel(table(90))
     qtbot.addWidget(panel)
     panel.resize(900, 300)
