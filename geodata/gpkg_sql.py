@@ -222,9 +222,7 @@ def insert_features(con: sqlite3.Connection, table: str, columns: Sequence[str],
         keep = ~shapely.is_missing(arr) & ~shapely.is_empty(arr)
         b = shapely.bounds(arr[keep])
         _executemany_in_slices(con, f'insert or replace into "{rtree}" values (?, ?, ?, ?, ?)',
-                               list(zip(np.asarray(fids)[keep].tolist(), b[:, 0].tolist(),
-                                        b[:, 2].tolist(), b[:, 1].tolist(), b[:, 3].tolist(),
-                                        strict=True)))
+                               [np.asarray(fids)[keep], b[:, 0], b[:, 2], b[:, 1], b[:, 3]])
     if counted:
         con.execute("update gpkg_ogr_contents set feature_count = feature_count + ? "
                     "where lower(table_name) = lower(?)", (len(rows), table))
@@ -240,9 +238,14 @@ def insert_features(con: sqlite3.Connection, table: str, columns: Sequence[str],
 ROW_SLICE = 2_048
 
 
-def _executemany_in_slices(con: sqlite3.Connection, sql: str, params: list[Any]) -> None:
-    for part in gil_slices.slices(len(params), ROW_SLICE):
-        con.executemany(sql, params[part])
+def _executemany_in_slices(con: sqlite3.Connection, sql: str,
+                           columns: Sequence[Any]) -> None:
+    """``executemany`` of the rows made of ``columns`` (numpy arrays or lists, one value
+    a row each), a slice at a time: a slice's values are made Python values only as it
+    is written."""
+    for part in gil_slices.slices(len(columns[0]), ROW_SLICE):
+        con.executemany(sql, zip(*(c[part].tolist() if isinstance(c, np.ndarray) else c[part]
+                                   for c in columns), strict=True))
 
 
 def delete_features(con: sqlite3.Connection, table: str, gcol: str,
@@ -278,7 +281,8 @@ def delete_features(con: sqlite3.Connection, table: str, gcol: str,
         deleted += con.execute(f'delete from "{table}" where "{pk}" in ({marks})',
                                chunk).rowcount
     if rtree:
-        _executemany_in_slices(con, f'delete from "{rtree}" where id = ?', located)
+        _executemany_in_slices(con, f'delete from "{rtree}" where id = ?',
+                               [[fid for (fid,) in located]])
     if counted:
         con.execute("update gpkg_ogr_contents set feature_count = feature_count - ? "
                     "where lower(table_name) = lower(?)", (deleted, table))

@@ -72,6 +72,8 @@ def flatten(geoms: np.ndarray) -> Rings:
     """Flatten polygons (to their rings) or lines (to their parts); in a worker ~100k
     coordinates a call, with the GIL handed over between them."""
     geoms = np.asarray(geoms)
+    if not gil_slices.in_worker():  # the GUI thread or a command: one call
+        return _flatten(geoms)
     spans = list(gil_slices.weighted_slices(
         shapely.get_num_coordinates(geoms) + GEOMETRY_WEIGHT, FLATTEN_SLICE)) \
         if len(geoms) else [slice(0, 0)]

@@ -52,6 +52,8 @@ def project_geometries(geoms: np.ndarray) -> np.ndarray:
     """Shapely geometries in lon/lat → the same geometries in Web Mercator metres (in a
     worker, ~50k coordinates a call with the GIL handed over between them)."""
     geoms = np.asarray(geoms)
+    if not gil_slices.in_worker():  # the GUI thread or a command: one call
+        return _projected(geoms)
     # a geometry weighs as ~50 coordinates (its copy and the new one)
     parts = [_projected(geoms[part]) for part in gil_slices.weighted_slices(
         shapely.get_num_coordinates(geoms) + 50, PROJECT_SLICE)]
