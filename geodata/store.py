@@ -11,10 +11,8 @@ layers); plain tables are read with sqlite3 directly, which is simpler and just 
 
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -26,8 +24,7 @@ import pyogrio
 from geodata import files, schema
 from geodata.gpkg_sql import sqlite_uri
 from geodata.messages import Message
-
-BUNDLED_NAME = "quanzhou.gpkg"
+from geodata.paths import BUNDLED_NAME, bundled_path, user_data_dir  # noqa: F401 (re-exported)
 
 
 class WorkspaceError(Exception):
@@ -55,27 +52,6 @@ def in_use(exc: BaseException) -> bool:
     """Whether an SQLite or GDAL error says another connection holds the database."""
     text = str(exc).lower()
     return "database is locked" in text or "database is busy" in text
-
-
-def bundled_path() -> Path:
-    """The read-only bundled Quanzhou GeoPackage."""
-    base = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent.parent))
-    return base / "geodata" / "data" / BUNDLED_NAME
-
-
-def user_data_dir() -> Path:
-    """Per-user data folder: %LOCALAPPDATA%\\EcoZone on Windows, XDG data home elsewhere.
-
-    ``ECOZONE_HOME`` overrides it (tests, portable installs).
-    """
-    env = os.environ.get("ECOZONE_HOME")
-    if env:
-        return Path(env)
-    if sys.platform == "win32":
-        root = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
-        return root / "EcoZone"
-    root = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
-    return root / "EcoZone"
 
 
 def default_workspace_path() -> Path:

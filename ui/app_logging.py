@@ -31,7 +31,7 @@ log = logging.getLogger("ecozone")
 
 def log_dir() -> Path:
     """Folder of the log files: ``<user data>/logs``."""
-    from geodata.store import user_data_dir
+    from geodata.paths import user_data_dir
 
     return user_data_dir() / "logs"
 

@@ -35,7 +35,7 @@ PREVIEW_ROWS = 20
 
 def mapping_folder() -> Path:
     """Where mappings are saved by default, so that the next file can reuse them."""
-    from geodata.store import user_data_dir
+    from geodata.paths import user_data_dir
 
     return user_data_dir() / "import_mappings"
 
