@@ -43,6 +43,12 @@ MAX_HIGHLIGHTED = 5000
 #: a change of a layer's data (an edit, a pull's piece) is rendered this long after the
 #: last one of a quick succession
 DATA_RENDER_MS = 30
+#: A view changed by panning, zooming or resizing is rendered this long after the last
+#: change (a drag or a wheel turn asks for one render, not one per step).
+RENDER_DEBOUNCE_MS = 90
+#: ... the first render of a window: once the resizes of its layout have come (they come
+#: in the turns right after it is shown, ms apart).
+FIRST_RENDER_MS = 15
 HOVER_PEN = QColor(255, 145, 0)
 
 
@@ -88,8 +94,9 @@ class MapCanvas(QWidget):
         #: progressive composite) was painted once; work that waits for it runs then
         self.painted_map = False
         self._whole_map = False
-        self._render_timer = QTimer(self, singleShot=True, interval=90)
+        self._render_timer = QTimer(self, singleShot=True, interval=RENDER_DEBOUNCE_MS)
         self._render_timer.timeout.connect(self._request_render)
+        self._requested = False  # a render was asked of the renderer once
         self._hover_timer = QTimer(self, singleShot=True, interval=40)
         self._hover_timer.timeout.connect(self._update_hover)
         # a change of a layer's data is rendered a moment later, once: the render thread
@@ -102,6 +109,8 @@ class MapCanvas(QWidget):
         self._data_render.timeout.connect(self._request_render)
         model.changed.connect(self._on_model_changed)
         self._fitted = False
+        # the point indexes the first render needs, made while the window is laid out
+        self.renderer.index_points()
 
     # -- view ----------------------------------------------------------------------------
     def set_view(self, view: Viewport, render_now: bool = False) -> None:
@@ -114,6 +123,8 @@ class MapCanvas(QWidget):
             self._render_timer.start()
 
     def _request_render(self) -> None:
+        self._requested = True
+        self._render_timer.setInterval(RENDER_DEBOUNCE_MS)
         self.renderer.request(self.view)
 
     def refresh(self) -> None:
@@ -237,7 +248,11 @@ class MapCanvas(QWidget):
             bbox = self.model.full_extent()
             if bbox is not None:
                 self.view = Viewport.fit(bbox, self.width(), self.height(), 0.02)
-        self._render_timer.start()
+        # the window's first render is asked for once its layout settles, not 90 ms
+        # after: the resizes of a window being laid out come in the same few event-loop
+        # turns, and at 1M outfalls the first map was 90 ms later than it needed be
+        self._render_timer.start(FIRST_RENDER_MS if not self._requested else
+                                 RENDER_DEBOUNCE_MS)
         self.view_changed.emit(self.view)
         super().resizeEvent(event)
 

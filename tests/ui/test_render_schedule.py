@@ -271,3 +271,55 @@ def test_the_labels_are_placed_first_while_the_geometry_is_simplified(qapp, bund
     drawn = [la.name for la in model.layers if la.visible]
     assert simplified == [n for n in drawn if n in simplified]
     assert simplified[:2] == ["sea", "land"]
+
+
+def test_a_big_point_layer_is_indexed_before_the_first_render(qapp, tmp_path) -> None:
+    """The canvas has the point index of a big point layer (the outfalls) built on a
+    worker as soon as it is made, so the first render finds it ready (at 1M outfalls that
+    build was ~0.45 s at the end of the first map's path); small point layers are left to
+    the render."""
+    from bench.synthetic import make_workspace
+    from geodata import store
+    from layers.map_model import MapModel
+    from layers.point_density import SYMBOLS_MIN
+    from models.workspace import Workspace
+    from ui.map_canvas import MapCanvas
+
+    path = make_workspace(tmp_path / "w.gpkg", store.bundled_path(), n_units=20,
+                          n_outfalls=SYMBOLS_MIN + 500)
+    model = MapModel.from_workspace(Workspace.open(path))
+    canvas = MapCanvas(model)
+    try:
+        assert canvas.renderer.indexer.wait(60_000)
+        assert canvas.renderer.view is None  # no render was asked for
+        outfalls = model.get("outfalls")
+        assert outfalls._points is not None
+        assert outfalls.point_index().n == len(outfalls)
+        small = [la for la in model.layers if la.style.kind == "point" and la is not outfalls]
+        assert small and all(la._points is None for la in small)
+    finally:
+        canvas.renderer.wait(60_000)
+        canvas.deleteLater()
+
+
+def test_the_first_render_is_asked_for_as_soon_as_the_layout_settles(qtbot, bundled_ws,
+                                                                       ) -> None:
+    """The window's first render comes FIRST_RENDER_MS after its last resize, not after the
+    pan/zoom debounce; once a render was asked for, view changes wait the debounce."""
+    from layers.map_model import MapModel
+    from tests.ui.conftest import spin_until
+    from ui.map_canvas import FIRST_RENDER_MS, RENDER_DEBOUNCE_MS, MapCanvas
+
+    assert FIRST_RENDER_MS < RENDER_DEBOUNCE_MS
+    canvas = MapCanvas(MapModel.from_workspace(bundled_ws))
+    qtbot.addWidget(canvas)
+    canvas.resize(800, 500)
+    canvas.show()
+    qtbot.waitExposed(canvas)
+    assert canvas._render_timer.interval() == FIRST_RENDER_MS
+    assert spin_until(lambda: canvas.renderer.view is not None, 10_000)
+    assert canvas.renderer.view.width == canvas.width()
+    canvas.resize(700, 400)
+    assert canvas._render_timer.isActive()
+    assert canvas._render_timer.interval() == RENDER_DEBOUNCE_MS
+    canvas.renderer.wait(60_000)
