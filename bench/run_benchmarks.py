@@ -209,17 +209,22 @@ def child_window(path: str, t_spawn: float, startup_only: bool = False) -> dict[
 
     gc.disable()  # as cli/window.run_window: no collections until MainWindow freezes
     import numpy as np
+
+    from cli.render import peak_memory_mb
+    from cli.window import open_importing_window
+    from models.memory import no_huge_pages
+
+    # as cli/window.run_window: the workspace read while the window's modules import
+    no_huge_pages()
+    ws = open_importing_window(Path(path))
     from PySide6.QtCore import QPointF, Qt
     from PySide6.QtTest import QTest
 
-    from cli.render import peak_memory_mb
-    from models.workspace import Workspace
     from ui.features import install_features
     from ui.main import MainWindow, make_app
 
     make_app()
     gaps = _Gaps()
-    ws = Workspace.open(Path(path))
     n_outfalls = len(ws.layers["outfalls"]) if "outfalls" in ws.layers else 0
     win = MainWindow(ws, "zh", settings=None)
     win.resize(*SIZE_PX)

@@ -53,22 +53,41 @@ def run_window(args: argparse.Namespace) -> int:
     gc.disable()
     try:
         from geodata import store
-        from models.workspace import Workspace
-        from ui.app_logging import install_qt_message_handler
-        from ui.main import run_window as show
+        from models.memory import no_huge_pages
 
-        install_qt_message_handler()
+        no_huge_pages()  # before the workspace's arrays are made
         try:
             path, created = store.ensure_workspace(getattr(args, "workspace", None))
-            ws = Workspace.open(path)
+            ws = open_importing_window(path)
         except store.WorkspaceError as exc:
             if sys.stderr is None:  # the windowed launcher has no console to print on
                 _show_error(exc.message.text(args.lang or "zh"))
             raise UserError(exc.message) from None
+        from ui.app_logging import install_qt_message_handler
+        from ui.main import run_window as show
+
+        install_qt_message_handler()
         # --lang given on the command line wins; otherwise the language saved in the window
         return int(show(ws, lang=args.lang, created=created))
     finally:
         gc.enable()  # already on once the window was made; here for the error paths
+
+
+def open_importing_window(path: Path) -> Any:
+    """``Workspace.open(path)`` in a thread while this one imports the window's modules
+    (PySide6, pyqtgraph, the panels: ~0.4-0.6 s).  Most of the open is GDAL reading the
+    file, which lets go of the GIL: at 1M outfalls the two overlap and the first map comes
+    ~0.3 s sooner.  Raises what the open raises (``store.WorkspaceError``)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from models.workspace import Workspace
+
+    with ThreadPoolExecutor(1, thread_name_prefix="ecozone-open") as pool:
+        opening = pool.submit(Workspace.open, path)
+        import ui.features  # noqa: F401  (what the window is made of; the caller's next step)
+        import ui.main  # noqa: F401
+
+        return opening.result()
 
 
 def _show_error(text: str) -> None:

@@ -33,6 +33,24 @@ def share_arenas() -> None:
         pass
 
 
+def no_huge_pages() -> None:
+    """Have numpy stop asking Linux for transparent huge pages for its large arrays.
+
+    numpy advises the kernel to back every array of 4 MB or more with 2 MB pages
+    (``madvise``); where THP is in that mode (most distributions' default) a page fault
+    then zeroes 2 MB at once or, with memory fragmented, compacts memory first.  In the
+    window that is latency in the wrong place: at 1M outfalls the first map's density
+    layer took 50-240 ms of one render thread instead of a steady ~90 ms, and start-up
+    spent ~0.3 s more in the kernel (bench/README.md, session 9).  The window calls this
+    before it reads the workspace; elsewhere (Windows, macOS, numpy without the switch)
+    it does nothing."""
+    try:
+        from numpy._core.multiarray import _set_madvise_hugepage
+    except ImportError:  # a numpy without the switch
+        return
+    _set_madvise_hugepage(False)
+
+
 def release_memory() -> None:
     """Give the memory freed so far back to the system.  The reading threads' malloc
     arenas and Arrow's pool keep what was freed in them (~300 MB of 1M outfalls' text
