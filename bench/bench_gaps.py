@@ -56,6 +56,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench import machine_speed  # noqa: E402
 from bench.run_benchmarks import SIZE_PX, SIZES  # noqa: E402 - the runner's sizes
 from bench.run_benchmarks import workspace as _workspace  # noqa: E402
 
@@ -251,7 +252,8 @@ class GapMeter:
             # diagnosis: where the window's threads blocked (sched_switch with their
             # stacks) and what they ran (cpu-clock every 0.5 ms): who held the GIL
             perf = subprocess.Popen(
-                ["perf", "record", "-q", "-k", "CLOCK_MONOTONIC", "-e", "sched:sched_switch", "-e", "cpu-clock", "-c", "500000",
+                ["perf", "record", "-q", "-k", "CLOCK_MONOTONIC", "-e", "sched:sched_switch",
+                 "-e", "cpu-clock", "-c", "500000",
                  "--call-graph",
                  "dwarf,16384", "-p", str(os.getpid()), "-o",
                  os.environ.get("ECOZONE_GAPS_PERF_OUT", "gaps.perf")])
@@ -680,9 +682,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     args.cache.mkdir(parents=True, exist_ok=True)
     t = time.perf_counter()
-    out = {"load_avg_start": [round(v, 2) for v in os.getloadavg()], "budget_ms": BUDGET_MS,
+    out = {"load_avg_start": [round(v, 2) for v in os.getloadavg()],
+           "speed_start": machine_speed.speed(), "budget_ms": BUDGET_MS,
            "sizes": bench_gaps(sizes, args.cache, args)}
     out["load_avg_end"] = [round(v, 2) for v in os.getloadavg()]
+    out["speed_end"] = machine_speed.speed()
     out["elapsed_s"] = round(time.perf_counter() - t, 1)
     print(json.dumps(out, ensure_ascii=False, indent=1))
     return 0

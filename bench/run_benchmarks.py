@@ -63,6 +63,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench import machine_speed  # noqa: E402 - after the path
+
 SIZES = {"tiny": (2_000, 100), "small": (10_000, 1_000), "medium": (100_000, 5_000),
          "large": (1_000_000, 20_000)}
 SIZE_PX = (1600, 1000)
@@ -631,7 +633,8 @@ def main(argv: list[str] | None = None) -> int:
     out: dict[str, Any] = {
         "machine": {"python": platform.python_version(), "pyside6": PySide6.__version__,
                     "cpus": os.cpu_count(), "load_avg_start": [round(v, 2) for v in
-                                                               os.getloadavg()]},
+                                                               os.getloadavg()],
+                    "speed_start": machine_speed.speed()},
         "size_px": list(SIZE_PX), "runs": args.runs, "qgis": use_qgis, "sizes": {}}
     t0 = time.perf_counter()
     if not args.no_bundled:
@@ -645,6 +648,7 @@ def main(argv: list[str] | None = None) -> int:
         files = make_import_files(src, args.cache, 100_000)
         out["import_100k"] = bench_import(files, args.runs)
     out["machine"]["load_avg_end"] = [round(v, 2) for v in os.getloadavg()]
+    out["machine"]["speed_end"] = machine_speed.speed()
     out["elapsed_s"] = round(time.perf_counter() - t0, 1)
     print(json.dumps(out, ensure_ascii=False, indent=1))
     return 0
