@@ -53,9 +53,9 @@ def run_window(args: argparse.Namespace) -> int:
     gc.disable()
     try:
         from geodata import store
-        from models.memory import no_huge_pages
+        from models.memory import huge_pages
 
-        no_huge_pages()  # before the workspace's arrays are made
+        huge_pages(False)  # until the first map (MainWindow turns them back on)
         try:
             path, created = store.ensure_workspace(getattr(args, "workspace", None))
             ws = open_importing_window(path)

@@ -33,22 +33,25 @@ def share_arenas() -> None:
         pass
 
 
-def no_huge_pages() -> None:
-    """Have numpy stop asking Linux for transparent huge pages for its large arrays.
+def huge_pages(on: bool) -> None:
+    """Whether numpy asks Linux for transparent huge pages for its large arrays.
 
     numpy advises the kernel to back every array of 4 MB or more with 2 MB pages
-    (``madvise``); where THP is in that mode (most distributions' default) a page fault
-    then zeroes 2 MB at once or, with memory fragmented, compacts memory first.  In the
-    window that is latency in the wrong place: at 1M outfalls the first map's density
-    layer took 50-240 ms of one render thread instead of a steady ~90 ms, and start-up
-    spent ~0.3 s more in the kernel (bench/README.md, session 9).  The window calls this
-    before it reads the workspace; elsewhere (Windows, macOS, numpy without the switch)
-    it does nothing."""
+    (``madvise``, its default); where THP is in that mode (most distributions') a fault
+    then zeroes 2 MB at once -- or, with memory fragmented, first compacts it.  The window
+    starts without them: at 1M outfalls the first map came ~0.3 s sooner (the open's
+    reads and the density layer: 50-240 ms of a render thread with them, a steady ~90
+    without), and :class:`ui.main.MainWindow` turns them back on once the map is painted:
+    without them a worker's call that fills a fresh array while holding the GIL faults
+    4 KB at a time (in one sitting the start-up's table and flags stopped the event loop
+    20-25 ms without them against 10-17 with them; the next sitting could not tell the
+    two apart, bench/README.md, session 9), and the steady state stays numpy's default.
+    Elsewhere (Windows, macOS, a numpy without the switch) this does nothing."""
     try:
         from numpy._core.multiarray import _set_madvise_hugepage
     except ImportError:  # a numpy without the switch
         return
-    _set_madvise_hugepage(False)
+    _set_madvise_hugepage(on)
 
 
 def release_memory() -> None:

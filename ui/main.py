@@ -27,6 +27,7 @@ from layers.mercator import scale_denominator
 from layers.search import SearchResult
 from layers.viewport import Viewport
 from models.info import layer_title
+from models.memory import huge_pages
 from models.query import what_applies
 from models.selection import Selection, SelectionModel
 from ui import settings as saved
@@ -55,6 +56,10 @@ class MainWindow(QMainWindow):
         self.model = MapModel.from_workspace(ws)
         self.canvas = MapCanvas(self.model)
         self.canvas.renderer.lang = lang
+        # the window starts without numpy's huge pages (cli/window.run_window); once its
+        # first map is painted they serve the workers again (models.memory.huge_pages)
+        self.canvas.map_painted.connect(lambda: huge_pages(True),
+                                        Qt.ConnectionType.SingleShotConnection)
         self.setCentralWidget(self.canvas)
         self.layer_panel = LayerPanel(self.model, lang)
         self.side_panel = SidePanel(self.model, ws.tables, lang)

@@ -1,6 +1,6 @@
 """The window's start: the workspace read while the window's modules import
-(``cli.window.open_importing_window``), numpy's huge pages off, the user folder found
-without the geodata stack."""
+(``cli.window.open_importing_window``), numpy's huge pages off until the first map, the
+user folder found without the geodata stack."""
 
 from __future__ import annotations
 
@@ -38,9 +38,9 @@ def test_a_file_that_is_no_workspace_says_so(tmp_path) -> None:
     assert str(bad) in str(err.value)
 
 
-def test_numpy_is_asked_for_no_huge_pages() -> None:
-    """After ``no_huge_pages`` numpy's switch is off (where numpy has one)."""
-    from models.memory import no_huge_pages
+def test_numpy_huge_pages_switched_off_and_on() -> None:
+    """``huge_pages`` sets numpy's switch (where numpy has one)."""
+    from models.memory import huge_pages
 
     try:
         from numpy._core.multiarray import _set_madvise_hugepage
@@ -48,8 +48,10 @@ def test_numpy_is_asked_for_no_huge_pages() -> None:
         pytest.skip("this numpy has no huge-page switch")
     before = _set_madvise_hugepage(True)
     try:
-        no_huge_pages()
+        huge_pages(False)
         assert _set_madvise_hugepage(False) is False
+        huge_pages(True)
+        assert _set_madvise_hugepage(True) is True
     finally:
         _set_madvise_hugepage(before)
 

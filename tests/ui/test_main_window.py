@@ -231,3 +231,34 @@ def test_a_click_where_features_overlap_lists_each_with_code_and_name(qtbot, win
         head = f"{code} " if isinstance(code, str) else ""
         expected.append(f"{layer_title(h.layer, 'zh')}: {head}{rec.get('name_zh') or ''}")
     assert [choices.item(r).text() for r in range(choices.count())] == expected
+
+
+def test_the_window_turns_numpy_huge_pages_back_on_after_its_first_map(qtbot, ui_ws) -> None:
+    """The window starts without numpy's huge pages (cli/window.run_window) and has them
+    back once its first map is painted: the steady state is numpy's default."""
+    from models.memory import huge_pages
+    from tests.ui.conftest import main_window_for, spin_until
+
+    try:
+        from numpy._core.multiarray import _set_madvise_hugepage
+    except ImportError:
+        pytest.skip("this numpy has no huge-page switch")
+
+    def on() -> bool:  # numpy's switch, read (set and put back)
+        was = _set_madvise_hugepage(True)
+        _set_madvise_hugepage(was)
+        return bool(was)
+
+    huge_pages(False)
+    w = main_window_for(qtbot, ui_ws)
+    try:
+        w.resize(1000, 700)
+        assert not on()  # nothing painted yet
+        w.show()
+        qtbot.waitExposed(w)
+        wait_rendered(qtbot, w)
+        assert spin_until(lambda: w.canvas.painted_map)
+        assert spin_until(on)
+    finally:
+        huge_pages(True)
+        w.canvas.renderer.wait(5000)
