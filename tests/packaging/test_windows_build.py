@@ -197,7 +197,7 @@ def test_installer_is_per_user_into_localappdata_programs():
     assert "HKLM" not in text and "{commonprograms}" not in text and "{pf}" not in text
 
 
-def test_uninstall_keeps_the_users_data():
+def test_uninstall_keeps_the_users_data(monkeypatch):
     text = _iss()
     for section in ("UninstallDelete", "InstallDelete"):
         for line in _section(text, section).splitlines():
@@ -208,9 +208,16 @@ def test_uninstall_keeps_the_users_data():
             assert target.startswith("{app}"), (section, line)  # only the program folder
     assert "{localappdata}\\EcoZone" not in text.replace("Programs\\{#AppName}", "")
     assert "uninsdeletekey" not in _section(text, "Registry").split(".gpkg\\OpenWithProgids")[0]
-    # the user's data folder is where the program keeps it, outside {app}
-    store = (ROOT / "geodata" / "store.py").read_text(encoding="utf-8")
-    assert '"LOCALAPPDATA"' in store and 'root / "EcoZone"' in store
+    # the user's data folder is where the program keeps it on Windows, outside {app}
+    from pathlib import Path
+
+    from geodata import paths, store
+
+    monkeypatch.delenv("ECOZONE_HOME", raising=False)
+    monkeypatch.setenv("LOCALAPPDATA", r"C:\Users\张工\AppData\Local")
+    monkeypatch.setattr(paths.sys, "platform", "win32")
+    assert paths.user_data_dir() == Path(r"C:\Users\张工\AppData\Local") / "EcoZone"
+    assert store.user_data_dir is paths.user_data_dir
 
 
 def test_installer_version_comes_from_pyproject():
