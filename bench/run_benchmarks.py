@@ -627,6 +627,7 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     args.cache.mkdir(parents=True, exist_ok=True)
+    machine_speed.compile_sources(ROOT)  # as installed: no module compiled per process
     use_qgis = not args.no_qgis and qgis_available()
     import PySide6
 
