@@ -195,3 +195,24 @@ def test_large_inventories_check_compliance_in_the_background(qtbot, tmp_path, m
         assert review.table.cell(review.table.row_of(td.CODES[0]), "flags") != ""
     finally:
         review.shutdown()
+
+
+def test_the_move_dialog_starts_at_the_outfalls_position(setup, monkeypatch):
+    """输入坐标 opens at the outfall's own coordinates, and moves it where typed."""
+    from ui.outfalls import review as review_module
+
+    _win, ws, review = setup
+    seen = {}
+
+    def accept(dialog) -> bool:  # noqa: ANN001
+        seen["start"] = dialog.coord.text()
+        dialog.coord.setText("118.612, 24.732")
+        dialog._check()
+        return dialog.value is not None
+
+    monkeypatch.setattr(review_module, "exec_dialog", accept)
+    review.panel.select_codes([td.CODES[3]])
+    review.request("move")
+    lon, lat = td.POINTS[td.CODES[3]]
+    assert seen["start"] == f"{lon:.6f}, {lat:.6f}"
+    assert outfall_store.read_positions(ws.path)[td.CODES[3]] == pytest.approx((118.612, 24.732))
