@@ -70,7 +70,7 @@ def key_values(rows: list[tuple[str, Any]]) -> QScrollArea:
     grid.setVerticalSpacing(7)
     for r, (k, v) in enumerate(rows):
         key = QLabel(k)
-        key.setStyleSheet("color: #455A64; font-weight: bold;")
+        key.setObjectName("kvKey")  # styled by the area's one sheet (below)
         key.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         val = QLabel(text(v))
         val.setWordWrap(True)
@@ -84,6 +84,9 @@ def key_values(rows: list[tuple[str, Any]]) -> QScrollArea:
     area.setWidgetResizable(True)
     area.setWidget(body)
     area.setFrameShape(QFrame.Shape.NoFrame)
-    area.setStyleSheet("QScrollArea { background: white; } QWidget#keyValues { background: white; }")
+    # one style sheet for the area, not one per key label: a sheet of its own made each
+    # label a style of its own to polish (~0.3 ms a label, ~4 ms of a click on an outfall)
+    area.setStyleSheet("QScrollArea { background: white; } QWidget#keyValues { background: white; }"
+                       " QLabel#kvKey { color: #455A64; font-weight: bold; }")
     area.rows = rows  # type: ignore[attr-defined]
     return area
