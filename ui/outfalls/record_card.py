@@ -26,8 +26,7 @@ from PySide6.QtWidgets import (
 
 from geodata import schema
 from geodata.messages import Message
-from models import key_lookup
-from models.text_columns import CodeIndex
+from models.text_columns import row_of_code
 from models.water_quality import class_limits
 from ui.panels.overview import display_value
 
@@ -55,21 +54,6 @@ def make_thumbnail(data: bytes, size: int = THUMB) -> bytes | None:
     dev.open(QIODevice.OpenModeFlag.WriteOnly)
     small.save(dev, "JPG", 85)
     return bytes(buf.data())
-
-
-def row_of_code(frame: pd.DataFrame, code: str) -> int | None:
-    """The row position of ``code`` in the outfalls' frame (its first row if repeated), or
-    None.  By the code index the inventory table made over this very column, off the GUI
-    thread (:meth:`models.text_columns.CodeIndex.over`: a bisection, ~20 us at 1M);
-    without one, one pass over the column.  The card looks its outfall up at every click
-    and at every edit of it: comparing a million codes was ~8 ms each time (issue 17, the
-    1M window's clicks and single-outfall edits)."""
-    column = frame["code"]
-    index = CodeIndex.over(column)
-    if index is not None:
-        return index.sharing(last=False).row_of(str(code))
-    hit = np.flatnonzero(key_lookup.isin(column, [str(code)]))
-    return int(hit[0]) if len(hit) else None
 
 
 class RecordCard(QTabWidget):

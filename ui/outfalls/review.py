@@ -36,10 +36,11 @@ from models.memory import release_memory
 from models.outfall_session import open_session
 from models.outfall_table import OutfallTable, county_names
 from models.selection import Selection
+from models.text_columns import row_of_code
 from ui.background import Runner
 from ui.outfalls.actions import CoordinateDialog, FieldDialog, NoteDialog, exec_dialog
 from ui.outfalls.flag_checker import SYNC_LIMIT, FlagChecker
-from ui.outfalls.record_card import RecordCard, make_thumbnail, row_of_code
+from ui.outfalls.record_card import RecordCard, make_thumbnail
 from ui.outfalls.table_dock import OutfallTablePanel
 from ui.outfalls.undo import EditCommand, push_edit
 from ui.window_parts import MapWindow

@@ -1,18 +1,14 @@
-"""The record card finds its outfall's row by the inventory's code index, not by comparing
-every code (issue 17: ~8 ms a click or an edit of the shown outfall at 1M)."""
+"""``text_columns.row_of_code``: the record card finds its outfall's row by the inventory's
+code index, not by comparing every code (issue 17: ~8 ms a click or an edit of the shown
+outfall at 1M)."""
 
 from __future__ import annotations
-
-import os
-
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pandas as pd
 import pytest
 
 from models import key_lookup
-from models.text_columns import CodeIndex, shared_text
-from ui.outfalls.record_card import row_of_code
+from models.text_columns import CodeIndex, row_of_code, shared_text
 
 CODES = ["PWK350502H0001", "PWK350502H0002", "PWK350503R0001", "PWK350502H0002",
          "待编码-石狮-0001", "PWK350581H0007"]
