@@ -179,3 +179,54 @@ def test_rings_flattened_in_a_worker_are_those_flattened_whole(monkeypatch) -> N
     assert np.array_equal(sliced.offsets, whole.offsets)
     assert np.array_equal(sliced.feature, whole.feature)
     assert whole.n_rings == 400 + 2 + 2
+
+
+# -- database rows a slice at a time (a sync at 1M outfalls, issue 17) ---------------------
+def _table(n: int) -> Any:
+    import sqlite3
+
+    con = sqlite3.connect(":memory:", check_same_thread=False)
+    con.execute("create table t (code text primary key, version integer)")
+    con.executemany("insert into t values (?, ?)", [(f"PWK{i:05d}", i % 7) for i in range(n)])
+    return con
+
+
+def _counted_hand_overs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    monkeypatch.setattr(gil_slices, "hand_over", lambda: calls.append(1))
+    return calls
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 8, 9, 17])
+def test_fetched_rows_are_the_cursors_rows(n: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    con = _table(n)
+    every = con.execute("select * from t order by code").fetchall()
+    calls = _counted_hand_overs(monkeypatch)
+    assert list(gil_slices.fetched(con.execute("select * from t order by code"), 8)) == every
+    assert calls == []  # the GUI (main) thread: no hand-over
+    got = in_worker(lambda: list(gil_slices.fetched(con.execute("select * from t order by code"),
+                                                    8)))
+    assert got == every
+    assert len(calls) == -(-n // 8)  # after each slice of 8
+    slices = in_worker(lambda: list(gil_slices.fetched_slices(
+        con.execute("select * from t order by code"), 8)))
+    assert [len(s) for s in slices] == [min(8, n - i) for i in range(0, n, 8)]
+
+
+@pytest.mark.parametrize("n", [0, 1, 8, 9, 17])
+def test_executemany_in_slices_writes_every_row(n: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    con = _table(0)
+    calls = _counted_hand_overs(monkeypatch)
+    rows = ((f"C{i}", i) for i in range(n))  # a generator, as the callers pass
+    in_worker(lambda: gil_slices.executemany(con, "insert into t values (?, ?)", rows, 8))
+    assert con.execute("select code, version from t order by version").fetchall() == \
+        [(f"C{i}", i) for i in range(n)]
+    assert len(calls) == -(-n // 8)
+
+
+def test_paced_hands_over_between_groups(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _counted_hand_overs(monkeypatch)
+    assert in_worker(lambda: list(gil_slices.paced(range(17), 8))) == list(range(17))
+    assert len(calls) == 2  # before the 9th and the 17th
+    assert list(gil_slices.paced(range(17), 8)) == list(range(17))
+    assert len(calls) == 2
