@@ -24,9 +24,10 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from geodata import gpkg_sql
+from geodata import gil_slices, gpkg_sql
 from geodata.outfall_store import ensure_review_tables, point_blob
 from models.sync.merge import FIELDS, GEOMETRY, display
+from models.sync.versions import Versions
 
 STATE, BASE, CONFLICTS, BATCHES, PHOTOS = ("sync_state", "sync_base", "sync_conflicts",
                                           "sync_batches", "sync_photos")
@@ -108,9 +109,10 @@ def dirty_codes(con: Any) -> list[str]:
     then it is reinstalled, inside the caller's transaction)."""
     if not tracking_ok(con):
         install_tracking(con)
-        return sorted({str(c) for (c,) in con.execute('SELECT code FROM "outfalls"')} |
-                      {str(c) for (c,) in con.execute(f'SELECT code FROM "{BASE}"')})
-    return [str(c) for (c,) in con.execute(f'SELECT code FROM "{DIRTY}"')]
+        return sorted(
+            {str(c) for (c,) in gil_slices.fetched(con.execute('SELECT code FROM "outfalls"'))}
+            | {str(c) for (c,) in gil_slices.fetched(con.execute(f'SELECT code FROM "{BASE}"'))})
+    return [str(c) for (c,) in gil_slices.fetched(con.execute(f'SELECT code FROM "{DIRTY}"'))]
 
 
 def prune_dirty(con: Any) -> None:
@@ -123,7 +125,7 @@ def prune_dirty(con: Any) -> None:
     clean = [c for c in codes if (c in base) == (c in current)
              and (c not in base or current[c] == base[c][1]
                   or not changed(base[c][1], current[c]))]
-    con.executemany(f'DELETE FROM "{DIRTY}" WHERE code=?', [(c,) for c in clean])
+    gil_slices.executemany(con, f'DELETE FROM "{DIRTY}" WHERE code=?', [(c,) for c in clean])
 
 
 # -- state ----------------------------------------------------------------------------------
@@ -195,10 +197,10 @@ def read_current(con: Any, codes: Iterable[str] | None = None) -> dict[str, Row]
             out[str(r[0])] = row
 
     if codes is None:
-        add(con.execute(f'SELECT {sel} FROM "outfalls"'))
+        add(gil_slices.fetched(con.execute(f'SELECT {sel} FROM "outfalls"')))
         return out
     wanted = list(codes)
-    for i in range(0, len(wanted), 900):
+    for i in gil_slices.paced(range(0, len(wanted), 900), 1):  # one query of 900 at a time
         chunk = wanted[i:i + 900]
         add(con.execute(f'SELECT {sel} FROM "outfalls" WHERE code IN '
                         f'({",".join("?" * len(chunk))})', chunk))
@@ -209,11 +211,11 @@ def read_base(con: Any, codes: Iterable[str] | None = None) -> dict[str, tuple[i
     """code → (server version, row as the server had it at the last sync); only ``codes``
     if given."""
     if codes is None:
-        return {str(c): (int(v), json.loads(d))
-                for c, v, d in con.execute(f'SELECT code, version, data FROM "{BASE}"')}
+        return {str(c): (int(v), json.loads(d)) for c, v, d in gil_slices.fetched(
+            con.execute(f'SELECT code, version, data FROM "{BASE}"'))}
     wanted = list(codes)
     out: dict[str, tuple[int, Row]] = {}
-    for i in range(0, len(wanted), 900):
+    for i in gil_slices.paced(range(0, len(wanted), 900), 1):  # one query of 900 at a time
         chunk = wanted[i:i + 900]
         out.update({str(c): (int(v), json.loads(d)) for c, v, d in con.execute(
             f'SELECT code, version, data FROM "{BASE}" WHERE code IN '
@@ -221,27 +223,27 @@ def read_base(con: Any, codes: Iterable[str] | None = None) -> dict[str, tuple[i
     return out
 
 
-def read_versions(con: Any) -> dict[str, int]:
-    """code → server version of the base (no values: cheap at 100k rows)."""
-    return {str(c): int(v) for c, v in con.execute(f'SELECT code, version FROM "{BASE}"')}
+def read_versions(con: Any) -> Versions:
+    """The server version of each code of the base (no values)."""
+    return Versions.read(con.execute(f'SELECT code, version FROM "{BASE}"'))
 
 
 def write_base(con: Any, rows: Mapping[str, tuple[int, Row]]) -> None:
-    con.executemany(
-        f'INSERT INTO "{BASE}" (code, version, data) VALUES (?, ?, ?) ON CONFLICT (code) '
+    gil_slices.executemany(
+        con, f'INSERT INTO "{BASE}" (code, version, data) VALUES (?, ?, ?) ON CONFLICT (code) '
         "DO UPDATE SET version=excluded.version, data=excluded.data",
-        [(c, int(v), json.dumps(r, ensure_ascii=False)) for c, (v, r) in rows.items()])
+        ((c, int(v), json.dumps(r, ensure_ascii=False)) for c, (v, r) in rows.items()))
 
 
 def delete_base(con: Any, codes: Iterable[str]) -> None:
-    con.executemany(f'DELETE FROM "{BASE}" WHERE code=?', [(c,) for c in codes])
+    gil_slices.executemany(con, f'DELETE FROM "{BASE}" WHERE code=?', [(c,) for c in codes])
 
 
 def update_local(con: Any, updates: Mapping[str, Mapping[str, Any]]) -> None:
     """Write field values (and moves) into the workspace's outfalls."""
     gcol = gpkg_sql.geometry_column(con, "outfalls")
     cols = set(_columns(con, "outfalls"))
-    for code, values in updates.items():
+    for code, values in gil_slices.paced(updates.items(), gil_slices.DB_SLICE // 4):
         for f, v in values.items():
             if f == GEOMETRY:
                 blob = None if v is None else point_blob(float(v[0]), float(v[1]))
@@ -255,7 +257,7 @@ def insert_local(con: Any, rows: Mapping[str, Row]) -> None:
     fields = local_fields(con)
     names = ", ".join(f'"{c}"' for c in ["code", *fields, gcol])
     marks = ", ".join("?" * (len(fields) + 2))
-    for code, row in rows.items():
+    for code, row in gil_slices.paced(rows.items(), gil_slices.DB_SLICE // 4):
         xy = row.get(GEOMETRY)
         blob = None if xy is None else point_blob(float(xy[0]), float(xy[1]))
         con.execute(f'INSERT INTO "outfalls" ({names}) VALUES ({marks})',
@@ -263,7 +265,7 @@ def insert_local(con: Any, rows: Mapping[str, Row]) -> None:
 
 
 def delete_local(con: Any, codes: Iterable[str]) -> None:
-    con.executemany('DELETE FROM "outfalls" WHERE code=?', [(c,) for c in codes])
+    gil_slices.executemany(con, 'DELETE FROM "outfalls" WHERE code=?', [(c,) for c in codes])
 
 
 # -- conflicts ------------------------------------------------------------------------------
@@ -311,10 +313,10 @@ def unsynced_audit(con: Any) -> list[dict[str, Any]]:
     sel = ", ".join(f'i."{c}"' for c in ("fid", *_AUDIT, "batch"))
     rows = con.execute(
         f'SELECT {sel} FROM "inspections" i LEFT JOIN "{BATCHES}" b ON b.batch = i.batch '
-        "WHERE b.batch IS NULL ORDER BY i.fid").fetchall()
+        "WHERE b.batch IS NULL ORDER BY i.fid")
     out: list[dict[str, Any]] = []
     seq: dict[str, int] = {}
-    for r in rows:
+    for r in gil_slices.fetched(rows):
         rec = dict(zip(("fid", *_AUDIT, "batch"), r, strict=True))
         rec["batch"] = rec["batch"] or f"{wsid}-{rec['fid']}"
         seq[rec["batch"]] = seq.get(rec["batch"], 0) + 1
@@ -332,8 +334,8 @@ def unsynced_batches(con: Any) -> int:
 
 
 def mark_batches(con: Any, batches: Iterable[str], status: str, push_id: str | None) -> None:
-    con.executemany(f'INSERT OR IGNORE INTO "{BATCHES}" (batch, status, push_id) '
-                    "VALUES (?, ?, ?)", [(b, status, push_id) for b in batches])
+    gil_slices.executemany(con, f'INSERT OR IGNORE INTO "{BATCHES}" (batch, status, push_id) '
+                           "VALUES (?, ?, ?)", [(b, status, push_id) for b in batches])
 
 
 def insert_audit(con: Any, rows: Iterable[Mapping[str, Any]]) -> int:
@@ -342,8 +344,8 @@ def insert_audit(con: Any, rows: Iterable[Mapping[str, Any]]) -> int:
     if not rows:
         return 0
     (next_id,) = con.execute('SELECT coalesce(max(id), 0) + 1 FROM "inspections"').fetchone()
-    con.executemany(
-        'INSERT INTO "inspections" (id, "at", "user", outfall_code, "action", "field", '
+    gil_slices.executemany(
+        con, 'INSERT INTO "inspections" (id, "at", "user", outfall_code, "action", "field", '
         "old_value, new_value, note, batch) VALUES (?,?,?,?,?,?,?,?,?,?)",
         [(int(next_id) + i, *(r.get(c) for c in _AUDIT), r["batch"])
          for i, r in enumerate(rows)])

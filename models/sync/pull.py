@@ -14,9 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from models.sync import local
+from geodata import gil_slices
+from models.sync import local, versions
 from models.sync.merge import GEOMETRY, ROW, changed, distance_m, merge_row, same
 from models.sync.push import fetch_rows
+from models.sync.versions import Versions
 
 
 @dataclass
@@ -37,22 +39,21 @@ def scope_clause(county: str | None) -> tuple[str, tuple[Any, ...]]:
     return ("WHERE county_code = %s", (county,)) if county else ("", ())
 
 
-def fetch(con: Any, county: str | None, base_versions: dict[str, int],
+def fetch(con: Any, county: str | None, base: Versions,
           known_batches: set[str], progress: Any = None,
           known_photos: set[str] | None = None) -> dict[str, Any]:
     """Read what the pull needs from the server (one read-only snapshot transaction)."""
     where, params = scope_clause(county)
     with con.transaction():
         con.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        versions = {str(c): int(v) for c, v in
-                    con.execute(f"SELECT code, version FROM outfalls {where}", params)}
-        todo = [c for c, v in versions.items() if base_versions.get(c) != v]
+        theirs = Versions.read(con.execute(f"SELECT code, version FROM outfalls {where}", params))
+        todo = versions.to_fetch(theirs, base)
         rows: dict[str, Any] = {}
         for i in range(0, len(todo), 5000):
             rows.update(fetch_rows(con, todo[i:i + 5000]))
             if progress:
                 progress(min(0.9, 0.1 + 0.8 * (i + 5000) / max(1, len(todo))))
-        gone = [c for c in base_versions if c not in versions]
+        gone = versions.gone(theirs, base)
         deletions = {}
         if gone:
             deletions = {str(c): {"who": w, "when": t.isoformat(timespec="seconds")}
@@ -68,8 +69,9 @@ def fetch(con: Any, county: str | None, base_versions: dict[str, int],
             cols = ("at", "user", "outfall_code", "action", "field", "old_value", "new_value",
                     "note", "batch")
             sel = ", ".join(f'"{c}"' for c in cols)
-            for r in con.execute(f"SELECT {sel} FROM inspections WHERE batch = ANY(%s) "
-                                 "ORDER BY id", (missing,)):
+            for r in gil_slices.fetched(con.execute(
+                    f"SELECT {sel} FROM inspections WHERE batch = ANY(%s) ORDER BY id",
+                    (missing,))):
                 rec = dict(zip(cols, r, strict=True))
                 if rec["at"] is not None:
                     rec["at"] = rec["at"].isoformat(timespec="seconds")
