@@ -15,7 +15,7 @@ from typing import Any
 
 import pyogrio
 
-from geodata import gpkg_sql, store
+from geodata import gil_slices, gpkg_sql, store
 from geodata.messages import Message
 from geodata.pg import layers, schema
 from geodata.pg.connection import ServerError, redact_url
@@ -105,7 +105,8 @@ def _write_layers(con: Any, part: Path, county: str | None) -> dict[str, int]:
 def _read_sync_data(con: Any, county: str | None
                     ) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
     where, params = ("WHERE county_code = %s", (county,)) if county else ("", ())
-    codes = [str(c) for (c,) in con.execute(f"SELECT code FROM outfalls {where}", params)]
+    codes = [str(c) for (c,) in gil_slices.fetched(
+        con.execute(f"SELECT code FROM outfalls {where}", params))]
     base: dict[str, Any] = {}
     for i in range(0, len(codes), 20000):
         base.update(fetch_rows(con, codes[i:i + 20000]))
@@ -113,7 +114,8 @@ def _read_sync_data(con: Any, county: str | None
             "batch")
     sel = ", ".join(f'"{c}"' for c in cols)
     audit = []
-    for r in con.execute(f"SELECT {sel} FROM inspections {where} ORDER BY id", params):
+    for r in gil_slices.fetched(
+            con.execute(f"SELECT {sel} FROM inspections {where} ORDER BY id", params)):
         rec = dict(zip(cols, r, strict=True))
         if rec["at"] is not None:
             rec["at"] = rec["at"].isoformat(timespec="seconds")
