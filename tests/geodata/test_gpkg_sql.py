@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -192,3 +193,38 @@ def test_insert_and_delete_in_a_worker_in_slices_match_the_gdal_triggers(
     con.close()
     assert _state(layer) == _state(other)
     assert read_layer(layer, "pts")["code"].tolist() == ["a", "b", "n6", "n7", "n8", "n9"]
+
+
+def test_read_table_makes_the_frame_pandas_read_sql_makes(tmp_path: Any) -> None:
+    """store.read_table builds its frame a column at a time (so a worker hands the GIL
+    over between columns): the same columns, types and values as pandas.read_sql_query."""
+    import sqlite3
+    import threading
+
+    import pandas as pd
+
+    from geodata import store
+
+    path = tmp_path / "t.gpkg"
+    con = sqlite3.connect(path)
+    con.execute("create table t (fid integer primary key, n integer, x real, s text, "
+                "maybe text, blank text, mixed real)")
+    con.executemany("insert into t (n, x, s, maybe, blank, mixed) values (?,?,?,?,?,?)",
+                    [(i, i / 3, f"排污口{i}", None if i % 2 else "有", None,
+                      None if i % 3 else float(i)) for i in range(5000)])
+    con.execute("create table empty (fid integer primary key, a text, b integer)")
+    con.commit()
+    con.close()
+    for table in ("t", "empty"):
+        want = pd.read_sql_query(f'select * from "{table}"', sqlite3.connect(path)) \
+            .drop(columns=["fid"])
+        pd.testing.assert_frame_equal(store.read_table(path, table), want)
+        got: dict[str, Any] = {}
+
+        def run(table: str = table, got: dict[str, Any] = got) -> None:  # in a worker
+            got["frame"] = store.read_table(path, table)
+
+        worker = threading.Thread(target=run)
+        worker.start()
+        worker.join()
+        pd.testing.assert_frame_equal(got["frame"], want)
