@@ -157,6 +157,10 @@ class EditSession:
         self._job: SaveJob | None = None
         #: the edit being announced (``features_changed`` comes from this session), or None
         self.announcing: Edit | None = None
+        #: set by the window: ``announce_later(edit, announce)`` may keep ``announce`` (the
+        #: edit's announcement, :meth:`_announce`) for a later event-loop turn and return
+        #: True; False (or no such callable): announced at once, as the command line does
+        self.announce_later: Callable[[Edit, Callable[[], None]], bool] | None = None
 
     # -- editing --------------------------------------------------------------------------
     @property
@@ -184,7 +188,10 @@ class EditSession:
             self.saver()  # journaled above: safe on disk; the GeoPackage follows
         elif self.autosave:
             self.save()
-        self._announce(edit)  # after saving, so views read the saved history and photos
+        # after saving, so views read the saved history and photos
+        if self.announce_later is None or not self.announce_later(
+                edit, lambda: self._announce(edit)):
+            self._announce(edit)
         return edit
 
     def _announce(self, edit: Edit) -> None:

@@ -14,6 +14,7 @@ and follows the one change flow and the one selection (docs/ARCHITECTURE.md):
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -64,12 +65,15 @@ BUSY_RETRY_MS = 250
 #: returns, and pending — as the status bar says — until the save ends.  Smaller edits
 #: are saved at once, as before (a few ms).
 SAVE_IN_WORKER_FROM = 100
-#: An edit of this window on this many outfalls or more is shown in the inventory table
-#: and the record card (both at once, never one without the other) from the next turn of
-#: the event loop, its own: the edit's turn (building it, writing the frame, journaling,
-#: the map layer's patch) and the table's refresh and repaint took ~20 ms together for
-#: 1 000 outfalls (bench/bench_gaps.py), over the 16 ms of a frame.  Smaller edits, and
-#: changes from elsewhere (a pull's pieces, a recovery), are shown in the same turn.
+#: An edit of this window on this many outfalls or more is done over several turns of
+#: the event loop, each its own: the edit built (its outfalls found, their old values
+#: read); applied (the frame written, the journal fsync'd); announced (the map layer's
+#: patch, the other listeners); then shown in the inventory table and the record card
+#: (both at once, never one without the other); then saved in the worker.  At 1M outfalls
+#: the first three in one turn took 15-21 ms of the GUI thread for 1 000 outfalls, and
+#: the table's refresh and repaint as much again (bench/bench_gaps.py), over the 16 ms of
+#: a frame.  Smaller edits, and changes from elsewhere (a pull's pieces, a recovery), are
+#: done and shown in one turn.
 VIEWS_NEXT_TURN_FROM = 100
 #: The user is told the file is busy only when it stays so this long (a save used to wait
 #: this long before it failed).
@@ -138,6 +142,16 @@ class OutfallReview(QObject):
         self._views_due: list[tuple[list[str], Any]] = []
         self._views_timer = QTimer(self, singleShot=True, interval=0)
         self._views_timer.timeout.connect(self._refresh_due_views)
+        # a large edit applied from the turn after the one that built it, and announced
+        # from the turn after that (timers, not posted calls: Qt delivers a call posted
+        # while it delivers posted calls in the same pass, with no other event between)
+        self._applies_due: list[Callable[[], None]] = []
+        self._apply_timer = QTimer(self, singleShot=True, interval=0)
+        self._apply_timer.timeout.connect(self._apply_due)
+        self._announces_due: list[Callable[[], None]] = []
+        self._announce_timer = QTimer(self, singleShot=True, interval=0)
+        self._announce_timer.timeout.connect(self._announce_due)
+        self.session.announce_later = self._announce_later
         self._busy_retry = QTimer(self, singleShot=True, interval=BUSY_RETRY_MS)
         self._busy_retry.timeout.connect(self._retry_save)
         self._busy_since: float | None = None
@@ -466,7 +480,7 @@ class OutfallReview(QObject):
         frame = self.session.frame
         try:
             if action == "confirm":
-                self.do(oe.confirm_location(frame, codes))
+                self._build_and_do(lambda f: oe.confirm_location(f, codes), len(codes))
             elif action == "move":
                 self._move_dialog(codes[0])
             elif action == "set":
@@ -475,7 +489,8 @@ class OutfallReview(QObject):
                 dlg = FieldDialog(len(codes), labels, self.win)
                 if exec_dialog(dlg):
                     fld, value, note = dlg.result_value()
-                    self.do(oe.set_fields(frame, codes, {fld: value}, note=note))
+                    self._build_and_do(lambda f: oe.set_fields(f, codes, {fld: value}, note=note),
+                                       len(codes))
             elif action == "code":
                 self._code_dialog(codes[0])
             elif action == "note":
@@ -489,6 +504,52 @@ class OutfallReview(QObject):
                     self.add_photo(codes[0], Path(p))
         except oe.EditRejected as exc:
             self.notify(exc.message, warn=True)
+
+    def _build_and_do(self, build: Callable[[Any], oe.Edit], n: int) -> None:
+        """``self.do(build(frame))``; for an edit of ``VIEWS_NEXT_TURN_FROM`` outfalls or
+        more, built in this turn and applied from the next (see there).  It is applied as
+        built unless the workspace was written meanwhile (an edit, a pull, an undo): then
+        it is built again from the frame as it is, so its old values (what undo puts back)
+        are the ones it replaces.  A refusal (EditRejected) is raised here, as before."""
+        edit = build(self.session.frame)
+        if n < VIEWS_NEXT_TURN_FROM:
+            self.do(edit)
+            return
+        ws = self.session.ws
+        revision = ws.revision
+
+        def apply() -> None:
+            try:
+                self.do(edit if ws.revision == revision else build(self.session.frame))
+            except oe.EditRejected as exc:
+                self.notify(exc.message, warn=True)
+
+        self._applies_due.append(apply)
+        self._apply_timer.start()
+
+    def _apply_due(self) -> None:
+        due, self._applies_due = self._applies_due, []
+        for apply in due:
+            apply()
+
+    def _announce_later(self, edit: oe.Edit, announce: Callable[[], None]) -> bool:
+        """The session's ``announce_later``: a large edit of this window (not a rename,
+        which replaces the layer) is announced from the next event-loop turn."""
+        if edit.renames or len(edit.all_codes) < VIEWS_NEXT_TURN_FROM:
+            return False
+        self._announces_due.append(announce)
+        self._announce_timer.start()
+        return True
+
+    def _announce_due(self) -> None:
+        due, self._announces_due = self._announces_due, []
+        try:
+            for announce in due:
+                announce()
+        finally:  # no views queued by them: the save that waited begins
+            if self._save_waits and not self._views_due:
+                self._save_waits = False
+                self._save_soon.start()
 
     def _code_dialog(self, code: str) -> None:
         """赋正式编码: an outfall found on patrol (待编码-…) gets its real code; an
@@ -702,8 +763,8 @@ class OutfallReview(QObject):
         held the GIL against that refresh and repaint, whose 3-5 ms of the GUI thread's
         CPU then took 10-25 ms (bench/bench_gaps.py; each call into Qt hands the GIL over
         and waits to get it back).  The edit is in the journal already."""
-        if self._views_due:
-            self._save_waits = True  # _refresh_due_views starts it again
+        if self._views_due or self._announces_due:
+            self._save_waits = True  # _refresh_due_views (_announce_due) starts it again
             return
         self._save_in_background()
 

@@ -14,6 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import Qt
 
+from models import outfall_edits as oe
 from models.outfall_table import KEYS, OutfallTable
 from tests.models import outfall_testdata as td
 from tests.ui.conftest import spin_until
@@ -45,8 +46,9 @@ def test_a_large_edit_is_shown_before_its_save_begins_and_is_saved(setup, monkey
 
     monkeypatch.setattr(review.save_runner, "submit", noted)
     review.panel.select_codes(codes)
-    review.request("confirm")
-    assert spin_until(lambda: not review.session.pending, 5000)
+    review.request("confirm")  # built now, applied from the next turn (an undo step then)
+    assert review.stack.count() == 0
+    assert spin_until(lambda: review.stack.count() == 1 and not review.session.pending, 5000)
     assert seen == [(["已核查"] * len(codes), 1)]
     assert all(_stored(path)[c] == "已核查" for c in codes)
     review.stack.undo()
@@ -157,3 +159,45 @@ def test_the_row_numbers_fit_their_header_and_are_sized_with_one_call_each(qtbot
     panel.set_table(table(12_345))
     qtbot.waitUntil(lambda: header.width() >= fm.horizontalAdvance("12345") + 4, timeout=3000)
     assert len(calls) <= 2 * 200 + 40  # the size hint's 200 sections, the painted numbers
+
+
+def test_a_large_edit_is_built_applied_and_announced_in_turns_of_their_own(setup, monkeypatch):  # noqa: F811
+    """确认位置 on many outfalls: nothing changes in the turn of the click; the frame and
+    the undo stack from the next turn; the map and the other listeners hear of it from
+    the turn after; the table shows it, and the file holds it, in the end."""
+    path, ws, review = setup
+    monkeypatch.setattr("ui.outfalls.review.VIEWS_NEXT_TURN_FROM", 1)
+    codes = td.CODES[:4]
+    heard = []
+    ws.features_changed.connect(lambda layer, keys, fields: heard.append(sorted(keys)))
+    review.panel.select_codes(codes)
+    review.request("confirm")
+    frame = ws.layer("outfalls")
+    assert set(frame.loc[frame["code"].isin(codes), "review_status"]) == {"待核查"}
+    assert review.stack.count() == 0 and heard == []
+    review._apply_due()  # the next turn's
+    frame = ws.layer("outfalls")
+    assert set(frame.loc[frame["code"].isin(codes), "review_status"]) == {"已核查"}
+    assert review.stack.count() == 1 and heard == []
+    assert spin_until(lambda: heard == [sorted(codes)], 5000)
+    assert spin_until(lambda: not review.session.pending, 5000)
+    assert [review.table.cell(review.table.row_of(c), "review_status") for c in codes] == \
+        ["已核查"] * len(codes)
+    assert all(_stored(path)[c] == "已核查" for c in codes)
+
+
+def test_an_edit_built_before_another_write_is_built_again(setup, monkeypatch):  # noqa: F811
+    """Between the click and the apply another edit wrote one of the outfalls: the large
+    edit is built again, so its undo puts back what that edit wrote, not what was there
+    before it."""
+    path, ws, review = setup
+    monkeypatch.setattr("ui.outfalls.review.VIEWS_NEXT_TURN_FROM", 2)
+    codes = td.CODES[:3]
+    review.panel.select_codes(codes)
+    review.request("confirm")  # built: all three 待核查
+    review.do(oe.set_fields(review.session.frame, [codes[0]], {"review_status": "位置存疑"}))
+    assert spin_until(lambda: review.stack.count() == 2 and not review.session.pending, 5000)
+    assert all(_stored(path)[c] == "已核查" for c in codes)
+    review.stack.undo()  # the confirm: 位置存疑 back on the first, 待核查 on the others
+    assert spin_until(lambda: not review.session.pending, 5000)
+    assert [_stored(path)[c] for c in codes] == ["位置存疑", "待核查", "待核查"]
