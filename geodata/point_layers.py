@@ -16,6 +16,7 @@ dtypes, categories, geometry, CRS); a test compares them.  Layers with other fie
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -51,20 +52,47 @@ def read_points(path: Path, layer: str,
     meta, table = pyogrio.read_arrow(path, layer=layer, return_fids=True)
     geom_name = meta["geometry_name"] or "wkb_geometry"
     fid_name = meta["fid_column"] or "OGC_FID"
+    # the points are made in a thread of their own while the columns are copied here:
+    # making Points holds the GIL (~0.4 s at 1M) and Arrow's copies and dictionary
+    # encoding mostly do not (~0.3-0.5 s), so on two cores the two overlap instead of
+    # following each other — the end of the window's open at 1M outfalls, with nothing
+    # else left to do by then (issue 17).  The WKB chunks alone hold GDAL's Arrow batches
+    # once the columns are copied: handed over as a list and let go one by one as their
+    # Points are made (the whole column freed at once released every batch in one call
+    # holding the GIL ~30 ms at 1M).
+    chunks = table.column(geom_name).chunks if geom_name in table.column_names else None
+    with ThreadPoolExecutor(1, thread_name_prefix="ecozone-points") as pool:
+        making = pool.submit(_points, chunks) if chunks is not None else None
+        del chunks
+        frame, fids = _columns(table, categorical, skip=(geom_name, fid_name), fid=fid_name)
+        del table
+        geoms = making.result() if making is not None \
+            else np.full(len(frame), None, dtype=object)
+    # the geometry array wrapped, not copied: GeoSeries(ndarray) and the frame made from it
+    # copied a million object pointers three times over, each copy one call holding the
+    # GIL 10-20 ms (an import's read in its worker stops the window meanwhile)
+    column = gpd.GeoSeries(GeometryArray(geoms, crs=meta["crs"]), index=frame.index,
+                           copy=False)
+    out = gpd.GeoDataFrame(frame, geometry=column, crs=meta["crs"])
+    return out, fids
+
+
+def _columns(table: pa.Table, categorical: tuple[str, ...], skip: tuple[str, str],
+             fid: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """The fields of GDAL's Arrow ``table`` (but ``skip``) as a frame, copied out of its
+    batches (vocabulary fields dictionary-encoded, as sorted categoricals), and the fids."""
     columns: dict[str, Any] = {}
     fids = np.zeros(0, np.int64)
-    wkb = None
     for name in table.column_names:
         col = table.column(name)
-        if name == geom_name:
-            wkb = col
-        elif name == fid_name:
+        if name == fid:
             fids = col.to_numpy().astype(np.int64)
+        elif name in skip:
+            continue
         elif name in categorical and pa.types.is_string(col.type):
             columns[name] = col.dictionary_encode().combine_chunks()
         else:
             columns[name] = col.combine_chunks()  # a copy out of GDAL's batches
-    del table, col
     frame = pa.table(list(columns.values()), names=list(columns)).to_pandas()
     del columns
     for name in categorical:
@@ -73,20 +101,7 @@ def read_points(path: Path, layer: str,
             cats = frame[name].cat.categories
             frame[name] = frame[name].cat.set_categories(
                 pd.Index(sorted(cats), dtype="str"), rename=False)
-    # the WKB chunks alone now hold GDAL's Arrow batches: handed over as a list and let go
-    # one by one as their Points are made (the whole column freed at once released every
-    # batch in one call holding the GIL ~30 ms at 1M)
-    chunks = wkb.chunks if wkb is not None else None
-    del wkb
-    geoms = _points(chunks) if chunks is not None \
-        else np.full(len(frame), None, dtype=object)
-    # the geometry array wrapped, not copied: GeoSeries(ndarray) and the frame made from it
-    # copied a million object pointers three times over, each copy one call holding the
-    # GIL 10-20 ms (an import's read in its worker stops the window meanwhile)
-    column = gpd.GeoSeries(GeometryArray(geoms, crs=meta["crs"]), index=frame.index,
-                           copy=False)
-    out = gpd.GeoDataFrame(frame, geometry=column, crs=meta["crs"])
-    return out, fids
+    return frame, fids
 
 
 def _points(chunks: list[pa.Array]) -> np.ndarray:
