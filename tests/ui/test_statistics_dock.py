@@ -41,6 +41,24 @@ def _open(qtbot, win):
     return dock, dock.panel
 
 
+def test_the_panel_is_made_when_the_dock_is_first_shown(qtbot, window):
+    """The hidden dock has no panel yet (its charts are not built at the window's start);
+    the menu shows it with its panel, in the window's language and on the map's view."""
+    from ui.language import set_language
+
+    dock = window.features.stats_dock
+    assert not dock.isVisible() and dock._panel is None and dock.widget() is None
+    set_language("en")
+    dock.toggleViewAction().trigger()  # 视图 ▸ 统计
+    qtbot.waitUntil(lambda: dock._panel is not None and dock.panel.report is not None,
+                    timeout=10000)
+    panel = dock.panel
+    assert dock.widget() is panel and dock.windowTitle() == "Statistics"
+    assert panel.tabs.tabText(0) == "Outfalls"
+    assert panel.view == window.canvas.view
+    assert dock.export_button.parent() is not None and dock.export_button.isVisible()
+
+
 def test_menu_opens_the_dock_with_the_city_numbers(qtbot, window):
     dock, panel = _open(qtbot, window)
     assert dock.isVisible() and dock.windowTitle() == "统计"
