@@ -45,29 +45,37 @@ def plain_point_layer(path: Path, layer: str) -> bool:
         and all(s == "OFSTNone" for s in info["ogr_subtypes"])
 
 
-def read_points(path: Path, layer: str,
-                categorical: tuple[str, ...]) -> tuple[gpd.GeoDataFrame, np.ndarray]:
+def read_points(path: Path, layer: str, categorical: tuple[str, ...],
+                points_beside: bool = False) -> tuple[gpd.GeoDataFrame, np.ndarray]:
     """The layer (fields in file order, then ``geometry``; ``categorical`` text fields as
-    sorted categoricals) and its GeoPackage fids."""
+    sorted categoricals) and its GeoPackage fids.
+
+    ``points_beside``: the points are made in a thread of their own while the columns are
+    copied here.  Making Points holds the GIL (~0.4 s at 1M) and Arrow's copies and
+    dictionary encoding mostly do not (~0.3-0.5 s), so on two cores the two overlap
+    instead of following each other: the end of the window's open at 1M outfalls, when
+    nothing else runs (issue 17, ~0.5 s).  Not for a read in a live window (a reload
+    after an import): two busy workers and GDAL's threads left its GUI thread waiting for
+    a core, 6-9 ms in 17-26 ms event-loop gaps (bench/bench_gaps.py)."""
     meta, table = pyogrio.read_arrow(path, layer=layer, return_fids=True)
     geom_name = meta["geometry_name"] or "wkb_geometry"
     fid_name = meta["fid_column"] or "OGC_FID"
-    # the points are made in a thread of their own while the columns are copied here:
-    # making Points holds the GIL (~0.4 s at 1M) and Arrow's copies and dictionary
-    # encoding mostly do not (~0.3-0.5 s), so on two cores the two overlap instead of
-    # following each other — the end of the window's open at 1M outfalls, with nothing
-    # else left to do by then (issue 17).  The WKB chunks alone hold GDAL's Arrow batches
-    # once the columns are copied: handed over as a list and let go one by one as their
-    # Points are made (the whole column freed at once released every batch in one call
-    # holding the GIL ~30 ms at 1M).
+    # The WKB chunks alone hold GDAL's Arrow batches once the columns are copied: handed
+    # over as a list and let go one by one as their Points are made (the whole column
+    # freed at once released every batch in one call holding the GIL ~30 ms at 1M).
     chunks = table.column(geom_name).chunks if geom_name in table.column_names else None
     with ThreadPoolExecutor(1, thread_name_prefix="ecozone-points") as pool:
-        making = pool.submit(_points, chunks) if chunks is not None else None
-        del chunks
+        making = pool.submit(_points, chunks) if chunks is not None and points_beside \
+            else None
         frame, fids = _columns(table, categorical, skip=(geom_name, fid_name), fid=fid_name)
         del table
-        geoms = making.result() if making is not None \
-            else np.full(len(frame), None, dtype=object)
+        if making is not None:
+            del chunks
+            geoms = making.result()
+        elif chunks is not None:
+            geoms = _points(chunks)
+        else:
+            geoms = np.full(len(frame), None, dtype=object)
     # the geometry array wrapped, not copied: GeoSeries(ndarray) and the frame made from it
     # copied a million object pointers three times over, each copy one call holding the
     # GIL 10-20 ms (an import's read in its worker stops the window meanwhile)

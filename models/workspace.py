@@ -46,9 +46,11 @@ class SpatialIndex:
         self._tree = None
 
 
-def _read(path: Path, name: str) -> tuple[gpd.GeoDataFrame, np.ndarray]:
-    """A layer of the GeoPackage in CGCS2000, with its rows' fids."""
-    frame, fids = store.read_layer_with_fids(path, name)
+def _read(path: Path, name: str, points_beside: bool = False
+          ) -> tuple[gpd.GeoDataFrame, np.ndarray]:
+    """A layer of the GeoPackage in CGCS2000, with its rows' fids (``points_beside``: see
+    :func:`geodata.point_layers.read_points`)."""
+    frame, fids = store.read_layer_with_fids(path, name, points_beside)
     if frame.crs is None:
         frame = frame.set_crs(schema.CRS, allow_override=True)
     elif frame.crs.to_epsg() not in (4490, 4326):
@@ -272,7 +274,8 @@ class Workspace:
         # that of 20k control units and the rest (~0.4 s of the window's start, issue 17)
         with ThreadPoolExecutor(1) as pool:
             rest = pool.submit(the_rest)
-            first = _read(path, big) if big is not None else None
+            # (an open is before any window: its Points in a thread of their own)
+            first = _read(path, big, points_beside=True) if big is not None else None
             read, tables = rest.result()
         if big is not None and first is not None:
             read[big] = first

@@ -18,8 +18,9 @@ def _old_way(path, layer):
     return store.as_categories(frame.reset_index(drop=True), layer), fids
 
 
-def _same(path, layer):
-    new, new_fids = point_layers.read_points(path, layer, schema.VOCABULARY_FIELDS.get(layer, ()))
+def _same(path, layer, points_beside=False):
+    new, new_fids = point_layers.read_points(path, layer, schema.VOCABULARY_FIELDS.get(layer, ()),
+                                             points_beside)
     old, old_fids = _old_way(path, layer)
     pd.testing.assert_frame_equal(pd.DataFrame(new.drop(columns="geometry")),
                                   pd.DataFrame(old.drop(columns="geometry")))
@@ -29,8 +30,10 @@ def _same(path, layer):
     return new
 
 
-def test_outfalls_with_gaps_read_as_before(tmp_path):
-    """Missing points, missing vocabulary values, a value only some rows have."""
+@pytest.mark.parametrize("points_beside", [False, True])
+def test_outfalls_with_gaps_read_as_before(tmp_path, points_beside):
+    """Missing points, missing vocabulary values, a value only some rows have; the Points
+    made after the columns or in a thread of their own (a window's start)."""
     path = td.build(tmp_path / "ws.gpkg")
     frame = store.read_layer(path, "outfalls", categorical=False)
     frame.loc[1, "geometry"] = None
@@ -39,7 +42,7 @@ def test_outfalls_with_gaps_read_as_before(tmp_path):
     frame.loc[4, "name_zh"] = None
     store.write_layers(path, {"outfalls": frame})
     assert point_layers.plain_point_layer(path, "outfalls")
-    got = _same(path, "outfalls")
+    got = _same(path, "outfalls", points_beside)
     assert got.geometry.iloc[1] is None
     assert isinstance(got["review_status"].dtype, pd.CategoricalDtype)
     assert list(got["outfall_type"].cat.categories) == sorted(set(frame["outfall_type"]))
