@@ -129,6 +129,34 @@ def json_list(items: list[Any], size: int = SMALL_SLICE) -> str:
         lambda piece: json.dumps(piece, ensure_ascii=False)[1:-1], items, size)) + "]"
 
 
+#: entries of a dictionary of records per ``json.dumps`` call in :func:`json_object`
+JSON_RECORDS = 256
+
+
+def json_object(d: dict[Any, Any], size: int = JSON_RECORDS) -> str:
+    """``json.dumps(d, ensure_ascii=False)``, the same text, with the entries of ``d``
+    and of any dictionary or list among its values ``size`` at a time in a worker: a
+    sync's push result (the rows of 1 000 outfalls, their conflicts) dumped in one call
+    held the GIL ~20 ms (bench/bench_gaps.py)."""
+    import json
+
+    def whole(v: Any) -> str:
+        return json.dumps(v, ensure_ascii=False)
+
+    def value(v: Any) -> str:
+        if isinstance(v, dict) and len(v) > size:
+            parts = in_worker_slices(
+                lambda keys: whole({k: v[k] for k in keys})[1:-1], list(v), size)
+            return "{" + ", ".join(p for p in parts if p) + "}"
+        if isinstance(v, list) and len(v) > size:
+            return "[" + ", ".join(p for p in in_worker_slices(
+                lambda piece: whole(piece)[1:-1], v, size) if p) + "]"
+        return whole(v)
+
+    # each key as json.dumps writes it ('{"k": 0}' less its brace and ': 0}')
+    return "{" + ", ".join(f"{whole({k: 0})[1:-4]}: {value(v)}" for k, v in d.items()) + "}"
+
+
 def dict_of(keys: list[Any], values: list[Any], size: int = SMALL_SLICE) -> dict[Any, Any]:
     """``dict(zip(keys, values, strict=True))``, in slices in a worker (100k items in one
     call held the GIL ~11 ms)."""

@@ -14,7 +14,6 @@ refused and reported per row, before the database's row-level security would ref
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -132,7 +131,7 @@ def push(con: Any, payload: PushPayload, progress: Any = None) -> dict[str, Any]
             return result
         result = _apply(con, payload, user, progress)
         con.execute("UPDATE sync_pushes SET result=%s WHERE push_id=%s",
-                    (json.dumps(result, ensure_ascii=False), payload.push_id))
+                    (gil_slices.json_object(result), payload.push_id))
     result["replayed"] = False
     return result
 

@@ -230,3 +230,19 @@ def test_paced_hands_over_between_groups(monkeypatch: pytest.MonkeyPatch) -> Non
     assert len(calls) == 2  # before the 9th and the 17th
     assert list(gil_slices.paced(range(17), 8)) == list(range(17))
     assert len(calls) == 2
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 8, 9, 20])
+def test_json_object_is_json_dumps(n: int) -> None:
+    """A push result's JSON made in slices in a worker: the very text json.dumps makes."""
+    import json
+
+    result = {"push_id": "p-1", "rows": {f"PWK{i}": {"version": i, "row": {"名称": f"排口{i}",
+                                                                           "xy": [118.5, 24.8]}}
+                                         for i in range(n)},
+              "conflicts": [{"code": f"PWK{i}", "field": "review_status"} for i in range(n)],
+              "applied": {}, "replayed": False, 1: None, "nothing": None}
+    want = json.dumps(result, ensure_ascii=False)
+    assert gil_slices.json_object(result, 4) == want
+    assert in_worker(lambda: gil_slices.json_object(result, 4)) == want
+    assert json.loads(in_worker(lambda: gil_slices.json_object(result, 4))) == json.loads(want)
