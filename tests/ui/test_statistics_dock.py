@@ -47,7 +47,7 @@ def test_the_panel_is_made_when_the_dock_is_first_shown(qtbot, window):
     from ui.language import set_language
 
     dock = window.features.stats_dock
-    assert not dock.isVisible() and dock._panel is None and dock.widget() is None
+    assert not dock.isVisible() and dock._panel is None
     set_language("en")
     dock.toggleViewAction().trigger()  # 视图 ▸ 统计
     qtbot.waitUntil(lambda: dock._panel is not None and dock.panel.report is not None,
@@ -57,6 +57,8 @@ def test_the_panel_is_made_when_the_dock_is_first_shown(qtbot, window):
     assert panel.tabs.tabText(0) == "Outfalls"
     assert panel.view == window.canvas.view
     assert dock.export_button.parent() is not None and dock.export_button.isVisible()
+    # as wide as with the panel made at the start: the charts' county names readable
+    assert dock.width() >= 400
 
 
 def test_menu_opens_the_dock_with_the_city_numbers(qtbot, window):

@@ -10,15 +10,25 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QMessageBox, QToolButton
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMessageBox, QToolButton, QWidget
 
 CONTEXT = "StatisticsPanel"
+#: the panel's size hint: wide enough for the county names beside the bars
+PANEL_SIZE = (640, 480)
 
 
 def tr(text: str) -> str:
     return QCoreApplication.translate(CONTEXT, text)
+
+
+class _NotYetMade(QWidget):
+    """What the dock holds until its panel is made: the panel's size hint, so that the
+    dock is laid out as wide when it is first shown as it was with the panel in it."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(*PANEL_SIZE)
 
 
 class StatisticsDock(QDockWidget):
@@ -32,6 +42,7 @@ class StatisticsDock(QDockWidget):
         self.win = win
         self.setObjectName("statsDock")
         self._panel: Any = None
+        self.setWidget(_NotYetMade())
         self._view = win.canvas.view
         self.export_button = QToolButton()
         self.export_button.setObjectName("statsExport")

@@ -47,6 +47,7 @@ from models.statistics import (
 from models.stats_svg import CLASS_COLOURS, PALETTE, STATUS_COLOURS
 from ui.background import Runner
 from ui.panels.common import table
+from ui.statistics import PANEL_SIZE
 from ui.statistics.chart import StackedBarChart
 
 CONTEXT = "StatisticsPanel"
@@ -91,7 +92,7 @@ class StatisticsPanel(QWidget):
         selection.changed.connect(self._on_selection)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
-        return QSize(640, 480)  # wide enough for the county names beside the bars
+        return QSize(*PANEL_SIZE)  # wide enough for the county names beside the bars
 
     # -- widgets -----------------------------------------------------------------------
     def _build(self) -> None:
