@@ -859,7 +859,13 @@ class OutfallReview(QObject):
 
     # -- closing --------------------------------------------------------------------------
     def shutdown(self) -> None:
-        """Final save and release the workspace lock (unsaved edits stay in the journal)."""
+        """Final save and release the workspace lock (unsaved edits stay in the journal).
+        An edit built but not applied yet (the window closed in the turn after a click)
+        is applied first, then saved with the others."""
+        self._apply_timer.stop()
+        self._apply_due()
+        self._announce_timer.stop()
+        self._announce_due()
         if self.session.pending:
             self.session.save()
         self.checker.close()  # the check process ends, even mid-check

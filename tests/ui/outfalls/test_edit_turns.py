@@ -201,3 +201,17 @@ def test_an_edit_built_before_another_write_is_built_again(setup, monkeypatch): 
     review.stack.undo()  # the confirm: 位置存疑 back on the first, 待核查 on the others
     assert spin_until(lambda: not review.session.pending, 5000)
     assert [_stored(path)[c] for c in codes] == ["位置存疑", "待核查", "待核查"]
+
+
+def test_an_edit_built_as_the_window_closes_is_applied_and_saved(setup, monkeypatch):  # noqa: F811
+    """The window closes in the turn after a click on 确认位置: the built edit is applied
+    and saved by the shutdown, not lost."""
+    path, ws, review = setup
+    monkeypatch.setattr("ui.outfalls.review.VIEWS_NEXT_TURN_FROM", 1)
+    codes = td.CODES[:3]
+    review.panel.select_codes(codes)
+    review.request("confirm")
+    assert review.stack.count() == 0
+    review.shutdown()
+    assert all(_stored(path)[c] == "已核查" for c in codes)
+    review.lock.acquire()  # (the fixture's shutdown releases it again)
