@@ -14,9 +14,9 @@ from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMessageBox, QToolButton, QWidget
 
+from ui.statistics.size import PANEL_SIZE
+
 CONTEXT = "StatisticsPanel"
-#: the panel's size hint: wide enough for the county names beside the bars
-PANEL_SIZE = (640, 480)
 
 
 def tr(text: str) -> str:

@@ -47,8 +47,8 @@ from models.statistics import (
 from models.stats_svg import CLASS_COLOURS, PALETTE, STATUS_COLOURS
 from ui.background import Runner
 from ui.panels.common import table
-from ui.statistics import PANEL_SIZE
 from ui.statistics.chart import StackedBarChart
+from ui.statistics.size import PANEL_SIZE
 
 CONTEXT = "StatisticsPanel"
 ZONE_LAYERS = ("counties", "control_units", "bays", "protected_areas")
