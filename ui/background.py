@@ -24,6 +24,7 @@ Python threads keep their state for their whole life.
 
 from __future__ import annotations
 
+import _thread
 import itertools
 import logging
 import queue
@@ -104,11 +105,16 @@ class _Pool:
     def start(self, job: _Job) -> None:
         with self.idle:
             self.active += 1
+            more = len(self.threads) < self.size
+            if more:
+                t = threading.Thread(target=self._work, name="ecozone-worker", daemon=True)
+                self.threads.append(t)
         self.jobs.put(job)
-        if len(self.threads) < self.size:
-            t = threading.Thread(target=self._work, name="ecozone-worker", daemon=True)
-            self.threads.append(t)
-            t.start()
+        if more:
+            # started by a helper: Thread.start waits until the new thread runs, which on
+            # a busy machine kept the GUI thread from its event loop for tens of ms in the
+            # turn of a first job (the window's first render starts two pools' threads)
+            _thread.start_new_thread(t.start, ())
 
     def _work(self) -> None:
         while True:

@@ -86,3 +86,27 @@ def test_a_python_worker_keeps_pyprojs_thread_state_between_jobs(runner):
         runner.submit(lambda t: _project(pts), out.append)
         assert spin_until(lambda: not runner.busy())
     assert len(out) == 4
+
+
+def test_a_first_job_does_not_wait_for_its_thread_to_start(runner, monkeypatch):
+    """The first job's worker thread is started off the GUI thread (``Thread.start`` waits
+    until the new thread runs: a busy machine kept the event loop waiting), and the job
+    runs once the thread does."""
+    may_start = threading.Event()
+    starters: list[bool] = []  # whether each start was asked for on the GUI thread
+    real_start = threading.Thread.start
+
+    def slow_start(thread):
+        on_gui = threading.current_thread() is threading.main_thread()
+        starters.append(on_gui)
+        if not on_gui:
+            may_start.wait(10)  # a thread slow to start
+        real_start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", slow_start)
+    got: list[str] = []
+    runner.submit(lambda _token: "done", got.append)
+    assert got == [] and runner.busy()
+    may_start.set()
+    assert spin_until(lambda: got == ["done"])
+    assert starters == [False]
