@@ -44,15 +44,6 @@ class Versions:
         return len(self.codes)
 
 
-def _texts(values: pa.Array) -> list[str]:
-    """``values.to_pylist()``, in slices in a worker (a million codes in one call)."""
-    out: list[str] = []
-    for part in gil_slices.in_worker_slices(lambda piece: piece.to_pylist(), values,
-                                            gil_slices.SMALL_SLICE):
-        out += part
-    return out
-
-
 def to_fetch(theirs: Versions, base: Versions) -> list[str]:
     """The server's codes whose version the base lacks or has otherwise, in the server's
     order: the rows a pull fetches."""
@@ -60,10 +51,10 @@ def to_fetch(theirs: Versions, base: Versions) -> list[str]:
     pos = np.asarray(at.to_numpy(zero_copy_only=False), dtype=np.int64)
     differs = (pos < 0) | (base.versions[np.maximum(pos, 0)] != theirs.versions) \
         if len(base) else np.ones(len(theirs), dtype=bool)
-    return _texts(theirs.codes.filter(pa.array(differs)))
+    return gil_slices.to_list(theirs.codes.filter(pa.array(differs)))  # (a million: sliced)
 
 
 def gone(theirs: Versions, base: Versions) -> list[str]:
     """The base's codes the server no longer has (in scope), in the base's order."""
     there = pc.is_in(base.codes, value_set=theirs.codes)
-    return _texts(base.codes.filter(pc.invert(there)))
+    return gil_slices.to_list(base.codes.filter(pc.invert(there)))
