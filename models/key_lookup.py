@@ -52,17 +52,15 @@ def isin(values: Any, wanted: Sequence[str]) -> np.ndarray:
         series = values if isinstance(values, pd.Series) else pd.Series(values, copy=False)
         return np.asarray(series.isin(want).to_numpy(dtype=bool), dtype=bool)
     shared = not isinstance(values, np.ndarray)  # an object array's Arrow copy is new
-    # as a set: the listeners ask for the same keys in their own order
-    key = (identity(data), frozenset(want)) if shared else None
-    with _last_lock:
-        last = _last[0] if _last else None
-        if key is not None and last is not None and last[1] == key:
-            return last[2].copy()
+    ident = identity(data) if shared else None
+    if ident is not None:
+        known = _known(ident, want)
+        if known is not None:
+            return known.copy()
     hit = pc.is_in(data, value_set=pa.array(want, type=data.type))
     out = np.asarray(pc.fill_null(hit, False).to_numpy(zero_copy_only=False), dtype=bool)
-    if key is not None:
-        with _last_lock:
-            _last[:] = [(data, key, out.copy())]
+    if ident is not None:
+        _keep(data, ident, want, out.copy())
     return out
 
 
@@ -71,9 +69,45 @@ def isin(values: Any, wanted: Sequence[str]) -> np.ndarray:
 # the GUI thread (the workspace's write, the map layer's patch, the inventory table), ~50 ms
 # each.  The column is known by its buffers' addresses; the entry holds the array itself,
 # so those buffers (Arrow's are never written in place) cannot be freed and reused by
-# another column while the entry lives.
-_last: list[tuple[Any, tuple[Any, frozenset[str]], np.ndarray]] = []
+# another column while the entry lives.  The keys are kept as the list they came in: the
+# listeners of one change ask with the same strings in the same order, which a list
+# comparison (in C, each string first compared by identity) confirms; a set of them is
+# made only when the order differs (a set of 10 000 keys made per listener was ~1-2 ms
+# of a pull's announce at 1M, three times).
+_last: list[_Entry] = []
 _last_lock = threading.Lock()
+
+
+class _Entry:
+    __slots__ = ("data", "ident", "keys", "_as_set", "mask")
+
+    def __init__(self, data: Any, ident: tuple[Any, ...], keys: list[str],
+                 mask: np.ndarray) -> None:
+        self.data, self.ident, self.keys, self.mask = data, ident, keys, mask
+        self._as_set: frozenset[str] | None = None
+
+    def holds(self, ident: tuple[Any, ...], wanted: Sequence[str]) -> bool:
+        """Whether this entry is the lookup of ``wanted`` (as a set) in that column."""
+        if ident != self.ident:
+            return False
+        if len(wanted) == len(self.keys) and list(wanted) == self.keys:
+            return True
+        if self._as_set is None:
+            self._as_set = frozenset(self.keys)
+        return frozenset(str(w) for w in wanted) == self._as_set
+
+
+def _known(ident: tuple[Any, ...], wanted: Sequence[str]) -> np.ndarray | None:
+    """The mask of the last lookup when it was of ``wanted`` in the column ``ident``."""
+    with _last_lock:
+        last = _last[0] if _last else None
+    return last.mask if last is not None and last.holds(ident, wanted) else None
+
+
+def _keep(data: Any, ident: tuple[Any, ...], keys: Sequence[str], mask: np.ndarray) -> None:
+    entry = _Entry(data, ident, [str(k) for k in keys], mask)
+    with _last_lock:
+        _last[:] = [entry]
 
 
 def identity(data: Any) -> tuple[Any, ...]:
@@ -105,9 +139,7 @@ def remember(values: Any, wanted: Sequence[str], rows: Any) -> bool:
         return False
     mask = np.zeros(len(data), dtype=bool)
     mask[at] = True
-    key = (identity(data), frozenset(str(w) for w in wanted))
-    with _last_lock:
-        _last[:] = [(data, key, mask)]
+    _keep(data, identity(data), wanted, mask)
     return True
 
 
@@ -117,12 +149,8 @@ def rows_known(values: Any, wanted: Sequence[str]) -> np.ndarray | None:
     data = values if isinstance(values, (pa.Array, pa.ChunkedArray)) else _arrow_text(values)
     if data is None or isinstance(values, np.ndarray):
         return None
-    key = (identity(data), frozenset(str(w) for w in wanted))
-    with _last_lock:
-        last = _last[0] if _last else None
-        if last is not None and last[1] == key:
-            return np.flatnonzero(last[2])
-    return None
+    known = _known(identity(data), wanted)
+    return None if known is None else np.flatnonzero(known)
 
 
 def rows_holding(values: Any, wanted: Sequence[str]) -> np.ndarray:

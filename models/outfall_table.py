@@ -300,7 +300,7 @@ class OutfallTable:
             return []
         if keys or moved:
             self._write_rows(frame, keys, moved, ii, jj)
-        return [int(i) for i in ii]
+        return np.asarray(ii, dtype=np.int64).tolist()  # type: ignore[no-any-return]
 
     def _rows_holding(self, wanted: list[str]) -> np.ndarray | None:
         """The rows of ``wanted`` codes, ascending, when no code found is in two rows (a

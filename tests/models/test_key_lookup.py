@@ -154,3 +154,16 @@ def test_rows_found_elsewhere_answer_for_their_column_only(monkeypatch):
     assert not key_lookup.remember(at_start, ["c4"], [300])
     assert not key_lookup.remember(at_start, ["c4", "c5"], [4])
     assert not key_lookup.remember(np.array(["c4"], dtype=object), ["c4"], [0])
+
+
+def test_rows_known_takes_the_keys_as_text_in_any_order_or_kind():
+    """The listeners of one change ask with the same list; any sequence naming the same
+    texts (another order, a tuple, numbers or numpy strings) is the same lookup."""
+    col = pd.Series([str(i) for i in range(20)], dtype="str")
+    assert key_lookup.rows_holding(col, ["12", "3"]).tolist() == [3, 12]
+    assert key_lookup.rows_known(col, ["12", "3"]).tolist() == [3, 12]
+    assert key_lookup.rows_known(col, ("3", "12")).tolist() == [3, 12]
+    assert key_lookup.rows_known(col, [12, 3]).tolist() == [3, 12]
+    assert key_lookup.rows_known(col, np.array(["3", "12"])).tolist() == [3, 12]
+    assert key_lookup.rows_known(col, ["12", "3", "4"]) is None
+    assert key_lookup.rows_known(col, ["12"]) is None
