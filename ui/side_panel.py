@@ -22,7 +22,7 @@ from layers.map_model import MapModel
 from layers.zone_details import FeatureNotFound, details
 from models.info import layer_title
 from models.query import PointReport
-from ui.panels.common import key_values
+from ui.panels.common import KeyValues, key_values
 from ui.panels.indicators import indicators_tab
 from ui.panels.outfalls import outfalls_tab
 from ui.panels.overview import overview_tab
@@ -48,6 +48,7 @@ class SidePanel(QWidget):
         self.tables = tables
         self.lang = lang
         self.current: tuple[str, Any] | None = None
+        self._overview: KeyValues | None = None  # the 概况 tab, kept from click to click
         self.title = QLabel()
         self.title.setObjectName("panelTitle")
         self.title.setWordWrap(True)
@@ -138,7 +139,10 @@ class SidePanel(QWidget):
         self._header(layer, d.record)
         keep = self.tabs.currentIndex()
         self.tabs.clear()
-        self.tabs.addTab(overview_tab(layer, d.record, self.lang, self._counties()), tr("概况"))
+        # the same 概况 widget from feature to feature (its labels' texts set anew)
+        self._overview = overview_tab(layer, d.record, self.lang, self._counties(),
+                                      into=self._overview)
+        self.tabs.addTab(self._overview, tr("概况"))
         if layer == "outfalls":
             self.city_box.hide()
             if d.samples is not None and not d.samples.empty:

@@ -67,6 +67,7 @@ class RecordCard(QTabWidget):
         self.session = session
         self.lang = lang
         self.code: str | None = None
+        self._attr_labels: list[QLabel] = []  # the 属性 rows' values, kept (_fill_attributes)
         self.attrs = QWidget()
         self.form = QFormLayout(self.attrs)
         buttons = QHBoxLayout()
@@ -130,24 +131,41 @@ class RecordCard(QTabWidget):
                 for c, z, e in zip(frame["code"], frame["name_zh"], en, strict=True)}
 
     def _fill_attributes(self) -> None:
-        while self.form.rowCount() > 1:
-            self.form.removeRow(1)
+        """The 属性 tab: a row per schema field and the coordinates.  From one outfall to
+        the next the rows' labels are kept and only their texts set (new labels for every
+        field were a part of each click's turn, and of the repaint after it)."""
         rec = self._record()
         if rec is None:
+            self._clear_attributes()
             return
         counties = self._counties()
+        texts = []
         for f in schema.OUTFALL_FIELDS:
             v = rec.get(f.name)
             if v is None or v != v or v == "":
-                text = ""
+                texts.append("—")
             else:  # county name, vocabulary in the UI language (as in the side panel)
-                text = str(display_value(f.name, v, self.lang, counties))
-            label = QLabel(text or "—")
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.form.addRow(Message(f.label_zh, f.label_en).text(self.lang), label)
+                texts.append(str(display_value(f.name, v, self.lang, counties)) or "—")
         g = rec.get(self.session.frame.geometry.name)
         if g is not None and not g.is_empty:
-            self.form.addRow(self.tr("经纬度 (CGCS2000)"), QLabel(f"{g.x:.6f}, {g.y:.6f}"))
+            texts.append(f"{g.x:.6f}, {g.y:.6f}")
+        if len(self._attr_labels) == len(texts):  # the same rows: new texts only
+            for label, text in zip(self._attr_labels, texts, strict=True):
+                label.setText(text)
+            return
+        self._clear_attributes()
+        names = [Message(f.label_zh, f.label_en).text(self.lang) for f in schema.OUTFALL_FIELDS]
+        names.append(self.tr("经纬度 (CGCS2000)"))
+        for name, text in zip(names, texts, strict=False):  # (no coordinates: one less)
+            label = QLabel(text)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.form.addRow(name, label)
+            self._attr_labels.append(label)
+
+    def _clear_attributes(self) -> None:
+        while self.form.rowCount() > 1:
+            self.form.removeRow(1)
+        self._attr_labels = []
 
     def _fill_charts(self) -> None:
         samples = self.session.ws.table("outfall_samples")

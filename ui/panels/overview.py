@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QWidget
 
 from geodata import schema
 from geodata.messages import Message, in_language
-from ui.panels.common import key_values, tr
+from ui.panels.common import KeyValues, key_values, tr
 
 BAY_FIELDS = (("name_zh", "名称", "Name"), ("name_en", "英文名称", "Name (English)"),
               ("wq_class", "现状水质类别", "Water-quality class"),
@@ -62,7 +62,10 @@ def display_value(field: str, value: Any, lang: str, counties: dict[str, tuple[s
 
 
 def overview_tab(layer: str, record: dict[str, Any], lang: str,
-                 counties: dict[str, tuple[str, str]]) -> QWidget:
+                 counties: dict[str, tuple[str, str]], into: KeyValues | None = None,
+                 ) -> QWidget:
+    """The 概况 tab of ``record``; ``into``: the tab shown before, given the new rows
+    (its labels kept when the fields are the same) instead of a new one."""
     rows = []
     known = set()
     for name, zh, en in _fields(layer):
@@ -74,4 +77,7 @@ def overview_tab(layer: str, record: dict[str, Any], lang: str,
         if name not in known and name not in ("approximate",) and \
                 not schema.is_english_column(name, record):
             rows.append((name, value))
+    if into is not None:
+        into.set_rows(rows)
+        return into
     return key_values(rows)

@@ -216,3 +216,37 @@ def test_the_move_dialog_starts_at_the_outfalls_position(setup, monkeypatch):
     lon, lat = td.POINTS[td.CODES[3]]
     assert seen["start"] == f"{lon:.6f}, {lat:.6f}"
     assert outfall_store.read_positions(ws.path)[td.CODES[3]] == pytest.approx((118.612, 24.732))
+
+
+def test_clicking_from_outfall_to_outfall_shows_each_ones_values(setup):
+    """The side panel's 概况 and the card's 属性 keep their labels from one outfall to the
+    next (only the texts change): what they show is the outfall selected now."""
+    from PySide6.QtWidgets import QLabel
+
+    win, ws, review = setup
+    a, b = td.CODES[0], td.CODES[5]
+    win.selection.select("outfalls", [a], "map")
+    overview = win.side_panel.tabs.widget(0)
+    card_labels = review.card.attrs.findChildren(QLabel)
+    assert a in dict(overview.rows).values()
+    assert a in [w.text() for w in overview.findChildren(QLabel)]
+    assert a in [w.text() for w in card_labels]
+    win.selection.select("outfalls", [b], "map")
+    assert win.side_panel.tabs.widget(0) is overview  # the same tab, new texts
+    shown = [w.text() for w in overview.findChildren(QLabel)]
+    assert b in dict(overview.rows).values() and b in shown and a not in shown
+    frame = ws.layer("outfalls").set_index("code")
+    assert frame.loc[b, "name_zh"] in shown
+    card = [w.text() for w in review.card.attrs.findChildren(QLabel)]
+    assert b in card and a not in card and frame.loc[b, "name_zh"] in card
+    assert len(card) == len(card_labels)
+    g = frame.loc[b, "geometry"]
+    assert f"{g.x:.6f}, {g.y:.6f}" in card
+    # another kind of feature: its own fields
+    win.selection.select("outfalls", [], "map")
+    units = ws.layer("control_units")
+    if units is not None and len(units):
+        code = str(units["code"].iloc[0])
+        win.selection.select("control_units", [code], "map")
+        rows = dict(win.side_panel.tabs.widget(0).rows)
+        assert code in rows.values() and b not in rows.values()
