@@ -258,9 +258,24 @@ class GapMeter:
                  "dwarf,16384", "-p", str(os.getpid()), "-o",
                  os.environ.get("ECOZONE_GAPS_PERF_OUT", "gaps.perf")])
             time.sleep(1.0)
+        spy = None
+        if os.environ.get("ECOZONE_GAPS_PYSPY") == self.name:
+            # diagnosis: the Python stacks of the threads holding the GIL (py-spy, sampled
+            # every ms without pausing the window): which worker code keeps the GUI waiting
+            spy = subprocess.Popen(
+                ["py-spy", "record", "--gil", "--threads", "--nonblocking", "-r", "1000",
+                 "-f", "raw", "-p", str(os.getpid()), "-o",
+                 os.environ.get("ECOZONE_GAPS_PYSPY_OUT", "gaps.pyspy.txt")],
+                stdout=subprocess.DEVNULL)
+            time.sleep(1.0)
         QTimer.singleShot(0, start)
         poller.start()
         loop.exec()
+        if spy is not None:
+            import signal
+
+            spy.send_signal(signal.SIGINT)
+            spy.wait()
         if perf is not None:
             import signal
 
