@@ -182,20 +182,25 @@ class SidePanel(QWidget):
             self.tab_page(index)
 
     def show_overlaps(self, found: list[Hit]) -> None:
-        """Several features lie under the click: list them above the tabs of the first."""
+        """Several features lie under the click: list them above the tabs of the first
+        (the first :data:`OVERLAPS_LISTED`, then a line saying how many more: a click at
+        the full extent of a million outfalls lands on hundreds, whose list took the GUI
+        thread ~50 ms and that no one reads -- zooming in picks one)."""
         self._overlaps = list(found)
         self.choices.blockSignals(True)
         self.choices.clear()
-        columns: dict[str, dict[str, Any]] = {}  # per layer: its label columns, taken once
-        for h in found:
+        listed: list[tuple[Hit, int]] = []  # the hits listed, with their rows
+        left = 0  # hits after the last one listed
+        for i, h in enumerate(found):
+            if len(listed) == OVERLAPS_LISTED:
+                left = len(found) - i
+                break
             layer = self.model.get(h.layer)
-            row = layer.row_of(h.key) if layer is not None else None
-            if layer is None or row is None:
-                continue
-            if h.layer not in columns:
-                columns[h.layer] = {n: layer.frame[n] for n in _LABEL_FIELDS
-                                    if n in layer.frame.columns}
-            rec = _label_fields(columns[h.layer], row)
+            row = _row_of_hit(layer, h) if layer is not None else None
+            if row is not None:
+                listed.append((h, row))
+        records = _label_records(self.model, listed)
+        for (h, _row), rec in zip(listed, records, strict=True):
             code = rec.get("code")
             label = (f"{layer_title(h.layer, self.lang)}: "
                      f"{code + ' ' if isinstance(code, str) else ''}{self._name(rec)}")
@@ -204,13 +209,21 @@ class SidePanel(QWidget):
             self.choices.addItem(item)
             if self.current == ("feature", (h.layer, h.key)):
                 self.choices.setCurrentItem(item)
+        if left:
+            more = QListWidgetItem(tr("此处还有 %1 个要素，放大地图后可逐个选择")
+                                   .replace("%1", str(left)))
+            more.setFlags(Qt.ItemFlag.NoItemFlags)  # a note, not a choice
+            self.choices.addItem(more)
         self.choices.blockSignals(False)
         self.choices.setMaximumHeight(min(26 + 22 * self.choices.count(), 120))
         self.choices.setToolTip(tr("此处有多个重叠要素，点击切换"))
         self.choices.show()
 
     def _on_choice(self, item: QListWidgetItem) -> None:
-        layer, key = item.data(Qt.ItemDataRole.UserRole)
+        data = item.data(Qt.ItemDataRole.UserRole)
+        if data is None:  # the line counting the features not listed
+            return
+        layer, key = data
         self.pick_requested.emit(layer, str(key))
 
     def show_point(self, rep: PointReport) -> None:
@@ -250,17 +263,37 @@ class SidePanel(QWidget):
         self.refresh()
 
 
+#: features listed when a click lands on several (the rest are counted in one line)
+OVERLAPS_LISTED = 100
+
+
+def _row_of_hit(layer: Any, hit: Hit) -> int | None:
+    """The layer's row of ``hit``'s feature: the row the hit test found when that row still
+    holds its key (the same layer, in the same turn), else looked up by key."""
+    if 0 <= hit.index < len(layer) and layer.key_at(hit.index) == hit.key:
+        return hit.index
+    return layer.row_of(hit.key)
+
+
 #: what a line of the overlap list shows: the code and the name in either language
 _LABEL_FIELDS = ("code", "name_zh", "name_en")
 
 
-def _label_fields(columns: dict[str, Any], row: int) -> dict[str, Any]:
-    """The label fields of one row, read from its layer's label ``columns``:
-    ``frame.iloc[row]`` makes a Series of every column, ~0.3 ms a hit, and a crowded spot
-    of a large inventory has hundreds of hits (a click held the GUI thread 50-130 ms, bench
-    window ``click_gaps``).  Missing values read as None, as the plain text they are shown as."""
-    rec: dict[str, Any] = {}
-    for name, column in columns.items():
-        value = column.iat[row]
-        rec[name] = value if isinstance(value, str) else None
-    return rec
+def _label_records(model: Any, listed: list[tuple[Hit, int]]) -> list[dict[str, Any]]:
+    """The label fields of each listed (hit, row), read a layer's label columns at a time
+    for all its rows: ``frame.iloc[row]`` made a Series of every column, ~0.3 ms a hit,
+    and a cell at a time was still ~50 µs (a crowded spot of a large inventory has hundreds
+    of hits).  Missing values read as None, as the plain text they are shown as."""
+    out: list[dict[str, Any]] = [{} for _ in listed]
+    by_layer: dict[str, list[int]] = {}
+    for k, (h, _row) in enumerate(listed):
+        by_layer.setdefault(h.layer, []).append(k)
+    for name, at in by_layer.items():
+        frame = model.get(name).frame
+        rows = [listed[k][1] for k in at]
+        for field in _LABEL_FIELDS:
+            if field not in frame.columns:
+                continue
+            for k, value in zip(at, frame[field].take(rows).tolist(), strict=True):
+                out[k][field] = value if isinstance(value, str) else None
+    return out

@@ -70,6 +70,7 @@ EN = {
         "control units and outfalls are not official",
     "包含全市通用任务与指标": "Include city-wide tasks and indicators",
     "此处有多个重叠要素，点击切换": "Several features overlap here; click to switch",
+    "此处还有 %1 个要素，放大地图后可逐个选择": "%1 more features here: zoom in to pick one",
     "此处适用": "What applies here", "概况": "Overview", "任务": "Tasks", "指标": "Indicators",
     "排污口": "Outfalls", "监测": "Samples", "水质目标": "Water-quality target",
     "字段": "Field", "内容": "Value", "陆域": "Land", "海域": "Sea", "入海": "Sea", "入河": "River",

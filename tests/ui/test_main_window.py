@@ -262,3 +262,29 @@ def test_the_window_turns_numpy_huge_pages_back_on_after_its_first_map(qtbot, ui
     finally:
         huge_pages(True)
         w.canvas.renderer.wait(5000)
+
+
+def test_a_click_on_hundreds_of_features_lists_the_first_and_counts_the_rest(qtbot, win):
+    """A crowded spot (a large inventory at a small scale): the first features are listed
+    to pick from and one line, not a choice, says how many more lie there."""
+    from layers.hit_test import Hit
+    from ui.side_panel import OVERLAPS_LISTED
+
+    layer = win.model.get("outfalls")
+    n = OVERLAPS_LISTED + 7
+    assert len(layer) > n
+    found = [Hit("outfalls", i, 0.0, layer.key_at(i)) for i in range(n)]
+    win.side_panel.show_overlaps(found)
+    choices = win.side_panel.choices
+    assert choices.count() == OVERLAPS_LISTED + 1
+    assert [choices.item(r).data(Qt.ItemDataRole.UserRole) for r in range(3)] == \
+        [("outfalls", h.key) for h in found[:3]]
+    assert all(layer.key_at(r) in choices.item(r).text() for r in range(OVERLAPS_LISTED))
+    last = choices.item(OVERLAPS_LISTED)
+    assert last.text() == "此处还有 7 个要素，放大地图后可逐个选择"
+    assert last.data(Qt.ItemDataRole.UserRole) is None
+    assert not last.flags() & Qt.ItemFlag.ItemIsSelectable
+    # a hit whose row no longer holds its key (the layer changed since) is found by key
+    moved = Hit("outfalls", 0, 0.0, layer.key_at(5))
+    win.side_panel.show_overlaps([moved, found[1]])
+    assert choices.count() == 2 and layer.key_at(5) in choices.item(0).text()
