@@ -1324,6 +1324,10 @@
         <translation>Outfalls</translation>
     </message>
     <message>
+        <source>此处还有 %1 个要素，放大地图后可逐个选择</source>
+        <translation>%1 more features here: zoom in to pick one</translation>
+    </message>
+    <message>
         <source>此处有多个重叠要素，点击切换</source>
         <translation>Several features overlap here; click to switch</translation>
     </message>
