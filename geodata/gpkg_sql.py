@@ -234,8 +234,8 @@ def insert_features(con: sqlite3.Connection, table: str, columns: Sequence[str],
 #: rows a worker writes per ``executemany`` before it hands the GIL over (a few ms): each
 #: row's step releases and re-takes the GIL, and a waiting GUI thread never gets it in
 #: between (``geodata.gil_slices.hand_over``; the R-tree rows of 100k outfalls held it
-#: 20-75 ms at a time)
-ROW_SLICE = 2_048
+#: 20-75 ms at a time; 2 048 rows still 8-15 ms at a time at 1M outfalls)
+ROW_SLICE = 1_024
 
 
 def _executemany_in_slices(con: sqlite3.Connection, sql: str,

@@ -199,9 +199,11 @@ def _rows(frame: Any, cols: list[str]) -> list[tuple[Any, ...]]:
     return list(zip(blobs, *columns, strict=True))
 
 
-#: rows of an import made into Python values and inserted per slice in a worker (~5 ms
-#: each at 2k rows: the GUI thread cannot take the GIL inside one, see gil_slices.hand_over)
-ROW_SLICE = 2_048
+#: rows of an import made into Python values and inserted per slice in a worker: the GUI
+#: thread can hardly take the GIL inside one (see gil_slices.hand_over).  At 1M outfalls a
+#: slice of 2 048 rows kept a waiting thread out for 8-15 ms 17-29 times in a 100k import,
+#: 1 024 rows 4-12 times (a Qt-free probe), for about the same import time
+ROW_SLICE = 1_024
 
 
 def _values_at(column: Any, index: list[int]) -> list[Any]:
