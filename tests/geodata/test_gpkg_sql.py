@@ -228,3 +228,112 @@ def test_read_table_makes_the_frame_pandas_read_sql_makes(tmp_path: Any) -> None
         worker.start()
         worker.join()
         pd.testing.assert_frame_equal(got["frame"], want)
+
+
+#: (fid, new geometry) updates of every kind: the same point written again (1), to null
+#: (2), null to empty (3), moved (4), empty to a polygon (5), a polygon to a multipolygon
+#: (6), a multipolygon to a point (7); 99 does not exist
+_UPDATES = [(1, shapely.Point(118.5, 24.9)), (2, None), (3, shapely.Point()),
+            (4, shapely.Point(118.55, 24.95)), (5, GEOMS[5]), (6, GEOMS[8]),
+            (7, shapely.Point(118.6, 24.7)), (99, shapely.Point(1, 1))]
+
+
+def _layer_for_updates(layer: Path) -> None:
+    """Rows 3-7 besides ``layer``'s two points: null, a point, empty, a polygon and a
+    multipolygon geometry."""
+    geoms = [None, shapely.Point(118.61, 24.81), shapely.Point(), GEOMS[5], GEOMS[8]]
+    con = gpkg_sql.connect(layer)
+    con.execute("begin immediate")
+    gpkg_sql.insert_features(con, "pts", ["geom", "code"],
+                             [(b, f"n{i}") for i, b in enumerate(gpkg_sql.geoms_to_blobs(geoms))],
+                             geoms)
+    con.execute("commit")
+    con.close()
+
+
+def _by_triggers(layer: Path, tmp_path: Path) -> Path:
+    """A copy of ``layer`` with :data:`_UPDATES` made row by row, GDAL's triggers firing."""
+    other = tmp_path / "by_triggers.gpkg"
+    other.write_bytes(layer.read_bytes())
+    con = gpkg_sql.connect(other)
+    con.execute("begin immediate")
+    for fid, geom in _UPDATES:
+        con.execute("update pts set geom=?, code=? where fid=?",
+                    (gpkg_sql.geom_to_blob(geom), f"u{fid}", fid))
+    con.execute("commit")
+    con.close()
+    return other
+
+
+def _update_in_bulk(layer: Path) -> None:
+    con = gpkg_sql.connect(layer)
+    con.execute("begin immediate")
+    with gpkg_sql.geometry_updates(con, "pts", "geom") as updated:
+        triggers = con.execute("select count(*) from sqlite_master where type='trigger' "
+                               "and name like 'rtree_pts_geom_update%'").fetchone()[0]
+        assert triggers <= 2  # the same-fid ones are suspended, the changed-fid ones kept
+        for fid, geom in _UPDATES:
+            con.execute("update pts set geom=?, code=? where fid=?",
+                        (gpkg_sql.geom_to_blob(geom), f"u{fid}", fid))
+            updated.append(fid)
+    con.execute("commit")
+    con.close()
+
+
+def test_geometry_updates_match_the_gdal_triggers(layer: Path, tmp_path: Path) -> None:
+    """R-tree rows remade in bulk at the end of ``geometry_updates``: the file is the one
+    GDAL's update triggers make row by row, triggers included."""
+    _layer_for_updates(layer)
+    other = _by_triggers(layer, tmp_path)
+    before = _state(layer)
+    _update_in_bulk(layer)
+    assert _state(layer) == _state(other)
+    assert _state(layer)[2] == before[2]  # every trigger back, as it was
+    boxes = {row[0] for row in _state(layer)[0]}
+    assert boxes == {1, 4, 5, 6, 7}  # none for the null and the empty geometry
+
+
+def test_geometry_updates_in_a_worker_in_slices_match_the_gdal_triggers(
+        layer: Path, tmp_path: Path, monkeypatch) -> None:
+    import threading
+
+    monkeypatch.setattr(gpkg_sql, "ROW_SLICE", 2)
+    _layer_for_updates(layer)
+    other = _by_triggers(layer, tmp_path)
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            _update_in_bulk(layer)
+        except BaseException as exc:  # noqa: BLE001 - re-raised below
+            errors.append(exc)
+
+    t = threading.Thread(target=work)
+    t.start()
+    t.join(60)
+    assert not errors, errors
+    assert _state(layer) == _state(other)
+
+
+def test_geometry_updates_give_the_triggers_back_after_an_error(layer: Path) -> None:
+    _layer_for_updates(layer)
+    before = _state(layer)
+    con = gpkg_sql.connect(layer)
+    con.execute("begin immediate")
+    with pytest.raises(ZeroDivisionError):
+        with gpkg_sql.geometry_updates(con, "pts", "geom") as updated:
+            con.execute("update pts set geom=? where fid=1",
+                        (gpkg_sql.geom_to_blob(shapely.Point(1, 2)),))
+            updated.append(1)
+            _ = 1 / 0
+    # a caller that goes on and commits keeps GDAL's triggers
+    assert con.execute("select name, sql from sqlite_master where type='trigger' "
+                       "order by name").fetchall() == before[2]
+    con.execute("rollback")
+    con.close()
+    assert _state(layer) == before
+    con = gpkg_sql.connect(layer)
+    with pytest.raises(RuntimeError):  # outside a transaction
+        with gpkg_sql.geometry_updates(con, "pts", "geom"):
+            pass
+    con.close()
