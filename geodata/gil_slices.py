@@ -168,6 +168,35 @@ def dict_of(keys: list[Any], values: list[Any], size: int = SMALL_SLICE) -> dict
     return out
 
 
+#: items freed per call by :func:`let_go`: freeing 100k record dicts or shapely geometries
+#: in one call held the GIL 20-45 ms (a re-import of 100k outfalls into 1M)
+FREE_SLICE = 4_096
+
+
+def let_go(*items: Any) -> None:
+    """Empty these containers (dicts, lists, 1-d object arrays the caller alone holds and
+    is done with), in a worker a slice at a time with the GIL handed over between slices,
+    so that what they alone keep alive is freed in pieces rather than in the one call that
+    drops the container.  On the GUI thread this does nothing: the caller's own drop frees
+    them whole, as before."""
+    if not in_worker():
+        return
+    for item in items:
+        if isinstance(item, dict):
+            keys = list(item)
+            for part in slices(len(keys), FREE_SLICE):
+                for key in keys[part]:
+                    del item[key]
+        elif isinstance(item, list):
+            while item:
+                del item[-FREE_SLICE:]
+                hand_over()  # the GUI thread's turn
+        elif isinstance(item, np.ndarray) and item.dtype == object and item.ndim == 1 \
+                and item.flags.writeable:
+            for part in slices(len(item), FREE_SLICE):
+                item[part] = None
+
+
 #: rows per database slice: sqlite3 steps a row with the GIL let go and takes it back at
 #: once, so a worker reading or writing row after row renews the GIL ~10^5-10^6 times a
 #: second and the GUI thread, woken each time, never gets it (:func:`hand_over`).  A slice
@@ -204,16 +233,28 @@ def fetched_slices(cursor: Any, size: int = DB_SLICE) -> Iterator[list[Any]]:
         hand_over()  # the GUI thread's turn
 
 
+#: the longest a worker runs :func:`paced` items between two hand-overs (s), whatever the
+#: count: rows that cost more than expected (an update of a row of a 1M-row table with its
+#: index, on a slow machine: ~20 us each) still give the GUI thread its turn in time
+PACE_S = 0.004
+#: items between two looks at the clock in :func:`paced`
+_PACE_LOOK = 64
+
+
 def paced(items: Iterable[Any], size: int = DB_SLICE) -> Iterator[Any]:
     """``items`` as they come, with the GIL handed over after every ``size`` of them in a
-    worker: for a loop that runs one statement per item (``UPDATE … WHERE code=?`` for
-    each pulled outfall), each of which lets go of the GIL and takes it back."""
+    worker, or sooner when :data:`PACE_S` has passed: for a loop that runs one statement
+    per item (``UPDATE … WHERE code=?`` for each pulled outfall, an ``executemany`` fed
+    by this), each of which lets go of the GIL and takes it back."""
     if not in_worker():
         yield from items
         return
+    last = time.perf_counter()
     for i, item in enumerate(items):
-        if i and not i % size:
+        if i and (not i % size or (not i % _PACE_LOOK
+                                   and time.perf_counter() - last >= PACE_S)):
             hand_over()  # the GUI thread's turn
+            last = time.perf_counter()
         yield item
 
 
