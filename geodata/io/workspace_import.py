@@ -121,7 +121,7 @@ def _existing(con: sqlite3.Connection, table: str, gcol: str, cols: list[str]
     the last in fid order), as a record of ``fid``, the geometry blob and ``cols``."""
     sel = ", ".join(f'"{c}"' for c in ["fid", gcol, *cols])
     out = {}
-    for row in con.execute(f'select {sel} from "{table}"'):
+    for row in gil_slices.fetched(con.execute(f'select {sel} from "{table}"')):
         rec = dict(zip(["fid", gcol, *cols], row, strict=True))
         out[str(rec["code"])] = rec
     return out
@@ -149,9 +149,11 @@ def _existing_of(con: sqlite3.Connection, table: str, gcol: str, cols: list[str]
     sel = ", ".join(f'"{c}"' for c in names)
     out: dict[str, dict[str, Any]] = {}
     # in fid order, as the whole read scans the table: of rows sharing a code the last wins
-    for row in con.execute(f'select {sel} from "{table}" where "code" in '
-                           f'(select value from json_each(?)) order by "fid"',
-                           (gil_slices.json_list(wanted),)):
+    # fetched a slice at a time: each row's step lets go of the GIL (gil_slices.fetched)
+    for row in gil_slices.fetched(con.execute(
+            f'select {sel} from "{table}" where "code" in '
+            f'(select value from json_each(?)) order by "fid"',
+            (gil_slices.json_list(wanted),))):
         rec = dict(zip(names, row, strict=True))
         out[str(rec["code"])] = rec
     return out
@@ -195,8 +197,13 @@ def _rows(frame: Any, cols: list[str]) -> list[tuple[Any, ...]]:
     """(geometry blob, *values) per row, built column-wise: the blobs in one vectorised
     call (:func:`gpkg_sql.geoms_to_blobs`), NaN/NA as None."""
     blobs = gpkg_sql.geoms_to_blobs(frame.geometry.array)
-    columns = [frame[c].astype(object).where(frame[c].notna(), None).tolist() for c in cols]
+    columns = [_objects(frame[c]).tolist() for c in cols]
     return list(zip(blobs, *columns, strict=True))
+
+
+def _objects(column: Any) -> np.ndarray:
+    """A column's values as Python objects, NaN/NA as None."""
+    return column.astype(object).where(column.notna(), None).to_numpy(dtype=object)
 
 
 #: rows of an import made into Python values and inserted per slice in a worker: the GUI
@@ -204,6 +211,8 @@ def _rows(frame: Any, cols: list[str]) -> list[tuple[Any, ...]]:
 #: slice of 2 048 rows kept a waiting thread out for 8-15 ms 17-29 times in a 100k import,
 #: 1 024 rows 4-12 times (a Qt-free probe), for about the same import time
 ROW_SLICE = 1_024
+#: rows of an import whose columns are made Python values in one call each (RowSlices)
+COLUMN_SLICE = gil_slices.SMALL_SLICE
 
 
 def _values_at(column: Any, index: list[int]) -> list[Any]:
@@ -230,8 +239,21 @@ class RowSlices(Sequence[tuple[Any, ...]]):
         return len(self.frame)
 
     def __iter__(self) -> Iterator[tuple[Any, ...]]:
-        for part in gil_slices.slices(len(self.frame), ROW_SLICE):
-            yield from _rows(self.frame.iloc[part], self.cols)
+        # each column made Python values COLUMN_SLICE rows at a time, one call a column
+        # with the GIL handed over between them, and the rows zipped ROW_SLICE at a time
+        # from those: made by pandas per ROW_SLICE rows (~0.5 ms of calls a column, 14
+        # columns), a slice kept a waiting GUI thread out 12-18 ms on a slow machine
+        for big in gil_slices.slices(len(self.frame), COLUMN_SLICE):
+            part = self.frame.iloc[big]
+            columns = []
+            for c in self.cols:
+                columns.append(_objects(part[c]))
+                if gil_slices.in_worker():
+                    gil_slices.hand_over()  # the GUI thread's turn
+            geoms = part.geometry.array
+            for rows in gil_slices.slices(len(part), ROW_SLICE):
+                yield from zip(gpkg_sql.geoms_to_blobs(geoms[rows]),
+                               *(col[rows].tolist() for col in columns), strict=True)
 
     def __getitem__(self, i: Any) -> Any:
         if isinstance(i, slice):
@@ -244,30 +266,75 @@ class RowSlices(Sequence[tuple[Any, ...]]):
 
 
 def _classify(prep: Prepared, existing: dict[str, dict[str, Any]], cols: list[str],
-              gcol: str, report: ImportReport) -> list[tuple[str, int]]:
-    """Sort rows into new/updated/unchanged; returns (action, index) of rows to write."""
+              gcol: str, report: ImportReport) -> tuple[list[tuple[str, int]], np.ndarray]:
+    """Sort rows into new/updated/unchanged; returns (action, index) of rows to write and
+    whether each row's geometry differs from the stored one (True for new rows)."""
     codes = gil_slices.to_list(prep.frame["code"].astype(str))
     known = np.fromiter((c in existing for c in codes), dtype=bool, count=len(codes))
     # the actions as small ints (an object array of 100k action strings made and compared
     # whole held the GIL ~10 ms a call)
     actions = np.where(known, -1, 0).astype(np.int8)
-    geoms = prep.frame.geometry.array
-    values = {c: prep.frame[c].tolist() for c in cols} if known.any() else {}
-    for i in np.flatnonzero(known).tolist():  # only rows already in the layer are compared
-        old = existing[codes[i]]
-        g_old = gpkg_sql.blob_to_geom(old[gcol])
-        same_geom = g_old is not None and shapely.equals_exact(g_old, geoms[i], tolerance=1e-9)
-        if same_geom and all(_same(old[c], values[c][i]) for c in cols):
-            actions[i] = 2
-        else:
-            actions[i] = 1
+    moved = ~known
+    at = np.flatnonzero(known)
+    if len(at):
+        # only rows already in the layer are compared, column by column: per row and
+        # field in Python this was ~4 s of a 12 s re-import of 100k outfalls into 1M
+        olds = [existing[codes[i]] for i in at.tolist()]
+        old_geoms = _blobs_to_geoms([old[gcol] for old in olds])
+        new_geoms = gil_slices.take(np.asarray(prep.frame.geometry.array, dtype=object), at)
+        same_geom = ~shapely.is_missing(old_geoms) & shapely.equals_exact(
+            old_geoms, new_geoms, tolerance=1e-9)
+        same = same_geom.copy()
+        for c in cols:
+            same &= _same_values([old[c] for old in olds], _column_at(prep.frame[c], at))
+        actions[at] = np.where(same, 2, 1)
+        moved[at] = ~same_geom
+        gil_slices.let_go(old_geoms, olds)  # 100k geometries freed whole: ~20-40 ms
     names = ("insert", "update", "unchanged")
     by_action = {a: [codes[i] for i in np.flatnonzero(actions == k).tolist()]
                  for k, a in enumerate(names)}
     report.new += by_action["insert"]
     report.updated += by_action["update"]
     report.unchanged += by_action["unchanged"]
-    return [(names[actions[i]], i) for i in np.flatnonzero(actions != 2).tolist()]
+    return [(names[actions[i]], i) for i in np.flatnonzero(actions != 2).tolist()], moved
+
+
+def _same_values(olds: list[Any], news: list[Any]) -> np.ndarray:
+    """:func:`_same` of each pair, as a bool array: ``==`` of the two as object arrays
+    first (in C; equal values are the same), :func:`_same` only for the pairs that differ
+    (a number stored as text, a missing value)."""
+    eq = np.zeros(len(olds), dtype=bool)
+    # a slice at a time in a worker: 100k pairs compared in one call held the GIL ~20 ms
+    for part in gil_slices.slices(len(olds), gil_slices.SMALL_SLICE):
+        try:
+            n = part.stop - part.start  # fromiter: a tuple value stays one item
+            eq[part] = (np.fromiter(olds[part], dtype=object, count=n)
+                        == np.fromiter(news[part], dtype=object, count=n))
+        except (TypeError, ValueError):  # a value whose == is not True or False
+            pass
+    for i in np.flatnonzero(~eq).tolist():
+        eq[i] = _same(olds[i], news[i])
+    return eq
+
+
+def _column_at(column: Any, rows: np.ndarray) -> list[Any]:
+    """``column.tolist()`` at the positions ``rows``, a slice at a time in a worker."""
+    out: list[Any] = []
+    for part in gil_slices.slices(len(rows), gil_slices.SMALL_SLICE):
+        out += column.iloc[rows[part]].tolist()
+    return out
+
+
+def _blobs_to_geoms(blobs: list[bytes | None]) -> np.ndarray:
+    """Stored GeoPackage blobs as a shapely array (None for a missing one), in slices in
+    a worker."""
+    def part(piece: list[bytes | None]) -> np.ndarray:
+        wkb = [None if b is None else bytes(b[8 + gpkg_sql._envelope_len(b[3]):])
+               for b in piece]
+        return shapely.from_wkb(np.asarray(wkb, dtype=object))
+
+    parts = gil_slices.in_worker_slices(part, blobs, gil_slices.SMALL_SLICE)
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
 def _remove_missing(con: sqlite3.Connection, table: str, gcol: str, prep: Prepared,
@@ -329,7 +396,7 @@ def _write_keyed(con: sqlite3.Connection, table: str, prep: Prepared, batch: int
     if whole_edition:
         _remove_missing(con, table, gcol, prep, existing, batch, report)
     fresh = _resolve_uncoded(con, prep, existing, gcol, cols, report)
-    todo = _classify(prep, existing, cols, gcol, report)
+    todo, moved = _classify(prep, existing, cols, gcol, report)
     if report.dry_run or not todo:
         return
     uncoded_outfalls.audit_imported(con, prep, fresh, Path(report.source).name, batch)
@@ -361,10 +428,22 @@ def _write_keyed(con: sqlite3.Connection, table: str, prep: Prepared, batch: int
                 prev = {c: (v.hex() if isinstance(v, bytes) else v) for c, v in old.items()}
                 yield (batch, table, "update", code, old["fid"], json.dumps(prev))
 
-    con.executemany("insert into import_undo values (?,?,?,?,?,?)", undo_rows())
-    updates = ((*row, existing[codes[k]]["fid"]) for k, row in zip(
-        changed, RowSlices(frame.iloc[np.asarray(changed, dtype=np.int64)], cols), strict=True))
-    con.executemany(f'update "{table}" set {set_sql} where fid=?', updates)
+    # paced: each row's step lets go of the GIL and takes it back, and 100k of them in one
+    # executemany kept the GUI thread from it for 20-130 ms at a time (a Qt-free probe)
+    con.executemany("insert into import_undo values (?,?,?,?,?,?)",
+                    gil_slices.paced(undo_rows(), gpkg_sql.ROW_SLICE))
+    if changed:
+        with gpkg_sql.geometry_updates(con, table, gcol) as updated:  # R-tree rows in bulk
+            fids = [existing[codes[k]]["fid"] for k in changed]
+            # the R-tree rows of the rows whose geometry changed (the others keep theirs)
+            updated += [f for f, k in zip(fids, changed, strict=True) if moved[todo[k][1]]]
+            updates = ((*row, fid) for fid, row in zip(
+                fids, RowSlices(frame.iloc[np.asarray(changed, dtype=np.int64)], cols),
+                strict=True))
+            con.executemany(f'update "{table}" set {set_sql} where fid=?',
+                            gil_slices.paced(updates, gpkg_sql.ROW_SLICE))
+    # the stored records of 100k outfalls, freed whole as this returns: ~40 ms, GIL held
+    gil_slices.let_go(existing, todo, codes)
 
 
 def _write_as_is(con: sqlite3.Connection, table: str, prep: Prepared, batch: int,
@@ -537,26 +616,32 @@ def undo_import(workspace: Path, batch_id: int) -> Message:
                 (batch_id,)) if c]
             uncoded_outfalls.audit_undone(con, gone, batch_id)
             inserted: list[int] = []  # a run of inserted rows, deleted in bulk
-            for action, fid, prev in [*con.execute(
-                    "select action, fid, previous from import_undo where batch_id=? and "
-                    "layer=? order by rowid desc", (batch_id, table)).fetchall(),
-                    ("end", None, None)]:
-                if action == "insert":
-                    inserted.append(fid)
-                    continue
-                gpkg_sql.delete_features(con, table, gcol, inserted)
-                inserted = []
-                if action == "end":
-                    break
-                rec = json.loads(prev)
-                rec[gcol] = bytes.fromhex(rec[gcol]) if rec.get(gcol) else None
-                keep = [c for c in cols if c in rec]
-                if action == "update":
-                    con.execute(f'update "{table}" set ' + ", ".join(f'"{c}"=?' for c in keep)
-                                + " where fid=?", [rec[c] for c in keep] + [fid])
-                else:  # a row deleted by a replacing import
-                    con.execute(f'insert into "{table}" ({", ".join(chr(34) + c + chr(34) for c in keep)})'
-                                f' values ({", ".join("?" for _ in keep)})', [rec[c] for c in keep])
+            undo_rows = [*gil_slices.fetched(con.execute(
+                "select action, fid, previous from import_undo where batch_id=? and "
+                "layer=? order by rowid desc", (batch_id, table))), ("end", None, None)]
+            # restored geometries' R-tree rows in bulk (gpkg_sql.geometry_updates): row by
+            # row the triggers took ~9 s of undoing a re-import of 70k outfalls into 1M
+            with gpkg_sql.geometry_updates(con, table, gcol) as updated:
+                for action, fid, prev in undo_rows:
+                    if action == "insert":
+                        inserted.append(fid)
+                        continue
+                    gpkg_sql.delete_features(con, table, gcol, inserted)
+                    inserted = []
+                    if action == "end":
+                        break
+                    rec = json.loads(prev)
+                    rec[gcol] = bytes.fromhex(rec[gcol]) if rec.get(gcol) else None
+                    keep = [c for c in cols if c in rec]
+                    if action == "update":
+                        con.execute(f'update "{table}" set ' + ", ".join(f'"{c}"=?' for c in keep)
+                                    + " where fid=?", [rec[c] for c in keep] + [fid])
+                        updated.append(fid)
+                    else:  # a row deleted by a replacing import
+                        names = ", ".join(f'"{c}"' for c in keep)
+                        con.execute(f'insert into "{table}" ({names}) values '
+                                    f'({", ".join("?" for _ in keep)})', [rec[c] for c in keep])
+            gil_slices.let_go(undo_rows)
         con.execute("update import_batches set status='undone' where batch_id=?", (batch_id,))
         con.execute("commit")
     except BaseException:

@@ -70,9 +70,11 @@ def _frame(n: int) -> gpd.GeoDataFrame:
     }, geometry=gpd.GeoSeries(geoms, crs=4490))
 
 
+@pytest.mark.parametrize("column_slice", [8, 10, 64])
 @pytest.mark.parametrize("n", [0, 1, 3, 4, 5, 8, 9, 17])
-def test_row_slices_are_the_rows_made_whole(n: int, monkeypatch) -> None:
+def test_row_slices_are_the_rows_made_whole(n: int, column_slice: int, monkeypatch) -> None:
     monkeypatch.setattr(wi, "ROW_SLICE", 4)
+    monkeypatch.setattr(wi, "COLUMN_SLICE", column_slice)
     frame = _frame(n)
     cols = ["code", "name_zh", "flow", "kind"]
     whole = wi._rows(frame, cols)
@@ -157,6 +159,24 @@ def _dump(path: Path) -> list[tuple[Any, ...]]:
         con.close()
 
 
+def _rtree_rows(path: Path) -> tuple[list[Any], list[Any]]:
+    """The layer's R-tree rows, and the rows an R-tree made afresh from the stored blobs
+    holds (the bounds GDAL's triggers would write, with the R-tree's own rounding)."""
+    con = sqlite3.connect(path)
+    try:
+        gcol = gpkg_sql.geometry_column(con, "outfalls")
+        con.execute("create virtual table temp.fresh using rtree(id, minx, maxx, miny, maxy)")
+        for fid, blob in con.execute(f'select fid, "{gcol}" from outfalls').fetchall():
+            b = gpkg_sql._bounds(blob)
+            if b is not None:
+                con.execute("insert into temp.fresh values (?,?,?,?,?)",
+                            (fid, b[0], b[2], b[1], b[3]))
+        return (con.execute(f'select * from "rtree_outfalls_{gcol}" order by id').fetchall(),
+                con.execute("select * from temp.fresh order by id").fetchall())
+    finally:
+        con.close()
+
+
 def _write_csv(path: Path, rows: list[str]) -> Path:
     path.write_text("\n".join(["排污口编码,排污口名称,经度,纬度,受纳水体", *rows]) + "\n",
                     encoding="utf-8")
@@ -187,6 +207,8 @@ def test_an_import_in_slices_writes_and_undoes_what_it_did_whole(
         (whole.new, whole.updated, whole.unchanged)
     assert len(sliced.new) == 11 and len(sliced.updated) == 4
     assert _dump(outfalls_db) == _dump(whole_db)
+    stored, fresh = _rtree_rows(outfalls_db)  # the moved outfalls' boxes moved with them
+    assert stored == fresh and len(stored) == len(before) - 2 + 11
 
     def undo_rows(path: Path) -> list[tuple[Any, ...]]:
         c = sqlite3.connect(path)
@@ -200,6 +222,21 @@ def test_an_import_in_slices_writes_and_undoes_what_it_did_whole(
     assert undo_rows(outfalls_db) == undo_rows(whole_db)
     in_worker(lambda: wi.undo_import(outfalls_db, int(sliced.batch_id or 0)))
     assert _dump(outfalls_db) == before
+    wi.undo_import(whole_db, int(whole.batch_id or 0))  # on the main thread
+    assert _dump(whole_db) == before
+
+
+def test_same_values_is_same_pair_by_pair(monkeypatch) -> None:
+    """The import's column-wise comparison says what ``_same`` says of each pair: numbers
+    stored as text, missing values, NaN, bytes, in a worker a slice at a time."""
+    values = [None, "", 1, 1.0, "1", "1.0", float("nan"), "abc", "ABC", b"x", b"y", True,
+              0, "0.0000000001", 2.5, "2.5", "排污口", "排污口 "]
+    olds = [a for a in values for _ in values]
+    news = [b for _ in values for b in values]
+    want = [wi._same(a, b) for a, b in zip(olds, news, strict=True)]
+    assert wi._same_values(olds, news).tolist() == want
+    monkeypatch.setattr(gil_slices, "SMALL_SLICE", 7)
+    assert in_worker(lambda: wi._same_values(olds, news).tolist()) == want
 
 
 @pytest.mark.parametrize("n", [0, 1, 4, 5, 9])
