@@ -125,6 +125,18 @@ def blob_to_geom(blob: bytes | None) -> shapely.Geometry | None:
     return shapely.from_wkb(bytes(blob[start:]))
 
 
+def blobs_to_geoms(blobs: Sequence[bytes | None]) -> np.ndarray:
+    """:func:`blob_to_geom` of each blob, as a shapely array (None for a missing blob):
+    the headers cut off in Python, the WKB decoded in one call a slice of 16k, the GIL
+    handed over between slices in a worker."""
+    def part(piece: Sequence[bytes | None]) -> np.ndarray:
+        wkb = [None if b is None else bytes(b[8 + _envelope_len(b[3]):]) for b in piece]
+        return shapely.from_wkb(np.asarray(wkb, dtype=object))
+
+    parts = gil_slices.in_worker_slices(part, list(blobs), gil_slices.SMALL_SLICE)
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
 def _bounds(blob: bytes | None) -> tuple[float, float, float, float] | None:
     if blob is None:
         return None

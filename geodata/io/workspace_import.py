@@ -280,7 +280,7 @@ def _classify(prep: Prepared, existing: dict[str, dict[str, Any]], cols: list[st
         # only rows already in the layer are compared, column by column: per row and
         # field in Python this was ~4 s of a 12 s re-import of 100k outfalls into 1M
         olds = [existing[codes[i]] for i in at.tolist()]
-        old_geoms = _blobs_to_geoms([old[gcol] for old in olds])
+        old_geoms = gpkg_sql.blobs_to_geoms([old[gcol] for old in olds])
         new_geoms = gil_slices.take(np.asarray(prep.frame.geometry.array, dtype=object), at)
         same_geom = ~shapely.is_missing(old_geoms) & shapely.equals_exact(
             old_geoms, new_geoms, tolerance=1e-9)
@@ -323,18 +323,6 @@ def _column_at(column: Any, rows: np.ndarray) -> list[Any]:
     for part in gil_slices.slices(len(rows), gil_slices.SMALL_SLICE):
         out += column.iloc[rows[part]].tolist()
     return out
-
-
-def _blobs_to_geoms(blobs: list[bytes | None]) -> np.ndarray:
-    """Stored GeoPackage blobs as a shapely array (None for a missing one), in slices in
-    a worker."""
-    def part(piece: list[bytes | None]) -> np.ndarray:
-        wkb = [None if b is None else bytes(b[8 + gpkg_sql._envelope_len(b[3]):])
-               for b in piece]
-        return shapely.from_wkb(np.asarray(wkb, dtype=object))
-
-    parts = gil_slices.in_worker_slices(part, blobs, gil_slices.SMALL_SLICE)
-    return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
 def _remove_missing(con: sqlite3.Connection, table: str, gcol: str, prep: Prepared,
@@ -398,6 +386,7 @@ def _write_keyed(con: sqlite3.Connection, table: str, prep: Prepared, batch: int
     fresh = _resolve_uncoded(con, prep, existing, gcol, cols, report)
     todo, moved = _classify(prep, existing, cols, gcol, report)
     if report.dry_run or not todo:
+        gil_slices.let_go(existing)
         return
     uncoded_outfalls.audit_imported(con, prep, fresh, Path(report.source).name, batch)
     set_sql = ", ".join(f'"{c}"=?' for c in [gcol, *cols])

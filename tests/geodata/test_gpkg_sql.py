@@ -65,6 +65,28 @@ def test_blobs_decode_back() -> None:
                 (back.is_empty and geom.is_empty)
 
 
+def test_blobs_decode_back_a_column_at_a_time(monkeypatch) -> None:
+    import threading
+
+    blobs = gpkg_sql.geoms_to_blobs(GEOMS)
+    want = [gpkg_sql.blob_to_geom(b) for b in blobs]
+
+    def same(got: np.ndarray) -> bool:
+        return len(got) == len(want) and all(
+            (a is None and b is None) or (a is not None and b is not None and (
+                shapely.equals_exact(a, b) or (a.is_empty and b.is_empty)))
+            for a, b in zip(got, want, strict=True))
+
+    assert same(gpkg_sql.blobs_to_geoms(blobs))
+    monkeypatch.setattr(gpkg_sql.gil_slices, "SMALL_SLICE", 4)  # slices in a worker
+    got: list[np.ndarray] = []
+    t = threading.Thread(target=lambda: got.append(gpkg_sql.blobs_to_geoms(blobs)))
+    t.start()
+    t.join(60)
+    assert got and same(got[0])
+    assert len(gpkg_sql.blobs_to_geoms([])) == 0
+
+
 @pytest.fixture
 def layer(tmp_path: Path) -> Path:
     path = tmp_path / "w.gpkg"
