@@ -16,6 +16,10 @@ debounced re-check, statistics and re-render the change starts):
   of ``--import-rows`` new outfalls (read and dry run done before, as the user reads the
   summary), until the map, the inventory table and the search show the new outfalls;
 - ``import_undo``: the wizard's 撤销本次导入, until they are gone from map and table;
+- ``reimport``: the same 导入 step on a CSV of as many outfalls already in the layer (every
+  tenth, 整治状态 changed, a tenth of them moved ~100 m: a county sending its inventory
+  again), until the table shows the new value; ``reimport_undo``: its 撤销本次导入
+  (``--no-reimport`` leaves both out);
 - ``edit``: 确认位置 on ``--edits`` selected outfalls through the outfall review
   (``EditSession``), until the table shows them confirmed; ``edit_undo``: Ctrl+Z;
 - ``sync_pull``: 同步 in a checkout while another laptop has pushed ``--pull`` edits (a
@@ -488,6 +492,40 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
     dlg.close()
     _idle(win)
 
+    # a re-import: the same file of existing outfalls sent again with a field changed and
+    # a tenth of them moved (updates, not inserts), then its undo
+    if args.reimport_csv:
+        again = json.loads(Path(args.reimport_csv + ".codes.json").read_text())
+        probe, value = again["probe"], again["value"]
+        was = cell(probe, "remediation_status")
+        dlg = win.features.open_import()
+        s = dlg.state.session
+        s.path, s.target = Path(args.reimport_csv), "outfalls"
+        s.read()
+        s.suggest()
+        dlg.state.dry_report = s.run(True)
+        dlg.summary_page.show_report(dlg.state.dry_report)
+        _idle(win)
+        meter.name = "reimport"
+        out["reimport"] = meter.run(dlg.summary_page.start_work,
+                                    lambda: dlg.state.final_report is not None
+                                    and cell(probe, "remediation_status") == value,
+                                    tail, timeout)
+        rep = dlg.state.final_report
+        out["reimport"]["checks"] = {
+            "rows": again["rows"], "updated": len(rep.updated) if rep else None,
+            "table_shows": cell(probe, "remediation_status") == value,
+            "moved_on_map": on_map(again["moved"])}
+        _idle(win)
+        meter.name = "reimport_undo"
+        out["reimport_undo"] = meter.run(dlg.result_page.undo,
+                                         lambda: dlg.result_page.is_undone
+                                         and cell(probe, "remediation_status") == was,
+                                         tail, timeout)
+        out["reimport_undo"]["checks"] = {"table_shows": cell(probe, "remediation_status") == was}
+        dlg.close()
+        _idle(win)
+
     # a batch edit through the EditSession (确认位置 on the selected outfalls), then Ctrl+Z
     frame = ws.layer("outfalls")
     todo = frame.loc[frame["review_status"].astype(str) != "已核查", "code"].astype(str)
@@ -580,6 +618,35 @@ def unique_codes(src: Path, tmp: Path) -> Path:
     return out
 
 
+def make_reimport_csv(src: Path, out: Path, rows: int) -> Path:
+    """``rows`` outfalls of ``src`` (every tenth, codes as they are) as a CSV with
+    经度/纬度 columns, their 整治状态 changed and a tenth of them moved ~100 m: a county
+    sending its inventory again.  Beside it, the probe code, its new value and a moved
+    code."""
+    import numpy as np
+    import pandas as pd
+    import pyogrio
+    import shapely
+
+    frame = pyogrio.read_dataframe(src, layer="outfalls", use_arrow=True,
+                                   max_features=rows * 10)
+    frame = frame.iloc[::10].iloc[:rows].reset_index(drop=True)
+    old = frame["remediation_status"].astype(str)
+    frame["remediation_status"] = np.where(old == "整治中", "已完成", "整治中")
+    x, y = shapely.get_x(frame.geometry.values), shapely.get_y(frame.geometry.values)
+    moved = np.arange(len(frame)) % 10 == 0
+    x = np.where(moved, x + 0.001, x)
+    table = pd.DataFrame(frame.drop(columns="geometry"))
+    table.insert(2, "经度", x.round(6))
+    table.insert(3, "纬度", y.round(6))
+    table.to_csv(out, index=False, encoding="utf-8")
+    Path(str(out) + ".codes.json").write_text(json.dumps({
+        "rows": len(table), "probe": str(table["code"].iloc[-1]),
+        "value": str(table["remediation_status"].iloc[-1]),
+        "moved": str(table["code"].iloc[0])}, ensure_ascii=False))
+    return out
+
+
 def prepare_sync(server: Any, src: Path, tmp: Path, n_edits: int) -> tuple[Path, Path]:
     """A checkout for the window and ``n_edits`` pushed by another laptop: (workspace of the
     window, JSON of the pulled codes)."""
@@ -638,6 +705,9 @@ def bench_size(size: str, cache: Path, tmp: Path, server: Any, args: argparse.Na
         if path == src:
             path = tmp / f"{size}.gpkg"
             shutil.copyfile(src, path)
+    if not args.no_reimport:
+        cmd += ["--reimport-csv",
+                str(make_reimport_csv(path, tmp / f"reimport_{size}.csv", rows))]
     load = [round(v, 2) for v in os.getloadavg()]
     res = _run_json(cmd + ["--child", str(path)])
     res.update(prep, load_avg_before=load, import_rows=rows,
@@ -675,6 +745,7 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--sizes", default="small,medium,large")
     ap.add_argument("--cache", type=Path, default=Path("/tmp/ecozone-bench"))
     ap.add_argument("--no-sync", action="store_true")
+    ap.add_argument("--no-reimport", action="store_true")
     ap.add_argument("--import-rows", type=int, default=0)
     ap.add_argument("--edits", type=int, default=1000)
     ap.add_argument("--pull", type=int, default=10_000)
@@ -682,6 +753,7 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--timeout", type=float, default=900)
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--import-csv", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--reimport-csv", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--pull-codes", default=None, help=argparse.SUPPRESS)
     return ap
 
