@@ -11,7 +11,8 @@ to code point), digits and Latin letters stay as they are (case-folded), so they
 before Chinese.  The reading is the character's first reading in pypinyin's character
 table (MIT; ~42k characters; no phrase dictionary, so 长乐 sorts under zhang, as in
 Excel's character-by-character pinyin sort).  The table is built once, on first use
-(~0.3 s), and applied with ``str.translate`` (C speed).  Qt-free.
+(~0.1 s, from pypinyin's JSON file: see :func:`_pinyin_readings`), and applied with
+``str.translate`` (C speed).  Qt-free.
 """
 
 from __future__ import annotations
@@ -40,12 +41,46 @@ def _toneless(reading: str) -> tuple[str, int]:
     return "".join(out), tone
 
 
+def _pinyin_readings() -> dict[int, str]:
+    """pypinyin's character table, {code point: "reading,reading"}, read from its JSON
+    file without importing the package: ``import pypinyin`` also loads its phrase
+    dictionary (2.5 MB of JSON decoded in one call, ~110 ms with the GIL held: the window
+    stopped that long the first time a Chinese column was sorted).  The file has one
+    entry a line; it is decoded a few thousand lines per call, the GIL handed over between
+    calls in a worker.  Anything unexpected falls back to pypinyin's own module."""
+    import importlib.util
+    import json
+    import os
+
+    from geodata import gil_slices
+
+    try:
+        spec = importlib.util.find_spec("pypinyin")
+        folders = list(spec.submodule_search_locations or []) if spec else []
+        path = next(p for p in (os.path.join(f, "pinyin_dict.json") for f in folders)
+                    if os.path.isfile(p))
+        with open(path, encoding="utf-8") as fp:
+            lines = fp.read().strip().splitlines()
+        if lines[0].strip() != "{" or lines[-1].strip() != "}":
+            raise ValueError(f"{path}: not one entry a line")
+        body = lines[1:-1]
+        out: dict[int, str] = {}
+        for part in gil_slices.slices(len(body), 4_096):
+            chunk = json.loads("{" + "".join(body[part]).rstrip().rstrip(",") + "}")
+            out.update((int(k), v) for k, v in chunk.items())
+        if len(out) < 20_000:  # the table has ~42k characters
+            raise ValueError(f"{path}: {len(out)} characters only")
+        return out
+    except (StopIteration, OSError, ValueError, ImportError, AttributeError):
+        from pypinyin.pinyin_dict import pinyin_dict
+
+        return dict(pinyin_dict)
+
+
 @lru_cache(maxsize=1)
 def _table() -> dict[int, str]:
-    from pypinyin.pinyin_dict import pinyin_dict
-
     table: dict[int, str] = {}
-    for cp, readings in pinyin_dict.items():
+    for cp, readings in _pinyin_readings().items():
         syllable, tone = _toneless(readings.split(",")[0])
         table[cp] = f"{HAN_MARK}{syllable}{tone}{chr(cp)}"
     # Latin capitals sort with their small letters (a user expects "a" and "A" together)

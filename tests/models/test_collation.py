@@ -33,3 +33,22 @@ def test_prefix_tones_homophones_digits_and_latin():
 def test_rank_gives_equal_values_equal_ranks_in_pinyin_order():
     values = np.array(["晋江市", "安溪县", "晋江市", "", "丰泽区"], dtype=object)
     assert _rank(values).tolist() == [3, 1, 3, 0, 2]
+
+
+def test_the_pinyin_table_is_pypinyins_read_from_its_file(monkeypatch) -> None:
+    """Read from pypinyin's JSON a slice of lines at a time (in a worker), without the
+    package's import: the same table as ``pypinyin.pinyin_dict``, and that module when the
+    file cannot be found."""
+    import importlib.util
+    import threading
+
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    assert collation._pinyin_readings() == pinyin_dict
+    got: list[dict[int, str]] = []
+    worker = threading.Thread(target=lambda: got.append(collation._pinyin_readings()))
+    worker.start()
+    worker.join(60)
+    assert got and got[0] == pinyin_dict
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    assert collation._pinyin_readings() == pinyin_dict
