@@ -13,6 +13,7 @@ import shapely
 
 from geodata import gpkg_sql
 from geodata.store import read_layer, write_layers
+from tests.workers import in_worker
 
 SQUARE = [(0, 0), (4, 0), (4, 4), (0, 4), (0, 0)]
 HOLE = [(1, 1), (2, 1), (2, 2), (1, 1)]
@@ -66,8 +67,6 @@ def test_blobs_decode_back() -> None:
 
 
 def test_blobs_decode_back_a_column_at_a_time(monkeypatch) -> None:
-    import threading
-
     blobs = gpkg_sql.geoms_to_blobs(GEOMS)
     want = [gpkg_sql.blob_to_geom(b) for b in blobs]
 
@@ -79,11 +78,7 @@ def test_blobs_decode_back_a_column_at_a_time(monkeypatch) -> None:
 
     assert same(gpkg_sql.blobs_to_geoms(blobs))
     monkeypatch.setattr(gpkg_sql.gil_slices, "SMALL_SLICE", 4)  # slices in a worker
-    got: list[np.ndarray] = []
-    t = threading.Thread(target=lambda: got.append(gpkg_sql.blobs_to_geoms(blobs)))
-    t.start()
-    t.join(60)
-    assert got and same(got[0])
+    assert same(in_worker(lambda: gpkg_sql.blobs_to_geoms(blobs)))
     assert len(gpkg_sql.blobs_to_geoms([])) == 0
 
 
@@ -109,6 +104,17 @@ def _state(path: Path) -> tuple[object, ...]:
                 con.execute("select * from sqlite_sequence where name='pts'").fetchall())
     finally:
         con.close()
+
+
+def _insert_rows(layer: Path, geoms: list[Any]) -> None:
+    """``geoms`` added to ``layer``'s ``pts`` (codes n0, n1, …) in one transaction."""
+    con = gpkg_sql.connect(layer)
+    con.execute("begin immediate")
+    gpkg_sql.insert_features(con, "pts", ["geom", "code"],
+                             [(b, f"n{i}") for i, b in enumerate(gpkg_sql.geoms_to_blobs(geoms))],
+                             geoms)
+    con.execute("commit")
+    con.close()
 
 
 def test_insert_features_matches_the_gdal_triggers(layer: Path, tmp_path: Path) -> None:
@@ -150,14 +156,7 @@ def test_insert_features_rolls_back_with_the_transaction(layer: Path) -> None:
 
 
 def test_delete_features_matches_the_gdal_triggers(layer: Path, tmp_path: Path) -> None:
-    geoms = [shapely.Point(118.7, 24.8), None, shapely.Point(), GEOMS[5]]
-    con = gpkg_sql.connect(layer)
-    con.execute("begin immediate")
-    gpkg_sql.insert_features(con, "pts", ["geom", "code"],
-                             [(b, f"n{i}") for i, b in enumerate(gpkg_sql.geoms_to_blobs(geoms))],
-                             geoms)
-    con.execute("commit")
-    con.close()
+    _insert_rows(layer, [shapely.Point(118.7, 24.8), None, shapely.Point(), GEOMS[5]])
     other = tmp_path / "by_triggers.gpkg"
     other.write_bytes(layer.read_bytes())
     gone = [6, 2, 3, 4, 99]  # 99 does not exist: nothing to delete, nothing counted
@@ -180,7 +179,6 @@ def test_insert_and_delete_in_a_worker_in_slices_match_the_gdal_triggers(
         layer: Path, tmp_path: Path, monkeypatch) -> None:
     """In a worker the R-tree rows and the deletes go a few rows per call with the GIL
     handed over between (gpkg_sql.ROW_SLICE): the file is the one GDAL's triggers make."""
-    import threading
 
     monkeypatch.setattr(gpkg_sql, "ROW_SLICE", 3)
     other = tmp_path / "by_triggers.gpkg"
@@ -188,23 +186,16 @@ def test_insert_and_delete_in_a_worker_in_slices_match_the_gdal_triggers(
     geoms = [shapely.Point(118.7 + i / 100, 24.8) if i % 4 else None for i in range(11)]
     rows = [(b, f"n{i}") for i, b in enumerate(gpkg_sql.geoms_to_blobs(geoms))]
     gone = [13, 3, 4, 5, 6, 7, 8, 99]
-    errors: list[BaseException] = []
 
     def work() -> None:
-        try:
-            con = gpkg_sql.connect(layer)
-            con.execute("begin immediate")
-            gpkg_sql.insert_features(con, "pts", ["geom", "code"], rows, geoms)
-            gpkg_sql.delete_features(con, "pts", "geom", gone)
-            con.execute("commit")
-            con.close()
-        except BaseException as exc:  # noqa: BLE001 - re-raised below
-            errors.append(exc)
+        con = gpkg_sql.connect(layer)
+        con.execute("begin immediate")
+        gpkg_sql.insert_features(con, "pts", ["geom", "code"], rows, geoms)
+        gpkg_sql.delete_features(con, "pts", "geom", gone)
+        con.execute("commit")
+        con.close()
 
-    t = threading.Thread(target=work)
-    t.start()
-    t.join(60)
-    assert not errors, errors
+    in_worker(work)
     con = gpkg_sql.connect(other)
     con.execute("begin immediate")
     for row in rows:
@@ -263,14 +254,8 @@ _UPDATES = [(1, shapely.Point(118.5, 24.9)), (2, None), (3, shapely.Point()),
 def _layer_for_updates(layer: Path) -> None:
     """Rows 3-7 besides ``layer``'s two points: null, a point, empty, a polygon and a
     multipolygon geometry."""
-    geoms = [None, shapely.Point(118.61, 24.81), shapely.Point(), GEOMS[5], GEOMS[8]]
-    con = gpkg_sql.connect(layer)
-    con.execute("begin immediate")
-    gpkg_sql.insert_features(con, "pts", ["geom", "code"],
-                             [(b, f"n{i}") for i, b in enumerate(gpkg_sql.geoms_to_blobs(geoms))],
-                             geoms)
-    con.execute("commit")
-    con.close()
+    _insert_rows(layer, [None, shapely.Point(118.61, 24.81), shapely.Point(), GEOMS[5],
+                         GEOMS[8]])
 
 
 def _by_triggers(layer: Path, tmp_path: Path) -> Path:
@@ -317,23 +302,10 @@ def test_geometry_updates_match_the_gdal_triggers(layer: Path, tmp_path: Path) -
 
 def test_geometry_updates_in_a_worker_in_slices_match_the_gdal_triggers(
         layer: Path, tmp_path: Path, monkeypatch) -> None:
-    import threading
-
     monkeypatch.setattr(gpkg_sql, "ROW_SLICE", 2)
     _layer_for_updates(layer)
     other = _by_triggers(layer, tmp_path)
-    errors: list[BaseException] = []
-
-    def work() -> None:
-        try:
-            _update_in_bulk(layer)
-        except BaseException as exc:  # noqa: BLE001 - re-raised below
-            errors.append(exc)
-
-    t = threading.Thread(target=work)
-    t.start()
-    t.join(60)
-    assert not errors, errors
+    in_worker(lambda: _update_in_bulk(layer))
     assert _state(layer) == _state(other)
 
 

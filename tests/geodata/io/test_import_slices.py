@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
-import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,24 +22,7 @@ import shapely
 
 from geodata import gil_slices, gpkg_sql, store
 from geodata.io import workspace_import as wi
-
-
-def in_worker(fn: Callable[[], Any]) -> Any:
-    """``fn()`` in a thread other than the main one (where the slicing happens)."""
-    out: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            out["value"] = fn()
-        except BaseException as exc:  # noqa: BLE001 - re-raised below
-            out["error"] = exc
-
-    t = threading.Thread(target=run)
-    t.start()
-    t.join(60)
-    if "error" in out:
-        raise out["error"]
-    return out["value"]
+from tests.workers import in_worker
 
 
 @pytest.mark.parametrize("n", [0, 1, 2, 3, 4, 5, 7, 8, 9, 13])
