@@ -94,10 +94,11 @@ def peak_rss_mb() -> float:
     return round(rss / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
 
 
-#: a piece of an object array let go of at once by :func:`drop_later`'s thread, the GIL
-#: handed over after each: 8k shapely Points are ~0.5 ms of frees (50k were ~5 ms, and
-#: with no hand-over between pieces a 1M layer's drop kept the GUI thread waiting for the
-#: GIL through an edit's undo turn, bench/bench_gaps.py)
+#: object arrays longer than this are emptied by :func:`drop_later`'s thread a piece at a
+#: time (``gil_slices.let_go``, 4k items a piece, the GIL handed over after each): 50k
+#: shapely Points freed at once were ~5 ms, and with no hand-over between pieces a 1M
+#: layer's drop kept the GUI thread waiting for the GIL through an edit's undo turn
+#: (bench/bench_gaps.py)
 _DROP_PIECE = 8_192
 #: how long the dropping thread waits before it lets go: the caller returns (and drops its
 #: own local references) first, so the objects are freed there and not on the caller's side
@@ -186,7 +187,4 @@ def _empty_in_pieces(item: np.ndarray) -> None:
         item.setflags(write=True)
     except ValueError:
         return
-    for start in range(0, len(item), _DROP_PIECE):
-        if start:
-            gil_slices.hand_over()  # the GUI thread's turn
-        item[start:start + _DROP_PIECE] = None
+    gil_slices.let_go(item)  # this thread is a worker: emptied a slice at a time
