@@ -84,23 +84,51 @@ class Sampler(threading.Thread):
         #: long wait the thread that held the GIL has just let go of it, so its innermost
         #: frame's line is (or follows) the call that held it
         self.late: list[tuple[float, float, tuple[str, ...]]] = []
+        #: (when, late ms, [(thread's line, its CPU ms in the wait)], most CPU first): the
+        #: thread that used the CPU while this one waited for the GIL is the one that held it
+        self.holders: list[tuple[float, float, list[tuple[str, float]]]] = []
+        self._clocks: dict[int, int] = {}
+
+    def _cpu(self, tids: Any) -> dict[int, float]:
+        """Each Python thread's CPU seconds (its own POSIX clock; empty where there is none)."""
+        out: dict[int, float] = {}
+        for tid in tids:
+            try:
+                clock = self._clocks.get(tid)
+                if clock is None:
+                    clock = self._clocks[tid] = time.pthread_getcpuclockid(tid)
+                out[tid] = time.clock_gettime(clock)
+            except (AttributeError, OSError):  # not POSIX, or the thread is gone
+                continue
+        return out
 
     def run(self) -> None:
         slept = time.perf_counter()
+        cpu: dict[int, float] = {}
         while not self.stop_now.is_set():
             late = time.perf_counter() - slept - self.period
+            frames = sys._current_frames() if self.on.is_set() else {}
+            now_cpu = self._cpu(frames) if frames else {}
             if self.on.is_set() and late > 0.006:
-                frames = sys._current_frames()
                 self.late.append((time.perf_counter(), late * 1000, tuple(sorted(
                     self._line(f) for tid, f in frames.items()
                     if tid != threading.get_ident()))))
+                used = sorted(((now_cpu[t] - cpu[t]) * 1000, t) for t in now_cpu
+                              if t in cpu and t != threading.get_ident())[::-1][:2]
+                self.holders.append((time.perf_counter(), late * 1000,
+                                     [(self._line(frames[t]), round(ms, 1))
+                                      for ms, t in used if ms >= 1.0]))
+            cpu = now_cpu
             if self.on.is_set():
-                frames = sys._current_frames()
                 others = tuple(sorted(
                     self._where(f, 2, True) for tid, f in frames.items()
                     if tid not in (self.thread_id, threading.get_ident())))
                 self.samples.append((time.perf_counter(),
                                      self._where(frames.get(self.thread_id), 4), others))
+            # at once: a frame object outlives its call with the call's locals, and this
+            # thread, its last holder then, would free them (a worker's arrays: seen in
+            # perf as an 18 ms munmap of OGR's Arrow buffers here, not in the program)
+            del frames
             slept = time.perf_counter()
             time.sleep(self.period)
 
@@ -224,6 +252,7 @@ class GapMeter:
         self.runq = [self._run_delay()]
         self.sampler.samples.clear()
         self.sampler.late.clear()
+        self.sampler.holders.clear()
         events = EventClock() if os.environ.get("ECOZONE_GAPS_EVENTS") else None
         threads_before = _threads_cpu()
         self.sampler.on.set()
@@ -342,7 +371,12 @@ class GapMeter:
                # the sampler's own late wake-ups in the long gaps: who let go of the GIL
                "gil_late": [{"late_ms": round(ms, 1), "threads": list(threads)}
                             for t, ms, threads in self.sampler.late
-                            if any(a <= t <= b + 0.002 for a, b in long)][:12]}
+                            if any(a <= t <= b + 0.002 for a, b in long)][:12],
+               # the same wake-ups with the threads that used the CPU while it waited (the
+               # GIL's holder, with the line it was on when it let go) and their CPU ms
+               "gil_holders": [{"late_ms": round(ms, 1), "used": used}
+                               for t, ms, used in self.sampler.holders
+                               if any(a <= t <= b + 0.002 for a, b in long)][:12]}
         if perf is not None:  # the long gaps on perf's clock (perf_counter is monotonic)
             out["long_gaps_at"] = [[round(a, 6), round(b, 6)] for a, b in long]
         if events is not None:
