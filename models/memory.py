@@ -104,6 +104,16 @@ _DROP_PIECE = 8_192
 #: own local references) first, so the objects are freed there and not on the caller's side
 _DROP_AFTER_S = 0.05
 
+#: what someone else still held when it came to be dropped is kept by the dropping thread
+#: too, and looked at again this often: once the other holder (the old map layer, a table
+#: made from the old frame) lets go, this thread is the last and takes it apart in pieces.
+#: Let go of at once, the other holder's drop -- or this thread's own, if the other let
+#: go in between -- freed it whole: 18-30 ms of the GIL after a re-import at 1M outfalls
+#: (bench/bench_gaps.py, ``gil_holders``: ``_drop_loop``)
+_RECHECK_S = 0.1
+#: how long it is kept for that; then let go of (freed by whoever holds it last, as before)
+_KEEP_S = 60.0
+
 _drops: queue.SimpleQueue[tuple[Any, ...]] | None = None
 _drops_lock = threading.Lock()
 
@@ -127,22 +137,45 @@ def drop_later(*objects: Any) -> None:
 
 
 def _drop_loop(drops: queue.SimpleQueue[tuple[Any, ...]]) -> None:
+    kept: list[list[Any]] = []  # [when to give up, item] still held elsewhere
     while True:
-        objects = list(drops.get())
-        time.sleep(_DROP_AFTER_S)
+        try:
+            objects = list(drops.get(timeout=_RECHECK_S) if kept else drops.get())
+        except queue.Empty:
+            objects = []
+        if objects:
+            time.sleep(_DROP_AFTER_S)
+        objects += _let_go_of_by_others(kept)
         while objects:
-            _drop_one(objects)
+            _drop_one(objects, kept)
 
 
-def _drop_one(objects: list[Any]) -> None:
+def _let_go_of_by_others(kept: list[list[Any]]) -> list[Any]:
+    """The kept items no one else holds now (to be taken apart); those kept too long are
+    let go of (whoever holds them frees them)."""
+    now, mine = time.monotonic(), []
+    for entry in list(kept):
+        # references: the entry's slot and getrefcount's argument
+        alone = sys.getrefcount(entry[1]) <= 2
+        if alone or now > entry[0]:
+            kept.remove(entry)
+            if alone:
+                mine.append(entry[1])
+            entry.clear()
+    return mine
+
+
+def _drop_one(objects: list[Any], kept: list[list[Any]] | None = None) -> None:
     """Drop the last of ``objects``: a frame, series or geometry array held nowhere else is
     taken apart into its arrays first, and an object array held nowhere else is emptied in
     pieces (a geometry array of 100k points freed whole held the GIL ~13 ms, of 1M ~130 ms:
     the drop of a replaced layer's frame was the longest stop of the window during an
-    import)."""
+    import).  Such an item held elsewhere too goes to ``kept`` (:data:`_RECHECK_S`)."""
     item = objects.pop()
     # references: ``item`` and getrefcount's argument; more means someone else holds it
     if sys.getrefcount(item) > 2:
+        if kept is not None and _worth_keeping(item):
+            kept.append([time.monotonic() + _KEEP_S, item])
         return
     if isinstance(item, np.ndarray):
         if item.dtype == object and item.ndim == 1 and len(item) > _DROP_PIECE \
@@ -154,6 +187,14 @@ def _drop_one(objects: list[Any]) -> None:
         objects.extend(item.values())
     else:
         objects.extend(_arrays_of(item))
+
+
+def _worth_keeping(item: Any) -> bool:
+    """Whether ``item`` would be taken apart or emptied in pieces were it held here alone:
+    a large object array, a frame, a series or a geometry array."""
+    if isinstance(item, np.ndarray):
+        return item.dtype == object and item.ndim == 1 and len(item) > _DROP_PIECE
+    return bool(_arrays_of(item))
 
 
 def _arrays_of(item: Any) -> list[Any]:
