@@ -137,7 +137,8 @@ class LayerRead:
     frame: gpd.GeoDataFrame
     fids: np.ndarray
     revision: int
-    #: the keys of the frame's rows (:meth:`Workspace.keys`), made in the same worker
+    #: the keys of the frame's rows (:meth:`Workspace.keys`), made in the same worker; None
+    #: when its key column is text (:func:`keys_are_text`: the column is the keys)
     keys: np.ndarray | None = None
     #: what listeners made from the frame in the same worker (:meth:`Workspace.take_prepared`)
     prepared: dict[str, Any] = field(default_factory=dict)
@@ -172,17 +173,26 @@ def _text_to_objects(column: pd.Series) -> np.ndarray:
     return out
 
 
+def keys_are_text(layer: str, frame: gpd.GeoDataFrame) -> bool:
+    """Whether ``frame``'s key column is text without gaps (pandas' Arrow-backed ``str``):
+    its values are then the keys, readable as Arrow (:func:`key_array_of`, and
+    ``models.key_lookup`` for a key's row) without a Python string per row."""
+    fld = key_field(layer)
+    if fld not in frame.columns:
+        return False
+    column = frame[fld]
+    return bool(pd.api.types.is_string_dtype(column.dtype)
+                and not isinstance(column.dtype, pd.CategoricalDtype)
+                and column.dtype != object and not column.hasnans)
+
+
 def key_array_of(layer: str, frame: gpd.GeoDataFrame,
                  keys: Callable[[], np.ndarray]) -> KeyArray:
     """The keys of ``frame``'s rows as one Arrow string array: the frame's own key column
     when it is text without gaps (no copy, no Python string per row), else ``keys()``
     (:func:`keys_of`'s object array) converted.  Safe in a worker."""
-    fld = key_field(layer)
-    column = frame[fld] if fld in frame.columns else None
-    if column is not None and pd.api.types.is_string_dtype(column.dtype) \
-            and not isinstance(column.dtype, pd.CategoricalDtype) \
-            and column.dtype != object and not column.hasnans:
-        return KeyArray(pa.array(column.array))
+    if keys_are_text(layer, frame):
+        return KeyArray(pa.array(frame[key_field(layer)].array))
     return KeyArray(keys())
 
 
@@ -191,9 +201,7 @@ def keys_of(layer: str, frame: gpd.GeoDataFrame, fids: np.ndarray | None) -> np.
     fld = key_field(layer)
     if fld in frame.columns:
         column = frame[fld]
-        if pd.api.types.is_string_dtype(column.dtype) \
-                and not isinstance(column.dtype, pd.CategoricalDtype) \
-                and column.dtype != object and not column.hasnans:
+        if keys_are_text(layer, frame):
             # text without gaps: its values are the keys (1M outfall codes without
             # a str() call each, ~0.1 s of every start and edit)
             out = _text_to_objects(column)
@@ -327,8 +335,9 @@ class Workspace:
         str: the code for outfalls and control units, the GeoPackage fid for other layers.
 
         Kept until the layer is replaced or its key column written (a million codes take
-        ~0.1 s, and the map, the inventory and the selection each ask after an import);
-        a replaced layer read in a worker brings its keys along (:class:`LayerRead`)."""
+        ~0.1 s); a replaced layer read in a worker brings its keys along
+        (:class:`LayerRead`) unless its key column is text, which the map (:meth:`key_array`)
+        and :meth:`row_of` read as it is: for such a layer few ask for these."""
         frame = self.layer(layer)
         known = self._keys.get(layer)
         if known is not None and known[0] is frame and len(known[1]) == len(frame):
@@ -344,8 +353,13 @@ class Workspace:
         return key_array_of(layer, frame, lambda: self.keys(layer))
 
     def row_of(self, layer: str, key: str) -> int | None:
-        """The row position of feature ``key`` in ``layer``'s frame now, or None."""
-        hit = np.flatnonzero(self.keys(layer) == str(key))
+        """The row position of feature ``key`` in ``layer``'s frame now (its first row, if
+        several hold it), or None."""
+        frame = self.layer(layer)
+        if keys_are_text(layer, frame):  # one Arrow pass, no object array of the keys
+            hit = key_lookup.rows_holding(frame[key_field(layer)], [str(key)])
+        else:
+            hit = np.flatnonzero(self.keys(layer) == str(key))
         return int(hit[0]) if len(hit) else None
 
     # -- the change flow -----------------------------------------------------------------
@@ -387,7 +401,12 @@ class Workspace:
         # with the GIL held (geodata/collector.py)
         with collector_paused():
             frame, fids = _read(self.path, name)
-            read = LayerRead(name, frame, fids, revision, keys_of(name, frame, fids))
+            # a text key column is its own keys (``key_array``, ``row_of``): a million
+            # codes made Python strings here were ~0.1 s and a fresh 9 MB object array,
+            # faulted in with the GIL held (17-28 ms of the window's event loop after an
+            # import at 1M outfalls, bench/bench_gaps.py); :meth:`keys` makes them if asked
+            keys = None if keys_are_text(name, frame) else keys_of(name, frame, fids)
+            read = LayerRead(name, frame, fids, revision, keys)
             for key, prepare in list(self._preparers.items()):
                 try:
                     made = prepare(name, frame, read.keys)
@@ -400,7 +419,8 @@ class Workspace:
 
     def add_read_preparer(self, key: str,
                           prepare: Callable[[str, gpd.GeoDataFrame, np.ndarray], Any]) -> None:
-        """Have ``prepare(layer, frame, keys)`` run on every layer :meth:`read_layer` reads,
+        """Have ``prepare(layer, frame, keys)`` run on every layer :meth:`read_layer` reads
+        (``keys``: :attr:`LayerRead.keys`, None when the key column is text),
         in the reading thread (a worker): what a listener of ``layer_replaced`` would make
         from the new frame on the GUI thread, made there instead.  It must not touch
         anything the GUI thread changes.  The listener takes it with :meth:`take_prepared`."""
