@@ -258,8 +258,11 @@ def _executemany_in_slices(con: sqlite3.Connection, sql: str,
     a row each), a slice at a time: a slice's values are made Python values only as it
     is written."""
     for part in gil_slices.slices(len(columns[0]), ROW_SLICE):
-        con.executemany(sql, zip(*(c[part].tolist() if isinstance(c, np.ndarray) else c[part]
-                                   for c in columns), strict=True))
+        # paced too: a slice of R-tree deletes (~45 us a row) was 14-46 ms in which the
+        # GUI thread, woken at every row's step, never got the GIL (bench_gaps' holders)
+        con.executemany(sql, gil_slices.paced(zip(
+            *(c[part].tolist() if isinstance(c, np.ndarray) else c[part] for c in columns),
+            strict=True), ROW_SLICE))
 
 
 def delete_features(con: sqlite3.Connection, table: str, gcol: str,
@@ -373,13 +376,15 @@ def _refresh_rtree(con: sqlite3.Connection, table: str, gcol: str, rtree: str,
                            "(select value from json_each(?))", (chunk,)).fetchall()
         # one statement a fid: an R-tree finds ``id = ?`` at once, but ``id IN (...)`` of
         # a thousand ids took ~10x as long
-        con.executemany(f'delete from "{rtree}" where id = ?', ((f,) for f in unique[part]))
+        con.executemany(f'delete from "{rtree}" where id = ?',
+                        gil_slices.paced(((f,) for f in unique[part]), ROW_SLICE))
         boxes = []
         for fid, blob in rows:
             b = _bounds(blob)
             if b is not None:
                 boxes.append((fid, b[0], b[2], b[1], b[3]))
-        con.executemany(f'insert into "{rtree}" values (?, ?, ?, ?, ?)', boxes)
+        con.executemany(f'insert into "{rtree}" values (?, ?, ?, ?, ?)',
+                        gil_slices.paced(boxes, ROW_SLICE))
 
 
 def sqlite_uri(path: Path | str, mode: str = "ro", *, windows: bool | None = None) -> str:
