@@ -19,6 +19,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 from psygnal import Signal
 
@@ -356,10 +357,12 @@ class Workspace:
         """The row position of feature ``key`` in ``layer``'s frame now (its first row, if
         several hold it), or None."""
         frame = self.layer(layer)
-        if keys_are_text(layer, frame):  # one Arrow pass, no object array of the keys
-            hit = key_lookup.rows_holding(frame[key_field(layer)], [str(key)])
-        else:
-            hit = np.flatnonzero(self.keys(layer) == str(key))
+        if keys_are_text(layer, frame):
+            # one Arrow pass, no object array of the keys; not through key_lookup, whose
+            # kept lookup an edit's listeners share (this one key would replace it)
+            at = pc.index(pa.array(frame[key_field(layer)].array), str(key)).as_py()
+            return int(at) if at is not None and at >= 0 else None
+        hit = np.flatnonzero(self.keys(layer) == str(key))
         return int(hit[0]) if len(hit) else None
 
     # -- the change flow -----------------------------------------------------------------

@@ -9,6 +9,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from models import key_lookup
 from models.workspace import Workspace, keys_are_text
 
 
@@ -37,3 +38,14 @@ def test_other_key_columns_find_the_same_rows():
         assert not keys_are_text("outfalls", ws.layer("outfalls"))
         assert ws.row_of("outfalls", "A1") == 0 and ws.row_of("outfalls", "C3") == 3
         assert ws.row_of("outfalls", "Z9") is None
+
+
+def test_finding_one_key_leaves_the_shared_lookup_of_an_edit_alone():
+    """An edit's listeners share the last lookup of its codes (``models.key_lookup``): a
+    ``row_of`` meanwhile must not replace it with its one key."""
+    ws = _ws(pd.Series(CODES, dtype="str"))
+    column = ws.layer("outfalls")["code"]
+    key_lookup.isin(column, ["B2", "C3"])  # the edit's lookup
+    before = list(key_lookup._last)
+    assert ws.row_of("outfalls", "A1") == 0
+    assert list(key_lookup._last) == before
