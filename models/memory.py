@@ -153,15 +153,15 @@ def _drop_loop(drops: queue.SimpleQueue[tuple[Any, ...]]) -> None:
 def _let_go_of_by_others(kept: list[list[Any]]) -> list[Any]:
     """The kept items no one else holds now (to be taken apart); those kept too long are
     let go of (whoever holds them frees them)."""
-    now, mine = time.monotonic(), []
-    for entry in list(kept):
+    now, mine, still = time.monotonic(), [], []
+    for entry in kept:  # (not ``kept.remove``: it compares entries, a frame's == by value)
         # references: the entry's slot and getrefcount's argument
         alone = sys.getrefcount(entry[1]) <= 2
-        if alone or now > entry[0]:
-            kept.remove(entry)
-            if alone:
-                mine.append(entry[1])
-            entry.clear()
+        if alone:
+            mine.append(entry[1])
+        elif now <= entry[0]:
+            still.append(entry)
+    kept[:] = still
     return mine
 
 

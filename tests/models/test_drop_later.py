@@ -104,3 +104,24 @@ def test_what_another_holder_lets_go_of_later_is_freed_in_the_thread():
     del other
     assert _freed_on(ref)
     assert freed_in == ["ecozone-drop"]
+
+
+def test_what_another_holds_past_the_keeping_time_is_left_to_that_holder(monkeypatch):
+    """Kept no longer than ``_KEEP_S``: then the dropping thread lets go, and the other
+    holder frees it when it is done, as before the keeping."""
+    from models import memory
+
+    monkeypatch.setattr(memory, "_KEEP_S", -1.0)  # every kept item is already overdue
+    freed_in: list[str] = []
+    member = _Held()
+    ref = weakref.ref(member, lambda _r: freed_in.append(threading.current_thread().name))
+    frames = [_points_frame(10_000), _points_frame(10_000)]  # two kept at once
+    keys = np.array([f"K{i}" for i in range(120_000)] + [member], dtype=object)
+    others = (keys, frames)
+    drop_later(keys, *frames)
+    del keys, member
+    time.sleep(0.5)  # kept, found overdue at the next look, let go of
+    assert ref() is not None
+    del others
+    gc.collect()
+    assert ref() is None and freed_in == [threading.current_thread().name]
