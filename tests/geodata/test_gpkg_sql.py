@@ -13,6 +13,7 @@ import shapely
 
 from geodata import gpkg_sql
 from geodata.store import read_layer, write_layers
+from tests.gpkg_rows import TRIGGERS, rows_of
 from tests.workers import in_worker
 
 SQUARE = [(0, 0), (4, 0), (4, 4), (0, 4), (0, 0)]
@@ -93,17 +94,10 @@ def layer(tmp_path: Path) -> Path:
 
 
 def _state(path: Path) -> tuple[object, ...]:
-    con = sqlite3.connect(path)
-    try:
-        return (con.execute("select * from rtree_pts_geom order by id").fetchall(),
-                con.execute("select feature_count from gpkg_ogr_contents "
-                            "where table_name='pts'").fetchall(),
-                con.execute("select name, sql from sqlite_master where type='trigger' "
-                            "order by name").fetchall(),
-                con.execute("select fid, code, hex(geom) from pts order by fid").fetchall(),
-                con.execute("select * from sqlite_sequence where name='pts'").fetchall())
-    finally:
-        con.close()
+    return rows_of(path, "select * from rtree_pts_geom order by id",
+                   "select feature_count from gpkg_ogr_contents where table_name='pts'",
+                   TRIGGERS, "select fid, code, hex(geom) from pts order by fid",
+                   "select * from sqlite_sequence where name='pts'")
 
 
 def _insert_rows(layer: Path, geoms: list[Any]) -> None:
@@ -211,7 +205,6 @@ def test_insert_and_delete_in_a_worker_in_slices_match_the_gdal_triggers(
 def test_read_table_makes_the_frame_pandas_read_sql_makes(tmp_path: Any) -> None:
     """store.read_table builds its frame a column at a time (so a worker hands the GIL
     over between columns): the same columns, types and values as pandas.read_sql_query."""
-    import sqlite3
     import threading
 
     import pandas as pd

@@ -15,18 +15,12 @@ from typing import Any
 
 from geodata import gpkg_sql, store
 from models.sync import local
+from tests.gpkg_rows import TRIGGERS, rows_of
 
 
 def _dump(path: Path) -> tuple[Any, ...]:
-    con = sqlite3.connect(path)
-    try:
-        return (con.execute("select * from rtree_outfalls_geom order by id").fetchall(),
-                con.execute("select fid, code, name_zh, hex(geom) from outfalls "
-                            "order by fid").fetchall(),
-                con.execute("select name, sql from sqlite_master where type='trigger' "
-                            "order by name").fetchall())
-    finally:
-        con.close()
+    return rows_of(path, "select * from rtree_outfalls_geom order by id",
+                   "select fid, code, name_zh, hex(geom) from outfalls order by fid", TRIGGERS)
 
 
 def test_pulled_moves_update_the_rtree_as_the_triggers_do(tmp_path: Path) -> None:
