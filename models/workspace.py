@@ -177,7 +177,7 @@ def _text_to_objects(column: pd.Series) -> np.ndarray:
 def keys_are_text(layer: str, frame: gpd.GeoDataFrame) -> bool:
     """Whether ``frame``'s key column is text without gaps (pandas' Arrow-backed ``str``):
     its values are then the keys, readable as Arrow (:func:`key_array_of`, and
-    ``models.key_lookup`` for a key's row) without a Python string per row."""
+    :meth:`Workspace.row_of` for a key's row) without a Python string per row."""
     fld = key_field(layer)
     if fld not in frame.columns:
         return False
