@@ -93,7 +93,8 @@ class _Job:
 
 
 class _Pool:
-    """A few daemon Python threads taking jobs from a queue, started on first use."""
+    """A few daemon Python threads taking jobs from a queue, started on first use and
+    ended with their runner (:meth:`close`)."""
 
     def __init__(self, threads: int) -> None:
         self.size = max(1, threads)
@@ -107,18 +108,20 @@ class _Pool:
             self.active += 1
             more = len(self.threads) < self.size
             if more:
-                t = threading.Thread(target=self._work, name="ecozone-worker", daemon=True)
+                t = threading.Thread(target=self._work, args=(self.jobs,),
+                                     name="ecozone-worker", daemon=True)
                 self.threads.append(t)
-        self.jobs.put(job)
+            jobs = self.jobs
+        jobs.put(job)
         if more:
             # started by a helper: Thread.start waits until the new thread runs, which on
             # a busy machine kept the GUI thread from its event loop for tens of ms in the
             # turn of a first job (the window's first render starts two pools' threads)
             _thread.start_new_thread(t.start, ())
 
-    def _work(self) -> None:
+    def _work(self, jobs: queue.Queue[_Job | None]) -> None:
         while True:
-            job = self.jobs.get()
+            job = jobs.get()
             if job is None:
                 return
             try:
@@ -130,6 +133,17 @@ class _Pool:
                 with self.idle:
                     self.active -= 1
                     self.idle.notify_all()
+
+    def close(self, *_args: Any) -> None:
+        """Each thread ends once the jobs queued before have run.  A window's runners
+        die with it, and their threads blocked in ``get`` for good: a test process that
+        opened a window a hundred times held hundreds of them.  A job started after this
+        runs in new threads, on a new queue (an old thread must not take its marker)."""
+        with self.idle:
+            threads, self.threads = self.threads, []
+            jobs, self.jobs = self.jobs, queue.Queue()
+        for _ in threads:
+            jobs.put(None)
 
     def wait(self, msecs: int) -> bool:
         """True when every job started so far has finished (within ``msecs``)."""
@@ -159,6 +173,8 @@ class Runner(QObject):
     def __init__(self, parent: QObject | None = None, threads: int = 1) -> None:
         super().__init__(parent)
         self.pool = _Pool(threads)
+        # (the pool's method, not one of self: the slot must outlive this object)
+        self.destroyed.connect(self.pool.close)
         self._relay = _Relay()
         self._relay.finished.connect(self._on_finished)
         self._relay.progressed.connect(self._on_progress)

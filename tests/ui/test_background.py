@@ -77,8 +77,9 @@ def test_cancel_stops_a_running_job_through_its_progress_checks(runner):
 def test_a_python_worker_keeps_pyprojs_thread_state_between_jobs(runner):
     """Qt's pool threads lost pyproj's thread-local PROJ objects between jobs and the
     second projection crashed the process; the runner's workers are Python threads."""
-    from models.compliance import _project
     import shapely
+
+    from models.compliance import _project
 
     pts = shapely.points([[118.5, 24.8], [118.6, 24.9]])
     out: list[object] = []
@@ -110,3 +111,48 @@ def test_a_first_job_does_not_wait_for_its_thread_to_start(runner, monkeypatch):
     may_start.set()
     assert spin_until(lambda: got == ["done"])
     assert starters == [False]
+
+
+def test_a_runner_deleted_with_its_window_ends_its_threads_after_their_jobs(qtbot):
+    """A runner's threads end with it (a window's runners die with the window), once the
+    jobs already queued have run; the runner of a window shown a hundred times left its
+    threads waiting for jobs for the rest of the process."""
+    from PySide6.QtWidgets import QWidget
+
+    from ui.background import Runner
+    from ui.main import make_app
+
+    make_app()
+    window = QWidget()
+    runner = Runner(window, threads=2)
+    gate = threading.Event()
+    ran: list[str] = []
+
+    def job(name):
+        def run(_token):
+            gate.wait(5)
+            ran.append(name)
+        return run
+
+    for name in ("a", "b", "c"):
+        runner.submit(job(name))
+    assert spin_until(lambda: sum(t.is_alive() for t in runner.pool.threads) == 2)
+    threads = list(runner.pool.threads)
+    pool = runner.pool
+    window.deleteLater()  # the runner with it
+    spin(50)
+    assert all(t.is_alive() for t in threads)  # still at their jobs
+    gate.set()
+    for t in threads:
+        t.join(5)
+    assert not any(t.is_alive() for t in threads)
+    assert sorted(ran) == ["a", "b", "c"]  # the jobs queued before ran to their end
+    # a job started after the close runs in a thread of its own
+    done = threading.Event()
+
+    class _Job:
+        def run(self):
+            done.set()
+
+    pool.start(_Job())  # type: ignore[arg-type]
+    assert done.wait(5)
