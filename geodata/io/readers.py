@@ -208,8 +208,8 @@ def restore_field_names(shp: Path, parts: list[tuple[pd.DataFrame, np.ndarray, s
         names = {f["short"]: f["name"] for f in fields}
     except (ValueError, KeyError, TypeError):
         return
-    for df, _, _ in parts:
-        df.rename(columns=names, inplace=True)
+    for df, _, _ in parts:  # (in place: the parts' frames are the ones read on)
+        df.columns = [names.get(c, c) for c in df.columns]
     notes.add("已按 .fields.json 恢复完整字段名", "full field names restored from .fields.json")
 
 
