@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -57,9 +58,25 @@ def test_every_command_on_a_workspace_another_program_is_writing(held, tmp_path)
              ["export", "--layer", "counties", "--out", str(tmp_path / "c.geojson")],
              ["export", "--out", str(tmp_path / "m.html")],
              ["outfalls", "check"], ["outfalls", "set", "PWK350503H0001", "--note", "x"]]
-    for i, argv in enumerate(cases):  # both languages, alternately (each run takes seconds)
-        lang, words = (("zh", "正被其他程序占用"), ("en", "in use by another program"))[i % 2]
-        res = run(*argv, "--workspace", str(held), "--lang", lang, home=tmp_path)
+    langs = [(("zh", "正被其他程序占用"), ("en", "in use by another program"))[i % 2]
+             for i in range(len(cases))]  # both languages, alternately
+
+    def one(i: int) -> subprocess.CompletedProcess[str]:
+        return run(*cases[i], "--workspace", str(held), "--lang", langs[i][0],
+                   home=tmp_path / f"home{i}")  # (its own log and settings)
+
+    # each waits out the busy timeout (~7 s a command): the readers at once, and the two
+    # writers (import, outfalls set) one after the other, beside them — two writers at once
+    # would find each other's workspace lock, not the other program
+    writers = [i for i, argv in enumerate(cases) if argv[0] in ("import", "outfalls")
+               and argv[1] != "check"]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        written = pool.submit(lambda: [one(i) for i in writers])
+        read = {i: pool.submit(one, i) for i in range(len(cases)) if i not in writers}
+        results = dict(zip(writers, written.result(), strict=True))
+        results.update({i: f.result() for i, f in read.items()})
+    for i, argv in enumerate(cases):
+        words, res = langs[i][1], results[i]
         assert res.returncode == 2, (argv, res.stderr)
         assert res.stderr.count("\n") == 1 and words in res.stderr, (argv, res.stderr)
         assert str(held) in res.stderr
