@@ -247,6 +247,22 @@ class GapMeter:
         ``tail_ms`` more; the figures of the ticks in between."""
         from PySide6.QtCore import QEventLoop, QTimer
 
+        perf = None
+        if os.environ.get("ECOZONE_GAPS_PERF") == self.name:
+            # diagnosis: where the window's threads blocked (sched_switch with their
+            # stacks) and what they ran (cpu-clock every 0.5 ms): who held the GIL
+            perf = subprocess.Popen(
+                ["perf", "record", "-q", "-k", "CLOCK_MONOTONIC", "-e", "sched:sched_switch",
+                 "-e", "cpu-clock", "-c", "500000",
+                 "--call-graph",
+                 "dwarf,16384", "-p", str(os.getpid()), "-o",
+                 os.environ.get("ECOZONE_GAPS_PERF_OUT", "gaps.perf")])
+            time.sleep(1.0)  # (perf attaching)
+            # what came due while this thread slept is handled before the measuring starts:
+            # it is not the activity's, and perf's start would be a gap of a second
+            settle = QEventLoop()
+            QTimer.singleShot(500, settle.quit)
+            settle.exec()
         self.ticks = [time.perf_counter()]
         self.cpu = [time.thread_time()]
         self.runq = [self._run_delay()]
@@ -280,17 +296,6 @@ class GapMeter:
 
             profile = cProfile.Profile()
             profile.enable()
-        perf = None
-        if os.environ.get("ECOZONE_GAPS_PERF") == self.name:
-            # diagnosis: where the window's threads blocked (sched_switch with their
-            # stacks) and what they ran (cpu-clock every 0.5 ms): who held the GIL
-            perf = subprocess.Popen(
-                ["perf", "record", "-q", "-k", "CLOCK_MONOTONIC", "-e", "sched:sched_switch",
-                 "-e", "cpu-clock", "-c", "500000",
-                 "--call-graph",
-                 "dwarf,16384", "-p", str(os.getpid()), "-o",
-                 os.environ.get("ECOZONE_GAPS_PERF_OUT", "gaps.perf")])
-            time.sleep(1.0)
         spy = None
         if os.environ.get("ECOZONE_GAPS_PYSPY") == self.name:
             # diagnosis: the Python stacks of the threads holding the GIL (py-spy, sampled
