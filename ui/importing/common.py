@@ -1,12 +1,26 @@
-"""Shared bits of the import dialog: translation context, colours, small table helpers."""
+"""Shared bits of the import dialog: translation context, colours, table helpers."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
 
 #: One translation context for every class of the dialog (``self.tr`` in PySide6 would use
 #: the class name of each page); ``strings_en.EN`` holds the English of this context.
@@ -65,3 +79,79 @@ def fill_table(table: QTableWidget, headers: list[str], rows: list[list[Any]],
     table.resizeColumnsToContents()
     for c in range(table.columnCount()):
         table.setColumnWidth(c, min(table.columnWidth(c), 260))
+
+
+class RowsModel(QAbstractTableModel):
+    """A read-only table of ``n`` rows whose cells are asked for as they are shown
+    (``cell(row, column)``): a dry run of 100 000 changes is a table of 100 000 rows
+    without 200 000 items made on the GUI thread."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._headers: list[str] = []
+        self._n = 0
+        self._cell: Callable[[int, int], Any] = lambda _r, _c: None
+
+    def set_rows(self, headers: list[str], n: int, cell: Callable[[int, int], Any]) -> None:
+        self.beginResetModel()
+        self._headers, self._n, self._cell = list(headers), n, cell
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802 - Qt's
+        return 0 if parent.isValid() else self._n
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802 - Qt's
+        return 0 if parent.isValid() else len(self._headers)
+
+    def text(self, row: int, column: int) -> str:
+        v = self._cell(row, column)
+        return "" if v is None else str(v)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole) \
+                and index.isValid():
+            return self.text(index.row(), index.column())
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt's
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self._headers[section] if 0 <= section < len(self._headers) else None
+        return str(section + 1)
+
+
+class RowsTable(QTableView):
+    """A read-only table (:class:`RowsModel`) looking like :func:`make_table`'s."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows = RowsModel(self)
+        self.setModel(self.rows)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setAlternatingRowColors(True)
+        self.verticalHeader().setDefaultSectionSize(24)
+        self.verticalHeader().setVisible(False)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.horizontalHeader().setStretchLastSection(True)
+
+    def set_rows(self, headers: list[str], n: int, cell: Callable[[int, int], Any]) -> None:
+        """``n`` rows of ``cell(row, column)`` (None shows as an empty cell), the columns
+        as wide as the rows Qt measures (its first thousand) need, at most 260 px."""
+        self.rows.set_rows(headers, n, cell)
+        self.resizeColumnsToContents()
+        for c in range(self.rows.columnCount()):
+            self.setColumnWidth(c, min(self.columnWidth(c), 260))
+
+    def rowCount(self) -> int:  # noqa: N802 - as QTableWidget's
+        return self.rows.rowCount()
+
+    def columnCount(self) -> int:  # noqa: N802 - as QTableWidget's
+        return self.rows.columnCount()
+
+    def text(self, row: int, column: int) -> str:
+        """What the cell shows."""
+        return self.rows.text(row, column)

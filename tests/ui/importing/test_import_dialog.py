@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 
 from geodata import store
@@ -133,8 +134,9 @@ def test_rejected_rows_listed_with_file_row_field_reason(qtbot, workspace, tmp_p
     sp = dlg.summary_page
     assert sp.counts["imported"].text() == "3" and sp.counts["rejected"].text() == "2"
     table = sp.rejected
-    assert [table.horizontalHeaderItem(c).text() for c in range(4)] == ["文件", "行号", "字段", "原因"]  # noqa: E501
-    got = [[table.item(r, c).text() for c in range(4)] for r in range(table.rowCount())]
+    header = [table.model().headerData(c, Qt.Orientation.Horizontal) for c in range(4)]
+    assert header == ["文件", "行号", "字段", "原因"]
+    got = [[table.text(r, c) for c in range(4)] for r in range(table.rowCount())]
     assert [g[:3] for g in got] == [["bad.csv", "3", "经度"], ["bad.csv", "5", "排污口编码"]]
     assert all(g[3] for g in got)
     assert sp.tabs.currentIndex() == 0  # rejected rows are shown first

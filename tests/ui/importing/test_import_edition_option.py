@@ -38,7 +38,7 @@ def test_keep_edition_from_the_wizard(qtbot, workspace: Path, tmp_path: Path) ->
     go_next(qtbot, dlg, 1)
     go_next(qtbot, dlg, 2)
     go_next(qtbot, dlg, 3)
-    notes = [dlg.summary_page.notes.item(r, 0).text()
+    notes = [dlg.summary_page.notes.text(r, 0)
              for r in range(dlg.summary_page.notes.rowCount())]
     assert any("整版导入" in n and "2021版" in n and "2 个" in n for n in notes), notes
     with qtbot.waitSignal(dlg.imported, timeout=15_000):

@@ -24,7 +24,7 @@ def test_workbook_sheet_with_coordinates_is_preselected(qtbot, workspace, tmp_pa
     go_next(qtbot, dlg, 3)
     sp = dlg.summary_page
     assert sp.counts["imported"].text() == "3" and sp.counts["rejected"].text() == "1"
-    row = [sp.rejected.item(0, c).text() for c in range(5)]
+    row = [sp.rejected.text(0, c) for c in range(5)]
     assert row[1:3] == ["10", "经度"] and row[4] == "PWK350581H0004"  # spreadsheet row, code
     shot(dlg, "import_office_xls_step4.png")
 
@@ -43,7 +43,7 @@ def test_patrol_kml_without_codes_through_the_wizard(qtbot, workspace, tmp_path)
     go_next(qtbot, dlg, 3)
     sp = dlg.summary_page
     assert sp.counts["imported"].text() == "2" and sp.counts["rejected"].text() == "0"
-    notes = [sp.notes.item(r, 0).text() for r in range(sp.notes.rowCount())]
+    notes = [sp.notes.text(r, 0) for r in range(sp.notes.rowCount())]
     assert any("临时编码" in n for n in notes)
     go_next(qtbot, dlg, 4)
     codes = set(store.read_layer(workspace, "outfalls")["code"])
