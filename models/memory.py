@@ -174,7 +174,11 @@ def _drop_one(objects: list[Any], kept: list[list[Any]] | None = None) -> None:
     item = objects.pop()
     # references: ``item`` and getrefcount's argument; more means someone else holds it
     if sys.getrefcount(item) > 2:
-        if kept is not None and _worth_keeping(item):
+        # kept once: two holders that both drop a layer's frame (the workspace and the
+        # map) made two entries, each a reference the other saw — neither was ever alone,
+        # and three old layers at 1M outfalls (~4.3M points) stayed for the whole minute
+        if kept is not None and _worth_keeping(item) \
+                and not any(entry[1] is item for entry in kept):
             kept.append([time.monotonic() + _KEEP_S, item])
         return
     if isinstance(item, np.ndarray):

@@ -125,3 +125,22 @@ def test_what_another_holds_past_the_keeping_time_is_left_to_that_holder(monkeyp
     del others
     gc.collect()
     assert ref() is None and freed_in == [threading.current_thread().name]
+
+
+def test_what_two_holders_both_drop_is_freed_once_the_last_other_lets_go():
+    """The workspace and the map both drop a replaced layer's frame while a table still
+    holds it: kept once, it is taken apart in the dropping thread as soon as the table lets
+    go — kept twice, each entry held it for the other, and it stayed for ``_KEEP_S``."""
+    freed_in: list[str] = []
+    member = _Held()
+    ref = weakref.ref(member, lambda _r: freed_in.append(threading.current_thread().name))
+    keys = np.array([f"K{i}" for i in range(120_000)] + [member], dtype=object)
+    table = keys  # the other holder
+    drop_later(keys)
+    drop_later(keys)
+    del keys, member
+    time.sleep(0.3)
+    assert ref() is not None  # kept while the table holds it
+    del table
+    assert _freed_on(ref, timeout=3.0)
+    assert freed_in == ["ecozone-drop"]
