@@ -24,6 +24,16 @@ def _freed_on(obj_ref: weakref.ref, timeout: float = 5.0) -> bool:
     return obj_ref() is None
 
 
+def _keys_holding_a_member() -> tuple[weakref.ref, list[str], np.ndarray]:
+    """A layer's 120 001 keys, the last a watched member: its weak reference, the names of
+    the threads it was freed on, and the keys (the caller's only reference to it)."""
+    freed_in: list[str] = []
+    member = _Held()
+    ref = weakref.ref(member, lambda _r: freed_in.append(threading.current_thread().name))
+    keys = np.array([f"K{i}" for i in range(120_000)] + [member], dtype=object)
+    return ref, freed_in, keys
+
+
 def test_what_only_the_dropper_holds_is_freed_in_its_thread():
     freed_in: list[str] = []
     held = _Held()
@@ -92,13 +102,10 @@ def test_what_another_holder_lets_go_of_later_is_freed_in_the_thread():
     """The old map layer or a table still holds the old frame when it is dropped: the
     dropping thread keeps it too, so when that holder lets go (here the test's thread) it
     is not freed whole there, but taken apart in the dropping thread."""
-    freed_in: list[str] = []
-    member = _Held()
-    ref = weakref.ref(member, lambda _r: freed_in.append(threading.current_thread().name))
-    keys = np.array([f"K{i}" for i in range(120_000)] + [member], dtype=object)
+    ref, freed_in, keys = _keys_holding_a_member()
     other = keys  # the other holder
     drop_later(keys)
-    del keys, member
+    del keys
     time.sleep(0.3)  # the dropping thread has met the other holder
     assert other[-1] is not None and ref() is not None  # left whole while it is held
     del other
@@ -131,14 +138,11 @@ def test_what_two_holders_both_drop_is_freed_once_the_last_other_lets_go():
     """The workspace and the map both drop a replaced layer's frame while a table still
     holds it: kept once, it is taken apart in the dropping thread as soon as the table lets
     go — kept twice, each entry held it for the other, and it stayed for ``_KEEP_S``."""
-    freed_in: list[str] = []
-    member = _Held()
-    ref = weakref.ref(member, lambda _r: freed_in.append(threading.current_thread().name))
-    keys = np.array([f"K{i}" for i in range(120_000)] + [member], dtype=object)
+    ref, freed_in, keys = _keys_holding_a_member()
     table = keys  # the other holder
     drop_later(keys)
     drop_later(keys)
-    del keys, member
+    del keys
     time.sleep(0.3)
     assert ref() is not None  # kept while the table holds it
     del table

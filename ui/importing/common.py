@@ -52,13 +52,25 @@ def confidence_level(confidence: float | None) -> str:
 
 def make_table(columns: int) -> QTableWidget:
     table = QTableWidget(0, columns)
+    _read_only_look(table)
+    return table
+
+
+def _read_only_look(table: QTableView) -> None:
+    """How the dialog's tables look and answer: read-only, whole rows selected."""
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setAlternatingRowColors(True)
     table.verticalHeader().setDefaultSectionSize(24)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     table.horizontalHeader().setStretchLastSection(True)
-    return table
+
+
+def _fit_columns(table: QTableView, columns: int) -> None:
+    """Columns as wide as their contents need, at most 260 px."""
+    table.resizeColumnsToContents()
+    for c in range(columns):
+        table.setColumnWidth(c, min(table.columnWidth(c), 260))
 
 
 def fill_table(table: QTableWidget, headers: list[str], rows: list[list[Any]],
@@ -76,9 +88,7 @@ def fill_table(table: QTableWidget, headers: list[str], rows: list[list[Any]],
     table.verticalHeader().setVisible(row_labels is not None)
     if row_labels is not None:
         table.setVerticalHeaderLabels(row_labels)
-    table.resizeColumnsToContents()
-    for c in range(table.columnCount()):
-        table.setColumnWidth(c, min(table.columnWidth(c), 260))
+    _fit_columns(table, table.columnCount())
 
 
 class RowsModel(QAbstractTableModel):
@@ -130,21 +140,14 @@ class RowsTable(QTableView):
         super().__init__(parent)
         self.rows = RowsModel(self)
         self.setModel(self.rows)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setAlternatingRowColors(True)
-        self.verticalHeader().setDefaultSectionSize(24)
+        _read_only_look(self)
         self.verticalHeader().setVisible(False)
-        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.horizontalHeader().setStretchLastSection(True)
 
     def set_rows(self, headers: list[str], n: int, cell: Callable[[int, int], Any]) -> None:
         """``n`` rows of ``cell(row, column)`` (None shows as an empty cell), the columns
         as wide as the rows Qt measures (its first thousand) need, at most 260 px."""
         self.rows.set_rows(headers, n, cell)
-        self.resizeColumnsToContents()
-        for c in range(self.rows.columnCount()):
-            self.setColumnWidth(c, min(self.columnWidth(c), 260))
+        _fit_columns(self, self.rows.columnCount())
 
     def rowCount(self) -> int:  # noqa: N802 - as QTableWidget's
         return self.rows.rowCount()
