@@ -416,13 +416,14 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from cli.render import peak_memory_mb
     from models import outfall_edits as oe
-    from models.memory import huge_pages
+    from models.memory import huge_pages, no_fastbins
     from models.workspace import Workspace
     from ui.features import install_features
     from ui.language import set_language
     from ui.main import MainWindow, make_app
 
     huge_pages(False)  # as cli/window.run_window
+    no_fastbins()
     make_app()
     set_language("zh")
     t_open = time.perf_counter()

@@ -55,7 +55,7 @@ def child(path: str, repeats: int, tail_ms: int, timeout: float) -> dict[str, An
     from cli.render import peak_memory_mb
     from models import outfall_edits as oe
     from models.compliance import check_flag_bits
-    from models.memory import huge_pages
+    from models.memory import huge_pages, no_fastbins
     from models.outfall_table import FLAG_BITS
     from models.workspace import Workspace
     from ui.features import install_features
@@ -63,6 +63,7 @@ def child(path: str, repeats: int, tail_ms: int, timeout: float) -> dict[str, An
     from ui.main import MainWindow, make_app
 
     huge_pages(False)  # as cli/window.run_window
+    no_fastbins()
     make_app()
     set_language("zh")
     t0 = time.perf_counter()

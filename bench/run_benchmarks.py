@@ -215,10 +215,11 @@ def child_window(path: str, t_spawn: float, startup_only: bool = False) -> dict[
 
     from cli.render import peak_memory_mb
     from cli.window import open_importing_window
-    from models.memory import huge_pages
+    from models.memory import huge_pages, no_fastbins
 
     # as cli/window.run_window: the workspace read while the window's modules import
     huge_pages(False)
+    no_fastbins()
     ws = open_importing_window(Path(path))
     from PySide6.QtCore import QPointF, Qt
     from PySide6.QtTest import QTest

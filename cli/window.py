@@ -53,9 +53,10 @@ def run_window(args: argparse.Namespace) -> int:
     gc.disable()
     try:
         from geodata import store
-        from models.memory import huge_pages
+        from models.memory import huge_pages, no_fastbins
 
         huge_pages(False)  # until the first map (MainWindow turns them back on)
+        no_fastbins()  # a dropped layer's small blocks merged as freed, not all at once
         try:
             path, created = store.ensure_workspace(getattr(args, "workspace", None))
             ws = open_importing_window(path)

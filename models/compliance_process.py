@@ -119,7 +119,7 @@ def serve(conn: Any, idle_exit_s: float = IDLE_EXIT_S) -> None:
     import signal
     import traceback
 
-    from models.memory import peak_rss_mb, release_memory, share_arenas
+    from models.memory import no_fastbins, peak_rss_mb, release_memory, share_arenas
 
     try:  # Ctrl+C in the console is the window's to handle
         signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -127,6 +127,7 @@ def serve(conn: Any, idle_exit_s: float = IDLE_EXIT_S) -> None:
         pass
     lower_this_process()
     share_arenas()
+    no_fastbins()  # as the window (models/memory.py)
     # the check's imports now, while the window still makes its table: the first check
     # then waits only for itself (they are ~1-2 s of a cold start)
     import pyogrio  # noqa: F401

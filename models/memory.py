@@ -35,6 +35,29 @@ def share_arenas() -> None:
         pass
 
 
+def no_fastbins() -> None:
+    """Have glibc's malloc merge each freed small block with its free neighbours as it is
+    freed (``M_MXFAST`` 0), rather than keep it in a "fastbin" until some later call merges
+    them all at once.
+
+    A million shapely points free two million small GEOS blocks into fastbins; the next
+    free of a block of 64 KB or more in that arena (an array's buffer) then ran
+    ``malloc_consolidate`` over all of them, 40-55 ms in one ``free`` -- holding the GIL,
+    since the free was a Python object's: the one long stop of the window during a
+    re-import and its undo at 1M outfalls, though the layer was dropped in pieces on its
+    own thread (bench/bench_gaps.py; perf: ``malloc_consolidate``, ``unlink_chunk``).
+    Without fastbins the same drop ran without a stop over 10 ms and ~20 % faster; the
+    1M ``outfalls check`` took the same time and memory.  Per-thread caches (tcache) still
+    serve the smallest blocks.  Call at start-up; only glibc has fastbins, elsewhere
+    this does nothing."""
+    import ctypes
+
+    try:
+        ctypes.CDLL("libc.so.6").mallopt(1, 0)  # M_MXFAST
+    except (OSError, AttributeError):  # not Linux's glibc
+        pass
+
+
 def huge_pages(on: bool) -> None:
     """Whether numpy asks Linux for transparent huge pages for its large arrays.
 
