@@ -22,6 +22,16 @@ import numpy as np
 SLICE = 65_536
 #: how long a worker steps aside between two slices (s)
 HAND_OVER_S = 0.0003
+#: how long one slice should hold the GIL (s).  The sizes here are counts, set where a
+#: slice took ~1-5 ms on the benchmark machine in a quick sitting; in a sitting two to
+#: three times slower the same counts held the GIL 10-25 ms (bench/bench_gaps.py, session
+#: 15), and a county office's laptop may be slower still.  A slice that takes longer than
+#: this makes the next one smaller in proportion (:class:`_Cut`); quick ones let it grow
+#: back, never past the count asked.
+SLICE_S = 0.005
+#: the fewest items a slice is cut to (or the count asked, when smaller): each slice costs
+#: a hand-over (:data:`HAND_OVER_S`) and a call
+MIN_SLICE = 256
 
 
 def hand_over() -> None:
@@ -38,6 +48,36 @@ def hand_over() -> None:
     time.sleep(HAND_OVER_S)
 
 
+class _Cut:
+    """How much of the size asked a worker's next slice gets (1.0 at first), by how long
+    the last one took (:data:`SLICE_S`): in proportion after a slow one, doubled (up to
+    the whole size) after a quick one."""
+
+    __slots__ = ("floor", "share", "_t")
+
+    def __init__(self, size: float, floor: float = MIN_SLICE) -> None:
+        self.share = 1.0
+        self.floor = min(1.0, floor / size) if size > 0 else 1.0
+        self._t = 0.0
+
+    def start(self) -> float:
+        """A slice begins: its share of the size asked."""
+        self._t = time.perf_counter()
+        return self.share
+
+    def step(self, size: int) -> int:
+        """A slice of ``size`` items at most begins: its number of items."""
+        return max(1, int(size * self.start()))
+
+    def done(self) -> None:
+        """The slice begun last is done: the next one's share from the time it took."""
+        took = time.perf_counter() - self._t
+        if took > SLICE_S:
+            self.share = max(self.floor, self.share * SLICE_S / took)
+        elif took < SLICE_S / 2 and self.share < 1.0:
+            self.share = min(1.0, self.share * 2)
+
+
 def in_worker() -> bool:
     """Whether this is a worker thread (not the GUI thread, where nothing is sliced)."""
     return threading.current_thread() is not threading.main_thread()
@@ -45,13 +85,18 @@ def in_worker() -> bool:
 
 def in_worker_slices(fn: Callable[[Any], Any], values: Any, size: int = SLICE) -> list[Any]:
     """``[fn(values)]`` on the GUI thread or for at most ``size`` values; in a worker,
-    ``fn`` of consecutive slices of ``values`` with the GIL handed over between them."""
+    ``fn`` of consecutive slices of ``values`` with the GIL handed over between them: of
+    ``size`` values, fewer where a call takes longer than :data:`SLICE_S`."""
     n = len(values)
     if n <= size or not in_worker():
         return [fn(values)]
     out = []
-    for start in range(0, n, size):
-        out.append(fn(values[start:start + size]))
+    cut, start = _Cut(size), 0
+    while start < n:
+        stop = min(n, start + cut.step(size))
+        out.append(fn(values[start:stop]))
+        cut.done()
+        start = stop
         hand_over()  # the GUI thread's turn
     return out
 
@@ -65,34 +110,46 @@ def take(values: np.ndarray, rows: np.ndarray, size: int = SLICE) -> np.ndarray:
 
 def slices(n: int, size: int = SLICE) -> Iterator[slice]:
     """``slice(0, n)`` on the GUI thread or for at most ``size`` items; in a worker,
-    consecutive slices of ``size`` with the GIL handed over before each next one (for work
-    done a slice at a time by its consumer, as a generator feeding ``executemany``)."""
+    consecutive slices of ``size`` (fewer where the consumer's work on one takes longer
+    than :data:`SLICE_S`) with the GIL handed over before each next one (for work done a
+    slice at a time by its consumer, as a generator feeding ``executemany``)."""
     if n <= size or not in_worker():
         yield slice(0, n)
         return
-    for start in range(0, n, size):
+    cut, start = _Cut(size), 0
+    while start < n:
         if start:
             hand_over()  # the GUI thread's turn
-        yield slice(start, min(start + size, n))
+        stop = min(n, start + cut.step(size))
+        yield slice(start, stop)  # (the consumer's work on it is timed)
+        cut.done()
+        start = stop
 
 
 def weighted_slices(weights: np.ndarray, budget: float) -> Iterator[slice]:
     """:func:`slices` cut by weight instead of count: consecutive slices whose ``weights``
     (e.g. each polygon's number of coordinates) add up to about ``budget`` each (one item
-    at least), with the GIL handed over before each next one; ``slice(0, n)`` on the GUI
-    thread or when the whole is within the budget."""
+    at least; less where the consumer's work on one takes longer than :data:`SLICE_S`),
+    with the GIL handed over before each next one; ``slice(0, n)`` on the GUI thread or
+    when the whole is within the budget."""
     n = len(weights)
     total = np.cumsum(np.asarray(weights, dtype=np.float64))
     if n == 0 or total[-1] <= budget or not in_worker():
         yield slice(0, n)
         return
-    start = 0
+    # a slice that takes longer than SLICE_S makes the next one's budget smaller (down to
+    # a sixteenth), as slices()
+    cut, start = _Cut(budget, floor=budget / 16), 0
     while start < n:
         base = total[start - 1] if start else 0.0
-        stop = max(start + 1, int(np.searchsorted(total, base + budget, side="right")))
+        share = cut.start()
+        stop = max(start + 1,
+                   int(np.searchsorted(total, base + budget * share, side="right")))
         if start:
             hand_over()  # the GUI thread's turn
+            cut.start()  # (the hand-over is not the slice's)
         yield slice(start, min(stop, n))
+        cut.done()
         start = stop
 
 
@@ -188,8 +245,10 @@ def let_go(*items: Any) -> None:
                 for key in keys[part]:
                     del item[key]
         elif isinstance(item, list):
+            cut = _Cut(FREE_SLICE)
             while item:
-                del item[-FREE_SLICE:]
+                del item[-cut.step(FREE_SLICE):]
+                cut.done()
                 hand_over()  # the GUI thread's turn
         elif isinstance(item, np.ndarray) and item.dtype == object and item.ndim == 1 \
                 and item.flags.writeable:
@@ -219,17 +278,20 @@ def fetched(cursor: Any, size: int = DB_SLICE) -> Iterator[Any]:
 
 def fetched_slices(cursor: Any, size: int = DB_SLICE) -> Iterator[list[Any]]:
     """:func:`fetched` as lists of up to ``size`` rows (all of them in one list on the GUI
-    thread), the GIL handed over after each in a worker."""
+    thread), the GIL handed over after each in a worker (fewer rows where fetching and
+    using them takes longer than :data:`SLICE_S`)."""
     if not in_worker():
         rows = cursor.fetchall()
         if rows:
             yield rows
         return
+    cut = _Cut(size)  # the fetch and the consumer's work on its rows timed together
     while True:
-        rows = cursor.fetchmany(size)
+        rows = cursor.fetchmany(cut.step(size))
         if not rows:
             return
         yield rows
+        cut.done()
         hand_over()  # the GUI thread's turn
 
 
@@ -266,9 +328,11 @@ def executemany(con: Any, sql: str, rows: Iterable[Any], size: int = DB_SLICE) -
         con.executemany(sql, rows)
         return
     it = iter(rows)
+    cut = _Cut(size)
     while True:
-        chunk = list(islice(it, size))
+        chunk = list(islice(it, cut.step(size)))
         if not chunk:
             return
         con.executemany(sql, chunk)
+        cut.done()
         hand_over()  # the GUI thread's turn

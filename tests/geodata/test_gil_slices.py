@@ -86,6 +86,9 @@ def test_point_index_slices_really_happen(monkeypatch: pytest.MonkeyPatch) -> No
         return parts
 
     monkeypatch.setattr("layers.point_index.in_worker_slices", counting)
+    # each slice as quick as it needs to be, however slow this machine (a slow slice
+    # would make the next ones smaller: test_slow_slices_are_cut_smaller_and_grow_back)
+    monkeypatch.setattr(gil_slices, "SLICE_S", 60.0)
     in_worker(lambda: PointIndex.from_geometries(_geoms(2 * SLICE + 3, False)))
     # the coordinates are taken 16k points a call (gil_slices.SMALL_SLICE)
     assert calls and max(calls) == -(-(2 * SLICE + 3) // gil_slices.SMALL_SLICE) == 9
@@ -246,3 +249,81 @@ def test_json_object_is_json_dumps(n: int) -> None:
     assert gil_slices.json_object(result, 4) == want
     assert in_worker(lambda: gil_slices.json_object(result, 4)) == want
     assert json.loads(in_worker(lambda: gil_slices.json_object(result, 4))) == json.loads(want)
+
+
+class _Clock:
+    """A clock the work advances: each item of a slice costs ``per_item`` seconds."""
+
+    def __init__(self, per_item: float) -> None:
+        self.now, self.per_item = 0.0, per_item
+
+    def perf_counter(self) -> float:
+        return self.now
+
+    def sleep(self, s: float) -> None:  # a hand-over
+        self.now += s
+
+    def work(self, n: int) -> None:
+        self.now += n * self.per_item
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> _Clock:
+    import types
+
+    c = _Clock(per_item=1e-6)
+    monkeypatch.setattr(gil_slices, "time", types.SimpleNamespace(
+        perf_counter=c.perf_counter, sleep=c.sleep))
+    return c
+
+
+def test_slow_slices_are_cut_smaller_and_grow_back(clock: _Clock) -> None:
+    """On a machine where a slice of the size asked takes 20 ms, the next ones are cut to
+    about 5 ms each (gil_slices.SLICE_S); when the work gets quick again they grow back,
+    never past the size asked; every item is in one slice, in order."""
+    n, size = 400_000, gil_slices.SMALL_SLICE
+    clock.per_item = 0.020 / size  # 20 ms a slice of the size asked
+    seen: list[tuple[int, int, float]] = []
+
+    def consume() -> None:
+        for part in gil_slices.slices(n, size):
+            if part.start >= n // 2:
+                clock.per_item = 0.001 / size  # quick again: 1 ms a slice of the size asked
+            t = clock.now
+            clock.work(part.stop - part.start)
+            seen.append((part.start, part.stop, clock.now - t))
+
+    in_worker(consume)
+    assert [s for s, _, _ in seen] == [0] + [e for _, e, _ in seen[:-1]]
+    assert seen[-1][1] == n
+    assert all(e - s <= size for s, e, _ in seen)
+    assert seen[0][2] == pytest.approx(0.020)
+    slow = [took for s, _, took in seen[1:] if s < n // 2]
+    assert slow and max(slow) <= gil_slices.SLICE_S * 1.01
+    assert seen[-2][1] - seen[-2][0] == size  # grown back to the size asked
+
+
+def test_slices_are_never_cut_below_the_least(clock: _Clock) -> None:
+    clock.per_item = 1.0  # a second an item: the floor holds
+    sizes = in_worker(lambda: [len(fn) for fn in gil_slices.in_worker_slices(
+        lambda part: (clock.work(len(part)), part)[1], np.arange(5_000), 4_096)])
+    assert gil_slices.MIN_SLICE == 256
+    assert sizes == [4_096, 256, 256, 256, 136]  # 5 000 in all
+
+
+def test_weighted_slices_are_cut_smaller_when_slow(clock: _Clock) -> None:
+    weights = np.full(10_000, 10.0)  # 100 000 in all, a budget of 10 000 a slice
+    clock.per_item = 0.000_02  # 20 ms a slice of the budget (1 000 items)
+
+    def consume() -> list[slice]:
+        out = []
+        for part in gil_slices.weighted_slices(weights, 10_000):
+            clock.work(part.stop - part.start)
+            out.append(part)
+        return out
+
+    parts = in_worker(consume)
+    assert parts[0] == slice(0, 1_000)
+    assert [p.start for p in parts[1:]] == [p.stop for p in parts[:-1]]
+    assert parts[-1].stop == 10_000
+    assert all(p.stop - p.start <= 250 for p in parts[1:])  # ~5 ms each: a quarter
