@@ -228,9 +228,15 @@ def insert_features(con: sqlite3.Connection, table: str, columns: Sequence[str],
     for name in triggers:
         con.execute(f'drop trigger "{name}"')
     col_sql = ", ".join(f'"{c}"' for c in [pk, *columns])
-    con.executemany(f'insert into "{table}" ({col_sql}) values '
-                    f'({", ".join("?" for _ in range(len(columns) + 1))})',
-                    ((fid, *row) for fid, row in zip(fids, rows, strict=True)))
+    sql = (f'insert into "{table}" ({col_sql}) values '
+           f'({", ".join("?" for _ in range(len(columns) + 1))})')
+    # in a worker a slice at a time, paced: one executemany of a 100k import's rows held
+    # the window's GUI thread off the GIL 10-16 ms at a time (each row's step lets go of it
+    # and takes it back at once: gil_slices.hand_over; bench_gaps ``gil_holders``)
+    for part in gil_slices.slices(len(rows), ROW_SLICE):
+        con.executemany(sql, gil_slices.paced(
+            ((fid, *row) for fid, row in zip(fids[part], rows[part], strict=True)),
+            ROW_SLICE))
     if rtree:
         arr = np.asarray(geoms, dtype=object).ravel()
         keep = ~shapely.is_missing(arr) & ~shapely.is_empty(arr)

@@ -171,8 +171,9 @@ def test_delete_features_matches_the_gdal_triggers(layer: Path, tmp_path: Path) 
 
 def test_insert_and_delete_in_a_worker_in_slices_match_the_gdal_triggers(
         layer: Path, tmp_path: Path, monkeypatch) -> None:
-    """In a worker the R-tree rows and the deletes go a few rows per call with the GIL
-    handed over between (gpkg_sql.ROW_SLICE): the file is the one GDAL's triggers make."""
+    """In a worker the rows, their R-tree rows and the deletes go a few rows per call with
+    the GIL handed over between (gpkg_sql.ROW_SLICE): the file is the one GDAL's triggers
+    make."""
 
     monkeypatch.setattr(gpkg_sql, "ROW_SLICE", 3)
     other = tmp_path / "by_triggers.gpkg"
