@@ -288,3 +288,26 @@ def test_a_click_on_hundreds_of_features_lists_the_first_and_counts_the_rest(qtb
     moved = Hit("outfalls", 0, 0.0, layer.key_at(5))
     win.side_panel.show_overlaps([moved, found[1]])
     assert choices.count() == 2 and layer.key_at(5) in choices.item(0).text()
+
+
+def test_a_measured_outfall_has_a_monitoring_tab_made_when_opened(qtbot, win):
+    """An outfall with samples gets a 监测 (n) tab: its table of the n samples and the
+    chart are made when the tab is opened, not at the click."""
+    import pyqtgraph as pg
+
+    samples = win.ws.tables.get("outfall_samples")
+    if samples is None or samples.empty:
+        pytest.skip("no samples in this workspace")
+    code = str(samples["outfall_code"].iloc[0])
+    n = int((samples["outfall_code"].astype(str) == code).sum())
+    win.side_panel.show_feature("outfalls", code)
+    tabs = win.side_panel.tabs
+    titles = [tabs.tabText(i) for i in range(tabs.count())]
+    assert titles[-1] == f"监测 ({n})"
+    holder = tabs.widget(tabs.count() - 1)
+    assert holder.findChild(QTableWidget, "samplesTable") is None  # not made yet
+    tabs.setCurrentIndex(tabs.count() - 1)
+    table = holder.findChild(QTableWidget, "samplesTable")
+    assert table is not None and table.rowCount() == n
+    chart = holder.findChild(pg.PlotWidget)
+    assert chart is not None and len(chart.getPlotItem().listDataItems()) == 2  # COD, 氨氮

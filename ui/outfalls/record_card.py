@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -79,7 +80,23 @@ class RecordCard(QTabWidget):
             b.clicked.connect(lambda _=False, k=key: self.action_requested.emit(k))
             buttons.addWidget(b)
         self.form.addRow(buttons)
+        # the 监测 tab: "no data", or the charts; their plots are made once and given each
+        # outfall's samples (a plot made anew -- its axes, view box and menus -- was ~25 ms
+        # of pyqtgraph; six per click were 100-400 ms of the click's turn)
         self.charts = pg.GraphicsLayoutWidget()
+        self._no_data = QLabel(self.tr("无监测数据"))
+        self._no_data.setObjectName("cardNoSamples")
+        self._no_data.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.chart_stack = QStackedWidget()
+        self.chart_stack.addWidget(self._no_data)
+        self.chart_stack.addWidget(self.charts)
+        #: column → (its plot, its curve, its class-limit lines), made at the first outfall
+        #: with samples; the lines are those of ``_limits_kind`` (sea or surface water)
+        self._plots: dict[str, tuple[pg.PlotItem, pg.PlotDataItem, list[pg.InfiniteLine]]] = {}
+        self._limits_kind: str | None = None
+        #: the charts wait for their tab: filled when it is shown (no click's turn makes
+        #: charts no one sees)
+        self._charts_stale = True
         self.history = QTableWidget(0, 6)
         self.history.setHorizontalHeaderLabels(
             [self.tr("时间"), self.tr("人员"), self.tr("操作"), self.tr("字段"),
@@ -96,12 +113,11 @@ class RecordCard(QTabWidget):
         pl.addWidget(self.photos)
         pl.addWidget(add)
         self.addTab(self.attrs, self.tr("属性"))
-        self.addTab(self.charts, self.tr("监测"))
+        self.addTab(self.chart_stack, self.tr("监测"))
         self.addTab(self.history, self.tr("核查记录"))
         self.addTab(photo_tab, self.tr("照片"))
         self._value_labels: list[QWidget] = []
-        #: the charts' tab holds only the "no data" label (no outfall, or one unmeasured)
-        self._no_data_shown = False
+        self.currentChanged.connect(lambda _i: self._fill_charts())
 
     # -- content --------------------------------------------------------------------------
     def show_outfall(self, code: str | None) -> None:
@@ -168,38 +184,57 @@ class RecordCard(QTabWidget):
         self._attr_labels = []
 
     def _fill_charts(self) -> None:
+        """The 监测 tab for the outfall shown: when the tab is the one shown (else when it
+        is next shown)."""
+        if self.currentWidget() is not self.chart_stack:
+            self._charts_stale = True
+            return
+        self._charts_stale = False
         samples = self.session.ws.table("outfall_samples")
         rows = samples[samples["outfall_code"] == self.code].sort_values("sample_date") \
             if self.code is not None and not samples.empty and "outfall_code" in samples \
             else samples.iloc[0:0]
         if rows.empty:
-            # the label already says so: clearing the charts and saying it again was ~4 ms
-            # (pyqtgraph), in the GUI thread's turn that swaps in an import's undo at 1M
-            if not self._no_data_shown:
-                self.charts.clear()
-                self.charts.addLabel(self.tr("无监测数据"))
-                self._no_data_shown = True
+            self.chart_stack.setCurrentWidget(self._no_data)
             return
-        self.charts.clear()
-        self._no_data_shown = False
         rec = self._record() or {}
         kind = "sea" if rec.get("water_kind") == "sea" else "surface"
         t = pd.to_datetime(rows["sample_date"], errors="coerce")
         x = (t.astype("int64") // 10**9).to_numpy(dtype=float)
-        for i, (col, param, zh, en) in enumerate(PARAMETERS):
-            if col not in rows:
-                continue
+        columns = [p for p in PARAMETERS if p[0] in rows]
+        if [p[0] for p in columns] != list(self._plots):  # another table's columns
+            self.charts.clear()
+            self._plots, self._limits_kind = {}, None
+            for i, (col, _param, zh, en) in enumerate(PARAMETERS):
+                if col not in rows:
+                    continue
+                plot = self.charts.addPlot(row=i // 2, col=i % 2,
+                                           axisItems={"bottom": pg.DateAxisItem()})
+                plot.setTitle(Message(zh, en).text(self.lang))
+                curve = plot.plot(pen=pg.mkPen("#1f6fb2", width=2), symbol="o",
+                                  symbolSize=5)
+                self._plots[col] = (plot, curve, [])
+        for col, param, _zh, _en in columns:
+            plot, curve, lines = self._plots[col]
+            if kind != self._limits_kind:  # the class limits of this water's standard
+                for line in lines:
+                    plot.removeItem(line)
+                lines[:] = [self._limit_line(name, lim)
+                            for name, lim in (class_limits(kind, param) if param else ())]
+                for line in lines:
+                    plot.addItem(line)
             y = pd.to_numeric(rows[col], errors="coerce").to_numpy(dtype=float)
-            plot = self.charts.addPlot(row=i // 2, col=i % 2,
-                                       axisItems={"bottom": pg.DateAxisItem()})
-            plot.setTitle(Message(zh, en).text(self.lang))
-            plot.plot(x, y, pen=pg.mkPen("#1f6fb2", width=2), symbol="o", symbolSize=5)
-            for name, lim in class_limits(kind, param) if param else ():
-                line = pg.InfiniteLine(pos=lim, angle=0, pen=pg.mkPen("#c0392b", style=Qt.PenStyle.DashLine),
-                                       label=name, labelOpts={"position": 0.95, "color": "#c0392b"})
-                plot.addItem(line)
+            curve.setData(x, y)
             if np.isfinite(y).any():
                 plot.enableAutoRange()
+        self._limits_kind = kind
+        self.chart_stack.setCurrentWidget(self.charts)
+
+    @staticmethod
+    def _limit_line(name: str, lim: float) -> pg.InfiniteLine:
+        return pg.InfiniteLine(pos=lim, angle=0,
+                               pen=pg.mkPen("#c0392b", style=Qt.PenStyle.DashLine),
+                               label=name, labelOpts={"position": 0.95, "color": "#c0392b"})
 
     def _fill_history(self) -> None:
         rows = self.session.history(self.code) if self.code else []

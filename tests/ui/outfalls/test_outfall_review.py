@@ -9,6 +9,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QLabel
 
 from geodata import outfall_store
 from models import outfall_edits as oe
@@ -132,18 +133,65 @@ def test_move_by_drag_hook_and_photo(setup, qtbot, tmp_path):
     assert outfall_store.read_positions(ws.path)[td.CODES[7]] == pytest.approx(td.POINTS[td.CODES[7]])
 
 
+def _plots(card):
+    import pyqtgraph as pg
+
+    return [i for i in card.charts.ci.items if isinstance(i, pg.PlotItem)]
+
+
+def _limits(plot):
+    import pyqtgraph as pg
+
+    return [round(float(i.value()), 2) for i in plot.items if isinstance(i, pg.InfiniteLine)]
+
+
 def test_monitoring_charts_draw_class_limits(setup):
     _win, _ws, review = setup
     review.card.show_outfall(td.CODES[0])
-    import pyqtgraph as pg
-
-    items = review.card.charts.ci.items
-    plots = [i for i in items if isinstance(i, pg.PlotItem)]
+    review.card.setCurrentWidget(review.card.chart_stack)  # the 监测 tab
+    assert review.card.chart_stack.currentWidget() is review.card.charts
+    plots = _plots(review.card)
     assert len(plots) == 6
     cod = plots[0]
-    lines = [i for i in cod.items if isinstance(i, pg.InfiniteLine)]
     # a sea outfall: the GB 3097 COD limits of classes 一..四
-    assert [round(float(line.value()), 2) for line in lines] == [2.0, 3.0, 4.0, 5.0]
+    assert _limits(cod) == [2.0, 3.0, 4.0, 5.0]
+
+
+def test_monitoring_charts_wait_for_their_tab_and_are_reused(setup, monkeypatch):
+    """A click on an outfall makes no charts while the 监测 tab is not shown; shown, the
+    same plots take each outfall's samples, with the class limits of its water (GB 3097
+    for the sea, GB 3838 for rivers), and an outfall without samples says so."""
+    import pandas as pd
+
+    _win, ws, review = setup
+    card = review.card
+    card.show_outfall(td.CODES[0])
+    assert _plots(card) == []  # 属性 is the tab shown: nothing made
+    card.setCurrentWidget(card.chart_stack)
+    first = _plots(card)
+    assert len(first) == 6
+    cod_curve = first[0].listDataItems()[0]
+    assert list(cod_curve.getData()[1]) == list(
+        ws.table("outfall_samples")["cod_mgl"].astype(float))
+    # a river outfall with samples of its own
+    river = td.CODES[4]
+    ws.write_values("outfalls", [4], "water_kind", ["river"])
+    samples = ws.table("outfall_samples")
+    more = samples.assign(outfall_code=river, cod_mgl=[11.0, 12.0, 13.0])
+    monkeypatch.setattr(ws, "table", lambda name: pd.concat([samples, more],
+                                                            ignore_index=True)
+                        if name == "outfall_samples" else None)
+    card.show_outfall(river)
+    again = _plots(card)
+    assert again == first  # the same plot items
+    assert list(again[0].listDataItems()[0].getData()[1]) == [11.0, 12.0, 13.0]
+    # GB 3838's COD limits of classes I..V (mg/L)
+    assert _limits(again[0]) == [15.0, 15.0, 20.0, 30.0, 40.0]
+    card.show_outfall(td.CODES[0])
+    assert _limits(_plots(card)[0]) == [2.0, 3.0, 4.0, 5.0]
+    card.show_outfall(td.CODES[1])  # no samples
+    assert card.chart_stack.currentWidget() is card.findChild(QLabel, "cardNoSamples")
+    assert card.findChild(QLabel, "cardNoSamples").text() == "无监测数据"
 
 
 def test_second_instance_opens_read_only_with_a_warning(setup, qtbot, monkeypatch):
