@@ -311,3 +311,10 @@ def test_a_measured_outfall_has_a_monitoring_tab_made_when_opened(qtbot, win):
     assert table is not None and table.rowCount() == n
     chart = holder.findChild(pg.PlotWidget)
     assert chart is not None and len(chart.getPlotItem().listDataItems()) == 2  # COD, 氨氮
+    # the time axis in the samples' own years (POSIX seconds of their dates)
+    import datetime as dt
+
+    years = {str(d)[:4] for d in samples.loc[samples["outfall_code"].astype(str) == code,
+                                             "sample_date"]}
+    xs = chart.getPlotItem().listDataItems()[0].getData()[0]
+    assert {str(dt.datetime.fromtimestamp(x, dt.timezone.utc).year) for x in xs} == years

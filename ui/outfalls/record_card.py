@@ -29,6 +29,7 @@ from geodata import schema
 from geodata.messages import Message
 from models.text_columns import row_of_code
 from models.water_quality import class_limits
+from ui.panels.common import epoch_seconds
 from ui.panels.overview import display_value
 
 #: (sample column, water_quality parameter, label zh, label en)
@@ -199,8 +200,7 @@ class RecordCard(QTabWidget):
             return
         rec = self._record() or {}
         kind = "sea" if rec.get("water_kind") == "sea" else "surface"
-        t = pd.to_datetime(rows["sample_date"], errors="coerce")
-        x = (t.astype("int64") // 10**9).to_numpy(dtype=float)
+        x = epoch_seconds(rows["sample_date"])
         columns = [p for p in PARAMETERS if p[0] in rows]
         if [p[0] for p in columns] != list(self._plots):  # another table's columns
             self.charts.clear()

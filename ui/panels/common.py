@@ -18,6 +18,18 @@ from PySide6.QtWidgets import (
 )
 
 
+def epoch_seconds(dates: Any) -> Any:
+    """The POSIX seconds of a column of dates (text or datetimes; NaN where none), for a
+    pyqtgraph ``DateAxisItem``.  Not ``astype("int64") // 10**9``: pandas 3 parses dates
+    to microseconds, not nanoseconds, and the charts then put 2024 in January 1970."""
+    import numpy as np
+    import pandas as pd
+
+    t = pd.to_datetime(pd.Series(dates), errors="coerce")
+    return ((t - pd.Timestamp(0)) / pd.Timedelta(seconds=1)).to_numpy(dtype=np.float64,
+                                                                       na_value=np.nan)
+
+
 def tr(text: str) -> str:
     return QCoreApplication.translate("SidePanel", text)
 

@@ -7,7 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSplitter, QWidget
 
-from ui.panels.common import table, tr
+from ui.panels.common import epoch_seconds, table, tr
 
 COLUMNS = (("sample_date", "日期"), ("flow_m3d", "流量 m³/d"), ("ph", "pH"),
            ("cod_mgl", "COD mg/L"), ("nh3n_mgl", "氨氮"), ("tp_mgl", "总磷"),
@@ -25,11 +25,11 @@ def samples_tab(samples: pd.DataFrame) -> QWidget:
     chart.showGrid(x=True, y=True, alpha=0.25)
     chart.addLegend(offset=(8, 4))
     if "sample_date" in samples.columns:
-        x = pd.to_datetime(samples["sample_date"], errors="coerce").astype("int64") / 1e9
+        x = epoch_seconds(samples["sample_date"])
         for col, color, name in (("cod_mgl", (198, 40, 40), "COD"),
                                  ("nh3n_mgl", (21, 101, 192), tr("氨氮"))):
             if col in samples.columns:
-                chart.plot(x.to_numpy(), samples[col].to_numpy(dtype=float),
+                chart.plot(x, samples[col].to_numpy(dtype=float),
                            pen=pg.mkPen(color, width=2), symbol="o", symbolSize=6,
                            symbolBrush=color, name=name)
     split = QSplitter(Qt.Orientation.Vertical)

@@ -173,6 +173,12 @@ def test_monitoring_charts_wait_for_their_tab_and_are_reused(setup, monkeypatch)
     cod_curve = first[0].listDataItems()[0]
     assert list(cod_curve.getData()[1]) == list(
         ws.table("outfall_samples")["cod_mgl"].astype(float))
+    # the dates on the time axis: the samples' own days (POSIX seconds, UTC midnight)
+    import datetime as dt
+
+    assert list(cod_curve.getData()[0]) == [
+        dt.datetime.fromisoformat(d).replace(tzinfo=dt.timezone.utc).timestamp()
+        for d in ("2024-01-10", "2024-04-10", "2024-07-10")]
     # a river outfall with samples of its own
     river = td.CODES[4]
     ws.write_values("outfalls", [4], "water_kind", ["river"])
