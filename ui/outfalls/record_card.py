@@ -219,8 +219,8 @@ class RecordCard(QTabWidget):
             if kind != self._limits_kind:  # the class limits of this water's standard
                 for line in lines:
                     plot.removeItem(line)
-                lines[:] = [self._limit_line(name, lim)
-                            for name, lim in (class_limits(kind, param) if param else ())]
+                lines[:] = [self._limit_line(name, lim, k) for k, (name, lim) in
+                            enumerate(class_limits(kind, param) if param else ())]
                 for line in lines:
                     plot.addItem(line)
             y = pd.to_numeric(rows[col], errors="coerce").to_numpy(dtype=float)
@@ -231,10 +231,14 @@ class RecordCard(QTabWidget):
         self.chart_stack.setCurrentWidget(self.charts)
 
     @staticmethod
-    def _limit_line(name: str, lim: float) -> pg.InfiniteLine:
+    def _limit_line(name: str, lim: float, k: int) -> pg.InfiniteLine:
+        """The ``k``-th class limit's dashed line, its label (I类 …) set along it a step
+        left of the one before: limits close together against the samples' range (COD's
+        15, 15, 20, 30, 40 mg/L under 200) put every label in one unreadable blot."""
         return pg.InfiniteLine(pos=lim, angle=0,
                                pen=pg.mkPen("#c0392b", style=Qt.PenStyle.DashLine),
-                               label=name, labelOpts={"position": 0.95, "color": "#c0392b"})
+                               label=name, labelOpts={"position": 0.95 - 0.11 * k,
+                                                      "color": "#c0392b"})
 
     def _fill_history(self) -> None:
         rows = self.session.history(self.code) if self.code else []
