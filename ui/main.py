@@ -68,6 +68,8 @@ class MainWindow(QMainWindow):
         self.side_dock = self._dock("sideDock", self.side_panel,
                                     Qt.DockWidgetArea.RightDockWidgetArea)
         self.resizeDocks([self.layer_dock, self.side_dock], [270, 470], Qt.Orientation.Horizontal)
+        # a feature chosen while 要素详情 was behind the record card: made as it comes to front
+        self.side_dock.visibilityChanged.connect(self.side_panel.dock_shown)
         self.search = SearchBox(self.model, lang)
         #: the one selection of the window, by feature key (models/selection.py): the map,
         #: the side panel, search, the outfall table and the statistics read and write it

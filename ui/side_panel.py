@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QLabel,
@@ -48,6 +48,9 @@ class SidePanel(QWidget):
         self.tables = tables
         self.lang = lang
         self.current: tuple[str, Any] | None = None
+        #: a feature (and its overlaps) chosen while the panel was behind another dock's tab
+        #: (the record card, raised by a click on an outfall): shown when the panel is
+        self._stale = False
         self._overview: KeyValues | None = None  # the 概况 tab, kept from click to click
         self.title = QLabel()
         self.title.setObjectName("panelTitle")
@@ -92,6 +95,7 @@ class SidePanel(QWidget):
 
     def clear(self) -> None:
         self.current = None
+        self._stale = False
         self._overlaps: list[Hit] = []
         self.title.setText(tr("未选择要素"))
         self.subtitle.setText(tr("在地图上点击管控单元、排污口、海湾或自然保护地查看详情；点击空白处查看该位置适用的管控要求。"))
@@ -129,6 +133,10 @@ class SidePanel(QWidget):
         if not keep_choices:
             self.choices.hide()
             self._overlaps = []
+        if self._behind():  # made when shown (showEvent): no one sees it meanwhile
+            self.current, self._stale = ("feature", (layer, str(key))), True
+            return
+        self._stale = False
         include_city = self.city_box.isChecked()
         try:
             d = details(self.model, self.tables, layer, key, include_city=include_city)
@@ -192,6 +200,8 @@ class SidePanel(QWidget):
         the full extent of a million outfalls lands on hundreds, whose list took the GUI
         thread ~50 ms and that no one reads -- zooming in picks one)."""
         self._overlaps = list(found)
+        if self._stale:  # listed with the feature, when the panel is shown
+            return
         self.choices.blockSignals(True)
         self.choices.clear()
         listed: list[tuple[Hit, int]] = []  # the hits listed, with their rows
@@ -231,8 +241,36 @@ class SidePanel(QWidget):
         layer, key = data
         self.pick_requested.emit(layer, str(key))
 
+    def _behind(self) -> bool:
+        """Whether the panel is behind another dock's tab of a window on screen (a click
+        on an outfall raises its record card over this panel: the zone details, tabs and
+        overlap list made for it were ~15-25 ms of the click's turn, unseen).  Qt moves a
+        tabbed dock that is not in front off the window rather than hiding it: nothing of
+        it is visible, though ``isVisible()`` holds."""
+        window = self.window()
+        return window is not self and window.isVisible() and self.visibleRegion().isEmpty()
+
+    def paintEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().paintEvent(event)
+        if self._stale:  # on screen again: what was chosen meanwhile, in the next turn
+            QTimer.singleShot(0, self, self._catch_up)
+
+    def _catch_up(self) -> None:
+        if self._stale and not self._behind():
+            self._stale = False
+            self.refresh()
+
+    def dock_shown(self, visible: bool) -> None:
+        """The panel's dock came to the front (its tab chosen, or raised for a zone): what
+        was chosen meanwhile, before it is painted (the paint's catch-up would show the
+        old content for a frame first)."""
+        if visible and self._stale:
+            self._stale = False
+            self.refresh()
+
     def show_point(self, rep: PointReport) -> None:
         self.current = ("point", rep)
+        self._stale = False
         self._overlaps = []
         self.choices.hide()
         self.city_box.hide()

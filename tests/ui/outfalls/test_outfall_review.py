@@ -272,6 +272,18 @@ def test_the_move_dialog_starts_at_the_outfalls_position(setup, monkeypatch):
     assert outfall_store.read_positions(ws.path)[td.CODES[3]] == pytest.approx((118.612, 24.732))
 
 
+def _on_screen(widget) -> bool:
+    """Whether any of ``widget`` is on screen (Qt moves a tabbed dock that is behind
+    another off the window rather than hiding it)."""
+    return not widget.visibleRegion().isEmpty()
+
+
+def _details_in_front(win) -> None:
+    """要素详情 brought to the front, as the user does to read it, and painted."""
+    win.side_dock.raise_()
+    assert spin_until(lambda: _on_screen(win.side_panel) and not win.side_panel._stale)
+
+
 def test_clicking_from_outfall_to_outfall_shows_each_ones_values(setup):
     """The side panel's 概况 and the card's 属性 keep their labels from one outfall to the
     next (only the texts change): what they show is the outfall selected now."""
@@ -286,6 +298,7 @@ def test_clicking_from_outfall_to_outfall_shows_each_ones_values(setup):
     assert a in [w.text() for w in overview.findChildren(QLabel)]
     assert a in [w.text() for w in card_labels]
     win.selection.select("outfalls", [b], "map")
+    _details_in_front(win)  # (b's record card was raised over them)
     assert win.side_panel.tabs.widget(0) is overview  # the same tab, new texts
     shown = [w.text() for w in overview.findChildren(QLabel)]
     assert b in dict(overview.rows).values() and b in shown and a not in shown
@@ -302,5 +315,35 @@ def test_clicking_from_outfall_to_outfall_shows_each_ones_values(setup):
     if units is not None and len(units):
         code = str(units["code"].iloc[0])
         win.selection.select("control_units", [code], "map")
+        _details_in_front(win)
         rows = dict(win.side_panel.tabs.widget(0).rows)
         assert code in rows.values() and b not in rows.values()
+
+
+def test_feature_details_behind_the_record_card_are_made_when_raised(setup, qtbot,
+                                                                    monkeypatch):
+    """A click on an outfall raises its record card over 要素详情: the details of that
+    outfall are there as soon as the user brings 要素详情 back to the front."""
+    win, _ws, review = setup
+    on_screen = _on_screen
+    import ui.side_panel as side_panel
+
+    made: list[str] = []
+    real = side_panel.details
+    monkeypatch.setattr(side_panel, "details",
+                        lambda model, tables, layer, key, **kw:
+                        made.append(key) or real(model, tables, layer, key, **kw))
+    win.selection.select("outfalls", [td.CODES[0]], "map")
+    qtbot.waitUntil(lambda: on_screen(review.card) and not on_screen(win.side_panel))
+    made.clear()
+    win.selection.select("outfalls", [td.CODES[1]], "map")
+    assert review.card.code == td.CODES[1]
+    spin_until(lambda: False, 100)
+    assert made == []  # nothing made for a panel no one sees
+    win.side_dock.raise_()
+    qtbot.waitUntil(lambda: on_screen(win.side_panel)
+                    and td.CODES[1] in win.side_panel.title.text())
+    assert made == [td.CODES[1]]
+    tabs = win.side_panel.tabs
+    assert tabs.count() >= 1 and tabs.tabText(0) == "概况"
+    assert any(v == td.CODES[1] for _k, v in tabs.widget(0).rows)
