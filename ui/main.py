@@ -304,8 +304,8 @@ class MainWindow(QMainWindow):
         if sel.empty:
             return  # an empty-map click fills the panel with what applies there
         if len(sel.keys) == 1:
-            self.side_panel.show_feature(sel.layer, sel.keys[0],
-                                         keep_choices=source == "overlap")
+            self.side_panel.feature_selected(sel.layer, sel.keys[0],
+                                             keep_choices=source == "overlap")
 
     def zoom_to_lonlat(self, bbox: tuple[float, float, float, float]) -> None:
         """Zoom to a CGCS2000 lon/lat box."""

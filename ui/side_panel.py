@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
@@ -51,6 +52,11 @@ class SidePanel(QWidget):
         #: a feature (and its overlaps) chosen while the panel was behind another dock's tab
         #: (the record card, raised by a click on an outfall): shown when the panel is
         self._stale = False
+        #: whether selecting one feature of a layer brings another dock's tab over this
+        #: panel in the same turn (set by the outfall review: a click on an outfall raises
+        #: its record card).  The first such click found this panel still in front and
+        #: built the zone details no one then saw (~45 ms of the click's turn).
+        self.covered_for: Callable[[str], bool] = lambda _layer: False
         self._overview: KeyValues | None = None  # the 概况 tab, kept from click to click
         self.title = QLabel()
         self.title.setObjectName("panelTitle")
@@ -126,6 +132,17 @@ class SidePanel(QWidget):
             self.badge.show()
         else:
             self.badge.hide()
+
+    def feature_selected(self, layer: str, key: str, keep_choices: bool = False) -> None:
+        """One feature was selected: shown now, or when the panel comes to the front if
+        the selection brings another dock's tab over it (:attr:`covered_for`)."""
+        if self.covered_for(layer):
+            if not keep_choices:
+                self.choices.hide()
+                self._overlaps = []
+            self.current, self._stale = ("feature", (layer, str(key))), True
+            return
+        self.show_feature(layer, key, keep_choices)
 
     def show_feature(self, layer: str, key: str, keep_choices: bool = False) -> None:
         """Show feature ``key`` (code or fid) of ``layer``; a feature the map no longer

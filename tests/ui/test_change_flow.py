@@ -147,6 +147,8 @@ def test_with_a_null_geometry_outfall_n_is_acted_on_by_click_table_and_drag(qtbo
     qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=pos)
     assert win.selection.current.keys == (target,)
     assert review.card.code == target
+    win.side_dock.raise_()  # 要素详情, under the record card the click raised
+    qtbot.waitUntil(lambda: not win.side_panel._stale)
     assert target in win.side_panel.title.text()
 
     # selecting it in the table highlights it on the map

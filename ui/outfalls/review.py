@@ -121,6 +121,7 @@ class OutfallReview(QObject):
         # one full-height column: feature details | outfall record
         self.win.tabifyDockWidget(self.win.side_dock, self.card_dock)
         self.win.side_dock.raise_()
+        self.win.side_panel.covered_for = self._card_covers_details
         self._build_actions()
         self._connect()
         self._flags_timer = QTimer(self, singleShot=True, interval=400)
@@ -820,6 +821,14 @@ class OutfallReview(QObject):
         if len(sel.keys) == 1:
             self.card.show_outfall(sel.keys[0])
             self.card_dock.raise_()  # an outfall: its record (一口一档)
+
+    def _card_covers_details(self, layer: str) -> bool:
+        """Whether one outfall's selection brings the record card over 要素详情 (as
+        :meth:`_on_selection` raises it): only while the card is open in the same column
+        of tabs, not closed or floated away."""
+        dock = self.card_dock
+        return layer == "outfalls" and not dock.isHidden() and not dock.isFloating() \
+            and dock in self.win.tabifiedDockWidgets(self.win.side_dock)
 
     def open_card(self, code: str) -> None:
         self.card.show_outfall(code)
