@@ -366,6 +366,11 @@ class EditSession:
                     out.append(((1, k), dict(r.__dict__, saved=False)))
         return out
 
+    def reading(self) -> Any:
+        """A context in which this session's reads of the workspace (history, photos)
+        share one connection (:func:`geodata.outfall_store.reading`)."""
+        return outfall_store.reading(self.path)
+
     def history(self, code: str) -> list[dict[str, Any]]:
         """Audit rows for one outfall, oldest first: saved ones from the workspace, then
         pending ones.  Audit rows are keyed by code; where the outfall was given a new code,

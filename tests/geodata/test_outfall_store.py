@@ -137,3 +137,26 @@ def test_second_instance_is_refused_the_lock(tmp_path):
     assert again.acquire() is None
     again.release()
     assert not lock.path.exists()
+
+
+def test_reads_inside_reading_share_one_connection_and_see_each_save(gpkg, monkeypatch):
+    """A record card's reads (history, photos) go through one connection, and each still
+    sees what was saved before it, as reads on connections of their own do."""
+    code = td.CODES[4]
+    opened = []
+    real = outfall_store._ro
+    monkeypatch.setattr(outfall_store, "_ro", lambda p: opened.append(p) or real(p))
+    with outfall_store.reading(gpkg):
+        assert outfall_store.read_audit(gpkg, code) == []
+        assert outfall_store.read_photos(gpkg, code) == []
+        outfall_store.commit_batches(gpkg, [Batch("b1", [StoredChange(code, "review_status",
+                                                                      "已核查")],
+                                                  [_audit(code, "review_status", "x", "y")])])
+        assert [r["batch"] for r in outfall_store.read_audit(gpkg, code)] == ["b1"]
+    assert len(opened) == 1
+    # outside it, a connection per read again; a missing file fails as it did
+    outfall_store.read_photos(gpkg, code)
+    assert len(opened) == 2
+    with outfall_store.reading(gpkg.parent / "gone.gpkg"):
+        with pytest.raises(sqlite3.Error):
+            outfall_store.read_audit(gpkg.parent / "gone.gpkg", code)
