@@ -9,11 +9,14 @@ outfalls needs neither a million messages nor a million dicts (issue 17: 83 s an
 Projected coordinates are arrays (pyproj on the coordinate columns); no shapely Point is
 made for an outfall unless a test needs one.  Duplicates are found on a grid of
 ``duplicate_m`` cells, as the map's point index does (layers/point_index.py); the
-point-in-polygon tests run on a grid and prepared polygons (models/spatial_join.py); "far
-from water" and "outside the city" are first decided per grid cell from its centre, only
-the points of cells the bound cannot decide tested one by one; the distances are GEOS's
-point-to-segment values computed in numpy over the few segments a grid leaves each point
-(models/compliance_grid.nearest_distance).  The checks run as jobs on two threads (numpy
+point-in-polygon tests run on a grid and prepared polygons (models/spatial_join.py).  The
+distances are GEOS's point-to-segment values computed in numpy over the few segments a
+grid leaves each point (models/compliance_grid.nearest_distance).  Where the findings'
+texts want them (the command line), every point's distance to the water, and to the
+city's edge for every point the city does not contain, is measured, and the distance
+decides; for the window's flags, which want no distance, "far from water" and "outside
+the city" are first decided per grid cell from its centre, only the points of cells the
+bound cannot decide tested one by one.  The checks run as jobs on two threads (numpy
 and GEOS release the GIL).  The results are the ones the per-outfall checker gave
 (tests/models/test_compliance_scale.py at 20k, test_compliance_100k.py at 100k).
 """
@@ -273,10 +276,17 @@ class _Scan:
             area_m = project(np.asarray([area], dtype=object))[0]
             shapely.prepare(area_m)
             edge = pieces(np.asarray([area_m], dtype=object), _PIECE)
-            outside = self._outside(area_m, shapely.STRtree(edge), self.cfg.city_tolerance_m)
-            dists = np.zeros(len(outside))
-            if len(outside) and self.distances:  # outside: distance to its boundary
-                dists = self._nearest(shapely.STRtree(edge), edge, outside)
+            tol = self.cfg.city_tolerance_m
+            if self.distances and self.points and len(self.idx):
+                # the distance is wanted for every outside point anyway: measured for all
+                # the points the area does not contain, the cells' bound skipped
+                cand = np.flatnonzero(~shapely.contains_xy(area_m, self.x, self.y))
+                outside, dists = self._beyond(shapely.STRtree(edge), edge, cand, tol)
+            else:
+                outside = self._outside(area_m, shapely.STRtree(edge), tol)
+                dists = np.zeros(len(outside))
+                if len(outside) and self.distances:  # outside: distance to its boundary
+                    dists = self._nearest(shapely.STRtree(edge), edge, outside)
             out.add(self.idx[outside], "outside_city", dist=dists)
         return out.parts
 
@@ -290,10 +300,35 @@ class _Scan:
             return out.parts
         parts = pieces(project(np.concatenate(water)), _PIECE)
         tree = shapely.STRtree(parts)
-        far = self._far_from(tree, self.cfg.max_water_distance_m)
-        best = self._nearest(tree, parts, far) if self.distances else np.zeros(len(far))
+        lim = self.cfg.max_water_distance_m
+        if self.distances and self.points and len(self.idx):
+            # every far point's distance is wanted: measured for all, the cells' bound
+            # (a query per grid cell, ~0.7 s at 1M) skipped
+            far, best = self._beyond(tree, parts, np.arange(self.npts()), lim)
+        else:
+            far = self._far_from(tree, lim)
+            best = self._nearest(tree, parts, far) if self.distances else np.zeros(len(far))
         out.add(self.idx[far], "far_from_water", dist=best)
         return out.parts
+
+    def _beyond(self, tree: shapely.STRtree, parts: np.ndarray, sel: np.ndarray,
+                lim: float) -> tuple[np.ndarray, np.ndarray]:
+        """Of points ``sel`` (indices into pts), those farther than ``lim`` from every one
+        of ``parts`` and their distances.
+
+        The distances are GEOS's own values (:func:`nearest_distance` computes
+        ``pointToSegment`` as GEOS does), so ``d > lim`` decides as ``~dwithin`` does;
+        the few a rounding might print otherwise are measured by GEOS (:meth:`_nearest`)."""
+        if not len(sel):
+            return sel, np.zeros(0)
+        a, b = segments(parts)
+        d = nearest_distance(self.x[sel], self.y[sel], a, b)
+        keep = d > lim
+        far, best = sel[keep], d[keep]
+        redo = np.flatnonzero(~tenths(best)[1] | ~tenths(best / 1000)[1])
+        if len(redo):
+            best[redo] = self._nearest_geos(tree, parts, far[redo])
+        return far, best
 
     def _cells(self, todo: np.ndarray, s: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Grid cells of side ``s`` of points ``todo``: (centre x, centre y, cell of each
