@@ -359,11 +359,7 @@ class _Scan:
             ins = shapely.contains_xy(area_m, cx, cy)
             o = np.flatnonzero(~ins)
             if len(o):
-                (src, _t), d = edge.query_nearest(shapely.points(cx[o], cy[o]),
-                                                  return_distance=True)
-                do = np.full(len(o), np.inf)
-                np.minimum.at(do, src, d)
-                dc[o] = do
+                dc[o] = _centre_distances(edge, cx[o], cy[o])
             near_cell = dc + r < tol
             far_cell = ~ins & (dc - r > tol)
             out[todo[far_cell[inv]]] = True
@@ -432,9 +428,7 @@ class _Scan:
             if not len(todo):
                 break
             cx, cy, inv = self._cells(todo, s)
-            (src, _t), d = tree.query_nearest(shapely.points(cx, cy), return_distance=True)
-            dc = np.full(len(cx), np.inf)
-            np.minimum.at(dc, src, d)
+            dc = _centre_distances(tree, cx, cy)
             r = s * np.sqrt(0.5) + 0.01  # half diagonal, with a centimetre for rounding
             near_cell, far_cell = dc + r < lim, dc - r > lim
             far[todo[far_cell[inv]]] = True
@@ -445,6 +439,25 @@ class _Scan:
                                      distance=lim)[0])] = 1
             far[todo[~hit]] = True
         return np.flatnonzero(far)
+
+
+#: grid cells at least this many: their centres measured in numpy, not queried one by one
+_CENTRES_IN_NUMPY = 20_000
+
+
+def _centre_distances(tree: shapely.STRtree, cx: np.ndarray, cy: np.ndarray) -> np.ndarray:
+    """Distance from each cell centre to the nearest geometry (line pieces) of ``tree``.
+
+    Many cells (the fine grid at 1M outfalls: ~50 000) in numpy, GEOS's values computed
+    as GEOS does (:func:`nearest_distance`): ~3x faster than a tree query per centre
+    (0.5 s at 1M); a few through the tree, which numpy's fixed cost would not beat."""
+    if len(cx) >= _CENTRES_IN_NUMPY:
+        a, b = segments(tree.geometries)
+        return nearest_distance(cx, cy, a, b)
+    (src, _t), d = tree.query_nearest(shapely.points(cx, cy), return_distance=True)
+    dc = np.full(len(cx), np.inf)
+    np.minimum.at(dc, src, d)
+    return dc
 
 
 def scan(source: Any, cfg: Any, wanted: set[str], names: Any) -> Found:

@@ -195,3 +195,25 @@ def test_point_segment_distances_are_geos_bit_for_bit():
                                  b[:, 0].copy(), b[:, 1].copy())
     geos = shapely.distance(shapely.points(p), shapely.linestrings(np.stack([a, b], axis=1)))
     assert np.array_equal(got, geos)
+
+
+def test_cell_centres_measured_in_numpy_are_geos_nearest_distances(ws, monkeypatch):
+    """The grid cells' centres measured in numpy when there are many (the fine grid at
+    1M outfalls) are the distances a tree query per centre gives, so the cells decide as
+    before; with every count measured so, the flags are still the reference's."""
+    from models import compliance_scan as scan
+    from models.compliance_grid import pieces
+
+    lines = np.concatenate([np.asarray(ws.layer(n).geometry.values, dtype=object)
+                            for n in ("coastline", "rivers") if ws.layer(n) is not None])
+    tree = shapely.STRtree(pieces(scan.project(lines), scan._PIECE))
+    rng = np.random.default_rng(3)
+    x0, y0, x1, y1 = tree.geometries[0].bounds
+    cx = rng.uniform(x0 - 60_000, x1 + 60_000, scan._CENTRES_IN_NUMPY)
+    cy = rng.uniform(y0 - 60_000, y1 + 60_000, scan._CENTRES_IN_NUMPY)
+    (src, _t), d = tree.query_nearest(shapely.points(cx, cy), return_distance=True)
+    geos = np.full(len(cx), np.inf)
+    np.minimum.at(geos, src, d)
+    assert np.array_equal(scan._centre_distances(tree, cx, cy), geos)
+    monkeypatch.setattr(scan, "_CENTRES_IN_NUMPY", 0)
+    assert np.array_equal(new.check_flag_bits(ws), ref.check_flag_bits(ws))
