@@ -20,8 +20,8 @@ import json
 import sqlite3
 import struct
 import threading
-from contextlib import contextmanager
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any

@@ -137,19 +137,22 @@ class SidePanel(QWidget):
         """One feature was selected: shown now, or when the panel comes to the front if
         the selection brings another dock's tab over it (:attr:`covered_for`)."""
         if self.covered_for(layer):
-            if not keep_choices:
-                self.choices.hide()
-                self._overlaps = []
+            self._forget_choices(keep_choices)
             self.current, self._stale = ("feature", (layer, str(key))), True
             return
         self.show_feature(layer, key, keep_choices)
 
-    def show_feature(self, layer: str, key: str, keep_choices: bool = False) -> None:
-        """Show feature ``key`` (code or fid) of ``layer``; a feature the map no longer
-        has (deleted by an import's undo, say) clears the panel."""
+    def _forget_choices(self, keep_choices: bool) -> None:
+        """The list of overlapping features goes with a new selection, unless it was
+        picked from that list."""
         if not keep_choices:
             self.choices.hide()
             self._overlaps = []
+
+    def show_feature(self, layer: str, key: str, keep_choices: bool = False) -> None:
+        """Show feature ``key`` (code or fid) of ``layer``; a feature the map no longer
+        has (deleted by an import's undo, say) clears the panel."""
+        self._forget_choices(keep_choices)
         if self._behind():  # made when shown (showEvent): no one sees it meanwhile
             self.current, self._stale = ("feature", (layer, str(key))), True
             return
