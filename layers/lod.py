@@ -14,52 +14,13 @@ import math
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 
 import numpy as np
 import shapely
 
 from geodata import gil_slices
 from layers.mercator import R, level_resolution, to_mercator
-
-
-@dataclass
-class Rings:
-    """Flat coordinates of all rings (polygons) or parts (lines) of a set of features."""
-
-    xy: np.ndarray  # (N, 2) float64, Mercator metres
-    offsets: np.ndarray  # (R + 1,) int64: ring r is xy[offsets[r]:offsets[r + 1]]
-    feature: np.ndarray  # (R,) int64: feature index of each ring
-
-    @property
-    def n_rings(self) -> int:
-        return len(self.feature)
-
-    def select(self, feature_mask: np.ndarray) -> Rings:
-        """Only the rings of features where ``feature_mask`` is true."""
-        keep = feature_mask[self.feature]
-        if keep.all():
-            return self
-        return _gather(self.xy, self.offsets[:-1][keep], np.diff(self.offsets)[keep],
-                       self.feature[keep])
-
-    def connect(self) -> np.ndarray:
-        """1 where a vertex connects to the next one, 0 at the end of every ring."""
-        c = np.ones(len(self.xy), dtype=np.int32)
-        if len(self.offsets) > 1:
-            c[self.offsets[1:] - 1] = 0
-        return c
-
-
-def _gather(xy: np.ndarray, starts: np.ndarray, lengths: np.ndarray,
-            feature: np.ndarray) -> Rings:
-    """Rings made of the vertex runs ``xy[starts[r]:starts[r] + lengths[r]]``, in order."""
-    if len(lengths) == 0:
-        return Rings(np.zeros((0, 2)), np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64))
-    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-    idx = np.repeat(starts - offsets[:-1], lengths) + np.arange(offsets[-1])
-    return Rings(xy[idx], offsets, feature)
-
+from layers.render_data import Rings, _gather
 
 #: the work flattened per call in a worker, in coordinates (~2-3 ms): shapely's parts,
 #: rings and coordinates are made with the GIL held (20k simplified control units' parts in

@@ -10,7 +10,6 @@ coordinate arrays per style category, simplified to the pixel, and label anchors
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
 from typing import Any
 
 import geopandas as gpd
@@ -18,36 +17,14 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from layers.lod import LodCache, Rings
+from layers.lod import LodCache
 from layers.mercator import lod_level, project_geometries, to_lonlat, to_mercator
 from layers.point_index import PointIndex
+from layers.render_data import Labels, RenderData
 from layers.style import LayerStyle, LegendState
 from layers.viewport import Viewport
 from models.text_columns import CodeIndex, KeyArray
 from models.workspace import key_field
-
-
-@dataclass
-class Labels:
-    x: np.ndarray  # Mercator
-    y: np.ndarray
-    text: list[str]
-    rank: np.ndarray  # smaller first
-
-
-@dataclass
-class RenderData:
-    """What a painter draws for one layer in one viewport."""
-
-    kind: str
-    #: polygons/lines: (category index or -1, rings in Mercator)
-    rings: list[tuple[int, Rings]] = field(default_factory=list)
-    #: points: (category index, shape index, x, y) in Mercator
-    points: list[tuple[int, int, np.ndarray, np.ndarray]] = field(default_factory=list)
-    #: polygons: (pattern index into ``style.shapes``, rings) drawn hatched over the fill
-    hatch: list[tuple[int, Rings]] = field(default_factory=list)
-    labels: Labels | None = None
-    n_features: int = 0
 
 
 def _key_text(v: Any) -> str:

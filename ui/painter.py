@@ -32,8 +32,7 @@ from PySide6.QtGui import (
     QTransform,
 )
 
-from layers.lod import Rings
-from layers.map_layer import Labels, RenderData
+from layers.render_data import Labels, RenderData, Rings
 from layers.style import RGBA, Category, LayerStyle
 from layers.viewport import Viewport
 
