@@ -19,7 +19,11 @@ time of the whole process, all threads), and with ``--runs`` above 1: ``pan`` (m
 what a user meets, with the layer images of the view before), ``zoom`` (a render at the
 next zoom level in, the first time that level is drawn) and ``zoom_again`` (the same step
 once that level's geometry exists; ``zoom_cpu`` is the first one's CPU time), ``total``.
-Also the process's peak memory in MB.
+Also the process's peak memory in MB.  The cold render is painted in this process, as
+the window's first map is; after it the paint processes are started (as the window starts
+them once its first map is shown, :mod:`ui.paint_process`) and the later renders wait
+until they are ready (``paint_processes``: how many, ``paint_processes_peak_mb``: their
+peak memory together; CPU figures and ``peak_memory_mb`` are this process's).
 """
 
 from __future__ import annotations
@@ -157,11 +161,15 @@ def render_map(ws: Any, out: Path | None, size: tuple[int, int],
         return (time.perf_counter() - t) * 1000, (time.process_time() - c) * 1000
 
     times, cpu = [], []
-    for _ in range(max(1, runs)):
+    for i in range(max(1, runs)):
         renderer.invalidate()
         wall, c = timed(view)
         times.append(wall)
         cpu.append(c)
+        if i == 0 and runs > 1:
+            # as in the window, the paint processes start once the first map is there;
+            # the later renders are what a user meets once they are ready
+            renderer.start_painters(wait=True)
     renderer.wait(600_000)
     if not composite:
         raise RuntimeError("the renderer produced no image")
@@ -220,6 +228,9 @@ def render_map(ws: Any, out: Path | None, size: tuple[int, int],
             "zoom_ms": round(zooms[0], 1) if zooms else None,
             "zoom_again_ms": round(zooms[1], 1) if zooms else None,
             "zoom_cpu_ms": round(zoom_cpu[0], 1) if zoom_cpu else None,
+            "paint_processes": renderer.painters.ready() if renderer.painters else 0,
+            "paint_processes_peak_mb": renderer.painters.peak_mb() if renderer.painters
+            else 0.0,
             "view": {"res_m_per_px": round(view.res, 3), "bbox_mercator":
                      [round(v, 1) for v in view.bbox]}, "layers": drawn}
 

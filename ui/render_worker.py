@@ -24,6 +24,7 @@ What a render costs is kept to what changed (issue 17):
 
 from __future__ import annotations
 
+import _thread
 import time
 import traceback
 from collections.abc import Callable
@@ -33,11 +34,12 @@ from typing import Any
 from PySide6.QtCore import QObject, QPoint, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QPainter
 
-from layers.map_layer import MapLayer
+from layers.map_layer import MapLayer, RenderData
 from layers.map_model import MapModel
 from layers.point_density import SYMBOLS_MIN, prepare_points
 from layers.viewport import Viewport
 from ui.background import Runner
+from ui.paint_process import PaintProcesses, paint_processes
 from ui.painter import (
     IMAGES,
     PlacedLabels,
@@ -188,39 +190,59 @@ def composite(view: Viewport, parts: list[tuple[QImage, Viewport, float]],
     return out
 
 
+def prepared_run(run: list[MapLayer], view: Viewport, lang: str,
+                 ) -> list[tuple[MapLayer, RenderData, bool]]:
+    """What the layers of ``run`` draw in ``view``, bottom first, without the layers that
+    have nothing there: ``(layer, data, blank)``, ``blank`` when the layer is painted
+    first into the empty image and its fills may set pixels (:func:`ui.painter._paint_rings`:
+    one category, one winding-filled path, or a partition)."""
+    out = []
+    for layer in run:
+        # a shared point layer is always symbols (shares_image); say so, so a strip
+        # never weighs the choice on its own few pixels
+        data = prepare_points(layer, view, aggregate=False) if layer.style.kind == "point" \
+            else layer.prepare(view, lang)
+        if data.n_features == 0:
+            continue
+        out.append((layer, data, not out and (len(data.rings) <= 1
+                                              or layer.name in PARTITIONS)))
+    return out
+
+
 def paint_run(run: list[MapLayer], view: Viewport, lang: str,
               pattern_origin: tuple[int, int] = (0, 0), pooled: bool = True,
-              atlases: dict[str, SymbolAtlas] | None = None) -> QImage | None:
+              atlases: dict[str, SymbolAtlas] | None = None,
+              painters: PaintProcesses | None = None) -> QImage | None:
     """Paint the layers of ``run`` (bottom first) into one image for ``view``; None when
     none of them has a feature in view.  A strip of a bigger image passes where that
     image's hatch patterns start (:func:`ui.painter.paint_layer`) and is allocated
     outside the pool (``pooled``).  Point layers in a run (small ones: shares_image) are
-    drawn with their symbols from ``atlases`` (by layer name)."""
-    img = None
-    for layer in run:
+    drawn with their symbols from ``atlases`` (by layer name).  With ``painters`` a child
+    process paints (:mod:`ui.paint_process`) while this thread waits without the GIL; when
+    none can, this thread paints, as it always did."""
+    items = prepared_run(run, view, lang)
+    if not items:
+        return None
+    if pooled:
+        img = new_image(view, clear=painters is None)
+    else:
+        img = QImage(view.width, view.height, QImage.Format.Format_ARGB32_Premultiplied)
+    if painters is not None and painters.paint(
+            view.width, view.height, view, pattern_origin,
+            [(layer.style, data, blank) for layer, data, blank in items], img):
+        return img
+    if painters is not None or not pooled:
+        img.fill(Qt.GlobalColor.transparent)
+    for layer, data, blank in items:
         point = layer.style.kind == "point"
-        # a shared point layer is always symbols (shares_image); say so, so a strip
-        # never weighs the choice on its own few pixels
-        data = prepare_points(layer, view, aggregate=False) if point \
-            else layer.prepare(view, lang)
-        if data.n_features == 0:
-            continue
-        # set, not blend, the fills when the image is empty and no two of the fills overlap
-        # (one category is one winding-filled path; several only for a partition)
-        blank = img is None and (len(data.rings) <= 1 or layer.name in PARTITIONS)
-        if img is None:
-            if pooled:
-                img = new_image(view)
-            else:
-                img = QImage(view.width, view.height, QImage.Format.Format_ARGB32_Premultiplied)
-                img.fill(Qt.GlobalColor.transparent)
         atlas = (atlases or {}).get(layer.name) if point else None
         paint_layer(img, data, layer.style, view, atlas, pattern_origin, blank)
     return img
 
 
 def render_run(run: list[MapLayer], view: Viewport, lang: str,
-               atlases: dict[str, SymbolAtlas], previous: CachedImage | None) -> Rendered:
+               atlases: dict[str, SymbolAtlas], previous: CachedImage | None,
+               painters: PaintProcesses | None = None) -> Rendered:
     """The image of one run of layers for ``view``.
 
     ``previous`` (same layers, versions and language, another view) is reused after a pan
@@ -234,7 +256,8 @@ def render_run(run: list[MapLayer], view: Viewport, lang: str,
     x0, _, _, y1 = view.bbox
     shift = pan_offset(previous.view, view) if previous is not None else None
     if previous is None or shift is None or previous.anchor is None:
-        return Rendered(paint_run(run, view, lang, atlases=atlases), (x0, y1))
+        return Rendered(paint_run(run, view, lang, atlases=atlases, painters=painters),
+                        (x0, y1))
     ax, ay = previous.anchor
     img = new_image(view)
     drew = False
@@ -249,7 +272,8 @@ def render_run(run: list[MapLayer], view: Viewport, lang: str,
             sv = sub_view(view, rect)
             sx0, _, _, sy1 = sv.bbox
             origin = (round((ax - sx0) / view.res), round((sy1 - ay) / view.res))
-            strip = paint_run(run, sv, lang, origin, pooled=False, atlases=atlases)
+            strip = paint_run(run, sv, lang, origin, pooled=False, atlases=atlases,
+                              painters=painters)
             if strip is not None:
                 p.drawImage(rect.topLeft(), strip)
                 drew = True
@@ -305,6 +329,12 @@ class Renderer(QObject):
         # shown, so the first render does not: at 1M outfalls ~0.45 s of the render
         # thread, after every other layer, at the end of the first map's path.
         self.indexer = Runner(self, threads=1)
+        # Child processes that paint the runs without big point layers (ui.paint_process):
+        # their own GIL each, so the runs paint in parallel with each other and with this
+        # process's render thread (labels, outfalls).  Started after the first map (a cold
+        # start is CPU-bound); until they are ready the render thread paints everything.
+        self.painters = paint_processes()
+        self.remote = Runner(self, threads=self.painters.n) if self.painters else None
         self._hit_index_timer = QTimer(self)
         self._hit_index_timer.setSingleShot(True)
         self._hit_index_timer.setInterval(HIT_INDEX_IDLE_MS)
@@ -367,13 +397,39 @@ class Renderer(QObject):
         self._t_request = time.perf_counter()
         jid = self._job_id
         lang = self.lang  # the language the keys say, even if it changes meanwhile
-        # The labels first: they need no simplified geometry (anchors come from the
-        # Mercator shapes), so while the render thread places them -- at a first render
-        # the longest job, ~15-20 ms of shaping and glyphs -- the geometry thread gets
-        # that far ahead simplifying the layers, which it does in painting order.  When
-        # the labels came last, the render thread had to simplify the bottom layers
-        # itself, the geometry thread still busy with the ones above.  (One composite at
-        # the end either way.)
+        runs = self._runs()
+        painters = self.painters if self.painters is not None and self.painters.ready() \
+            else None
+        ahead: list[list[MapLayer]] = []  # runs the prefetcher gets ready
+        here: list[tuple[str, tuple[Any, ...], Callable[[], Rendered]]] = []
+        for run in runs:
+            name, key = run[0].name, self._run_key(run)
+            c = self.cache.get(name)
+            if c is not None and c.view == view and c.key == key:
+                continue
+            previous = c if c is not None and c.key == key else None
+            atlases = {la.name: self._atlas(la) for la in run if la.style.kind == "point"}
+            # a big point layer (index, density cells) stays in this process
+            remote = painters if not own_point_image(run) else None
+
+            def work(run: list[MapLayer] = run, atlases: dict[str, SymbolAtlas] = atlases,
+                     previous: CachedImage | None = previous,
+                     remote: PaintProcesses | None = remote) -> Rendered:
+                return render_run(run, view, lang, atlases, previous, remote)
+
+            ahead.append(run)
+            if remote is not None:
+                # at once: the children paint while this process places the labels
+                self._start(jid, name, view, key, work, self.remote)
+            else:
+                here.append((name, key, work))
+        # The labels first on the render thread: they need no simplified geometry
+        # (anchors come from the Mercator shapes), so while the render thread places
+        # them -- at a first render the longest job, ~15-20 ms of shaping and glyphs --
+        # the geometry thread gets that far ahead simplifying the layers, which it does
+        # in painting order.  When the labels came last, the render thread had to
+        # simplify the bottom layers itself, the geometry thread still busy with the ones
+        # above.  (One composite at the end either way.)
         lkey = self._labels_key()
         c = self.cache.get(LABELS)
         if c is None or c.view != view or c.key != lkey:
@@ -384,21 +440,7 @@ class Renderer(QObject):
             if c is None or c.view != view or c.key != key:
                 self._start(jid, BASEMAP, view, key,
                             lambda bm=self.basemap: Rendered(bm.render(view)))
-        runs = self._runs()
-        ahead: list[list[MapLayer]] = []  # runs the prefetcher gets ready
-        for run in runs:
-            name, key = run[0].name, self._run_key(run)
-            c = self.cache.get(name)
-            if c is not None and c.view == view and c.key == key:
-                continue
-            previous = c if c is not None and c.key == key else None
-            atlases = {la.name: self._atlas(la) for la in run if la.style.kind == "point"}
-
-            def work(run: list[MapLayer] = run, atlases: dict[str, SymbolAtlas] = atlases,
-                     previous: CachedImage | None = previous) -> Rendered:
-                return render_run(run, view, lang, atlases, previous)
-
-            ahead.append(run)
+        for name, key, work in here:
             self._start(jid, name, view, key, work)
         if ahead:
             # the images this request will take (one per run, the composite) that the pool
@@ -415,10 +457,10 @@ class Renderer(QObject):
             self._schedule_composite()
 
     def _start(self, jid: int, name: str, view: Viewport, key: tuple[Any, ...],
-               work: Callable[[], Rendered]) -> None:
+               work: Callable[[], Rendered], runner: Runner | None = None) -> None:
         self._pending.add(name)
         # no channel: a render of an older view is still better than nothing (_on_done)
-        self.runner.submit(lambda _token: work(),
+        (runner or self.runner).submit(lambda _token: work(),
                            lambda img: self._on_done(jid, name, img, view, key),
                            on_error=lambda exc: self._failed(exc, jid, name, view, key))
 
@@ -497,7 +539,22 @@ class Renderer(QObject):
             self._schedule_composite()
         elif not self._pending:
             self._hit_index_timer.start()
+            self.start_painters()
             self.idle.emit()
+
+    def start_painters(self, wait: bool = False) -> None:
+        """Start the paint processes not running (when a map is shown: the first, or one
+        after a child died; a helper thread spawns them, the GUI thread goes on).
+        ``wait``: block until they are ready (tools and benchmarks)."""
+        if self.painters is None:
+            return
+        if self.painters.missing():  # none yet, or one died: (re)started
+            if wait:
+                self.painters.start()
+            else:
+                _thread.start_new_thread(self.painters.start, ())
+        if wait:
+            self.painters.wait_ready()
 
     def _build_hit_index(self) -> None:
         layers = [la for la in self.model.layers if la.style.queryable]
@@ -519,7 +576,7 @@ class Renderer(QObject):
     def wait(self, msecs: int = 3000) -> bool:
         """Block until the running renders are done (before closing, in tools)."""
         return self.runner.wait(msecs) and self.prefetcher.wait(msecs) \
-            and self.indexer.wait(msecs)
+            and self.indexer.wait(msecs) and (self.remote is None or self.remote.wait(msecs))
 
     def busy(self) -> bool:
         return bool(self._pending) or self._compositing or self._composite_dirty

@@ -208,6 +208,9 @@ def test_a_cold_render_takes_the_images_made_ahead(qapp, bundled_ws, monkeypatch
         made_by_render_thread.append(len(self._images) - before)
         return img
 
+    # a fresh process: its paint processes start after its first map (ui.paint_process),
+    # so the render thread paints every run
+    monkeypatch.setattr(rw, "paint_processes", lambda: None)
     model, r, got, view = _renderer(bundled_ws)
     fresh_pool()
     monkeypatch.setattr(rw, "_prefetch", prefetch)
@@ -262,6 +265,9 @@ def test_the_labels_are_placed_first_while_the_geometry_is_simplified(qapp, bund
     monkeypatch.setattr(rw, "render_run", run)
     monkeypatch.setattr(rw.Renderer, "_render_labels", labels)
     monkeypatch.setattr(rw, "_prefetch", prefetch)
+    # every run on the render thread, as before the paint processes start (with them,
+    # their runs start at once beside the labels: tests/ui/test_paint_process.py)
+    monkeypatch.setattr(rw, "paint_processes", lambda: None)
     model = MapModel.from_workspace(bundled_ws)
     r = rw.Renderer(model)
     r.request(Viewport.fit(model.full_extent(), *SIZE, 0.02))
