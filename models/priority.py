@@ -1,4 +1,5 @@
-"""The compliance check's child process at a lower CPU priority than the window.
+"""The compliance check's and the paint processes' children at a lower CPU priority than
+the window.
 
 On the county offices' two-core laptops the check's threads otherwise took the cores from
 the window's GUI thread.  Only a *process* that holds no GIL of the window's is lowered:

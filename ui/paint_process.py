@@ -14,13 +14,18 @@ held for the copy).  The pixels are the ones the window's own thread would paint
 (tests/ui/test_paint_process.py compares them byte for byte).
 
 A child is stateless between requests but for its symbol atlases (one per point style)
-and its view of the shared memory, so one pool serves every renderer of the process (the
-window, ``app.py render``, the print layouts' previews).  Children are started when the
-first render is done (:meth:`PaintProcesses.start`: a cold start of the window is
-CPU-bound, and the first map must not wait for two more interpreters), announce when
-their imports are done, and until then, and whenever a child dies, the run is painted in
-the window as before (:meth:`PaintProcesses.paint` returns None).  A dead child is
-replaced by the next :meth:`start`.
+and its views of the shared memory, so one pool serves every renderer of the process (the
+window, ``app.py render``, the print layouts' previews).  The renderer's one thread sends
+a request's runs first (:meth:`PaintProcesses.send`, which returns at once), places the
+labels and paints the outfalls while the children paint, then takes their pixels
+(:meth:`PaintProcesses.collect`): the window keeps a single worker thread in Python, as
+before (a thread per child, each waiting and copying, made the GUI thread queue behind
+three for the GIL).  Children are started once the map has been idle a while
+(``ui.render_worker.PAINTERS_IDLE_MS``: their start is ~1 s of CPU each, and at the first
+map it took the cores from the user's first pan), run below the window's priority, and
+announce when their imports are done; until then, and whenever a child dies, the run is
+painted in the window as before (``send`` returns None, ``collect`` False).  A dead child
+is replaced when the map is idle again.
 
 ``ECOZONE_PAINT_PROCESSES`` sets how many children (default :data:`DEFAULT_PROCESSES`;
 ``0`` paints everything in the window, as before issue 17's render process).
@@ -33,7 +38,6 @@ import itertools
 import logging
 import multiprocessing
 import os
-import queue
 import sys
 import threading
 import time
@@ -53,6 +57,8 @@ DEFAULT_PROCESSES = 2
 ANSWER_TIMEOUT_S = 30.0
 #: How often a waiting paint looks whether its child is still alive (s).
 POLL_S = 0.2
+#: Buffers a child keeps open (the window's requests under way, at most a few).
+MAX_OPENED = 8
 
 
 def configured_processes() -> int:
@@ -89,11 +95,20 @@ def serve(conn: Any) -> None:
     from PySide6.QtGui import QGuiApplication, QImage
 
     from models.peak_memory import peak_rss_mb
+    from models.priority import lower_this_process
     from ui.painter import SymbolAtlas, paint_layer
+
+    # below the window: three busy processes on a two-core laptop took the cores from its
+    # GUI thread (a scripted pan's frames: p95 3.9 -> 11.8 ms, 0 -> 6 gaps over 16 ms);
+    # lowered, a child paints on what the window leaves (it holds none of its GIL, so no
+    # inversion: the thread waiting for the child's answer holds nothing)
+    lower_this_process()
 
     _app = QGuiApplication.instance() or QGuiApplication(["ecozone-paint"])
     atlases: dict[Any, SymbolAtlas] = {}
-    shm: shared_memory.SharedMemory | None = None
+    #: the window's buffers this child has opened, newest last (a few: the window keeps
+    #: one per request under way)
+    opened: dict[str, shared_memory.SharedMemory] = {}
     try:
         conn.send(("ready", os.getpid(), peak_rss_mb()))
     except (EOFError, OSError):
@@ -108,11 +123,10 @@ def serve(conn: Any) -> None:
         rid, name, w, h, view, origin, items = request
         img = None
         try:
-            if shm is None or shm.name != name:
-                if shm is not None:
-                    shm.close()
-                    shm = None
-                shm = shared_memory.SharedMemory(name=name)
+            shm = opened.pop(name, None) or shared_memory.SharedMemory(name=name)
+            opened[name] = shm
+            while len(opened) > MAX_OPENED:
+                opened.pop(next(iter(opened))).close()
             img = QImage(shm.buf, w, h, 4 * w, QImage.Format.Format_ARGB32_Premultiplied)
             img.fill(Qt.GlobalColor.transparent)
             for style, data, blank in items:
@@ -126,12 +140,12 @@ def serve(conn: Any) -> None:
         except Exception:  # noqa: BLE001 - the window logs it and paints the run itself
             answer = (rid, False, traceback.format_exc(), peak_rss_mb())
         finally:
-            img = None  # no view of the buffer left: it may be closed or replaced
+            img = None  # no view of the buffer left: it may be closed
         try:
             conn.send(answer)
         except (EOFError, OSError):
             break
-    if shm is not None:
+    for shm in opened.values():
         shm.close()
     del _app
 
@@ -149,15 +163,24 @@ class _Child:
         self.conn = mine
         self.ready = False
         self.dead = False
-        self.shm: shared_memory.SharedMemory | None = None
+        #: shared memory for the images: (buffer, in use by a request under way)
+        self.buffers: list[list[Any]] = []
+        #: requests sent and not yet collected, and answers read before their turn
+        self.outstanding: set[int] = set()
+        self.answers: dict[int, tuple[Any, ...]] = {}
         #: the child's own peak resident memory (MB), as it last said
         self.peak_mb = 0.0
+        #: the pipe and what goes with it (buffers, requests under way) are one thread's
+        #: at a time; held while a request's answer is awaited
+        self.lock = threading.Lock()
 
     def poll_ready(self) -> bool:
-        """Whether the child said it is ready (reads that message; the caller holds the
-        child, so no paint reads the pipe meanwhile)."""
+        """Whether the child said it is ready (reads that message if it came); never
+        waits (the GUI thread asks at each render request)."""
         if self.ready or self.dead:
-            return self.ready
+            return self.ready and not self.dead
+        if not self.lock.acquire(blocking=False):
+            return False
         try:
             if self.conn.poll():
                 msg = self.conn.recv()
@@ -166,19 +189,25 @@ class _Child:
                     self.peak_mb = float(msg[2])
         except (EOFError, OSError):
             self.dead = True
+        finally:
+            self.lock.release()
         if not self.ready and not self.proc.is_alive():
             self.dead = True
-        return self.ready
+        return self.ready and not self.dead
 
-    def buffer(self, nbytes: int) -> shared_memory.SharedMemory:
-        """Shared memory of at least ``nbytes`` (a bigger view gets a new one; the old one
-        goes once the child has moved to the new one, at its next request)."""
-        if self.shm is None or self.shm.size < nbytes:
-            old = self.shm
-            self.shm = shared_memory.SharedMemory(create=True, size=nbytes)
-            if old is not None:
-                _release(old)
-        return self.shm
+    def buffer(self, nbytes: int) -> list[Any]:
+        """A free buffer of at least ``nbytes``, marked in use (one too small is let go:
+        the child closes its view of it when it has opened a few newer ones)."""
+        for entry in self.buffers:
+            if not entry[1] and entry[0].size >= nbytes:
+                entry[1] = True
+                return entry
+        for entry in [e for e in self.buffers if not e[1]]:
+            self.buffers.remove(entry)
+            _release(entry[0])
+        entry = [shared_memory.SharedMemory(create=True, size=nbytes), True]
+        self.buffers.append(entry)
+        return entry
 
     def end(self) -> None:
         self.dead = True
@@ -193,10 +222,17 @@ class _Child:
         if self.proc.is_alive():
             self.proc.kill()
             self.proc.join(2)
-        self.conn.close()
-        if self.shm is not None:
-            _release(self.shm)
-            self.shm = None
+        # a thread still copying out of a buffer must be done with it first (the child is
+        # gone, so a wait for its answer ends at once)
+        if not self.lock.acquire(timeout=2.0):
+            return  # the buffers go with the process
+        try:
+            self.conn.close()
+            for shm, _used in self.buffers:
+                _release(shm)
+            self.buffers = []
+        finally:
+            self.lock.release()
 
 
 def _release(shm: shared_memory.SharedMemory) -> None:
@@ -210,16 +246,28 @@ def _release(shm: shared_memory.SharedMemory) -> None:
         pass
 
 
+class Ticket:
+    """A request sent to a child: collected once (:meth:`PaintProcesses.collect`)."""
+
+    def __init__(self, child: _Child, rid: int, entry: list[Any], nbytes: int) -> None:
+        self.child, self.rid, self.entry, self.nbytes = child, rid, entry, nbytes
+        self.done = False
+
+
 class PaintProcesses:
-    """A few paint children; :meth:`paint` may be called from several threads at once
-    (each takes a free child, or paints nothing when none is ready)."""
+    """A few paint children.  :meth:`send` hands a child a run and returns at once;
+    :meth:`collect` waits for its pixels.  The renderer's one thread sends the runs first,
+    paints the labels and outfalls meanwhile, then collects: the window keeps a single
+    worker thread busy with Python (a thread per child, each waiting and copying, made
+    the GUI thread queue behind three for the GIL: a drag's gaps over 16 ms doubled).
+    Any thread may call; a child's pipe is one thread's at a time (``_Child.lock``), and
+    nothing the GUI thread calls (:meth:`ready`, :meth:`missing`) waits for a child."""
 
     def __init__(self, n: int) -> None:
         self.n = n
         self._ctx = multiprocessing.get_context("spawn")  # as on Windows, no fork of Qt
         self._children: list[_Child] = []
-        self._free: queue.Queue[_Child] = queue.Queue()
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._ids = itertools.count(1)
         self.closed = False
         #: children started so far (tests: a killed child is replaced)
@@ -230,16 +278,18 @@ class PaintProcesses:
         with self._lock:
             if self.closed:
                 return
+            dead = [c for c in self._children if c.dead]
             self._children = [c for c in self._children if not c.dead]
             for _ in range(self.n - len(self._children)):
                 try:
                     child = _Child(self._ctx)
                 except OSError as exc:  # no more processes: the window paints itself
                     log.warning("paint process not started: %s", exc)
-                    return
+                    break
                 self._children.append(child)
-                self._free.put(child)
                 self.starts += 1
+        for c in dead:
+            c.end()
 
     def missing(self) -> int:
         """How many children are not running (not started yet, or dead)."""
@@ -249,20 +299,8 @@ class PaintProcesses:
             return self.n - sum(1 for c in self._children if not c.dead)
 
     def ready(self) -> int:
-        """How many children are ready to paint (the free ones are asked; one busy
-        painting was ready)."""
-        held: list[_Child] = []
-        while True:
-            try:
-                held.append(self._free.get_nowait())
-            except queue.Empty:
-                break
-        for c in held:
-            c.poll_ready()
-            if not c.dead:
-                self._free.put(c)
-        with self._lock:
-            return sum(1 for c in self._children if c.ready and not c.dead)
+        """How many children are ready to paint."""
+        return sum(1 for c in list(self._children) if c.poll_ready())
 
     def wait_ready(self, timeout_s: float = 60.0) -> bool:
         """Block until every child is ready (tools and benchmarks; the window never
@@ -283,70 +321,84 @@ class PaintProcesses:
         with self._lock:
             return [c.proc.pid for c in self._children if not c.dead and c.proc.pid]
 
-    def _take(self) -> _Child | None:
-        """A ready child, waiting while all ready ones are busy; None when none is."""
-        while True:
-            with self._lock:
-                if self.closed or not any(c.ready and not c.dead for c in self._children):
-                    return None
-            try:
-                child = self._free.get(timeout=POLL_S)
-            except queue.Empty:
-                continue
+    def send(self, w: int, h: int, view: Any, origin: tuple[int, int],
+             items: list[tuple[Any, Any, bool]]) -> Ticket | None:
+        """Have the ready child with the fewest requests under way paint ``items``
+        (``(style, RenderData, blank)``, bottom first) for ``view`` (``w`` x ``h`` pixels,
+        hatch patterns from ``origin``); None when no child is ready (the caller paints)."""
+        nbytes = w * h * 4
+        # the labels stay in the window (they are placed there), and need not travel
+        sent = [(style, replace(data, labels=None), blank) for style, data, blank in items]
+        ready = [c for c in list(self._children) if c.poll_ready()]
+        if self.closed or not ready:
+            return None
+        child = min(ready, key=lambda c: len(c.outstanding))
+        with child.lock:
             if child.dead:
-                continue
-            if child.poll_ready():
-                return child
-            self._free.put(child)  # still starting: another may be ready
-            time.sleep(0.001)
+                return None
+            entry = child.buffer(nbytes)
+            rid = next(self._ids)
+            try:
+                child.conn.send((rid, entry[0].name, w, h, view, origin, sent))
+            except (EOFError, OSError):
+                entry[1] = False
+                self._died(child)
+                return None
+            child.outstanding.add(rid)
+            return Ticket(child, rid, entry, nbytes)
+
+    def collect(self, ticket: Ticket, into: Any) -> bool:
+        """Wait for ``ticket``'s pixels and copy them into the QImage ``into`` (its size,
+        premultiplied ARGB).  False when the child died or failed: the caller paints."""
+        child = ticket.child
+        with child.lock:
+            if ticket.done:
+                raise ValueError("a paint request is collected once")
+            ticket.done = True
+            try:
+                got = self._answer(child, ticket.rid)
+                if got is None or not got[1]:
+                    if got is not None:
+                        log.warning("paint process failed; painting in the window:\n%s",
+                                    got[2])
+                    return False
+                child.peak_mb = max(child.peak_mb, float(got[3]))
+                dst = np.frombuffer(into.bits(), dtype=np.uint8, count=ticket.nbytes)
+                np.copyto(dst, np.frombuffer(ticket.entry[0].buf, dtype=np.uint8,
+                                             count=ticket.nbytes))
+                return True
+            finally:
+                child.outstanding.discard(ticket.rid)
+                ticket.entry[1] = False
+
+    def _answer(self, child: _Child, rid: int) -> tuple[Any, ...] | None:
+        """The child's answer to ``rid`` (reading the ones before it); None if it died."""
+        if child.dead:
+            return None
+        t0 = time.perf_counter()
+        while rid not in child.answers:
+            try:
+                if not child.conn.poll(POLL_S):
+                    if not child.proc.is_alive() or \
+                            time.perf_counter() - t0 > ANSWER_TIMEOUT_S:
+                        raise EOFError
+                    continue
+                got = child.conn.recv()
+            except (EOFError, OSError, TypeError):
+                self._died(child)
+                return None
+            child.answers[got[0]] = got
+        return child.answers.pop(rid)
+
+    def _died(self, child: _Child) -> None:
+        log.warning("paint process %s ended; painting in the window", child.proc.pid)
+        child.dead = True
 
     def paint(self, w: int, h: int, view: Any, origin: tuple[int, int],
               items: list[tuple[Any, Any, bool]], into: Any) -> bool:
-        """Paint ``items`` (``(style, RenderData, blank)``, bottom first) for ``view``
-        (``w`` x ``h`` pixels, hatch patterns from ``origin``) in a child and copy the
-        pixels into the QImage ``into`` (same size, premultiplied ARGB).  False when no
-        child could do it (none ready, or it died or failed): the caller paints itself."""
-        child = self._take()
-        if child is None:
-            return False
-        ok = False
-        try:
-            ok = self._ask(child, w, h, view, origin, items, into)
-        finally:
-            if child.dead:
-                threading.Thread(target=child.end, daemon=True).start()
-            else:
-                self._free.put(child)
-        return ok
-
-    def _ask(self, child: _Child, w: int, h: int, view: Any, origin: tuple[int, int],
-             items: list[tuple[Any, Any, bool]], into: Any) -> bool:
-        nbytes = w * h * 4
-        shm = child.buffer(nbytes)
-        rid = next(self._ids)
-        # the labels stay in the window (they are placed there), and need not travel
-        sent = [(style, replace(data, labels=None), blank) for style, data, blank in items]
-        try:
-            child.conn.send((rid, shm.name, w, h, view, origin, sent))
-            t0 = time.perf_counter()
-            while not child.conn.poll(POLL_S):
-                if not child.proc.is_alive() or time.perf_counter() - t0 > ANSWER_TIMEOUT_S:
-                    raise EOFError
-            got = child.conn.recv()
-        except (EOFError, OSError, TypeError):
-            log.warning("paint process %s ended; painting in the window", child.proc.pid)
-            child.dead = True
-            return False
-        if got[0] != rid:  # never: one request at a time per child
-            child.dead = True
-            return False
-        child.peak_mb = max(child.peak_mb, float(got[3]))
-        if not got[1]:
-            log.warning("paint process failed; painting in the window:\n%s", got[2])
-            return False
-        dst = np.frombuffer(into.bits(), dtype=np.uint8, count=nbytes)
-        np.copyto(dst, np.frombuffer(shm.buf, dtype=np.uint8, count=nbytes))
-        return True
+        """:meth:`send` and :meth:`collect` in one."""
+        ticket = self.send(w, h, view, origin, items)
+        return ticket is not None and self.collect(ticket, into)
 
     def close(self) -> None:
         """End every child (the program is ending)."""

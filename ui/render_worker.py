@@ -31,7 +31,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QPoint, QRect, QRectF, Qt, QTimer, Signal
+import numpy as np
+from PySide6.QtCore import QObject, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QPainter
 
 from layers.map_layer import MapLayer, RenderData
@@ -67,6 +68,12 @@ PARTITIONS = frozenset({"control_units"})
 #: After this long idle (ms), the renderer has the hit-test index of the queryable polygon
 #: layers built in the background (MapLayer.build_hit_index): drawing no longer makes it.
 HIT_INDEX_IDLE_MS = 400
+#: After this long idle (ms), the renderer starts the paint processes (ui.paint_process)
+#: that are not running.  Not sooner: their start is ~1 s of CPU each (Python, Qt, numpy),
+#: and started at the first map it took the cores from the window's first pan and zoom
+#: (frames 3 -> 5.5-7.6 ms, 0 -> 2-5 event-loop gaps over 16 ms, even though the children
+#: run below the window's priority and painted nothing).
+PAINTERS_IDLE_MS = 2000
 #: Layers the raster basemap replaces when it is on.
 VECTOR_BASE = ("sea", "land")
 
@@ -209,6 +216,43 @@ def prepared_run(run: list[MapLayer], view: Viewport, lang: str,
     return out
 
 
+def start_paint_run(run: list[MapLayer], view: Viewport, lang: str,
+                    pattern_origin: tuple[int, int] = (0, 0), pooled: bool = True,
+                    atlases: dict[str, SymbolAtlas] | None = None,
+                    painters: PaintProcesses | None = None,
+                    ) -> Callable[[], QImage | None]:
+    """:func:`paint_run` in two steps: the layers prepared and, with ``painters``, sent to
+    a child process now; the returned function gives the image (waiting for the child,
+    or painting here when none could)."""
+    items = prepared_run(run, view, lang)
+    if not items:
+        return lambda: None
+    if pooled:
+        img = new_image(view, clear=painters is None)
+    else:
+        img = QImage(view.width, view.height, QImage.Format.Format_ARGB32_Premultiplied)
+
+    def here() -> QImage:
+        if painters is not None or not pooled:
+            img.fill(Qt.GlobalColor.transparent)
+        for layer, data, blank in items:
+            point = layer.style.kind == "point"
+            atlas = (atlases or {}).get(layer.name) if point else None
+            paint_layer(img, data, layer.style, view, atlas, pattern_origin, blank)
+        return img
+
+    ticket = painters.send(view.width, view.height, view, pattern_origin,
+                           [(la.style, data, blank) for la, data, blank in items]) \
+        if painters is not None else None
+    if ticket is None:
+        done = here()
+        return lambda: done
+
+    def finish() -> QImage:
+        return img if painters.collect(ticket, img) else here()
+    return finish
+
+
 def paint_run(run: list[MapLayer], view: Viewport, lang: str,
               pattern_origin: tuple[int, int] = (0, 0), pooled: bool = True,
               atlases: dict[str, SymbolAtlas] | None = None,
@@ -218,26 +262,68 @@ def paint_run(run: list[MapLayer], view: Viewport, lang: str,
     image's hatch patterns start (:func:`ui.painter.paint_layer`) and is allocated
     outside the pool (``pooled``).  Point layers in a run (small ones: shares_image) are
     drawn with their symbols from ``atlases`` (by layer name).  With ``painters`` a child
-    process paints (:mod:`ui.paint_process`) while this thread waits without the GIL; when
-    none can, this thread paints, as it always did."""
-    items = prepared_run(run, view, lang)
-    if not items:
-        return None
-    if pooled:
-        img = new_image(view, clear=painters is None)
-    else:
-        img = QImage(view.width, view.height, QImage.Format.Format_ARGB32_Premultiplied)
-    if painters is not None and painters.paint(
-            view.width, view.height, view, pattern_origin,
-            [(layer.style, data, blank) for layer, data, blank in items], img):
-        return img
-    if painters is not None or not pooled:
-        img.fill(Qt.GlobalColor.transparent)
-    for layer, data, blank in items:
-        point = layer.style.kind == "point"
-        atlas = (atlases or {}).get(layer.name) if point else None
-        paint_layer(img, data, layer.style, view, atlas, pattern_origin, blank)
-    return img
+    process paints (:mod:`ui.paint_process`); when none can, this thread paints, as it
+    always did."""
+    return start_paint_run(run, view, lang, pattern_origin, pooled, atlases, painters)()
+
+
+def pixels(img: QImage, write: bool = True) -> np.ndarray:
+    """The pixels of a 32-bit ``img`` as a (height, width) uint32 array over its memory
+    (``write``: detached from any implicitly shared copy first, as ``QImage.bits`` does)."""
+    buf = img.bits() if write else img.constBits()
+    return np.frombuffer(buf, np.uint32, count=img.width() * img.height()).reshape(
+        img.height(), img.width())
+
+
+def start_render_run(run: list[MapLayer], view: Viewport, lang: str,
+                     atlases: dict[str, SymbolAtlas], previous: CachedImage | None,
+                     painters: PaintProcesses | None = None) -> Callable[[], Rendered]:
+    """:func:`render_run` in two steps: what a child process paints is sent now, the
+    returned function gives the result (the renderer sends the runs, paints the labels
+    and outfalls here meanwhile, then finishes them)."""
+    if own_point_image(run):  # level of detail: density cells when crowded
+        return lambda: Rendered(render_point_layer(run[0], view, atlases.get(run[0].name)))
+    x0, _, _, y1 = view.bbox
+    shift = pan_offset(previous.view, view) if previous is not None else None
+    if previous is None or shift is None or previous.anchor is None:
+        image = start_paint_run(run, view, lang, atlases=atlases, painters=painters)
+        return lambda: Rendered(image(), (x0, y1))
+    ax, ay = previous.anchor
+    strips = []
+    for rect in exposed(view, *shift):
+        sv = sub_view(view, rect)
+        sx0, _, _, sy1 = sv.bbox
+        origin = (round((ax - sx0) / view.res), round((sy1 - ay) / view.res))
+        strips.append((rect, start_paint_run(run, sv, lang, origin, pooled=False,
+                                             atlases=atlases, painters=painters)))
+        yield_gil()
+
+    def finish() -> Rendered:
+        # The pixels are moved with numpy, which lets go of the GIL for the copy: a
+        # QPainter blit of the whole image held it ~2-4 ms.  Source at whole pixels, and
+        # strips over transparent pixels: the same bytes a painter gives.
+        img = new_image(view, clear=False)
+        dst = pixels(img)
+        dx, dy = shift
+        w, h = view.width, view.height
+        to = (slice(max(dy, 0), h + min(dy, 0)), slice(max(dx, 0), w + min(dx, 0)))
+        drew = previous.image is not None
+        if drew:
+            dst[to] = pixels(previous.image, write=False)[max(-dy, 0):h - max(dy, 0),
+                                                          max(-dx, 0):w - max(dx, 0)]
+        else:
+            dst[to] = 0
+        for rect, image in strips:
+            strip = image()
+            region = dst[rect.y():rect.y() + rect.height(),
+                         rect.x():rect.x() + rect.width()]
+            if strip is not None:
+                region[...] = pixels(strip, write=False)
+                drew = True
+            else:
+                region[...] = 0
+        return Rendered(img if drew else None, previous.anchor)
+    return finish
 
 
 def render_run(run: list[MapLayer], view: Viewport, lang: str,
@@ -251,36 +337,7 @@ def render_run(run: list[MapLayer], view: Viewport, lang: str,
     anchored where the previous image had them (they move with the map, no seam), so the
     result is what a full render gives (tests/ui/test_render_cache.py compares them).
     """
-    if own_point_image(run):  # level of detail: density cells when crowded
-        return Rendered(render_point_layer(run[0], view, atlases.get(run[0].name)))
-    x0, _, _, y1 = view.bbox
-    shift = pan_offset(previous.view, view) if previous is not None else None
-    if previous is None or shift is None or previous.anchor is None:
-        return Rendered(paint_run(run, view, lang, atlases=atlases, painters=painters),
-                        (x0, y1))
-    ax, ay = previous.anchor
-    img = new_image(view)
-    drew = False
-    p = QPainter(img)
-    try:
-        p.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
-        if previous.image is not None:
-            p.drawImage(QPoint(*shift), previous.image)
-            drew = True
-        p.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
-        for rect in exposed(view, *shift):
-            sv = sub_view(view, rect)
-            sx0, _, _, sy1 = sv.bbox
-            origin = (round((ax - sx0) / view.res), round((sy1 - ay) / view.res))
-            strip = paint_run(run, sv, lang, origin, pooled=False, atlases=atlases,
-                              painters=painters)
-            if strip is not None:
-                p.drawImage(rect.topLeft(), strip)
-                drew = True
-            yield_gil()
-    finally:
-        p.end()
-    return Rendered(img if drew else None, previous.anchor)
+    return start_render_run(run, view, lang, atlases, previous, painters)()
 
 
 def _prefetch(runs: list[list[MapLayer]], view: Viewport, token: Any, images: int = 0,
@@ -334,11 +391,14 @@ class Renderer(QObject):
         # process's render thread (labels, outfalls).  Started after the first map (a cold
         # start is CPU-bound); until they are ready the render thread paints everything.
         self.painters = paint_processes()
-        self.remote = Runner(self, threads=self.painters.n) if self.painters else None
         self._hit_index_timer = QTimer(self)
         self._hit_index_timer.setSingleShot(True)
         self._hit_index_timer.setInterval(HIT_INDEX_IDLE_MS)
         self._hit_index_timer.timeout.connect(self._build_hit_index)
+        self._painters_timer = QTimer(self)
+        self._painters_timer.setSingleShot(True)
+        self._painters_timer.setInterval(PAINTERS_IDLE_MS)
+        self._painters_timer.timeout.connect(self.start_painters)
         self.cache: dict[str, CachedImage] = {}
         self.atlases: dict[str, SymbolAtlas] = {}
         self.basemap: Any = None  # ui.basemap_tiles.TileBasemap or None
@@ -392,6 +452,7 @@ class Renderer(QObject):
         """Render what is stale for ``view``; cached layers only get re-composited."""
         self.view = view
         self._hit_index_timer.stop()  # only in idle time
+        self._painters_timer.stop()
         self._job_id += 1
         self._pending.clear()
         self._t_request = time.perf_counter()
@@ -402,6 +463,7 @@ class Renderer(QObject):
             else None
         ahead: list[list[MapLayer]] = []  # runs the prefetcher gets ready
         here: list[tuple[str, tuple[Any, ...], Callable[[], Rendered]]] = []
+        sent: list[tuple[str, tuple[Any, ...], Callable[[], Rendered]]] = []
         for run in runs:
             name, key = run[0].name, self._run_key(run)
             c = self.cache.get(name)
@@ -409,20 +471,35 @@ class Renderer(QObject):
                 continue
             previous = c if c is not None and c.key == key else None
             atlases = {la.name: self._atlas(la) for la in run if la.style.kind == "point"}
-            # a big point layer (index, density cells) stays in this process
-            remote = painters if not own_point_image(run) else None
 
             def work(run: list[MapLayer] = run, atlases: dict[str, SymbolAtlas] = atlases,
-                     previous: CachedImage | None = previous,
-                     remote: PaintProcesses | None = remote) -> Rendered:
-                return render_run(run, view, lang, atlases, previous, remote)
+                     previous: CachedImage | None = previous) -> Rendered:
+                return render_run(run, view, lang, atlases, previous)
 
             ahead.append(run)
-            if remote is not None:
-                # at once: the children paint while this process places the labels
-                self._start(jid, name, view, key, work, self.remote)
-            else:
+            # a big point layer (index, density cells) stays in this process
+            if painters is None or own_point_image(run):
                 here.append((name, key, work))
+                continue
+            # Sent to a child first thing on the render thread, finished after the labels
+            # and outfalls are painted here: the children paint meanwhile, and the window
+            # keeps one worker thread in Python (ui.paint_process.PaintProcesses)
+            box: dict[str, Callable[[], Rendered]] = {}
+
+            def send(run: list[MapLayer] = run, atlases: dict[str, SymbolAtlas] = atlases,
+                     previous: CachedImage | None = previous,
+                     box: dict[str, Callable[[], Rendered]] = box) -> None:
+                box["finish"] = start_render_run(run, view, lang, atlases, previous,
+                                                 painters)
+
+            def finish(box: dict[str, Callable[[], Rendered]] = box,
+                       work: Callable[[], Rendered] = work) -> Rendered:
+                done = box.get("finish")
+                return done() if done is not None else work()  # the send failed: here
+
+            self.runner.submit(lambda _token, send=send: send(),
+                               on_error=traceback.print_exception)
+            sent.append((name, key, finish))
         # The labels first on the render thread: they need no simplified geometry
         # (anchors come from the Mercator shapes), so while the render thread places
         # them -- at a first render the longest job, ~15-20 ms of shaping and glyphs --
@@ -440,7 +517,7 @@ class Renderer(QObject):
             if c is None or c.view != view or c.key != key:
                 self._start(jid, BASEMAP, view, key,
                             lambda bm=self.basemap: Rendered(bm.render(view)))
-        for name, key, work in here:
+        for name, key, work in here + sent:
             self._start(jid, name, view, key, work)
         if ahead:
             # the images this request will take (one per run, the composite) that the pool
@@ -457,10 +534,10 @@ class Renderer(QObject):
             self._schedule_composite()
 
     def _start(self, jid: int, name: str, view: Viewport, key: tuple[Any, ...],
-               work: Callable[[], Rendered], runner: Runner | None = None) -> None:
+               work: Callable[[], Rendered]) -> None:
         self._pending.add(name)
         # no channel: a render of an older view is still better than nothing (_on_done)
-        (runner or self.runner).submit(lambda _token: work(),
+        self.runner.submit(lambda _token: work(),
                            lambda img: self._on_done(jid, name, img, view, key),
                            on_error=lambda exc: self._failed(exc, jid, name, view, key))
 
@@ -539,13 +616,14 @@ class Renderer(QObject):
             self._schedule_composite()
         elif not self._pending:
             self._hit_index_timer.start()
-            self.start_painters()
+            if self.painters is not None and self.painters.missing():
+                self._painters_timer.start()
             self.idle.emit()
 
     def start_painters(self, wait: bool = False) -> None:
-        """Start the paint processes not running (when a map is shown: the first, or one
-        after a child died; a helper thread spawns them, the GUI thread goes on).
-        ``wait``: block until they are ready (tools and benchmarks)."""
+        """Start the paint processes not running (none yet, or one died): in the window
+        once the map has been idle ``PAINTERS_IDLE_MS``; a helper thread spawns them, the
+        GUI thread goes on.  ``wait``: block until they are ready (tools, benchmarks)."""
         if self.painters is None:
             return
         if self.painters.missing():  # none yet, or one died: (re)started
@@ -576,7 +654,7 @@ class Renderer(QObject):
     def wait(self, msecs: int = 3000) -> bool:
         """Block until the running renders are done (before closing, in tools)."""
         return self.runner.wait(msecs) and self.prefetcher.wait(msecs) \
-            and self.indexer.wait(msecs) and (self.remote is None or self.remote.wait(msecs))
+            and self.indexer.wait(msecs)
 
     def busy(self) -> bool:
         return bool(self._pending) or self._compositing or self._composite_dirty

@@ -102,15 +102,15 @@ def test_the_map_with_paint_processes_is_the_map_without(qapp, painters, bundled
     alone = rw.Renderer(model)
     monkeypatch.setattr(rw, "paint_processes", lambda: painters)
     helped = rw.Renderer(model)
-    asked: list[int] = []
-    real_paint = painters.paint
+    asked: list[bool] = []
+    real_collect = painters.collect
 
     def counted(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
-        ok = real_paint(*args, **kwargs)
+        ok = real_collect(*args, **kwargs)
         asked.append(ok)
         return ok
 
-    monkeypatch.setattr(painters, "paint", counted)
+    monkeypatch.setattr(painters, "collect", counted)
     for v in (view, view.zoomed(2.0), view.zoomed(2.0).panned(-160, 48)):
         assert np.array_equal(_render(helped, v), _render(alone, v))
     assert asked and all(asked), "the children painted nothing"
@@ -160,11 +160,11 @@ def test_the_number_of_paint_processes_is_the_environment_s(monkeypatch) -> None
     assert pp.configured_processes() == pp.DEFAULT_PROCESSES == 2
 
 
-def test_with_children_ready_the_runs_go_to_them_and_the_labels_come_first_here(
+def test_with_children_ready_the_runs_are_sent_first_and_finished_after_the_outfalls(
         qapp, painters, bundled_model, monkeypatch) -> None:
-    """The runs without a big point layer are painted by the children, sent before the
-    labels are queued; the render thread places the labels first, then paints the
-    outfalls (their index and density cells are this process's)."""
+    """The render thread sends the runs without a big point layer to the children first,
+    places the labels and paints the outfalls while they paint, then takes their images:
+    all on its one thread (no other thread of the window waits for a child)."""
     import threading
 
     import ui.render_worker as rw
@@ -172,26 +172,91 @@ def test_with_children_ready_the_runs_go_to_them_and_the_labels_come_first_here(
 
     model, view = bundled_model
     monkeypatch.setattr(rw, "paint_processes", lambda: painters)
-    jobs: list[tuple[str, int, bool]] = []  # (job, thread, sent to a child)
-    real_run, real_labels = rw.render_run, rw.Renderer._render_labels
+    jobs: list[tuple[str, int]] = []
+    real_start, real_run = rw.start_render_run, rw.render_run
+    real_labels = rw.Renderer._render_labels
+
+    def start(run, view, lang, atlases, previous, painters=None):  # noqa: ANN001, ANN202
+        assert painters is not None
+        jobs.append(("send " + run[0].name, threading.get_ident()))
+        finish = real_start(run, view, lang, atlases, previous, painters)
+
+        def done():  # noqa: ANN202
+            jobs.append(("finish " + run[0].name, threading.get_ident()))
+            return finish()
+        return done
 
     def run(run, view, lang, atlases, previous, painters=None):  # noqa: ANN001, ANN202
-        jobs.append((run[0].name, threading.get_ident(), painters is not None))
+        jobs.append(("paint " + run[0].name, threading.get_ident()))
         return real_run(run, view, lang, atlases, previous, painters)
 
     def labels(self, *args):  # noqa: ANN001, ANN002, ANN202
-        jobs.append(("labels", threading.get_ident(), False))
+        jobs.append(("labels", threading.get_ident()))
         return real_labels(self, *args)
 
+    monkeypatch.setattr(rw, "start_render_run", start)
     monkeypatch.setattr(rw, "render_run", run)
     monkeypatch.setattr(rw.Renderer, "_render_labels", labels)
     r = rw.Renderer(model)
     r.request(view)
     _wait(r)
     r.wait(60_000)
-    sent = {name for name, _t, remote in jobs if remote}
-    here = [(name, t) for name, t, remote in jobs if not remote]
-    assert sent == {"sea", "control_units", "bays"}
-    assert [name for name, _t in here] == ["labels", "outfalls"]
-    assert here[0][1] == here[1][1]  # one render thread, labels first
-    assert all(t != here[0][1] for name, t, remote in jobs if remote)
+    assert [name for name, _t in jobs] == [
+        "send sea", "send control_units", "send bays", "labels", "paint outfalls",
+        "finish sea", "finish control_units", "finish bays"]
+    assert len({t for _name, t in jobs}) == 1
+    assert len(painters.pids()) == 1
+
+
+def test_the_children_start_once_the_map_has_been_idle_not_at_the_first_map(
+        qapp, bundled_model, monkeypatch) -> None:
+    """Their start costs ~1 s of CPU each: not while the user pans (each render puts it
+    off), only once the map has stood still PAINTERS_IDLE_MS."""
+    import time
+
+    from PySide6.QtCore import QCoreApplication
+
+    import ui.render_worker as rw
+    from cli.render import _wait
+
+    class Pool:  # the pool's side the renderer uses before any child is ready
+        n = 2
+
+        def __init__(self) -> None:
+            self.started = 0
+
+        def missing(self) -> int:
+            return 0 if self.started else 2
+
+        def ready(self) -> int:
+            return 0
+
+        def start(self) -> None:
+            self.started += 1
+
+    pool = Pool()
+    monkeypatch.setattr(rw, "paint_processes", lambda: pool)
+    monkeypatch.setattr(rw, "PAINTERS_IDLE_MS", 400)
+    model, view = bundled_model
+    r = rw.Renderer(model)
+
+    def pump(ms: float) -> None:
+        t0 = time.perf_counter()
+        while (time.perf_counter() - t0) * 1000 < ms:
+            QCoreApplication.processEvents()
+            time.sleep(0.005)
+
+    r.request(view)
+    _wait(r)
+    assert pool.started == 0  # the first map: nothing started
+    for dx in (40, -40, 40):  # a pan every 200 ms keeps putting it off
+        pump(200)
+        r.request(view.panned(dx, 0))
+        _wait(r)
+    assert pool.started == 0
+    pump(1000)
+    assert pool.started == 1  # idle long enough: started, once
+    r.request(view)
+    _wait(r)
+    pump(800)
+    assert pool.started == 1  # none missing: not again

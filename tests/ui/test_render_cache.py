@@ -79,13 +79,13 @@ def test_a_pan_paints_only_strips_and_matches_a_full_render(city, qapp, monkeypa
 
     _ws, model, view = city
     painted: list[tuple[int, int]] = []
-    real = rw.paint_run
+    real = rw.start_paint_run  # (paint_run, and the strips of a pan, go through it)
 
     def spy(run, v, *args, **kwargs):  # noqa: ANN001, ANN202
         painted.append((v.width, v.height))
         return real(run, v, *args, **kwargs)
 
-    monkeypatch.setattr(rw, "paint_run", spy)
+    monkeypatch.setattr(rw, "start_paint_run", spy)
     r = rw.Renderer(model)
     _render(r, view)
     # multiples of 8 px: hatch patterns (8x8) stay anchored where the first render put
