@@ -6,7 +6,7 @@ after the other; bench/README.md, session 16).  Painting in child processes does
 its own interpreter and GIL.  The window keeps what needs its data -- the level-of-detail
 geometry (``MapLayer.prepare``), labels, the big point layers with their index and
 density cells, the composite -- and sends a child only what one run of layers draws in
-one view: the styles and the prepared coordinates (:class:`layers.map_layer.RenderData`,
+one view: the styles and the prepared coordinates (:class:`layers.render_data.RenderData`,
 numpy arrays, a few hundred kB to a few MB).  The child paints them with the very same
 code (:func:`ui.painter.paint_layer`) into a premultiplied ARGB image that lives in
 shared memory, and the window copies the pixels into an image of its own (numpy; no GIL
