@@ -394,12 +394,6 @@ class PaintProcesses:
         log.warning("paint process %s ended; painting in the window", child.proc.pid)
         child.dead = True
 
-    def paint(self, w: int, h: int, view: Any, origin: tuple[int, int],
-              items: list[tuple[Any, Any, bool]], into: Any) -> bool:
-        """:meth:`send` and :meth:`collect` in one."""
-        ticket = self.send(w, h, view, origin, items)
-        return ticket is not None and self.collect(ticket, into)
-
     def close(self) -> None:
         """End every child (the program is ending)."""
         with self._lock:

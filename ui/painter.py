@@ -141,7 +141,7 @@ class ImagePool:
             if len(self._images) >= self.size:
                 return False
         img = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
-        np.frombuffer(img.bits(), dtype=np.uint32)[:] = 0  # transparent, pages in
+        pixels(img)[...] = 0  # transparent, pages in
         with self._lock:
             if len(self._images) >= self.size:
                 return False
@@ -161,6 +161,15 @@ IMAGES = ImagePool()
 def new_image(view: Viewport, clear: bool = True) -> QImage:
     """A transparent image the size of ``view`` (from the pool; see ImagePool.get)."""
     return IMAGES.get(view.width, view.height, clear)
+
+
+def pixels(img: QImage, write: bool = True) -> np.ndarray:
+    """The pixels of a 32-bit ``img`` as a (height, width) uint32 array over its memory
+    (``write``: detached from any implicitly shared copy first, as ``QImage.bits`` does).
+    numpy lets go of the GIL to copy or fill them; a QPainter blit holds it."""
+    buf = img.bits() if write else img.constBits()
+    return np.frombuffer(buf, np.uint32, count=img.width() * img.height()).reshape(
+        img.height(), img.width())
 
 
 # -- symbols ---------------------------------------------------------------------------
@@ -621,8 +630,7 @@ def label_sheet(paths: list[QPainterPath], sizes: list[tuple[int, int]],
     for shift, pv in ((16, planes[1]), (8, planes[2]), (0, planes[3])):
         out |= (_div255(pv * cover) + under) << shift
     img = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
-    np.frombuffer(img.bits(), dtype=np.uint32).reshape(height, img.bytesPerLine() // 4)[
-        :, :width] = out
+    pixels(img)[...] = out
     return img, rects
 
 

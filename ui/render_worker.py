@@ -31,7 +31,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 from PySide6.QtCore import QObject, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QPainter
 
@@ -49,6 +48,7 @@ from ui.painter import (
     draw_labels,
     new_image,
     paint_layer,
+    pixels,
     place_labels,
     yield_gil,
 )
@@ -267,14 +267,6 @@ def paint_run(run: list[MapLayer], view: Viewport, lang: str,
     return start_paint_run(run, view, lang, pattern_origin, pooled, atlases, painters)()
 
 
-def pixels(img: QImage, write: bool = True) -> np.ndarray:
-    """The pixels of a 32-bit ``img`` as a (height, width) uint32 array over its memory
-    (``write``: detached from any implicitly shared copy first, as ``QImage.bits`` does)."""
-    buf = img.bits() if write else img.constBits()
-    return np.frombuffer(buf, np.uint32, count=img.width() * img.height()).reshape(
-        img.height(), img.width())
-
-
 def start_render_run(run: list[MapLayer], view: Viewport, lang: str,
                      atlases: dict[str, SymbolAtlas], previous: CachedImage | None,
                      painters: PaintProcesses | None = None) -> Callable[[], Rendered]:
@@ -388,8 +380,8 @@ class Renderer(QObject):
         self.indexer = Runner(self, threads=1)
         # Child processes that paint the runs without big point layers (ui.paint_process):
         # their own GIL each, so the runs paint in parallel with each other and with this
-        # process's render thread (labels, outfalls).  Started after the first map (a cold
-        # start is CPU-bound); until they are ready the render thread paints everything.
+        # process's render thread (labels, outfalls).  Started once the map has been idle
+        # PAINTERS_IDLE_MS; until they are ready the render thread paints everything.
         self.painters = paint_processes()
         self._hit_index_timer = QTimer(self)
         self._hit_index_timer.setSingleShot(True)
