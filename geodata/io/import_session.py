@@ -156,6 +156,8 @@ class ImportSession:
     #: control units only: keep the current units as this edition (geodata.editions_store)
     keep_edition: str | None = None
     edition: str | None = None
+    #: the file as it was when ``result`` was read (:func:`file_stamp`)
+    read_stamp: tuple[int, int] | None = None
 
     # -- reading --------------------------------------------------------------------------
     def key(self) -> tuple[Any, ...]:
@@ -173,6 +175,7 @@ class ImportSession:
         if self.path is None:
             raise ImportRefused(msg("请选择要导入的文件", "choose a file to import"))
         self.crs_candidates, self.crs_refusal = [], None
+        stamp = file_stamp(self.path)  # before: a file changed while read is not this one
         try:
             result = read_any(self.path, layer=self.file_layer, encoding=self.encoding,
                               crs=self.crs, progress=progress)
@@ -184,6 +187,7 @@ class ImportSession:
             self.result, self.read_key = None, None
             return None
         self.result, self.read_key = result, self.key()
+        self.read_stamp = stamp
         return result
 
     def file_layer_candidates(self, exc: ImportRefused) -> bool:
@@ -294,6 +298,16 @@ class ImportSession:
         if batch == self.last_batch:
             self.last_batch = None
         return done
+
+
+def file_stamp(path: Path) -> tuple[int, int] | None:
+    """(size, modification time in ns) of a file: whether it is still the file that was
+    read (None when it cannot be looked at)."""
+    try:
+        st = Path(path).stat()
+    except OSError:
+        return None
+    return (int(st.st_size), int(st.st_mtime_ns))
 
 
 def _copy_notes(result: ReadResult) -> Notes:

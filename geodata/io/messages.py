@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from geodata.io.crs_candidates import Candidate
 from geodata.messages import Message, msg
@@ -25,6 +26,12 @@ class ImportRefused(Exception):
         self.message = message
         self.crs_candidates = tuple(crs_candidates)
         self.candidates = tuple(candidates) or tuple(c.crs for c in self.crs_candidates)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # pickled with its message and choices (an import's child process sends it back:
+        # models/import_process.py); Exception's own pickling would keep only the English
+        return (type(self), (self.message, self.candidates, self.crs_candidates),
+                self.__dict__)
 
     def text(self, lang: str = "zh") -> str:
         return self.message.text(lang)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWizard,
 )
 
+from models import import_process
 from ui.importing.common import RowsTable
 from ui.importing.jobs import JobRunner
 from ui.importing.pages import StepPage
@@ -129,8 +130,11 @@ class SummaryPage(StepPage):
         since = state.revision()  # here, on the GUI thread: an edit from now on wins
 
         def work(progress: Any) -> tuple[Any, Any]:
-            report = s.run(False, progress)  # the file's layer is read here too, so the
-            return report, state.read_changed_layer(str(report.layer), since)  # GUI swaps
+            # a big file's check and write in a child process, with a GIL of its own
+            # (models/import_process.py); the file's layer is then read here, so the GUI
+            # only swaps it in
+            report = import_process.run_import(s, False, progress)
+            return report, state.read_changed_layer(str(report.layer), since)
 
         self.jobs.run_job(work, self, self._imported, self.tr("正在导入…"))
         return False

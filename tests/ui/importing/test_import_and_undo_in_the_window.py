@@ -30,6 +30,23 @@ def _status(win, review, code: str) -> tuple[str, str]:
     return in_frame[0], review.table.cell(review.table.row_of(code), "review_status")
 
 
+@pytest.fixture(params=["thread", "process"])
+def written_in(request, monkeypatch):
+    """The import's check and write in the wizard's worker thread, or in a child process
+    as a big file's are (models/import_process.py)."""
+    from models import import_process
+
+    monkeypatch.delenv("ECOZONE_IMPORT_PROCESS", raising=False)
+    monkeypatch.setattr(import_process, "PROCESS_ROWS",
+                        1 if request.param == "process" else 10 ** 9)
+    children: list[bool] = []
+    real = import_process._in_child
+    monkeypatch.setattr(import_process, "_in_child",
+                        lambda *a: children.append(True) or real(*a))
+    yield request.param
+    assert children == ([True] if request.param == "process" else [])
+
+
 @pytest.fixture
 def no_retry(monkeypatch):
     """The held-up save is not retried by the timer meanwhile (it would save it first)."""
@@ -56,7 +73,8 @@ def _held_up_edit(win, review, workspace: Path) -> str:
 
 @pytest.mark.parametrize("saved_at_reload", [True, False])
 def test_an_edit_held_up_before_an_import_is_in_the_new_layer(
-        qtbot, workspace, tmp_path, in_pieces, no_retry, monkeypatch, saved_at_reload):
+        qtbot, workspace, tmp_path, in_pieces, no_retry, monkeypatch, saved_at_reload,
+        written_in):
     win = _window(qtbot, workspace)
     review = win.features.review
     code = _held_up_edit(win, review, workspace)
@@ -85,7 +103,7 @@ def test_an_edit_held_up_before_an_import_is_in_the_new_layer(
 
 
 def test_an_import_and_its_undo_leave_map_table_and_file_as_before(
-        qtbot, workspace, tmp_path, in_pieces):
+        qtbot, workspace, tmp_path, in_pieces, written_in):
     """Through the wizard's 导入 and 撤销本次导入 (the sliced write and read in their
     worker, the table in pieces): afterwards the map draws the same outfalls, the table
     lists the same ones with the same values, and the file holds the same rows."""

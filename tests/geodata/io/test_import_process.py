@@ -1,0 +1,165 @@
+"""A big import's check and write in a child process (models/import_process.py, issue 17).
+
+What the user gets must not depend on where the write ran: the same report, batch and rows
+as the session's own run in the window's worker thread; refusals in both languages; and a
+child that dies says truthfully that nothing was written.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import pickle
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from geodata.io.crs_candidates import Candidate
+from geodata.io.import_session import ImportSession
+from geodata.io.messages import ImportRefused, msg
+from geodata.io.workspace_import import list_batches
+from geodata.store import read_layer
+from models import import_process
+
+ROWS = 400
+
+
+def _csv(path: Path, n: int, start: int = 1000) -> Path:
+    lines = ["编码,名称,受纳水体,经度,纬度"]
+    lines += [f"PWK350582H{start + i:04d},试验排口{i},深沪湾,{118.5 + i * 1e-5:.6f},"
+              f"{24.6 + i * 1e-5:.6f}" for i in range(n)]
+    # one row the check refuses (no location), so the report has a rejection to carry
+    lines.append(f"PWK350582H{start + n:04d},无坐标排口,深沪湾,,")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _session(workspace: Path, csv: Path) -> ImportSession:
+    session = ImportSession(workspace, csv)
+    assert session.read() is not None
+    session.suggest()
+    return session
+
+
+@pytest.fixture
+def children(monkeypatch):
+    """Imports of ROWS rows go to a child; the calls that did are counted."""
+    monkeypatch.setattr(import_process, "PROCESS_ROWS", ROWS // 2)
+    # the report's lists come back in pieces (a 100k import's are ~12)
+    monkeypatch.setattr(import_process, "ANSWER_PIECE", 64)
+    monkeypatch.delenv("ECOZONE_IMPORT_PROCESS", raising=False)
+    calls: list[bool] = []
+    real = import_process._in_child
+
+    def counted(*args):
+        calls.append(True)
+        return real(*args)
+
+    monkeypatch.setattr(import_process, "_in_child", counted)
+    return calls
+
+
+def _outfalls(workspace: Path) -> list[tuple]:
+    frame = read_layer(workspace, "outfalls").sort_values("code")
+    cols = [c for c in frame.columns if c != "geometry"]
+    return [(*(None if v != v else v for v in row[:-1]), row[-1].wkb)
+            for row in frame[[*cols, "geometry"]].itertuples(index=False)]
+
+
+def test_a_big_import_in_a_child_writes_what_the_thread_writes(workspace, tmp_path,
+                                                                children):
+    other = tmp_path / "other.gpkg"
+    shutil.copyfile(workspace, other)
+    csv = _csv(tmp_path / "big.csv", ROWS)
+
+    in_thread = _session(other, csv)
+    expected = in_thread.run(False)
+    session = _session(workspace, csv)
+    report = import_process.run_import(session, False)
+
+    assert children == [True]  # the child ran the import
+    assert report.counts() == expected.counts()
+    assert report.new == expected.new  # every code, in order, from the pieces
+    assert report.counts()["imported"] == ROWS and report.counts()["rejected"] == 1
+    assert report.to_json("zh")["rejections"] == expected.to_json("zh")["rejections"]
+    assert report.to_json("en")["rejections"] == expected.to_json("en")["rejections"]
+    assert report.batch_id == expected.batch_id == session.last_batch
+    assert _outfalls(workspace) == _outfalls(other)
+    assert [b["batch_id"] for b in list_batches(workspace)] == [report.batch_id]
+    assert {"PWK350582H1000", "PWK350582H1399"} <= set(
+        read_layer(workspace, "outfalls")["code"].astype(str))
+    # and the undo the result page offers takes it all back
+    session.undo()
+    assert len(read_layer(workspace, "outfalls")) == 2
+
+
+def test_a_small_import_stays_in_the_thread(workspace, tmp_path, children):
+    session = _session(workspace, _csv(tmp_path / "small.csv", ROWS // 4))
+    report = import_process.run_import(session, False)
+    assert children == []
+    assert report.counts()["imported"] == ROWS // 4
+
+
+def test_the_switch_turns_the_child_off(workspace, tmp_path, children, monkeypatch):
+    monkeypatch.setenv("ECOZONE_IMPORT_PROCESS", "0")
+    session = _session(workspace, _csv(tmp_path / "big.csv", ROWS))
+    assert import_process.run_import(session, False).counts()["imported"] == ROWS
+    assert children == []
+
+
+def test_a_file_changed_after_the_preview_is_refused_in_both_languages(workspace, tmp_path,
+                                                                        children):
+    csv = _csv(tmp_path / "big.csv", ROWS)
+    session = _session(workspace, csv)
+    _csv(csv, ROWS + 5, start=5000)  # the county sent a new version meanwhile
+    with pytest.raises(ImportRefused) as caught:
+        import_process.run_import(session, False)
+    assert children == [True]
+    assert caught.value.text("zh") == ("文件 big.csv 在预览之后已被修改，未导入；"
+                                       "请返回第 1 步重新选择该文件")
+    assert caught.value.text("en").startswith("big.csv was changed after it was previewed")
+    assert len(read_layer(workspace, "outfalls")) == 2  # nothing written
+    assert list_batches(workspace) == []
+
+
+def test_a_child_that_dies_says_nothing_was_written(workspace, tmp_path, children):
+    session = _session(workspace, _csv(tmp_path / "big.csv", ROWS))
+    caught: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            import_process.run_import(session, False)
+        except BaseException as exc:  # noqa: BLE001 - the test looks at it
+            caught.append(exc)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    killed = False
+    deadline = time.monotonic() + 30
+    while not killed and time.monotonic() < deadline and worker.is_alive():
+        for child in multiprocessing.active_children():
+            if child.name == "ecozone-import":
+                child.kill()  # while it still imports its modules: nothing written yet
+                killed = True
+        time.sleep(0.005)
+    worker.join(60)
+    assert killed
+    assert len(caught) == 1 and isinstance(caught[0], import_process.ImportProcessDied)
+    assert caught[0].text("zh").startswith("导入 big.csv 的进程意外结束（退出码 -9）")
+    assert caught[0].text("zh").endswith("工作区未作任何改动")
+    assert caught[0].text("en").endswith("the workspace was not changed")
+    assert len(read_layer(workspace, "outfalls")) == 2
+    assert session.last_batch is None
+
+
+def test_a_refusal_keeps_its_message_and_choices_when_pickled():
+    cand = Candidate("EPSG:4549", "CGCS2000 / 3-degree Gauss-Kruger CM 120E", True)
+    for exc in (ImportRefused(msg("请选择图层", "choose a layer"), ("a", "b")),
+                ImportRefused(msg("缺少坐标系", "no CRS"), crs_candidates=(cand,))):
+        back = pickle.loads(pickle.dumps(exc))
+        assert type(back) is ImportRefused
+        assert (back.text("zh"), back.text("en")) == (exc.text("zh"), exc.text("en"))
+        assert back.candidates == exc.candidates
+        assert back.crs_candidates == exc.crs_candidates
