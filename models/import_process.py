@@ -18,6 +18,9 @@ the window's GIL for every value.  A file changed since the dialog read it is re
 size and modification time, ``ImportSession.read_stamp``): the user previewed that one.
 The window's worker thread only waits on a pipe.
 
+:func:`run_undo` does the same for the result page's undo of a batch of as many rows (its
+deletes and restores are the same row-by-row SQLite).
+
 Only files of at least :data:`PROCESS_ROWS` rows go to a child: starting one (spawn, as on
 Windows; its imports) costs ~1-2 s, which a small import should not pay.
 ``ECOZONE_IMPORT_PROCESS=0`` turns the child off.  The answer is the report or the
@@ -34,11 +37,12 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from geodata import gil_slices
-from geodata.io.messages import ImportCancelled, ImportRefused, msg
+from geodata.io.messages import ImportCancelled, ImportRefused, Message, msg
 from geodata.io.read_result import Progress
 from geodata.io.workspace_import import ImportReport, list_batches
 
@@ -80,11 +84,57 @@ def run_import(session: Any, dry_run: bool, progress: Progress | None = None
     if progress is not None and progress(0.9, msg("检查记录", "checking rows")) is False:
         raise ImportCancelled()
     choices = {name: getattr(session, name) for name in CHOICES}
-    before = _batch_ids(Path(session.workspace))
-    report, batch = _in_child(choices, session.read_stamp, dry_run, before)
+    workspace = Path(session.workspace)
+    before = _batch_ids(workspace)
+    name = Path(str(session.path)).name
+
+    def died(code: int | None) -> ImportProcessDied:
+        """Whether the batch is in the workspace (a transaction commits whole or not at
+        all) or nothing was written."""
+        written = sorted(_batch_ids(workspace) - before)
+        if written:
+            return ImportProcessDied(msg(
+                f"导入 {name} 的进程意外结束（退出码 {code}），但批次 {written[-1]} 已完整写入"
+                "工作区；请重新载入图层查看",
+                f"the process importing {name} ended unexpectedly (exit code {code}), but "
+                f"batch {written[-1]} was written to the workspace whole; reload the layer "
+                "to see it"))
+        return ImportProcessDied(msg(
+            f"导入 {name} 的进程意外结束（退出码 {code}），工作区未作任何改动",
+            f"the process importing {name} ended unexpectedly (exit code {code}); the "
+            "workspace was not changed"))
+
+    report, batch = _in_child(("import", choices, session.read_stamp, dry_run), died)
     if not dry_run:
         session.last_batch = batch
     return report
+
+
+def run_undo(session: Any, batch: int, rows: int) -> Message:
+    """``session.undo(batch)`` (its report: ``rows`` rows imported or updated), in a child
+    process for a big batch: deleting and restoring 100k rows is the same row-by-row
+    SQLite as the import."""
+    if not (enabled() and rows >= PROCESS_ROWS):
+        return session.undo(batch)
+    workspace = Path(session.workspace)
+
+    def died(code: int | None) -> ImportProcessDied:
+        undone = _batch_status(workspace, batch) not in (None, "applied")
+        if undone:
+            return ImportProcessDied(msg(
+                f"撤销批次 {batch} 的进程意外结束（退出码 {code}），但撤销已完整写入工作区；"
+                "请重新载入图层查看",
+                f"the process undoing batch {batch} ended unexpectedly (exit code {code}), "
+                "but the undo was written to the workspace whole; reload the layer to see it"))
+        return ImportProcessDied(msg(
+            f"撤销批次 {batch} 的进程意外结束（退出码 {code}），批次仍在工作区中，未作任何改动",
+            f"the process undoing batch {batch} ended unexpectedly (exit code {code}); the "
+            "batch is still in the workspace, nothing was changed"))
+
+    done = _in_child(("undo", workspace, batch), died)
+    if batch == session.last_batch:
+        session.last_batch = None
+    return done
 
 
 def _batch_ids(workspace: Path) -> set[int]:
@@ -94,27 +144,37 @@ def _batch_ids(workspace: Path) -> set[int]:
         return set()
 
 
-def _in_child(choices: dict[str, Any], stamp: tuple[int, int] | None, dry_run: bool,
-              before: set[int]) -> tuple[ImportReport, int | None]:
+def _batch_status(workspace: Path, batch: int) -> str | None:
+    try:
+        return next((str(b["status"]) for b in list_batches(workspace)
+                     if int(b["batch_id"]) == batch), None)
+    except Exception:  # noqa: BLE001 - only for the message should the child die
+        return None
+
+
+def _in_child(job: tuple[Any, ...], died: Callable[[int | None], ImportProcessDied]
+              ) -> Any:
+    """``job`` done by :func:`serve` in a new child; its answer, or its exception raised
+    here; ``died(exit code)`` raised for a child that ends without answering."""
     ctx = multiprocessing.get_context("spawn")  # as on Windows, and no fork of Qt
     ours, theirs = ctx.Pipe()
-    proc = ctx.Process(target=serve, args=(theirs, choices, stamp, dry_run, ANSWER_PIECE),
-                       daemon=True, name="ecozone-import")
+    proc = ctx.Process(target=serve, args=(theirs, job, ANSWER_PIECE), daemon=True,
+                       name="ecozone-import")
     proc.start()
     theirs.close()
 
     def receive() -> Any:
         while not ours.poll(POLL_S):
             if not proc.is_alive() and not ours.poll(0):
-                raise _died(proc.exitcode, choices, before)
+                raise died(proc.exitcode)
         try:
             return ours.recv()
         except (EOFError, OSError):
-            raise _died(proc.exitcode, choices, before) from None
+            raise died(proc.exitcode) from None
 
     try:
         kind, value = receive()
-        if kind == "ok":  # the report's long lists follow a piece at a time
+        if kind == "report":  # the report's long lists follow a piece at a time
             report = value[0]
             while (part := receive())[0] == "part":
                 getattr(report, part[1]).extend(part[2])
@@ -130,44 +190,36 @@ def _in_child(choices: dict[str, Any], stamp: tuple[int, int] | None, dry_run: b
     return value
 
 
-def _died(code: int | None, choices: dict[str, Any], before: set[int]) -> ImportProcessDied:
-    """The message for a child that ended without an answer: whether its batch is in the
-    workspace (the transaction committed) or nothing was written."""
-    name = Path(str(choices["path"])).name
-    written = sorted(_batch_ids(Path(choices["workspace"])) - before)
-    if written:
-        return ImportProcessDied(msg(
-            f"导入 {name} 的进程意外结束（退出码 {code}），但批次 {written[-1]} 已完整写入工作区；"
-            "请重新载入图层查看",
-            f"the process importing {name} ended unexpectedly (exit code {code}), but batch "
-            f"{written[-1]} was written to the workspace whole; reload the layer to see it"))
-    return ImportProcessDied(msg(
-        f"导入 {name} 的进程意外结束（退出码 {code}），工作区未作任何改动",
-        f"the process importing {name} ended unexpectedly (exit code {code}); the workspace "
-        "was not changed"))
+def serve(conn: Any, job: tuple[Any, ...], piece: int = ANSWER_PIECE) -> None:
+    """The child: do ``job`` and answer.
 
-
-def serve(conn: Any, choices: dict[str, Any], stamp: tuple[int, int] | None,
-          dry_run: bool, piece: int = ANSWER_PIECE) -> None:
-    """The child: read with ``choices``, check and write as the dialog's session would,
-    answer ``("ok", (report, batch))`` or ``("error", exception)``.  A file that is no
-    longer the one the window read (``stamp``) is refused: the user checked and previewed
-    that one."""
+    ``("import", choices, stamp, dry_run)``: read with ``choices``, check and write as the
+    dialog's session would; answer ``("report", (report, batch))``, the report's long
+    lists then in ``("part", field, items)`` messages of ``piece`` items and ``("end",)``.
+    A file that is no longer the one the window read (``stamp``) is refused: the user
+    checked and previewed that one.  ``("undo", workspace, batch)``: answer
+    ``("done", message)``.  A failure answers ``("error", exception)``."""
     from geodata.io.import_session import ImportSession
+    from geodata.io.workspace_import import undo_import
     from models.priority import lower_this_process
 
     lower_this_process()  # the window's GUI thread first on a two-core laptop
     try:
-        session = ImportSession(**choices)
-        if session.read() is None and session.crs_refusal is not None:
-            raise session.crs_refusal
-        if session.read_stamp is None or session.read_stamp != stamp:
-            name = Path(str(choices["path"])).name
-            raise ImportRefused(msg(
-                f"文件 {name} 在预览之后已被修改，未导入；请返回第 1 步重新选择该文件",
-                f"{name} was changed after it was previewed and was not imported; go back "
-                "to step 1 and choose it again"))
-        report = session.run(dry_run)
+        if job[0] == "undo":
+            answer: tuple[str, Any] = ("done", undo_import(Path(job[1]), int(job[2])))
+        else:
+            _, choices, stamp, dry_run = job
+            session = ImportSession(**choices)
+            if session.read() is None and session.crs_refusal is not None:
+                raise session.crs_refusal
+            if session.read_stamp is None or session.read_stamp != stamp:
+                name = Path(str(choices["path"])).name
+                raise ImportRefused(msg(
+                    f"文件 {name} 在预览之后已被修改，未导入；请返回第 1 步重新选择该文件",
+                    f"{name} was changed after it was previewed and was not imported; go "
+                    "back to step 1 and choose it again"))
+            report = session.run(dry_run)
+            answer = ("report", (report, session.last_batch))
     except BaseException as exc:  # noqa: BLE001 - every failure goes back to the window
         try:
             conn.send(("error", exc))
@@ -175,13 +227,17 @@ def serve(conn: Any, choices: dict[str, Any], stamp: tuple[int, int] | None,
             conn.send(("error", RuntimeError(f"{type(exc).__name__}: {exc} ({why})")))
         conn.close()
         return
+    if answer[0] == "done":
+        conn.send(answer)
+        conn.close()
+        return
     # the long lists (a 100k import's new or updated codes) apart, a piece a message: the
     # window unpickles each message in one call holding its GIL (100k codes: ~10 ms)
     long = {f.name: getattr(report, f.name) for f in dataclasses.fields(report)
             if isinstance(getattr(report, f.name), list)
             and len(getattr(report, f.name)) > piece}
-    conn.send(("ok", (dataclasses.replace(report, **{k: [] for k in long}),
-                      session.last_batch)))
+    conn.send(("report", (dataclasses.replace(report, **{k: [] for k in long}),
+                          session.last_batch)))
     for name, items in long.items():
         for start in range(0, len(items), piece):
             conn.send(("part", name, items[start:start + piece]))

@@ -198,9 +198,12 @@ class ResultPage(StepPage):
             return
         batch, layer, state = int(r.batch_id), str(r.layer), self.state
         since = state.revision()
+        rows = r.counts()["imported"] + r.counts()["updated"]
 
         def work(_progress: Any) -> tuple[Any, Any]:
-            return self.session.undo(batch), state.read_changed_layer(layer, since)
+            # a big batch undone in a child process, as it was imported
+            done = import_process.run_undo(self.session, batch, rows)
+            return done, state.read_changed_layer(layer, since)
 
         self.jobs.run_job(work, self, lambda done: self._undone(done, batch, layer),
                           self.tr("正在撤销…"))

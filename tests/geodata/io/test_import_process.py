@@ -50,12 +50,12 @@ def children(monkeypatch):
     # the report's lists come back in pieces (a 100k import's are ~12)
     monkeypatch.setattr(import_process, "ANSWER_PIECE", 64)
     monkeypatch.delenv("ECOZONE_IMPORT_PROCESS", raising=False)
-    calls: list[bool] = []
+    calls: list[str] = []
     real = import_process._in_child
 
-    def counted(*args):
-        calls.append(True)
-        return real(*args)
+    def counted(job, died):
+        calls.append(job[0])
+        return real(job, died)
 
     monkeypatch.setattr(import_process, "_in_child", counted)
     return calls
@@ -79,7 +79,7 @@ def test_a_big_import_in_a_child_writes_what_the_thread_writes(workspace, tmp_pa
     session = _session(workspace, csv)
     report = import_process.run_import(session, False)
 
-    assert children == [True]  # the child ran the import
+    assert children == ["import"]  # a child ran the import
     assert report.counts() == expected.counts()
     assert report.new == expected.new  # every code, in order, from the pieces
     assert report.counts()["imported"] == ROWS and report.counts()["rejected"] == 1
@@ -90,16 +90,23 @@ def test_a_big_import_in_a_child_writes_what_the_thread_writes(workspace, tmp_pa
     assert [b["batch_id"] for b in list_batches(workspace)] == [report.batch_id]
     assert {"PWK350582H1000", "PWK350582H1399"} <= set(
         read_layer(workspace, "outfalls")["code"].astype(str))
-    # and the undo the result page offers takes it all back
-    session.undo()
+    # and the undo the result page offers, in a child too, takes it all back
+    done = import_process.run_undo(session, report.batch_id, ROWS)
+    assert children == ["import", "undo"]
+    assert done.text("zh") == in_thread.undo().text("zh")
+    assert session.last_batch is None
     assert len(read_layer(workspace, "outfalls")) == 2
+    assert _outfalls(workspace) == _outfalls(other)
+    assert [b["status"] for b in list_batches(workspace)] == ["undone"]
 
 
-def test_a_small_import_stays_in_the_thread(workspace, tmp_path, children):
+def test_a_small_import_and_its_undo_stay_in_the_thread(workspace, tmp_path, children):
     session = _session(workspace, _csv(tmp_path / "small.csv", ROWS // 4))
     report = import_process.run_import(session, False)
-    assert children == []
     assert report.counts()["imported"] == ROWS // 4
+    import_process.run_undo(session, report.batch_id, ROWS // 4)
+    assert children == []
+    assert len(read_layer(workspace, "outfalls")) == 2
 
 
 def test_the_switch_turns_the_child_off(workspace, tmp_path, children, monkeypatch):
@@ -116,7 +123,7 @@ def test_a_file_changed_after_the_preview_is_refused_in_both_languages(workspace
     _csv(csv, ROWS + 5, start=5000)  # the county sent a new version meanwhile
     with pytest.raises(ImportRefused) as caught:
         import_process.run_import(session, False)
-    assert children == [True]
+    assert children == ["import"]
     assert caught.value.text("zh") == ("文件 big.csv 在预览之后已被修改，未导入；"
                                        "请返回第 1 步重新选择该文件")
     assert caught.value.text("en").startswith("big.csv was changed after it was previewed")
@@ -124,13 +131,14 @@ def test_a_file_changed_after_the_preview_is_refused_in_both_languages(workspace
     assert list_batches(workspace) == []
 
 
-def test_a_child_that_dies_says_nothing_was_written(workspace, tmp_path, children):
-    session = _session(workspace, _csv(tmp_path / "big.csv", ROWS))
+def _killed_at_once(call) -> BaseException:
+    """What ``call()`` raised, its child killed as soon as it is there (while it still
+    imports its modules: before it writes anything)."""
     caught: list[BaseException] = []
 
     def run() -> None:
         try:
-            import_process.run_import(session, False)
+            call()
         except BaseException as exc:  # noqa: BLE001 - the test looks at it
             caught.append(exc)
 
@@ -141,17 +149,37 @@ def test_a_child_that_dies_says_nothing_was_written(workspace, tmp_path, childre
     while not killed and time.monotonic() < deadline and worker.is_alive():
         for child in multiprocessing.active_children():
             if child.name == "ecozone-import":
-                child.kill()  # while it still imports its modules: nothing written yet
+                child.kill()
                 killed = True
         time.sleep(0.005)
     worker.join(60)
     assert killed
     assert len(caught) == 1 and isinstance(caught[0], import_process.ImportProcessDied)
-    assert caught[0].text("zh").startswith("导入 big.csv 的进程意外结束（退出码 -9）")
-    assert caught[0].text("zh").endswith("工作区未作任何改动")
-    assert caught[0].text("en").endswith("the workspace was not changed")
+    return caught[0]
+
+
+def test_a_child_that_dies_says_nothing_was_written(workspace, tmp_path, children):
+    session = _session(workspace, _csv(tmp_path / "big.csv", ROWS))
+    exc = _killed_at_once(lambda: import_process.run_import(session, False))
+    assert exc.text("zh") == "导入 big.csv 的进程意外结束（退出码 -9），工作区未作任何改动"
+    assert exc.text("en") == ("the process importing big.csv ended unexpectedly (exit code "
+                              "-9); the workspace was not changed")
     assert len(read_layer(workspace, "outfalls")) == 2
     assert session.last_batch is None
+
+
+def test_an_undo_child_that_dies_says_the_batch_is_still_there(workspace, tmp_path,
+                                                                children):
+    session = _session(workspace, _csv(tmp_path / "big.csv", ROWS))
+    batch = import_process.run_import(session, False).batch_id
+    exc = _killed_at_once(lambda: import_process.run_undo(session, batch, ROWS))
+    assert exc.text("zh") == (f"撤销批次 {batch} 的进程意外结束（退出码 -9），"
+                              "批次仍在工作区中，未作任何改动")
+    assert exc.text("en").endswith("the batch is still in the workspace, nothing was changed")
+    assert len(read_layer(workspace, "outfalls")) == 2 + ROWS
+    assert session.last_batch == batch  # still undoable
+    import_process.run_undo(session, batch, ROWS)
+    assert len(read_layer(workspace, "outfalls")) == 2
 
 
 def test_a_refusal_keeps_its_message_and_choices_when_pickled():

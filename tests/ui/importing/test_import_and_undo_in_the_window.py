@@ -39,12 +39,12 @@ def written_in(request, monkeypatch):
     monkeypatch.delenv("ECOZONE_IMPORT_PROCESS", raising=False)
     monkeypatch.setattr(import_process, "PROCESS_ROWS",
                         1 if request.param == "process" else 10 ** 9)
-    children: list[bool] = []
+    children: list[str] = []
     real = import_process._in_child
     monkeypatch.setattr(import_process, "_in_child",
-                        lambda *a: children.append(True) or real(*a))
+                        lambda job, died: children.append(job[0]) or real(job, died))
     yield request.param
-    assert children == ([True] if request.param == "process" else [])
+    assert children == (["import", "undo"] if request.param == "process" else [])
 
 
 @pytest.fixture
