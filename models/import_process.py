@@ -22,7 +22,9 @@ The window's worker thread only waits on a pipe.
 deletes and restores are the same row-by-row SQLite).
 
 Only files of at least :data:`PROCESS_ROWS` rows go to a child: starting one (spawn, as on
-Windows; its imports) costs ~1-2 s, which a small import should not pay.
+Windows; its imports) costs ~1-2 s, which a small import should not pay.  The import's
+child is started ahead (:func:`warm`, from the dialog's dry run), so that cost overlaps the
+dry run and the user's reading of it; :func:`discard` ends one the dialog did not use.
 ``ECOZONE_IMPORT_PROCESS=0`` turns the child off.  The answer is the report or the
 exception, pickled (:class:`~geodata.io.messages.ImportRefused` keeps its bilingual
 message).  A child that ends without answering (killed, out of memory) fails the import
@@ -37,6 +39,7 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -52,6 +55,8 @@ PROCESS_ROWS = 20_000
 POLL_S = 0.2
 #: items of a report's list per message of the answer (~1-2 ms to unpickle)
 ANSWER_PIECE = 8_192
+#: a child started ahead that gets no job in this long ends
+IDLE_EXIT_S = 900.0
 
 #: the ImportSession fields that decide what is read and written (the child re-reads)
 CHOICES = ("workspace", "path", "file_layer", "target", "encoding", "crs", "mapping",
@@ -152,16 +157,70 @@ def _batch_status(workspace: Path, batch: int) -> str | None:
         return None
 
 
+#: a child started ahead (:func:`warm`), not yet given a job: (process, our pipe end)
+_warm: tuple[Any, Any] | None = None
+_warm_lock = threading.Lock()
+
+
+def warm(session: Any) -> None:
+    """Start the child a big import will use now, if :func:`wants_process`: its start
+    (a new interpreter and its imports, ~1 s) then overlaps the dry run and the user's
+    reading of it rather than the import.  From the dialog's worker, not the GUI thread."""
+    global _warm
+    if not wants_process(session):
+        return
+    with _warm_lock:
+        if _warm is None or not _warm[0].is_alive():
+            if _warm is not None:
+                _warm[1].close()
+            _warm = _start()
+
+
+def discard() -> None:
+    """End a child started ahead and never used (the import dialog closed)."""
+    global _warm
+    with _warm_lock:
+        taken, _warm = _warm, None
+    if taken is not None:
+        taken[1].close()  # the child ends when its pipe closes
+        taken[0].join(1)
+        if taken[0].is_alive():
+            taken[0].terminate()
+
+
+def _start() -> tuple[Any, Any]:
+    ctx = multiprocessing.get_context("spawn")  # as on Windows, and no fork of Qt
+    ours, theirs = ctx.Pipe()
+    proc = ctx.Process(target=serve, args=(theirs, ANSWER_PIECE), daemon=True,
+                       name="ecozone-import")
+    proc.start()
+    theirs.close()
+    return proc, ours
+
+
+def _take() -> tuple[Any, Any]:
+    """The child started ahead if it is still there, else a new one."""
+    global _warm
+    with _warm_lock:
+        taken, _warm = _warm, None
+    if taken is not None and taken[0].is_alive():
+        return taken
+    if taken is not None:
+        taken[1].close()
+    return _start()
+
+
 def _in_child(job: tuple[Any, ...], died: Callable[[int | None], ImportProcessDied]
               ) -> Any:
     """``job`` done by :func:`serve` in a new child; its answer, or its exception raised
     here; ``died(exit code)`` raised for a child that ends without answering."""
-    ctx = multiprocessing.get_context("spawn")  # as on Windows, and no fork of Qt
-    ours, theirs = ctx.Pipe()
-    proc = ctx.Process(target=serve, args=(theirs, job, ANSWER_PIECE), daemon=True,
-                       name="ecozone-import")
-    proc.start()
-    theirs.close()
+    proc, ours = _take()
+    try:
+        ours.send(job)
+    except OSError:  # the child ended before it was asked anything
+        ours.close()
+        proc, ours = _start()
+        ours.send(job)
 
     def receive() -> Any:
         while not ours.poll(POLL_S):
@@ -190,8 +249,9 @@ def _in_child(job: tuple[Any, ...], died: Callable[[int | None], ImportProcessDi
     return value
 
 
-def serve(conn: Any, job: tuple[Any, ...], piece: int = ANSWER_PIECE) -> None:
-    """The child: do ``job`` and answer.
+def serve(conn: Any, piece: int = ANSWER_PIECE) -> None:
+    """The child: import what a job needs, wait for the job (at most
+    :data:`IDLE_EXIT_S`; the window closing the pipe ends it), do it and answer.
 
     ``("import", choices, stamp, dry_run)``: read with ``choices``, check and write as the
     dialog's session would; answer ``("report", (report, batch))``, the report's long
@@ -199,11 +259,18 @@ def serve(conn: Any, job: tuple[Any, ...], piece: int = ANSWER_PIECE) -> None:
     A file that is no longer the one the window read (``stamp``) is refused: the user
     checked and previewed that one.  ``("undo", workspace, batch)``: answer
     ``("done", message)``.  A failure answers ``("error", exception)``."""
-    from geodata.io.import_session import ImportSession
-    from geodata.io.workspace_import import undo_import
     from models.priority import lower_this_process
 
-    lower_this_process()  # the window's GUI thread first on a two-core laptop
+    lower_this_process()  # the window's GUI thread first on a two-core laptop, imports too
+    from geodata.io.import_session import ImportSession
+    from geodata.io.workspace_import import undo_import
+
+    try:
+        if not conn.poll(IDLE_EXIT_S):
+            return
+        job = conn.recv()
+    except (EOFError, OSError):  # the window let go of it: not needed
+        return
     try:
         if job[0] == "undo":
             answer: tuple[str, Any] = ("done", undo_import(Path(job[1]), int(job[2])))

@@ -23,6 +23,7 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget, QWizard
 
 from geodata.io.import_session import ImportSession
+from models import import_process
 from ui.importing.common import Translated
 from ui.importing.jobs import JobRunner
 from ui.importing.mapping_page import MappingPage
@@ -122,10 +123,12 @@ class ImportDialog(Translated, QWizard):
 
     def reject(self) -> None:
         self.wait_idle()
+        import_process.discard()  # a child started for an import not made
         super().reject()
 
     def done(self, result: int) -> None:
         self.wait_idle()
+        import_process.discard()
         super().done(result)
 
 

@@ -9,6 +9,7 @@ user's mapping folder whose columns are all in the file is applied on its own.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from geodata.io import field_mapping
 from geodata.messages import Message
+from models import import_process
 from ui.importing.common import CONFIDENCE_COLOURS, confidence_level, fill_table, make_table
 from ui.importing.jobs import JobRunner
 from ui.importing.pages import StepPage
@@ -259,8 +261,13 @@ class MappingPage(StepPage):
             self.say(self.tr("请为“编码”字段选择一列：记录按编码识别和更新"), error=True)
             return False
         self.say("")
-        self.jobs.run_job(lambda progress: s.run(True, progress), self, self._dry_done,
-                            self.tr("正在预演导入（不写入）…"))
+        def work(progress: Any) -> Any:
+            # a big file's import will run in a child process: started now, its start
+            # overlaps the dry run and the user's reading of it (models/import_process.py)
+            import_process.warm(s)
+            return s.run(True, progress)
+
+        self.jobs.run_job(work, self, self._dry_done, self.tr("正在预演导入（不写入）…"))
         return False
 
     def _dry_done(self, report: object) -> None:

@@ -191,3 +191,47 @@ def test_a_refusal_keeps_its_message_and_choices_when_pickled():
         assert (back.text("zh"), back.text("en")) == (exc.text("zh"), exc.text("en"))
         assert back.candidates == exc.candidates
         assert back.crs_candidates == exc.crs_candidates
+
+
+def _import_children() -> list:
+    return [c for c in multiprocessing.active_children() if c.name == "ecozone-import"]
+
+
+def test_a_child_started_ahead_does_the_import_and_a_closed_dialog_ends_it(
+        workspace, tmp_path, children, monkeypatch):
+    started: list[int] = []
+    real_start = import_process._start
+
+    def counted_start():
+        started.append(1)
+        return real_start()
+
+    monkeypatch.setattr(import_process, "_start", counted_start)
+    import_process.warm(_session(workspace, _csv(tmp_path / "small.csv", ROWS // 4)))
+    assert started == [] and _import_children() == []  # a small file: no child ahead
+
+    session = _session(workspace, _csv(tmp_path / "big.csv", ROWS))
+    import_process.warm(session)
+    import_process.warm(session)  # (once is enough)
+    assert len(started) == 1 and len(_import_children()) == 1
+    report = import_process.run_import(session, False)
+    assert len(started) == 1  # the import used it
+    assert report.counts()["imported"] == ROWS
+
+    import_process.warm(session)  # another one ahead, never used
+    assert len(started) == 2
+    import_process.discard()
+    deadline = time.monotonic() + 10
+    while _import_children() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _import_children() == []
+
+
+def test_a_child_started_ahead_that_died_is_replaced(workspace, tmp_path, children):
+    session = _session(workspace, _csv(tmp_path / "big.csv", ROWS))
+    import_process.warm(session)
+    (child,) = _import_children()
+    child.kill()
+    child.join(10)
+    report = import_process.run_import(session, False)
+    assert report.counts()["imported"] == ROWS

@@ -10,6 +10,7 @@ before it swaps the layer in, and puts back those it still cannot save.
 
 from __future__ import annotations
 
+import multiprocessing
 import sqlite3
 from pathlib import Path
 
@@ -43,8 +44,17 @@ def written_in(request, monkeypatch):
     real = import_process._in_child
     monkeypatch.setattr(import_process, "_in_child",
                         lambda job, died: children.append(job[0]) or real(job, died))
+    started: list[int] = []
+    real_start = import_process._start
+    monkeypatch.setattr(import_process, "_start",
+                        lambda: started.append(1) or real_start())
     yield request.param
     assert children == (["import", "undo"] if request.param == "process" else [])
+    # one child started at the dry run (it did the import), one for the undo
+    assert len(started) == (2 if request.param == "process" else 0)
+    # the child started at the dry run did the import; none is left once the dialog closed
+    assert import_process._warm is None
+    assert not [c for c in multiprocessing.active_children() if c.name == "ecozone-import"]
 
 
 @pytest.fixture
