@@ -14,7 +14,7 @@ debounced re-check, statistics and re-render the change starts):
 
 - ``import``: 文件 ▸ 导入数据 — the wizard's 导入 step (``SummaryPage.start_work``) on a CSV
   of ``--import-rows`` new outfalls (read and dry run done before, as the user reads the
-  summary), until the map, the inventory table and the search show the new outfalls;
+  summary; a big file's import child started then, as the dry run's job starts it), until the map, the inventory table and the search show the new outfalls;
 - ``import_undo``: the wizard's 撤销本次导入, until they are gone from map and table;
 - ``reimport``: the same 导入 step on a CSV of as many outfalls already in the layer (every
   tenth, 整治状态 changed, a tenth of them moved ~100 m: a county sending its inventory
@@ -422,6 +422,7 @@ def _idle(win: Any, seconds: float = 600) -> None:
 def child(args: argparse.Namespace) -> dict[str, Any]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from cli.render import peak_memory_mb
+    from models import import_process
     from models import outfall_edits as oe
     from models.memory import huge_pages, no_fastbins
     from models.workspace import Workspace
@@ -502,6 +503,7 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
     s.path, s.target = csv, "outfalls"
     s.read()
     s.suggest()
+    import_process.warm(s)  # as the dry run's job does (ui/importing/mapping_page.py)
     dlg.state.dry_report = s.run(True)
     dlg.summary_page.show_report(dlg.state.dry_report)
     _idle(win)
@@ -550,6 +552,7 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
         s.path, s.target = Path(args.reimport_csv), "outfalls"
         s.read()
         s.suggest()
+        import_process.warm(s)
         dlg.state.dry_report = s.run(True)
         dlg.summary_page.show_report(dlg.state.dry_report)
         _idle(win)
