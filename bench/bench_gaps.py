@@ -14,7 +14,8 @@ debounced re-check, statistics and re-render the change starts):
 
 - ``import``: 文件 ▸ 导入数据 — the wizard's 导入 step (``SummaryPage.start_work``) on a CSV
   of ``--import-rows`` new outfalls (read and dry run done before, as the user reads the
-  summary; a big file's import child started then, as the dry run's job starts it), until the map, the inventory table and the search show the new outfalls;
+  summary; a big file's import child started then, as the dry run's job starts it),
+  until the map, the inventory table and the search show the new outfalls;
 - ``import_undo``: the wizard's 撤销本次导入, until they are gone from map and table;
 - ``reimport``: the same 导入 step on a CSV of as many outfalls already in the layer (every
   tenth, 整治状态 changed, a tenth of them moved ~100 m: a county sending its inventory
