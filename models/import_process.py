@@ -228,7 +228,8 @@ def _in_child(job: tuple[Any, ...], died: Callable[[int | None], ImportProcessDi
                 raise died(proc.exitcode)
         try:
             return ours.recv()
-        except (EOFError, OSError):
+        except (EOFError, OSError):  # its end of the pipe closed: it ended, or is ending
+            proc.join(5)  # (its exit code is known once it is reaped)
             raise died(proc.exitcode) from None
 
     try:
