@@ -182,10 +182,11 @@ def discard() -> None:
     with _warm_lock:
         taken, _warm = _warm, None
     if taken is not None:
-        taken[1].close()  # the child ends when its pipe closes
-        taken[0].join(1)
-        if taken[0].is_alive():
-            taken[0].terminate()
+        # it was given no job, so it writes nothing: ended at once, not waited for (this
+        # runs on the GUI thread as the dialog closes, and a child still importing its
+        # modules would notice its closed pipe only after them)
+        taken[1].close()
+        taken[0].terminate()
 
 
 def _start() -> tuple[Any, Any]:
