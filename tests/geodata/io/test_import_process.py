@@ -68,11 +68,18 @@ def _outfalls(workspace: Path) -> list[tuple]:
             for row in frame[[*cols, "geometry"]].itertuples(index=False)]
 
 
+@pytest.mark.parametrize("folder", ["", "晋江 县局/导入"])
 def test_a_big_import_in_a_child_writes_what_the_thread_writes(workspace, tmp_path,
-                                                                children):
-    other = tmp_path / "other.gpkg"
+                                                                children, folder):
+    """(also from a folder and a file named in Chinese, with a space, as a county
+    office's Windows paths are: the child gets them pickled, not on a command line)"""
+    where = tmp_path / folder
+    where.mkdir(parents=True, exist_ok=True)
+    if folder:
+        workspace = Path(shutil.copyfile(workspace, where / "工作区.gpkg"))
+    other = where / "other.gpkg"
     shutil.copyfile(workspace, other)
-    csv = _csv(tmp_path / "big.csv", ROWS)
+    csv = _csv(where / ("排污口清单.csv" if folder else "big.csv"), ROWS)
 
     in_thread = _session(other, csv)
     expected = in_thread.run(False)
