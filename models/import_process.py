@@ -37,6 +37,7 @@ Qt-free; the child imports no Qt.
 from __future__ import annotations
 
 import dataclasses
+import json
 import multiprocessing
 import os
 import threading
@@ -44,7 +45,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from geodata import gil_slices
+from geodata import gil_slices, gpkg_sql
 from geodata.io.messages import ImportCancelled, ImportRefused, Message, msg
 from geodata.io.read_result import Progress
 from geodata.io.workspace_import import ImportReport, list_batches
@@ -109,9 +110,49 @@ def run_import(session: Any, dry_run: bool, progress: Progress | None = None
             f"the process importing {name} ended unexpectedly (exit code {code}); the "
             "workspace was not changed"))
 
-    report, batch = _in_child(("import", choices, session.read_stamp, dry_run), died)
+    def stop() -> bool:  # the user's Cancel, asked through the job's progress callback
+        return progress is not None and progress(
+            0.9, msg("检查并写入记录", "checking and writing rows")) is False
+
+    try:
+        report, batch = _in_child(("import", choices, session.read_stamp, dry_run), died,
+                                  stop)
+    except _Stopped:
+        # the child is gone: either its transaction committed or nothing was written
+        written = sorted(_batch_ids(workspace) - before)
+        if not written:
+            raise ImportCancelled() from None
+        report, batch = stored_report(workspace, written[-1]), written[-1]
     if not dry_run:
         session.last_batch = batch
+    return report
+
+
+def stored_report(workspace: Path, batch: int) -> ImportReport:
+    """The report of a batch as the workspace keeps it (its layer, source, counts, and the
+    codes it inserted, updated and removed), with a note that it was read back: for an
+    import whose child was stopped on Cancel just after its transaction committed."""
+    con = gpkg_sql.connect(workspace, readonly=True)
+    try:
+        layer, source, counts = con.execute(
+            "select layer, source, counts from import_batches where batch_id=?",
+            (batch,)).fetchone()
+        done: dict[str, list[str]] = {"insert": [], "update": [], "delete": []}
+        for action, code in con.execute(
+                "select action, code from import_undo where batch_id=? order by rowid",
+                (batch,)):
+            done.setdefault(str(action), []).append(str(code))
+    finally:
+        con.close()
+    report = ImportReport(layer=str(layer), source=str(source), dry_run=False,
+                          new=done["insert"], updated=done["update"],
+                          removed=done["delete"], batch_id=batch,
+                          stored_counts=json.loads(counts) if counts else None)
+    report.notes.add(f"取消时导入已完整写入工作区（批次 {batch}），无法取消；"
+                     "如不需要，可在下一步撤销本批次",
+                     f"the import had been written to the workspace whole (batch {batch}) "
+                     "when it was cancelled; undo the batch in the next step if it is not "
+                     "wanted")
     return report
 
 
@@ -211,10 +252,16 @@ def _take() -> tuple[Any, Any]:
     return _start()
 
 
-def _in_child(job: tuple[Any, ...], died: Callable[[int | None], ImportProcessDied]
-              ) -> Any:
-    """``job`` done by :func:`serve` in a new child; its answer, or its exception raised
-    here; ``died(exit code)`` raised for a child that ends without answering."""
+class _Stopped(Exception):
+    """The child was killed because ``stop()`` said so."""
+
+
+def _in_child(job: tuple[Any, ...], died: Callable[[int | None], ImportProcessDied],
+              stop: Callable[[], bool] | None = None) -> Any:
+    """``job`` done by :func:`serve` in a child; its answer, or its exception raised here;
+    ``died(exit code)`` raised for a child that ends without answering.  ``stop()``, asked
+    while waiting, True: the child is killed and :class:`_Stopped` raised (whatever it had
+    committed stays: a transaction is whole or absent)."""
     proc, ours = _take()
     try:
         ours.send(job)
@@ -225,6 +272,10 @@ def _in_child(job: tuple[Any, ...], died: Callable[[int | None], ImportProcessDi
 
     def receive() -> Any:
         while not ours.poll(POLL_S):
+            if stop is not None and stop():
+                proc.kill()
+                proc.join(5)
+                raise _Stopped()
             if not proc.is_alive() and not ours.poll(0):
                 raise died(proc.exitcode)
         try:

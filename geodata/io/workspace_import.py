@@ -69,10 +69,15 @@ class ImportReport:
     edition: str | None = None
     #: codes given to outfalls that had none in the file (待编码-county-serial)
     provisional: list[str] = field(default_factory=list)
+    #: the counts as the batch stored them, when the lists above were not all kept (a
+    #: report read back from the workspace: models/import_process.py)
+    stored_counts: dict[str, int] | None = None
 
     def counts(self) -> dict[str, int]:
         """Rows imported, updated, unchanged, refused (a row with two bad fields counts
         once; each field's error stays listed in ``rejected``) and flagged."""
+        if self.stored_counts is not None:
+            return dict(self.stored_counts)
         return {"imported": len(self.new), "updated": len(self.updated),
                 "unchanged": len(self.unchanged),
                 "rejected": len({r.row for r in self.rejected}),

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtWidgets import QProgressDialog, QWizard
+from PySide6.QtWidgets import QProgressDialog, QPushButton, QWizard
 
 from geodata.io.messages import ImportCancelled, ImportRefused, Message
 from ui.background import Runner
@@ -66,14 +66,22 @@ class JobRunner(Translated, QObject):
         return self.job is not None
 
     def run_job(self, fn: Callable[[Any], Any], page: JobPage,
-                on_success: Callable[[Any], None], label: str) -> None:
-        """Run ``fn(progress)`` in a worker thread; ``on_success(result)`` back in the GUI."""
-        job = ImportJob(fn, self, self.runner)
+                on_success: Callable[[Any], None], label: str,
+                cancel_mode: str = "drop") -> None:
+        """Run ``fn(progress)`` in a worker thread; ``on_success(result)`` back in the GUI.
+        ``cancel_mode`` (:data:`ui.importing.worker.CANCEL_MODES`): "none" for a write
+        that cannot stop, whose progress dialog then has no working Cancel."""
+        job = ImportJob(fn, self, self.runner, cancel_mode)
         self.job = job
         self.progress = self._dialog
         self.progress.reset()  # a cancel of the last job forgotten, its timer restarted below
-        self.progress.setLabelText(label)
         self.progress.setCancelButtonText(self.tr("取消"))
+        button = self.progress.findChild(QPushButton)
+        if button is not None:  # (Esc asks too: cancel_job, which the job then ignores)
+            button.setEnabled(cancel_mode != "none")
+        if cancel_mode == "none":
+            label += "\n" + self.tr("写入工作区的过程不能中途取消")
+        self.progress.setLabelText(label)
         self.progress.setWindowTitle(self.tr("导入数据"))
         self.progress.setValue(0)
         job.progressed.connect(self._on_progress)
@@ -85,7 +93,7 @@ class JobRunner(Translated, QObject):
         job.start()
 
     def cancel_job(self) -> None:
-        if self.job is not None:
+        if self.job is not None and self.job.cancel_mode != "none":
             self.job.cancel()
             if self.progress is not None:
                 self.progress.setLabelText(self.tr("正在取消…"))

@@ -115,4 +115,5 @@ EN: dict[str, str] = {
     "已导入批次 %1 到图层 %2：新增 %3，更新 %4，未变 %5，拒绝 %6。":
         "Imported batch %1 into layer %2: %3 new, %4 updated, %5 unchanged, %6 rejected.",
     "（已撤销）": "(undone)", "正在撤销…": "Undoing…",
+    "写入工作区的过程不能中途取消": "Writing to the workspace cannot be stopped half way",
 }

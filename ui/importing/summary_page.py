@@ -136,7 +136,10 @@ class SummaryPage(StepPage):
             report = import_process.run_import(s, False, progress)
             return report, state.read_changed_layer(str(report.layer), since)
 
-        self.jobs.run_job(work, self, self._imported, self.tr("正在导入…"))
+        # in a child the import stops truthfully on Cancel (killed, and the file looked
+        # at); in this process's thread the write cannot stop half way
+        self.jobs.run_job(work, self, self._imported, self.tr("正在导入…"),
+                          cancel_mode="ask" if import_process.wants_process(s) else "none")
         return False
 
     def _imported(self, done: tuple[Any, Any]) -> None:
@@ -191,6 +194,9 @@ class ResultPage(StepPage):
             text += " " + self.tr("（已撤销）")
         self.summary.setText(text)
         self.undo_button.setEnabled(not self.is_undone)
+        if r.stored_counts is not None and r.notes.items and not self.is_undone:
+            # read back from the workspace: a Cancel that came after the write committed
+            self.say(r.notes.items[-1].text(self.state.lang))
 
     def undo(self) -> None:
         r = self.state.final_report
@@ -206,7 +212,7 @@ class ResultPage(StepPage):
             return done, state.read_changed_layer(layer, since)
 
         self.jobs.run_job(work, self, lambda done: self._undone(done, batch, layer),
-                          self.tr("正在撤销…"))
+                          self.tr("正在撤销…"), cancel_mode="none")
 
     def _undone(self, result: tuple[Any, Any], batch: int, layer: str) -> None:
         done, self.state.layer_read = result

@@ -18,7 +18,7 @@ import pytest
 
 from geodata.io.crs_candidates import Candidate
 from geodata.io.import_session import ImportSession
-from geodata.io.messages import ImportRefused, msg
+from geodata.io.messages import ImportCancelled, ImportRefused, msg
 from geodata.io.workspace_import import list_batches
 from geodata.store import read_layer
 from models import import_process
@@ -53,9 +53,9 @@ def children(monkeypatch):
     calls: list[str] = []
     real = import_process._in_child
 
-    def counted(job, died):
+    def counted(job, died, stop=None):
         calls.append(job[0])
-        return real(job, died)
+        return real(job, died, stop)
 
     monkeypatch.setattr(import_process, "_in_child", counted)
     return calls
@@ -242,3 +242,45 @@ def test_a_child_started_ahead_that_died_is_replaced(workspace, tmp_path, childr
     child.join(10)
     report = import_process.run_import(session, False)
     assert report.counts()["imported"] == ROWS
+
+
+def test_a_cancel_while_the_child_works_kills_it_and_nothing_is_written(
+        workspace, tmp_path, children):
+    session = _session(workspace, _csv(tmp_path / "big.csv", ROWS))
+    asked: list[float] = []
+
+    def progress(fraction, message):  # Cancel pressed once the child has its job
+        asked.append(fraction)
+        return len(asked) < 2
+
+    with pytest.raises(ImportCancelled):
+        import_process.run_import(session, False, progress)
+    assert children == ["import"] and len(asked) == 2
+    assert _import_children() == []  # killed
+    assert len(read_layer(workspace, "outfalls")) == 2 and list_batches(workspace) == []
+    assert session.last_batch is None
+
+
+def test_a_cancel_just_after_the_commit_gives_the_batch_as_stored(workspace, tmp_path,
+                                                                  children, monkeypatch):
+    other = tmp_path / "other.gpkg"
+    shutil.copyfile(workspace, other)
+    csv = _csv(tmp_path / "big.csv", ROWS)
+    expected = _session(other, csv).run(False)
+    real = import_process._in_child
+
+    def committed_then_stopped(job, died, stop=None):
+        real(job, died)  # the child's transaction committed ...
+        raise import_process._Stopped()  # ... and the Cancel's kill came after it
+
+    monkeypatch.setattr(import_process, "_in_child", committed_then_stopped)
+    session = _session(workspace, csv)
+    report = import_process.run_import(session, False, lambda f, m: True)
+    assert report.counts() == expected.counts()  # as the batch stored them
+    assert report.new == expected.new and report.batch_id == session.last_batch == 1
+    assert report.notes.items[-1].text("zh") == (
+        "取消时导入已完整写入工作区（批次 1），无法取消；如不需要，可在下一步撤销本批次")
+    assert "undo the batch in the next step" in report.notes.items[-1].text("en")
+    monkeypatch.setattr(import_process, "_in_child", real)
+    import_process.run_undo(session, 1, ROWS)  # and it can be undone
+    assert len(read_layer(workspace, "outfalls")) == 2

@@ -43,7 +43,8 @@ def written_in(request, monkeypatch):
     children: list[str] = []
     real = import_process._in_child
     monkeypatch.setattr(import_process, "_in_child",
-                        lambda job, died: children.append(job[0]) or real(job, died))
+                        lambda job, died, stop=None: children.append(job[0])
+                        or real(job, died, stop))
     started: list[int] = []
     real_start = import_process._start
     monkeypatch.setattr(import_process, "_start",
