@@ -594,6 +594,10 @@
         <source>正在撤销…</source>
         <translation>Undoing…</translation>
     </message>
+    <message>
+        <source>写入工作区的过程不能中途取消</source>
+        <translation>Writing to the workspace cannot be stopped half way</translation>
+    </message>
 </context>
 <context>
     <name>LayerPanel</name>
