@@ -41,6 +41,7 @@ import json
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -198,8 +199,9 @@ def _batch_status(workspace: Path, batch: int) -> str | None:
         return None
 
 
-#: a child started ahead (:func:`warm`), not yet given a job: (process, our pipe end)
-_warm: tuple[Any, Any] | None = None
+#: a child started ahead (:func:`warm`), not yet given a job: (process, our pipe end,
+#: when it started)
+_warm: tuple[Any, Any, float] | None = None
 _warm_lock = threading.Lock()
 
 
@@ -211,10 +213,10 @@ def warm(session: Any) -> None:
     if not wants_process(session):
         return
     with _warm_lock:
-        if _warm is None or not _warm[0].is_alive():
-            if _warm is not None:
-                _warm[1].close()
-            _warm = _start()
+        if _warm is not None and _ready(_warm):
+            return
+        old, _warm = _warm, _start()
+    _end(old)
 
 
 def discard() -> None:
@@ -222,34 +224,43 @@ def discard() -> None:
     global _warm
     with _warm_lock:
         taken, _warm = _warm, None
-    if taken is not None:
-        # it was given no job, so it writes nothing: ended at once, not waited for (this
-        # runs on the GUI thread as the dialog closes, and a child still importing its
-        # modules would notice its closed pipe only after them)
-        taken[1].close()
-        taken[0].terminate()
+    _end(taken)
 
 
-def _start() -> tuple[Any, Any]:
+def _ready(child: tuple[Any, Any, float]) -> bool:
+    """Alive, and far from its idle end (:data:`IDLE_EXIT_S`): a job sent just as it
+    ended idle would find it gone."""
+    return child[0].is_alive() and time.monotonic() - child[2] < IDLE_EXIT_S / 2
+
+
+def _end(child: tuple[Any, Any, float] | None) -> None:
+    """End a child that was given no job, so writes nothing: at once, not waited for (on
+    the GUI thread as the dialog closes; a child still importing its modules would notice
+    its closed pipe only after them)."""
+    if child is not None:
+        child[1].close()
+        child[0].terminate()
+
+
+def _start() -> tuple[Any, Any, float]:
     ctx = multiprocessing.get_context("spawn")  # as on Windows, and no fork of Qt
     ours, theirs = ctx.Pipe()
     proc = ctx.Process(target=serve, args=(theirs, ANSWER_PIECE), daemon=True,
                        name="ecozone-import")
     proc.start()
     theirs.close()
-    return proc, ours
+    return proc, ours, time.monotonic()
 
 
 def _take() -> tuple[Any, Any]:
-    """The child started ahead if it is still there, else a new one."""
+    """The child started ahead if it is ready, else a new one: (process, our pipe end)."""
     global _warm
     with _warm_lock:
         taken, _warm = _warm, None
-    if taken is not None and taken[0].is_alive():
-        return taken
-    if taken is not None:
-        taken[1].close()
-    return _start()
+    if taken is None or not _ready(taken):
+        _end(taken)
+        taken = _start()
+    return taken[0], taken[1]
 
 
 class _Stopped(Exception):
@@ -267,7 +278,7 @@ def _in_child(job: tuple[Any, ...], died: Callable[[int | None], ImportProcessDi
         ours.send(job)
     except OSError:  # the child ended before it was asked anything
         ours.close()
-        proc, ours = _start()
+        proc, ours, _ = _start()
         ours.send(job)
 
     def receive() -> Any:

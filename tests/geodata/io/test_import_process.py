@@ -284,3 +284,20 @@ def test_a_cancel_just_after_the_commit_gives_the_batch_as_stored(workspace, tmp
     monkeypatch.setattr(import_process, "_in_child", real)
     import_process.run_undo(session, 1, ROWS)  # and it can be undone
     assert len(read_layer(workspace, "outfalls")) == 2
+
+
+def test_a_child_started_ahead_near_its_idle_end_is_not_given_the_job(
+        workspace, tmp_path, children, monkeypatch):
+    started: list[int] = []
+    real_start = import_process._start
+    monkeypatch.setattr(import_process, "_start",
+                        lambda: started.append(1) or real_start())
+    session = _session(workspace, _csv(tmp_path / "big.csv", ROWS))
+    import_process.warm(session)
+    (ahead,) = _import_children()
+    monkeypatch.setattr(import_process, "IDLE_EXIT_S", 0.0)  # as if it waited 15 minutes
+    report = import_process.run_import(session, False)
+    assert report.counts()["imported"] == ROWS
+    assert len(started) == 2  # a new one did the import; the old one was ended
+    ahead.join(10)
+    assert not ahead.is_alive()
