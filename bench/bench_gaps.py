@@ -420,6 +420,35 @@ def _idle(win: Any, seconds: float = 600) -> None:
         time.sleep(0.002)
 
 
+class CollectionMeter:
+    """Each cyclic collection from the first paint on: on which thread, of which
+    generation, how long (``gc.callbacks``).  The window runs them on its GUI thread only
+    (ui/gui_collector.py); a worker's would be listed under its thread's name."""
+
+    def __init__(self) -> None:
+        import gc
+
+        self.seen: dict[str, dict[int, list[float]]] = {}
+        self.t0 = 0.0
+        gc.callbacks.append(self._on)
+
+    def _on(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self.t0 = time.perf_counter()
+            return
+        name = threading.current_thread().name
+        ms = (time.perf_counter() - self.t0) * 1000
+        self.seen.setdefault(name, {}).setdefault(int(info["generation"]), []).append(ms)
+
+    def stop(self) -> dict[str, Any]:
+        import gc
+
+        gc.callbacks.remove(self._on)
+        return {name: {str(g): {"n": len(v), "total_ms": round(sum(v), 1),
+                                "max_ms": round(max(v), 2)} for g, v in sorted(gens.items())}
+                for name, gens in self.seen.items()}
+
+
 def child(args: argparse.Namespace) -> dict[str, Any]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from cli.render import peak_memory_mb
@@ -447,6 +476,7 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
     sampler = Sampler(threading.get_ident())
     sampler.start()
     meter = GapMeter(sampler)
+    collections = CollectionMeter()
     review = win.features.review
     table = review.table if review is not None else None
 
@@ -600,6 +630,7 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
                                   "saved": not review.session.pending}
     _idle(win)
     sampler.stop_now.set()
+    out["collections"] = collections.stop()
     out["peak_memory_mb"] = peak_memory_mb()
     review.shutdown()
     return out

@@ -18,6 +18,7 @@ from cli.common import (
     parse_size,
     print_json,
 )
+from geodata import collector
 
 
 def add_parser(sub: Any) -> None:
@@ -71,7 +72,10 @@ def run_window(args: argparse.Namespace) -> int:
         # --lang given on the command line wins; otherwise the language saved in the window
         return int(show(ws, lang=args.lang, created=created))
     finally:
-        gc.enable()  # already on once the window was made; here for the error paths
+        # the window drives the collector from its GUI thread (ui/gui_collector.py); turned
+        # on here only on the error paths, where no window was made
+        if not collector.driven():
+            gc.enable()
 
 
 def open_importing_window(path: Path) -> Any:

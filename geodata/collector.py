@@ -14,6 +14,20 @@ collector's reach, as the start-up's do) before turning it back on.  Freezing do
 anything alive: a frozen object that is no longer referenced is freed as usual; only
 reference cycles among frozen objects are never collected — the same trade the start-up
 makes for its ~1 000 such objects.  Qt-free; safe from several threads at once.
+
+:func:`drive_from_one_thread` turns automatic collection off for good: a collection then
+runs only when one thread calls :func:`collect_due` -- the window's GUI thread, on a timer
+(``ui/gui_collector.py``).  Why: an automatic collection runs in whichever thread allocates
+when a threshold is crossed, and frees every unreachable cycle there.  A cycle holding a
+PySide object that Python owns (a ``Runner``, a widget's closure) then deletes its C++
+object on a worker thread, while the GUI thread may be delivering its events -- Qt's
+objects are not thread-safe (a probe: a runner in a cycle, collected by a worker's
+collection, had its C++ child deleted in that worker; the test suite's UI files saw ~20 000
+objects collected on worker threads in one run; the likely cause of a rare "Bus error" in
+a test process's worker thread, session 18, which never came at will).  pyqtgraph's
+``GarbageCollector`` does the same for the same reason.  While driven, a pause still
+freezes what it made (the full collections on the GUI thread then never scan a new
+layer's million objects).
 """
 
 from __future__ import annotations
@@ -26,12 +40,15 @@ from contextlib import contextmanager
 _lock = threading.Lock()
 _depth = 0
 _paused_here = False
+#: collections are made only by :func:`collect_due` (:func:`drive_from_one_thread`)
+_driven = False
 
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """No cyclic collection inside; the objects made meanwhile frozen at the end (only
-    when the collector was on at the start: the window's start-up turns it on itself)."""
+    when the collector was on at the start, or is driven: the window's start-up, which
+    pauses it before the window exists, freezes the workspace itself)."""
     global _depth, _paused_here
     with _lock:
         if _depth == 0:
@@ -43,7 +60,66 @@ def collector_paused() -> Iterator[None]:
     finally:
         with _lock:
             _depth -= 1
-            if _depth == 0 and _paused_here:
+            if _depth == 0 and (_paused_here or _driven):
                 gc.freeze()
+            if _depth == 0 and _paused_here:
                 gc.enable()
                 _paused_here = False
+
+
+def drive_from_one_thread(on: bool = True) -> bool:
+    """Collections only by :func:`collect_due` (``on``), or automatic again (``off``: the
+    collector turned on).  Returns whether it was driven before (for tests to restore)."""
+    global _driven, _paused_here
+    with _lock:
+        was = _driven
+        _driven = on
+        if on:
+            gc.disable()
+            _paused_here = False  # a pause in progress must not turn it back on
+        elif _depth == 0:
+            gc.enable()
+    return was
+
+
+def driven() -> bool:
+    """True when collections are made only by :func:`collect_due`."""
+    return _driven
+
+
+#: CPython's rule for a full collection, kept here: only once the objects that reached the
+#: oldest generation since the last full one are a quarter of what that one left (a full
+#: collection scans every object not frozen: ~16 ms in the 1M window)
+_long_lived_total = 0
+_long_lived_pending = 0
+
+
+def collect_due() -> int | None:
+    """The collection the interpreter would have run by now, run here: of the oldest
+    generation whose count passed its threshold (``gc.get_threshold``; the oldest only
+    under CPython's quarter rule, above), or none.  Nothing while a pause is in effect: a
+    worker is making a layer's objects, and a collection would scan them all.  Returns
+    the generation collected, or None.  Call it from one thread."""
+    global _long_lived_total, _long_lived_pending
+    if _depth:
+        return None
+    t0, t1, t2 = gc.get_threshold()
+    c0, c1, c2 = gc.get_count()
+    if c2 > t2 and _long_lived_pending >= _long_lived_total // 4:
+        generation = 2
+    elif c1 > t1:
+        generation = 1
+    elif c0 > t0:
+        generation = 0
+    else:
+        return None
+    if generation == 1:  # its survivors move to the oldest generation
+        before = len(gc.get_objects(generation=0)) + len(gc.get_objects(generation=1))
+        _long_lived_pending += max(0, before - gc.collect(1))
+    elif generation == 2:
+        gc.collect(2)
+        _long_lived_total = len(gc.get_objects(generation=2))  # (frozen ones not counted)
+        _long_lived_pending = 0
+    else:
+        gc.collect(0)
+    return generation

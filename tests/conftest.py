@@ -35,6 +35,19 @@ def _isolated_user_data(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("ECOZONE_HOME", str(tmp_path_factory.mktemp("ecozone_home")))
 
 
+@pytest.fixture(autouse=True)
+def _collect_on_the_main_thread():
+    """Once a test has made the application, collections run only when the GUI thread's
+    timer calls them (ui/gui_collector.py); a test that never spins the event loop would
+    then collect nothing, and the tests after it in this process would inherit its
+    garbage.  Run the collection that is due after each test, as the timer would."""
+    yield
+    from geodata import collector
+
+    if collector.driven():
+        collector.collect_due()
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_logreport(report):
     """Under pytest-xdist a worker sends each report to the controller through execnet, which

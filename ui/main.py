@@ -30,6 +30,7 @@ from models.info import layer_title
 from models.memory import huge_pages
 from models.query import what_applies
 from models.selection import Selection, SelectionModel
+from ui import gui_collector
 from ui import settings as saved
 from ui.language import format_dms, set_language
 from ui.layer_panel import LayerPanel
@@ -103,7 +104,9 @@ class MainWindow(QMainWindow):
         # first: it would scan them all (1M outfall Points: ~0.27 s before the first paint)
         # to find the ~1 000 unreachable objects the imports left (no measurable memory).
         gc.freeze()
-        gc.enable()  # the start-up (cli/window.py) pauses the collector until here
+        # the start-up (cli/window.py) pauses the collector until here; from now on it
+        # runs on this (the GUI) thread only, never in a worker (ui/gui_collector.py)
+        gui_collector.install()
 
     def _dock(self, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(self)
@@ -431,6 +434,8 @@ def make_app(argv: list[str] | None = None) -> QApplication:
         font.setFamilies(FONT_FAMILIES)
         font.setPointSizeF(9.5)
         app.setFont(font)
+    # cycles (and the Qt objects they hold) freed on this thread only, never in a worker
+    gui_collector.install(app)
     return app  # type: ignore[return-value]
 
 
