@@ -4,27 +4,10 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterator
 
 import pytest
 
 from geodata.collector import collect_due, collector_paused, drive_from_one_thread
-
-
-@pytest.fixture
-def collector_on() -> Iterator[None]:
-    was = gc.isenabled()
-    # automatic collection, as outside the window (a UI test in this process may have
-    # left it driven from the GUI thread, ui/gui_collector.py)
-    was_driven = drive_from_one_thread(False)
-    gc.enable()
-    try:
-        yield
-    finally:
-        drive_from_one_thread(was_driven)
-        gc.unfreeze()  # the tests' own frozen objects back in reach
-        if not was:
-            gc.disable()
 
 
 class Node:
@@ -91,20 +74,6 @@ def test_cycles_made_outside_a_pause_are_still_collected(collector_on: None) -> 
     del node
     gc.collect()
     assert ref() is None
-
-
-@pytest.fixture
-def driven() -> Iterator[None]:
-    """Collections only by ``collect_due`` (as in the window), automatic again after."""
-    was = gc.isenabled()
-    was_driven = drive_from_one_thread(True)
-    try:
-        yield
-    finally:
-        drive_from_one_thread(was_driven)
-        gc.unfreeze()
-        if not was:
-            gc.disable()
 
 
 def test_driven_a_worker_thread_never_collects_and_the_caller_does(driven: None) -> None:

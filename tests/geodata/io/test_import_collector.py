@@ -9,27 +9,8 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
-import pytest
-
-from geodata.collector import drive_from_one_thread
 from geodata.io.import_session import ImportSession
 from geodata.store import read_layer
-
-
-@pytest.fixture
-def collector_on():
-    was = gc.isenabled()
-    # automatic collection, as outside the window (a UI test in this process may have
-    # left it driven from the GUI thread, ui/gui_collector.py)
-    was_driven = drive_from_one_thread(False)
-    gc.enable()
-    try:
-        yield
-    finally:
-        drive_from_one_thread(was_driven)
-        gc.unfreeze()
-        if not was:
-            gc.disable()
 
 
 def _csv(path: Path, n: int) -> Path:
