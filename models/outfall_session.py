@@ -3,7 +3,8 @@
 The window, the command line and the tests edit through one :class:`EditSession`:
 
 1. ``apply(edit)`` changes the in-memory outfall frame at once (views update from
-   ``Workspace.outfalls_changed``), journals the edit to the recovery file (fsync'd), and,
+   ``Workspace.outfalls_changed``), journals the edit to the recovery file (written at once, fsync'd
+   a moment later on the journal's own thread), and,
    with autosave on, saves — or, with a ``saver`` (the window), hands the save to it: the
    window runs it in a worker (:meth:`EditSession.start_save`, :class:`SaveJob`), so
    the edit is in the journal when ``apply`` returns and in the GeoPackage a moment later.
