@@ -69,6 +69,20 @@ def dense_rank_of_values(values: np.ndarray) -> np.ndarray:
     return urank[codes]
 
 
+def _arrow_factorize(series: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """``pd.factorize`` of an Arrow string column (same codes, -1 for missing, same order
+    of first appearance), by Arrow's ``dictionary_encode``, which runs without the GIL.
+    pandas turned the column into a million Python str objects and hashed them holding
+    it: 30-70 ms a column at 1M outfalls, in the table's build on a worker, and the
+    window's GUI thread waited that long for the GIL (bench/bench_gaps.py: factorize)."""
+    arr = pa.array(series.array)  # the frame's own buffers
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    encoded = pc.dictionary_encode(arr)
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+    return codes, encoded.dictionary.to_pylist()
+
+
 class CodedText:
     """A column of few distinct values: ``values[codes[row]]`` is the cell."""
 
@@ -83,11 +97,18 @@ class CodedText:
     def of(cls, series: pd.Series, names: Mapping[str, str] | None = None) -> CodedText:
         """Display strings of ``series`` (``names``: display name of a value, e.g. a
         county's code or a vocabulary word in English); missing values show ``""``."""
+        if pd.api.types.is_string_dtype(series.dtype) and series.dtype != object \
+                and not isinstance(series.dtype, pd.CategoricalDtype):
+            codes, shown = _arrow_factorize(series)
+            if names:
+                shown = [names.get(v, v) for v in shown]
+            codes = np.where(codes < 0, len(shown), codes)
+            return cls(codes, [*shown, ""])
         codes, uniques = pd.factorize(series, use_na_sentinel=True)
         if isinstance(series.dtype, pd.CategoricalDtype) or not (
                 pd.api.types.is_string_dtype(series.dtype) or series.dtype == object):
             shown = [v if isinstance(v, str) else str(v) for v in np.asarray(uniques)]
-        else:  # Arrow strings (one conversion for the distinct values) or mixed objects
+        else:  # mixed objects
             shown = [v if isinstance(v, str) else str(v)
                      for v in np.asarray(uniques, dtype=object).tolist()]
         if names:

@@ -239,3 +239,19 @@ def test_find_alone_gives_the_rows_only_when_each_code_found_has_one_row(
     assert index.find_alone(wanted[:-1] + [keys[17]]) is None
     first = sorted(keys.tolist())[0]  # the first in the sort order: nothing before it
     assert index.find_alone([first] + wanted[:n_wanted - 1]) is not None
+
+
+@pytest.mark.parametrize("dtype", ["str", "string[pyarrow]", "string[python]", object])
+def test_a_coded_column_shows_what_pandas_factorize_gives(dtype) -> None:
+    """Arrow string columns are coded by Arrow's dictionary_encode (no GIL held): the
+    cells, the order of the distinct values and the missing ones ("") are pandas'."""
+    from models.text_columns import CodedText
+
+    values = ["闽江", None, "晋江", "闽江", "", "洛阳江", None, "晋江"]
+    s = pd.Series(values, dtype=dtype)
+    col = CodedText.of(s, {"晋江": "Jinjiang"})
+    assert col.tolist() == ["闽江", "", "Jinjiang", "闽江", "", "洛阳江", "", "Jinjiang"]
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    assert [str(v) for v in col.values[:-1]] == \
+        [{"晋江": "Jinjiang"}.get(v, v) for v in uniques]
+    assert np.array_equal(col.codes.astype(np.int64), np.where(codes < 0, len(uniques), codes))
