@@ -26,6 +26,13 @@ from geodata import store
 from geodata.io.messages import Message
 
 
+def _my_pid() -> int:
+    """This process's id, as the lock records and compares it (a test that pretends to be
+    a second process replaces this, not ``os.getpid``: the whole process's background
+    threads and child-process handles ask ``os.getpid`` too)."""
+    return os.getpid()
+
+
 @dataclass(frozen=True)
 class LockInfo:
     pid: int
@@ -101,7 +108,7 @@ class WorkspaceLock:
 
     def acquire(self) -> LockInfo | None:
         """Take the lock; returns None on success, else who holds it."""
-        me = LockInfo(os.getpid(), socket.gethostname(), _user(),
+        me = LockInfo(_my_pid(), socket.gethostname(), _user(),
                       datetime.now().isoformat(timespec="seconds"))
         for _attempt in range(3):
             try:
@@ -129,7 +136,7 @@ class WorkspaceLock:
     def _stale(holder: LockInfo) -> bool:
         if holder.host != socket.gethostname():
             return False
-        if holder.pid == os.getpid():
+        if holder.pid == _my_pid():
             return False
         return not pid_alive(holder.pid)
 
@@ -137,7 +144,7 @@ class WorkspaceLock:
         if not self.held:
             return
         holder = read_lock(self.path)
-        if holder is not None and holder.pid == os.getpid():
+        if holder is not None and holder.pid == _my_pid():
             self.path.unlink(missing_ok=True)
         self.held = False
 

@@ -77,7 +77,7 @@ def test_edit_refused_while_a_window_holds_the_workspace(gpkg, capsys, monkeypat
     lock = WorkspaceLock(gpkg)
     assert lock.acquire() is None
     monkeypatch.setattr(wl.WorkspaceLock, "_stale", staticmethod(lambda holder: False))
-    monkeypatch.setattr(wl.os, "getpid", lambda: 1)  # we are "another" process now
+    monkeypatch.setattr(wl, "_my_pid", lambda: 1)  # we are "another" process now
     code, _, err = run(["outfalls", "set", td.CODES[0], "--status", "已核查", "--workspace",
                         gpkg, "--lang", "en"], capsys)
     assert code == 2 and "being edited" in err

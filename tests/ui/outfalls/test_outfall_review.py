@@ -204,7 +204,7 @@ def test_second_instance_opens_read_only_with_a_warning(setup, qtbot, monkeypatc
     win, ws, review = setup
     import geodata.workspace_lock as wl
 
-    monkeypatch.setattr(wl.os, "getpid", lambda: 1)  # look like another process
+    monkeypatch.setattr(wl, "_my_pid", lambda: 1)  # look like another process
     monkeypatch.setattr(wl.WorkspaceLock, "_stale", staticmethod(lambda holder: False))
     ws2 = Workspace.open(ws.path)
     win2 = main_window_for(qtbot, ws2)
