@@ -23,8 +23,8 @@ PySide object that Python owns (a ``Runner``, a widget's closure) then deletes i
 object on a worker thread, while the GUI thread may be delivering its events -- Qt's
 objects are not thread-safe (a probe: a runner in a cycle, collected by a worker's
 collection, had its C++ child deleted in that worker; the test suite's UI files saw ~20 000
-objects collected on worker threads in one run; the likely cause of a rare "Bus error" in
-a test process's worker thread, session 18, which never came at will).  pyqtgraph's
+objects collected on worker threads in one run; a crash of the same kind, Qt's weak
+reference callback run in a worker, is in ``ui.background.strong_slot``).  pyqtgraph's
 ``GarbageCollector`` does the same for the same reason.  While driven, a pause still
 freezes what it made (the full collections on the GUI thread then never scan a new
 layer's million objects).

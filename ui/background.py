@@ -151,6 +151,23 @@ class _Pool:
             return self.idle.wait_for(lambda: self.active == 0, timeout=msecs / 1000)
 
 
+def strong_slot(method: Callable[..., Any]) -> Callable[..., Any]:
+    """A slot that holds its object strongly.  PySide connects a bound method by a weak
+    reference to its object, with a callback that edits the connection when the object
+    dies -- and the object dies in whichever thread lets go of it last.  A pool's last
+    reference was its ending worker thread's target: the callback then ran in that
+    thread, on a runner Qt had just destroyed, and the test process died ("Segmentation
+    fault" or "Bus error" at ``threading.py``'s ``del self._target``, sessions 13-19).
+    A plain function is held by the connection itself, dropped with it on the sender's
+    thread, and no weak reference is made.  The signal's arguments are not passed on."""
+    func, obj = method.__func__, method.__self__  # type: ignore[attr-defined]
+
+    def slot(*_args: Any) -> None:
+        func(obj)
+
+    return slot
+
+
 @dataclass
 class _Pending:
     token: Token
@@ -173,8 +190,8 @@ class Runner(QObject):
     def __init__(self, parent: QObject | None = None, threads: int = 1) -> None:
         super().__init__(parent)
         self.pool = _Pool(threads)
-        # (the pool's method, not one of self: the slot must outlive this object)
-        self.destroyed.connect(self.pool.close)
+        # (the pool's, not one of self: the slot must outlive this object)
+        self.destroyed.connect(strong_slot(self.pool.close))
         self._relay = _Relay()
         self._relay.finished.connect(self._on_finished)
         self._relay.progressed.connect(self._on_progress)

@@ -156,3 +156,48 @@ def test_a_runner_deleted_with_its_window_ends_its_threads_after_their_jobs(qtbo
 
     pool.start(_Job())  # type: ignore[arg-type]
     assert done.wait(5)
+
+
+def test_a_deleted_runner_ends_its_threads_and_qt_holds_no_weak_reference_to_its_pool(qtbot):
+    """The pool's last reference is often its ending worker thread's target.  Had PySide
+    a weak reference to the pool (a bound method connected as a slot), its callback
+    would run in that worker, on a runner Qt had destroyed: the rare crash of the test
+    processes at ``threading.py``'s ``del self._target`` (ui.background.strong_slot)."""
+    import gc
+    import weakref
+
+    from ui.background import Runner
+    from ui.main import make_app
+
+    make_app()
+    r = Runner(None, threads=2)
+    pool = r.pool
+    assert weakref.getweakrefcount(pool) == 0
+    r.submit(lambda t: 1, None)
+    r.submit(lambda t: 2, None)
+    assert pool.wait(5000)
+    threads = list(pool.threads)  # (each started by a helper: wait until it runs)
+    assert threads and spin_until(lambda: all(t.is_alive() for t in threads), 5000)
+    freed = weakref.ref(pool)
+    del r, pool
+    gc.collect()
+    for t in threads:  # the runner's end closed the pool: its threads end
+        t.join(5)
+    assert not any(t.is_alive() for t in threads)
+    assert spin_until(lambda: freed() is None, timeout_ms=5000)
+
+
+def test_a_flag_checker_holds_its_check_process_strongly(qtbot):
+    import weakref
+
+    from ui.background import Runner
+    from ui.main import make_app
+    from ui.outfalls.flag_checker import FlagChecker
+
+    make_app()
+    checker = FlagChecker(Runner(None))
+    process = checker.process
+    assert weakref.getweakrefcount(process) == 0
+    assert not process.closed
+    del checker
+    assert spin_until(lambda: process.closed, timeout_ms=5000)  # its end still closes it

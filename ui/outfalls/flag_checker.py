@@ -33,7 +33,7 @@ from PySide6.QtCore import QObject, Signal
 from models.compliance import check_flag_bits
 from models.compliance_process import CheckProcess, FileFlags
 from models.memory import drop_later, release_memory
-from ui.background import Runner, Token
+from ui.background import Runner, Token, strong_slot
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,9 @@ class FlagChecker(QObject):
         #: the child process of the checks (started by the first check from the file)
         self.process = CheckProcess()
         # a window deleted without shutdown() (tests, a part removed) ends it too
-        self.destroyed.connect(self.process.close)
+        # (held strongly: a check's job holds the process too, and may be the last to let
+        # go of it, in a worker -- ui.background.strong_slot)
+        self.destroyed.connect(strong_slot(self.process.close))
         #: the check process's own peak RSS, MB (the laptop pays for it as well)
         self.child_peak_mb = 0.0
         #: [(workspace revision, answer)] of the check start_early began; written and
