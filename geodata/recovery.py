@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from geodata import store
+from geodata.daemon_queue import DaemonQueue
 
 
 def _fallback_path(workspace: Path) -> Path:
@@ -176,20 +177,9 @@ class RecoveryJournal:
         return any(p.exists() and p.stat().st_size > 0 for p in candidate_paths(self.workspace))
 
 
-_syncs: queue.SimpleQueue[tuple[RecoveryJournal, Path, int]] | None = None
-_syncs_lock = threading.Lock()
-
-
 def _sync_later(journal: RecoveryJournal, path: Path, upto: int) -> None:
-    """Have the one sync thread fsync ``path`` of ``journal`` (started at the first)."""
-    global _syncs
-    with _syncs_lock:
-        if _syncs is None:
-            _syncs = queue.SimpleQueue()
-            threading.Thread(target=_sync_loop, args=(_syncs,), name="ecozone-journal-sync",
-                             daemon=True).start()
-        syncs = _syncs
-    syncs.put((journal, path, upto))
+    """Have the one sync thread fsync ``path`` of ``journal``."""
+    _syncs.put((journal, path, upto))
 
 
 def _sync_loop(syncs: queue.SimpleQueue[tuple[RecoveryJournal, Path, int]]) -> None:
@@ -203,6 +193,9 @@ def _sync_loop(syncs: queue.SimpleQueue[tuple[RecoveryJournal, Path, int]]) -> N
         for journal, path, upto in last.values():
             journal._fsync(path, upto)
         del asked, last  # (a journal is not kept alive here between syncs)
+
+
+_syncs = DaemonQueue("ecozone-journal-sync", _sync_loop)
 
 
 def _read(path: Path) -> list[dict[str, Any]]:

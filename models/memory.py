@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import queue
 import sys
-import threading
 import time
 from typing import Any
 
@@ -19,6 +18,7 @@ import numpy as np
 import pyarrow as pa
 
 from geodata import gil_slices
+from geodata.daemon_queue import DaemonQueue
 from models.peak_memory import peak_rss_mb  # noqa: F401 - where callers look for it
 
 
@@ -115,10 +115,6 @@ _RECHECK_S = 0.1
 #: how long it is kept for that; then let go of (freed by whoever holds it last, as before)
 _KEEP_S = 60.0
 
-_drops: queue.SimpleQueue[tuple[Any, ...]] | None = None
-_drops_lock = threading.Lock()
-
-
 def drop_later(*objects: Any) -> None:
     """Let a daemon thread drop these references, so what they alone keep alive is freed
     there and not on the calling thread: the old frame, keys and index of a replaced layer
@@ -127,14 +123,7 @@ def drop_later(*objects: Any) -> None:
     own references (and returns); what something else still holds is freed when that lets
     go, as before.  An object array only this holds is emptied a piece at a time, so the
     thread does not hold the GIL for the whole of it."""
-    global _drops
-    with _drops_lock:
-        if _drops is None:
-            _drops = queue.SimpleQueue()
-            threading.Thread(target=_drop_loop, args=(_drops,), name="ecozone-drop",
-                             daemon=True).start()
-        drops = _drops
-    drops.put(objects)
+    _drops.put(objects)
 
 
 def _drop_loop(drops: queue.SimpleQueue[tuple[Any, ...]]) -> None:
@@ -153,6 +142,9 @@ def _drop_loop(drops: queue.SimpleQueue[tuple[Any, ...]]) -> None:
             _drop_one(objects, kept)
         while overdue:  # held elsewhere: let go; alone by now after all: taken apart
             _drop_one(overdue)
+
+
+_drops = DaemonQueue("ecozone-drop", _drop_loop)
 
 
 def _let_go_of_by_others(kept: list[list[Any]]) -> tuple[list[Any], list[Any]]:
