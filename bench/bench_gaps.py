@@ -2,6 +2,7 @@
 
     python bench/bench_gaps.py [--sizes small,medium,large] [--cache /tmp/ecozone-bench]
                                [--no-sync] [--import-rows N] [--edits 1000] [--pull 10000]
+                               [--idle-ms 10000] [--no-sampling]
 
 Per size (``small`` 10k outfalls + 1k units, ``medium`` 100k + 5k, ``large`` 1M + 20k; the
 workspaces of ``bench/run_benchmarks.py``'s cache, made by ``bench/make_workspace.py``), a
@@ -39,7 +40,20 @@ intervals over 16 ms, as the project functions the GUI thread was in, with the s
 milliseconds — what to fix ("Qt / C++" when it was in no Python frame: Qt's own work, or
 waiting for the GIL); ``workers_meanwhile``: what the worker threads ran meanwhile.
 ``checks`` says whether the user saw the result (rows in the table, on the map, found by
-the search).
+the search).  ``trims``: the window's ``release_memory`` calls meanwhile (count, longest,
+those that overlapped a long gap, with their thread).
+
+``idle`` comes first: the window doing nothing for ``--idle-ms`` (10 s), measured as the
+activities are.  Its gaps are the machine's own (a virtual machine's core taken by its
+host, other processes), not the program's: on the two-core VM of the benchmarks a bare
+Python loop sleeping 1 ms, alone or beside one busy thread, saw stops of 36 and 61 ms in
+10 s (session 20).  Read an activity's gaps against it.
+
+The stack sampling is itself a load: a Python thread that reads every thread's stack every
+2 ms (at 1M, 0.6-1.5 s of CPU during an import or re-import, more than the GUI thread's
+own).  ``--no-sampling`` leaves it out (no ``where``, ``workers_meanwhile``, ``gil_late``,
+``gil_holders`` then).  In session 20's six alternated runs at 1M its effect on the gap
+counts was lost in the sitting's noise (3-116 gaps a run without it, 7-76 with it).
 """
 
 from __future__ import annotations
@@ -75,7 +89,7 @@ class Sampler(threading.Thread):
     """Samples the GUI thread's Python stack every ``period`` seconds (project frames)."""
 
     def __init__(self, thread_id: int, period: float = 0.002) -> None:
-        super().__init__(daemon=True)
+        super().__init__(daemon=True, name="bench-sampler")
         self.thread_id, self.period = thread_id, period
         self.samples: list[tuple[float, tuple[str, ...], tuple[str, ...]]] = []
         self.on = threading.Event()
@@ -158,9 +172,11 @@ class Sampler(threading.Thread):
 
 
 def _threads_cpu() -> dict[str, tuple[float, int]]:
-    """Each thread of this process (name + tid): its CPU seconds so far and nice value
-    (Linux's /proc; empty elsewhere)."""
+    """Each thread of this process (name + tid: the Python thread's name where it is one,
+    else the OS's, "python" for threads native code started): its CPU seconds so far and
+    nice value (Linux's /proc; empty elsewhere)."""
     out: dict[str, tuple[float, int]] = {}
+    py_names = {t.native_id: t.name for t in threading.enumerate()}
     tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
     try:
         tids = os.listdir("/proc/self/task")
@@ -172,7 +188,7 @@ def _threads_cpu() -> dict[str, tuple[float, int]]:
                 text = f.read()
         except OSError:
             continue
-        name = text[text.index("(") + 1:text.rindex(")")]
+        name = py_names.get(int(tid)) or text[text.index("(") + 1:text.rindex(")")]
         fields = text[text.rindex(")") + 2:].split()
         out[f"{name}/{tid}"] = ((int(fields[11]) + int(fields[12])) / tick, int(fields[16]))
     return out
@@ -226,6 +242,7 @@ class GapMeter:
         self.name = ""  # the activity measured (ECOZONE_GAPS_PROFILE names one to profile)
         self.runq: list[float] = []
         self.sampler = sampler
+        self.trims: TrimMeter | None = None
         # the GUI thread's time spent runnable but waiting for a core (Linux's schedstat,
         # ns): what of a gap was not the GIL's nor the thread's own work
         try:
@@ -279,7 +296,8 @@ class GapMeter:
         self.ticks.append(time.perf_counter())
         self.cpu.append(time.thread_time())
         self.runq.append(self._run_delay())
-        self.sampler.on.set()
+        if self.sampler.is_alive():  # (not started under --no-sampling)
+            self.sampler.on.set()
         self.timer.start()
         t0 = time.perf_counter()
         state: dict[str, Any] = {"done_at": None}
@@ -390,6 +408,8 @@ class GapMeter:
                "gil_holders": [{"late_ms": round(ms, 1), "used": used}
                                for t, ms, used in self.sampler.holders
                                if any(a <= t <= b + 0.002 for a, b in long)][:12]}
+        if self.trims is not None:
+            out["trims"] = self.trims.between(t0, time.perf_counter(), long)
         if perf is not None:  # the long gaps on perf's clock (perf_counter is monotonic)
             out["long_gaps_at"] = [[round(a, 6), round(b, 6)] for a, b in long]
         if events is not None:
@@ -449,6 +469,38 @@ class CollectionMeter:
                 for name, gens in self.seen.items()}
 
 
+class TrimMeter:
+    """Times each ``models.memory.release_memory`` (Arrow's release and glibc's
+    ``malloc_trim``, which walks every malloc arena holding each one's lock: a thread
+    that allocates in an arena being trimmed waits for it) wherever the window calls it:
+    the product's function wrapped in every module that imported it."""
+
+    def __init__(self) -> None:
+        from models import memory
+
+        self.calls: list[tuple[float, float, str]] = []
+        original = memory.release_memory
+        meter = self
+
+        def release_memory() -> None:
+            t = time.perf_counter()
+            try:
+                original()
+            finally:
+                meter.calls.append((t, time.perf_counter(), threading.current_thread().name))
+
+        for module in list(sys.modules.values()):
+            if getattr(module, "release_memory", None) is original:
+                module.release_memory = release_memory  # type: ignore[attr-defined]
+
+    def between(self, t0: float, t1: float, long: list[tuple[float, float]]) -> dict[str, Any]:
+        mine = [c for c in self.calls if t0 <= c[0] <= t1]
+        return {"n": len(mine), "max_ms": round(max((b - a) * 1000 for a, b, _ in mine), 1)
+                if mine else 0.0,
+                "in_long_gaps": [[round((b - a) * 1000, 1), name] for a, b, name in mine
+                                 if any(a < g1 and b > g0 for g0, g1 in long)]}
+
+
 def child(args: argparse.Namespace) -> dict[str, Any]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from cli.render import peak_memory_mb
@@ -474,8 +526,11 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
     out: dict[str, Any] = {"open_s": round(time.perf_counter() - t_open, 1),
                            "outfalls": len(ws.layer("outfalls"))}
     sampler = Sampler(threading.get_ident())
-    sampler.start()
+    out["sampling"] = not args.no_sampling
+    if not args.no_sampling:
+        sampler.start()
     meter = GapMeter(sampler)
+    meter.trims = TrimMeter()
     collections = CollectionMeter()
     review = win.features.review
     table = review.table if review is not None else None
@@ -494,6 +549,10 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
     timeout = args.timeout
     tail = args.tail_ms
     del table
+
+    # the machine's own stops, with the window idle (see the module's docstring)
+    meter.name = "idle"
+    out["idle"] = meter.run(lambda: None, lambda: True, args.idle_ms, timeout)
 
     # sync first: the checkout is then still a plain copy of the server's
     if args.pull_codes:
@@ -774,7 +833,8 @@ def bench_size(size: str, cache: Path, tmp: Path, server: Any, args: argparse.Na
     csv = make_import_csv(src, tmp / f"import_{size}.csv", rows)
     cmd = [sys.executable, str(Path(__file__).resolve()), "--import-csv", str(csv),
            "--edits", str(args.edits), "--tail-ms", str(args.tail_ms),
-           "--timeout", str(args.timeout)]
+           "--timeout", str(args.timeout), "--idle-ms", str(args.idle_ms)] \
+        + (["--no-sampling"] if args.no_sampling else [])
     prep: dict[str, Any] = {}
     if server is not None:
         t = time.perf_counter()
@@ -832,6 +892,12 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--edits", type=int, default=1000)
     ap.add_argument("--pull", type=int, default=10_000)
     ap.add_argument("--tail-ms", type=int, default=2000)
+    ap.add_argument("--idle-ms", type=int, default=10_000,
+                    help="how long the idle window is measured first (the machine's own gaps)")
+    ap.add_argument("--no-sampling", action="store_true",
+                    help="no stack sampler: the gaps without the observer's own thread "
+                         "(a Python thread reading every thread's stack every 2 ms takes "
+                         "the GIL and a core's time from the window); no where/gil_* then")
     ap.add_argument("--timeout", type=float, default=900)
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--import-csv", default=None, help=argparse.SUPPRESS)

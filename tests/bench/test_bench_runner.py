@@ -72,6 +72,9 @@ def test_runner_prints_every_figure_without_qgis(cache: Path) -> None:
     assert {"first_paint", "table", "flags", "recheck"} <= set(w["peak_memory_mb_after"])
     assert tiny["join"]["points"] == 2000 and tiny["join"]["grid_ms"] > 0
     assert tiny["table"]["worst_warm_ms"] is not None
+    gaps = tiny["gaps"]  # the idle window's gaps (the machine's own) before the activities
+    assert gaps["idle"]["ticks"] > 100 and gaps["idle"]["wall_ms"] >= 2000, gaps["idle"]
+    assert gaps["edit"]["checks"]["table_shows"], gaps["edit"]
     check = tiny["check"]  # outfalls check --json and the window's flags (issue 17)
     assert check["cli_exit_codes"] == [0] and check["cli_peak_rss_mb"] > 0, check
     assert check["flags_s"] >= 0 and check["flags_peak_rss_mb"] > 0, check
