@@ -80,15 +80,59 @@ def huge_pages(on: bool) -> None:
     _set_madvise_hugepage(on)
 
 
+#: whether :func:`release_memory` also trims glibc's malloc arenas (:func:`trim_arenas`)
+_trim = True
+#: blocks this large or larger are mapped apart once the arenas are no longer trimmed
+MMAP_FROM = 256 * 1024
+
+
+def trim_arenas(on: bool) -> None:
+    """Whether :func:`release_memory` also gives back what glibc's malloc arenas hold
+    free (``malloc_trim``); it always releases Arrow's pool.
+
+    The window turns it off (:class:`ui.main.MainWindow`): ``malloc_trim`` walks every
+    arena, each under that arena's lock, the main arena included, and a worker's trim
+    after the 1M table's build took 15-105 ms.  A GUI thread whose next allocation came
+    from the main arena waited for the walk, and while it held the GIL everyone else
+    did: a 45 ms gap in an undo of a re-import at 1M, in which the only thread that used
+    the CPU was the trimming worker (``bench/bench_gaps.py``: ``gil_holders``, ``trims``;
+    session 20).  Processes without a GUI thread (the command line, the check, import and
+    paint children) keep trimming: their peak is what it saves.
+
+    Turned off, an arena that must grow for a block of ``MMAP_FROM`` bytes or more maps
+    the block apart instead (``M_MMAP_THRESHOLD`` fixed), and the free top of a heap
+    beyond ``2 * MMAP_FROM`` goes back as it is freed (``M_TRIM_THRESHOLD``): an array's
+    buffer then returns to the system when freed rather than stay in a worker's arena for
+    a trim to find.  glibc's own thresholds rise with the largest such block freed (up to
+    32 MB mapped apart, 64 MB kept at a heap's top), after which the table build's
+    temporaries stayed in the arenas: untrimmed and without this, the 1M window's peak
+    over an import and a re-import was ~450 MB higher; with it, the same as trimmed, and
+    the 1M window's start-up peak ~100 MB lower (975-1 031 MB against 1 106-1 168 in
+    alternated runs, the first map as soon)."""
+    global _trim
+    _trim = on
+    if not on:
+        import ctypes
+
+        try:
+            libc = ctypes.CDLL("libc.so.6")
+            libc.mallopt(-3, MMAP_FROM)  # M_MMAP_THRESHOLD (also ends glibc's own rise)
+            libc.mallopt(-1, 2 * MMAP_FROM)  # M_TRIM_THRESHOLD
+        except (OSError, AttributeError):  # not Linux's glibc
+            pass
+
+
 def release_memory() -> None:
     """Give the memory freed so far back to the system.  The reading threads' malloc
     arenas and Arrow's pool keep what was freed in them (~300 MB of 1M outfalls' text
     columns and temporaries at 1M): without this the command's peak at 1M was ~1.3 GB
-    rather than ~0.95 GB.  Only glibc has malloc_trim; elsewhere this does nothing more
-    than Arrow's release."""
+    rather than ~0.95 GB.  Only glibc has malloc_trim; elsewhere (and in the window,
+    :func:`trim_arenas`) this does nothing more than Arrow's release."""
     import ctypes
 
     pa.default_memory_pool().release_unused()
+    if not _trim:
+        return
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):  # not Linux's glibc

@@ -27,7 +27,7 @@ from layers.mercator import scale_denominator
 from layers.search import SearchResult
 from layers.viewport import Viewport
 from models.info import layer_title
-from models.memory import huge_pages
+from models.memory import huge_pages, trim_arenas
 from models.query import what_applies
 from models.selection import Selection, SelectionModel
 from ui import gui_collector
@@ -61,6 +61,8 @@ class MainWindow(QMainWindow):
         # first map is painted they serve the workers again (models.memory.huge_pages)
         self.canvas.map_painted.connect(lambda: huge_pages(True),
                                         Qt.ConnectionType.SingleShotConnection)
+        # a worker's malloc_trim stops the GUI thread's allocations (models.memory)
+        trim_arenas(False)
         self.setCentralWidget(self.canvas)
         self.layer_panel = LayerPanel(self.model, lang)
         self.side_panel = SidePanel(self.model, ws.tables, lang)
