@@ -106,8 +106,8 @@ def trim_arenas(on: bool) -> None:
     a trim to find.  glibc's own thresholds rise with the largest such block freed (up to
     32 MB mapped apart, 64 MB kept at a heap's top), after which the table build's
     temporaries stayed in the arenas: untrimmed and without this, the 1M window's peak
-    over an import and a re-import was ~450 MB higher; with it, the same as trimmed, and
-    the 1M window's start-up peak ~100 MB lower (975-1 031 MB against 1 106-1 168 in
+    over an import and a re-import was ~470 MB higher; with it, the same as trimmed, and
+    the 1M window's start-up peak lower (975-1 031 MB against 1 106-1 168 in four
     alternated runs, the first map as soon)."""
     global _trim
     _trim = on
