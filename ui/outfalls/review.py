@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
 )
 
-from geodata import schema
+from geodata import outfall_store, schema
 from geodata.io.messages import Message
 from geodata.messages import in_language
 from models import key_lookup
@@ -65,6 +65,12 @@ BUSY_RETRY_MS = 250
 #: returns, and pending — as the status bar says — until the save ends.  Smaller edits
 #: are saved at once, as before (a few ms).
 SAVE_IN_WORKER_FROM = 100
+#: A workspace of this many outfalls or more whose file lacks the review tables and the
+#: code index saves find outfalls by (a GeoPackage made elsewhere, never edited here) has
+#: its first save in the worker too: that save makes them, and the index over 1M codes
+#: held the GUI thread 145-170 ms in the first 确认位置 of one outfall after opening
+#: (bench/bench_recheck.py).  Smaller ones take a few ms and are saved at once, as before.
+UNPREPARED_IN_WORKER_FROM = 50_000
 #: An edit of this window on this many outfalls or more is done over several turns of
 #: the event loop, each its own: the edit built (its outfalls found, their old values
 #: read); applied (the frame written, the journal fsync'd); announced (the map layer's
@@ -139,6 +145,8 @@ class OutfallReview(QObject):
         self._save_soon.timeout.connect(self._save_after_views)
         #: a save waits for the views' refresh of the edit (_save_after_views)
         self._save_waits = False
+        #: whether the next save makes a large workspace's review tables (None: not looked)
+        self._unprepared: bool | None = None
         self.session.saver = self._save_edit
         self._views_due: list[tuple[list[str], Any]] = []
         self._views_timer = QTimer(self, singleShot=True, interval=0)
@@ -750,13 +758,23 @@ class OutfallReview(QObject):
 
     def _save_edit(self) -> None:
         """An edit was applied and journaled: save it — a small one at once, as before (a
-        few ms; the file holds it when the command returns), a large one, or any while a
-        save runs in the worker (after it, in order), in the worker."""
+        few ms; the file holds it when the command returns), a large one, any while a
+        save runs in the worker (after it, in order), or the first one that makes a large
+        workspace's review tables (:data:`UNPREPARED_IN_WORKER_FROM`), in the worker."""
         if self.session.saving or sum(len(e.changes) for e in self.session.pending) \
-                >= SAVE_IN_WORKER_FROM:
+                >= SAVE_IN_WORKER_FROM or self._saving_prepares():
             self._save_soon.start()
         else:
             self.session.save()
+
+    def _saving_prepares(self) -> bool:
+        """Whether the next save makes the review tables and code index of a workspace of
+        :data:`UNPREPARED_IN_WORKER_FROM` outfalls or more (looked at once, ~1 ms; until a
+        save ends well, which made them)."""
+        if self._unprepared is None:
+            self._unprepared = len(self.session.frame) >= UNPREPARED_IN_WORKER_FROM \
+                and not outfall_store.review_tables_ready(self.ws.path)
+        return self._unprepared
 
     def _save_after_views(self) -> None:
         """The worker's save of an edit begins once the table and card show the edit and
@@ -780,6 +798,8 @@ class OutfallReview(QObject):
 
     def _save_ended(self, job: Any) -> None:
         ok = self.session.finish_save(job)
+        if ok:
+            self._unprepared = False  # the save made the review tables
         # edits made while it ran; after a failure the busy retry (or the next edit) saves
         if ok and self.session.pending and not self.session.saving:
             self._save_in_background()
