@@ -66,8 +66,9 @@ def hits(model: MapModel, x: float, y: float, res: float,
             order_idx = np.lexsort((area, dist))
         else:
             order_idx = np.argsort(dist, kind="stable")
-        out.extend(Hit(name, int(cand[i]), float(dist[i]), layer.key_at(cand[i]))
-                   for i in order_idx)
+        cand, dist = cand[order_idx], dist[order_idx]
+        out.extend(Hit(name, r, d, k) for r, d, k in zip(cand.tolist(), dist.tolist(),
+                                                         layer.keys_at(cand), strict=True))
     return out
 
 
@@ -80,5 +81,6 @@ def _point_hits(layer: MapLayer, x: float, y: float, res: float, tolerance_px: f
         return []
     dist = dist / res
     keep = layer.visible_at(rows) & (dist <= tolerance_px)
-    return [Hit(layer.name, int(r), float(d), layer.key_at(r))
-            for r, d in zip(rows[keep], dist[keep], strict=True)]
+    rows, dist = rows[keep], dist[keep]
+    return [Hit(layer.name, r, d, k) for r, d, k in zip(rows.tolist(), dist.tolist(),
+                                                        layer.keys_at(rows), strict=True)]

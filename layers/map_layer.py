@@ -173,6 +173,13 @@ class MapLayer:
         """The stable key of map row ``row``."""
         return str(self.keys[int(row)])
 
+    def keys_at(self, rows: np.ndarray) -> list[str]:
+        """:meth:`key_at` of each of ``rows``, in one Arrow take: a click at a small scale
+        on a million outfalls lands within the tolerance of ~1 600 of them, and their keys
+        one by one were 8 ms of the click (~5 us each)."""
+        keys = self.keys[np.asarray(rows, dtype=np.int64)].tolist()
+        return [k if type(k) is str else str(k) for k in keys]
+
     @property
     def keys_indexed(self) -> bool:
         """Whether :meth:`row_of` / :meth:`rows_of` have their index of the keys yet

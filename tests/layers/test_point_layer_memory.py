@@ -90,6 +90,25 @@ def test_identify_on_a_point_layer_gives_the_strtree_hits_nearest_first() -> Non
     assert layer is not None and layer._merc is None and layer._tree is None
 
 
+def test_a_click_on_a_crowd_of_points_gives_each_hit_its_own_code() -> None:
+    """At a small scale the tolerance covers hundreds of outfalls: every hit carries the
+    code of its own row (the keys are taken in one go), nearest first, polygons after."""
+    frame = _outfalls()
+    model = MapModel([MapLayer("outfalls", frame, style_for("outfalls")),
+                      MapLayer("control_units", _units(), style_for("control_units"))])
+    layer = model.get("outfalls")
+    assert layer is not None
+    px, py = to_mercator(np.array([118.5]), np.array([24.9]))
+    found = hits(model, float(px[0]), float(py[0]), res=150.0)
+    points = [h for h in found if h.layer == "outfalls"]
+    assert len(points) > 100
+    assert [h.key for h in points] == [str(frame["code"].iloc[h.index]) for h in points]
+    assert [h.key for h in points] == [layer.key_at(h.index) for h in points]
+    assert [type(h.index) for h in found] == [int] * len(found)
+    units = [h for h in found if h.layer == "control_units"]
+    assert [h.key for h in units] == ["ZH35058220002", "ZH35058210001"]
+
+
 def test_identify_keeps_layer_order_and_tolerance_with_polygons_below() -> None:
     frame = _outfalls(2_000)
     frame.loc[[7, 5], "geometry"] = shapely.Point(118.49, 24.89)  # two outfalls on one spot
