@@ -8,6 +8,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QTableWidget
 
 from layers.zone_details import details
+from tests.models.test_memory_trim import trims  # noqa: F401 - the fixture
 from tests.ui.conftest import wait_rendered
 
 
@@ -264,39 +265,18 @@ def test_the_window_turns_numpy_huge_pages_back_on_after_its_first_map(qtbot, ui
         w.canvas.renderer.wait(5000)
 
 
-def test_the_window_leaves_mallocs_arenas_untrimmed(qtbot, ui_ws, monkeypatch) -> None:
+def test_the_window_leaves_mallocs_arenas_untrimmed(qtbot, ui_ws, trims) -> None:  # noqa: F811
     """A worker's ``malloc_trim`` walks the main arena under its lock and the GUI thread's
-    allocations wait for it (20-105 ms at 1M outfalls): the window's process releases
-    Arrow's pool only (models.memory.trim_arenas)."""
-    import ctypes
-
+    allocations wait for it (15-105 ms at 1M outfalls): the window's process releases
+    Arrow's pool only, and fixes glibc's thresholds instead (models.memory.trim_arenas)."""
     from models import memory
     from tests.ui.conftest import main_window_for
 
-    trims: list[int] = []
-
-    class Libc:
-        def malloc_trim(self, pad: int) -> int:
-            trims.append(pad)
-            return 1
-
-        def mallopt(self, option: int, value: int) -> int:
-            return 1
-
-    real = ctypes.CDLL
-
-    def cdll(name: str, *args, **kwargs):
-        return Libc() if name == "libc.so.6" else real(name, *args, **kwargs)
-
-    monkeypatch.setattr(ctypes, "CDLL", cdll)
-    memory.trim_arenas(True)
-    try:
-        w = main_window_for(qtbot, ui_ws)
-        memory.release_memory()
-        assert trims == []
-        w.close()
-    finally:
-        memory.trim_arenas(True)
+    w = main_window_for(qtbot, ui_ws)
+    memory.release_memory()
+    assert trims == []
+    assert trims.options == [(-3, memory.MMAP_FROM), (-1, 2 * memory.MMAP_FROM)]
+    w.close()
 
 
 def test_a_click_on_hundreds_of_features_lists_the_first_and_counts_the_rest(qtbot, win):
