@@ -64,6 +64,12 @@ def _wizard_at_import(win, src: Path):
     s.read()
     s.suggest()
     dlg.state.dry_report = s.run(True)
+    # on to the summary page, each page's work done above: left on the first page, the
+    # import's move to the next step ran the file page's own read (of its empty path) in
+    # the wizard's worker, and an undo asked while that read ran was refused as busy
+    while dlg.currentPage() is not dlg.summary_page:
+        dlg.currentPage()._passed = True
+        dlg.next()
     return dlg
 
 

@@ -97,6 +97,7 @@ def test_an_edit_held_up_before_an_import_is_in_the_new_layer(
     spin(200)
     assert _status(win, review, code) == ("已核查", "已核查")
     assert bool(review.session.pending) is not saved_at_reload
+    assert dlg.currentPage() is dlg.result_page and not dlg.busy()  # 撤销 can be pressed
     dlg.result_page.undo()  # and after the undo too
     assert spin_until(lambda: not (set(NEW) & set(win.ws.keys("outfalls"))))
     spin(200)
@@ -136,6 +137,7 @@ def test_an_import_and_its_undo_leave_map_table_and_file_as_before(
     dlg.summary_page.start_work()
     assert spin_until(lambda: _shows_all(win, review, NEW))
     assert _dump(workspace) != file_before
+    assert dlg.currentPage() is dlg.result_page and not dlg.busy()  # 撤销 can be pressed
     dlg.result_page.undo()
     assert spin_until(lambda: dlg.result_page.is_undone
                       and not (set(NEW) & _table_codes(review))
