@@ -173,3 +173,19 @@ def test_frozen_redirected_output_is_utf8_under_a_legacy_locale(frozen, tmp_path
                                  env=env, cwd=tmp_path, timeout=300)
         assert res.returncode == 0, res.stderr.decode("utf-8", "replace")
         assert check in out.read_bytes().decode("utf-8")
+
+
+def test_frozen_render_starts_its_paint_processes(frozen, tmp_path):
+    """The frozen program's child processes work: ``render --runs 2`` starts the paint
+    processes after its first map (as the window does) and waits until they answer.  A
+    child of the frozen program is the program itself started again; without
+    ``multiprocessing.freeze_support()`` first in ``app.py`` it would run the command line
+    instead of the child's work and never answer."""
+    out = tmp_path / "map.png"
+    res = run_frozen(Path(frozen["app"]), "render", "--out", str(out), "--runs", "2",
+                     "--size", "800x500", "--json", home=tmp_path, offline=True)
+    assert res.returncode == 0, res.stderr
+    got = json.loads(res.stdout)
+    assert got["paint_processes"] >= 1, got
+    assert got["paint_processes_peak_mb"] > 0, got
+    assert out.stat().st_size > 10_000
