@@ -341,7 +341,12 @@ def child_window(path: str, t_spawn: float, startup_only: bool = False) -> dict[
         # the spots to click found first: the harness's own search (identify, the code's
         # rows) is no part of a click and was counted in its gaps before
         spots = []
-        for _ in range(200):
+        # up to 20 s of candidates: at 1M most synthetic codes repeat, and 200 random rows
+        # gave 2 spots (session 21), too few for the clicks' gaps to say anything
+        search_end = time.perf_counter() + 20.0
+        for _ in range(20_000):
+            if time.perf_counter() > search_end:
+                break
             row = rnd.randrange(len(outfalls))
             if not own_code(outfalls.key_at(row)):
                 continue

@@ -1,0 +1,205 @@
+"""A click on an outfall, part by part, and the event loop's gaps around clicks (issue 17).
+
+``run_benchmarks``' ``click_gaps`` calls ``QTest.mouseClick`` between pumps of the event
+loop, so one interval holds the click and the repaint after it.  This harness says what a
+click is made of:
+
+- ``loop``: clicks posted into the running loop (a zero timer each, as a mouse release
+  arrives), the 1 ms timer's gaps over them: ``max_ms``, ``over_16ms``, ``over_10ms``;
+- ``parts_ms``: medians per click, the click called directly: ``identify`` (the hit
+  test), ``card`` and ``table_row`` (the selection's listeners), ``selection`` (all of the
+  selection's listeners), ``handled`` (the click's handlers), ``repaint`` (the event
+  processing after it) and, within it, ``paint`` by widget (the time from one widget's
+  paint event to the next one's: a widget and the children it paints);
+- ``clicks``: how many, on outfalls spread over the full extent.
+
+Usage::
+
+    python bench/bench_clicks.py /tmp/ecozone-bench/o1000000_u20000.gpkg [--clicks 20]
+
+The workspace is copied first (the window may write its review tables).  Prints one JSON
+object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _pump(seconds: float) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        QApplication.processEvents()
+        time.sleep(0.0005)
+
+
+def _pump_until(pred: Any, limit: float = 300.0) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    end = time.perf_counter() + limit
+    while time.perf_counter() < end and not pred():
+        QApplication.processEvents()
+        time.sleep(0.0005)
+
+
+def _spots(win: Any, n: int, seed: int) -> list[tuple[float, float]]:
+    """Screen points where a click hits an outfall, over the full extent."""
+    import numpy as np
+
+    canvas, outfalls = win.canvas, win.model.get("outfalls")
+    rnd = random.Random(seed)
+    spots: list[tuple[float, float]] = []
+    end = time.perf_counter() + 20.0
+    while len(spots) < n and time.perf_counter() < end:
+        x0, y0, x1, y1 = outfalls.feature_extent(rnd.randrange(len(outfalls)))
+        sx, sy = (float(v) for v in canvas.view.to_screen(np.array((x0 + x1) / 2),
+                                                            np.array((y0 + y1) / 2)))
+        if 0 <= sx < canvas.width() and 0 <= sy < canvas.height():
+            found = canvas.identify(sx, sy)
+            if found and found[0].layer == "outfalls":
+                spots.append((sx, sy))
+    return spots
+
+
+class _Timed:
+    """Wraps methods of objects to add their wall time (ms) to ``acc[label]``."""
+
+    def __init__(self) -> None:
+        self.acc: dict[str, float] = collections.defaultdict(float)
+
+    def wrap(self, obj: Any, name: str, label: str) -> None:
+        real = getattr(obj, name)
+
+        def timed(*args: Any, **kw: Any) -> Any:
+            t = time.perf_counter()
+            try:
+                return real(*args, **kw)
+            finally:
+                self.acc[label] += (time.perf_counter() - t) * 1000
+
+        setattr(obj, name, timed)
+
+
+def measure(path: Path, clicks: int, seed: int) -> dict[str, Any]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    sys.path.insert(0, str(ROOT))
+    import numpy as np
+
+    from cli.window import open_importing_window
+
+    ws = open_importing_window(path)
+    from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from ui.features import install_features
+    from ui.main import MainWindow, make_app
+
+    make_app()
+    win = MainWindow(ws, "zh", settings=None)
+    win.resize(1600, 1000)
+    win.show()
+    review = install_features(win, interactive=False).review
+    canvas = win.canvas
+    # the window settled: table and flags in, the map drawn at the full extent
+    _pump_until(lambda: review is None or (review.checker.bits is not None
+                                           and not review.checker.running))
+    canvas.full_extent()
+    _pump(3.0)
+    spots = _spots(win, clicks, seed)
+    _pump(1.0)
+
+    def click(sx: float, sy: float) -> None:
+        QTest.mouseClick(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                         QPointF(sx, sy).toPoint())
+
+    # the clicks posted into the running loop, a 1 ms timer's gaps over them
+    ticks: list[float] = []
+    meter = QTimer()
+    meter.setInterval(1)
+    meter.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    meter.start()
+    _pump(0.5)
+    ticks.clear()
+    for sx, sy in spots:
+        QTimer.singleShot(0, lambda sx=sx, sy=sy: click(sx, sy))
+        _pump(0.15)
+    meter.stop()
+    gaps = np.diff(np.asarray(ticks)) * 1000 if len(ticks) > 1 else np.zeros(1)
+
+    # the same clicks called directly, part by part
+    timed = _Timed()
+    if review is not None:
+        timed.wrap(review.card, "show_outfall", "card")
+        timed.wrap(review.panel, "select_codes", "table_row")
+    timed.wrap(canvas, "identify", "identify")
+    timed.wrap(win.selection, "select", "selection")
+    painted: list[tuple[float, str]] = []
+
+    class PaintOrder(QObject):
+        def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802 - Qt name
+            if event.type() == QEvent.Type.Paint:
+                painted.append((time.perf_counter(), obj.objectName() or type(obj).__name__))
+            return False
+
+    order = PaintOrder()
+    QApplication.instance().installEventFilter(order)
+    per_click: list[dict[str, float]] = []
+    for sx, sy in spots:
+        timed.acc.clear()
+        painted.clear()
+        t0 = time.perf_counter()
+        click(sx, sy)
+        t1 = time.perf_counter()
+        QApplication.processEvents()
+        t2 = time.perf_counter()
+        one = dict(timed.acc, handled=(t1 - t0) * 1000, repaint=(t2 - t1) * 1000)
+        painted.append((t2, ""))
+        for (ta, name), (tb, _next) in zip(painted, painted[1:], strict=False):
+            key = f"paint.{name}"
+            one[key] = one.get(key, 0.0) + (tb - ta) * 1000
+        per_click.append(one)
+        _pump(0.1)
+    QApplication.instance().removeEventFilter(order)
+    keys = sorted({k for one in per_click for k in one})
+    parts = {k: round(statistics.median(one.get(k, 0.0) for one in per_click), 2)
+             for k in keys}
+    paint = {k[6:]: v for k, v in parts.items() if k.startswith("paint.") and v >= 0.05}
+    if review is not None:
+        review.shutdown()
+    return {"workspace": str(path), "clicks": len(spots),
+            "loop": {"max_ms": round(float(gaps.max()), 1),
+                     "over_16ms": int((gaps > 16).sum()), "over_10ms": int((gaps > 10).sum())},
+            "parts_ms": {k: v for k, v in parts.items() if not k.startswith("paint.")},
+            "paint_ms": dict(sorted(paint.items(), key=lambda kv: -kv[1]))}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("workspace", type=Path)
+    ap.add_argument("--clicks", type=int, default=20)
+    ap.add_argument("--seed", type=int, default=7)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="ecozone-clicks-") as tmp:
+        work = Path(tmp) / args.workspace.name
+        shutil.copy(args.workspace, work)
+        print(json.dumps(measure(work, args.clicks, args.seed)))
+
+
+if __name__ == "__main__":  # the window's children are spawned: they import this file
+    main()
