@@ -184,7 +184,8 @@ def measure(path: Path, clicks: int, seed: int) -> dict[str, Any]:
         review.shutdown()
     return {"workspace": str(path), "clicks": len(spots),
             "loop": {"max_ms": round(float(gaps.max()), 1),
-                     "over_16ms": int((gaps > 16).sum()), "over_10ms": int((gaps > 10).sum())},
+                     "over_16ms": int((gaps > 16).sum()), "over_10ms": int((gaps > 10).sum()),
+                     "longest_ms": sorted(round(float(g), 1) for g in gaps)[-12:]},
             "parts_ms": {k: v for k, v in parts.items() if not k.startswith("paint.")},
             "paint_ms": dict(sorted(paint.items(), key=lambda kv: -kv[1]))}
 

@@ -837,7 +837,10 @@ class OutfallReview(QObject):
             # a set of outfalls chosen elsewhere (a statistics bar): filter the table to it
             self.panel.show_only(frozenset(sel.keys))
         if source != "table":
-            self.panel.select_codes(list(sel.keys))
+            # one outfall picked on the map: its row shown a moment later, in a repaint
+            # of its own (OutfallTablePanel.select_codes); the selection itself now
+            self.panel.select_codes(list(sel.keys),
+                                    reveal_later=source == "map" and len(sel.keys) == 1)
         if len(sel.keys) == 1:
             self.card.show_outfall(sel.keys[0])
             self.card_dock.raise_()  # an outfall: its record (一口一档)

@@ -36,6 +36,7 @@ def test_a_large_edit_is_shown_before_its_save_begins_and_is_saved(setup, monkey
     monkeypatch.setattr("ui.outfalls.review.VIEWS_NEXT_TURN_FROM", 1)
     codes = td.CODES[:5]
     review.open_card(codes[0])
+    review.card.setCurrentWidget(review.card.history)  # the user watches its 核查记录
     seen = []
     submit = review.save_runner.submit
 

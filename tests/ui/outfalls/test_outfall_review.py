@@ -108,6 +108,7 @@ def test_bulk_confirm_undo_redo_with_shortcuts_and_audit(setup, qtbot):
         ("redo", "待核查", "已核查", "王五")]
     # the table shows the new status, the card lists the history newest first
     review.open_card(td.CODES[0])
+    review.card.setCurrentWidget(review.card.history)  # (read when its tab is shown)
     assert review.card.history.rowCount() == 3
     assert review.card.history.item(0, 2).text() == "redo"
 
@@ -122,6 +123,7 @@ def test_move_by_drag_hook_and_photo(setup, qtbot, tmp_path):
     photo = tmp_path / "现场.png"
     assert img.save(str(photo))
     review.card.show_outfall(td.CODES[7])
+    review.card.setCurrentWidget(review.card.photo_tab)  # (read when its tab is shown)
     assert review.add_photo(td.CODES[7], photo) is not None
     assert review.card.photos.count() == 1
     assert not review.card.photos.item(0).icon().isNull()

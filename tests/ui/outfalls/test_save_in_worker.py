@@ -81,6 +81,7 @@ def test_a_confirm_and_its_undo_show_and_save_as_at_once(setup, tmp_path):
     applied = []
     review.session.edited.connect(applied.append)
     codes = td.CODES[:6]
+    review.card.setCurrentWidget(review.card.history)  # the user watches its 核查记录
     review.panel.select_codes(codes)
     review.request("confirm")
     # shown at once: the table (as a table made afresh from the frame), the record card
@@ -179,6 +180,7 @@ def test_a_save_asked_for_while_the_worker_saves_waits_for_it(setup, monkeypatch
         committed.set()
 
     monkeypatch.setattr(outfall_store, "commit_batches", slow)
+    review.card.setCurrentWidget(review.card.history)  # the user watches its 核查记录
     review.panel.select_codes(td.CODES[:3])
     review.request("confirm")
     assert spin_until(lambda: review.session.saving, 2000)

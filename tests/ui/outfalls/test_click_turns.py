@@ -1,0 +1,87 @@
+"""A click on an outfall on the map: what it shows at once and what comes a moment later.
+
+The selection is made at once (the actions act on it), the record card's 属性 too; the
+table's row is shown -- repainted and scrolled to -- ``REVEAL_LATER_MS`` later, in a repaint
+of its own, and the card's 核查记录 and 照片 are read from the file when their tab is shown
+(at 1M a click was one interval of ~20 ms with them, bench/bench_clicks.py).
+"""
+
+from __future__ import annotations
+
+from tests.models import outfall_testdata as td
+from tests.ui.conftest import spin, spin_until
+from tests.ui.outfalls.test_outfall_review import setup  # noqa: F401 - the fixture
+from ui.outfalls import table_dock
+
+
+def _row_in_view(panel, code: str) -> bool:
+    view = panel.view
+    r = panel.model.view_row_of(code)
+    rect = view.visualRect(panel.model.index(r, 0))
+    return rect.isValid() and view.viewport().rect().intersects(rect)
+
+
+def _small_table(panel) -> None:
+    """A table that shows two or three rows: most outfalls out of view, as at 1M."""
+    panel.view.setFixedHeight(panel.view.horizontalHeader().height() + 3 * 22)
+    spin(50)
+    panel.view.scrollToTop()
+    spin(20)
+
+
+def test_a_map_click_selects_at_once_and_shows_the_row_a_moment_later(setup):  # noqa: F811
+    win, ws, review = setup
+    panel = review.panel
+    _small_table(panel)
+    last = panel.model.code_at(panel.model.rowCount() - 1)
+    assert not _row_in_view(panel, last)
+    win.select("outfalls", last)  # a click on the map
+    # at once: the selection the actions act on, and the record card
+    assert panel.selected_codes() == [last]
+    assert review.targets() == [last]
+    assert review.card.code == last
+    # the row is shown a moment later, in a turn of its own
+    assert not _row_in_view(panel, last)
+    assert spin_until(lambda: _row_in_view(panel, last), 2000)
+    assert table_dock.REVEAL_LATER_MS <= 100  # soon enough to look immediate
+
+
+def test_a_table_click_in_that_moment_is_not_undone_by_the_late_scroll(setup):  # noqa: F811
+    win, ws, review = setup
+    panel = review.panel
+    _small_table(panel)
+    last = panel.model.code_at(panel.model.rowCount() - 1)
+    first = panel.model.code_at(0)
+    win.select("outfalls", last)
+    panel.view.selectRow(0)  # the user picks a row in the table before the scroll came
+    spin(table_dock.REVEAL_LATER_MS + 100)
+    assert panel.selected_codes() == [first]
+    assert _row_in_view(panel, first) and not _row_in_view(panel, last)
+    assert review.card.code == first
+
+
+def test_the_cards_history_and_photos_are_read_when_their_tab_is_shown(setup, monkeypatch):  # noqa: F811
+    win, ws, review = setup
+    card = review.card
+    asked: list[str] = []
+    real_history, real_photos = review.session.history, review.session.photos
+    monkeypatch.setattr(review.session, "history",
+                        lambda code: asked.append(("history", code)) or real_history(code))
+    monkeypatch.setattr(review.session, "photos",
+                        lambda code: asked.append(("photos", code)) or real_photos(code))
+    review.panel.select_codes([td.CODES[0]])
+    review.request("confirm")
+    assert spin_until(lambda: not review.session.pending, 5000)
+    card.setCurrentIndex(0)  # 属性
+    win.select("outfalls", td.CODES[0])
+    assert card.code == td.CODES[0] and asked == []  # the click reads neither
+    card.setCurrentWidget(card.history)  # the user opens 核查记录
+    assert asked == [("history", td.CODES[0])]
+    assert card.history.rowCount() == 1 and card.history.item(0, 2).text() == "confirm"
+    card.setCurrentIndex(0)
+    card.setCurrentWidget(card.history)  # shown again, same outfall: not read again
+    assert asked == [("history", td.CODES[0])]
+    win.select("outfalls", td.CODES[1])  # another outfall while 核查记录 is open
+    assert asked[-1] == ("history", td.CODES[1]) and card.history.rowCount() == 0
+    card.setCurrentWidget(card.photo_tab)
+    assert asked[-1] == ("photos", td.CODES[1]) and card.photos.count() == 0
