@@ -156,6 +156,7 @@ class OutfallTablePanel(QWidget):
         self._reveal_timer.setInterval(REVEAL_LATER_MS)
         self._reveal_timer.timeout.connect(self._reveal)
         self._reveal_code: str | None = None
+        self._reveal_row: int | None = None
         self.apply_filter()
         if loading:
             self._enable(False)
@@ -347,7 +348,7 @@ class OutfallTablePanel(QWidget):
         self._selected = self.model.codes_at(sorted(picked))
         sm.blockSignals(False)
         self.view.blockSignals(False)
-        self._reveal_code = first_code
+        self._reveal_code, self._reveal_row = first_code, first
         if reveal_later:
             self._reveal_timer.start()
         else:
@@ -358,8 +359,12 @@ class OutfallTablePanel(QWidget):
         """Repaint the table for the selection made, and scroll to its first row (looked
         up again when it comes later: a filter or sort may have moved it meanwhile)."""
         self.view.viewport().update()
-        if row is None and self._reveal_code is not None:
-            row = self.model.view_row_of(self._reveal_code)
+        code, kept = self._reveal_code, self._reveal_row
+        if row is None and code is not None:
+            # the row found at the selection if it still holds the code (a search of the
+            # view's million rows is ~1 ms), else found again
+            row = kept if kept is not None and kept < self.model.rowCount() \
+                and self.model.code_at(kept) == code else self.model.view_row_of(code)
         if row is not None:
             self.view.scrollTo(self.model.index(row, 0))
 

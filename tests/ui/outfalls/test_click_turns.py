@@ -85,3 +85,19 @@ def test_the_cards_history_and_photos_are_read_when_their_tab_is_shown(setup, mo
     assert asked[-1] == ("history", td.CODES[1]) and card.history.rowCount() == 0
     card.setCurrentWidget(card.photo_tab)
     assert asked[-1] == ("photos", td.CODES[1]) and card.photos.count() == 0
+
+
+def test_the_late_scroll_finds_the_row_again_if_a_sort_moved_it(setup):  # noqa: F811
+    from PySide6.QtCore import Qt
+
+    win, ws, review = setup
+    panel = review.panel
+    panel.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    _small_table(panel)
+    n = panel.model.rowCount()
+    code = panel.model.code_at(n - 3)  # out of view now, third from the top once reversed
+    win.select("outfalls", code)
+    panel.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # before the row was shown
+    assert panel.model.code_at(2) == code
+    spin(table_dock.REVEAL_LATER_MS + 100)
+    assert _row_in_view(panel, code)  # not the row it had when it was selected
