@@ -37,24 +37,14 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.run_benchmarks import _pump_until  # noqa: E402 - after the path
 
 
 def _pump(seconds: float) -> None:
-    from PySide6.QtWidgets import QApplication
-
+    """The event loop run for ``seconds`` (as ``run_benchmarks`` runs it)."""
     end = time.perf_counter() + seconds
-    while time.perf_counter() < end:
-        QApplication.processEvents()
-        time.sleep(0.0005)
-
-
-def _pump_until(pred: Any, limit: float = 300.0) -> None:
-    from PySide6.QtWidgets import QApplication
-
-    end = time.perf_counter() + limit
-    while time.perf_counter() < end and not pred():
-        QApplication.processEvents()
-        time.sleep(0.0005)
+    _pump_until(lambda: time.perf_counter() > end)
 
 
 def _spots(win: Any, n: int, seed: int) -> list[tuple[float, float]]:
@@ -97,7 +87,6 @@ class _Timed:
 
 def measure(path: Path, clicks: int, seed: int) -> dict[str, Any]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    sys.path.insert(0, str(ROOT))
     import numpy as np
 
     from cli.window import open_importing_window

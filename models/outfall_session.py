@@ -368,8 +368,9 @@ class EditSession:
         return out
 
     def reading(self) -> Any:
-        """A context in which this session's reads of the workspace (history, photos)
-        share one connection (:func:`geodata.outfall_store.reading`)."""
+        """A context in which this session's reads of the workspace share one connection
+        (:func:`geodata.outfall_store.reading`): :meth:`history` of an outfall whose code
+        changed reads under each of its codes."""
         return outfall_store.reading(self.path)
 
     def history(self, code: str) -> list[dict[str, Any]]:
@@ -380,18 +381,19 @@ class EditSession:
         found: dict[tuple[int, int], dict[str, Any]] = {}
         todo: list[tuple[str, tuple[int, int] | None]] = [(code, None)]
         seen: set[tuple[str, tuple[int, int] | None]] = set()
-        while todo:
-            current, before = todo.pop()
-            if (current, before) in seen:
-                continue
-            seen.add((current, before))
-            for order, row in self._rows_of(current):
-                if before is not None and order >= before:
+        with self.reading():  # an outfall given new codes: one connection for its reads
+            while todo:
+                current, before = todo.pop()
+                if (current, before) in seen:
                     continue
-                found[order] = row
-                old = str(row.get("old_value") or "")
-                if row.get("field") == "code" and old and old != current:
-                    todo.append((old, order))
+                seen.add((current, before))
+                for order, row in self._rows_of(current):
+                    if before is not None and order >= before:
+                        continue
+                    found[order] = row
+                    old = str(row.get("old_value") or "")
+                    if row.get("field") == "code" and old and old != current:
+                        todo.append((old, order))
         return [found[k] for k in sorted(found)]
 
     def photos(self, code: str) -> list[outfall_store.Photo]:

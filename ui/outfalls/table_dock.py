@@ -353,18 +353,18 @@ class OutfallTablePanel(QWidget):
             self._reveal_timer.start()
         else:
             self._reveal_timer.stop()
-            self._reveal(first)
+            self._reveal()
 
-    def _reveal(self, row: int | None = None) -> None:
-        """Repaint the table for the selection made, and scroll to its first row (looked
-        up again when it comes later: a filter or sort may have moved it meanwhile)."""
+    def _reveal(self) -> None:
+        """Repaint the table for the selection made, and scroll to its first row: the row
+        found at the selection if it still holds the code, else found again (a sort or a
+        filter may have moved it before a late reveal; a search of the view's million rows
+        is ~1 ms)."""
         self.view.viewport().update()
-        code, kept = self._reveal_code, self._reveal_row
-        if row is None and code is not None:
-            # the row found at the selection if it still holds the code (a search of the
-            # view's million rows is ~1 ms), else found again
-            row = kept if kept is not None and kept < self.model.rowCount() \
-                and self.model.code_at(kept) == code else self.model.view_row_of(code)
+        code, row = self._reveal_code, self._reveal_row
+        if code is not None and not (row is not None and row < self.model.rowCount()
+                                     and self.model.code_at(row) == code):
+            row = self.model.view_row_of(code)
         if row is not None:
             self.view.scrollTo(self.model.index(row, 0))
 
