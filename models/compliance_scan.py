@@ -36,6 +36,7 @@ from geodata.io import provisional_codes
 from models.compliance_grid import (
     _TMERC,
     close_pairs,
+    grid_cells,
     nearest_distance,
     pieces,
     project,
@@ -334,11 +335,9 @@ class _Scan:
         """Grid cells of side ``s`` of points ``todo``: (centre x, centre y, cell of each
         point)."""
         x, y = self.x[todo], self.y[todo]
-        cx, cy = np.floor(x / s).astype(np.int64), np.floor(y / s).astype(np.int64)
-        cx0, cy0 = cx.min(), cy.min()
-        w = int(cy.max() - cy0) + 1
-        cells, inv = np.unique((cx - cx0) * w + (cy - cy0), return_inverse=True)
-        return ((cells // w + cx0 + 0.5) * s, (cells % w + cy0 + 0.5) * s, inv.ravel())
+        gx, gy, inv, _ = grid_cells(np.floor(x / s).astype(np.int64),
+                                    np.floor(y / s).astype(np.int64))
+        return (gx + 0.5) * s, (gy + 0.5) * s, inv
 
     def _outside(self, area_m: Any, edge: shapely.STRtree, tol: float) -> np.ndarray:
         """Points (indices into pts) farther than ``tol`` from the (prepared) area, as
