@@ -70,11 +70,13 @@ def _install_error_reporting() -> None:
     """Log to the user's folder; an unexpected error becomes one line + the log path (exit 1)
     on the command line, and a dialog with the log path in the window."""
     try:
-        from ui.app_logging import setup_logging
-        from ui.error_dialog import install_excepthook
+        # Qt-free: a command that draws nothing imports no Qt for its log (the window
+        # gives the hooks its dialog once it exists, ui/main.py)
+        from geodata.app_logging import setup_logging
+        from geodata.crash_hooks import install
 
         setup_logging()
-        install_excepthook()
+        install()
     except OSError:  # an unwritable user folder must not stop the program
         pass
 

@@ -65,7 +65,7 @@ def run_window(args: argparse.Namespace) -> int:
             if sys.stderr is None:  # the windowed launcher has no console to print on
                 _show_error(exc.message.text(args.lang or "zh"))
             raise UserError(exc.message) from None
-        from ui.app_logging import install_qt_message_handler
+        from ui.error_dialog import install_qt_message_handler
         from ui.main import run_window as show
 
         install_qt_message_handler()

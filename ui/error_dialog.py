@@ -1,45 +1,29 @@
-"""Unexpected exceptions: logged with their traceback, then shown, never silently lost.
+"""The window's dialog for unexpected exceptions (the hooks: :mod:`geodata.crash_hooks`).
 
 A windowed program on Windows has no console: an exception in a slot would print to nowhere
-and the user would see the window stop responding or vanish.  :func:`install_excepthook`
-replaces ``sys.excepthook`` and ``threading.excepthook`` so that every uncaught exception
-
-- is written to the log with its traceback (:mod:`ui.app_logging`), then
-- shows a dialog that says where the log is (GUI), or
-- prints one line and the log path on stderr (no QApplication, or the offscreen/minimal
-  platform of tests and the ``screenshot`` command).
-
-Exceptions raised in worker threads are shown from the GUI thread.  While one dialog is open,
-further exceptions are only logged (a failing paint event would otherwise stack dialogs).
+and the user would see the window stop responding or vanish.  Once the window exists,
+:func:`install_excepthook` gives the hooks this dialog: every uncaught exception is logged
+with its traceback and shown in a message box that says where the log is.  Without a real
+screen (the offscreen platform of tests and the ``screenshot`` command) the hooks print
+one line and the log path on stderr, as on the command line.  Exceptions raised in worker
+threads are shown from the GUI thread.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
-import threading
 import traceback
-from collections.abc import Callable
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
-log = logging.getLogger("ecozone.crash")
+from geodata import crash_hooks
+from geodata.crash_hooks import ExcInfo, Presenter
 
-ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
-#: Shows one exception to the user: (exc_info, log path) -> None.
-Presenter = Callable[[ExcInfo, Path], None]
+__all__ = ["dialog_texts", "show_dialog", "gui_available", "install_excepthook",
+           "uninstall_excepthook", "install_qt_message_handler", "one_line"]
 
-_state: dict[str, Any] = {"installed": False, "showing": False, "presenter": None,
-                          "bridge": None, "log_path": None, "count": 0}
-
-
-# -- what the user sees ----------------------------------------------------------------------
-def one_line(exc: BaseException, log_file: Path) -> str:
-    """``ecozone: unexpected error: ValueError: bad thing (details: /path/ecozone.log)``."""
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    what = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-    return f"ecozone: unexpected error: {what} (details: {log_file})"
+one_line = crash_hooks.one_line
 
 
 def dialog_texts(exc: BaseException, log_file: Path) -> dict[str, str]:
@@ -91,65 +75,23 @@ def gui_available() -> bool:
     return QApplication.platformName() not in ("offscreen", "minimal", "")
 
 
-def print_line(exc_info: ExcInfo, log_file: Path) -> None:
-    stream = sys.stderr or sys.__stderr__
-    if stream is not None:  # a windowed Windows program has neither
-        print(one_line(exc_info[1], log_file), file=stream, flush=True)
+class _Gui:
+    """The dialog as the hooks' :class:`geodata.crash_hooks.Gui`."""
 
+    def __init__(self) -> None:
+        self.bridge = _make_bridge()
 
-# -- the hooks -------------------------------------------------------------------------------
-def handle_exception(exc_type: type[BaseException], exc: BaseException,
-                     tb: TracebackType | None, thread_name: str | None = None) -> None:
-    """Log an uncaught exception and tell the user; the body of both hooks."""
-    if issubclass(exc_type, KeyboardInterrupt):
-        sys.__excepthook__(exc_type, exc, tb)
-        return
-    log_file = _log_file()
-    where = f" in thread {thread_name}" if thread_name else ""
-    log.critical("uncaught exception%s", where, exc_info=(exc_type, exc, tb))
-    _state["count"] += 1
-    exc_info: ExcInfo = (exc_type, exc, tb)
-    presenter = _state["presenter"]
-    if presenter is not None:
-        _present(presenter, exc_info, log_file)
-    elif gui_available():
-        if threading.current_thread() is threading.main_thread():
-            _present(show_dialog, exc_info, log_file)
-        elif _state["bridge"] is not None:
-            _state["bridge"].raised.emit(exc_info, str(log_file))  # queued to the GUI thread
-        else:
-            print_line(exc_info, log_file)
-    else:
-        print_line(exc_info, log_file)
+    def available(self) -> bool:
+        return gui_available()
 
+    def show(self, exc_info: ExcInfo, log_file: Path) -> None:
+        show_dialog(exc_info, log_file)
 
-def _present(presenter: Presenter, exc_info: ExcInfo, log_file: Path) -> None:
-    if _state["showing"]:
-        log.warning("another exception while the error dialog is open; logged only")
-        return
-    _state["showing"] = True
-    try:
-        presenter(exc_info, log_file)
-    except Exception:  # the dialog itself failed: the log and stderr still have it
-        log.exception("could not show the error dialog")
-        print_line(exc_info, log_file)
-    finally:
-        _state["showing"] = False
-
-
-def _thread_hook(args: threading.ExceptHookArgs) -> None:
-    if args.exc_type is SystemExit or args.exc_value is None:
-        return
-    name = args.thread.name if args.thread is not None else None
-    handle_exception(args.exc_type, args.exc_value, args.exc_traceback, thread_name=name)
-
-
-def _log_file() -> Path:
-    if _state["log_path"] is not None:
-        return Path(_state["log_path"])
-    from ui.app_logging import log_path
-
-    return log_path()
+    def post(self, exc_info: ExcInfo, log_file: Path) -> bool:
+        if self.bridge is None:
+            return False
+        self.bridge.raised.emit(exc_info, str(log_file))  # queued to the GUI thread
+        return True
 
 
 def _make_bridge() -> Any:
@@ -168,7 +110,8 @@ def _make_bridge() -> Any:
 
         @Slot(object, str)
         def show(self, info: ExcInfo, path: str) -> None:
-            _present(_state["presenter"] or show_dialog, info, Path(path))
+            crash_hooks.present(crash_hooks.current_presenter() or show_dialog, info,
+                                Path(path))
 
     bridge = _Bridge()
     bridge.moveToThread(app.thread())
@@ -177,35 +120,36 @@ def _make_bridge() -> Any:
     return bridge
 
 
+_gui: dict[str, _Gui] = {}
+
+
 def install_excepthook(log_file: Path | None = None,
                        presenter: Presenter | None = None) -> None:
-    """Install the hooks (once).  Call after :func:`ui.app_logging.setup_logging`.
-
-    Parameters
-    ----------
-    log_file
-        The path shown to the user; default: the current log file.
-    presenter
-        Replaces the dialog/stderr choice (tests).
-
-    Call it once the QApplication exists, so that exceptions in worker threads can be
-    shown from the GUI thread; before that they are logged and printed.
-    """
-    _state["log_path"] = log_file
-    _state["presenter"] = presenter
-    if _state["bridge"] is None:
-        _state["bridge"] = _make_bridge()
-    # install when not yet ours — also when something replaced the hook since (a test
-    # harness, a library): "installed once" must not mean "someone else's hook stays"
-    if not _state["installed"] or sys.excepthook is not handle_exception:
-        _state["previous"] = (sys.excepthook, threading.excepthook)
-        sys.excepthook = handle_exception
-        threading.excepthook = _thread_hook
-        _state["installed"] = True
+    """Install the hooks with this dialog.  Call after
+    :func:`geodata.app_logging.setup_logging`, once the QApplication exists, so that
+    exceptions in worker threads can be shown from the GUI thread; before that they are
+    logged and printed.  ``presenter`` replaces the dialog/stderr choice (tests)."""
+    if "gui" not in _gui or _gui["gui"].bridge is None:
+        _gui["gui"] = _Gui()
+    crash_hooks.install(log_file, presenter, _gui["gui"])
 
 
 def uninstall_excepthook() -> None:
     """Restore the hooks that were there before (tests)."""
-    if _state["installed"]:
-        sys.excepthook, threading.excepthook = _state["previous"]
-    _state.update(installed=False, presenter=None, bridge=None, log_path=None, showing=False)
+    crash_hooks.uninstall()
+    _gui.clear()
+
+
+def install_qt_message_handler() -> None:
+    """Route Qt's own messages (qWarning, qCritical …) into the log instead of stderr."""
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    qt_log = logging.getLogger("ecozone.qt")
+    levels = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+              QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
+              QtMsgType.QtFatalMsg: logging.CRITICAL}
+
+    def handler(mode: QtMsgType, context: object, message: str) -> None:
+        qt_log.log(levels.get(mode, logging.WARNING), "%s", message)
+
+    qInstallMessageHandler(handler)

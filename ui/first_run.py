@@ -116,7 +116,7 @@ def welcome_html(lang: str, workspace: Path | str | None = None,
     import html
 
     if logs is None:
-        from ui.app_logging import log_path
+        from geodata.app_logging import log_path
 
         logs = log_path()
     t = TEXTS[in_language(lang, "zh", "en")]

@@ -59,7 +59,7 @@ def test_numpy_huge_pages_switched_off_and_on() -> None:
 def test_the_log_folder_is_found_without_geopandas(tmp_path) -> None:
     """Logging (set up by every command) finds the user folder without importing the
     geodata stack: a quick command stays quick."""
-    code = ("import sys; from ui.app_logging import log_dir; print(log_dir()); "
+    code = ("import sys; from geodata.app_logging import log_dir; print(log_dir()); "
             "print('geopandas' in sys.modules, 'pandas' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                          text=True, check=True,
@@ -67,3 +67,22 @@ def test_the_log_folder_is_found_without_geopandas(tmp_path) -> None:
     folder, loaded = out.splitlines()
     assert Path(folder) == tmp_path / "logs"
     assert loaded == "False False"
+
+
+def test_a_command_that_draws_nothing_imports_no_qt(bundled_path, tmp_path) -> None:
+    """``outfalls check`` sets up the log and the crash hooks and checks the bundled
+    workspace without importing PySide6 (whose import hook looks at every module imported
+    after it: ~0.1-0.3 s of a check)."""
+    code = ("import sys, runpy, contextlib, io\n"
+            "sys.argv = ['app.py', 'outfalls', 'check', '--json', '--workspace', "
+            f"{str(bundled_path)!r}]\n"
+            "out = io.StringIO()\n"
+            "try:\n    with contextlib.redirect_stdout(out):\n"
+            "        runpy.run_path('app.py', run_name='__main__')\n"
+            "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
+            "print('findings' in out.getvalue(), 'PySide6' in sys.modules, "
+            "sys.excepthook.__module__)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                         text=True, check=True,
+                         env={**os.environ, "ECOZONE_HOME": str(tmp_path)}).stdout
+    assert out.splitlines()[-1] == "True False geodata.crash_hooks"

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from ui import app_logging, error_dialog
+from geodata import app_logging
+from ui import error_dialog
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -87,7 +88,7 @@ def test_error_dialog_shows_on_a_screen(qtbot, monkeypatch, tmp_path):
 
 def test_headless_prints_one_line_with_log_path(tmp_path):
     code = (
-        "from ui import app_logging, error_dialog\n"
+        "from geodata import app_logging\nfrom ui import error_dialog\n"
         "app_logging.setup_logging()\n"
         "error_dialog.install_excepthook()\n"
         "raise RuntimeError('boom\\nsecond line')\n"

@@ -58,7 +58,7 @@ def test_gbk_shapefile_refuses_text_gbk_cannot_hold_instead_of_dropping_it(tmp_p
 
 @pytest.fixture
 def fresh_logging():
-    from ui import app_logging
+    from geodata import app_logging
 
     app_logging.shutdown_logging()
     yield app_logging

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ui import app_logging
+from geodata import app_logging
 
 
 @pytest.fixture
