@@ -217,3 +217,17 @@ def test_cell_centres_measured_in_numpy_are_geos_nearest_distances(ws, monkeypat
     assert np.array_equal(scan._centre_distances(tree, cx, cy), geos)
     monkeypatch.setattr(scan, "_CENTRES_IN_NUMPY", 0)
     assert np.array_equal(new.check_flag_bits(ws), ref.check_flag_bits(ws))
+
+
+@pytest.mark.parametrize("spread", [50, 10**7])  # a dense grid, and one too sparse to mark
+def test_grid_cells_are_the_cells_np_unique_finds(spread):
+    from models.compliance_grid import grid_cells
+
+    rng = np.random.default_rng(7)
+    ix = rng.integers(-spread, spread, 20_000)
+    iy = rng.integers(-3, spread, 20_000)
+    gx, gy, inv, member = grid_cells(ix, iy)
+    pairs = np.unique(np.column_stack([ix, iy]), axis=0)
+    assert np.array_equal(np.column_stack([gx, gy]), pairs)  # sorted as np.unique sorts
+    assert np.array_equal(gx[inv], ix) and np.array_equal(gy[inv], iy)
+    assert np.array_equal(ix[member], gx) and np.array_equal(iy[member], gy)
