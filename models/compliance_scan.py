@@ -34,12 +34,12 @@ import shapely
 
 from geodata.io import provisional_codes
 from models.compliance_grid import (
-    _TMERC,
     close_pairs,
     grid_cells,
     nearest_distance,
     pieces,
     project,
+    project_xy,
     segments,
     tenths,
 )
@@ -106,8 +106,7 @@ class _Scan:
         #: every location a single point (as the schema has it): the grids apply
         self.points = inp.points
         if self.points:
-            self.x, self.y = _TMERC.transform(inp.lon, inp.lat)
-            self.x, self.y = np.asarray(self.x), np.asarray(self.y)
+            self.x, self.y = project_xy(inp.lon, inp.lat)
             self._pts_m: Any = None
         else:  # other geometries: measured as they are, without the grids
             self._pts_m = project(inp.geoms)
