@@ -2,8 +2,11 @@
 
 Two figures per workspace, each measured in a fresh process so that its peak RSS is its own:
 
-- ``flags``: ``models.compliance.check_flag_bits`` (what the window runs on its worker), the
-  workspace opened first (open time and check time reported apart);
+- ``flags``: what the window's compliance check process runs
+  (``models.compliance_process.flags_of_file``): the check's own read of the file
+  (``models.compliance_input.read``, ``open_s``), then ``check_flag_bits`` (``check_s``).
+  Until issue 17's session 22 this opened a whole ``Workspace`` first, as the window's
+  worker once did: a peak (~1.2 GB at 1M) the window's check no longer has;
 - ``cli``: ``python app.py outfalls check --json`` with its output to /dev/null, timed from
   outside; its peak RSS is the child's ``ru_maxrss``, ``cpu_s`` its user + system time
   (both cores), ``load_avg_1m`` the machine's load when it started.
@@ -35,13 +38,13 @@ def _peak_mb(who: int = resource.RUSAGE_SELF) -> float:
 
 def _flags(ws_path: str) -> dict:
     sys.path.insert(0, str(ROOT))
-    from models.compliance import check_flag_bits
-    from models.workspace import Workspace
+    from models import compliance_input
+    from models.compliance import ComplianceConfig, check_flag_bits
 
     t0 = time.perf_counter()
-    ws = Workspace.open(Path(ws_path))
+    inp = compliance_input.read(Path(ws_path), ComplianceConfig().required_fields)
     t1, c1 = time.perf_counter(), time.process_time()
-    bits = check_flag_bits(ws)
+    bits = check_flag_bits(inp)
     t2 = time.perf_counter()
     return {"open_s": round(t1 - t0, 2), "check_s": round(t2 - t1, 2),
             "check_cpu_s": round(time.process_time() - c1, 2),
