@@ -40,8 +40,8 @@ Sizes: ``small`` 10k outfalls + 1k units, ``medium`` 100k + 5k, ``large`` 1M + 2
   until its compliance re-check's flags show, that time, the window's and the check
   process's own peak RSS.
 - ``check``: ``app.py outfalls check --json`` (time, CPU time, the command's own peak
-  RSS) and the window's ``check_flag_bits`` (``bench/bench_compliance.py``, fresh
-  processes).
+  RSS) and the window's check process's ``check_flag_bits`` after its own read
+  (``bench/bench_compliance.py``, fresh processes).
 - ``qgis`` (when ``/usr/bin/python3 -c 'import qgis.core'`` works): ``bench/qgis_side.py``
   renders the same extent and size and runs ``native:joinattributesbylocation``;
   ``ratio`` = EcoZone / QGIS for each figure.
@@ -524,8 +524,9 @@ def bench_import(files: dict[str, Path], runs: int) -> dict[str, Any]:
 # -- compliance check (issue 17) -------------------------------------------------------
 def bench_check(path: Path, runs: int) -> dict[str, Any]:
     """``app.py outfalls check --json`` (wall time, CPU time and the command's own peak
-    RSS) and the window's ``check_flag_bits`` after ``Workspace.open``, each run in a
-    fresh process by bench/bench_compliance.py; medians of ``runs``, the largest peak."""
+    RSS) and what the window's check process runs (its own read of the file, then
+    ``check_flag_bits``), each run in a fresh process by bench/bench_compliance.py;
+    medians of ``runs``, the largest peak."""
     script = str(ROOT / "bench" / "bench_compliance.py")
     cli = [_run_json([sys.executable, script, "--one", "cli", str(path)])
            for _ in range(runs)]
