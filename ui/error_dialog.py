@@ -21,9 +21,7 @@ from geodata import crash_hooks
 from geodata.crash_hooks import ExcInfo, Presenter
 
 __all__ = ["dialog_texts", "show_dialog", "gui_available", "install_excepthook",
-           "uninstall_excepthook", "install_qt_message_handler", "one_line"]
-
-one_line = crash_hooks.one_line
+           "uninstall_excepthook", "install_qt_message_handler"]
 
 
 def dialog_texts(exc: BaseException, log_file: Path) -> dict[str, str]:
