@@ -98,8 +98,11 @@ def _open(args: argparse.Namespace) -> Any:
 
 # -- check ----------------------------------------------------------------------------------
 def _check(args: argparse.Namespace, lang: str) -> int:
+    from models import memory
+
+    memory.keep_arrow_pages()  # before pyarrow loads (models/memory.py says why)
     from geodata import store
-    from models import compliance_input, memory
+    from models import compliance_input
     from models.compliance import ComplianceConfig, scan_outfalls
 
     for name in ("near_m", "duplicate_m", "far_m"):
