@@ -28,6 +28,7 @@ straight from the file by ``app.py outfalls check`` (no ``Workspace.open``).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -136,6 +137,10 @@ class Findings:
         self.found, self.cfg = found, cfg
         self._labels = {f.name: (f.label_zh, f.label_en) for f in schema.OUTFALL_FIELDS}
         self._fields = tuple(cfg.required_fields) + ("geometry",)
+        #: :meth:`groups` made beside the sort (``sorted(groups_for=...)``): (together,
+        #: group of each finding, representatives)
+        self._groups: tuple[tuple[int, ...], np.ndarray, list[tuple[Any, ...]]] | None = None
+        self._order = np.zeros(0, np.int64)  # of the findings it was sorted from
 
     def __len__(self) -> int:
         return len(self.found.rows)
@@ -156,12 +161,29 @@ class Findings:
                       dist=f.dist[keep], other=f.other[keep], fmask=f.fmask[keep])
         return Findings(sub, self.cfg)
 
-    def sorted(self) -> Findings:
+    def sorted(self, groups_for: tuple[int, ...] | None = None) -> Findings:
         """Ordered by outfall code, check, other outfall's code, zone (as before: a stable
-        sort of the checks' emission order)."""
+        sort of the checks' emission order).
+
+        ``groups_for``: also make :meth:`groups` ``(together=groups_for)`` of the result,
+        in a thread beside the sort.  A finding's group does not depend on the order, so
+        they are made on the findings as they are and reordered with them; the sort (Arrow
+        and numpy) lets go of the GIL, so at 1M the groups' ~0.1-0.2 s leave the JSON
+        write's serial start (issue 17)."""
         f = self.found
         if not len(f.rows):
             return self
+        if groups_for is None:
+            return self._sorted()
+        with ThreadPoolExecutor(1) as pool:
+            job = pool.submit(self.groups, groups_for)
+            out = self._sorted()
+            gid, reps = job.result()
+        out._groups = (tuple(groups_for), gid[out._order], reps)
+        return out
+
+    def _sorted(self) -> Findings:
+        f = self.found
         code_rank, empty = _code_ranks(f)
         other_rank = np.where(f.other >= 0, code_rank[np.maximum(f.other, 0)], empty)
         zn = np.asarray([""] + [z[0] for z in f.zones], dtype=str)
@@ -171,7 +193,9 @@ class Findings:
         o = np.lexsort((zone_rank, other_rank, f.check, code_rank[f.rows]))
         sub = replace(f, rows=f.rows[o], check=f.check[o], zone=f.zone[o], dist=f.dist[o],
                       other=f.other[o], fmask=f.fmask[o])
-        return Findings(sub, self.cfg)
+        out = Findings(sub, self.cfg)
+        out._order = o
+        return out
 
     def flag_bits(self, n: int) -> np.ndarray:
         bits = np.zeros(n, np.int64)
@@ -232,6 +256,8 @@ class Findings:
         thousand groups and 145k duplicates (issue 17)."""
         import pandas as pd
 
+        if self._groups is not None and self._groups[0] == tuple(together):
+            return self._groups[1], self._groups[2]
         f = self.found
         n = len(f.rows)
         c = f.check.astype(np.int64)
@@ -363,17 +389,20 @@ CHECKS_IDS = tuple(CHECKS)
 
 
 def scan_outfalls(ws: Workspace | CheckInput, config: ComplianceConfig | None = None,
-                  checks: tuple[str, ...] | None = None) -> Findings:
+                  checks: tuple[str, ...] | None = None,
+                  groups_for: tuple[int, ...] | None = None) -> Findings:
     """The findings on the workspace's outfalls (or on those a
     :func:`models.compliance_input.read` read) as columns, ordered as
-    :func:`check_outfalls` orders them; texts are made per row on demand."""
+    :func:`check_outfalls` orders them; texts are made per row on demand.
+    ``groups_for``: :meth:`Findings.groups` with these checks together, made beside the
+    sort (what the JSON output asks for next)."""
     cfg = config or ComplianceConfig()
     wanted = set(checks or CHECKS)
     if not isinstance(ws, CheckInput) and not ws.has_layer("outfalls"):
         empty = _scan.Found(np.zeros(0, object), *(np.zeros(0, t) for t in (
             np.int64, np.int8, np.int32, np.float64, np.int64, np.int64)))
         return Findings(empty, cfg)
-    return Findings(_scan.scan(ws, cfg, wanted, _zone_names), cfg).sorted()
+    return Findings(_scan.scan(ws, cfg, wanted, _zone_names), cfg).sorted(groups_for)
 
 
 def check_outfalls(ws: Workspace, config: ComplianceConfig | None = None,

@@ -142,6 +142,37 @@ def test_streamed_json_is_the_json_of_the_findings(ws, monkeypatch):
     assert out.getvalue() == expected
 
 
+def test_groups_made_beside_the_sort_are_those_made_after_it(ws, monkeypatch):
+    """The JSON's groups made in a thread beside the sort (``groups_for``): the same
+    partition of the findings, the same texts per group, so the same JSON."""
+    from cli import outfalls as cmd
+
+    after = new.scan_outfalls(ws)
+    beside = new.scan_outfalls(ws, groups_for=(cmd._DUPLICATE,))
+    for name in ("rows", "check", "zone", "dist", "other", "fmask"):
+        assert np.array_equal(getattr(after.found, name), getattr(beside.found, name),
+                              equal_nan=name == "dist")
+    g1, reps1 = after.groups(together=(cmd._DUPLICATE,))
+    g2, reps2 = beside.groups(together=(cmd._DUPLICATE,))
+    assert beside._groups is not None  # made beside the sort, not again
+    # one group of the one is one group of the other (numbered as each met them)
+    pairs = set(zip(g1.tolist(), g2.tolist(), strict=True))
+    assert len(pairs) == len(reps1) == len(reps2)
+    texts = (1, 2, 3, 4, 5, 7, 8)  # all but the code and the distance
+    for a, b in pairs:
+        if reps1[a][1] == "possible_duplicate":  # one group whatever its texts: the JSON
+            assert reps2[b][1] == "possible_duplicate"  # makes them row by row
+            continue
+        assert [reps1[a][i] for i in texts] == [reps2[b][i] for i in texts]
+    outs = []
+    for found in (after, beside):
+        out = io.StringIO()
+        monkeypatch.setattr("sys.stdout", out)
+        cmd.write_findings_json({"n": 1}, found)
+        outs.append(out.getvalue())
+    assert outs[0] == outs[1]
+
+
 @pytest.mark.parametrize("case", ["no_locations", "one_outfall", "multipoints"])
 def test_edge_cases_identical_to_the_reference(ws, case):
     frame = ws.layer("outfalls").iloc[:3000].copy()
