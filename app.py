@@ -12,8 +12,6 @@ Exit codes: 0 success, 2 bad input (one-line reason on stderr), 1 unexpected fai
 
 from __future__ import annotations
 
-import sys
-
 from cli import UserError, build_parser, main
 
 __all__ = ["UserError", "build_parser", "main"]
@@ -24,4 +22,6 @@ if __name__ == "__main__":
     # the frozen build's child processes (the window's compliance check,
     # models/compliance_process.py) start as this executable: run theirs, not the CLI
     multiprocessing.freeze_support()
-    sys.exit(main())
+    from cli.leave import leave
+
+    leave(main())  # without the interpreter's teardown, unless Qt is loaded (cli/leave.py)

@@ -73,13 +73,14 @@ def test_a_command_that_draws_nothing_imports_no_qt(bundled_path, tmp_path) -> N
     """``outfalls check`` sets up the log and the crash hooks and checks the bundled
     workspace without importing PySide6 (whose import hook looks at every module imported
     after it: ~0.1-0.3 s of a check)."""
-    code = ("import sys, runpy, contextlib, io\n"
-            "sys.argv = ['app.py', 'outfalls', 'check', '--json', '--workspace', "
-            f"{str(bundled_path)!r}]\n"
+    # app.py's main, without its exit (cli/leave.py ends the process at once)
+    code = ("import sys, contextlib, io\n"
+            "from app import main\n"
             "out = io.StringIO()\n"
-            "try:\n    with contextlib.redirect_stdout(out):\n"
-            "        runpy.run_path('app.py', run_name='__main__')\n"
-            "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
+            "with contextlib.redirect_stdout(out):\n"
+            "    rc = main(['outfalls', 'check', '--json', '--workspace', "
+            f"{str(bundled_path)!r}])\n"
+            "assert rc == 0, rc\n"
             "print('findings' in out.getvalue(), 'PySide6' in sys.modules, "
             "sys.excepthook.__module__)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
