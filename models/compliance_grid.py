@@ -263,6 +263,34 @@ def nearest_distance(x: np.ndarray, y: np.ndarray, a: np.ndarray, b: np.ndarray,
     return out
 
 
+def contains_points(area: object, x: np.ndarray, y: np.ndarray, cell: float = 2000.0,
+                    ) -> np.ndarray:
+    """``shapely.contains_xy(area, x, y)`` for many points, decided per grid cell where a
+    cell lies wholly in the area's interior or wholly apart from it, point by point only
+    in the cells its boundary crosses (at 1M outfalls over a city: a few thousand cells,
+    most of them decided, ~4x fewer point tests, issue 17).
+
+    A cell's box is grown by a centimetre, so a point whose cell index rounding put just
+    outside its box is still in it: a grown box in the interior holds only interior
+    points, one apart from the area only points apart from it."""
+    n = len(x)
+    out = np.zeros(n, bool)
+    if n < 4096:  # the grid's fixed cost would not pay
+        return np.asarray(shapely.contains_xy(area, x, y), bool) if n else out
+    gx, gy, inv, _ = grid_cells(np.floor(x / cell).astype(np.int64),
+                                np.floor(y / cell).astype(np.int64))
+    pad = 0.01
+    boxes = shapely.box(gx * cell - pad, gy * cell - pad, (gx + 1) * cell + pad,
+                        (gy + 1) * cell + pad)
+    inside = np.asarray(shapely.contains_properly(area, boxes), bool)
+    apart = np.asarray(shapely.disjoint(area, boxes), bool)
+    out[inside[inv]] = True
+    test = np.flatnonzero(~(inside | apart)[inv])
+    if len(test):
+        out[test] = shapely.contains_xy(area, x[test], y[test])
+    return out
+
+
 def tenths(v: np.ndarray, digits: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """(k, ok): ``round(v, digits) == k / 10**digits`` and ``f"{v:.{digits}f}"`` is k's
     digits where ``ok``.

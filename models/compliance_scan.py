@@ -35,6 +35,7 @@ import shapely
 from geodata.io import provisional_codes
 from models.compliance_grid import (
     close_pairs,
+    contains_points,
     grid_cells,
     nearest_distance,
     pieces,
@@ -280,7 +281,7 @@ class _Scan:
             if self.distances and self.points and len(self.idx):
                 # the distance is wanted for every outside point anyway: measured for all
                 # the points the area does not contain, the cells' bound skipped
-                cand = np.flatnonzero(~shapely.contains_xy(area_m, self.x, self.y))
+                cand = np.flatnonzero(~contains_points(area_m, self.x, self.y))
                 outside, dists = self._beyond(shapely.STRtree(edge), edge, cand, tol)
             else:
                 outside = self._outside(area_m, shapely.STRtree(edge), tol)

@@ -262,3 +262,31 @@ def test_grid_cells_are_the_cells_np_unique_finds(spread):
     assert np.array_equal(np.column_stack([gx, gy]), pairs)  # sorted as np.unique sorts
     assert np.array_equal(gx[inv], ix) and np.array_equal(gy[inv], iy)
     assert np.array_equal(ix[member], gx) and np.array_equal(iy[member], gy)
+
+
+def test_points_in_an_area_decided_per_cell_are_those_geos_finds():
+    """``compliance_grid.contains_points`` against ``shapely.contains_xy``: points
+    scattered over an area with a hole and a bay, points on its boundary and its
+    vertices, points on the grid's cell edges (where a cell index may round either
+    way)."""
+    from models.compliance_grid import contains_points
+
+    rng = np.random.default_rng(3)
+    outer = shapely.Polygon([(0, 0), (30_000, 0), (30_000, 12_000), (15_000, 12_000),
+                             (15_000, 20_000), (0, 20_000)],
+                            holes=[[(4_000, 4_000), (9_000, 4_000), (9_000, 9_000),
+                                    (4_000, 9_000)]])
+    area = shapely.union(outer, shapely.box(40_000, 0, 41_000, 50_000))
+    shapely.prepare(area)
+    x = rng.uniform(-5_000, 45_000, 60_000)
+    y = rng.uniform(-5_000, 55_000, 60_000)
+    edges = np.arange(-4_000, 44_001, 2_000.0)  # the 2 km grid's lines
+    ex = np.concatenate([np.repeat(edges, 40), rng.uniform(-5_000, 45_000, len(edges) * 40)])
+    ey = np.concatenate([rng.uniform(-5_000, 55_000, len(edges) * 40), np.repeat(edges, 40)])
+    vx, vy = shapely.get_coordinates(area).T  # on the boundary: not contained
+    bx = np.concatenate([x, ex, vx, [4_000.0, 15_000.0, 30_000.0]])
+    by = np.concatenate([y, ey, vy, [6_000.0, 16_000.0, 6_000.0]])
+    expect = shapely.contains_xy(area, bx, by)
+    assert expect.any() and not expect.all()
+    assert np.array_equal(contains_points(area, bx, by), expect)
+    assert np.array_equal(contains_points(area, bx[:100], by[:100]), expect[:100])
