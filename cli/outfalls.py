@@ -264,7 +264,6 @@ def _json_batches(findings: Any, chunk: int) -> Any:
         sl = slice(s, s + chunk)
         c, d, rows = f.check[sl], f.dist[sl], f.rows[sl]
         g = pa.array(gid[sl])
-        head, tail = heads_a.take(g), tails_a.take(g)
         num = _numbers(c, d)
         dd = np.flatnonzero(c == _DUPLICATE)
         if len(dd):
@@ -283,10 +282,15 @@ def _json_batches(findings: Any, chunk: int) -> Any:
                 h = pc.replace_with_mask(h, mask, pa.array([m[0] for m in mids], pa.string()))
                 t = pc.replace_with_mask(t, mask, pa.array([m[1] + ",\n" for m in mids],
                                                            pa.string()))
-            mask = np.zeros(len(c), bool)
-            mask[dd] = True
-            head = pc.replace_with_mask(head, pa.array(mask), h)
-            tail = pc.replace_with_mask(tail, pa.array(mask), t)
+            # each duplicate's texts appended to the groups' and taken by index: one copy
+            # of the batch's texts, where a take and a masked replace made two
+            ix = gid[sl].copy()
+            ix[dd] = len(heads_a) + np.arange(len(dd))
+            g = pa.array(ix)
+            head = pa.concat_arrays([heads_a, h.cast(heads_a.type)]).take(g)
+            tail = pa.concat_arrays([tails_a, t.cast(tails_a.type)]).take(g)
+        else:
+            head, tail = heads_a.take(g), tails_a.take(g)
         out = pc.binary_join_element_wise(quoted.take(pa.array(rows)), head, num, tail, "")
         offsets = np.frombuffer(out.buffers()[1], np.int32)[out.offset:out.offset + len(out) + 1]
         data = memoryview(out.buffers()[2])[int(offsets[0]):int(offsets[-1])]
