@@ -264,7 +264,6 @@ def _json_batches(findings: Any, chunk: int) -> Any:
     def batch(s: int) -> tuple[memoryview, bool]:
         sl = slice(s, s + chunk)
         c, d, rows = f.check[sl], f.dist[sl], f.rows[sl]
-        g = pa.array(gid[sl])
         num = _numbers(c, d)
         dd = np.flatnonzero(c == _DUPLICATE)
         if len(dd):
@@ -291,6 +290,7 @@ def _json_batches(findings: Any, chunk: int) -> Any:
             head = pa.concat_arrays([heads_a, h.cast(heads_a.type)]).take(g)
             tail = pa.concat_arrays([tails_a, t.cast(tails_a.type)]).take(g)
         else:
+            g = pa.array(gid[sl])
             head, tail = heads_a.take(g), tails_a.take(g)
         out = pc.binary_join_element_wise(quoted.take(pa.array(rows)), head, num, tail, "")
         offsets = np.frombuffer(out.buffers()[1], np.int32)[out.offset:out.offset + len(out) + 1]

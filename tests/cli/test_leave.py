@@ -17,7 +17,7 @@ def _run(code: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     script = tmp_path / "script.py"
     script.write_text(textwrap.dedent(code), encoding="utf-8")
     return subprocess.run([sys.executable, str(script)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=60, env=None)
+                          text=True, timeout=60)
 
 
 def test_leave_waits_for_threads_runs_atexit_and_flushes(tmp_path: Path) -> None:
