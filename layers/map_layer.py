@@ -107,6 +107,16 @@ class MapLayer:
             return _codes(self.frame[field_name], keys)
         return np.full(len(self.frame), -1, dtype=np.int64)
 
+    def legend_counts(self, shapes: bool = False) -> np.ndarray:
+        """Rows per entry of the style's categories (``shapes``: of its shapes), in their
+        order: counted on the codes the map colours the rows by, so the legend says how
+        many features each of its swatches draws.  (Counting the column's values as text
+        was ~30 ms at 1M outfalls, twice in the window's start: the layer panel is built,
+        then retranslated.)"""
+        codes = self.shape if shapes else self.cat
+        n = len(self.style.shapes if shapes else self.style.categories)
+        return np.bincount(codes[codes >= 0], minlength=n)[:n]
+
     def updated(self, frame: gpd.GeoDataFrame, rows: np.ndarray,
                 fields: frozenset[str] | None = None) -> MapLayer:
         """This layer after map rows ``rows`` changed in place in ``frame`` (same rows, same

@@ -333,3 +333,31 @@ def test_a_measured_outfall_has_a_monitoring_tab_made_when_opened(qtbot, win):
                                              "sample_date"]}
     xs = chart.getPlotItem().listDataItems()[0].getData()[0]
     assert {str(dt.datetime.fromtimestamp(x, dt.timezone.utc).year) for x in xs} == years
+
+
+def test_legend_counts_the_features_of_each_class(win):
+    """Each legend entry says how many features the layer has of its value (unit classes
+    are numbers in the file: 1.0 reads as class "1"), shapes too."""
+    from ui.layer_panel import ROLE
+
+    tree = win.layer_panel.tree
+    seen = {}
+    for i in range(tree.topLevelItemCount()):
+        group = tree.topLevelItem(i)
+        for j in range(group.childCount()):
+            item = group.child(j)
+            for k in range(item.childCount()):
+                entry = item.child(k)
+                kind, layer, field, key = entry.data(0, ROLE)
+                seen[(layer, field, key)] = int(entry.text(0).rsplit("(", 1)[1].rstrip(")"))
+    for layer_name, field in (("control_units", "unit_class"), ("outfalls", "outfall_type"),
+                              ("outfalls", "remediation")):
+        frame = win.model.get(layer_name).frame
+        texts = frame[field].map(lambda v: str(int(v)) if isinstance(v, float) and v == v
+                                 else str(v))
+        expected = texts.value_counts().to_dict()
+        entries = {key: n for (la, f, key), n in seen.items() if la == layer_name and f == field}
+        assert entries, (layer_name, field)
+        assert sum(entries.values()) > 0
+        for key, n in entries.items():
+            assert n == expected.get(key, 0), (layer_name, field, key)
