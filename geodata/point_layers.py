@@ -46,9 +46,15 @@ def plain_point_layer(path: Path, layer: str) -> bool:
 
 
 def read_points(path: Path, layer: str, categorical: tuple[str, ...],
-                points_beside: bool = False) -> tuple[gpd.GeoDataFrame, np.ndarray]:
+                points_beside: bool = False, lonlat: dict[str, np.ndarray] | None = None,
+                ) -> tuple[gpd.GeoDataFrame, np.ndarray]:
     """The layer (fields in file order, then ``geometry``; ``categorical`` text fields as
     sorted categoricals) and its GeoPackage fids.
+
+    ``lonlat``: when every geometry of the layer is a 2D point or missing, ``lonlat[layer]``
+    is set to their coordinates as read, an (n, 2) array (NaN where a row has none): the
+    numbers its Points were made of, which the map's point index would otherwise take
+    back out of a million Points (:meth:`models.workspace.Workspace.take_read_lonlat`).
 
     ``points_beside``: the points are made in a thread of their own while the columns are
     copied here.  Making Points holds the GIL (~0.4 s at 1M) and Arrow's copies and
@@ -65,17 +71,22 @@ def read_points(path: Path, layer: str, categorical: tuple[str, ...],
     # freed at once released every batch in one call holding the GIL ~30 ms at 1M).
     chunks = table.column(geom_name).chunks if geom_name in table.column_names else None
     with ThreadPoolExecutor(1, thread_name_prefix="ecozone-points") as pool:
-        making = pool.submit(_points, chunks) if chunks is not None and points_beside \
-            else None
+        coords: list[np.ndarray | None] | None = [] if lonlat is not None else None
+        has_points = chunks is not None
+        making = pool.submit(_points, chunks, coords) \
+            if chunks is not None and points_beside else None
         frame, fids = _columns(table, categorical, skip=(geom_name, fid_name), fid=fid_name)
         del table
         if making is not None:
             del chunks
             geoms = making.result()
         elif chunks is not None:
-            geoms = _points(chunks)
+            geoms = _points(chunks, coords)
         else:
             geoms = np.full(len(frame), None, dtype=object)
+    if lonlat is not None and coords is not None and has_points \
+            and all(c is not None for c in coords):
+        lonlat[layer] = np.concatenate(coords) if coords else np.zeros((0, 2))
     # the geometry array wrapped, not copied: GeoSeries(ndarray) and the frame made from it
     # copied a million object pointers three times over, each copy one call holding the
     # GIL 10-20 ms (an import's read in its worker stops the window meanwhile)
@@ -112,41 +123,49 @@ def _columns(table: pa.Table, categorical: tuple[str, ...], skip: tuple[str, str
     return frame, fids
 
 
-def _points(chunks: list[pa.Array]) -> np.ndarray:
+def _points(chunks: list[pa.Array], coords: list[np.ndarray | None] | None = None
+            ) -> np.ndarray:
     """Shapely geometries of a WKB column's chunks: 2D little-endian points straight from
     the buffer (no Python bytes per row), anything else through ``shapely.from_wkb``.
     Each chunk is copied into place (concatenating a million objects at the end was one
     call holding the GIL ~10 ms) and taken out of ``chunks`` when done, so what only it
-    kept alive is freed a chunk at a time."""
+    kept alive is freed a chunk at a time.  ``coords`` gets each chunk's (rows, 2)
+    coordinates, NaN for a missing point (None for a chunk that was not all 2D points)."""
     out = np.full(sum(len(c) for c in chunks), None, dtype=object)
     at = 0
     while chunks:
         chunk = chunks.pop(0)
-        out[at:at + len(chunk)] = _chunk_points(chunk)
+        points, xy = _chunk_points(chunk)
+        out[at:at + len(chunk)] = points
+        if coords is not None:
+            coords.append(xy)
         at += len(chunk)
         del chunk
     return out
 
 
-def _chunk_points(chunk: pa.Array) -> np.ndarray:
+def _chunk_points(chunk: pa.Array) -> tuple[np.ndarray, np.ndarray | None]:
+    """The chunk's geometries and, when they are all 2D points or missing, their
+    (rows, 2) coordinates (NaN for a missing one)."""
     n = len(chunk)
     valid = chunk.is_valid().to_numpy(zero_copy_only=False)
     bufs = chunk.buffers()
     if not pa.types.is_binary(chunk.type) or n == 0:
-        return shapely.from_wkb(chunk.to_numpy(zero_copy_only=False))
+        return shapely.from_wkb(chunk.to_numpy(zero_copy_only=False)), \
+            (np.zeros((0, 2)) if n == 0 else None)
     offsets = np.frombuffer(bufs[1], dtype=np.int32, count=n + 1, offset=chunk.offset * 4)
     lengths = np.diff(offsets)
     data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None \
         else np.zeros(0, np.uint8)
     if not ((lengths[valid] == WKB_POINT_BYTES).all() and (lengths[~valid] == 0).all()):
-        return shapely.from_wkb(chunk.to_numpy(zero_copy_only=False))
+        return shapely.from_wkb(chunk.to_numpy(zero_copy_only=False)), None
     # every point 21 bytes and a missing one none: the records lie end to end in the
     # buffer, a (points, 21) view of it (gathering them by index made a 168 MB index
     # array at 1M points: the peak of the window's open)
     rec = data[offsets[0]:offsets[-1]].reshape(-1, WKB_POINT_BYTES)
     head = rec[:, :5].copy()
     if not ((head[:, 0] == 1).all() and (head[:, 1:5].view("<u4").ravel() == 1).all()):
-        return shapely.from_wkb(chunk.to_numpy(zero_copy_only=False))
+        return shapely.from_wkb(chunk.to_numpy(zero_copy_only=False)), None
     xy = rec[:, 5:].copy().view("<f8").reshape(-1, 2)
     points = np.empty(len(xy), dtype=object)
     # making Points holds the GIL (~12 ms for GDAL's 64k-row batch): in a worker a slice
@@ -154,7 +173,9 @@ def _chunk_points(chunk: pa.Array) -> np.ndarray:
     for part in slices(len(xy), POINT_SLICE):
         points[part] = shapely.points(xy[part])
     if len(points) == n:
-        return points
+        return points, xy
     out = np.full(n, None, dtype=object)
     out[valid] = points
-    return out
+    full = np.full((n, 2), np.nan)
+    full[valid] = xy
+    return out, full

@@ -139,10 +139,11 @@ def read_layer(path: Path, layer: str, bbox: tuple[float, float, float, float] |
     return as_categories(frame, layer) if categorical else frame
 
 
-def read_layer_with_fids(path: Path, layer: str, points_beside: bool = False
+def read_layer_with_fids(path: Path, layer: str, points_beside: bool = False,
+                         lonlat: dict[str, np.ndarray] | None = None,
                          ) -> tuple[gpd.GeoDataFrame, np.ndarray]:
     """A layer (as :func:`read_layer`) and the GeoPackage fid of each of its rows
-    (``points_beside``: see :func:`geodata.point_layers.read_points`).
+    (``points_beside``, ``lonlat``: see :func:`geodata.point_layers.read_points`).
 
     The frame keeps a plain 0..n-1 index (row positions are what the vectorised code
     works with); the fids are the stable keys of layers that have no code
@@ -153,7 +154,7 @@ def read_layer_with_fids(path: Path, layer: str, points_beside: bool = False
         if point_layers.plain_point_layer(path, layer):  # the outfalls: less memory
             return point_layers.read_points(path, layer,
                                             schema.VOCABULARY_FIELDS.get(layer, ()),
-                                            points_beside)
+                                            points_beside, lonlat)
         frame = pyogrio.read_dataframe(path, layer=layer, use_arrow=True, fid_as_index=True)
     except pyogrio.errors.DataLayerError as exc:
         raise WorkspaceError(f"{path}: layer '{layer}' missing or unreadable: {exc}") from None

@@ -71,7 +71,7 @@ class MapLayer:
 
     def __init__(self, name: str, frame: gpd.GeoDataFrame, style: LayerStyle,
                  illustrative: bool = False, keys: np.ndarray | KeyArray | None = None,
-                 ) -> None:
+                 lonlat: np.ndarray | None = None) -> None:
         self.name = name
         self.frame = frame
         if keys is None:  # a layer made without a workspace (tests, synthetic data)
@@ -94,6 +94,8 @@ class MapLayer:
         self._lock = threading.Lock()
         self._points_lock = threading.Lock()
         self._points: PointIndex | None = None
+        #: a point layer's (rows, 2) lon/lat as read, for its point index (then dropped)
+        self._read_lonlat = lonlat if lonlat is not None and len(lonlat) == len(frame) else None
         self._merc: np.ndarray | None = None
         self._tree: shapely.STRtree | None = None
         self._lonlat_tree: shapely.STRtree | None = None
@@ -137,6 +139,7 @@ class MapLayer:
         new.version = self.version + 1
         new._lock = threading.Lock()
         new._points_lock = threading.Lock()
+        new._read_lonlat = None  # the frame is another one now
         st = self.style
         # only the columns looked at, for those rows (taking whole rows of every column
         # was most of a patch: bench/bench_gaps.py's 确认位置 and pull)
@@ -232,7 +235,9 @@ class MapLayer:
         """Point layers: Mercator x/y on a grid (built once, thread-safe)."""
         with self._points_lock:
             if self._points is None:
-                self._points = PointIndex.from_geometries(self.frame.geometry.values)
+                lonlat, self._read_lonlat = self._read_lonlat, None
+                self._points = PointIndex.from_geometries(self.frame.geometry.values) \
+                    if lonlat is None else PointIndex.from_lonlat(lonlat)
             return self._points
 
     @property

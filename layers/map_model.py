@@ -28,8 +28,13 @@ def _distinct(rows: np.ndarray) -> bool:
     return len(np.unique(rows)) == len(rows)
 
 
-def _drawable(frame: Any, keys: Any, empty_too: bool) -> tuple[Any, Any]:
-    """The rows the map can draw (numbered from 0) and their keys."""
+def _drawable(frame: Any, keys: Any, empty_too: bool, lonlat: Any = None
+              ) -> tuple[Any, Any]:
+    """The rows the map can draw (numbered from 0) and their keys.  ``lonlat``: the
+    points' coordinates as read (:meth:`models.workspace.Workspace.take_read_lonlat`);
+    all finite, every row has a point, and the million of them need not be looked at."""
+    if lonlat is not None and len(lonlat) == len(frame) and bool(np.isfinite(lonlat).all()):
+        return frame.reset_index(drop=True), keys
     keep = frame.geometry.notna()
     if empty_too:
         keep &= ~frame.geometry.is_empty
@@ -78,8 +83,15 @@ class MapModel:
             frame = ws.layers.get(name)
             if frame is None:
                 continue
-            frame, keys = _drawable(frame, ws.key_array(name), empty_too=True)
-            out.append(MapLayer(name, frame, style_for(name), name in illustrative, keys))
+            # the points as the open read them, while every row has one (the rows of the
+            # map layer are then those of the file)
+            take = getattr(ws, "take_read_lonlat", None)
+            lonlat = take(name) if take is not None else None
+            if lonlat is not None and not bool(np.isfinite(lonlat).all()):
+                lonlat = None
+            frame, keys = _drawable(frame, ws.key_array(name), empty_too=True, lonlat=lonlat)
+            out.append(MapLayer(name, frame, style_for(name), name in illustrative, keys,
+                                lonlat=lonlat))
         model = cls(out)
         # the map only observes the workspace (docs/ARCHITECTURE.md, "One change flow")
         ws.layer_replaced.connect(model._on_layer_changed)

@@ -47,15 +47,19 @@ class SpatialIndex:
         self._tree = None
 
 
-def _read(path: Path, name: str, points_beside: bool = False
+def _read(path: Path, name: str, points_beside: bool = False,
+          lonlat: dict[str, np.ndarray] | None = None,
           ) -> tuple[gpd.GeoDataFrame, np.ndarray]:
-    """A layer of the GeoPackage in CGCS2000, with its rows' fids (``points_beside``: see
-    :func:`geodata.point_layers.read_points`)."""
-    frame, fids = store.read_layer_with_fids(path, name, points_beside)
+    """A layer of the GeoPackage in CGCS2000, with its rows' fids (``points_beside``,
+    ``lonlat``: see :func:`geodata.point_layers.read_points`; coordinates in another CRS
+    are not kept, the layer being reprojected)."""
+    frame, fids = store.read_layer_with_fids(path, name, points_beside, lonlat)
     if frame.crs is None:
         frame = frame.set_crs(schema.CRS, allow_override=True)
     elif frame.crs.to_epsg() not in (4490, 4326):
         frame = frame.to_crs(schema.CRS)
+        if lonlat is not None:
+            lonlat.pop(name, None)
     return frame, fids
 
 
@@ -257,6 +261,9 @@ class Workspace:
         #: counts the changes of the in-memory frames (writes, replacements): a layer read
         #: in the background is swapped in only if nothing changed since it began
         self.revision = 0
+        #: layer -> (its frame, revision, lon/lat) as the open read them: see
+        #: take_read_lonlat
+        self._read_lonlat: dict[str, tuple[gpd.GeoDataFrame, int, np.ndarray]] = {}
         self.metadata: dict[str, str] = {}
         meta = tables.get("metadata")
         if meta is not None and not meta.empty and {"key", "value"} <= set(meta.columns):
@@ -284,17 +291,36 @@ class Workspace:
         with ThreadPoolExecutor(1) as pool:
             rest = pool.submit(the_rest)
             # (an open is before any window: its Points in a thread of their own)
-            first = _read(path, big, points_beside=True) if big is not None else None
+            lonlat: dict[str, np.ndarray] = {}
+            first = _read(path, big, points_beside=True, lonlat=lonlat) \
+                if big is not None else None
             read, tables = rest.result()
         if big is not None and first is not None:
             read[big] = first
         ws = cls(path, {n: read[n][0] for n in names}, tables)
         ws.fids = {n: read[n][1] for n in names}
+        ws._read_lonlat = {n: (ws.layers[n], ws.revision, xy) for n, xy in lonlat.items()
+                           if n in ws.layers}
         # the read's temporaries (GDAL's batches, the WKB, copies) stay in Arrow's pool and
         # the threads' malloc arenas unless given back: at 1M outfalls ~150 MB of the
         # window's resident memory from then on, and ~110 MB of its peak at the first paint
         release_memory()
         return ws
+
+    def take_read_lonlat(self, name: str) -> np.ndarray | None:
+        """The (n, 2) lon/lat of layer ``name``'s points as the open read them (NaN for a
+        row without one), given once and only while the layer is unchanged since: the map
+        builds its first point index from them instead of taking them out of the Points
+        again (at 1M outfalls ~0.1-0.2 s of a worker, most of it holding the GIL while the
+        window makes its first map).  None for other layers, or once anything changed."""
+        held = self._read_lonlat.pop(name, None)
+        if held is None:
+            return None
+        frame, revision, xy = held
+        if self.layers.get(name) is not frame or self.revision != revision \
+                or len(xy) != len(frame):
+            return None
+        return xy
 
     # -- access --------------------------------------------------------------------------
     def layer(self, name: str) -> gpd.GeoDataFrame:

@@ -81,3 +81,34 @@ def test_points_made_in_slices_in_a_worker_read_as_before(tmp_path, monkeypatch,
     assert got.geometry.iloc[2] is None and got.geometry.notna().sum() == len(frame) - 1
     assert list(shapely.to_wkb(got.geometry.values[3:])) == \
         list(shapely.to_wkb(frame.geometry.values[3:]))
+
+
+@pytest.mark.parametrize("points_beside", [False, True])
+def test_the_coordinates_read_are_those_of_the_points(tmp_path, points_beside):
+    """``lonlat`` gets each row's lon/lat as its Point has them, NaN for a missing one."""
+    path = td.build(tmp_path / "ws.gpkg")
+    frame = store.read_layer(path, "outfalls", categorical=False)
+    frame.loc[1, "geometry"] = None
+    store.write_layers(path, {"outfalls": frame})
+    lonlat: dict[str, np.ndarray] = {}
+    got, _fids = point_layers.read_points(path, "outfalls", (), points_beside, lonlat)
+    xy = lonlat["outfalls"]
+    assert xy.shape == (len(got), 2)
+    assert np.isnan(xy[1]).all()
+    present = got.geometry.notna().to_numpy()
+    assert np.array_equal(xy[present], shapely.get_coordinates(got.geometry.values[present]))
+
+
+def test_no_coordinates_for_points_that_are_not_plain_2d(tmp_path):
+    """3D points go through from_wkb: no coordinates are offered for them."""
+    path = td.build(tmp_path / "ws.gpkg")
+    frame = store.read_layer(path, "outfalls", categorical=False)
+    frame["geometry"] = shapely.force_3d(frame.geometry.values, 5.0)
+    store.write_layers(path, {"outfalls": frame})
+    lonlat: dict[str, np.ndarray] = {}
+    meta, table = pyogrio.read_arrow(path, layer="outfalls", return_fids=True)
+    chunk = table.column(meta["geometry_name"]).chunks[0]
+    points, xy = point_layers._chunk_points(chunk)
+    assert xy is None and shapely.has_z(points).all()
+    point_layers.read_points(path, "outfalls", (), False, lonlat)
+    assert "outfalls" not in lonlat
