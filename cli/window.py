@@ -91,6 +91,11 @@ def open_importing_window(path: Path) -> Any:
         opening = pool.submit(Workspace.open, path)
         import ui.features  # noqa: F401  (what the window is made of; the caller's next step)
         import ui.main  # noqa: F401
+        # and what install_features imports when it adds the outfall review and the sync
+        # menu: ~0.1 s of the GUI thread between the window and its first render otherwise
+        import models.sync.engine  # noqa: F401
+        import ui.outfalls  # noqa: F401
+        import ui.sync  # noqa: F401
 
         return opening.result()
 
