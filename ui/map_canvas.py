@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import pyqtgraph as pg
 import shapely
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -33,6 +32,7 @@ from layers.viewport import Viewport
 from ui.measure_tool import Measurement
 from ui.painter import map_font
 from ui.point_drag import PointDrag, draggable_hit
+from ui.qt_arrays import path_from_arrays
 from ui.render_worker import Renderer
 from ui.scale_bar import draw_north_arrow, draw_scale_bar
 
@@ -476,7 +476,7 @@ class MapCanvas(QWidget):
         if rings.n_rings == 0:
             return None
         sx, sy = self.view.to_screen(rings.xy[:, 0], rings.xy[:, 1])
-        return pg.arrayToQPath(sx, sy, connect=rings.connect(), finiteCheck=False)
+        return path_from_arrays(sx, sy, rings.connect())
 
     def _draw_feature(self, p: QPainter, name: str, idx: int, color: QColor, width: float,
                       fill: QColor | None) -> None:

@@ -15,8 +15,6 @@ import time
 from typing import Any
 
 import numpy as np
-import pyqtgraph as pg
-from pyqtgraph.Qt import internals as pg_internals
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import (
     QBrush,
@@ -35,6 +33,7 @@ from PySide6.QtGui import (
 from layers.render_data import Labels, RenderData, Rings
 from layers.style import RGBA, Category, LayerStyle
 from layers.viewport import Viewport
+from ui.qt_arrays import PixmapFragments, path_from_arrays
 
 FONT_FAMILIES = ["Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "Source Han Sans SC",
                  "WenQuanYi Micro Hei", "SimHei", "sans-serif"]
@@ -232,7 +231,7 @@ POINT_CHUNK = 3000
 
 # -- layers ----------------------------------------------------------------------------
 def _path(xs: np.ndarray, ys: np.ndarray, connect: np.ndarray) -> QPainterPath:
-    path = pg.arrayToQPath(xs, ys, connect=connect, finiteCheck=False)
+    path = path_from_arrays(xs, ys, connect)
     path.setFillRule(Qt.FillRule.WindingFill)
     return path
 
@@ -307,8 +306,7 @@ def _stroke_paths(sx: np.ndarray, sy: np.ndarray, offsets: np.ndarray,
     out = []
     for a, b in zip(firsts[:-1], firsts[1:], strict=True):
         s, e = po[a], po[b]
-        out.append(pg.arrayToQPath(sx[idx[s:e]], sy[idx[s:e]], connect=connect[s:e],
-                                   finiteCheck=False))
+        out.append(path_from_arrays(sx[idx[s:e]], sy[idx[s:e]], connect[s:e]))
     return out
 
 
@@ -498,9 +496,8 @@ def _paint_points(p: QPainter, data: RenderData, view: Viewport,
         # chunks keep each (GIL-holding) draw call short
         for start in range(0, len(sx), POINT_CHUNK):
             cx, cy = sx[start:start + POINT_CHUNK], sy[start:start + POINT_CHUNK]
-            frags = pg_internals.PrimitiveArray(QPainter.PixmapFragment, 10)
-            frags.resize(len(cx))
-            arr = frags.ndarray()
+            frags = PixmapFragments(len(cx))
+            arr = frags.array
             arr[:, 0] = cx
             arr[:, 1] = cy
             arr[:, 2] = u
@@ -511,7 +508,7 @@ def _paint_points(p: QPainter, data: RenderData, view: Viewport,
             arr[:, 7] = 1.0
             arr[:, 8] = 0.0
             arr[:, 9] = 1.0
-            p.drawPixmapFragments(*frags.drawargs(), atlas.pixmap)
+            frags.draw(p, atlas.pixmap)
             yield_gil()
 
 
