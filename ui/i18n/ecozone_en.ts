@@ -1348,18 +1348,6 @@
         <translation>Include city-wide tasks and indicators</translation>
     </message>
     <message>
-        <source>达标</source>
-        <translation>On track</translation>
-    </message>
-    <message>
-        <source>未达标</source>
-        <translation>Off track</translation>
-    </message>
-    <message>
-        <source>待评估</source>
-        <translation>Not assessed</translation>
-    </message>
-    <message>
         <source>基线→目标</source>
         <translation>Baseline → target</translation>
     </message>
@@ -1378,6 +1366,18 @@
     <message>
         <source>无可绘制的数值</source>
         <translation>no numbers to plot</translation>
+    </message>
+    <message>
+        <source>达标</source>
+        <translation>On track</translation>
+    </message>
+    <message>
+        <source>未达标</source>
+        <translation>Off track</translation>
+    </message>
+    <message>
+        <source>待评估</source>
+        <translation>Not assessed</translation>
     </message>
     <message>
         <source>单位</source>

@@ -3,11 +3,10 @@ GB 3097 class limits, the inspection history, and photos with thumbnails."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import pyqtgraph as pg
 from PySide6.QtCore import QByteArray, QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
@@ -31,6 +30,9 @@ from models.text_columns import row_of_code
 from models.water_quality import class_limits
 from ui.panels.common import epoch_seconds
 from ui.panels.overview import display_value
+
+if TYPE_CHECKING:  # the charts import it when first made
+    import pyqtgraph as pg
 
 #: (sample column, water_quality parameter, label zh, label en)
 PARAMETERS = (("cod_mgl", "cod", "化学需氧量 COD (mg/L)", "COD (mg/L)"),
@@ -84,13 +86,14 @@ class RecordCard(QTabWidget):
         # the 监测 tab: "no data", or the charts; their plots are made once and given each
         # outfall's samples (a plot made anew -- its axes, view box and menus -- was ~25 ms
         # of pyqtgraph; six per click were 100-400 ms of the click's turn)
-        self.charts = pg.GraphicsLayoutWidget()
+        # (the charts' widget itself is made at the first outfall with samples shown:
+        # pyqtgraph, imported then, is 0.2-0.3 s of the window's start otherwise)
+        self.charts: pg.GraphicsLayoutWidget | None = None
         self._no_data = QLabel(self.tr("无监测数据"))
         self._no_data.setObjectName("cardNoSamples")
         self._no_data.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.chart_stack = QStackedWidget()
         self.chart_stack.addWidget(self._no_data)
-        self.chart_stack.addWidget(self.charts)
         #: column → (its plot, its curve, its class-limit lines), made at the first outfall
         #: with samples; the lines are those of ``_limits_kind`` (sea or surface water)
         self._plots: dict[str, tuple[pg.PlotItem, pg.PlotDataItem, list[pg.InfiniteLine]]] = {}
@@ -210,6 +213,11 @@ class RecordCard(QTabWidget):
         if rows.empty:
             self.chart_stack.setCurrentWidget(self._no_data)
             return
+        import pyqtgraph as pg
+
+        if self.charts is None:
+            self.charts = pg.GraphicsLayoutWidget()
+            self.chart_stack.addWidget(self.charts)
         rec = self._record() or {}
         kind = "sea" if rec.get("water_kind") == "sea" else "surface"
         x = epoch_seconds(rows["sample_date"])
@@ -247,6 +255,8 @@ class RecordCard(QTabWidget):
         """The ``k``-th class limit's dashed line, its label (I类 …) set along it a step
         left of the one before: limits close together against the samples' range (COD's
         15, 15, 20, 30, 40 mg/L under 200) put every label in one unreadable blot."""
+        import pyqtgraph as pg
+
         return pg.InfiniteLine(pos=lim, angle=0,
                                pen=pg.mkPen("#c0392b", style=Qt.PenStyle.DashLine),
                                label=name, labelOpts={"position": 0.95 - 0.11 * k,
