@@ -52,6 +52,7 @@ def path_from_arrays(x: np.ndarray, y: np.ndarray, connect: np.ndarray) -> QPain
     path = QPainterPath()
     if n == 0:
         return path
+    path.reserve(n)  # the elements' room made once, not grown as the stream is read
     size = HEADER + n * ELEMENT.itemsize + TRAILER
     if _memoryview_leaks():
         store: bytearray | QByteArray = bytearray(size)
