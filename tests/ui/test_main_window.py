@@ -361,3 +361,22 @@ def test_legend_counts_the_features_of_each_class(win):
         assert sum(entries.values()) > 0
         for key, n in entries.items():
             assert n == expected.get(key, 0), (layer_name, field, key)
+
+
+def test_the_indicators_tab_charts_the_selected_indicator(qtbot, win):
+    """The 指标 tab's chart (pyqtgraph, imported when the first is made) draws the first
+    indicator with numbers, and the row chosen next."""
+    import pyqtgraph as pg
+
+    _idx, pos = _unit_to_click(win)
+    qtbot.mouseClick(win.canvas, Qt.MouseButton.LeftButton, pos=pos)
+    page = win.side_panel.tab_page(2)
+    chart = page.findChild(pg.PlotWidget, "indicatorChart")
+    table = page.findChild(QTableWidget, "indicatorsTable")
+    assert chart is not None and table.rowCount() >= 1
+    assert chart.getPlotItem().listDataItems()  # something is drawn
+    title = chart.getPlotItem().titleLabel.text
+    assert title
+    if table.rowCount() > 1:
+        table.setCurrentCell((table.currentRow() + 1) % table.rowCount(), 0)
+        assert chart.getPlotItem().titleLabel.text != title
