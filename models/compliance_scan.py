@@ -73,6 +73,9 @@ class Found:
     zones: list[tuple[str, str, str]] = field(default_factory=list)
     params: dict[str, float] = field(default_factory=dict)
     codes_arrow: Any = None  # ``codes`` as an Arrow string array, when read as one
+    #: :func:`code_ranks` of ``codes``, when the scan made them (in a thread of its pool
+    #: that had finished its checks); the sort makes them otherwise
+    code_rank: tuple[np.ndarray, int] | None = None
 
 
 class _Cols:
@@ -459,6 +462,22 @@ def _centre_distances(tree: shapely.STRtree, cx: np.ndarray, cy: np.ndarray) -> 
     return dc
 
 
+def code_ranks(codes: np.ndarray, codes_arrow: Any = None) -> tuple[np.ndarray, int]:
+    """Rank of each outfall's code in code order (equal codes equal ranks) and the rank
+    the empty code would have.  Arrow ranks UTF-8 bytes, which order as code points, as
+    Python and numpy order text; 0.1 s at 1M where numpy's unicode sort took 0.6 s."""
+    try:
+        arr = codes_arrow if codes_arrow is not None else pa.array(codes, pa.string())
+        ranks = pc.rank(pa.concat_arrays([arr, pa.array([""], arr.type)]),
+                        tiebreaker="dense").to_numpy()
+        return ranks[:-1].astype(np.int64), int(ranks[-1])
+    except (UnicodeError, ValueError):  # texts Arrow cannot hold: numpy's sort
+        names = np.asarray(codes, dtype=str)
+        _, inv = np.unique(np.append(names, ""), return_inverse=True)
+        inv = inv.ravel()
+        return inv[:-1], int(inv[-1])
+
+
 def scan(source: Any, cfg: Any, wanted: set[str], names: Any) -> Found:
     """Run the ``wanted`` checks on the outfalls of ``source`` (a :class:`CheckInput`, or
     a workspace: its frame as it is now); ``names(frame, rows)`` names zones.
@@ -485,11 +504,18 @@ def scan(source: Any, cfg: Any, wanted: set[str], names: Any) -> Found:
         first = (s.water, s.city)
         futures = {id(j): pool.submit(j) for j in sorted(
             jobs, key=lambda j: first.index(j) if j in first else len(first))}
+        # findings with texts are sorted by code next: the codes' ranks made last, by the
+        # thread that finishes its checks first (the water's, ~0.2-0.3 s before the other
+        # at 1M), instead of after the scan (~0.1 s of the sort's serial start)
+        ranks = pool.submit(code_ranks, s.codes, inp.codes_arrow) \
+            if names is not None else None
         cols = _Cols()
         for j in jobs:
             cols.parts.extend(futures[id(j)].result())
+        rank = ranks.result() if ranks is not None else None
     found = cols.done(s.codes, s.zones, {})
     found.codes_arrow = inp.codes_arrow
+    found.code_rank = rank
     keep = np.isin(found.check, [CHECK_IDS.index(c) for c in wanted])
     if not keep.all():
         for name in ("rows", "check", "zone", "dist", "other", "fmask"):
