@@ -86,7 +86,8 @@ def read_points(path: Path, layer: str, categorical: tuple[str, ...],
             geoms = np.full(len(frame), None, dtype=object)
     if lonlat is not None and coords is not None and has_points \
             and all(c is not None for c in coords):
-        lonlat[layer] = np.concatenate(coords) if coords else np.zeros((0, 2))
+        got = [c for c in coords if c is not None]
+        lonlat[layer] = np.concatenate(got) if got else np.zeros((0, 2))
     # the geometry array wrapped, not copied: GeoSeries(ndarray) and the frame made from it
     # copied a million object pointers three times over, each copy one call holding the
     # GIL 10-20 ms (an import's read in its worker stops the window meanwhile)

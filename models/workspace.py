@@ -316,9 +316,10 @@ class Workspace:
         held = self._read_lonlat.pop(name, None)
         if held is None:
             return None
-        frame, revision, xy = held
-        if self.layers.get(name) is not frame or self.revision != revision \
-                or len(xy) != len(frame):
+        read, revision, xy = held
+        current = self.layers.get(name)
+        if current is None or current is not read or self.revision != revision \
+                or len(xy) != len(current):
             return None
         return xy
 

@@ -16,11 +16,12 @@ bulk conversion in C++, not a Python call per vertex.
 from __future__ import annotations
 
 import sys
+from typing import Any, cast
 
 import numpy as np
 import shiboken6
 from PySide6.QtCore import QByteArray, QDataStream
-from PySide6.QtGui import QPainter, QPainterPath
+from PySide6.QtGui import QPainter, QPainterPath, QPixmap
 
 #: one path element as QDataStream reads it
 ELEMENT = np.dtype([("c", ">i4"), ("x", ">f8"), ("y", ">f8")])
@@ -36,7 +37,7 @@ def _memoryview_leaks() -> bool:
     Python buffer and copied once into a QByteArray instead."""
     global _views_leak
     if _views_leak is None:
-        probe = QByteArray()
+        probe: Any = QByteArray()  # (the stubs do not say it is a buffer)
         before = sys.getrefcount(probe)
         memoryview(probe)
         _views_leak = sys.getrefcount(probe) > before
@@ -54,8 +55,9 @@ def path_from_arrays(x: np.ndarray, y: np.ndarray, connect: np.ndarray) -> QPain
         return path
     path.reserve(n)  # the elements' room made once, not grown as the stream is read
     size = HEADER + n * ELEMENT.itemsize + TRAILER
+    store: Any  # a bytearray or a QByteArray, both buffers
     if _memoryview_leaks():
-        store: bytearray | QByteArray = bytearray(size)
+        store = bytearray(size)
     else:
         store = QByteArray()
         store.resize(size)  # contents uninitialised: every byte is written below
@@ -82,10 +84,11 @@ class PixmapFragments:
     def __init__(self, n: int) -> None:
         self.array = np.empty((n, 10), dtype=np.float64)
 
-    def draw(self, painter: QPainter, pixmap: object) -> None:
+    def draw(self, painter: QPainter, pixmap: QPixmap) -> None:
         n = len(self.array)
         if n == 0:
             return
         # the array outlives the call (self holds it): Qt reads the fragments in place
-        first = shiboken6.wrapInstance(self.array.ctypes.data, QPainter.PixmapFragment)
+        first = cast(QPainter.PixmapFragment,
+                     shiboken6.wrapInstance(self.array.ctypes.data, QPainter.PixmapFragment))
         painter.drawPixmapFragments(first, n, pixmap)
