@@ -31,9 +31,10 @@ def _distinct(rows: np.ndarray) -> bool:
 def _drawable(frame: Any, keys: Any, empty_too: bool, lonlat: Any = None
               ) -> tuple[Any, Any]:
     """The rows the map can draw (numbered from 0) and their keys.  ``lonlat``: the
-    points' coordinates as read (:meth:`models.workspace.Workspace.take_read_lonlat`);
-    all finite, every row has a point, and the million of them need not be looked at."""
-    if lonlat is not None and len(lonlat) == len(frame) and bool(np.isfinite(lonlat).all()):
+    points' coordinates as read (:meth:`models.workspace.Workspace.take_read_lonlat`),
+    given only when all are finite: every row has a point, and the million of them need
+    not be looked at."""
+    if lonlat is not None and len(lonlat) == len(frame):
         return frame.reset_index(drop=True), keys
     keep = frame.geometry.notna()
     if empty_too:

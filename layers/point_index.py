@@ -75,9 +75,8 @@ class PointIndex:
     def from_lonlat(cls, lonlat: np.ndarray) -> PointIndex:
         """From the (n, 2) lon/lat of n points (NaN: a row without one), as
         :meth:`from_geometries` gives for the Points made of them."""
-        lonlat = np.asarray(lonlat, dtype=np.float64)
         x, y = to_mercator(lonlat[:, 0], lonlat[:, 1])
-        return cls(np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64), True)
+        return cls(x, y, True)
 
     def _col(self, x: np.ndarray) -> np.ndarray:
         return np.clip(((x - self.x0) / self.sx).astype(np.int64), 0, GRID - 1)
