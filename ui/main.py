@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QEvent, QSettings, Qt
@@ -281,16 +282,21 @@ class MainWindow(QMainWindow):
         head = f"{code} " if isinstance(code, str) else ""
         return f"<b>{head}{name or ''}</b><br>{layer_title(hit.layer, self.lang)}"
 
-    def _on_click(self, found: list[Hit], lon: float, lat: float) -> None:
+    def _on_click(self, found: Sequence[Hit], lon: float, lat: float) -> None:
         if not found:
             self.selection.clear("map")
             self.side_panel.show_point(what_applies(self.ws, lon, lat))
             return
         top = found[0]
         self.select(top.layer, top.key)
-        others = [h for h in found[1:] if h.layer != "outfalls" or top.layer == "outfalls"]
+        if top.layer == "outfalls":  # the hits as they are: made when the panel lists them
+            if len(found) > 1:
+                self.side_panel.show_overlaps(found)
+            return
+        # a zone's click: the outfalls near it are not listed with it
+        others = [h for h in found[1:] if h.layer != "outfalls"]
         if others:
-            self.side_panel.show_overlaps([top] + others)
+            self.side_panel.show_overlaps([top, *others])
 
     def select(self, layer: str, key: str, zoom: bool = False) -> None:
         """Select feature ``key`` (code or fid) of ``layer``; the views follow the

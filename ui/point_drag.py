@@ -10,6 +10,7 @@ canvas emits ``feature_dragged`` on release.  Escape, or a drag shorter than
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, Qt
@@ -47,7 +48,7 @@ class PointDrag:
         p.drawLine(self.pos + QPointF(0, -11), self.pos + QPointF(0, 11))
 
 
-def draggable_hit(found: list[Hit], draggable: set[str], point_layers: set[str]) -> Hit | None:
+def draggable_hit(found: Sequence[Hit], draggable: set[str], point_layers: set[str]) -> Hit | None:
     """The nearest hit in a draggable point layer, or None."""
     cands = [h for h in found if h.layer in draggable and h.layer in point_layers]
     return min(cands, key=lambda h: h.distance_px) if cands else None

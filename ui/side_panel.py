@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
@@ -102,7 +102,7 @@ class SidePanel(QWidget):
     def clear(self) -> None:
         self.current = None
         self._stale = False
-        self._overlaps: list[Hit] = []
+        self._overlaps: Sequence[Hit] = []
         self.title.setText(tr("未选择要素"))
         self.subtitle.setText(tr("在地图上点击管控单元、排污口、海湾或自然保护地查看详情；点击空白处查看该位置适用的管控要求。"))
         self.badge.hide()
@@ -214,12 +214,12 @@ class SidePanel(QWidget):
         if index >= 0:
             self.tab_page(index)
 
-    def show_overlaps(self, found: list[Hit]) -> None:
+    def show_overlaps(self, found: Sequence[Hit]) -> None:
         """Several features lie under the click: list them above the tabs of the first
         (the first :data:`OVERLAPS_LISTED`, then a line saying how many more: a click at
         the full extent of a million outfalls lands on hundreds, whose list took the GUI
         thread ~50 ms and that no one reads -- zooming in picks one)."""
-        self._overlaps = list(found)
+        self._overlaps = found  # (a hit test's Hits: each made when listed)
         if self._stale:  # listed with the feature, when the panel is shown
             return
         self.choices.blockSignals(True)

@@ -206,3 +206,40 @@ def test_map_frames_share_the_workspace_columns_until_one_side_writes(tmp_path) 
     assert new.frame["outfall_type"].iloc[3] == "其他排口"
     mx, my = to_mercator(118.0, 24.0)
     assert new.merc_geometry(3).distance(shapely.Point(float(mx), float(my))) < 1e-6
+
+
+def test_hits_read_one_by_one_are_the_hits_listed_all_at_once() -> None:
+    """A hit test's hits are made as they are read (a click on a million outfalls reads
+    the first and the panel's few of ~1 600): by index, from either end, in slices and
+    iterated, they are the same hits, and the keys are those of the hit test's time."""
+    from layers.hit_test import Hit
+
+    frame = _outfalls()
+    model = MapModel([MapLayer("control_units", _units(), style_for("control_units")),
+                      MapLayer("outfalls", frame, style_for("outfalls"))])
+    px, py = to_mercator(np.array([118.49]), np.array([24.89]))
+    found = hits(model, float(px[0]), float(py[0]), res=150.0)
+    every = list(found)
+    n = len(found)
+    assert n > 150 and bool(found)
+    assert {h.layer for h in every} == {"outfalls", "control_units"}
+    assert [found[i] for i in range(n)] == every
+    assert [found[-i] for i in range(1, n + 1)] == every[::-1]
+    for s in (slice(1, None), slice(60, 70), slice(n - 3, n + 5), slice(0, 0), slice(5, 200, 7)):
+        assert list(found[s]) == every[s] and len(found[s]) == len(every[s])
+    assert found[1:][0] == every[1] and found[n - 2:][1] == every[-1]
+    assert found == every and found[:3] == every[:3]
+    assert all(isinstance(h, Hit) and type(h.index) is int and type(h.key) is str
+               and type(h.distance_px) is float for h in every)
+    assert [h.key for h in every if h.layer == "outfalls"] == \
+        [str(frame["code"].iloc[h.index]) for h in every if h.layer == "outfalls"]
+    with pytest.raises(IndexError):
+        found[n]
+    empty = hits(model, -1e7, -1e7, res=1.0)
+    assert len(empty) == 0 and not empty and list(empty) == [] and empty[1:] == []
+    # the map's layer replaced after the hit test (an edit renumbers its rows): the hits
+    # still name the features that were under the cursor
+    before = [(h.index, h.key) for h in every if h.layer == "outfalls"][:5]
+    model.add_layer(MapLayer("outfalls", frame.iloc[::-1].reset_index(drop=True),
+                             style_for("outfalls")))
+    assert [(h.index, h.key) for h in found if h.layer == "outfalls"][:5] == before
