@@ -101,3 +101,35 @@ def test_the_late_scroll_finds_the_row_again_if_a_sort_moved_it(setup):  # noqa:
     assert panel.model.code_at(2) == code
     spin(table_dock.REVEAL_LATER_MS + 100)
     assert _row_in_view(panel, code)  # not the row it had when it was selected
+
+
+def test_a_large_views_rows_are_found_by_their_index_in_any_order(setup, monkeypatch):  # noqa: F811
+    """Over ``POSITIONS_FROM`` rows the view's positions are indexed in an idle turn after
+    each change of the view; a click then finds its row by that index, the same row as a
+    search of the view, and none for an outfall filtered out."""
+    from PySide6.QtCore import Qt
+
+    from ui.outfalls import table_model
+
+    monkeypatch.setattr(table_model, "POSITIONS_FROM", 0)  # the test set's 8 rows count
+    win, ws, review = setup
+    panel, model = review.panel, review.panel.model
+
+    def searched(code):
+        r = model.table.row_of(code)
+        at = [i for i in range(model.rowCount()) if int(model.rows[i]) == r]
+        return at[0] if at else None
+
+    panel.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    assert spin_until(lambda: model._positions is not None and model._positions[0] is model.rows)
+    assert [model.view_row_of(c) for c in td.CODES] == [searched(c) for c in td.CODES]
+    assert model.view_row_of(td.CODES[-1]) == 0
+    panel.search.setText("测试排口2")
+    panel.apply_filter()
+    assert 0 < model.rowCount() < len(td.CODES)
+    assert spin_until(lambda: model._positions[0] is model.rows)
+    got = [model.view_row_of(c) for c in td.CODES]
+    assert got == [searched(c) for c in td.CODES]
+    assert None in got  # the outfalls filtered out have no row in the view
+    win.select("outfalls", model.code_at(model.rowCount() - 1))  # a click on the map
+    assert panel.selected_codes() == [model.code_at(model.rowCount() - 1)]
