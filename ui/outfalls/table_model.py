@@ -15,11 +15,11 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSize,
     Qt,
-    QTimer,
 )
 from PySide6.QtGui import QBrush, QColor
 
 from models.outfall_table import COLUMNS, KEYS, SEARCHED, OutfallTable, TableFilter
+from ui.background import Runner
 
 _FLAG_BRUSH = QBrush(QColor(200, 40, 40))
 # the roles as plain ints, compared in data() (an enum member's lookup per call is not free)
@@ -29,12 +29,23 @@ _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
 _SIZE_HINT = int(Qt.ItemDataRole.SizeHintRole.value)
 _FLAGS_COLUMN = KEYS.index("flags")
 #: views of more rows than this get an index of their positions (table row -> view row),
-#: made in an idle turn after the view changes: a map click finds its outfall's row in
-#: the view by it, where a search of a million rows was ~1.5 ms of the click's turn
-#: (bench/bench_clicks.py); below it the search is a fraction of a millisecond
+#: made in a worker thread after the view changes (numpy lets go of the GIL while it
+#: scatters: 4-9 ms at 1M rows, which on the GUI thread made a re-import's turn longer,
+#: bench/bench_gaps.py): a map click finds its outfall's row in the view by it, where a
+#: search of a million rows was ~1.5 ms of the click's turn (bench/bench_clicks.py);
+#: below it the search is a fraction of a millisecond
 POSITIONS_FROM = 50_000
 
 Index = QModelIndex | QPersistentModelIndex
+
+
+def view_positions(rows: np.ndarray, size: int) -> np.ndarray:
+    """The view position of each table row (-1: not in the view) of a view of ``rows``
+    over a table of ``size`` rows."""
+    size = max(size, int(rows.max()) + 1 if len(rows) else 0)
+    pos = np.full(size, -1, dtype=np.int32 if len(rows) < 2**31 else np.int64)
+    pos[rows] = np.arange(len(rows), dtype=pos.dtype)
+    return pos
 
 
 class OutfallTableModel(QAbstractTableModel):
@@ -48,10 +59,9 @@ class OutfallTableModel(QAbstractTableModel):
         self.filter = TableFilter()
         self.sort_key: str | None = "code" if rows is not None else None
         self.descending = False
-        self._positions: tuple[np.ndarray, np.ndarray] | None = None  # (rows, their index)
-        self._positions_timer = QTimer(self)
-        self._positions_timer.setSingleShot(True)
-        self._positions_timer.timeout.connect(self._index_positions)
+        #: (the view's rows, :func:`view_positions` of them)
+        self._positions: tuple[np.ndarray, np.ndarray] | None = None
+        self._positions_runner: Runner | None = None
         self.rows = rows if rows is not None else np.arange(len(table))
         #: (font metrics, row height, padding) of the view's row header, set by the view's
         #: panel: the row numbers' header size is then answered here (_row_header_size)
@@ -66,19 +76,18 @@ class OutfallTableModel(QAbstractTableModel):
     @rows.setter
     def rows(self, rows: np.ndarray) -> None:
         self._rows = rows
+        self._positions = None  # the old view's (until the new one's are made)
         if len(rows) > POSITIONS_FROM:
-            self._positions_timer.start(0)  # in a turn of its own, once idle
+            if self._positions_runner is None:
+                self._positions_runner = Runner(self)
+            size = len(self.table)
+            self._positions_runner.submit(lambda _token: view_positions(rows, size),
+                                          lambda pos: self._positions_made(rows, pos),
+                                          channel="positions")
 
-    def _index_positions(self) -> None:
-        """The view position of each table row (-1: filtered out), for :meth:`view_row_of`
-        (~4-9 ms at 1M rows, kept until the view changes)."""
-        rows = self._rows
-        if self._positions is not None and self._positions[0] is rows:
-            return
-        size = max(len(self.table), int(rows.max()) + 1 if len(rows) else 0)
-        pos = np.full(size, -1, dtype=np.int32 if len(rows) < 2**31 else np.int64)
-        pos[rows] = np.arange(len(rows), dtype=pos.dtype)
-        self._positions = (rows, pos)
+    def _positions_made(self, rows: np.ndarray, pos: np.ndarray) -> None:
+        if rows is self._rows:  # (a newer view's are on their way)
+            self._positions = (rows, pos)
 
     # -- Qt model API ---------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008

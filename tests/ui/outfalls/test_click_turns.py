@@ -103,8 +103,12 @@ def test_the_late_scroll_finds_the_row_again_if_a_sort_moved_it(setup):  # noqa:
     assert _row_in_view(panel, code)  # not the row it had when it was selected
 
 
+def _indexed(model) -> bool:
+    return model._positions is not None and model._positions[0] is model.rows
+
+
 def test_a_large_views_rows_are_found_by_their_index_in_any_order(setup, monkeypatch):  # noqa: F811
-    """Over ``POSITIONS_FROM`` rows the view's positions are indexed in an idle turn after
+    """Over ``POSITIONS_FROM`` rows the view's positions are indexed in a worker after
     each change of the view; a click then finds its row by that index, the same row as a
     search of the view, and none for an outfall filtered out."""
     from PySide6.QtCore import Qt
@@ -121,13 +125,13 @@ def test_a_large_views_rows_are_found_by_their_index_in_any_order(setup, monkeyp
         return at[0] if at else None
 
     panel.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
-    assert spin_until(lambda: model._positions is not None and model._positions[0] is model.rows)
+    assert spin_until(lambda: _indexed(model))
     assert [model.view_row_of(c) for c in td.CODES] == [searched(c) for c in td.CODES]
     assert model.view_row_of(td.CODES[-1]) == 0
     panel.search.setText("测试排口2")
     panel.apply_filter()
     assert 0 < model.rowCount() < len(td.CODES)
-    assert spin_until(lambda: model._positions[0] is model.rows)
+    assert spin_until(lambda: _indexed(model))
     got = [model.view_row_of(c) for c in td.CODES]
     assert got == [searched(c) for c in td.CODES]
     assert None in got  # the outfalls filtered out have no row in the view
