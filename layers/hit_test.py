@@ -106,6 +106,12 @@ class Hits(Sequence[Hit]):
                 yield from (Hit(name, r, d, k if type(k) is str else str(k)) for r, d, k in
                             zip(at.tolist(), dist[lo:lo + _CHUNK].tolist(), found, strict=True))
 
+    def nearest_of(self, layers: set[str] | frozenset[str]) -> list[Hit]:
+        """The nearest hit of each of ``layers`` hit (a layer's hits are nearest first),
+        made without the others."""
+        return [self[self._ends[k] - len(p[1])] for k, p in enumerate(self._parts)
+                if p[0] in layers]
+
     def __eq__(self, other: object) -> bool:
         if isinstance(other, (Hits, list, tuple)):
             return len(self) == len(other) and list(self) == list(other)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 
-from layers.hit_test import Hit
+from layers.hit_test import Hit, Hits
 
 MIN_DRAG_PX = 3.0
 LINE = QColor(216, 27, 96)
@@ -50,5 +50,7 @@ class PointDrag:
 
 def draggable_hit(found: Sequence[Hit], draggable: set[str], point_layers: set[str]) -> Hit | None:
     """The nearest hit in a draggable point layer, or None."""
-    cands = [h for h in found if h.layer in draggable and h.layer in point_layers]
+    layers = draggable & point_layers
+    cands = found.nearest_of(layers) if isinstance(found, Hits) else \
+        [h for h in found if h.layer in layers]
     return min(cands, key=lambda h: h.distance_px) if cands else None

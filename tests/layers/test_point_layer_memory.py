@@ -235,6 +235,10 @@ def test_hits_read_one_by_one_are_the_hits_listed_all_at_once() -> None:
         [str(frame["code"].iloc[h.index]) for h in every if h.layer == "outfalls"]
     with pytest.raises(IndexError):
         found[n]
+    for name in ("outfalls", "control_units"):  # the nearest of a layer, made alone
+        nearest = min((h for h in every if h.layer == name), key=lambda h: h.distance_px)
+        assert found.nearest_of({name}) == [nearest]
+    assert len(found.nearest_of({"outfalls", "control_units", "bays"})) == 2
     empty = hits(model, -1e7, -1e7, res=1.0)
     assert len(empty) == 0 and not empty and list(empty) == [] and empty[1:] == []
     # the map's layer replaced after the hit test (an edit renumbers its rows): the hits
