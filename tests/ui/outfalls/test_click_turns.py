@@ -8,6 +8,8 @@ of its own, and the card's 核查记录 and 照片 are read from the file when t
 
 from __future__ import annotations
 
+from PySide6.QtWidgets import QLabel
+
 from tests.models import outfall_testdata as td
 from tests.ui.conftest import spin, spin_until
 from tests.ui.outfalls.test_outfall_review import setup  # noqa: F401 - the fixture
@@ -137,3 +139,44 @@ def test_a_large_views_rows_are_found_by_their_index_in_any_order(setup, monkeyp
     assert None in got  # the outfalls filtered out have no row in the view
     win.select("outfalls", model.code_at(model.rowCount() - 1))  # a click on the map
     assert panel.selected_codes() == [model.code_at(model.rowCount() - 1)]
+
+
+def test_the_next_outfalls_record_lays_out_the_card_alone(setup):  # noqa: F811
+    """From one outfall to the next the card's 属性 get new texts; they are laid out in
+    the card's scroll area, not up to the main window (whose dock layout, done again,
+    made an animation per dock and repainted them all, ~10 ms after each click), and in
+    a short dock they scroll."""
+    from PySide6.QtCore import QEvent, QObject
+
+    win, ws, review = setup
+    panel = review.panel
+    codes = [panel.model.code_at(r) for r in range(3)]
+    win.select("outfalls", codes[0])
+    spin(100)
+    requests: list[str] = []
+
+    class Watch(QObject):
+        def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
+            if event.type() == QEvent.Type.LayoutRequest:
+                requests.append(obj.objectName() or type(obj).__name__)
+            return False
+
+    watch = Watch()
+    win.installEventFilter(watch)
+    review.card_dock.installEventFilter(watch)
+    try:
+        for code in codes[1:]:
+            win.select("outfalls", code)
+            spin(100)
+            assert review.card.code == code
+            shown = [lb.text() for lb in review.card.attrs.findChildren(QLabel)]
+            assert code in shown
+    finally:
+        win.removeEventFilter(watch)
+        review.card_dock.removeEventFilter(watch)
+    assert requests == []
+    scroll = review.card.attrs_scroll
+    review.card_dock.setFloating(True)  # a short card: its rows scroll
+    review.card_dock.resize(420, 160)
+    spin(100)
+    assert scroll.verticalScrollBar().maximum() > 0
