@@ -13,10 +13,12 @@ from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QFileDialog,
+    QFrame,
     QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QToolBar,
     QWidget,
 )
@@ -69,7 +71,17 @@ class MainWindow(QMainWindow):
         self.side_panel = SidePanel(self.model, ws.tables, lang)
         self.layer_dock = self._dock("layerDock", self.layer_panel,
                                      Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.side_dock = self._dock("sideDock", self.side_panel,
+        # the panel in a scroll area of its own: a zone's click sets its title, badge and
+        # tabs anew, and each such change went up as a layout request to the main window,
+        # whose docks were laid out again three times per click (an animation object per
+        # dock, every dock repainted); the scroll area takes them (and scrolls the panel in
+        # a dock narrower than it)
+        self.side_scroll = QScrollArea()
+        self.side_scroll.setObjectName("sidePanelScroll")
+        self.side_scroll.setWidgetResizable(True)
+        self.side_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.side_scroll.setWidget(self.side_panel)
+        self.side_dock = self._dock("sideDock", self.side_scroll,
                                     Qt.DockWidgetArea.RightDockWidgetArea)
         self.resizeDocks([self.layer_dock, self.side_dock], [270, 470], Qt.Orientation.Horizontal)
         # a feature chosen while 要素详情 was behind the record card: made as it comes to front
