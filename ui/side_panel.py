@@ -108,8 +108,20 @@ class SidePanel(QWidget):
         self.badge.hide()
         self.city_box.hide()
         self.choices.hide()
-        self.tabs.clear()
+        self._clear_tabs()
         self.tabs.hide()
+
+    def _clear_tabs(self) -> None:
+        """Take the tabs off and delete their pages, but the 概况 kept from feature to
+        feature: ``QTabWidget.clear`` leaves each page a hidden child of the tab widget,
+        and every zone clicked left three (with the tables of the tabs opened) for the
+        window's life."""
+        pages = [self.tabs.widget(i) for i in range(self.tabs.count())]
+        self.tabs.clear()
+        keep = getattr(self, "_overview", None)
+        for page in pages:
+            if page is not None and page is not keep:
+                page.deleteLater()
 
     def _header(self, layer: str, rec: dict[str, Any]) -> None:
         code = rec.get("code")
@@ -166,7 +178,7 @@ class SidePanel(QWidget):
         self.current = ("feature", (layer, str(key)))
         self._header(layer, d.record)
         keep = self.tabs.currentIndex()
-        self.tabs.clear()
+        self._clear_tabs()
         # the same 概况 widget from feature to feature (its labels' texts set anew)
         self._overview = overview_tab(layer, d.record, self.lang, self._counties(),
                                       into=self._overview)
@@ -299,7 +311,7 @@ class SidePanel(QWidget):
         self.badge.setText(tr("示例数据") + " — " + tr("管控单元与排污口并非官方成果"))
         self.badge.setVisible(bool(rep.illustrative_layers))
         d = as_details(rep)
-        self.tabs.clear()
+        self._clear_tabs()
         self.tabs.addTab(key_values(point_rows(rep, self.lang)), tr("概况"))
         lang = self.lang
         self._lazy_tab(lambda: tasks_tab(d, lang), f"{tr('任务')} ({len(d.tasks)})")

@@ -417,3 +417,30 @@ def test_one_zone_after_another_lays_out_the_panel_not_the_window(qtbot, win):
         win.side_dock.removeEventFilter(watch)
     assert requests == []
     assert win.side_dock.widget().widget() is win.side_panel
+
+
+def test_zone_after_zone_leaves_no_pages_behind(qtbot, win):
+    """Each zone's tabs replace the last one's pages: the tab widget holds as many pages
+    after twenty zones as after two (``QTabWidget.clear`` keeps a page as a hidden child,
+    and every zone clicked left three, with the tables of the tabs opened)."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QWidget
+
+    from tests.ui.conftest import spin
+
+    layer = win.model.get("control_units")
+    win.side_dock.raise_()
+
+    def pages_after(n: int) -> int:
+        for i in range(n):
+            win.select("control_units", layer.key_at(i % len(layer)))
+            win.side_panel.tab_page(1)  # the user opens 任务
+            spin(10)
+            QCoreApplication.sendPostedEvents(None, int(QEvent.Type.DeferredDelete.value))
+        return len(win.side_panel.tabs.findChildren(QWidget))
+
+    two = pages_after(2)
+    assert pages_after(20) == two
+    assert win.side_panel.tabs.count() == 4
+    assert [win.side_panel.tabs.tabText(i).split(" ")[0] for i in range(4)] == \
+        ["概况", "任务", "指标", "排污口"]
