@@ -55,8 +55,10 @@ def record(model: MapModel, layer: str, index: int) -> dict[str, Any]:
     la = model.get(layer)
     if la is None:
         return {}
-    row = la.frame.iloc[index]
-    return {k: clean(v) for k, v in row.items() if k != la.frame.geometry.name}
+    geometry = la.frame.geometry.name
+    # the row's values as a dict at once (a Series' items one by one were ~2x the time
+    # of a zone click's record)
+    return {k: clean(v) for k, v in la.frame.iloc[index].to_dict().items() if k != geometry}
 
 
 def _intersecting(model: MapModel, layer: str, geom: shapely.Geometry) -> np.ndarray:
