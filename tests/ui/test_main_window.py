@@ -444,3 +444,46 @@ def test_zone_after_zone_leaves_no_pages_behind(qtbot, win):
     assert win.side_panel.tabs.count() == 4
     assert [win.side_panel.tabs.tabText(i).split(" ")[0] for i in range(4)] == \
         ["概况", "任务", "指标", "排污口"]
+
+
+def test_the_next_zone_refills_the_tab_that_is_open(qtbot, win):
+    """From zone to zone the tabs stay and are refilled: the tab the user has open shows
+    the new zone's content at once, each title its count, the others are made when
+    opened; from a zone to an outfall (other tabs) and back they are made anew."""
+    from PySide6.QtWidgets import QTextBrowser
+
+    from tests.ui.conftest import spin
+
+    layer = win.model.get("control_units")
+    counts = {}
+    for i in range(len(layer)):  # two zones whose task counts differ
+        d = details(win.model, win.ws.tables, "control_units", layer.key_at(i))
+        counts.setdefault(len(d.tasks), layer.key_at(i))
+        if len(counts) == 2:
+            break
+    (n_a, a), (n_b, b) = sorted(counts.items())
+    win.side_dock.raise_()
+    win.select("control_units", a)
+    tabs = win.side_panel.tabs
+    tabs.setCurrentIndex(1)  # 任务 open
+    spin(20)
+    assert win.side_panel.tab_page(1).findChild(QTextBrowser, "tasksView").count == n_a
+    win.select("control_units", b)
+    spin(20)
+    assert tabs.currentIndex() == 1 and tabs.tabText(1) == f"任务 ({n_b})"
+    assert tabs.widget(1).findChild(QTextBrowser, "tasksView").count == n_b  # made at once
+    d = details(win.model, win.ws.tables, "control_units", b)
+    assert tabs.tabText(2) == f"指标 ({len(d.indicators)})"
+    assert tabs.tabText(3) == f"排污口 ({len(d.outfalls)})"
+    assert _tab_rows(win, 2, "indicatorsTable") == len(d.indicators)
+    outfall = win.model.get("outfalls").key_at(0)
+    win.select("outfalls", outfall)
+    spin(20)
+    assert tabs.tabText(0) == "概况" and tabs.count() in (1, 2)
+    win.select("control_units", a)
+    spin(20)
+    assert [tabs.tabText(i) for i in range(4)][:2] == ["概况", f"任务 ({n_a})"]
+    win.set_language("en")
+    spin(20)
+    assert tabs.tabText(0) == "Overview" and tabs.tabText(1).startswith("Tasks")
+    win.set_language("zh")

@@ -1308,10 +1308,6 @@
         <translation>not official</translation>
     </message>
     <message>
-        <source>概况</source>
-        <translation>Overview</translation>
-    </message>
-    <message>
         <source>监测</source>
         <translation>Samples</translation>
     </message>
@@ -1326,6 +1322,10 @@
     <message>
         <source>排污口</source>
         <translation>Outfalls</translation>
+    </message>
+    <message>
+        <source>概况</source>
+        <translation>Overview</translation>
     </message>
     <message>
         <source>此处还有 %1 个要素，放大地图后可逐个选择</source>
