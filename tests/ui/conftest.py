@@ -11,6 +11,7 @@ import os
 os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before Qt is imported anywhere
 
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,27 @@ def spin_until(predicate, timeout_ms: int = 20000, step_ms: int = 20) -> bool:
             return True
         spin(step_ms)
     return bool(predicate())
+
+
+@contextmanager
+def layout_requests(*widgets):
+    """The names of ``widgets`` that got a layout request (Qt's ``LayoutRequest``: a
+    child's size hint changed) while the block ran, in order."""
+    from PySide6.QtCore import QEvent, QObject
+
+    got: list[str] = []
+
+    class Watch(QObject):
+        def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
+            if event.type() == QEvent.Type.LayoutRequest:
+                got.append(obj.objectName() or type(obj).__name__)
+            return False
+
+    watch = Watch()
+    for w in widgets:
+        w.installEventFilter(watch)
+    try:
+        yield got
+    finally:
+        for w in widgets:
+            w.removeEventFilter(watch)

@@ -386,35 +386,19 @@ def test_one_zone_after_another_lays_out_the_panel_not_the_window(qtbot, win):
     """A zone's click sets the panel's title, badge and tabs anew: laid out in the panel's
     own scroll area, not up to the main window (whose docks, laid out again, were each
     animated and repainted, three times a click)."""
-    from PySide6.QtCore import QEvent, QObject
-
-    from tests.ui.conftest import spin
+    from tests.ui.conftest import layout_requests, spin
 
     layer = win.model.get("control_units")
     keys = [layer.key_at(i) for i in (0, len(layer) // 3, len(layer) // 2)]
     win.side_dock.raise_()
     win.select("control_units", keys[0])
     spin(100)
-    requests: list[str] = []
-
-    class Watch(QObject):
-        def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
-            if event.type() == QEvent.Type.LayoutRequest:
-                requests.append(obj.objectName() or type(obj).__name__)
-            return False
-
-    watch = Watch()
-    win.installEventFilter(watch)
-    win.side_dock.installEventFilter(watch)
-    try:
+    with layout_requests(win, win.side_dock) as requests:
         for key in keys[1:]:
             win.select("control_units", key)
             spin(100)
             assert key in win.side_panel.title.text()
             assert win.side_panel.tabs.count() == 4
-    finally:
-        win.removeEventFilter(watch)
-        win.side_dock.removeEventFilter(watch)
     assert requests == []
     assert win.side_dock.widget().widget() is win.side_panel
 

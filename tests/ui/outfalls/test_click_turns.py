@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel
 
 from tests.models import outfall_testdata as td
-from tests.ui.conftest import spin, spin_until
+from tests.ui.conftest import layout_requests, spin, spin_until
 from tests.ui.outfalls.test_outfall_review import setup  # noqa: F401 - the fixture
 from ui.outfalls import table_dock
 
@@ -146,34 +146,18 @@ def test_the_next_outfalls_record_lays_out_the_card_alone(setup):  # noqa: F811
     the card's scroll area, not up to the main window (whose dock layout, done again,
     made an animation per dock and repainted them all, ~10 ms after each click), and in
     a short dock they scroll."""
-    from PySide6.QtCore import QEvent, QObject
-
     win, ws, review = setup
     panel = review.panel
     codes = [panel.model.code_at(r) for r in range(3)]
     win.select("outfalls", codes[0])
     spin(100)
-    requests: list[str] = []
-
-    class Watch(QObject):
-        def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
-            if event.type() == QEvent.Type.LayoutRequest:
-                requests.append(obj.objectName() or type(obj).__name__)
-            return False
-
-    watch = Watch()
-    win.installEventFilter(watch)
-    review.card_dock.installEventFilter(watch)
-    try:
+    with layout_requests(win, review.card_dock) as requests:
         for code in codes[1:]:
             win.select("outfalls", code)
             spin(100)
             assert review.card.code == code
             shown = [lb.text() for lb in review.card.attrs.findChildren(QLabel)]
             assert code in shown
-    finally:
-        win.removeEventFilter(watch)
-        review.card_dock.removeEventFilter(watch)
     assert requests == []
     scroll = review.card.attrs_scroll
     review.card_dock.setFloating(True)  # a short card: its rows scroll
