@@ -188,6 +188,37 @@ def review_tables_ready(path: Path | str) -> bool:
         con.close()
 
 
+def prepare_review_tables(path: Path | str, busy_timeout: float = 5.0) -> bool:
+    """Make the review tables and the code index in ``path`` if it lacks them (a file
+    made elsewhere, never edited here), in a transaction of their own; True when it made
+    them.  The window does this in a worker once it has settled, so that the first edit's
+    save, which stays on the GUI thread for a small edit, is an ordinary save.  Raises
+    :class:`SaveError` (a read-only file, a busy one …); the first save then makes them."""
+    path = Path(path)
+    if review_tables_ready(path):
+        return False
+    try:
+        con = gpkg_sql.connect(path, timeout=busy_timeout)
+    except sqlite3.Error as exc:
+        raise _save_error(exc, path) from exc
+    try:
+        con.execute("BEGIN IMMEDIATE")
+        made = not _review_tables_ready(con)  # a save may have made them meanwhile
+        if made:
+            ensure_review_tables(con)
+        con.execute("COMMIT")
+        return made
+    except (sqlite3.Error, OSError) as exc:
+        try:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+        raise _save_error(exc, path) from exc
+    finally:
+        con.close()
+
+
 # -- errors ---------------------------------------------------------------------------------
 def _save_error(exc: BaseException, path: Path) -> SaveError:
     name = str(getattr(exc, "sqlite_errorname", "") or "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -46,6 +47,20 @@ def _collect_on_the_main_thread():
 
     if collector.driven():
         collector.collect_due()
+
+
+@pytest.fixture(autouse=True)
+def _no_file_preparation_unless_asked(monkeypatch):
+    """The outfall review gives a file without review tables its tables from a worker a
+    second after the window's first paint (ui/outfalls/review.PREPARE_AFTER_MS); an edit
+    made meanwhile is saved behind it in the worker.  Tests of saves would then depend on
+    how long they ran: here it never comes, as for a user who edits at once, unless a
+    test asks for it (tests/ui/outfalls/test_file_prepared_ahead.py).  (Only where a test
+    has imported Qt: a test without it must not import it.)"""
+    if "PySide6" in sys.modules:
+        from ui.outfalls import review
+
+        monkeypatch.setattr(review, "PREPARE_AFTER_MS", 2**31 - 1)
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -72,6 +72,38 @@ def test_a_save_makes_the_code_index_a_file_with_the_review_tables_lacks(gpkg):
         con.close()
 
 
+def test_prepare_makes_the_review_tables_once_and_a_save_then_finds_them(gpkg):
+    assert not outfall_store.review_tables_ready(gpkg)
+    assert outfall_store.prepare_review_tables(gpkg) is True
+    assert outfall_store.review_tables_ready(gpkg)
+    assert outfall_store.prepare_review_tables(gpkg) is False  # nothing to do now
+    con = sqlite3.connect(gpkg)
+    try:
+        assert con.execute("pragma integrity_check").fetchone()[0] == "ok"
+        assert con.execute("select data_type from gpkg_contents where table_name='photos'"
+                           ).fetchone() == ("attributes",)
+    finally:
+        con.close()
+    assert outfall_store.read_audit(gpkg) == []
+    code = td.CODES[2]
+    outfall_store.commit_batches(gpkg, [Batch("b1", [StoredChange(code, "review_status", "已核查")],
+                                              [_audit(code, "review_status", "待核查", "已核查")])])
+    assert [r["batch"] for r in outfall_store.read_audit(gpkg, code)] == ["b1"]
+
+
+def test_prepare_of_a_file_held_by_a_reader_fails_with_busy_and_changes_nothing(gpkg):
+    reader = sqlite3.connect(gpkg)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM outfalls").fetchall()
+    try:
+        with pytest.raises(SaveError) as err:
+            outfall_store.prepare_review_tables(gpkg, busy_timeout=0.05)
+        assert err.value.kind == "busy"
+    finally:
+        reader.close()
+    assert not outfall_store.review_tables_ready(gpkg)
+
+
 def test_failed_batch_writes_nothing(gpkg):
     good = Batch("b1", [StoredChange(td.CODES[0], "review_status", "已核查")],
                  [_audit(td.CODES[0], "review_status", "待核查", "已核查")])

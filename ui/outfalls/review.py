@@ -71,6 +71,12 @@ SAVE_IN_WORKER_FROM = 100
 #: held the GUI thread 145-170 ms in the first 确认位置 of one outfall after opening
 #: (bench/bench_recheck.py).  Smaller ones take a few ms and are saved at once, as before.
 UNPREPARED_IN_WORKER_FROM = 50_000
+#: Once the window has settled (first map painted, table and flags there, no edit
+#: waiting), a file without the review tables gets them from the save worker, this long
+#: after the first paint (and again each time until it has settled): else the first
+#: small edit's save made them on the GUI thread, 20-27 ms at 10k outfalls
+#: (bench/run_benchmarks.py's re-check) against ~12 ms for a later edit.
+PREPARE_AFTER_MS = 1000
 #: An edit of this window on this many outfalls or more is done over several turns of
 #: the event loop, each its own: the edit built (its outfalls found, their old values
 #: read); applied (the frame written, the journal fsync'd); announced (the map layer's
@@ -147,6 +153,10 @@ class OutfallReview(QObject):
         self._save_waits = False
         #: whether the next save makes a large workspace's review tables (None: not looked)
         self._unprepared: bool | None = None
+        #: the save worker is making the file's review tables (saves wait behind it there)
+        self._preparing = False
+        self._prepare_timer = QTimer(self, singleShot=True, interval=PREPARE_AFTER_MS)
+        self._prepare_timer.timeout.connect(self._prepare_file)
         self.session.saver = self._save_edit
         self._views_due: list[tuple[list[str], Any]] = []
         self._views_timer = QTimer(self, singleShot=True, interval=0)
@@ -168,6 +178,8 @@ class OutfallReview(QObject):
             self.notify(self.session.readonly_reason, warn=True)
         else:
             self._offer_recovery()
+        if not self.session.readonly:
+            self.win.canvas.after_first_paint(self._prepare_timer.start)
         if large:
             self._edited_while_loading = set()
             self._check_when_loaded = True
@@ -770,7 +782,10 @@ class OutfallReview(QObject):
     def _saving_prepares(self) -> bool:
         """Whether the next save makes the review tables and code index of a workspace of
         :data:`UNPREPARED_IN_WORKER_FROM` outfalls or more (looked at once, ~1 ms; until a
-        save ends well, which made them)."""
+        save ends well, which made them), or the worker is making them now (the save then
+        waits behind it there rather than for the file's lock on the GUI thread)."""
+        if self._preparing:
+            return True
         if self._unprepared is None:
             self._unprepared = len(self.session.frame) >= UNPREPARED_IN_WORKER_FROM \
                 and not outfall_store.review_tables_ready(self.ws.path)
@@ -795,6 +810,27 @@ class OutfallReview(QObject):
             return  # nothing to save, or a save under way (its end starts the next)
         self.save_runner.submit(lambda _token: job.run(), lambda _r: self._save_ended(job),
                                 on_error=lambda _exc: self._save_ended(job))
+
+    def _prepare_file(self) -> None:
+        """Give the file its review tables in the save worker once the window has
+        settled (:data:`PREPARE_AFTER_MS`); a file that has them is only looked at."""
+        if self._unprepared is False or self._preparing:
+            return
+        if not self.settled() or self.session.pending or self.session.saving:
+            self._prepare_timer.start()  # start-up, or an edit, still under way
+            return
+        self._preparing = True
+        path = self.ws.path  # (a reader of the file, another program's: waited for here)
+        self.save_runner.submit(lambda _token: outfall_store.prepare_review_tables(path, 2.0),
+                                lambda _made: self._file_prepared(True),
+                                on_error=lambda _exc: self._file_prepared(False))
+
+    def _file_prepared(self, ok: bool) -> None:
+        # a file that could not be prepared (read-only, busy): its first save makes the
+        # tables, as before, and says why it failed if it does
+        self._preparing = False
+        if ok:
+            self._unprepared = False
 
     def _save_ended(self, job: Any) -> None:
         ok = self.session.finish_save(job)
