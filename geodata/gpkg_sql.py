@@ -415,16 +415,19 @@ def sqlite_uri(path: Path | str, mode: str = "ro", *, windows: bool | None = Non
 
 
 def connect(path: Path | str, readonly: bool = False,
-            timeout: float = 5.0) -> sqlite3.Connection:
+            timeout: float = 5.0, check_same_thread: bool = True) -> sqlite3.Connection:
     """Open a GeoPackage for SQL edits with the GDAL trigger functions registered.
 
     The connection is in autocommit mode (``isolation_level=None``): callers open their
     own ``BEGIN IMMEDIATE`` so that a transaction is exactly what they say it is.
+    ``check_same_thread=False``: a connection handed from thread to thread by its owner,
+    who never uses it from two at once.
     """
     uri = sqlite_uri(path, "ro" if readonly else "rw")
     # ``timeout``: how long a write waits for readers of the file to let go (SQLite's
     # busy handler) before it gives up with "database is locked"
-    con = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=timeout)
+    con = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=timeout,
+                          check_same_thread=check_same_thread)
     con.create_function("ST_IsEmpty", 1, _is_empty, deterministic=True)
     con.create_function("ST_MinX", 1, _coord(0), deterministic=True)
     con.create_function("ST_MinY", 1, _coord(1), deterministic=True)

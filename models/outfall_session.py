@@ -80,9 +80,9 @@ class SaveJob:
     waits for it: edits reach the file once each and in order."""
 
     def __init__(self, path: Path, edits: list[Edit], journal: RecoveryJournal,
-                 busy_timeout: float) -> None:
+                 busy_timeout: float, writer: outfall_store.Writer | None = None) -> None:
         self.path, self.edits, self.journal = path, edits, journal
-        self.busy_timeout = busy_timeout
+        self.busy_timeout, self.writer = busy_timeout, writer
         self.error: SaveError | None = None
         self._state = "queued"  # -> running -> done; or dropped (taken back)
         self._lock = threading.Lock()
@@ -96,7 +96,7 @@ class SaveJob:
             self._state = "running"
         try:
             outfall_store.commit_batches(self.path, [to_batch(e) for e in self.edits],
-                                         self.busy_timeout)
+                                         self.busy_timeout, self.writer)
             try:  # the edits are in the file: out of the journal (later ones stay)
                 self.journal.drop({e.batch for e in self.edits})
             except OSError:
@@ -146,6 +146,8 @@ class EditSession:
         #: window sets a few ms and retries: a save runs on its GUI thread, and the
         #: compliance check process reading a 1M-outfall file held a commit ~0.8 s)
         self.busy_timeout = 5.0
+        #: the saves' connection to the file, kept between them (:meth:`close` ends it)
+        self.writer = outfall_store.Writer(self.path)
         self.pending: list[Edit] = []
         self.journal = RecoveryJournal(self.path)
         self.last_error: SaveError | None = None
@@ -283,7 +285,8 @@ class EditSession:
         :meth:`finish_save`).  The edits stay ``pending`` until then."""
         if self.readonly or not self.pending or self._job is not None:
             return None
-        self._job = SaveJob(self.path, list(self.pending), self.journal, self.busy_timeout)
+        self._job = SaveJob(self.path, list(self.pending), self.journal, self.busy_timeout,
+                            self.writer)
         return self._job
 
     def finish_save(self, job: SaveJob) -> bool:
@@ -326,13 +329,18 @@ class EditSession:
             return False
         batches = [to_batch(e) for e in self.pending]
         try:
-            outfall_store.commit_batches(self.path, batches, self.busy_timeout)
+            outfall_store.commit_batches(self.path, batches, self.busy_timeout, self.writer)
         except SaveError as err:
             self.last_error = err
             self.save_failed.emit(err)
             return False
         self._saved(list(self.pending))
         return True
+
+    def close(self) -> None:
+        """End the saves' connection to the file, after the last :meth:`save` (which
+        settles a save in a worker); a save after this opens it again."""
+        self.writer.close()
 
     def status(self) -> Message:
         """One line for the status bar: saved, or how many edits wait and why."""

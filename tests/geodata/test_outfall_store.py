@@ -104,6 +104,72 @@ def test_prepare_of_a_file_held_by_a_reader_fails_with_busy_and_changes_nothing(
     assert not outfall_store.review_tables_ready(gpkg)
 
 
+def _confirm(code, batch):
+    return [Batch(batch, [StoredChange(code, "review_status", "已核查")],
+                  [_audit(code, "review_status", "待核查", "已核查", batch)])]
+
+
+def _status_in(path, code):
+    con = sqlite3.connect(path)
+    try:
+        return con.execute("select review_status from outfalls where code=?",
+                           (code,)).fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_a_writer_keeps_its_connection_and_sees_what_others_wrote(gpkg):
+    """The session's saves share one connection (opening one parses the file's schema,
+    ~2 ms of a ~5 ms save); what other connections do between saves, a schema change
+    included, is seen, and nothing is held between saves."""
+    writer = outfall_store.Writer(gpkg)
+    outfall_store.commit_batches(gpkg, _confirm(td.CODES[0], "b1"), writer=writer)
+    con = writer.connection(1.0)
+    other = gpkg_sql.connect(gpkg, timeout=0.05)  # no lock was held between saves
+    other.execute('ALTER TABLE outfalls ADD COLUMN "remark2" TEXT')
+    other.execute("UPDATE outfalls SET review_status='已取缔' WHERE code=?", (td.CODES[1],))
+    other.close()
+    outfall_store.commit_batches(gpkg, [Batch("b2", [StoredChange(td.CODES[1], "remark2", "x")],
+                                              [_audit(td.CODES[1], "remark2", "", "x", "b2")])],
+                                 writer=writer)
+    assert writer.connection(1.0) is con
+    assert _status_in(gpkg, td.CODES[0]) == "已核查" and _status_in(gpkg, td.CODES[1]) == "已取缔"
+    assert [r["batch"] for r in outfall_store.read_audit(gpkg)] == ["b1", "b2"]
+    writer.close()
+
+
+def test_a_writer_opens_a_replaced_file_afresh_and_refuses_a_missing_one(gpkg, tmp_path):
+    writer = outfall_store.Writer(gpkg)
+    outfall_store.commit_batches(gpkg, _confirm(td.CODES[0], "b1"), writer=writer)
+    fresh = td.build(tmp_path / "fresh.gpkg")
+    os.replace(fresh, gpkg)  # another copy put in its place (a new file, not an edit)
+    outfall_store.commit_batches(gpkg, _confirm(td.CODES[2], "b2"), writer=writer)
+    assert _status_in(gpkg, td.CODES[2]) == "已核查"
+    assert [r["batch"] for r in outfall_store.read_audit(gpkg)] == ["b2"]  # the new file's
+    os.remove(gpkg)
+    with pytest.raises(SaveError) as err:
+        outfall_store.commit_batches(gpkg, _confirm(td.CODES[3], "b3"), writer=writer)
+    assert err.value.kind == "missing"
+    writer.close()
+
+
+def test_a_writer_after_a_busy_file_saves_once_the_reader_lets_go(gpkg):
+    writer = outfall_store.Writer(gpkg)
+    outfall_store.commit_batches(gpkg, _confirm(td.CODES[0], "b1"), writer=writer)
+    reader = sqlite3.connect(gpkg)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM outfalls").fetchall()
+    with pytest.raises(SaveError) as err:
+        outfall_store.commit_batches(gpkg, _confirm(td.CODES[1], "b2"), 0.05, writer)
+    assert err.value.kind == "busy"
+    reader.close()
+    assert _status_in(gpkg, td.CODES[1]) != "已核查"
+    outfall_store.commit_batches(gpkg, _confirm(td.CODES[1], "b2"), 0.05, writer)
+    assert _status_in(gpkg, td.CODES[1]) == "已核查"
+    assert [r["batch"] for r in outfall_store.read_audit(gpkg)] == ["b1", "b2"]
+    writer.close()
+
+
 def test_failed_batch_writes_nothing(gpkg):
     good = Batch("b1", [StoredChange(td.CODES[0], "review_status", "已核查")],
                  [_audit(td.CODES[0], "review_status", "待核查", "已核查")])

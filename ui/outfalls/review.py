@@ -936,6 +936,7 @@ class OutfallReview(QObject):
         self._announce_due()
         if self.session.pending:
             self.session.save()
+        self.session.close()
         self.checker.close()  # the check process ends, even mid-check
         self.lock.release()
 
