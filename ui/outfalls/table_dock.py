@@ -112,6 +112,12 @@ class OutfallTablePanel(QWidget):
         self.view = QTableView()
         self.view.setObjectName("outfallTable")
         self.view.setModel(self.model)
+        # the first ``viewport()`` in a process costs 16-30 ms: PySide6 works out the
+        # Python class of the widget it returns and, doing so, makes the enums of every
+        # QtWidgets class that nothing had touched yet (~36-70 of them).  Asked here, as
+        # the window is built, rather than in the first click's reveal or the first edit
+        # (bench/README.md, issue 17, session 26)
+        self.view.viewport()
         # Qt's header starts with a *descending* indicator: open in inventory code order
         # (set before sorting is enabled, which sorts by the indicator at once)
         self.view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
