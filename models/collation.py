@@ -11,8 +11,8 @@ to code point), digits and Latin letters stay as they are (case-folded), so they
 before Chinese.  The reading is the character's first reading in pypinyin's character
 table (MIT; ~42k characters; no phrase dictionary, so 长乐 sorts under zhang, as in
 Excel's character-by-character pinyin sort).  The table is built once, on first use
-(~0.1 s, from pypinyin's JSON file: see :func:`_pinyin_readings`), and applied with
-``str.translate`` (C speed).  Qt-free.
+(~0.1 s, from pypinyin's JSON file: see :func:`_pinyin_readings`; the window makes it in
+a worker with :func:`warm`), and applied with ``str.translate`` (C speed).  Qt-free.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import numpy as np
 HAN_MARK = "\x7f"  # after every ASCII character, so digits and letters sort first
 
 
+@lru_cache(maxsize=4096)
 def _toneless(reading: str) -> tuple[str, int]:
     """'zhōng' -> ('zhong', 1); 'ma' (neutral tone) -> ('ma', 5)."""
     tone = 5
@@ -79,14 +80,26 @@ def _pinyin_readings() -> dict[int, str]:
 
 @lru_cache(maxsize=1)
 def _table() -> dict[int, str]:
+    # ~42k characters but ~1 500 readings: each reading is worked out once (with every
+    # character's reading decomposed the table took 0.25-0.6 s, on the GUI thread the
+    # first time a small inventory was sorted by a Chinese column).  A plain dict, made
+    # whole: ``str.translate`` looks a subclass's keys up ~30 % slower (1M names)
     table: dict[int, str] = {}
     for cp, readings in _pinyin_readings().items():
-        syllable, tone = _toneless(readings.split(",")[0])
+        comma = readings.find(",")
+        syllable, tone = _toneless(readings if comma < 0 else readings[:comma])
         table[cp] = f"{HAN_MARK}{syllable}{tone}{chr(cp)}"
     # Latin capitals sort with their small letters (a user expects "a" and "A" together)
     for cp in range(ord("A"), ord("Z") + 1):
         table[cp] = chr(cp + 32)
     return table
+
+
+def warm() -> None:
+    """Make the character table now (~0.1-0.15 s; its file read in slices that hand the
+    GIL over): for a worker, so that the first sort by a Chinese column does not make it
+    on the GUI thread."""
+    _table()
 
 
 def sort_key(text: str) -> str:

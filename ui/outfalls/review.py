@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from geodata import outfall_store, schema
 from geodata.io.messages import Message
 from geodata.messages import in_language
-from models import key_lookup
+from models import collation, key_lookup
 from models import outfall_edits as oe
 from models.memory import release_memory
 from models.outfall_session import open_session
@@ -77,6 +77,10 @@ UNPREPARED_IN_WORKER_FROM = 50_000
 #: small edit's save made them on the GUI thread, 20-27 ms at 10k outfalls
 #: (bench/run_benchmarks.py's re-check) against ~12 ms for a later edit.
 PREPARE_AFTER_MS = 1000
+#: This long after the first paint the pinyin table that sorts Chinese columns is read in
+#: the table's worker (~50-100 ms): else the first sort of a small inventory by a name
+#: read it on the GUI thread (bench/README.md, issue 17, session 26).
+WARM_SORT_AFTER_MS = 1500
 #: An edit of this window on this many outfalls or more is done over several turns of
 #: the event loop, each its own: the edit built (its outfalls found, their old values
 #: read); applied (the frame written, the journal fsync'd); announced (the map layer's
@@ -180,6 +184,8 @@ class OutfallReview(QObject):
             self._offer_recovery()
         if not self.session.readonly:
             self.win.canvas.after_first_paint(self._prepare_timer.start)
+        self.win.canvas.after_first_paint(
+            lambda: QTimer.singleShot(WARM_SORT_AFTER_MS, self, self._warm_sorting))
         if large:
             self._edited_while_loading = set()
             self._check_when_loaded = True
@@ -810,6 +816,10 @@ class OutfallReview(QObject):
             return  # nothing to save, or a save under way (its end starts the next)
         self.save_runner.submit(lambda _token: job.run(), lambda _r: self._save_ended(job),
                                 on_error=lambda _exc: self._save_ended(job))
+
+    def _warm_sorting(self) -> None:
+        # behind the table's own build at 1M (one worker, in order)
+        self.table_runner.submit(lambda _token: collation.warm())
 
     def _prepare_file(self) -> None:
         """Give the file its review tables in the save worker once the window has
