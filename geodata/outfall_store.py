@@ -417,7 +417,8 @@ def commit_batches(path: Path | str, batches: Sequence[Batch],
             else gpkg_sql.connect(path, timeout=busy_timeout)
     except (sqlite3.Error, OSError) as exc:
         raise _save_error(exc, path) from exc
-    ok = False
+    failed: SaveError | None = None
+    broken = False
     try:
         con.execute("BEGIN IMMEDIATE")
         if not _review_tables_ready(con):
@@ -433,19 +434,23 @@ def commit_batches(path: Path | str, batches: Sequence[Batch],
         con.execute("UPDATE gpkg_contents SET last_change=strftime('%Y-%m-%dT%H:%M:%fZ','now') "
                     "WHERE table_name IN (?, ?, ?)", (OUTFALLS, AUDIT_TABLE, PHOTO_TABLE))
         con.execute("COMMIT")
-        ok = True
     except (sqlite3.Error, OSError, KeyError, ValueError) as exc:
         try:
             if con.in_transaction:
                 con.execute("ROLLBACK")
         except sqlite3.Error:
             pass  # a failed rollback leaves the hot journal; SQLite rolls back on next open
-        raise _save_error(exc, path) from exc
+        failed = _save_error(exc, path)
+        # the next save opens afresh after a fault of the file (a full disk, a lost
+        # file …); not after a reader held it (the check process at 1M, ~1 s: the window
+        # retries every BUSY_RETRY_MS) or an edit the file refused (a code not found)
+        broken = isinstance(exc, sqlite3.Error | OSError) and failed.kind != "busy"
+        raise failed from exc
     finally:
         if writer is None:
             con.close()
-        elif not ok:
-            writer.close()  # the next save opens afresh (after a full disk, a lost file …)
+        elif failed is not None and broken:
+            writer.close()
 
 
 # -- reading --------------------------------------------------------------------------------

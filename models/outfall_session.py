@@ -146,6 +146,8 @@ class EditSession:
         #: window sets a few ms and retries: a save runs on its GUI thread, and the
         #: compliance check process reading a 1M-outfall file held a commit ~0.8 s)
         self.busy_timeout = 5.0
+        #: the same for a save in a worker (:meth:`start_save`; None: ``busy_timeout``)
+        self.worker_busy_timeout: float | None = None
         #: the saves' connection to the file, kept between them (:meth:`close` ends it)
         self.writer = outfall_store.Writer(self.path)
         self.pending: list[Edit] = []
@@ -285,8 +287,9 @@ class EditSession:
         :meth:`finish_save`).  The edits stay ``pending`` until then."""
         if self.readonly or not self.pending or self._job is not None:
             return None
-        self._job = SaveJob(self.path, list(self.pending), self.journal, self.busy_timeout,
-                            self.writer)
+        wait = self.busy_timeout if self.worker_busy_timeout is None \
+            else self.worker_busy_timeout
+        self._job = SaveJob(self.path, list(self.pending), self.journal, wait, self.writer)
         return self._job
 
     def finish_save(self, job: SaveJob) -> bool:

@@ -162,9 +162,11 @@ def test_a_writer_after_a_busy_file_saves_once_the_reader_lets_go(gpkg):
     with pytest.raises(SaveError) as err:
         outfall_store.commit_batches(gpkg, _confirm(td.CODES[1], "b2"), 0.05, writer)
     assert err.value.kind == "busy"
+    con = writer.connection(0.05)  # kept: a busy file is no fault of the connection
     reader.close()
     assert _status_in(gpkg, td.CODES[1]) != "已核查"
     outfall_store.commit_batches(gpkg, _confirm(td.CODES[1], "b2"), 0.05, writer)
+    assert writer.connection(0.05) is con
     assert _status_in(gpkg, td.CODES[1]) == "已核查"
     assert [r["batch"] for r in outfall_store.read_audit(gpkg)] == ["b1", "b2"]
     writer.close()

@@ -53,11 +53,18 @@ TABLE_SYNC_ROWS = 5_000
 TABLE_CHANNEL = "outfall_table"
 
 AUTOSAVE_MS = 30_000
-#: How long a save on the GUI thread waits for readers of the workspace file (seconds).
-#: The compliance check process reads the file (~1 s at 1M outfalls) and SQLite's commit
-#: waits for its readers: with the 5 s of the command line an edit froze the window ~0.8 s.
-#: A save held up is kept in the recovery journal and saved again BUSY_RETRY_MS later.
-SAVE_BUSY_WAIT_S = 0.015
+#: How long a save on the GUI thread waits for readers of the workspace file (seconds):
+#: not at all.  The compliance check process reads the file (~1 s at 1M outfalls) and
+#: SQLite's commit waits for its readers: with the 5 s of the command line an edit froze
+#: the window ~0.8 s, and with 15 ms each edit made during the check's read took 28-33 ms
+#: at 1M instead of ~15.  A save held up is kept in the recovery journal and saved again
+#: BUSY_RETRY_MS later in the save worker, which waits WORKER_BUSY_WAIT_S.
+SAVE_BUSY_WAIT_S = 0.0
+#: How long the save worker's save waits for readers.  Not longer: while a commit waits
+#: for the readers to let go, SQLite keeps new readers out, the window's own included.
+WORKER_BUSY_WAIT_S = 0.015
+#: The last save as the window closes may wait this long (the check process ends after).
+CLOSING_BUSY_WAIT_S = 2.0
 BUSY_RETRY_MS = 250
 #: An edit (with the edits still waiting) of this many changes or more is saved in a
 #: worker: its transaction held the GUI thread 15-20 ms for 1 000 outfalls
@@ -146,6 +153,7 @@ class OutfallReview(QObject):
         self._autosave.timeout.connect(self._retry_save)
         self._autosave.start()
         self.session.busy_timeout = SAVE_BUSY_WAIT_S
+        self.session.worker_busy_timeout = WORKER_BUSY_WAIT_S
         # a large edit is saved in a worker (SAVE_IN_WORKER_FROM); its own worker: a
         # save never waits behind a check or a table
         self.save_runner = Runner(self)
@@ -945,6 +953,7 @@ class OutfallReview(QObject):
         self._announce_timer.stop()
         self._announce_due()
         if self.session.pending:
+            self.session.busy_timeout = CLOSING_BUSY_WAIT_S
             self.session.save()
         self.session.close()
         self.checker.close()  # the check process ends, even mid-check
