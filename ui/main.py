@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QEvent, QSettings, Qt
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -34,11 +34,13 @@ from models.memory import huge_pages, trim_arenas
 from models.query import what_applies
 from models.selection import Selection, SelectionModel
 from ui import gui_collector
+from ui import qt_warmup
 from ui import settings as saved
 from ui.language import format_dms, set_language
 from ui.layer_panel import LayerPanel
 from ui.map_canvas import MapCanvas
 from ui.painter import FONT_FAMILIES
+from ui.qt_warmup import QtWarmer
 from ui.search_box import SearchBox
 from ui.side_panel import SidePanel
 
@@ -60,6 +62,11 @@ class MainWindow(QMainWindow):
         self.model = MapModel.from_workspace(ws)
         self.canvas = MapCanvas(self.model)
         self.canvas.renderer.lang = lang
+        # PySide6's types of Qt's classes, made in idle turns once the start is over: the
+        # first chart's pyqtgraph import made them all at once (ui/qt_warmup.py)
+        self.qt_warmer = QtWarmer(self)
+        self.canvas.after_first_paint(
+            lambda: QTimer.singleShot(qt_warmup.WARM_AFTER_MS, self, self.qt_warmer.start))
         # the window starts without numpy's huge pages (cli/window.run_window); once its
         # first map is painted they serve the workers again (models.memory.huge_pages)
         self.canvas.map_painted.connect(lambda: huge_pages(True),
