@@ -519,6 +519,7 @@ def _edit(args: argparse.Namespace, lang: str) -> int:
             f"{holder.pid}）；请在该窗口中修改，或关闭后重试",
             f"the workspace is being edited in EcoZone (user {holder.user}, computer "
             f"{holder.host}, process {holder.pid}); edit there, or close it and retry"))
+    session: EditSession | None = None
     try:
         session = EditSession(ws, user=args.user or None)
         try:
@@ -526,6 +527,8 @@ def _edit(args: argparse.Namespace, lang: str) -> int:
         except EditRejected as exc:
             raise UserError(exc.message) from None
     finally:
+        if session is not None:
+            session.close()  # the saves' connection, before the lock that covered them
         lock.release()
     saved = not session.pending
     if args.json:
