@@ -426,7 +426,6 @@ def commit_batches(path: Path | str, batches: Sequence[Batch],
             else gpkg_sql.connect(path, timeout=busy_timeout)
     except (sqlite3.Error, OSError) as exc:
         raise _save_error(exc, path) from exc
-    failed: SaveError | None = None
     broken = False
     try:
         con.execute("BEGIN IMMEDIATE")
@@ -458,7 +457,7 @@ def commit_batches(path: Path | str, batches: Sequence[Batch],
     finally:
         if writer is None:
             con.close()
-        elif failed is not None and broken:
+        elif broken:
             writer.close()
 
 

@@ -33,14 +33,12 @@ from models.info import layer_title
 from models.memory import huge_pages, trim_arenas
 from models.query import what_applies
 from models.selection import Selection, SelectionModel
-from ui import gui_collector
-from ui import qt_warmup
+from ui import gui_collector, qt_warmup
 from ui import settings as saved
 from ui.language import format_dms, set_language
 from ui.layer_panel import LayerPanel
 from ui.map_canvas import MapCanvas
 from ui.painter import FONT_FAMILIES
-from ui.qt_warmup import QtWarmer
 from ui.search_box import SearchBox
 from ui.side_panel import SidePanel
 
@@ -64,7 +62,7 @@ class MainWindow(QMainWindow):
         self.canvas.renderer.lang = lang
         # PySide6's types of Qt's classes, made in idle turns once the start is over: the
         # first chart's pyqtgraph import made them all at once (ui/qt_warmup.py)
-        self.qt_warmer = QtWarmer(self)
+        self.qt_warmer = qt_warmup.QtWarmer(self)
         self.canvas.after_first_paint(
             lambda: QTimer.singleShot(qt_warmup.WARM_AFTER_MS, self, self.qt_warmer.start))
         # the window starts without numpy's huge pages (cli/window.run_window); once its

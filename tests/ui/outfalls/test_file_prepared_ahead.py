@@ -17,25 +17,22 @@ import pytest
 from geodata import outfall_store
 from geodata.outfall_store import SaveError
 from models import outfall_edits as oe
-from models.workspace import Workspace
-from tests.models import outfall_testdata as td
-from tests.ui.conftest import main_window_for, spin, spin_until
+from tests.ui.conftest import spin, spin_until
 from tests.ui.outfalls.test_save_while_read import _reader, _stored
-from ui.outfalls import install_outfall_review
+from tests.ui.outfalls.test_save_while_read import setup  # noqa: F401 - fixture
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, monkeypatch):
+def fast_preparation(monkeypatch):
     # (tests/conftest.py holds the preparation back for every other test)
     monkeypatch.setattr("ui.outfalls.review.PREPARE_AFTER_MS", 30)
-    path = td.build(tmp_path / "ws.gpkg")
+
+
+@pytest.fixture
+def window(fast_preparation, setup):  # noqa: F811 - the window made after the patch
+    path, _ws, _review = setup
     assert not outfall_store.review_tables_ready(path)
-    ws = Workspace.open(path)
-    win = main_window_for(qtbot, ws)
-    review = install_outfall_review(win, ws, lang="zh", interactive=False, user="王五")
-    win.show()
-    yield path, ws, review
-    review.shutdown()
+    return setup
 
 
 def test_a_settled_window_gives_the_file_its_review_tables(window):
