@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.model_roles import answer_roles
+
 #: One translation context for every class of the dialog (``self.tr`` in PySide6 would use
 #: the class name of each page); ``strings_en.EN`` holds the English of this context.
 CONTEXT = "ImportDialog"
@@ -123,6 +125,16 @@ class RowsModel(QAbstractTableModel):
                 and index.isValid():
             return self.text(index.row(), index.column())
         return None
+
+    def multiData(self, index: QModelIndex | QPersistentModelIndex,  # noqa: N802 - Qt's
+                  span: Any) -> None:
+        """A painted cell's roles in one call, not seven of :meth:`data`: the preview is
+        painted while the import's worker holds the GIL (ui/model_roles.py)."""
+        if not index.isValid():
+            answer_roles(span, lambda: None)
+            return
+        row, column = index.row(), index.column()
+        answer_roles(span, lambda: self.text(row, column))
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt's
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -20,6 +20,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from models.outfall_table import COLUMNS, KEYS, SEARCHED, OutfallTable, TableFilter
 from ui.background import Runner
+from ui.model_roles import answer_roles
 
 _FLAG_BRUSH = QBrush(QColor(200, 40, 40))
 # the roles as plain ints, compared in data() (an enum member's lookup per call is not free)
@@ -106,6 +107,16 @@ class OutfallTableModel(QAbstractTableModel):
         if role == _FOREGROUND and index.column() == _FLAGS_COLUMN and index.isValid():
             return _FLAG_BRUSH
         return None
+
+    def multiData(self, index: Index, span: Any) -> None:  # noqa: N802 - Qt's name
+        """A painted cell's roles in one call, not seven of :meth:`data` (each a take of
+        the GIL from whichever worker holds it: ui/model_roles.py)."""
+        if not index.isValid():
+            answer_roles(span, lambda: None)
+            return
+        row, column = index.row(), index.column()
+        answer_roles(span, lambda: self.table.cell(int(self._rows[row]), KEYS[column]),
+                     _FLAG_BRUSH if column == _FLAGS_COLUMN else None)
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
