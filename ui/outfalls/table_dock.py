@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -148,7 +148,15 @@ class OutfallTablePanel(QWidget):
         # and when a repaint takes in the code column (codes are not edited in place
         # today, but a kept code must never outlive the row's code)
         self.model.dataChanged.connect(self._forget_if_codes)
-        lay = QVBoxLayout(self)
+        # the panel's parts in a body of their own that the panel sizes (resizeEvent):
+        # a change inside (the count's text, the row numbers' width, the filter menus'
+        # items as a table arrives) lays out the body and stops there.  With the layout on
+        # the panel, each went up to the dock and the main window, which laid out every
+        # dock again (their word-wrapped labels measured anew, a geometry animation made
+        # for the map): 16-24 ms of the turn a 1M inventory arrived in (bench/README.md,
+        # issue 17, session 27)
+        self.body = QWidget(self)
+        lay = QVBoxLayout(self.body)
         lay.setContentsMargins(2, 2, 2, 2)
         lay.addLayout(filters)
         lay.addLayout(actions)
@@ -168,6 +176,17 @@ class OutfallTablePanel(QWidget):
         self.apply_filter()
         if loading:
             self._enable(False)
+
+    # -- the body: sized by the panel, its size hints the panel's ------------------------
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        self.body.setGeometry(self.rect())
+        super().resizeEvent(event)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return self.body.sizeHint()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return self.body.minimumSizeHint()
 
     def _enable(self, on: bool) -> None:
         """The filters and actions work (the table is there) or wait (loading)."""
