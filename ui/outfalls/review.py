@@ -86,7 +86,9 @@ UNPREPARED_IN_WORKER_FROM = 50_000
 PREPARE_AFTER_MS = 1000
 #: This long after the first paint the pinyin table that sorts Chinese columns is read in
 #: the table's worker (~50-100 ms): else the first sort of a small inventory by a name
-#: read it on the GUI thread (bench/README.md, issue 17, session 26).
+#: read it on the GUI thread (bench/README.md, issue 17, session 26).  A small inventory's
+#: table, made on the GUI thread as the window opens, gets its code -> row index there
+#: too: the first click on an outfall made it (a sort of the codes, ~1-5 ms at 10k).
 WARM_SORT_AFTER_MS = 1500
 #: An edit of this window on this many outfalls or more is done over several turns of
 #: the event loop, each its own: the edit built (its outfalls found, their old values
@@ -197,6 +199,8 @@ class OutfallReview(QObject):
         if large:
             self._edited_while_loading = set()
             self._check_when_loaded = True
+            # the map's hit index after the table: both at once, the table's turns waited
+            self.win.canvas.renderer.hit_index_waits.append(lambda: self.loading)
             self.win.canvas.after_first_paint(lambda: self._load_table(self.lang))
             # the first check begins in its process while the table is made (the table
             # then takes its answer): the flags follow the table in a moment, not seconds.
@@ -826,8 +830,15 @@ class OutfallReview(QObject):
                                 on_error=lambda _exc: self._save_ended(job))
 
     def _warm_sorting(self) -> None:
-        # behind the table's own build at 1M (one worker, in order)
-        self.table_runner.submit(lambda _token: collation.warm())
+        # behind the table's own build at 1M (one worker, in order); a table made in the
+        # worker has its code index already (_table_of), one made here is given it
+        table = self.table
+
+        def warm(_token: Any) -> None:
+            collation.warm()
+            table.row_of("")
+
+        self.table_runner.submit(warm)
 
     def _prepare_file(self) -> None:
         """Give the file its review tables in the save worker once the window has
