@@ -219,12 +219,27 @@ class EventClock:
         for (t, kind, obj), (t2, _k, _o) in zip(self.seen, self.seen[1:], strict=False):
             ms = (t2 - t) * 1000
             if ms > over_ms and any(a - 0.02 <= t <= b for a, b in spans):
-                try:
-                    who = f"{type(obj).__name__}:{obj.objectName()}"
-                except RuntimeError:
-                    who = "(deleted)"
+                who = _describe(obj)
                 out.append([round(ms, 1), str(kind).split(".")[-1], who])
         return out[:20]
+
+
+def _describe(obj: Any) -> str:
+    """``Class:objectName`` of ``obj`` and of its parents up to the window, with a label's or
+    line edit's first characters: which of a dozen QLabels a slow paint was."""
+    parts = []
+    try:
+        while obj is not None and len(parts) < 5:
+            name = f"{type(obj).__name__}:{obj.objectName()}"
+            text = getattr(obj, "text", None)
+            if len(parts) == 0 and callable(text) and type(obj).__name__ in ("QLabel",
+                                                                           "QLineEdit"):
+                name += f"[{str(text())[:16]}]"
+            parts.append(name)
+            obj = obj.parent()
+    except RuntimeError:
+        parts.append("(deleted)")
+    return " < ".join(parts)
 
 
 class GapMeter:
