@@ -76,7 +76,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench import machine_speed  # noqa: E402
-from bench.run_benchmarks import SIZE_PX, SIZES  # noqa: E402 - the runner's sizes
+from bench.run_benchmarks import SIZE_PX, SIZES, copy_written  # noqa: E402 - the runner's
 from bench.run_benchmarks import workspace as _workspace  # noqa: E402
 
 #: new outfalls imported per size (the large import is the 100k of the issue's import test)
@@ -861,7 +861,7 @@ def bench_size(size: str, cache: Path, tmp: Path, server: Any, args: argparse.Na
         path = unique_codes(src, tmp)
         if path == src:
             path = tmp / f"{size}.gpkg"
-            shutil.copyfile(src, path)
+            copy_written(src, path)
     if not args.no_reimport:
         cmd += ["--reimport-csv",
                 str(make_reimport_csv(path, tmp / f"reimport_{size}.csv", rows))]

@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import sys
 import tempfile
 import threading
@@ -43,7 +42,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.bench_gaps import GapMeter, Sampler, _idle, _run_json, workspace  # noqa: E402
-from bench.run_benchmarks import SIZE_PX, SIZES  # noqa: E402
+from bench.run_benchmarks import SIZE_PX, SIZES, copy_written  # noqa: E402
 
 
 def child(path: str, repeats: int, tail_ms: int, timeout: float) -> dict[str, Any]:
@@ -147,7 +146,7 @@ def child(path: str, repeats: int, tail_ms: int, timeout: float) -> dict[str, An
 def bench_size(size: str, cache: Path, tmp: Path, args: argparse.Namespace) -> dict[str, Any]:
     src = workspace(cache, size)
     path = tmp / f"{size}.gpkg"
-    shutil.copyfile(src, path)
+    copy_written(src, path)
     load = [round(v, 2) for v in os.getloadavg()]
     res = _run_json([sys.executable, str(Path(__file__).resolve()), "--child", str(path),
                      "--repeats", str(args.repeats), "--tail-ms", str(args.tail_ms),
