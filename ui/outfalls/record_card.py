@@ -73,7 +73,8 @@ class RecordCard(QTabWidget):
         self.session = session
         self.lang = lang
         self.code: str | None = None
-        self._attr_labels: list[QLabel] = []  # the 属性 rows' values, kept (_fill_attributes)
+        self._attr_labels: list[QLabel] = []  # the 属性 rows' values, kept (prepare_rows)
+        self._rows_shown = 0  # how many of them are shown (the last, the coordinates)
         self.attrs = QWidget()
         self.form = QFormLayout(self.attrs)
         buttons = QHBoxLayout()
@@ -202,23 +203,59 @@ class RecordCard(QTabWidget):
         g = rec.get(self.session.frame.geometry.name)
         if g is not None and not g.is_empty:
             texts.append(f"{g.x:.6f}, {g.y:.6f}")
-        if len(self._attr_labels) == len(texts):  # the same rows: new texts only
-            for label, text in zip(self._attr_labels, texts, strict=True):
-                label.setText(text)
+        self.prepare_rows()
+        for label, text in zip(self._attr_labels, texts, strict=False):  # (no point: one less)
+            label.setText(text)
+        if len(texts) < len(self._attr_labels):
+            self._attr_labels[-1].clear()
+        self._show_rows(len(texts))
+
+    def prepare_rows(self) -> None:
+        """Make the 属性 rows (a label per field and the coordinates), hidden until an
+        outfall is shown; kept from then on, only their texts set.  The window has this
+        done in an idle turn after its first paint: made by the first click on an outfall
+        they were ~14 ms of that click's turn (each selectable label makes its text
+        control and document; PySide6 makes their Python types the first time)."""
+        if self._attr_labels:
             return
-        self._clear_attributes()
         names = [Message(f.label_zh, f.label_en).text(self.lang) for f in schema.OUTFALL_FIELDS]
         names.append(self.tr("经纬度 (CGCS2000)"))
-        for name, text in zip(names, texts, strict=False):  # (no coordinates: one less)
-            label = QLabel(text)
+        for name in names:
+            # (a selectable label makes its text control at its first text: made here)
+            label = QLabel("—")
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.form.addRow(name, label)
+            self.form.setRowVisible(self.form.rowCount() - 1, False)
             self._attr_labels.append(label)
+        self._rows_shown = 0
+
+    def warm_rows(self) -> None:
+        """Lay out and paint the 属性 rows once, offscreen, while no outfall is shown: their
+        style, their texts' glyphs and the form's layout are then ready for the first
+        outfall (that click's repaint did it all: ~14 ms at 10k outfalls)."""
+        if self.code is not None or not self._attr_labels:
+            return
+        self._show_rows(len(self._attr_labels))
+        try:
+            size = self.attrs.sizeHint()
+            image = QImage(max(1, size.width()), max(1, size.height()),
+                           QImage.Format.Format_ARGB32_Premultiplied)
+            self.attrs.render(image)
+        finally:
+            self._show_rows(0)
 
     def _clear_attributes(self) -> None:
-        while self.form.rowCount() > 1:
-            self.form.removeRow(1)
-        self._attr_labels = []
+        for label in self._attr_labels:
+            label.clear()
+        self._show_rows(0)
+
+    def _show_rows(self, n: int) -> None:
+        """The first ``n`` 属性 rows shown, the others hidden (the row of buttons stays)."""
+        if n == self._rows_shown:
+            return
+        for i in range(len(self._attr_labels)):
+            self.form.setRowVisible(1 + i, i < n)
+        self._rows_shown = n
 
     def _fill_charts(self) -> None:
         """The 监测 tab for the outfall shown: when the tab is the one shown (else when it

@@ -90,6 +90,9 @@ PREPARE_AFTER_MS = 1000
 #: table, made on the GUI thread as the window opens, gets its code -> row index there
 #: too: the first click on an outfall made it (a sort of the codes, ~1-5 ms at 10k).
 WARM_SORT_AFTER_MS = 1500
+#: This long after the first paint the record card makes its 属性 rows, hidden, in an idle
+#: turn of their own (~5-14 ms): else the first click on an outfall made them in its turn
+CARD_ROWS_AFTER_MS = 300
 #: An edit of this window on this many outfalls or more is done over several turns of
 #: the event loop, each its own: the edit built (its outfalls found, their old values
 #: read); applied (the frame written, the journal fsync'd); announced (the map layer's
@@ -196,6 +199,8 @@ class OutfallReview(QObject):
             self.win.canvas.after_first_paint(self._prepare_timer.start)
         self.win.canvas.after_first_paint(
             lambda: QTimer.singleShot(WARM_SORT_AFTER_MS, self, self._warm_sorting))
+        self.win.canvas.after_first_paint(
+            lambda: QTimer.singleShot(CARD_ROWS_AFTER_MS, self, self._prepare_card))
         if large:
             self._edited_while_loading = set()
             self._check_when_loaded = True
@@ -828,6 +833,13 @@ class OutfallReview(QObject):
             return  # nothing to save, or a save under way (its end starts the next)
         self.save_runner.submit(lambda _token: job.run(), lambda _r: self._save_ended(job),
                                 on_error=lambda _exc: self._save_ended(job))
+
+    def _prepare_card(self) -> None:
+        """The record card's 属性 rows made, then (in a turn of its own) laid out and
+        painted once offscreen: the first click on an outfall finds them ready."""
+        card = self.card
+        card.prepare_rows()
+        QTimer.singleShot(CARD_ROWS_AFTER_MS, card, card.warm_rows)
 
     def _warm_sorting(self) -> None:
         # behind the table's own build at 1M (one worker, in order); a table made in the
