@@ -837,9 +837,14 @@ class OutfallReview(QObject):
     def _prepare_card(self) -> None:
         """The record card's 属性 rows made, then (in a turn of its own) laid out and
         painted once offscreen: the first click on an outfall finds them ready."""
-        card = self.card
-        card.prepare_rows()
-        QTimer.singleShot(CARD_ROWS_AFTER_MS, card, card.warm_rows)
+        self.card.prepare_rows()
+        QTimer.singleShot(CARD_ROWS_AFTER_MS, self, self._warm_card)
+
+    def _warm_card(self) -> None:
+        if self.loading:  # not in the turns a big inventory's table arrives in
+            QTimer.singleShot(CARD_ROWS_AFTER_MS, self, self._warm_card)
+            return
+        self.card.warm_rows()
 
     def _warm_sorting(self) -> None:
         # behind the table's own build at 1M (one worker, in order); a table made in the
