@@ -90,8 +90,9 @@ PREPARE_AFTER_MS = 1000
 #: table, made on the GUI thread as the window opens, gets its code -> row index there
 #: too: the first click on an outfall made it (a sort of the codes, ~1-5 ms at 10k).
 WARM_SORT_AFTER_MS = 1500
-#: This long after the first paint the record card makes its 属性 rows, hidden, in an idle
-#: turn of their own (~5-14 ms): else the first click on an outfall made them in its turn
+#: This long after the first paint, once the window has settled, the record card makes its
+#: 属性 rows, hidden, and this long after paints them once offscreen, each in an idle turn
+#: of its own (~2 and ~7 ms): else the first click on an outfall did both in its turns
 CARD_ROWS_AFTER_MS = 300
 #: An edit of this window on this many outfalls or more is done over several turns of
 #: the event loop, each its own: the edit built (its outfalls found, their old values
@@ -837,11 +838,17 @@ class OutfallReview(QObject):
     def _prepare_card(self) -> None:
         """The record card's 属性 rows made, then (in a turn of its own) laid out and
         painted once offscreen: the first click on an outfall finds them ready."""
+        # once the window has settled: while a big inventory's table is made, the worker
+        # holds the GIL often, and the ~30 Qt calls of each step waited for it (a 30-45 ms
+        # turn at 1M outfalls where the same steps take ~2 and ~7 ms)
+        if not self.settled():
+            QTimer.singleShot(CARD_ROWS_AFTER_MS, self, self._prepare_card)
+            return
         self.card.prepare_rows()
         QTimer.singleShot(CARD_ROWS_AFTER_MS, self, self._warm_card)
 
     def _warm_card(self) -> None:
-        if self.loading:  # not in the turns a big inventory's table arrives in
+        if not self.settled():
             QTimer.singleShot(CARD_ROWS_AFTER_MS, self, self._warm_card)
             return
         self.card.warm_rows()
