@@ -6,7 +6,7 @@ alignment, foreground, check state, decoration, display, background) through
 call takes the GIL back.  While a worker thread holds the GIL for a few milliseconds at a
 time (projecting the zones, reading or importing outfalls), every take waits for it: a
 table's repaint of ~80 cells was ~560 waits.  In a probe with one such worker, the paint
-of a 7-column table took a median 206-235 ms through ``data()`` and 11-12 ms through one
+of a 7-column table took a median 186-257 ms through ``data()`` and 11-91 ms through one
 ``multiData`` call per cell, against ~10 ms either way without the worker.
 
 The models answer the display text (and the same as tooltip), and perhaps a foreground
