@@ -213,7 +213,7 @@ class RecordCard(QTabWidget):
     def prepare_rows(self) -> None:
         """Make the 属性 rows (a label per field and the coordinates), hidden until an
         outfall is shown; kept from then on, only their texts set.  The window has this
-        done in an idle turn after its first paint: made by the first click on an outfall
+        done in an idle turn once it has settled: made by the first click on an outfall
         they were ~14 ms of that click's turn (each selectable label makes its text
         control and document; PySide6 makes their Python types the first time)."""
         if self._attr_labels:
