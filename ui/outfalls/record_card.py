@@ -12,7 +12,7 @@ from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
-    QHBoxLayout,
+    QGridLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -77,14 +77,17 @@ class RecordCard(QTabWidget):
         self._rows_shown = 0  # how many of them are shown (the last, the coordinates)
         self.attrs = QWidget()
         self.form = QFormLayout(self.attrs)
-        buttons = QHBoxLayout()
-        for key, text in (("confirm", self.tr("确认位置")), ("move", self.tr("输入坐标…")),
-                          ("set", self.tr("修改属性…")), ("note", self.tr("添加备注…")),
-                          ("code", self.tr("赋正式编码…"))):
+        # the actions in rows of three: in one row the English ones were wider than the
+        # dock, and the last ("Assign official code…") sat behind a scroll bar
+        buttons = QGridLayout()
+        for i, (key, text) in enumerate((
+                ("confirm", self.tr("确认位置")), ("move", self.tr("输入坐标…")),
+                ("set", self.tr("修改属性…")), ("note", self.tr("添加备注…")),
+                ("code", self.tr("赋正式编码…")))):
             b = QPushButton(text)
             b.setObjectName(f"card_{key}")
             b.clicked.connect(lambda _=False, k=key: self.action_requested.emit(k))
-            buttons.addWidget(b)
+            buttons.addWidget(b, i // 3, i % 3)
         self.form.addRow(buttons)
         # the 监测 tab: "no data", or the charts; their plots are made once and given each
         # outfall's samples (a plot made anew -- its axes, view box and menus -- was ~25 ms
