@@ -63,6 +63,22 @@ def _no_file_preparation_unless_asked(monkeypatch):
         monkeypatch.setattr(review, "PREPARE_AFTER_MS", 2**31 - 1)
 
 
+@pytest.fixture(autouse=True)
+def _no_widgets_made_ahead_unless_asked(monkeypatch):
+    """The window makes the record card's rows (ui/outfalls/review.CARD_ROWS_AFTER_MS) and a
+    zone's side-panel tabs (ui/main.PANEL_TABS_AFTER_MS) ahead in idle turns after its
+    first paint.  A test's first click would then take one path or the other by how long
+    the test had run: here they are never made ahead, as for a user who clicks at once,
+    unless a test asks (tests/ui/outfalls/test_card_rows_ahead.py,
+    tests/ui/test_panel_tabs_ahead.py)."""
+    if "PySide6" in sys.modules:
+        from ui import main
+        from ui.outfalls import review
+
+        monkeypatch.setattr(review, "CARD_ROWS_AFTER_MS", 2**31 - 1)
+        monkeypatch.setattr(main, "PANEL_TABS_AFTER_MS", 2**31 - 1)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_logreport(report):
     """Under pytest-xdist a worker sends each report to the controller through execnet, which

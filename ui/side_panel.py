@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QCheckBox,
     QLabel,
@@ -20,7 +21,7 @@ from geodata import schema
 from geodata.messages import Message, localized
 from layers.hit_test import Hit
 from layers.map_model import MapModel
-from layers.zone_details import FeatureNotFound, details
+from layers.zone_details import FeatureNotFound, details, record
 from models.info import layer_title
 from models.query import PointReport
 from ui.panels.common import KeyValues, key_values
@@ -244,6 +245,47 @@ class SidePanel(QWidget):
         if tabs.currentIndex() >= 1:
             self.tab_page(tabs.currentIndex())
         tabs.show()
+
+    # -- made ahead: a zone's tabs before the first zone is clicked -----------------------
+    #: the zones' layer whose tabs are made ahead (the one most clicked)
+    AHEAD_LAYER = "control_units"
+
+    def prepare_tabs(self) -> Callable[[], None] | None:
+        """Make the tabs a control unit is shown in (概况 with its rows, and the three tabs
+        made when opened), hidden, while nothing is shown: the first zone clicked then
+        only sets their texts (:meth:`_refill_tabs`), where it made them (~10-15 ms of its
+        turn).  In three steps, each for an idle turn of its own: this one returns the
+        next, which returns the last (None: nothing to do)."""
+        la = self.model.get(self.AHEAD_LAYER)
+        if self.current is not None or self.tabs.count() or la is None or len(la) == 0:
+            return None
+        rec = record(self.model, self.AHEAD_LAYER, 0)
+        self._overview = overview_tab(self.AHEAD_LAYER, rec, self.lang, self._counties(),
+                                      into=self._overview)
+        return self._add_tabs_ahead
+
+    def _add_tabs_ahead(self) -> Callable[[], None] | None:
+        """The second step of :meth:`prepare_tabs` (a turn of its own): the tabs added."""
+        if self.current is not None or self.tabs.count() or self._overview is None:
+            return None
+        self.tabs.addTab(self._overview, tr("概况"))
+        for title in (tr("任务"), tr("指标"), tr("排污口")):
+            self._lazy_tab(QWidget, title)
+        return self._paint_tabs_once
+
+    def _paint_tabs_once(self) -> None:
+        """The tabs made ahead laid out and painted once offscreen (their style and the
+        glyphs of their texts then ready for the first zone), still hidden after."""
+        if self.current is not None or not self.tabs.count() or self.tabs.isVisible():
+            return
+        self.tabs.show()
+        try:
+            size = self.tabs.sizeHint().expandedTo(self.tabs.minimumSizeHint())
+            image = QImage(max(1, size.width()), max(1, size.height()),
+                           QImage.Format.Format_ARGB32_Premultiplied)
+            self.tabs.render(image)
+        finally:
+            self.tabs.hide()
 
     # -- lazy tabs: a click builds only the tab on show; the others when first opened ----
     def _lazy_tab(self, build, title: str) -> None:  # noqa: ANN001

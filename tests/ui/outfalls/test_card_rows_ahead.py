@@ -5,6 +5,7 @@ the rows stay hidden."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtWidgets import QLabel
 
 from tests.models import outfall_testdata as td
@@ -12,11 +13,19 @@ from tests.ui.conftest import spin, spin_until
 from tests.ui.outfalls.test_outfall_review import setup  # noqa: F401 - the fixture
 
 
+@pytest.fixture
+def card_rows_soon(monkeypatch):
+    """The rows made ahead as in the window (tests/conftest.py holds them back)."""
+    from ui.outfalls import review
+
+    monkeypatch.setattr(review, "CARD_ROWS_AFTER_MS", 300)
+
+
 def _rows_shown(card) -> list[bool]:
     return [card.form.isRowVisible(r) for r in range(1, card.form.rowCount())]
 
 
-def test_the_cards_rows_are_ready_before_the_first_click(setup):  # noqa: F811
+def test_the_cards_rows_are_ready_before_the_first_click(card_rows_soon, setup):  # noqa: F811
     win, ws, review = setup
     card = review.card
     assert spin_until(lambda: len(card._attr_labels) > 0)

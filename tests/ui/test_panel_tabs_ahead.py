@@ -1,0 +1,60 @@
+"""The side panel makes a zone's tabs ahead, hidden, in idle turns after the window's first
+paint (ui/main.PANEL_TABS_AFTER_MS): the first zone clicked fills them instead of making
+them (20-31 ms of that click's turn at 10k outfalls, 5-12 ms for the next zones).  What
+the user sees is the same as without: before a click the panel says nothing is selected;
+after it, the zone's four tabs with its own values."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from tests.ui.conftest import spin, spin_until
+from tests.ui.test_main_window import _unit_to_click
+
+
+@pytest.fixture
+def panel_tabs_soon(monkeypatch):
+    """The tabs made ahead as in the window (tests/conftest.py holds them back)."""
+    from ui import main
+
+    monkeypatch.setattr(main, "PANEL_TABS_AFTER_MS", 100)
+
+
+def test_a_zones_tabs_are_made_ahead_and_filled_by_the_first_click(panel_tabs_soon, qtbot,
+                                                                    win):
+    panel = win.side_panel
+    assert spin_until(lambda: panel.tabs.count() == 4)
+    spin(300)  # (the last step: painted once, offscreen)
+    # made, not shown: the panel still says nothing is selected
+    assert not panel.tabs.isVisible() and panel.current is None
+    assert panel.title.text() == "未选择要素"
+    overview = panel.tabs.widget(0)
+    holders = [panel.tabs.widget(i) for i in range(1, 4)]
+    idx, pos = _unit_to_click(win)
+    code = win.model.get("control_units").frame["code"].iloc[idx]
+    qtbot.mouseClick(win.canvas, Qt.MouseButton.LeftButton, pos=pos)
+    assert win.selection.current.keys == (code,)
+    assert code in panel.title.text()
+    tabs = panel.tabs
+    assert tabs.isVisible() and tabs.count() == 4
+    assert tabs.widget(0) is overview and [tabs.widget(i) for i in range(1, 4)] == holders
+    assert [tabs.tabText(i).split(" ")[0] for i in range(4)] == ["概况", "任务", "指标", "排污口"]
+    assert tabs.tabText(1) != "任务"  # the zone's own count, e.g. 任务 (3)
+    assert any(v == code for _k, v in overview.rows)
+    shown = [w.text() for w in overview.findChildren(type(panel.title))]
+    assert code in shown
+    from PySide6.QtWidgets import QTextBrowser
+
+    tasks = panel.tab_page(1).findChild(QTextBrowser, "tasksView")
+    assert tasks is not None and "责任单位" in tasks.toPlainText()
+
+
+def test_a_click_before_the_tabs_are_ready_makes_them_as_before(qtbot, win):
+    """(tests/conftest.py: never made ahead here)"""
+    panel = win.side_panel
+    spin(200)
+    assert panel.tabs.count() == 0
+    idx, pos = _unit_to_click(win)
+    qtbot.mouseClick(win.canvas, Qt.MouseButton.LeftButton, pos=pos)
+    assert panel.tabs.isVisible() and panel.tabs.count() == 4
