@@ -109,15 +109,6 @@ def _confirm(code, batch):
                   [_audit(code, "review_status", "待核查", "已核查", batch)])]
 
 
-def _status_in(path, code):
-    con = sqlite3.connect(path)
-    try:
-        return con.execute("select review_status from outfalls where code=?",
-                           (code,)).fetchone()[0]
-    finally:
-        con.close()
-
-
 def test_a_writer_keeps_its_connection_and_sees_what_others_wrote(gpkg):
     """The session's saves share one connection (opening one parses the file's schema,
     ~2 ms of a ~5 ms save); what other connections do between saves, a schema change
@@ -133,7 +124,8 @@ def test_a_writer_keeps_its_connection_and_sees_what_others_wrote(gpkg):
                                               [_audit(td.CODES[1], "remark2", "", "x", "b2")])],
                                  writer=writer)
     assert writer.connection(1.0) is con
-    assert _status_in(gpkg, td.CODES[0]) == "已核查" and _status_in(gpkg, td.CODES[1]) == "已取缔"
+    assert td.stored_status(gpkg, td.CODES[0]) == "已核查"
+    assert td.stored_status(gpkg, td.CODES[1]) == "已取缔"
     assert [r["batch"] for r in outfall_store.read_audit(gpkg)] == ["b1", "b2"]
     writer.close()
 
@@ -144,7 +136,7 @@ def test_a_writer_opens_a_replaced_file_afresh_and_refuses_a_missing_one(gpkg, t
     fresh = td.build(tmp_path / "fresh.gpkg")
     os.replace(fresh, gpkg)  # another copy put in its place (a new file, not an edit)
     outfall_store.commit_batches(gpkg, _confirm(td.CODES[2], "b2"), writer=writer)
-    assert _status_in(gpkg, td.CODES[2]) == "已核查"
+    assert td.stored_status(gpkg, td.CODES[2]) == "已核查"
     assert [r["batch"] for r in outfall_store.read_audit(gpkg)] == ["b2"]  # the new file's
     os.remove(gpkg)
     with pytest.raises(SaveError) as err:
@@ -164,10 +156,10 @@ def test_a_writer_after_a_busy_file_saves_once_the_reader_lets_go(gpkg):
     assert err.value.kind == "busy"
     con = writer.connection(0.05)  # kept: a busy file is no fault of the connection
     reader.close()
-    assert _status_in(gpkg, td.CODES[1]) != "已核查"
+    assert td.stored_status(gpkg, td.CODES[1]) != "已核查"
     outfall_store.commit_batches(gpkg, _confirm(td.CODES[1], "b2"), 0.05, writer)
     assert writer.connection(0.05) is con
-    assert _status_in(gpkg, td.CODES[1]) == "已核查"
+    assert td.stored_status(gpkg, td.CODES[1]) == "已核查"
     assert [r["batch"] for r in outfall_store.read_audit(gpkg)] == ["b1", "b2"]
     writer.close()
 

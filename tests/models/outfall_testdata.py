@@ -11,6 +11,7 @@ Layout (CGCS2000, around Quanzhou Bay):
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import geopandas as gpd
@@ -85,3 +86,14 @@ def build(path: Path) -> Path:
                               "outfalls": outfall_frame(), "outfall_samples": samples,
                               "inspections": inspections})
     return path
+
+
+def stored_status(path: Path | str, code: str) -> str:
+    """The 核查状态 of outfall ``code`` as the file holds it (read with a connection of its
+    own: what a save wrote, not what the window shows)."""
+    con = sqlite3.connect(str(path))
+    try:
+        return con.execute('SELECT review_status FROM "outfalls" WHERE code=?',
+                           (code,)).fetchone()[0]
+    finally:
+        con.close()

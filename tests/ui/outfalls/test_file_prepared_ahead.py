@@ -17,8 +17,9 @@ import pytest
 from geodata import outfall_store
 from geodata.outfall_store import SaveError
 from models import outfall_edits as oe
+from tests.models import outfall_testdata as td
 from tests.ui.conftest import spin, spin_until
-from tests.ui.outfalls.test_save_while_read import _reader, _stored
+from tests.ui.outfalls.test_save_while_read import _reader
 from tests.ui.outfalls.test_save_while_read import setup  # noqa: F401 - fixture
 
 
@@ -43,7 +44,7 @@ def test_a_settled_window_gives_the_file_its_review_tables(window):
     code = str(ws.layer("outfalls")["code"].iloc[0])
     review.do(oe.confirm_location(review.session.frame, [code]))
     # the first small edit is saved at once, as any later one
-    assert not review.session.pending and _stored(path, code) == "已核查"
+    assert not review.session.pending and td.stored_status(path, code) == "已核查"
     assert [r["new_value"] for r in outfall_store.read_audit(path, code)] == ["已核查"]
     assert review.messages == []
 
@@ -60,11 +61,12 @@ def test_an_edit_made_while_the_worker_prepares_is_saved_behind_it(window):
         assert review.session.pending
         spin(100)
         assert review.session.pending and review.session.saving  # queued in the worker
-        assert not outfall_store.review_tables_ready(path) and _stored(path, code) == "待核查"
+        assert not outfall_store.review_tables_ready(path)
+        assert td.stored_status(path, code) == "待核查"
     finally:
         reader.close()
     assert spin_until(lambda: not review.session.pending and not review.session.saving)
-    assert _stored(path, code) == "已核查" and outfall_store.review_tables_ready(path)
+    assert td.stored_status(path, code) == "已核查" and outfall_store.review_tables_ready(path)
     assert [r["outfall_code"] for r in outfall_store.read_audit(path)] == [code]
     assert not review._preparing and review.messages == []
 
@@ -83,7 +85,7 @@ def test_a_file_that_cannot_be_prepared_gets_its_tables_from_the_first_save(wind
     assert review.messages == []  # nothing to tell until a save fails itself
     code = str(ws.layer("outfalls")["code"].iloc[2])
     review.do(oe.confirm_location(review.session.frame, [code]))
-    assert not review.session.pending and _stored(path, code) == "已核查"
+    assert not review.session.pending and td.stored_status(path, code) == "已核查"
     assert outfall_store.review_tables_ready(path)
 
 

@@ -40,15 +40,6 @@ def _reader(path):
     return con
 
 
-def _stored(path, code):
-    con = sqlite3.connect(str(path))
-    try:
-        return con.execute('SELECT review_status FROM "outfalls" WHERE code=?',
-                           (code,)).fetchone()[0]
-    finally:
-        con.close()
-
-
 def _busy_told(review):
     return any("正被其他程序写入" in m.zh for m in review.messages)
 
@@ -56,7 +47,7 @@ def _busy_told(review):
 def test_an_edit_during_a_read_is_saved_when_the_reader_lets_go(setup):
     path, ws, review = setup
     code = str(ws.layer("outfalls")["code"].iloc[0])
-    before = _stored(path, code)
+    before = td.stored_status(path, code)
     reader = _reader(path)
     try:
         review.do(oe.confirm_location(review.session.frame, [code]))
@@ -64,13 +55,13 @@ def test_an_edit_during_a_read_is_saved_when_the_reader_lets_go(setup):
         assert review.table.cell(review.table.row_of(code), "review_status") == "已核查"
         assert review.session.pending
         assert review.session.journal.path.exists()
-        assert _stored(path, code) == before
+        assert td.stored_status(path, code) == before
         assert not _busy_told(review)
     finally:
         reader.rollback()
         reader.close()
     assert spin_until(lambda: not review.session.pending, 5000)
-    assert _stored(path, code) == "已核查"
+    assert td.stored_status(path, code) == "已核查"
     assert not _busy_told(review)
     audit = outfall_store.read_audit(path, code)
     assert [a["action"] for a in audit][-1:] == ["confirm"]
@@ -89,4 +80,4 @@ def test_a_file_that_stays_busy_is_told_and_the_edit_kept(setup, monkeypatch):
         reader.rollback()
         reader.close()
     assert spin_until(lambda: not review.session.pending, 5000)
-    assert _stored(path, code) == "已核查"
+    assert td.stored_status(path, code) == "已核查"
