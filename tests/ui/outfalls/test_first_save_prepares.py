@@ -11,8 +11,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from geodata import outfall_store
 from models import outfall_edits as oe
+from tests.models import outfall_testdata as td
 from tests.ui.conftest import spin_until
-from tests.ui.outfalls.test_save_while_read import _stored
 from tests.ui.outfalls.test_save_while_read import setup as window  # noqa: F401 - fixture
 
 
@@ -26,20 +26,20 @@ def test_a_large_unprepared_workspace_is_first_saved_in_the_worker(window,  # no
     monkeypatch.setattr("ui.outfalls.review.UNPREPARED_IN_WORKER_FROM", len(ws.layer("outfalls")))
     assert not outfall_store.review_tables_ready(path)
     first, second = _codes(ws, 2)
-    was = _stored(path, first)
+    was = td.stored_status(path, first)
 
     review.do(oe.confirm_location(review.session.frame, [first]))
     # the user sees the edit at once; the file gets it from the worker
     assert review.table.cell(review.table.row_of(first), "review_status") == "已核查"
-    assert _stored(path, first) == was and review.session.pending
+    assert td.stored_status(path, first) == was and review.session.pending
     assert spin_until(lambda: not review.session.pending and not review.session.saving)
-    assert _stored(path, first) == "已核查"
+    assert td.stored_status(path, first) == "已核查"
     assert outfall_store.review_tables_ready(path)
     assert [r["outfall_code"] for r in outfall_store.read_audit(path)] == [first]
 
     # prepared now: the next small edit is saved at once, as before
     review.do(oe.confirm_location(review.session.frame, [second]))
-    assert _stored(path, second) == "已核查" and not review.session.pending
+    assert td.stored_status(path, second) == "已核查" and not review.session.pending
 
 
 def test_a_small_unprepared_workspace_is_saved_at_once(window):  # noqa: F811
@@ -47,5 +47,5 @@ def test_a_small_unprepared_workspace_is_saved_at_once(window):  # noqa: F811
     assert not outfall_store.review_tables_ready(path)
     (code,) = _codes(ws, 1)
     review.do(oe.confirm_location(review.session.frame, [code]))
-    assert _stored(path, code) == "已核查" and not review.session.pending
+    assert td.stored_status(path, code) == "已核查" and not review.session.pending
     assert outfall_store.review_tables_ready(path)
