@@ -19,8 +19,9 @@ several waiting only the newest is checked (the window wants the newest state on
 child that dies (killed, out of memory) fails the request under way with
 :class:`CheckProcessDied`; the next request starts a new child.  :meth:`CheckProcess.close`
 terminates it (the window closing mid-check does not wait for the check).  The child
-runs at a lower priority than the window (:func:`models.priority.lower_this_process`), and ends after
-``IDLE_EXIT_S`` without a request (the next check starts another).
+runs at a lower priority than the window (:func:`models.priority.lower_this_process`),
+keeps a check's freed memory for the next while edits come (``KEEP_WARM_S``), and ends
+after ``IDLE_EXIT_S`` without a request (the next check starts another).
 
 Qt-free; the child imports no Qt either.
 """
@@ -45,6 +46,9 @@ POLL_S = 0.05
 #: a child with no request for this long ends (it holds ~200-300 MB for nothing); the
 #: next check starts another
 IDLE_EXIT_S = 600.0
+#: the check's freed temporaries are kept this long after a check for the next one (edits
+#: come in bursts), then given back to the system (:func:`serve`)
+KEEP_WARM_S = 20.0
 
 
 class CheckProcessDied(RuntimeError):
@@ -113,13 +117,20 @@ def flags_of_file(path: str, with_codes: bool = True) -> dict[str, Any]:
             "bits_dtype": "u1" if small else "i8", "fids": packed_fids, "codes": ipc}
 
 
-def serve(conn: Any, idle_exit_s: float = IDLE_EXIT_S) -> None:
+def serve(conn: Any, idle_exit_s: float = IDLE_EXIT_S, keep_warm_s: float = KEEP_WARM_S) -> None:
     """The child's loop: ``(request id, path, with codes)`` in, ``(id, ok, payload)`` out;
     None, a closed pipe (the window gone) or ``idle_exit_s`` without a request end it."""
     import signal
     import traceback
 
-    from models.memory import no_fastbins, peak_rss_mb, release_memory, share_arenas
+    from models.memory import (
+        keep_arrow_pages,
+        keep_freed_memory,
+        no_fastbins,
+        peak_rss_mb,
+        release_memory,
+        share_arenas,
+    )
 
     try:  # Ctrl+C in the console is the window's to handle
         signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -128,15 +139,25 @@ def serve(conn: Any, idle_exit_s: float = IDLE_EXIT_S) -> None:
     lower_this_process()
     share_arenas()
     no_fastbins()  # as the window (models/memory.py)
+    # the temporaries of a check are kept for the next one while edits come, and given
+    # back once the child is idle (models/memory.py, keep_freed_memory, says why)
+    keep_freed_memory()
+    keep_arrow_pages()
     # the check's imports now, while the window still makes its table: the first check
     # then waits only for itself (they are ~1-2 s of a cold start)
     import pyogrio  # noqa: F401
     import shapely  # noqa: F401
 
     from models import compliance  # noqa: F401
+    warm = False  # a check's freed memory is kept for the next
     while True:
         try:
-            if not conn.poll(idle_exit_s):
+            if warm and not conn.poll(min(keep_warm_s, idle_exit_s)):
+                release_memory()  # no edit for a while: the child waits, small
+                warm = False
+                if not conn.poll(max(0.0, idle_exit_s - keep_warm_s)):
+                    return
+            elif not warm and not conn.poll(idle_exit_s):
                 return  # idle: exit code 0, and the window starts another when needed
             request = conn.recv()
             while request is not None and conn.poll():  # of those waiting, the newest
@@ -151,9 +172,7 @@ def serve(conn: Any, idle_exit_s: float = IDLE_EXIT_S) -> None:
             payload, ok = flags_of_file(path, with_codes), True
         except Exception:  # noqa: BLE001 - the window logs it and keeps its old flags
             payload, ok = {"error": traceback.format_exc()}, False
-        # the check's temporaries go back to the system: the child waits, small, for the
-        # next edit
-        release_memory()
+        warm = True
         payload.update(peak_mb=peak_rss_mb(), cpu_s=time.process_time() - c0,
                        wall_s=time.perf_counter() - t0)
         try:

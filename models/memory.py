@@ -146,6 +146,28 @@ def trim_arenas(on: bool) -> None:
             pass
 
 
+def keep_freed_memory() -> None:
+    """Have glibc keep what this process frees for its next allocations instead of giving
+    it back to the system at once: blocks up to 32 MB (glibc's most) from the arenas rather
+    than mapped apart, and no automatic trim of a heap's free top.  Only
+    :func:`release_memory` gives it back then.
+
+    For a child that does the same large work again and again (the compliance check after
+    each edit): each re-check otherwise faulted its few hundred MB of temporaries in afresh,
+    and on the two-core virtual machines of the benchmarks a burst of fresh page faults in
+    any process stopped both cores for 20-40 ms now and then -- the window's event loop
+    with them (bench/README.md, issue 17, session 28).  Only glibc has the settings;
+    elsewhere this does nothing."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(-3, 32 * 1024 * 1024)  # M_MMAP_THRESHOLD: glibc's largest
+        libc.mallopt(-1, 1 << 30)  # M_TRIM_THRESHOLD: the free top stays
+    except (OSError, AttributeError):  # not Linux's glibc
+        pass
+
+
 def release_memory() -> None:
     """Give the memory freed so far back to the system.  The reading threads' malloc
     arenas and Arrow's pool keep what was freed in them (~300 MB of 1M outfalls' text

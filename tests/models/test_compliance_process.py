@@ -126,3 +126,48 @@ def test_an_idle_child_ends_and_the_next_check_starts_another(tmp_path):
         assert process.starts == 2
     finally:
         process.close()
+
+
+def test_the_child_keeps_a_checks_memory_while_edits_come_and_gives_it_back_when_idle(
+        tmp_path, monkeypatch):
+    """Re-checks in a burst of edits reuse the last check's memory (faulted in afresh, a
+    burst of page faults stopped the window's event loop on the benchmarks' virtual
+    machine); a while after the last check the child gives it back and still answers."""
+    import time
+    from multiprocessing import Pipe
+
+    import models.memory as memory
+    from models import compliance_process
+
+    released: list[float] = []
+    monkeypatch.setattr(memory, "release_memory", lambda: released.append(time.monotonic()))
+    # serve() run here, in a thread of the test process: leave this process's priority
+    # and malloc settings alone
+    for name in ("keep_freed_memory", "keep_arrow_pages", "share_arenas", "no_fastbins"):
+        monkeypatch.setattr(memory, name, lambda: None)
+    monkeypatch.setattr(compliance_process, "lower_this_process", lambda: None)
+    path = str(td.build(tmp_path / "ws.gpkg"))
+    window, child = Pipe()
+    served = threading.Thread(target=compliance_process.serve, args=(child, 30.0, 0.5))
+    served.start()
+    try:
+        window.send((1, path, False))
+        rid, ok, _ = window.recv()
+        answered = time.monotonic()
+        assert (rid, ok) == (1, True)
+        window.send((2, path, False))  # the next edit's check, at once
+        rid, ok, payload = window.recv()
+        assert (rid, ok) == (2, True) and payload["bits"]
+        assert released == []  # kept for the next check
+        last = time.monotonic()
+        deadline = last + 10
+        while not released and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(released) == 1 and released[0] - last >= 0.4 and released[0] > answered
+        window.send((3, path, False))  # and after that it still answers
+        rid, ok, _ = window.recv()
+        assert (rid, ok) == (3, True)
+    finally:
+        window.send(None)
+        served.join(10)
+    assert not served.is_alive()
