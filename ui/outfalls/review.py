@@ -43,6 +43,7 @@ from ui.outfalls.actions import CoordinateDialog, FieldDialog, NoteDialog, exec_
 from ui.outfalls.flag_checker import SYNC_LIMIT, FlagChecker
 from ui.outfalls.record_card import RecordCard, make_thumbnail
 from ui.outfalls.table_dock import OutfallTablePanel
+from ui.outfalls.table_model import positions_ahead
 from ui.outfalls.undo import EditCommand, push_edit
 from ui.window_parts import MapWindow
 
@@ -358,6 +359,7 @@ class OutfallReview(QObject):
         def work(_token: Any) -> tuple[OutfallTable, Any]:
             table = _table_of(frame, names, lang, bits, codes)
             rows = table.view(None, order[0], order[1])
+            positions_ahead(rows, len(table))  # (here, not in the turns it arrives in)
             # the build's and the code sort's temporaries stay in this worker thread's
             # malloc arena and Arrow's pool unless given back
             release_memory()

@@ -6,6 +6,7 @@ numpy (a few ms at 100k rows) and reset the model; ``data()`` is one array looku
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import numpy as np
@@ -49,6 +50,35 @@ def view_positions(rows: np.ndarray, size: int) -> np.ndarray:
     return pos
 
 
+#: the positions of a view made with its rows in the worker that made them: (rows,
+#: positions), taken by the model that is given those very rows (:func:`positions_ahead`)
+_ahead: tuple[np.ndarray, np.ndarray] | None = None
+_ahead_lock = threading.Lock()
+
+
+def positions_ahead(rows: np.ndarray, size: int) -> None:
+    """(any thread) Make the :func:`view_positions` of ``rows`` now, for the model they
+    will be shown in.  The inventory's table is made with its rows in a worker; made after
+    the rows reached the model, in another worker, the positions' fill (the GIL held,
+    fresh pages faulted in: ~4-9 ms at 1M rows) fell on the turns in which the table
+    arrived and was first laid out and painted (bench/README.md, issue 17, session 28)."""
+    global _ahead
+    if len(rows) > POSITIONS_FROM:
+        made = (rows, view_positions(rows, size))
+        with _ahead_lock:
+            _ahead = made
+
+
+def _take_ahead(rows: np.ndarray) -> np.ndarray | None:
+    """The positions made ahead for these very rows (and forgotten here), else None."""
+    global _ahead
+    with _ahead_lock:
+        if _ahead is None or _ahead[0] is not rows:
+            return None
+        pos, _ahead = _ahead[1], None
+    return pos
+
+
 class OutfallTableModel(QAbstractTableModel):
     def __init__(self, table: OutfallTable, lang: str = "zh", parent: Any = None,
                  rows: np.ndarray | None = None) -> None:
@@ -78,7 +108,10 @@ class OutfallTableModel(QAbstractTableModel):
     def rows(self, rows: np.ndarray) -> None:
         self._rows = rows
         self._positions = None  # the old view's (until the new one's are made)
-        if len(rows) > POSITIONS_FROM:
+        ahead = _take_ahead(rows)
+        if ahead is not None and len(ahead) >= len(self.table):
+            self._positions = (rows, ahead)
+        elif len(rows) > POSITIONS_FROM:
             if self._positions_runner is None:
                 self._positions_runner = Runner(self)
             size = len(self.table)

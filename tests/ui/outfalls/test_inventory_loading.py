@@ -130,3 +130,38 @@ def test_a_language_switch_while_loading_gives_the_table_in_the_new_language(lar
         assert review.panel.count.text() == "8 / 8 outfalls"
     finally:
         win.set_language("zh")  # the translator is the application's
+
+
+def test_a_large_tables_row_index_arrives_with_it_made_in_the_tables_worker(
+        large, opened, monkeypatch):
+    """The view's positions (table row -> view row, a click's way to its row) of a large
+    inventory are made in the worker that makes its table, not in another worker after it
+    arrived, where their fill fell on the turns of the table's first layout and paint."""
+    from ui.outfalls import table_model
+
+    monkeypatch.setattr(table_model, "POSITIONS_FROM", 0)  # the test set's 8 rows count
+    made_on: list[str] = []
+    real = table_model.view_positions
+
+    def view_positions(rows, size):
+        made_on.append(threading.current_thread().name)
+        return real(rows, size)
+
+    monkeypatch.setattr(table_model, "view_positions", view_positions)
+    win, ws, review = opened()
+    indexed_on_arrival: list[bool] = []
+    arrived = review._table_arrived
+
+    def table_arrived(*args, **kwargs):
+        arrived(*args, **kwargs)
+        model = review.panel.model
+        indexed_on_arrival.append(model._positions is not None
+                                  and model._positions[0] is model.rows)
+
+    monkeypatch.setattr(review, "_table_arrived", table_arrived)
+    large.set()
+    assert spin_until(review.settled)
+    assert indexed_on_arrival == [True]
+    assert len(made_on) == 1 and made_on[0] != threading.main_thread().name
+    model = review.panel.model
+    assert [model.view_row_of(c) for c in td.CODES] == list(range(len(td.CODES)))
