@@ -1,5 +1,6 @@
 """The compliance check's and the paint processes' children at a lower CPU priority than
-the window.
+the window, and the window's GUI thread quick to take a core when it wakes
+(:func:`prefer_quick_wakeups`).
 
 On the county offices' two-core laptops the check's threads otherwise took the cores from
 the window's GUI thread.  Only a *process* that holds no GIL of the window's is lowered:
@@ -34,3 +35,41 @@ def lower_this_process() -> None:
             os.nice(NICE_STEPS)
     except (OSError, AttributeError):
         pass
+
+
+#: the window's GUI thread's time slice on Linux (ns): see :func:`prefer_quick_wakeups`
+GUI_SLICE_NS = 200_000
+#: sched_setattr's system call number by machine (Linux has no libc wrapper for it)
+_SCHED_SETATTR = {"x86_64": 314, "aarch64": 274}
+
+
+def prefer_quick_wakeups(slice_ns: int = GUI_SLICE_NS) -> bool:
+    """Ask Linux for a short time slice for the calling thread (the window's GUI thread):
+    on Linux 6.12 and later (EEVDF) a thread of a shorter slice takes the core from a
+    running thread of the same priority when it wakes, where with the default ~3 ms it
+    waited behind the window's own busy workers: 4-10 ms of a 16-22 ms interval of the
+    event loop during a re-import at 1M outfalls (bench/README.md, issue 17, session 28).
+    Its share of the CPU stays what it was.  No privilege is needed.  Older kernels take
+    and ignore it; Windows boosts the foreground window's threads itself, and elsewhere
+    this does nothing.  True when the kernel accepted it."""
+    if sys.platform != "linux":
+        return False
+    number = _SCHED_SETATTR.get(os.uname().machine)
+    if number is None:
+        return False
+    import ctypes
+
+    class SchedAttr(ctypes.Structure):
+        _fields_ = [("size", ctypes.c_uint32), ("sched_policy", ctypes.c_uint32),
+                    ("sched_flags", ctypes.c_uint64), ("sched_nice", ctypes.c_int32),
+                    ("sched_priority", ctypes.c_uint32), ("sched_runtime", ctypes.c_uint64),
+                    ("sched_deadline", ctypes.c_uint64), ("sched_period", ctypes.c_uint64)]
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        nice = os.getpriority(os.PRIO_PROCESS, 0)  # (sched_setattr sets it too: keep it)
+        attr = SchedAttr(size=ctypes.sizeof(SchedAttr), sched_policy=0,  # SCHED_OTHER
+                         sched_nice=nice, sched_runtime=slice_ns)
+        return libc.syscall(number, 0, ctypes.byref(attr), 0) == 0
+    except (OSError, AttributeError):
+        return False

@@ -31,6 +31,7 @@ from layers.search import SearchResult
 from layers.viewport import Viewport
 from models.info import layer_title
 from models.memory import huge_pages, trim_arenas
+from models.priority import prefer_quick_wakeups
 from models.query import what_applies
 from models.selection import Selection, SelectionModel
 from ui import gui_collector, qt_warmup
@@ -468,6 +469,9 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     # Render workers are Python threads and PySide6 keeps the GIL inside Qt calls: a short
     # switch interval hands the GIL back to the GUI thread sooner (default is 5 ms).
     sys.setswitchinterval(0.001)
+    # and, on Linux, a short time slice: woken, the GUI thread takes a core from the
+    # window's busy workers instead of waiting out theirs (models/priority.py)
+    prefer_quick_wakeups()
     if app is None:
         app = QApplication(argv if argv is not None else sys.argv[:1])
         app.setOrganizationName("EcoZone")

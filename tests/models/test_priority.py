@@ -1,0 +1,52 @@
+"""The window's GUI thread asks Linux for a short time slice (models/priority.py): the
+kernel takes it for that thread only, and its nice value stays what it was."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from models.priority import GUI_SLICE_NS, prefer_quick_wakeups
+
+
+def _sched_field(name: str) -> str | None:
+    """A field of the calling thread's /proc sched file (None where there is none)."""
+    path = Path("/proc/thread-self/sched")
+    if not path.exists():
+        return None
+    for line in path.read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key.strip() == name:
+            return value.strip()
+    return None
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="only Linux has per-thread slices")
+def test_the_calling_thread_gets_the_short_slice_and_keeps_its_nice_value():
+    if _sched_field("se.slice") is None:
+        pytest.skip("this kernel shows no slice (before EEVDF's custom slices)")
+    before_here = _sched_field("se.slice")
+    nice = os.getpriority(os.PRIO_PROCESS, 0)
+    got: dict = {}
+
+    def gui_thread():
+        got["ok"] = prefer_quick_wakeups()
+        got["slice"] = _sched_field("se.slice")
+        got["policy"] = _sched_field("policy")
+
+    t = threading.Thread(target=gui_thread)
+    t.start()
+    t.join()
+    assert got["ok"] is True
+    assert int(got["slice"]) == GUI_SLICE_NS and got["policy"] == "0"  # SCHED_OTHER
+    assert _sched_field("se.slice") == before_here  # this thread: unchanged
+    assert os.getpriority(os.PRIO_PROCESS, 0) == nice
+
+
+def test_elsewhere_it_does_nothing(monkeypatch):
+    monkeypatch.setattr(sys, "platform", "win32")
+    assert prefer_quick_wakeups() is False
