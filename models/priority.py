@@ -70,6 +70,6 @@ def prefer_quick_wakeups(slice_ns: int = GUI_SLICE_NS) -> bool:
         nice = os.getpriority(os.PRIO_PROCESS, 0)  # (sched_setattr sets it too: keep it)
         attr = SchedAttr(size=ctypes.sizeof(SchedAttr), sched_policy=0,  # SCHED_OTHER
                          sched_nice=nice, sched_runtime=slice_ns)
-        return libc.syscall(number, 0, ctypes.byref(attr), 0) == 0
+        return bool(libc.syscall(number, 0, ctypes.byref(attr), 0) == 0)
     except (OSError, AttributeError):
         return False
