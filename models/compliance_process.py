@@ -152,13 +152,13 @@ def serve(conn: Any, idle_exit_s: float = IDLE_EXIT_S, keep_warm_s: float = KEEP
     warm = False  # a check's freed memory is kept for the next
     while True:
         try:
-            if warm and not conn.poll(min(keep_warm_s, idle_exit_s)):
+            if not conn.poll(min(keep_warm_s, idle_exit_s) if warm else idle_exit_s):
+                if not warm:
+                    return  # idle: exit code 0, and the window starts another when needed
                 release_memory()  # no edit for a while: the child waits, small
                 warm = False
                 if not conn.poll(max(0.0, idle_exit_s - keep_warm_s)):
                     return
-            elif not warm and not conn.poll(idle_exit_s):
-                return  # idle: exit code 0, and the window starts another when needed
             request = conn.recv()
             while request is not None and conn.poll():  # of those waiting, the newest
                 request = conn.recv()
