@@ -163,7 +163,10 @@ def _stats(values: list[float]) -> dict[str, float]:
 
 class _Gaps:
     """A 1 ms QTimer whose gaps are the time the GUI thread's event loop was blocked,
-    kept per phase (``phase`` None: not counted)."""
+    kept per phase (``phase`` None: not counted).  Each interval over 16 ms is kept with
+    the GUI thread's CPU in it and its wait for a core (Linux's schedstat, as
+    ``bench_gaps.GapMeter``): the rest of such a gap was the GIL, a lock, or the machine
+    itself stopped (session 28: the VM's cores stop on bursts of fresh page faults)."""
 
     def __init__(self) -> None:
         from PySide6.QtCore import QElapsedTimer, QTimer
@@ -171,26 +174,61 @@ class _Gaps:
         self.clock = QElapsedTimer()
         self.clock.start()
         self.last = 0.0
+        self.last_cpu = self.last_wait = 0.0
         self.phase: str | None = None
+        self.phase_t0 = 0.0
         self.by_phase: dict[str, list[float]] = {}
+        # per phase: [gap, GUI CPU, core wait, ms since the phase began] of gaps over 16 ms
+        self.long: dict[str, list[list[float]]] = {}
+        # and when each began on CLOCK_MONOTONIC (s): to find it in a `perf record -k
+        # CLOCK_MONOTONIC` of the run
+        self.long_at: dict[str, list[float]] = {}
+        self.events: Any = None  # bench_gaps.EventClock under ECOZONE_GAPS_EVENTS=1
+        try:
+            self._schedstat: int | None = os.open("/proc/thread-self/schedstat",
+                                                  os.O_RDONLY)
+        except OSError:
+            self._schedstat = None
         self.timer = QTimer()
         self.timer.setInterval(1)
         self.timer.timeout.connect(self._tick)
         self.timer.start()
 
+    def _run_delay(self) -> float:
+        if self._schedstat is None:
+            return 0.0
+        return int(os.pread(self._schedstat, 64, 0).split()[1]) / 1e6
+
     def _tick(self) -> None:
         now = self.clock.nsecsElapsed() / 1e6
+        cpu, wait = time.thread_time() * 1000, self._run_delay()
         if self.phase is not None:
-            self.by_phase.setdefault(self.phase, []).append(now - self.last)
-        self.last = now
+            gap = now - self.last
+            self.by_phase.setdefault(self.phase, []).append(gap)
+            if gap > 16.0:
+                self.long.setdefault(self.phase, []).append(
+                    [round(gap, 1), round(cpu - self.last_cpu, 1),
+                     round(wait - self.last_wait, 1), round(self.last - self.phase_t0)])
+                self.long_at.setdefault(self.phase, []).append(
+                    round(time.monotonic() - gap / 1000, 4))
+        self.last, self.last_cpu, self.last_wait = now, cpu, wait
 
     def start(self, phase: str | None) -> None:
         self.phase = phase
-        self.last = self.clock.nsecsElapsed() / 1e6
+        self.last = self.phase_t0 = self.clock.nsecsElapsed() / 1e6
+        self.last_cpu, self.last_wait = time.thread_time() * 1000, self._run_delay()
 
-    def figures(self, phase: str) -> dict[str, float]:
+    def figures(self, phase: str) -> dict[str, Any]:
         g = self.by_phase.get(phase, [0.0])
-        return {"max_ms": round(max(g), 1), "over_16ms": sum(x > 16.0 for x in g)}
+        out = {"max_ms": round(max(g), 1), "over_16ms": sum(x > 16.0 for x in g),
+               "long_gaps": self.long.get(phase, []),
+               "long_gaps_at": self.long_at.get(phase, [])}
+        if self.events is not None:
+            out["slow_events"] = self.events.slow_in(
+                [(at, at + gap[0] / 1000) for at, gap in zip(out["long_gaps_at"],
+                                                               out["long_gaps"],
+                                                               strict=True)])
+        return out
 
 
 def _pump_until(pred: Any, timeout_s: float = 600.0) -> float | None:
@@ -253,6 +291,13 @@ def child_window(path: str, t_spawn: float, startup_only: bool = False) -> dict[
     win.resize(*SIZE_PX)
     win.show()  # as ui.main.run_window: shown, then the parts installed
     features = install_features(win, interactive=False)
+    if os.environ.get("ECOZONE_GAPS_EVENTS"):
+        # diagnosis: which Qt events filled the gaps.  Installed once the window is made:
+        # a Python event filter that sees a widget while Qt is still constructing it
+        # gives PySide6 a wrapper of the base class for good (``menuBar()`` a QWidget)
+        from bench_gaps import EventClock
+
+        gaps.events = EventClock()
     review = features.review
     canvas = win.canvas
     painted: list[float] = []
