@@ -24,14 +24,23 @@ _WIN_CLASS_BELOW_NORMAL = 0x4000
 def lower_this_process() -> None:
     """Lower the whole process (the compliance check's child: its threads, 3 reading and
     2 checking, otherwise took the cores from the window's GUI thread, which waited up to
-    ~0.3 s for one although no thread of its own held the GIL)."""
+    ~0.3 s for one although no thread of its own held the GIL).
+
+    On Linux the process also gets the kernel's default time slice back.  It inherits the
+    window's short one (:func:`prefer_quick_wakeups`: Linux copies a thread's slice to
+    the threads and processes it makes), and a thread only takes a core on waking from a
+    running thread of a *longer* slice.  With the check child's threads on the window's
+    slice, Qt's painting threads (which the GUI thread waits for in a paint) waited 3-7 ms
+    behind them for the next scheduler tick in the 1M start-up (bench/README.md, issue
+    17, session 29).  Like ``os.nice``, this applies to the calling thread and the
+    threads it makes after: call it first."""
     try:
         if sys.platform == "win32":
             import ctypes
 
             kernel = ctypes.windll.kernel32  # type: ignore[attr-defined]
             kernel.SetPriorityClass(kernel.GetCurrentProcess(), _WIN_CLASS_BELOW_NORMAL)
-        else:
+        elif not _set_fair(min(19, os.getpriority(os.PRIO_PROCESS, 0) + NICE_STEPS), 0):
             os.nice(NICE_STEPS)
     except (OSError, AttributeError):
         pass
@@ -49,9 +58,24 @@ def prefer_quick_wakeups(slice_ns: int = GUI_SLICE_NS) -> bool:
     running thread of the same priority when it wakes, where with the default ~3 ms it
     waited behind the window's own busy workers: 4-10 ms of a 16-22 ms interval of the
     event loop during a re-import at 1M outfalls (bench/README.md, issue 17, session 28).
-    Its share of the CPU stays what it was.  No privilege is needed.  Older kernels take
-    and ignore it; Windows boosts the foreground window's threads itself, and elsewhere
-    this does nothing.  True when the kernel accepted it."""
+    Its share of the CPU stays what it was.  No privilege is needed.  The threads and
+    processes it makes afterwards inherit the slice (the window's workers and Qt's
+    painting threads, which the GUI thread waits for); the children that run at a lower
+    priority take the default back (:func:`lower_this_process`).  Older kernels take and
+    ignore it; Windows boosts the foreground window's threads itself, and elsewhere this
+    does nothing.  True when the kernel accepted it."""
+    if sys.platform != "linux":
+        return False
+    try:
+        return _set_fair(os.getpriority(os.PRIO_PROCESS, 0), slice_ns)  # nice kept
+    except OSError:
+        return False
+
+
+def _set_fair(nice: int, slice_ns: int) -> bool:
+    """``sched_setattr`` of the calling thread: SCHED_OTHER at ``nice`` with a time slice
+    of ``slice_ns`` (0: the kernel's default).  False where the call is not available or
+    the kernel refused it."""
     if sys.platform != "linux":
         return False
     number = _SCHED_SETATTR.get(os.uname().machine)
@@ -67,7 +91,6 @@ def prefer_quick_wakeups(slice_ns: int = GUI_SLICE_NS) -> bool:
 
     try:
         libc = ctypes.CDLL(None, use_errno=True)
-        nice = os.getpriority(os.PRIO_PROCESS, 0)  # (sched_setattr sets it too: keep it)
         attr = SchedAttr(size=ctypes.sizeof(SchedAttr), sched_policy=0,  # SCHED_OTHER
                          sched_nice=nice, sched_runtime=slice_ns)
         return bool(libc.syscall(number, 0, ctypes.byref(attr), 0) == 0)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from models.priority import GUI_SLICE_NS, prefer_quick_wakeups
+from models.priority import GUI_SLICE_NS, NICE_STEPS, prefer_quick_wakeups
 
 
 def _sched_field(name: str) -> str | None:
@@ -50,3 +50,48 @@ def test_the_calling_thread_gets_the_short_slice_and_keeps_its_nice_value():
 def test_elsewhere_it_does_nothing(monkeypatch):
     monkeypatch.setattr(sys, "platform", "win32")
     assert prefer_quick_wakeups() is False
+
+
+_CHILD = """
+import os, sys
+sys.path.insert(0, {root!r})
+from pathlib import Path
+def field(name):
+    for line in Path("/proc/thread-self/sched").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key.strip() == name:
+            return value.strip()
+print(field("se.slice"), os.getpriority(os.PRIO_PROCESS, 0), end=" ")
+from models.priority import lower_this_process
+lower_this_process()
+print(field("se.slice"), os.getpriority(os.PRIO_PROCESS, 0))
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="only Linux has per-thread slices")
+def test_a_lowered_child_of_the_gui_thread_takes_the_default_slice_back():
+    """A process the GUI thread starts inherits its short slice; the check's and the
+    paint processes' children, lowered, take the kernel's default back (with the short
+    slice, the window's threads waking could not take a core from them)."""
+    import subprocess
+
+    if _sched_field("se.slice") is None:
+        pytest.skip("this kernel shows no slice (before EEVDF's custom slices)")
+    default = _sched_field("se.slice")
+    root = str(Path(__file__).resolve().parents[2])
+    got: dict = {}
+
+    def gui_thread():
+        prefer_quick_wakeups()
+        got["nice"] = os.getpriority(os.PRIO_PROCESS, 0)
+        got["out"] = subprocess.run([sys.executable, "-c", _CHILD.format(root=root)],
+                                    capture_output=True, text=True, check=True).stdout
+
+    t = threading.Thread(target=gui_thread)
+    t.start()
+    t.join()
+    inherited, nice_before, after, nice_after = got["out"].split()
+    assert int(inherited) == GUI_SLICE_NS  # what Linux copies to a child
+    assert after == default  # taken back
+    assert int(nice_before) == got["nice"]
+    assert int(nice_after) == min(19, got["nice"] + NICE_STEPS)
