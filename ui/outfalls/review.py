@@ -142,7 +142,8 @@ class OutfallReview(QObject):
                                              None, lang)
         if not large:
             self.table.set_flag_bits(self.checker.check_now(ws))
-        self.panel = OutfallTablePanel(self.table, lang, loading=large)
+        self.panel = OutfallTablePanel(self.table, lang, loading=large,
+                                       expected_rows=len(frame))
         self.card = RecordCard(self.session, lang)
         self.table_dock = self._dock("outfallTableDock", self.tr("排污口清单"), self.panel,
                                      Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -440,7 +441,8 @@ class OutfallReview(QObject):
         combos = {k: c.currentData() for k, c in old_panel.combos.items()}
         self.table = table
         self.panel, self.card = made if made is not None else (
-            OutfallTablePanel(self.table, lang, rows=rows, loading=loading),
+            OutfallTablePanel(self.table, lang, rows=rows, loading=loading,
+                              expected_rows=old_panel.model.expected_rows),
             RecordCard(self.session, lang))
         self.panel.selected = old_panel.selected
         self.panel.in_selection.setEnabled(old_panel.selected is not None)

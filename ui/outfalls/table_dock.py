@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -28,6 +29,22 @@ from ui.outfalls.table_model import OutfallTableModel
 #: how long after a selection from the map its rows are shown (select_codes): after the
 #: click's own repaint, soon enough to look immediate
 REVEAL_LATER_MS = 40
+
+
+class RowNumberHeader(QHeaderView):
+    """The row numbers' header, sized by one question to the model.
+
+    After every reset Qt works out a header's size hint from 200 of its sections, one
+    ``headerData`` call into Python each even when the model answers the size at once:
+    ~0.8 ms of the GUI thread on an idle machine, and 200 takes of the GIL while a worker
+    holds it, twice in the turn a 1M inventory arrives in (the view lays out, then its
+    geometry changes).  Every row's number gets the same size
+    (``OutfallTableModel.row_header_size``), so that is the header's."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        model = self.model()
+        size = model.row_header_size() if hasattr(model, "row_header_size") else None
+        return size if isinstance(size, QSize) else super().sizeHint()
 
 
 class OutfallTablePanel(QWidget):
@@ -48,15 +65,17 @@ class OutfallTablePanel(QWidget):
     LOADING = Message("正在加载排污口清单…", "Loading the outfall inventory…")
 
     def __init__(self, table: OutfallTable, lang: str = "zh", parent: QWidget | None = None,
-                 rows: Any = None, loading: bool = False) -> None:
+                 rows: Any = None, loading: bool = False, expected_rows: int = 0) -> None:
         """``rows``: the view in code order, made off the GUI thread with the table;
         ``loading``: the table is a stand-in until the inventory is read — the panel
-        says so and its filters and actions wait."""
+        says so and its filters and actions wait; ``expected_rows``: how many rows the
+        inventory on its way has (the row numbers' header is sized for them)."""
         super().__init__(parent)
         self.setObjectName("outfallTablePanel")
         self.lang = lang
         self.loading = loading
         self.model = OutfallTableModel(table, lang, self, rows=rows)
+        self.model.expected_rows = expected_rows if loading else 0
         self.extent: tuple[float, float, float, float] | None = None  # set by the owner
         self.zone: Any = None
         #: the outfalls of the "only these" filter (a set chosen in the statistics view)
@@ -111,6 +130,10 @@ class OutfallTablePanel(QWidget):
         actions.addWidget(self.export_btn)
         self.view = QTableView()
         self.view.setObjectName("outfallTable")
+        self.view.setVerticalHeader(RowNumberHeader(Qt.Orientation.Vertical, self.view))
+        # the scroll bar always there: appearing as a large inventory arrives, it narrowed
+        # the view in that turn and had the table painted twice
+        self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.view.setModel(self.model)
         # the first ``viewport()`` in a process costs 16-30 ms: PySide6 works out the
         # Python class of the widget it returns and, doing so, makes the enums of every
@@ -208,6 +231,8 @@ class OutfallTablePanel(QWidget):
         # from the top: a view scrolled past the end of the new rows made Qt walk its
         # rows for seconds (1.1M -> 1M rows, the undo of a large import: ~9 s)
         self.view.scrollToTop()
+        if not loading:
+            self.model.expected_rows = 0  # (the rows are here: sized for what they are)
         self.model.set_table(table, rows, order)
         if self._refill_choices(table):  # a value chosen is gone: the filter changed
             self.apply_filter()

@@ -97,9 +97,12 @@ class OutfallTableModel(QAbstractTableModel):
         self._positions_runner: Runner | None = None
         self.rows = rows if rows is not None else np.arange(len(table))
         #: (font metrics, row height, padding) of the view's row header, set by the view's
-        #: panel: the row numbers' header size is then answered here (_row_header_size)
+        #: panel: the row numbers' header size is then answered here (row_header_size)
         self.row_header_metrics: tuple[Any, int, int] | None = None
         self._row_header_sizes: dict[int, QSize] = {}
+        #: rows on their way (a large inventory loading): the row numbers' header is sized
+        #: for them already, so their arrival does not widen it and resize the view
+        self.expected_rows = 0
 
     @property
     def rows(self) -> np.ndarray:
@@ -156,21 +159,21 @@ class OutfallTableModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == _SIZE_HINT and orientation == Qt.Orientation.Vertical:
-            return self._row_header_size()
+            return self.row_header_size()
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
             return COLUMNS[section].label(self.lang)
         return section + 1
 
-    def _row_header_size(self) -> QSize | None:
+    def row_header_size(self) -> QSize | None:
         """The row numbers' header size, the same for every row: wide enough for the
         largest number.  After each reset Qt sizes the row header from 200 of its sections,
         each otherwise ~6 calls here and a text measure (~10 ms of the GUI thread's turn
         when a layer is replaced); with this answer, one call each."""
         if self.row_header_metrics is None:
             return None
-        digits = len(str(max(1, len(self.rows))))
+        digits = len(str(max(1, len(self.rows), self.expected_rows)))
         size = self._row_header_sizes.get(digits)
         if size is None:
             fm, height, pad = self.row_header_metrics
