@@ -77,7 +77,6 @@ def test_a_lowered_child_of_the_gui_thread_takes_the_default_slice_back():
 
     if _sched_field("se.slice") is None:
         pytest.skip("this kernel shows no slice (before EEVDF's custom slices)")
-    default = _sched_field("se.slice")
     root = str(Path(__file__).resolve().parents[2])
     got: dict = {}
 
@@ -92,6 +91,8 @@ def test_a_lowered_child_of_the_gui_thread_takes_the_default_slice_back():
     t.join()
     inherited, nice_before, after, nice_after = got["out"].split()
     assert int(inherited) == GUI_SLICE_NS  # what Linux copies to a child
-    assert after == default  # taken back
+    # taken back: the kernel's default (0.75 ms times 1 + log2 of the cores; not this
+    # thread's, which a window made earlier in the same test process may have shortened)
+    assert int(after) >= 750_000
     assert int(nice_before) == got["nice"]
     assert int(nice_after) == min(19, got["nice"] + NICE_STEPS)
