@@ -168,9 +168,10 @@ class OutfallTableModel(QAbstractTableModel):
 
     def row_header_size(self) -> QSize | None:
         """The row numbers' header size, the same for every row: wide enough for the
-        largest number.  After each reset Qt sizes the row header from 200 of its sections,
-        each otherwise ~6 calls here and a text measure (~10 ms of the GUI thread's turn
-        when a layer is replaced); with this answer, one call each."""
+        largest number (of the rows shown, or of those on their way).  The panel's header
+        asks it once per layout (``table_dock.RowNumberHeader``); a plain header would ask
+        it through ``headerData`` for each of 200 sections, one call each instead of ~6
+        and a text measure."""
         if self.row_header_metrics is None:
             return None
         digits = len(str(max(1, len(self.rows), self.expected_rows)))
