@@ -462,6 +462,10 @@ class OutfallTable:
     def cell(self, row: int, key: str) -> str:
         return self.text[key][row]  # type: ignore[no-any-return]
 
+    def cells(self, rows: np.ndarray, key: str) -> list[str]:
+        """:meth:`cell` of many rows, in one lookup (a table view's column on screen)."""
+        return self.text[key].strings(rows).tolist()  # type: ignore[no-any-return]
+
     def choices(self, key: str) -> list[str]:
         """Distinct non-empty values of a column, for the filter menus (kept until an
         edit changes the column; the window makes them on its worker with the table)."""

@@ -156,6 +156,13 @@ class OutfallTableModel(QAbstractTableModel):
         answer_roles(span, lambda: self.table.cell(int(self._rows[row]), KEYS[column]),
                      _FLAG_BRUSH if column == _FLAGS_COLUMN else None)
 
+    def painted_cells(self, first: int, last: int, column: int) -> tuple[list[str], Any]:
+        """The texts of view rows ``first``..``last`` of ``column`` and its foreground, for
+        ``ui.painted_table.PaintedTableView`` (which paints plain cells without
+        :meth:`multiData`): one lookup per column on screen."""
+        texts = self.table.cells(self._rows[first:last + 1], KEYS[column])
+        return texts, (_FLAG_BRUSH if column == _FLAGS_COLUMN else None)
+
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == _SIZE_HINT and orientation == Qt.Orientation.Vertical:
