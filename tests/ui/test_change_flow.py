@@ -187,7 +187,7 @@ def test_an_outfall_found_on_patrol_gets_its_real_code_in_the_window(qtbot, work
     """A patrol's KML gives names without codes (待编码-…); the record card's 赋正式编码…
     renames it: table, map, card and selection follow, the history keeps the old rows,
     and Ctrl+Z takes the code back."""
-    from PySide6.QtWidgets import QInputDialog
+    from PySide6.QtWidgets import QInputDialog, QPushButton
 
     src = tmp_path / "巡查.csv"
     src.write_text("排污口名称,经度,纬度,受纳水体\n新发现排口甲,118.6312,24.7305,深沪湾\n",
@@ -201,8 +201,7 @@ def test_an_outfall_found_on_patrol_gets_its_real_code_in_the_window(qtbot, work
     assert review.card.code == provisional
     monkeypatch.setattr(QInputDialog, "getText",
                         staticmethod(lambda *a, **k: ("PWK350582H0999", True)))
-    review.card.findChild(type(review.card.form.itemAt(0).layout().itemAt(0).widget()),
-                          "card_code").click()
+    review.card.findChild(QPushButton, "card_code").click()
     assert review.table.row_of("PWK350582H0999") is not None
     assert review.table.row_of(provisional) is None
     assert win.model.get("outfalls").row_of("PWK350582H0999") is not None

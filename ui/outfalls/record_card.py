@@ -75,8 +75,16 @@ class RecordCard(QTabWidget):
         self.code: str | None = None
         self._attr_labels: list[QLabel] = []  # the 属性 rows' values, kept (prepare_rows)
         self._rows_shown = 0  # how many of them are shown (the last, the coordinates)
+        self._rows_in_fields = 0  # how many of them the fields' widget shows when shown
         self.attrs = QWidget()
-        self.form = QFormLayout(self.attrs)
+        page = QVBoxLayout(self.attrs)
+        # the fields' rows in a widget of their own, shown and hidden as one: the first
+        # outfall shown after the window opened showed 14 rows one by one, each a layout
+        # invalidated (~3 ms of that click's turn at 1M, bench/README.md, session 30)
+        self.fields = QWidget()
+        self.fields.setObjectName("cardFields")
+        self.form = QFormLayout(self.fields)
+        self.form.setContentsMargins(0, 0, 0, 0)
         # the actions in rows of three: in one row the English ones were wider than the
         # dock, and the last ("Assign official code…") sat behind a scroll bar
         buttons = QGridLayout()
@@ -88,7 +96,10 @@ class RecordCard(QTabWidget):
             b.setObjectName(f"card_{key}")
             b.clicked.connect(lambda _=False, k=key: self.action_requested.emit(k))
             buttons.addWidget(b, i // 3, i % 3)
-        self.form.addRow(buttons)
+        page.addLayout(buttons)
+        page.addWidget(self.fields)
+        page.addStretch(1)
+        self.fields.setVisible(False)  # (no outfall shown)
         # the 监测 tab: "no data", or the charts; their plots are made once and given each
         # outfall's samples (a plot made anew -- its axes, view box and menus -- was ~25 ms
         # of pyqtgraph; six per click were 100-400 ms of the click's turn)
@@ -170,7 +181,11 @@ class RecordCard(QTabWidget):
             return None
         frame = self.session.frame
         row = row_of_code(frame, self.code)
-        return None if row is None else dict(frame.iloc[row])
+        if row is None:
+            return None
+        # a value per column: a row of the frame (``iloc``) finds one type for all its
+        # values first (the categories of each column hashed: ~2 ms at the first click)
+        return {name: frame.iat[row, i] for i, name in enumerate(frame.columns)}
 
     def _counties(self) -> dict[str, tuple[str, str]]:
         """County code -> (Chinese, English) name, kept while the workspace has the same
@@ -228,9 +243,10 @@ class RecordCard(QTabWidget):
             label = QLabel("—")
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.form.addRow(name, label)
-            self.form.setRowVisible(self.form.rowCount() - 1, False)
             self._attr_labels.append(label)
+        # every row shown in the fields' widget, which is hidden until an outfall is
         self._rows_shown = 0
+        self._rows_in_fields = len(self._attr_labels)
 
     def warm_rows(self) -> None:
         """Lay out and paint the 属性 rows once, offscreen, while no outfall is shown: their
@@ -238,6 +254,7 @@ class RecordCard(QTabWidget):
         outfall (that click's repaint did it all: ~14 ms at 10k outfalls)."""
         if self.code is not None or not self._attr_labels:
             return
+        self._counties()  # (the county names, made once for the workspace's counties)
         self._show_rows(len(self._attr_labels))
         try:
             size = self.attrs.sizeHint()
@@ -253,12 +270,21 @@ class RecordCard(QTabWidget):
         self._show_rows(0)
 
     def _show_rows(self, n: int) -> None:
-        """The first ``n`` 属性 rows shown, the others hidden (the row of buttons stays)."""
+        """The first ``n`` 属性 rows shown, the others hidden (the buttons stay): the
+        fields' widget shown or hidden, and within it only the rows whose state changes
+        (the coordinates' row, for an outfall without a point)."""
         if n == self._rows_shown:
             return
-        for i in range(len(self._attr_labels)):
-            self.form.setRowVisible(1 + i, i < n)
+        if n:
+            for i in range(min(n, self._rows_in_fields), max(n, self._rows_in_fields)):
+                self.form.setRowVisible(i, i < n)
+            self._rows_in_fields = n
+        self.fields.setVisible(n > 0)
         self._rows_shown = n
+
+    def rows_shown(self) -> list[bool]:
+        """Whether each 属性 row shows in the card (its tab in front)."""
+        return [label.isVisibleTo(self.attrs) for label in self._attr_labels]
 
     def _fill_charts(self) -> None:
         """The 监测 tab for the outfall shown: when the tab is the one shown (else when it

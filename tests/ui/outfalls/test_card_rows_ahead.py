@@ -22,7 +22,7 @@ def card_rows_soon(monkeypatch):
 
 
 def _rows_shown(card) -> list[bool]:
-    return [card.form.isRowVisible(r) for r in range(1, card.form.rowCount())]
+    return card.rows_shown()
 
 
 def test_the_cards_rows_are_ready_before_the_first_click(card_rows_soon, setup):  # noqa: F811
