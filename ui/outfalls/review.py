@@ -878,8 +878,17 @@ class OutfallReview(QObject):
             return
         self._preparing = True
         path = self.ws.path  # (a reader of the file, another program's: waited for here)
-        self.save_runner.submit(lambda _token: outfall_store.prepare_review_tables(path, 2.0),
-                                lambda _made: self._file_prepared(True),
+        writer = None if self.session.readonly else self.session.writer
+
+        def prepare(_token: Any) -> None:
+            outfall_store.prepare_review_tables(path, 2.0)
+            if writer is not None:
+                # the saves' connection opened here too: opened by the first edit's save
+                # it was ~2 ms of that edit's turn on the GUI thread at 1M outfalls (no
+                # save runs meanwhile: they wait in this worker while it prepares)
+                writer.connection(2.0)
+
+        self.save_runner.submit(prepare, lambda _made: self._file_prepared(True),
                                 on_error=lambda _exc: self._file_prepared(False))
 
     def _file_prepared(self, ok: bool) -> None:

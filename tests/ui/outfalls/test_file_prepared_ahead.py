@@ -41,8 +41,12 @@ def test_a_settled_window_gives_the_file_its_review_tables(window):
     assert spin_until(lambda: outfall_store.review_tables_ready(path))
     assert spin_until(lambda: not review._preparing)
     assert outfall_store.read_audit(path) == []  # tables only: nothing was recorded
+    # and the saves' connection opened there, not by the first edit's save
+    opened = review.session.writer._con
+    assert opened is not None
     code = str(ws.layer("outfalls")["code"].iloc[0])
     review.do(oe.confirm_location(review.session.frame, [code]))
+    assert review.session.writer._con is opened
     # the first small edit is saved at once, as any later one
     assert not review.session.pending and td.stored_status(path, code) == "已核查"
     assert [r["new_value"] for r in outfall_store.read_audit(path, code)] == ["已核查"]
