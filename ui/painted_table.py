@@ -16,9 +16,9 @@ once (:class:`PaintedCells`).  It places the text where the style does
 (:class:`_CellTexts`), so a plain cell is the delegate's to the pixel (a test compares
 them).  Every other cell -- selected, current with the focus, under the mouse, text on
 several lines -- is painted by the delegate as ``QTableView`` paints it, so those keep the
-style's look.  The grid is drawn as ``QTableView`` draws it.  A model without
-:class:`PaintedCells`' method, spans, alternating row colours, hidden rows, word wrap or a
-right-to-left layout: the view paints as ``QTableView`` does.
+style's look.  The grid, and the alternate rows' background, are drawn as ``QTableView``
+has them drawn.  A model without :class:`PaintedCells`' method, spans, hidden rows, word
+wrap, drag and drop or a right-to-left layout: the view paints as ``QTableView`` does.
 """
 
 from __future__ import annotations
@@ -169,8 +169,8 @@ class PaintedTableView(QTableView):
         """Whether the cells of this view and model are what :meth:`paintEvent` draws."""
         model = self.model()
         return (model is not None and hasattr(model, "painted_cells") and not self._spans
-                and not self.isRightToLeft() and not self.alternatingRowColors()
-                and not self.wordWrap() and not self.verticalHeader().sectionsHidden()
+                and not self.isRightToLeft() and not self.wordWrap()
+                and not self.verticalHeader().sectionsHidden()
                 and self.dragDropMode() == QTableView.DragDropMode.NoDragDrop)
 
     def paintEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
@@ -235,6 +235,8 @@ class PaintedTableView(QTableView):
         painter.setFont(texts_of.font)
         elide = option.textElideMode
         first, last = rows[0][0], rows[-1][0]
+        if self.alternatingRowColors():
+            self._paint_alternate_rows(painter, option, rows, columns, special)
         for column, x, width in columns:
             texts, brush = model.painted_cells(first, last, column)
             painter.setPen(QPen(brush.color() if isinstance(brush, QBrush) else text_colour))
@@ -253,6 +255,23 @@ class PaintedTableView(QTableView):
                 painter.drawText(QPointF(x + margin, y + (height - line_height) // 2 + ascent),
                                  text)
         return more
+
+    def _paint_alternate_rows(self, painter: QPainter, option: QStyleOptionViewItem,
+                              rows: list[tuple[int, int, int]],
+                              columns: list[tuple[int, int, int]],
+                              special: set[tuple[int, int]]) -> None:
+        """The alternate rows' background under their plain cells, as ``QTableView``
+        has the style draw it (its row panel, cell by cell, on every other row)."""
+        alternate = QStyleOptionViewItem(option)
+        alternate.features |= QStyleOptionViewItem.ViewItemFeature.Alternate
+        style, panel = self.style(), QStyle.PrimitiveElement.PE_PanelItemViewRow
+        for row, y, height in rows:
+            if not row & 1 or (row, -1) in special:
+                continue
+            for column, x, width in columns:
+                if (row, column) not in special:
+                    alternate.rect = QRect(x, y, width, height)
+                    style.drawPrimitive(panel, alternate, painter, self)
 
     def _texts_for(self, font: QFont) -> _CellTexts:
         texts = self._texts
@@ -289,6 +308,7 @@ class PaintedTableView(QTableView):
         current = self.currentIndex()
         focus = current.isValid() and (self.hasFocus() or self.viewport().hasFocus())
         style = self.style()
+        alternate = self.alternatingRowColors()
         for row, y, height in rows:
             whole = (row, -1) in special
             for column, x, width in columns:
@@ -299,6 +319,8 @@ class PaintedTableView(QTableView):
                     continue
                 opt = QStyleOptionViewItem(option)
                 opt.rect = QRect(x, y, width, height)
+                if alternate and row & 1:
+                    opt.features |= QStyleOptionViewItem.ViewItemFeature.Alternate
                 if sm is not None and sm.isSelected(index):
                     opt.state |= QStyle.StateFlag.State_Selected
                 if self._hover == (row, column):

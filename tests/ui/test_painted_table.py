@@ -103,6 +103,21 @@ def test_selected_current_and_hovered_cells_are_qts(panel, monkeypatch):
     assert (_ours(view) == _as_qt_paints_it(view, monkeypatch)).all()
 
 
+def test_alternate_rows_are_qts(panel, monkeypatch):
+    view = panel.view
+    panel.select_codes(["PWK350582H00003", "PWK350582H00004"])
+    QApplication.processEvents()
+    plain = _ours(view)
+    view.setAlternatingRowColors(True)
+    QApplication.processEvents()
+    ours = _ours(view)
+    assert (ours != plain).any()  # (the style draws every other row in another colour)
+    assert (ours == _as_qt_paints_it(view, monkeypatch)).all()
+    view.verticalScrollBar().setValue(5)  # (an odd row at the top)
+    QApplication.processEvents()
+    assert (_ours(view) == _as_qt_paints_it(view, monkeypatch)).all()
+
+
 @pytest.mark.parametrize("where", ["down", "right", "disabled"])
 def test_scrolled_or_disabled_the_cells_are_qts(panel, monkeypatch, where):
     view = panel.view

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.model_roles import answer_roles
+from ui.painted_table import PaintedTableView
 
 #: One translation context for every class of the dialog (``self.tr`` in PySide6 would use
 #: the class name of each page); ``strings_en.EN`` holds the English of this context.
@@ -136,6 +137,12 @@ class RowsModel(QAbstractTableModel):
         row, column = index.row(), index.column()
         answer_roles(span, lambda: self.text(row, column))
 
+    def painted_cells(self, first: int, last: int, column: int) -> tuple[list[str], None]:
+        """The texts of rows ``first``..``last`` of ``column``, for the view's own paint
+        of plain cells (``ui.painted_table``): one call into Python per column shown, not
+        one per cell, while the import's worker holds the GIL."""
+        return [self.text(row, column) for row in range(first, last + 1)], None
+
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt's
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role != Qt.ItemDataRole.DisplayRole:
@@ -145,7 +152,7 @@ class RowsModel(QAbstractTableModel):
         return str(section + 1)
 
 
-class RowsTable(QTableView):
+class RowsTable(PaintedTableView):
     """A read-only table (:class:`RowsModel`) looking like :func:`make_table`'s."""
 
     def __init__(self, parent: QWidget | None = None) -> None:

@@ -19,6 +19,10 @@ def test_a_hundred_thousand_changes_are_rows_without_an_item_each(qtbot):
     qtbot.addWidget(table)
     table.resize(500, 300)
     table.show()
+    # painted once first: PySide6 makes the Python types of the Qt classes a paint uses
+    # (their methods: ~2 400 objects, once per process), which are no row's
+    table.set_rows(["变化", "编码"], 2, lambda r, c: ("新增", "PWK350582H00000")[c])
+    qtbot.wait(10)
     tracked = len(gc.get_objects())
     table.set_rows(["变化", "编码"], len(new) + len(updated),
                    lambda r, c: ("新增", "更新")[r >= len(new)] if c == 0
@@ -41,3 +45,32 @@ def test_an_empty_cell_shows_nothing(qtbot):
     qtbot.addWidget(table)
     table.set_rows(["文件", "行号"], 2, lambda r, c: None if r else "a.csv")
     assert [table.text(0, 0), table.text(1, 0)] == ["a.csv", ""]
+
+
+def test_the_rows_look_as_qts_own_table_paints_them(qtbot, monkeypatch):
+    """The table paints its plain cells itself (ui/painted_table.py): the rows, every
+    other one shaded, a long value elided, a selected row, as Qt's own paint has them."""
+    import numpy as np
+    from PySide6.QtGui import QImage
+
+    from ui.painted_table import PaintedTableView
+
+    table = RowsTable()
+    qtbot.addWidget(table)
+    table.resize(520, 300)
+    table.show()
+    table.set_rows(["变化", "编码", "说明"], 500,
+                   lambda r, c: ("新增", f"PWK350582H{r:05d}",
+                                 "受纳水体由“深沪湾”改为“泉州湾” — a long note" * (r % 3))[c])
+    table.selectRow(3)
+    qtbot.wait(10)
+
+    def pixels() -> np.ndarray:
+        image = table.viewport().grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+        return np.frombuffer(image.constBits(), np.uint32,
+                             image.sizeInBytes() // 4).reshape(image.height(), -1).copy()
+
+    assert table._paints_itself()
+    ours = pixels()
+    monkeypatch.setattr(PaintedTableView, "_paints_itself", lambda self: False)
+    assert (ours == pixels()).all()
