@@ -33,7 +33,8 @@ Sizes: ``small`` 10k outfalls + 1k units, ``medium`` 100k + 5k, ``large`` 1M + 2
 - ``join``: outfalls -> units (:mod:`models.spatial_join`), grid method and the STRtree
   reference; on ``large`` also 1M outfalls x the 5k units of ``medium``.
 - ``table``: ``bench/bench_outfall_table.py`` (outfall-review engineer's) at the size's
-  outfall count: build, worst warm sort/filter.
+  outfall count: build, worst warm sort/filter, and ``paint_ms``: the panel's table
+  repainted by its own one-pass paint and by Qt's delegate paint (same rows, new rows).
 - ``gaps``: ``bench/bench_gaps.py`` in the real window: longest event-loop gap and
   the count over 16 ms during an import, its undo, a batch edit, its undo, sync pull/push.
 - ``recheck``: ``bench/bench_recheck.py``: the window's event-loop gaps from an edit
@@ -541,7 +542,7 @@ def bench_table(n_rows: int, runs: int) -> dict[str, Any]:
             else None,
             "filter_max_ms": max(r["filter_ms"].values()) if r.get("filter_ms") else None,
             "filter_and_sort_ms": r.get("filter_and_sort_ms"),
-            "worst_warm_ms": r.get("worst_warm_ms")}
+            "worst_warm_ms": r.get("worst_warm_ms"), "paint_ms": r.get("paint_ms")}
 
 
 def make_import_files(src: Path, cache: Path, rows: int) -> dict[str, Path]:
