@@ -29,6 +29,9 @@ from ui.painted_table import PaintedTableView
 #: how long after a selection from the map its rows are shown (select_codes): after the
 #: click's own repaint, soon enough to look immediate
 REVEAL_LATER_MS = 40
+#: tables of this many rows or more have their cells painted in the turn after the one
+#: they are shown in (set_table)
+PAINT_NEXT_TURN_FROM = 100_000
 
 
 class RowNumberHeader(QHeaderView):
@@ -227,6 +230,13 @@ class OutfallTablePanel(QWidget):
         Rather than a new panel (its widgets made, styled and laid out: ~10-25 ms of the
         GUI thread's turn at 1M outfalls, bench/bench_gaps.py)."""
         was_loading, self.loading = self.loading, loading
+        if len(table) >= PAINT_NEXT_TURN_FROM and self.view.viewport().updatesEnabled():
+            # the cells painted in the next event-loop turn: the turn a 1M inventory
+            # arrives in repaints the panel's filters, count and scroll bar too, and with
+            # the table's cells (their texts measured for the first time) it was ~15-20 ms
+            # of the GUI thread (bench/README.md, issue 17, session 30)
+            self.view.viewport().setUpdatesEnabled(False)
+            QTimer.singleShot(0, self, self._paint_cells_again)
         top = self.view.rowAt(0)
         top_code = self.model.code_at(top) if top >= 0 else None
         # from the top: a view scrolled past the end of the new rows made Qt walk its
@@ -244,6 +254,9 @@ class OutfallTablePanel(QWidget):
         if at is not None:  # the row that was at the top, there again
             self.view.scrollTo(self.model.index(at, 0),
                                QAbstractItemView.ScrollHint.PositionAtTop)
+
+    def _paint_cells_again(self) -> None:
+        self.view.viewport().setUpdatesEnabled(True)  # (and the viewport repainted)
 
     def _refill_choices(self, table: OutfallTable) -> bool:
         """The filter menus' values from ``table`` (only menus whose values changed);

@@ -268,3 +268,45 @@ def test_an_edit_built_as_the_window_closes_is_applied_and_saved(setup, monkeypa
     review.shutdown()
     assert all(_stored(path)[c] == "已核查" for c in codes)
     review.lock.acquire()  # (the fixture's shutdown releases it again)
+
+
+def test_a_large_tables_cells_are_painted_in_the_next_turn(qtbot, monkeypatch):
+    """A large inventory arriving: the panel (count, filters) is repainted in the turn the
+    table is shown in, its cells in a later one; then they show the new rows."""
+    from PySide6.QtCore import QTimer
+
+    monkeypatch.setattr("ui.outfalls.table_dock.PAINT_NEXT_TURN_FROM", 50)
+    panel = OutfallTablePanel(_numbered_table(0), loading=True, expected_rows=80)
+    qtbot.addWidget(panel)
+    panel.resize(900, 300)
+    panel.show()
+    qtbot.waitExposed(panel)
+    turns = [0]
+    painted: list[tuple[str, int, int]] = []
+
+    class Paints(QObject):
+        def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
+            if event.type() == QEvent.Type.Paint:
+                if obj is panel.view.viewport():
+                    painted.append(("cells", turns[0], panel.model.rowCount()))
+                elif obj is panel.count:
+                    painted.append(("count", turns[0], panel.model.rowCount()))
+            return False
+
+    watch = Paints()
+    panel.view.viewport().installEventFilter(watch)
+    panel.count.installEventFilter(watch)
+    ticker = QTimer()
+    ticker.setInterval(0)  # a turn of the event loop each
+    ticker.timeout.connect(lambda: turns.__setitem__(0, turns[0] + 1))
+    ticker.start()
+    QTimer.singleShot(0, lambda: panel.set_table(_numbered_table(80)))
+    assert spin_until(lambda: any(p[0] == "cells" and p[2] == 80 for p in painted), 2000)
+    ticker.stop()
+    count_turn = next(t for what, t, n in painted if what == "count" and n == 80)
+    cells_turn = next(t for what, t, n in painted if what == "cells" and n == 80)
+    assert cells_turn > count_turn
+    assert panel.view.viewport().updatesEnabled()
+    assert panel.model.code_at(panel.view.rowAt(0)) == "PWK350582H00000"
+    panel.set_table(_numbered_table(20))  # a small table: painted with the panel
+    assert panel.view.viewport().updatesEnabled()
