@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
@@ -95,6 +96,49 @@ class KeyValues(QScrollArea):
         self.rows: list[tuple[str, Any]] = []
         self._values: list[QLabel] = []
 
+    def set_rows_in_steps(self, rows: list[tuple[str, Any]], per_step: int = 6
+                          ) -> Iterator[None]:
+        """:meth:`set_rows` of new fields, made ``per_step`` rows at a time: the body is
+        installed first, then each ``next()`` adds the next rows (a caller's idle turn
+        each).  Made at once, a zone's ~26 rows and their polish were 11-16 ms of one turn
+        on a slow machine, 23-26 ms while a 1M start-up's workers held the GIL
+        (bench/README.md, issue 17, session 30).  Stopped half-way, the fields differ
+        from the next rows set, which are then made anew."""
+        self.rows, self._values = [], []
+        body, grid = self._new_body()
+        self.setWidget(body)  # (the previous body is deleted by the area)
+        yield
+        for r, (k, v) in enumerate(rows):
+            self._values.append(self._add_row(grid, r, k, v))
+            if (r + 1) % per_step == 0 and r + 1 < len(rows):
+                yield
+        grid.setColumnStretch(1, 1)
+        grid.setRowStretch(len(rows), 1)
+        self.rows = list(rows)
+
+    @staticmethod
+    def _new_body() -> tuple[QWidget, QGridLayout]:
+        body = QWidget()
+        body.setObjectName("keyValues")
+        grid = QGridLayout(body)
+        grid.setContentsMargins(8, 8, 8, 8)
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(7)
+        return body, grid
+
+    @staticmethod
+    def _add_row(grid: QGridLayout, r: int, k: str, v: Any) -> QLabel:
+        key = QLabel(k)
+        key.setObjectName("kvKey")  # styled by the area's one sheet
+        key.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        val = QLabel(text(v))
+        val.setWordWrap(True)
+        val.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        val.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(key, r, 0)
+        grid.addWidget(val, r, 1)
+        return val
+
     def set_rows(self, rows: list[tuple[str, Any]]) -> None:
         if self._values and [k for k, _v in rows] == [k for k, _v in self.rows]:
             for label, (_k, v) in zip(self._values, rows, strict=True):
@@ -102,24 +146,8 @@ class KeyValues(QScrollArea):
             self.rows = list(rows)
             self.verticalScrollBar().setValue(0)
             return
-        body = QWidget()
-        body.setObjectName("keyValues")
-        grid = QGridLayout(body)
-        grid.setContentsMargins(8, 8, 8, 8)
-        grid.setHorizontalSpacing(12)
-        grid.setVerticalSpacing(7)
-        values = []
-        for r, (k, v) in enumerate(rows):
-            key = QLabel(k)
-            key.setObjectName("kvKey")  # styled by the area's one sheet
-            key.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-            val = QLabel(text(v))
-            val.setWordWrap(True)
-            val.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            val.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-            grid.addWidget(key, r, 0)
-            grid.addWidget(val, r, 1)
-            values.append(val)
+        body, grid = self._new_body()
+        values = [self._add_row(grid, r, k, v) for r, (k, v) in enumerate(rows)]
         grid.setColumnStretch(1, 1)
         grid.setRowStretch(len(rows), 1)
         self.setWidget(body)  # the previous body is deleted by the area

@@ -66,6 +66,16 @@ def overview_tab(layer: str, record: dict[str, Any], lang: str,
                  ) -> QWidget:
     """The 概况 tab of ``record``; ``into``: the tab shown before, given the new rows
     (its labels kept when the fields are the same) instead of a new one."""
+    rows = overview_rows(layer, record, lang, counties)
+    if into is not None:
+        into.set_rows(rows)
+        return into
+    return key_values(rows)
+
+
+def overview_rows(layer: str, record: dict[str, Any], lang: str,
+                  counties: dict[str, tuple[str, str]]) -> list[tuple[str, Any]]:
+    """The 概况 tab's (field, value) rows of ``record``."""
     rows = []
     known = set()
     for name, zh, en in _fields(layer):
@@ -77,7 +87,4 @@ def overview_tab(layer: str, record: dict[str, Any], lang: str,
         if name not in known and name not in ("approximate",) and \
                 not schema.is_english_column(name, record):
             rows.append((name, value))
-    if into is not None:
-        into.set_rows(rows)
-        return into
-    return key_values(rows)
+    return rows
