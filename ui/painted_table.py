@@ -114,6 +114,8 @@ class _CellTexts:
         key = (text, width)
         got = self._elided.get(key)
         if got is None:
+            if len(self._elided) >= _TEXTS_KEPT:  # (a column dragged through many widths)
+                self._elided.clear()
             got = self._elided[key] = self.metrics.elidedText(text, mode, width)
         return got
 

@@ -244,7 +244,8 @@ class RecordCard(QTabWidget):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.form.addRow(name, label)
             self._attr_labels.append(label)
-        # every row shown in the fields' widget, which is hidden until an outfall is
+        # every row shown within the fields' widget, which stays hidden until an outfall
+        # is shown (_show_rows)
         self._rows_shown = 0
         self._rows_in_fields = len(self._attr_labels)
 
