@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -30,6 +30,7 @@ from ui.panels.outfalls import outfalls_tab
 from ui.panels.overview import overview_rows, overview_tab
 from ui.panels.point import as_details, point_rows
 from ui.panels.tasks import tasks_tab
+from ui.turns import next_turn
 
 
 def tr(text: str) -> str:
@@ -381,7 +382,7 @@ class SidePanel(QWidget):
     def paintEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         super().paintEvent(event)
         if self._stale:  # on screen again: what was chosen meanwhile, in the next turn
-            QTimer.singleShot(0, self, self._catch_up)
+            next_turn(self, self._catch_up)  # (after this paint: ui/turns.py)
 
     def _catch_up(self) -> None:
         if self._stale and not self._behind():

@@ -45,6 +45,7 @@ from ui.outfalls.record_card import RecordCard, make_thumbnail
 from ui.outfalls.table_dock import OutfallTablePanel
 from ui.outfalls.table_model import positions_ahead
 from ui.outfalls.undo import EditCommand, push_edit
+from ui.turns import next_turn
 from ui.window_parts import MapWindow
 
 #: up to this many outfalls a replaced layer's table (an import, its undo, a pull) is
@@ -384,8 +385,7 @@ class OutfallReview(QObject):
             self._table_arrived(table, rows, lang, bits, order, None)
             return
         made = (OutfallTablePanel(table, lang, rows=rows), RecordCard(self.session, lang))
-        QTimer.singleShot(0, self, lambda: self._table_arrived(table, rows, lang, bits, order,
-                                                               made))
+        next_turn(self, lambda: self._table_arrived(table, rows, lang, bits, order, made))
 
     def _table_arrived(self, table: OutfallTable, rows: Any, lang: str, bits: Any,
                        order: tuple[str | None, bool],
