@@ -40,6 +40,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QStyle, QStyleOptionViewItem, QTableView
 
+from ui.turns import next_turn
+
 #: texts whose layout a view keeps (a repaint after a scroll shows mostly the texts of
 #: the paint before; laying one out measures it, glyph by glyph)
 _TEXTS_KEPT = 20_000
@@ -110,6 +112,16 @@ class _CellTexts:
             got = self._lines[text] = (width, ascent, height)
         return got
 
+    def placed(self, text: str, room: int, mode: Qt.TextElideMode
+               ) -> tuple[str, float, int] | None:
+        """(the text shown in ``room`` pixels -- elided if wider --, its line's ascent,
+        the line's height); None for a text on several lines (:meth:`line`)."""
+        line = self.line(text)
+        if line is None:
+            return None
+        width, ascent, height = line
+        return (self.elided(text, room, mode) if width > room else text), ascent, height
+
     def elided(self, text: str, width: int, mode: Qt.TextElideMode) -> str:
         key = (text, width)
         got = self._elided.get(key)
@@ -179,31 +191,10 @@ class PaintedTableView(QTableView):
         if not self._paints_itself():
             super().paintEvent(event)
             return
-        hh, vh = self.horizontalHeader(), self.verticalHeader()
-        if hh.count() == 0 or vh.count() == 0:
+        cells = self._cells_in(event.region().boundingRect())
+        if cells is None:
             return
-        # the area to paint, as QTableView bounds it: to the last row and column
-        area = event.region().boundingRect()
-        area.setBottom(min(area.bottom(), vh.length() - vh.offset() - 1))
-        area.setRight(min(area.right(), hh.length() - hh.offset() - 1))
-        if not area.isValid():
-            return
-        top = vh.visualIndexAt(area.top())
-        bottom = vh.visualIndexAt(area.bottom())
-        bottom = vh.count() - 1 if bottom < 0 else bottom
-        left = max(0, hh.visualIndexAt(area.left()))
-        right = hh.visualIndexAt(area.right())
-        right = hh.count() - 1 if right < 0 else right
-        if top < 0 or top > bottom:
-            return
-        grid = 1 if self.showGrid() else 0
-        # each cell one pixel short of the next row and column when the grid is drawn
-        columns = [(c, hh.sectionViewportPosition(c), hh.sectionSize(c) - grid)
-                   for c in (hh.logicalIndex(v) for v in range(left, right + 1))
-                   if not hh.isSectionHidden(c)]
-        # (rows are not moved or hidden when this view paints: visual = logical)
-        rows = [(r, vh.sectionViewportPosition(r), vh.sectionSize(r) - grid)
-                for r in range(top, bottom + 1)]
+        area, rows, columns = cells
         painter = QPainter(self.viewport())
         try:
             option = QStyleOptionViewItem()
@@ -212,10 +203,90 @@ class PaintedTableView(QTableView):
             special |= self._paint_plain_cells(painter, option, rows, columns, special)
             if special:
                 self._paint_by_delegate(painter, option, special, rows, columns)
-            if grid:
+            if self.showGrid():
                 self._paint_grid(painter, option, area, rows, columns)
         finally:
             painter.end()
+
+    def _cells_in(self, area: QRect) -> tuple[QRect, list[tuple[int, int, int]],
+                                              list[tuple[int, int, int]]] | None:
+        """The cells a paint of ``area`` of the viewport draws: the area bounded as
+        ``QTableView`` bounds it (to the last row and column), its rows and its columns
+        as (index, position, size), each cell one pixel short of the next row and column
+        when the grid is drawn.  None: no cell."""
+        hh, vh = self.horizontalHeader(), self.verticalHeader()
+        if hh.count() == 0 or vh.count() == 0:
+            return None
+        area = QRect(area)
+        area.setBottom(min(area.bottom(), vh.length() - vh.offset() - 1))
+        area.setRight(min(area.right(), hh.length() - hh.offset() - 1))
+        if not area.isValid():
+            return None
+        top = vh.visualIndexAt(area.top())
+        bottom = vh.visualIndexAt(area.bottom())
+        bottom = vh.count() - 1 if bottom < 0 else bottom
+        left = max(0, hh.visualIndexAt(area.left()))
+        right = hh.visualIndexAt(area.right())
+        right = hh.count() - 1 if right < 0 else right
+        if top < 0 or top > bottom:
+            return None
+        grid = 1 if self.showGrid() else 0
+        columns = [(c, hh.sectionViewportPosition(c), hh.sectionSize(c) - grid)
+                   for c in (hh.logicalIndex(v) for v in range(left, right + 1))
+                   if not hh.isSectionHidden(c)]
+        # (rows are not moved or hidden when this view paints: visual = logical)
+        rows = [(r, vh.sectionViewportPosition(r), vh.sectionSize(r) - grid)
+                for r in range(top, bottom + 1)]
+        return area, rows, columns
+
+    # -- a paint put off: the texts laid out in one turn, painted in the next ----------
+    def paint_later(self, measure_first: bool = True) -> None:
+        """Put the viewport's next paint off to a later turn of the event loop, with its
+        texts laid out in a turn before it (``measure_first``; else the caller has, with
+        :meth:`measure_shown`).  Laying out a text not painted before -- its width, its
+        characters' fonts -- is ~40% of a paint of new rows (~2-3 of 7-8 ms for ~280
+        cells): a table that arrives, or scrolls to a row far away, is painted in turns of
+        a few ms each rather than one of ~8 (bench/README.md, issue 17, session 31)."""
+        viewport = self.viewport()
+        if not viewport.updatesEnabled():
+            return  # (put off already: its turns will come)
+        viewport.setUpdatesEnabled(False)
+        if measure_first:
+            next_turn(self, self._measure_then_paint)
+        else:
+            next_turn(self, self._paint_now)
+
+    def _measure_then_paint(self) -> None:
+        self.measure_shown()
+        next_turn(self, self._paint_now)
+
+    def _paint_now(self) -> None:
+        self.viewport().setUpdatesEnabled(True)  # (and the viewport repainted)
+
+    def measure_shown(self) -> None:
+        """Lay out the texts of the plain cells on screen as a paint would, without
+        painting: the next paint finds them laid out."""
+        if not self._paints_itself():
+            return
+        cells = self._cells_in(self.viewport().rect())
+        if cells is None:
+            return
+        _area, rows, columns = cells
+        option = QStyleOptionViewItem()
+        self.initViewItemOption(option)
+        texts_of = self._texts_for(option.font)
+        margin = self._text_margin()
+        model: Any = self.model()
+        first, last = rows[0][0], rows[-1][0]
+        for column, _x, width in columns:
+            for text in model.painted_cells(first, last, column)[0]:
+                if text:
+                    texts_of.placed(text, width - 2 * margin, option.textElideMode)
+
+    def _text_margin(self) -> int:
+        # the style insets the text by its focus frame's margin and one pixel
+        return self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None,
+                                        self) + 1
 
     def _paint_plain_cells(self, painter: QPainter, option: QStyleOptionViewItem,
                            rows: list[tuple[int, int, int]],
@@ -230,9 +301,7 @@ class PaintedTableView(QTableView):
         if enabled and not (option.state & QStyle.StateFlag.State_Active):
             group = QPalette.ColorGroup.Inactive
         text_colour = option.palette.color(group, QPalette.ColorRole.Text)
-        # the style insets the text by its focus frame's margin and one pixel
-        margin = self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None,
-                                          self) + 1
+        margin = self._text_margin()
         texts_of = self._texts_for(option.font)
         painter.setFont(texts_of.font)
         elide = option.textElideMode
@@ -246,16 +315,14 @@ class PaintedTableView(QTableView):
             for (row, y, height), text in zip(rows, texts, strict=False):
                 if not text or (row, column) in special or (row, -1) in special:
                     continue
-                line = texts_of.line(text)
-                if line is None:
+                placed = texts_of.placed(text, room, elide)
+                if placed is None:
                     more.add((row, column))
                     continue
-                text_width, ascent, line_height = line
-                if text_width > room:
-                    text = texts_of.elided(text, room, elide)
+                shown, ascent, line_height = placed
                 # the line centred by whole pixels, its baseline an ascent below its top
                 painter.drawText(QPointF(x + margin, y + (height - line_height) // 2 + ascent),
-                                 text)
+                                 shown)
         return more
 
     def _paint_alternate_rows(self, painter: QPainter, option: QStyleOptionViewItem,

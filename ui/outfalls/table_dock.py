@@ -29,8 +29,8 @@ from ui.painted_table import PaintedTableView
 #: how long after a selection from the map its rows are shown (select_codes): after the
 #: click's own repaint, soon enough to look immediate
 REVEAL_LATER_MS = 40
-#: tables of this many rows or more have their cells painted in the turn after the one
-#: they are shown in (set_table)
+#: tables of this many rows or more have their cells painted two turns after the one they
+#: are shown in, their texts laid out in the turn between (set_table)
 PAINT_NEXT_TURN_FROM = 100_000
 
 
@@ -197,7 +197,7 @@ class OutfallTablePanel(QWidget):
         self._reveal_timer = QTimer(self)
         self._reveal_timer.setSingleShot(True)
         self._reveal_timer.setInterval(REVEAL_LATER_MS)
-        self._reveal_timer.timeout.connect(self._reveal)
+        self._reveal_timer.timeout.connect(self._reveal_in_turns)
         self._reveal_code: str | None = None
         self._reveal_row: int | None = None
         self.apply_filter()
@@ -230,13 +230,13 @@ class OutfallTablePanel(QWidget):
         Rather than a new panel (its widgets made, styled and laid out: ~10-25 ms of the
         GUI thread's turn at 1M outfalls, bench/bench_gaps.py)."""
         was_loading, self.loading = self.loading, loading
-        if len(table) >= PAINT_NEXT_TURN_FROM and self.view.viewport().updatesEnabled():
-            # the cells painted in the next event-loop turn: the turn a 1M inventory
-            # arrives in repaints the panel's filters, count and scroll bar too, and with
-            # the table's cells (their texts measured for the first time) it was ~15-20 ms
-            # of the GUI thread (bench/README.md, issue 17, session 30)
-            self.view.viewport().setUpdatesEnabled(False)
-            QTimer.singleShot(0, self, self._paint_cells_again)
+        if len(table) >= PAINT_NEXT_TURN_FROM:
+            # the cells painted two turns later, their texts laid out in the turn between:
+            # the turn a 1M inventory arrives in repaints the panel's filters, count and
+            # scroll bar too, and with the table's cells (their texts laid out for the
+            # first time) it was ~15-20 ms of the GUI thread (bench/README.md, issue 17,
+            # sessions 30 and 31)
+            self.view.paint_later()
         top = self.view.rowAt(0)
         top_code = self.model.code_at(top) if top >= 0 else None
         # from the top: a view scrolled past the end of the new rows made Qt walk its
@@ -254,9 +254,6 @@ class OutfallTablePanel(QWidget):
         if at is not None:  # the row that was at the top, there again
             self.view.scrollTo(self.model.index(at, 0),
                                QAbstractItemView.ScrollHint.PositionAtTop)
-
-    def _paint_cells_again(self) -> None:
-        self.view.viewport().setUpdatesEnabled(True)  # (and the viewport repainted)
 
     def _refill_choices(self, table: OutfallTable) -> bool:
         """The filter menus' values from ``table`` (only menus whose values changed);
@@ -433,6 +430,14 @@ class OutfallTablePanel(QWidget):
             row = self.model.view_row_of(code)
         if row is not None:
             self.view.scrollTo(self.model.index(row, 0))
+
+    def _reveal_in_turns(self) -> None:
+        """:meth:`_reveal` for a selection made on the map: scrolled and the texts of the
+        rows then shown laid out in this turn, painted in the next (a row far away: all
+        new texts, a paint of ~7-8 ms where laid out before it is ~5)."""
+        self.view.paint_later(measure_first=False)  # (before the scroll asks for a paint)
+        self._reveal()
+        self.view.measure_shown()
 
     # -- export ---------------------------------------------------------------------------
     def _export_dialog(self) -> None:

@@ -48,6 +48,46 @@ def test_a_map_click_selects_at_once_and_shows_the_row_a_moment_later(setup):  #
     assert table_dock.REVEAL_LATER_MS <= 100  # soon enough to look immediate
 
 
+def test_the_rows_shown_are_laid_out_in_one_turn_and_painted_in_a_later_one(setup):  # noqa: F811
+    """The late scroll to a row far away: its texts laid out in the scroll's turn, the
+    cells painted in a later one (together, ~7-8 ms at 1M; bench/README.md, session 31)."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    win, ws, review = setup
+    panel = review.panel
+    _small_table(panel)
+    last = panel.model.code_at(panel.model.rowCount() - 1)
+    turns = [0]
+    measured: list[int] = []
+    painted: list[tuple[int, bool]] = []
+    view = panel.view
+    real_measure = view.measure_shown
+    view.measure_shown = lambda: (measured.append(turns[0]), real_measure())[1]
+
+    class Paints(QObject):
+        def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
+            if event.type() == QEvent.Type.Paint and obj is view.viewport():
+                painted.append((turns[0], _row_in_view(panel, last)))
+            return False
+
+    watch = Paints()
+    view.viewport().installEventFilter(watch)
+    ticker = QTimer()
+    ticker.setInterval(0)  # a turn of the event loop each
+    ticker.timeout.connect(lambda: turns.__setitem__(0, turns[0] + 1))
+    ticker.start()
+    win.select("outfalls", last)
+    assert spin_until(lambda: any(shown for _t, shown in painted), 2000)
+    ticker.stop()
+    view.viewport().removeEventFilter(watch)
+    assert len(measured) == 1
+    first_paint_of_row = next(t for t, shown in painted if shown)
+    assert first_paint_of_row > measured[0]
+    assert view.viewport().updatesEnabled()
+    # what the paint drew was laid out before it: the row's code among the texts kept
+    assert last in view._texts._lines
+
+
 def test_a_table_click_in_that_moment_is_not_undone_by_the_late_scroll(setup):  # noqa: F811
     win, ws, review = setup
     panel = review.panel

@@ -270,9 +270,10 @@ def test_an_edit_built_as_the_window_closes_is_applied_and_saved(setup, monkeypa
     review.lock.acquire()  # (the fixture's shutdown releases it again)
 
 
-def test_a_large_tables_cells_are_painted_in_the_next_turn(qtbot, monkeypatch):
+def test_a_large_tables_cells_are_painted_in_later_turns(qtbot, monkeypatch):
     """A large inventory arriving: the panel (count, filters) is repainted in the turn the
-    table is shown in, its cells in a later one; then they show the new rows."""
+    table is shown in, its cells' texts laid out in a later one, the cells painted in a
+    later one still; then they show the new rows."""
     from PySide6.QtCore import QTimer
 
     monkeypatch.setattr("ui.outfalls.table_dock.PAINT_NEXT_TURN_FROM", 50)
@@ -296,6 +297,9 @@ def test_a_large_tables_cells_are_painted_in_the_next_turn(qtbot, monkeypatch):
     watch = Paints()
     panel.view.viewport().installEventFilter(watch)
     panel.count.installEventFilter(watch)
+    measured: list[int] = []
+    real_measure = panel.view.measure_shown
+    panel.view.measure_shown = lambda: (measured.append(turns[0]), real_measure())[1]
     ticker = QTimer()
     ticker.setInterval(0)  # a turn of the event loop each
     ticker.timeout.connect(lambda: turns.__setitem__(0, turns[0] + 1))
@@ -306,6 +310,8 @@ def test_a_large_tables_cells_are_painted_in_the_next_turn(qtbot, monkeypatch):
     count_turn = next(t for what, t, n in painted if what == "count" and n == 80)
     cells_turn = next(t for what, t, n in painted if what == "cells" and n == 80)
     assert cells_turn > count_turn
+    # the texts of the rows shown laid out before the cells' paint, in a turn of their own
+    assert len(measured) == 1 and measured[0] < cells_turn and measured[0] != count_turn
     assert panel.view.viewport().updatesEnabled()
     assert panel.model.code_at(panel.view.rowAt(0)) == "PWK350582H00000"
     panel.set_table(_numbered_table(20))  # a small table: painted with the panel
