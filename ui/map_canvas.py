@@ -7,11 +7,12 @@ overlays; layers are rendered by :mod:`ui.render_worker` in the background.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 import shapely
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -20,6 +21,7 @@ from PySide6.QtGui import (
     QPainter,
     QPainterPath,
     QPen,
+    QRegion,
     QWheelEvent,
 )
 from PySide6.QtWidgets import QToolTip, QWidget
@@ -50,6 +52,15 @@ RENDER_DEBOUNCE_MS = 90
 #: in the turns right after it is shown, ms apart).
 FIRST_RENDER_MS = 15
 HOVER_PEN = QColor(255, 145, 0)
+#: a point's mark (selected, hovered): a ring of this radius (px)
+POINT_MARK_RADIUS = 9
+#: around a mark's outline, what its white halo (the widest pen, 6 px) and antialiasing
+#: reach beyond it
+MARK_MARGIN = 5
+#: a change of a selection or hover of up to this many features repaints only where their
+#: marks were and are (a click at 1M repainted the whole canvas, ~2.5 ms of its turn and
+#: the window's flush, for a ring of 24 px); more, the whole canvas
+MARKS_REPAINTED_ALONE = 16
 
 
 class MapCanvas(QWidget):
@@ -81,6 +92,11 @@ class MapCanvas(QWidget):
         #: highlighted features as (layer, key); the window's SelectionModel sets it
         self.selection: list[tuple[str, str]] = []
         self.hover: Hit | None = None
+        # the areas the selection's and the hover's marks were found to cover, with the
+        # view they were found at (_area_shown): a change repaints those and the new ones
+        self._selection_shown: tuple[Any, QRegion | None] = (None, QRegion())
+        self._hover_shown: tuple[Any, QRegion | None] = (None, QRegion())
+        self._rings: dict[float, tuple[QImage, QImage]] = {}  # (_ring_sprites)
         self.hover_text = ""
         self.tool = "pan"
         self.measurement: Measurement | None = None
@@ -214,8 +230,90 @@ class MapCanvas(QWidget):
 
     def set_selection(self, items: list[tuple[str, str]]) -> None:
         """Highlight these features, each named (layer, key)."""
+        before = self._area_shown(self._selection_shown)
         self.selection = [(layer, str(key)) for layer, key in items]
-        self.update()
+        after = self._marks_area(self._selection_marks())
+        self._selection_shown = (self.view, after)
+        self._repaint_marks(before, after)
+
+    # -- the marks' areas: a selection or hover changed repaints where they were and are
+    def _area_shown(self, shown: tuple[Any, QRegion | None]) -> QRegion | None:
+        """Where marks found to cover ``area`` at ``view`` (``shown``) are on the canvas
+        now: that area while the view is the same (none, at any view); else unknown."""
+        view, area = shown
+        if area is not None and (area.isEmpty() or view == self.view):
+            return area
+        return None
+
+    def _selection_marks(self) -> list[tuple[str, int]] | None:
+        """The selected features as (layer, map row); None: more than
+        :data:`MARKS_REPAINTED_ALONE`."""
+        if len(self.selection) > MARKS_REPAINTED_ALONE:
+            return None
+        by_layer: dict[str, list[str]] = {}
+        for name, key in self.selection:
+            by_layer.setdefault(name, []).append(key)
+        out: list[tuple[str, int]] = []
+        for name, keys in by_layer.items():
+            layer = self.model.get(name)
+            if layer is None:
+                continue
+            out.extend((name, int(i)) for i in layer.rows_of(keys))
+            if len(out) > MARKS_REPAINTED_ALONE:
+                return None
+        return out
+
+    def _hover_marks(self) -> list[tuple[str, int]]:
+        h = self.hover
+        return [] if h is None else [(h.layer, int(h.index))]
+
+    def _marks_area(self, marks: list[tuple[str, int]] | None) -> QRegion | None:
+        """The canvas area the marks of these features cover as the view is now, a
+        rectangle each (an empty region: none); None: too many to tell."""
+        if marks is None or len(marks) > MARKS_REPAINTED_ALONE:
+            return None
+        by_layer: dict[str, list[int]] = {}
+        for name, idx in marks:
+            by_layer.setdefault(name, []).append(idx)
+        m = MARK_MARGIN
+        area = QRegion()
+        for name, rows in by_layer.items():
+            layer = self.model.get(name)
+            if layer is None:
+                continue
+            if layer.style.kind == "point":
+                on_screen = self._points_on_screen(layer, np.asarray(rows, dtype=np.int64))
+                if on_screen is not None:  # (a ring each, one projection for them all)
+                    r = POINT_MARK_RADIUS + m
+                    for x, y in zip(*(a.tolist() for a in on_screen), strict=True):
+                        left, top = math.floor(x - r), math.floor(y - r)
+                        area += QRect(left, top, math.ceil(x + r) - left + 1,
+                                      math.ceil(y + r) - top + 1)
+                    continue
+            for idx in rows:
+                path = self._feature_path(name, idx)
+                if path is not None:
+                    area += path.boundingRect().adjusted(-m, -m, m, m).toAlignedRect()
+        return area
+
+    def _points_on_screen(self, layer: Any, rows: np.ndarray
+                          ) -> tuple[np.ndarray, np.ndarray] | None:
+        """Canvas x and y of these rows of a point layer (None: not a point each)."""
+        xy = shapely.get_coordinates(layer.frame.geometry.values[rows])
+        if len(xy) != len(rows):
+            return None
+        mx, my = to_mercator(xy[:, 0], xy[:, 1])
+        return self.view.to_screen(np.asarray(mx), np.asarray(my))
+
+    def _repaint_marks(self, before: QRegion | None, after: QRegion | None) -> None:
+        """Repaint where marks were and now are (apart: a click far from the last one),
+        or the whole canvas when either is unknown."""
+        if before is None or after is None:
+            self.update()
+            return
+        region = before.united(after)
+        if not region.isEmpty():
+            self.update(region)
 
     def set_draggable(self, layer: str, on: bool) -> None:
         """Let the "move_point" tool drag the points of ``layer`` (or stop it)."""
@@ -368,8 +466,10 @@ class MapCanvas(QWidget):
         super().keyPressEvent(event)
 
     def leaveEvent(self, event) -> None:  # noqa: N802
+        before = self._area_shown(self._hover_shown)
         self.hover = None
-        self.update()
+        self._hover_shown = (self.view, QRegion())
+        self._repaint_marks(before, QRegion())
 
     def identify(self, sx: float, sy: float) -> Hits:
         x, y = self.view.to_map(sx, sy)
@@ -385,8 +485,11 @@ class MapCanvas(QWidget):
             self.setCursor(Qt.CursorShape.OpenHandCursor if grab is not None
                            else Qt.CursorShape.CrossCursor)
         if hit != self.hover:
+            before = self._area_shown(self._hover_shown)
             self.hover = hit
-            self.update()
+            after = self._marks_area(self._hover_marks())
+            self._hover_shown = (self.view, after)
+            self._repaint_marks(before, after)
             if hit is not None and self.hover_text_fn is not None:
                 QToolTip.showText(self.mapToGlobal(self._mouse.toPoint()),
                                   self.hover_text_fn(hit), self)
@@ -447,20 +550,45 @@ class MapCanvas(QWidget):
     def _draw_points(self, p: QPainter, layer: Any, rows: np.ndarray) -> None:
         """Many selected points (a statistics bar, a table selection) as rings, those in
         view only."""
-        xy = shapely.get_coordinates(layer.frame.geometry.values[rows])
-        if len(xy) != len(rows):  # not one coordinate per row: outline them one by one
+        on_screen = self._points_on_screen(layer, rows)
+        if on_screen is None:  # not one coordinate per row: outline them one by one
             for idx in rows[:MAX_HIGHLIGHTED]:
                 self._draw_feature(p, layer.name, int(idx), SELECT_PEN, 3.5, None)
             return
-        mx, my = to_mercator(xy[:, 0], xy[:, 1])
-        sx, sy = self.view.to_screen(np.asarray(mx), np.asarray(my))
+        sx, sy = on_screen
         inside = (sx > -10) & (sx < self.width() + 10) & (sy > -10) & (sy < self.height() + 10)
         sx, sy = sx[inside][:MAX_HIGHLIGHTED], sy[inside][:MAX_HIGHLIGHTED]
-        for pen in (QPen(QColor(255, 255, 255, 200), 6.0), QPen(SELECT_PEN, 3.5)):
-            p.setPen(pen)
-            p.setBrush(Qt.BrushStyle.NoBrush)
-            for x, y in zip(sx.tolist(), sy.tolist(), strict=True):
-                p.drawEllipse(QPointF(x, y), 9, 9)
+        # each ring an image drawn once (an antialiased ellipse stroked was ~0.1 ms: a
+        # statistics bar's 5 000 points took ~1 s a paint); all halos, then all rings
+        half = POINT_MARK_RADIUS + MARK_MARGIN
+        corners = [QPointF(round(x) - half, round(y) - half)
+                   for x, y in zip(sx.tolist(), sy.tolist(), strict=True)]
+        for sprite in self._ring_sprites():
+            for corner in corners:
+                p.drawImage(corner, sprite)
+
+    def _ring_sprites(self) -> tuple[QImage, QImage]:
+        """A selected point's ring as two images, its white halo and the ring itself, at
+        the screen's pixel ratio (made once per ratio)."""
+        dpr = self.devicePixelRatioF()
+        sprites = self._rings.get(dpr)
+        if sprites is None:
+            half = POINT_MARK_RADIUS + MARK_MARGIN
+            side = math.ceil(2 * half * dpr)
+            made = []
+            for pen in (QPen(QColor(255, 255, 255, 200), 6.0), QPen(SELECT_PEN, 3.5)):
+                img = QImage(side, side, QImage.Format.Format_ARGB32_Premultiplied)
+                img.setDevicePixelRatio(dpr)
+                img.fill(Qt.GlobalColor.transparent)
+                painter = QPainter(img)
+                painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+                painter.setPen(pen)
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawEllipse(QPointF(half, half), POINT_MARK_RADIUS, POINT_MARK_RADIUS)
+                painter.end()
+                made.append(img)
+            sprites = self._rings[dpr] = (made[0], made[1])
+        return sprites
 
     def _feature_path(self, name: str, idx: int) -> QPainterPath | None:
         layer = self.model.get(name)
@@ -470,7 +598,7 @@ class MapCanvas(QWidget):
         if layer.style.kind == "point":
             geom = layer.merc_geometry(idx)
             sx, sy = self.view.to_screen(np.array(geom.x), np.array(geom.y))
-            path.addEllipse(QPointF(float(sx), float(sy)), 9, 9)
+            path.addEllipse(QPointF(float(sx), float(sy)), POINT_MARK_RADIUS, POINT_MARK_RADIUS)
             return path
         mask = np.zeros(len(layer), dtype=bool)
         mask[idx] = True
