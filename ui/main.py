@@ -447,10 +447,23 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def _prepare_panel_tabs(self, step: Any = None) -> None:
-        """The side panel's steps of making a zone's tabs ahead, one idle turn each."""
+        """The side panel's steps of making a zone's tabs ahead, one idle turn each, each
+        once the window is quiet (:meth:`_quiet`)."""
+        if not self._quiet():
+            QTimer.singleShot(PANEL_TABS_QUIET_MS, self, lambda: self._prepare_panel_tabs(step))
+            return
         after = (step or self.side_panel.prepare_tabs)()
         if after is not None:
             QTimer.singleShot(50, self, lambda: self._prepare_panel_tabs(after))
+
+    def _quiet(self) -> bool:
+        """Nothing of the window's own under way that work ahead would compete with: no
+        map being drawn, the outfall inventory's table and flags in, no check running
+        (its workers hold the GIL, and each Qt call of a step waited for it)."""
+        review = getattr(getattr(self, "features", None), "review", None)
+        if review is not None and not review.settled():
+            return False
+        return not self.canvas.renderer.busy()
 
     def _about(self) -> None:
         QMessageBox.about(self, self.tr("关于"), "<b>EcoZone</b><br>" + self.tr("生态环境分区管控一张图（泉州市）") + "<br><br>" + self.notice())
@@ -462,6 +475,10 @@ class MainWindow(QMainWindow):
 #: work (at 1M the table arrives ~0.7 s, the hit index follows it) and after Qt's classes
 #: are made (qt_warmup.WARM_AFTER_MS): before them the steps made those they touch.
 PANEL_TABS_AFTER_MS = 5000
+#: ... and each step waits this long again while the window is not quiet: at 1M, in slow
+#: minutes, the steps met the start-up's workers (the check, the table's index) and were
+#: turns of 23-33 ms (bench/README.md, issue 17, sessions 30 and 31)
+PANEL_TABS_QUIET_MS = 300
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:

@@ -255,8 +255,14 @@ class SidePanel(QWidget):
         """Make the tabs a control unit is shown in (概况 with its rows, and the three tabs
         made when opened), hidden, while nothing is shown: the first zone clicked then
         only sets their texts (:meth:`_refill_tabs`), where it made them (~10-15 ms of its
-        turn).  In three steps, each for an idle turn of its own: this one returns the
-        next, which returns the last (None: nothing to do)."""
+        turn).  In steps, each for an idle turn of its own: each returns the next (None:
+        nothing more to do, or a feature was shown meanwhile and made its own tabs).
+
+        The 概况 tab goes into the tab widget first, empty, and its rows are made in it
+        a few per turn and polished there: rows made outside and the tab added after were
+        all polished again as it was reparented into the styled window (6-10 ms of one
+        turn), and made at once they were 11-16 ms of one (bench/README.md, issue 17,
+        sessions 30 and 31)."""
         la = self.model.get(self.AHEAD_LAYER)
         if self.current is not None or self.tabs.count() or la is None or len(la) == 0:
             return None
@@ -264,15 +270,20 @@ class SidePanel(QWidget):
         rows = overview_rows(self.AHEAD_LAYER, rec, self.lang, self._counties())
         if self._overview is None:
             self._overview = KeyValues()
-        # the rows made a few per turn: made at once they were one turn of 11-16 ms on
-        # a slow machine, 23-26 ms while a 1M start-up's workers held the GIL
-        steps = self._overview.set_rows_in_steps(rows)
-        next(steps)
+        self.tabs.addTab(self._overview, tr("概况"))
+        steps = self._overview.set_rows_in_steps(rows, polish=True)
+        next(steps)  # (the body installed)
         return lambda: self._overview_rows_ahead(steps)
 
+    def _ahead_under_way(self) -> bool:
+        """The tabs made ahead are still the panel's to make: nothing shown meanwhile."""
+        return self.current is None and self._overview is not None \
+            and self.tabs.count() >= 1 and self.tabs.widget(0) is self._overview \
+            and not self.tabs.isVisible()
+
     def _overview_rows_ahead(self, steps: Iterator[None]) -> Callable[[], None] | None:
-        """The next rows of the 概况 tab made ahead (a turn each), then the tabs added."""
-        if self.current is not None or self.tabs.count():
+        """The next rows of the 概况 tab made ahead (a turn each), then the other tabs."""
+        if not self._ahead_under_way():
             return None  # a zone shown meanwhile: its own rows were made for it
         try:
             next(steps)
@@ -281,18 +292,27 @@ class SidePanel(QWidget):
         return lambda: self._overview_rows_ahead(steps)
 
     def _add_tabs_ahead(self) -> Callable[[], None] | None:
-        """The second step of :meth:`prepare_tabs` (a turn of its own): the tabs added."""
-        if self.current is not None or self.tabs.count() or self._overview is None:
+        """The three tabs made when opened, added (empty holders: a turn of ~0.5 ms)."""
+        if not self._ahead_under_way() or self.tabs.count() != 1:
             return None
-        self.tabs.addTab(self._overview, tr("概况"))
         for title in (tr("任务"), tr("指标"), tr("排污口")):
             self._lazy_tab(QWidget, title)
         return self._paint_tabs_once
 
-    def _paint_tabs_once(self) -> None:
-        """The tabs made ahead laid out and painted once offscreen (their style and the
-        glyphs of their texts then ready for the first zone), still hidden after."""
-        if self.current is not None or not self.tabs.count() or self.tabs.isVisible():
+    def _paint_tabs_once(self) -> Callable[[], None] | None:
+        """The tabs made ahead shown and hidden again: laid out (their rows measured, the
+        labels' word-wrapped texts; ~6-8 ms here) -- then, in a turn of its own, painted
+        once offscreen (:meth:`_render_tabs_once`)."""
+        if not self._ahead_under_way():
+            return None
+        self.tabs.show()
+        self.tabs.hide()
+        return self._render_tabs_once
+
+    def _render_tabs_once(self) -> None:
+        """The tabs made ahead painted once offscreen (their style and the glyphs of their
+        texts then ready for the first zone; ~4-5 ms here), still hidden after."""
+        if not self._ahead_under_way():
             return
         self.tabs.show()
         try:

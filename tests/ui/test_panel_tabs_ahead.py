@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from tests.ui.conftest import spin, spin_until
+from tests.ui.outfalls.test_outfall_review import setup  # noqa: F401 - the fixture
 from tests.ui.test_main_window import _unit_to_click
 
 
@@ -85,3 +86,56 @@ def test_the_overview_rows_made_ahead_come_a_few_per_turn(qtbot):
     assert [lb.text() for lb in area._values] == [v for _k, v in rows]
     assert [lb.text() for lb in area.widget().findChildren(QLabel, "kvKey")] == \
         [k for k, _v in rows]
+
+
+def test_a_zone_clicked_half_way_is_shown_whole_and_the_steps_stop(qtbot, win):
+    """The 概况 tab goes in first, its rows come a few per turn: a zone clicked between
+    two steps shows its own rows and four tabs, and the steps left do nothing."""
+    panel = win.side_panel
+    spin(100)
+    step = panel.prepare_tabs()
+    step = step()  # the first rows made, the others to come
+    assert panel.tabs.count() == 1 and not panel.tabs.isVisible()
+    idx, pos = _unit_to_click(win)
+    code = win.model.get("control_units").frame["code"].iloc[idx]
+    qtbot.mouseClick(win.canvas, Qt.MouseButton.LeftButton, pos=pos)
+    tabs = panel.tabs
+    assert tabs.isVisible() and tabs.count() == 4
+    overview = tabs.widget(0)
+    rows = list(overview.rows)
+    assert any(v == code for _k, v in rows)
+    assert len(overview._values) == len(rows)  # whole: a label for each of its rows
+    while step is not None:  # the steps left
+        step = step()
+    assert tabs.isVisible() and tabs.count() == 4 and list(tabs.widget(0).rows) == rows
+
+
+def test_the_steps_wait_for_a_quiet_window(panel_tabs_soon, qtbot, win, monkeypatch):
+    """Made ahead only while nothing of the window's own is under way (a render, the
+    outfall table or its flags, a check): at 1M the steps met the start-up's workers."""
+    from ui import main
+
+    monkeypatch.setattr(main, "PANEL_TABS_QUIET_MS", 50)
+    quiet = [False]
+    monkeypatch.setattr(win, "_quiet", lambda: quiet[0])
+    spin(600)
+    assert win.side_panel.tabs.count() == 0
+    quiet[0] = True
+    assert spin_until(lambda: win.side_panel.tabs.count() == 4)
+    assert not win.side_panel.tabs.isVisible()
+
+
+def test_the_window_is_quiet_once_its_map_and_inventory_are_in(qtbot, setup, monkeypatch):  # noqa: F811
+    """``MainWindow._quiet``: once the window has settled; not while the map is drawn,
+    nor while the outfall review has not settled (its table, flags or a check)."""
+    import types
+
+    win, _ws, review = setup
+    win.features = types.SimpleNamespace(review=review)  # (as install_features has it)
+    assert spin_until(win._quiet, 10_000)
+    with monkeypatch.context() as m:
+        m.setattr(win.canvas.renderer, "busy", lambda: True)
+        assert not win._quiet()
+    review._flags_timer.start()  # an edit's re-check due
+    assert not review.settled() and not win._quiet()
+    assert spin_until(win._quiet, 10_000)

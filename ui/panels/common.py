@@ -96,20 +96,26 @@ class KeyValues(QScrollArea):
         self.rows: list[tuple[str, Any]] = []
         self._values: list[QLabel] = []
 
-    def set_rows_in_steps(self, rows: list[tuple[str, Any]], per_step: int = 6
-                          ) -> Iterator[None]:
+    def set_rows_in_steps(self, rows: list[tuple[str, Any]], per_step: int = 6,
+                          polish: bool = False) -> Iterator[None]:
         """:meth:`set_rows` of new fields, made ``per_step`` rows at a time: the body is
         installed first, then each ``next()`` adds the next rows (a caller's idle turn
         each).  Made at once, a zone's ~26 rows and their polish were 11-16 ms of one turn
         on a slow machine, 23-26 ms while a 1M start-up's workers held the GIL
         (bench/README.md, issue 17, session 30).  Stopped half-way, the fields differ
-        from the next rows set, which are then made anew."""
+        from the next rows set, which are then made anew.  ``polish``: each row's labels
+        polished as they are made (in the steps, not all at once when first shown) --
+        for an area already where it is shown, whose style they then take."""
         self.rows, self._values = [], []
         body, grid = self._new_body()
         self.setWidget(body)  # (the previous body is deleted by the area)
         yield
         for r, (k, v) in enumerate(rows):
-            self._values.append(self._add_row(grid, r, k, v))
+            value = self._add_row(grid, r, k, v)
+            if polish:
+                for label in (grid.itemAtPosition(r, 0).widget(), value):
+                    label.ensurePolished()
+            self._values.append(value)
             if (r + 1) % per_step == 0 and r + 1 < len(rows):
                 yield
         grid.setColumnStretch(1, 1)
