@@ -127,7 +127,8 @@ class FlagChecker(QObject):
                 if got is None:
                     got = process.check(path, token.cancelled,
                                         with_codes=fids is None or table is None)
-                if got is not None and got.codes_ipc is None and not _same_rows(got, fids):
+                if got is not None and got.codes_ipc is None \
+                        and not _by_position(got, fids, table):
                     got = process.check(path, token.cancelled, with_codes=True)
                 if got is None:  # superseded or closing: dropped anyway
                     return None
@@ -230,6 +231,13 @@ def _same_rows(got: FileFlags, fids: Any) -> bool:
         and np.array_equal(np.asarray(fids, np.int64), got.fids)
 
 
+def _by_position(got: FileFlags, fids: Any, table: Any) -> bool:
+    """Whether the answer's rows are the table's by position: the file's rows are the
+    frame's, and the table has as many (a table not yet made again for a replaced layer
+    -- made in a worker at 1M -- has the old layer's rows: then the codes are needed)."""
+    return _same_rows(got, fids) and table is not None and len(table) == len(got.bits)
+
+
 def _aligned(got: FileFlags, fids: Any, table: Any, version: Any) -> tuple:
     """(bits, codes, prepared, got) of a check of the file, in the window's row order.
 
@@ -239,7 +247,7 @@ def _aligned(got: FileFlags, fids: Any, table: Any, version: Any) -> tuple:
     from this file) the rows are matched by code, as a check of a snapshot was."""
     bits = got.bits
     prepared = None
-    if _same_rows(got, fids) and table is not None and len(table) == len(bits):
+    if _by_position(got, fids, table):
         codes = table.codes
         prepared = (table, version, *table.flag_columns_for(bits, None))
     else:
