@@ -332,6 +332,15 @@ class OutfallReview(QObject):
             frame, county_names(self.ws.layers.get("counties"), lang), None, lang)
         if self.checker.bits is not None:
             table.set_flag_bits_for(self.checker.bits, self.checker.codes)
+        if self.loading:
+            # a table still being made in the worker, of the rows as they were, would come
+            # after this one and show them over it: it is dropped (the edits made while it
+            # was made are in this frame); the check it held back runs now
+            self.table_runner.cancel(TABLE_CHANNEL)
+            self._edited_while_loading = None
+            if self._check_when_loaded:
+                self._check_when_loaded = False
+                self._flags_timer.start()
         self._install_table(table, None)
 
     def settled(self) -> bool:

@@ -165,3 +165,27 @@ def test_a_large_tables_row_index_arrives_with_it_made_in_the_tables_worker(
     assert len(made_on) == 1 and made_on[0] != threading.main_thread().name
     model = review.panel.model
     assert [model.view_row_of(c) for c in td.CODES] == list(range(len(td.CODES)))
+
+
+def test_a_layer_replaced_while_loading_shows_its_own_rows_not_the_late_table(
+        large, opened, tmp_path):
+    """A small layer swapped in (an import, an undo) while the first table is still made
+    in the worker: its table is made at once, and the one still on its way -- of the rows
+    as they were -- is dropped rather than shown over it when it comes."""
+    from geodata.io.workspace_import import import_file
+    from tests.ui.test_change_flow import CSV
+
+    win, ws, review = opened()
+    assert review.loading
+    src = tmp_path / "新增排污口.csv"
+    src.write_text("\n".join(CSV) + "\n", encoding="utf-8")
+    import_file(src, ws.path, "outfalls")
+    ws.reload_layer("outfalls")  # (as the window does after the wizard's import)
+    n = len(ws.layer("outfalls"))
+    assert n == len(td.CODES) + 3
+    assert not review.loading and review.panel.model.rowCount() == n
+    large.set()  # the first table, of the rows before the import, now arrives
+    assert spin_until(review.settled, 10_000)
+    assert review.panel.model.rowCount() == n
+    assert review.table.row_of("PWK350582H0901") is not None
+    assert not review.panel.loading
