@@ -59,7 +59,7 @@ POINT_MARK_RADIUS = 9
 MARK_MARGIN = 5
 #: a change of a selection or hover of up to this many features repaints only where their
 #: marks were and are (a click at 1M repainted the whole canvas, ~2.5 ms of its turn and
-#: the window's flush, for a ring of 24 px); more, the whole canvas
+#: the window's flush, for a ring of 28 px); more, the whole canvas
 MARKS_REPAINTED_ALONE = 16
 
 
@@ -92,10 +92,6 @@ class MapCanvas(QWidget):
         #: highlighted features as (layer, key); the window's SelectionModel sets it
         self.selection: list[tuple[str, str]] = []
         self.hover: Hit | None = None
-        # the areas the selection's and the hover's marks were found to cover, with the
-        # view they were found at (_area_shown): a change repaints those and the new ones
-        self._selection_shown: tuple[Any, QRegion | None] = (None, QRegion())
-        self._hover_shown: tuple[Any, QRegion | None] = (None, QRegion())
         self._rings: dict[float, tuple[QImage, QImage]] = {}  # (_ring_sprites)
         self.hover_text = ""
         self.tool = "pan"
@@ -230,54 +226,46 @@ class MapCanvas(QWidget):
 
     def set_selection(self, items: list[tuple[str, str]]) -> None:
         """Highlight these features, each named (layer, key)."""
-        before = self._area_shown(self._selection_shown)
+        before = self._marks_area(self._selection_marks())
         self.selection = [(layer, str(key)) for layer, key in items]
-        after = self._marks_area(self._selection_marks())
-        self._selection_shown = (self.view, after)
-        self._repaint_marks(before, after)
+        self._repaint_marks(before, self._marks_area(self._selection_marks()))
 
-    # -- the marks' areas: a selection or hover changed repaints where they were and are
-    def _area_shown(self, shown: tuple[Any, QRegion | None]) -> QRegion | None:
-        """Where marks found to cover ``area`` at ``view`` (``shown``) are on the canvas
-        now: that area while the view is the same (none, at any view); else unknown."""
-        view, area = shown
-        if area is not None and (area.isEmpty() or view == self.view):
-            return area
-        return None
-
-    def _selection_marks(self) -> list[tuple[str, int]] | None:
-        """The selected features as (layer, map row); None: more than
-        :data:`MARKS_REPAINTED_ALONE`."""
-        if len(self.selection) > MARKS_REPAINTED_ALONE:
-            return None
+    # -- the marks' areas: a selection or hover changed repaints where they were and are.
+    # Found afresh each time from the keys, the layers and the view as they are now: the
+    # marks on screen are drawn from the same (an edit that moved a point, a reload, a new
+    # view each repaint the whole canvas first)
+    def _selected_rows(self) -> list[tuple[str, Any, np.ndarray]]:
+        """The selection as (layer name, layer, its map rows), a layer at a time."""
         by_layer: dict[str, list[str]] = {}
         for name, key in self.selection:
             by_layer.setdefault(name, []).append(key)
-        out: list[tuple[str, int]] = []
+        out = []
         for name, keys in by_layer.items():
             layer = self.model.get(name)
-            if layer is None:
-                continue
-            out.extend((name, int(i)) for i in layer.rows_of(keys))
-            if len(out) > MARKS_REPAINTED_ALONE:
-                return None
+            if layer is not None:
+                out.append((name, layer, layer.rows_of(keys)))
         return out
 
-    def _hover_marks(self) -> list[tuple[str, int]]:
-        h = self.hover
-        return [] if h is None else [(h.layer, int(h.index))]
-
-    def _marks_area(self, marks: list[tuple[str, int]] | None) -> QRegion | None:
-        """The canvas area the marks of these features cover as the view is now, a
-        rectangle each (an empty region: none); None: too many to tell."""
-        if marks is None or len(marks) > MARKS_REPAINTED_ALONE:
+    def _selection_marks(self) -> dict[str, np.ndarray] | None:
+        """The selected features' map rows by layer; None: more than
+        :data:`MARKS_REPAINTED_ALONE`."""
+        if len(self.selection) > MARKS_REPAINTED_ALONE:
             return None
-        by_layer: dict[str, list[int]] = {}
-        for name, idx in marks:
-            by_layer.setdefault(name, []).append(idx)
+        marks = {name: rows for name, _layer, rows in self._selected_rows()}
+        return marks if sum(len(r) for r in marks.values()) <= MARKS_REPAINTED_ALONE else None
+
+    def _hover_marks(self) -> dict[str, np.ndarray]:
+        h = self.hover
+        return {} if h is None else {h.layer: np.asarray([h.index], dtype=np.int64)}
+
+    def _marks_area(self, marks: dict[str, np.ndarray] | None) -> QRegion | None:
+        """The canvas area the marks of these features (map rows by layer) cover as the
+        view is now, a rectangle each (an empty region: none); None: too many to tell."""
+        if marks is None:
+            return None
         m = MARK_MARGIN
         area = QRegion()
-        for name, rows in by_layer.items():
+        for name, rows in marks.items():
             layer = self.model.get(name)
             if layer is None:
                 continue
@@ -291,7 +279,7 @@ class MapCanvas(QWidget):
                                       math.ceil(y + r) - top + 1)
                     continue
             for idx in rows:
-                path = self._feature_path(name, idx)
+                path = self._feature_path(name, int(idx))
                 if path is not None:
                     area += path.boundingRect().adjusted(-m, -m, m, m).toAlignedRect()
         return area
@@ -466,9 +454,8 @@ class MapCanvas(QWidget):
         super().keyPressEvent(event)
 
     def leaveEvent(self, event) -> None:  # noqa: N802
-        before = self._area_shown(self._hover_shown)
+        before = self._marks_area(self._hover_marks())
         self.hover = None
-        self._hover_shown = (self.view, QRegion())
         self._repaint_marks(before, QRegion())
 
     def identify(self, sx: float, sy: float) -> Hits:
@@ -485,11 +472,9 @@ class MapCanvas(QWidget):
             self.setCursor(Qt.CursorShape.OpenHandCursor if grab is not None
                            else Qt.CursorShape.CrossCursor)
         if hit != self.hover:
-            before = self._area_shown(self._hover_shown)
+            before = self._marks_area(self._hover_marks())
             self.hover = hit
-            after = self._marks_area(self._hover_marks())
-            self._hover_shown = (self.view, after)
-            self._repaint_marks(before, after)
+            self._repaint_marks(before, self._marks_area(self._hover_marks()))
             if hit is not None and self.hover_text_fn is not None:
                 QToolTip.showText(self.mapToGlobal(self._mouse.toPoint()),
                                   self.hover_text_fn(hit), self)
@@ -532,14 +517,7 @@ class MapCanvas(QWidget):
     def _draw_selection(self, p: QPainter) -> None:
         """The selected features, found by key in the layers as they are now (a reload or
         an edit renumbers map rows; keys stay)."""
-        by_layer: dict[str, list[str]] = {}
-        for name, key in self.selection:
-            by_layer.setdefault(name, []).append(key)
-        for name, keys in by_layer.items():
-            layer = self.model.get(name)
-            if layer is None:
-                continue
-            rows = layer.rows_of(keys)
+        for name, layer, rows in self._selected_rows():
             if layer.style.kind == "point" and len(rows) > 1:
                 self._draw_points(p, layer, rows)
                 continue

@@ -140,3 +140,36 @@ def test_several_selected_outfalls_are_ringed(qtbot, win) -> None:  # noqa: ANN0
         assert sum(near(c, cyan) for c in on_ring) >= 3, [c.name() for c in on_ring]
         inside = shown.pixelColor(at + QPoint(4, 4))
         assert not near(inside, cyan)
+
+
+def test_a_selected_outfall_moved_then_another_selected_leaves_no_old_ring(
+        qtbot, tmp_path, ui_workspace_path) -> None:  # noqa: ANN001
+    """The ring's old area is found where the ring is drawn now: a selected outfall moved
+    (the change flow: the frame written, then announced) and then another selected."""
+    import shutil
+
+    from models.workspace import Workspace
+    from tests.ui.conftest import main_window_for, wait_rendered
+
+    path = tmp_path / "ws.gpkg"  # (a workspace of its own: the test writes to it)
+    shutil.copy(ui_workspace_path, path)
+    ws = Workspace.open(path)
+    win = main_window_for(qtbot, ws)
+    win.resize(1400, 900)
+    win.show()
+    qtbot.waitExposed(win)
+    win.canvas.full_extent()
+    wait_rendered(qtbot, win)
+    (first, _at), (second, _at2) = _outfalls_in_view(win, 2)
+    win.select("outfalls", first)
+    spin(100)
+    row = int(np.flatnonzero(ws.layer("outfalls")["code"].astype(str).to_numpy() == first)[0])
+    g = ws.layer("outfalls").geometry.iloc[row]
+    ws.write_value("outfalls", row, "geometry", (g.x + 0.02, g.y + 0.01))
+    ws.announce_features_changed("outfalls", [first], geometry=True)
+    wait_rendered(qtbot, win)
+    spin(100)
+    assert _on_screen(win) == _repainted_whole(win)
+    win.select("outfalls", second)
+    spin(100)
+    assert _on_screen(win) == _repainted_whole(win)
