@@ -32,6 +32,7 @@ from models.text_columns import row_of_code
 from models.water_quality import class_limits
 from ui.panels.common import epoch_seconds
 from ui.panels.overview import display_value
+from ui.turns import next_turn
 
 if TYPE_CHECKING:  # the charts import it when first made
     import pyqtgraph as pg
@@ -264,6 +265,21 @@ class RecordCard(QTabWidget):
             self.attrs.render(image)
         finally:
             self._show_rows(0)
+
+    def paint_next_turn(self) -> None:
+        """The card's next paint put off to a later turn of the event loop than this one.
+        For a card brought to the front by a click on the map: that click's turn painted
+        the map's ring and then the whole card, its tabs, buttons and ~14 rows (3-7 ms of
+        a 12-17 ms turn at 1M outfalls, bench/README.md, issue 17, session 32); the card
+        now comes a turn after the ring, each turn half as long.  Until then the dock's
+        area keeps what was painted there."""
+        if not self.updatesEnabled():
+            return  # (put off already: its turn will come)
+        self.setUpdatesEnabled(False)
+        next_turn(self, self._paint_now)
+
+    def _paint_now(self) -> None:
+        self.setUpdatesEnabled(True)  # (and the card repainted, its children with it)
 
     def _clear_attributes(self) -> None:
         for label in self._attr_labels:

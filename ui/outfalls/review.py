@@ -954,7 +954,13 @@ class OutfallReview(QObject):
                                     reveal_later=source == "map" and len(sel.keys) == 1)
         if len(sel.keys) == 1:
             self.card.show_outfall(sel.keys[0])
+            if source == "map" and self._card_behind():
+                self.card.paint_next_turn()  # the map's ring in this turn, the card next
             self.card_dock.raise_()  # an outfall: its record (一口一档)
+
+    def _card_behind(self) -> bool:
+        """Whether the record card is open but off screen, behind another dock's tab."""
+        return not self.card_dock.isHidden() and self.card.visibleRegion().isEmpty()
 
     def _card_covers_details(self, layer: str) -> bool:
         """Whether one outfall's selection brings the record card over 要素详情 (as

@@ -204,3 +204,49 @@ def test_the_next_outfalls_record_lays_out_the_card_alone(setup):  # noqa: F811
     review.card_dock.resize(420, 160)
     spin(100)
     assert scroll.verticalScrollBar().maximum() > 0
+
+
+def test_a_card_brought_forward_by_a_map_click_is_painted_a_turn_after_the_ring(setup):  # noqa: F811
+    """With 要素详情 in front, a click on an outfall paints the map's ring in its own turn
+    and the record card it brings to the front in a later one (together they were one
+    turn of 12-17 ms at 1M; bench/README.md, issue 17, session 32).  The card is then in
+    front, whole, with the outfall's texts; a card already in front is painted at once."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    win, ws, review = setup
+    card = review.card
+    win.side_dock.raise_()
+    assert spin_until(lambda: not win.side_panel.visibleRegion().isEmpty())
+    turns = [0]
+    painted: dict[str, list[int]] = {"map": [], "card": []}
+
+    class Paints(QObject):
+        def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
+            if event.type() == QEvent.Type.Paint:
+                painted["map" if obj is win.canvas else "card"].append(turns[0])
+            return False
+
+    watch = Paints()
+    win.canvas.installEventFilter(watch)
+    card.installEventFilter(watch)
+    ticker = QTimer()
+    ticker.setInterval(0)  # a turn of the event loop each
+    ticker.timeout.connect(lambda: turns.__setitem__(0, turns[0] + 1))
+    ticker.start()
+    win.select("outfalls", td.CODES[4])  # a click on the map
+    assert card.code == td.CODES[4]  # the actions act on it at once
+    assert spin_until(lambda: painted["card"] and painted["map"], 2000)
+    assert painted["map"][0] < painted["card"][0]
+    assert card.updatesEnabled()
+    assert not card.visibleRegion().isEmpty() and win.side_panel.visibleRegion().isEmpty()
+    assert td.CODES[4] in [lb.text() for lb in card.attrs.findChildren(QLabel)]
+    # the card in front: the next outfall's texts painted in the click's own turn
+    spin(50)
+    painted["map"].clear(), painted["card"].clear()
+    win.select("outfalls", td.CODES[5])
+    assert card.updatesEnabled()
+    assert spin_until(lambda: painted["card"] and painted["map"], 2000)
+    ticker.stop()
+    win.canvas.removeEventFilter(watch)
+    card.removeEventFilter(watch)
+    assert painted["card"][0] == painted["map"][0]
