@@ -90,6 +90,7 @@ class MainWindow(QMainWindow):
         self.side_scroll.setWidgetResizable(True)
         self.side_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.side_scroll.setWidget(self.side_panel)
+        self.side_panel.paint_host = self.side_scroll
         self.side_dock = self._dock("sideDock", self.side_scroll,
                                     Qt.DockWidgetArea.RightDockWidgetArea)
         self.resizeDocks([self.layer_dock, self.side_dock], [270, 470], Qt.Orientation.Horizontal)
@@ -337,7 +338,8 @@ class MainWindow(QMainWindow):
             return  # an empty-map click fills the panel with what applies there
         if len(sel.keys) == 1:
             self.side_panel.feature_selected(sel.layer, sel.keys[0],
-                                             keep_choices=source == "overlap")
+                                             keep_choices=source == "overlap",
+                                             later=source == "map")
 
     def zoom_to_lonlat(self, bbox: tuple[float, float, float, float]) -> None:
         """Zoom to a CGCS2000 lon/lat box."""

@@ -60,6 +60,12 @@ class SidePanel(QWidget):
         #: built the zone details no one then saw (~45 ms of the click's turn).
         self.covered_for: Callable[[str], bool] = lambda _layer: False
         self._overview: KeyValues | None = None  # the 概况 tab, kept from click to click
+        #: the dock's widget whose paint waits for the turn after a raise
+        #: (:meth:`come_forward_next_turn`)
+        self._forward_later: QWidget | None = None
+        #: the widget painted with this panel (the dock's scroll area; set by the window):
+        #: its paint is what waits for a later turn
+        self.paint_host: QWidget | None = None
         self.title = QLabel()
         self.title.setObjectName("panelTitle")
         self.title.setWordWrap(True)
@@ -147,12 +153,23 @@ class SidePanel(QWidget):
         else:
             self.badge.hide()
 
-    def feature_selected(self, layer: str, key: str, keep_choices: bool = False) -> None:
+    def feature_selected(self, layer: str, key: str, keep_choices: bool = False,
+                         later: bool = False) -> None:
         """One feature was selected: shown now, or when the panel comes to the front if
-        the selection brings another dock's tab over it (:attr:`covered_for`)."""
+        the selection brings another dock's tab over it (:attr:`covered_for`).
+
+        ``later`` (a click on the map): made and painted in turns after the click's, as
+        when the panel is brought to the front (:meth:`come_forward_next_turn`).  A zone's
+        details are ~5-6 ms at 1M outfalls and their paint ~3: with the map's ring, one
+        turn of 11-13 ms per zone clicked (bench/README.md, issue 17, session 32)."""
         if self.covered_for(layer):
             self._forget_choices(keep_choices)
             self.current, self._stale = ("feature", (layer, str(key))), True
+            return
+        if later and self.paint_host is not None and self.isVisible() and not self.behind():
+            self._forget_choices(keep_choices)
+            self.current, self._stale = ("feature", (layer, str(key))), True
+            self.come_forward_next_turn(self.paint_host)
             return
         self.show_feature(layer, key, keep_choices)
 
@@ -167,7 +184,7 @@ class SidePanel(QWidget):
         """Show feature ``key`` (code or fid) of ``layer``; a feature the map no longer
         has (deleted by an import's undo, say) clears the panel."""
         self._forget_choices(keep_choices)
-        if self._behind():  # made when shown (showEvent): no one sees it meanwhile
+        if self.behind():  # made when shown (showEvent): no one sees it meanwhile
             self.current, self._stale = ("feature", (layer, str(key))), True
             return
         self._stale = False
@@ -264,7 +281,7 @@ class SidePanel(QWidget):
         turn), and made at once they were 11-16 ms of one (bench/README.md, issue 17,
         sessions 30 and 31)."""
         la = self.model.get(self.AHEAD_LAYER)
-        if self.current is not None or self.tabs.count() or la is None or len(la) == 0:
+        if not self._nothing_shown() or self.tabs.count() or la is None or len(la) == 0:
             return None
         rec = record(self.model, self.AHEAD_LAYER, 0)
         rows = overview_rows(self.AHEAD_LAYER, rec, self.lang, self._counties())
@@ -276,10 +293,20 @@ class SidePanel(QWidget):
         return lambda: self._overview_rows_ahead(steps)
 
     def _ahead_under_way(self) -> bool:
-        """The tabs made ahead are still the panel's to make: nothing shown meanwhile."""
-        return self.current is None and self._overview is not None \
+        """The tabs made ahead are still the panel's to make: nothing shown meanwhile.  A
+        feature chosen while the panel was behind the record card (an outfall clicked:
+        shown when the panel comes to the front) does not stop them: the first zone
+        clicked after outfalls made its tabs in its turn (~30 ms at 10k outfalls,
+        bench/bench_clicks.py's zone_loop, issue 17, session 32)."""
+        return self._nothing_shown() and self._overview is not None \
             and self.tabs.count() >= 1 and self.tabs.widget(0) is self._overview \
             and not self.tabs.isVisible()
+
+    def _nothing_shown(self) -> bool:
+        """Nothing shown yet, or only chosen behind another dock's tab (made when the
+        panel comes to the front)."""
+        return self.current is None or (self._stale and self._forward_later is None
+                                        and self.behind())
 
     def _overview_rows_ahead(self, steps: Iterator[None]) -> Callable[[], None] | None:
         """The next rows of the 概况 tab made ahead (a turn each), then the other tabs."""
@@ -390,7 +417,7 @@ class SidePanel(QWidget):
         layer, key = data
         self.pick_requested.emit(layer, str(key))
 
-    def _behind(self) -> bool:
+    def behind(self) -> bool:
         """Whether the panel is behind another dock's tab of a window on screen (a click
         on an outfall raises its record card over this panel: the zone details, tabs and
         overlap list made for it were ~15-25 ms of the click's turn, unseen).  Qt moves a
@@ -405,7 +432,7 @@ class SidePanel(QWidget):
             next_turn(self, self._catch_up)  # (after this paint: ui/turns.py)
 
     def _catch_up(self) -> None:
-        if self._stale and not self._behind():
+        if self._stale and not self.behind():
             self._stale = False
             self.refresh()
 
@@ -413,9 +440,32 @@ class SidePanel(QWidget):
         """The panel's dock came to the front (its tab chosen, or raised for a zone): what
         was chosen meanwhile, before it is painted (the paint's catch-up would show the
         old content for a frame first)."""
-        if visible and self._stale:
+        if visible and self._stale and self._forward_later is None:
             self._stale = False
             self.refresh()
+
+    def come_forward_next_turn(self, content: QWidget) -> None:
+        """Called just before the panel's dock is raised by a click on the map: what was
+        chosen meanwhile is made, and ``content`` (the dock's widget, this panel in it)
+        painted, in a later turn of the event loop than the click's.  A zone clicked with
+        the record card in front was one turn of ~20 ms at 1M outfalls: the map's ring,
+        the zone's details and the panel's paint (bench/README.md, issue 17, session 32).
+        Until then the dock's area keeps what was painted there."""
+        if self._forward_later is not None:
+            return  # (put off already: its turn will come)
+        self._forward_later = content
+        content.setUpdatesEnabled(False)
+        next_turn(self, self._come_forward)
+
+    def _come_forward(self) -> None:
+        """The details made in this turn (~4-6 ms at 1M), painted in the next (~3-5)."""
+        self._catch_up()  # (stays stale if the card came back over the panel meanwhile)
+        next_turn(self, self._paint_forward)
+
+    def _paint_forward(self) -> None:
+        content, self._forward_later = self._forward_later, None
+        if content is not None:
+            content.setUpdatesEnabled(True)  # (and repainted, the panel with it)
 
     def show_point(self, rep: PointReport) -> None:
         self.current = ("point", rep)

@@ -105,6 +105,14 @@ def spin_until(predicate, timeout_ms: int = 20000, step_ms: int = 20) -> bool:
     return bool(predicate())
 
 
+def details_shown(win, timeout_ms: int = 5000) -> bool:
+    """Spin until 要素详情 shows the feature selected last, painted: a click on the map
+    has it made and painted in turns after the click's own (``SidePanel.
+    come_forward_next_turn``), as the user sees it a moment after the map's ring."""
+    panel = win.side_panel
+    return spin_until(lambda: not panel._stale and panel._forward_later is None, timeout_ms)
+
+
 @contextmanager
 def layout_requests(*widgets):
     """The names of ``widgets`` that got a layout request (Qt's ``LayoutRequest``: a

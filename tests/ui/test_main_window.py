@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QTableWidget
 
 from layers.zone_details import details
 from tests.models.test_memory_trim import trims  # noqa: F401 - the fixture
-from tests.ui.conftest import wait_rendered
+from tests.ui.conftest import details_shown, wait_rendered
 
 
 def _unit_to_click(win):
@@ -46,6 +46,7 @@ def test_click_on_unit_selects_it_and_fills_four_tabs(qtbot, win):
     qtbot.mouseClick(win.canvas, Qt.MouseButton.LeftButton, pos=pos)
     assert win.selection.current.layer == "control_units"
     assert win.selection.current.keys == (code,)
+    assert details_shown(win)  # (made and painted in the turns after the click's)
     assert code in win.side_panel.title.text()
     tabs = win.side_panel.tabs
     assert tabs.count() == 4
@@ -65,6 +66,7 @@ def test_click_on_unit_selects_it_and_fills_four_tabs(qtbot, win):
 def test_outfall_row_click_selects_it_on_map(qtbot, win):
     idx, pos = _unit_to_click(win)
     qtbot.mouseClick(win.canvas, Qt.MouseButton.LeftButton, pos=pos)
+    assert details_shown(win)
     page = win.side_panel.tab_page(3)
     table = page.findChild(QTableWidget, "outfallsTable")
     if table.rowCount() == 0:
@@ -73,6 +75,7 @@ def test_outfall_row_click_selects_it_on_map(qtbot, win):
     table.cellClicked.emit(0, 0)
     assert win.selection.current.layer == "outfalls"
     assert win.selection.current.keys == (code,)
+    assert details_shown(win)
     assert code in win.side_panel.title.text()
 
 
@@ -222,6 +225,7 @@ def test_a_click_where_features_overlap_lists_each_with_code_and_name(qtbot, win
     assert found is not None, "no spot with overlapping features in view"
     pos, shown = found
     qtbot.mouseClick(win.canvas, Qt.MouseButton.LeftButton, pos=pos)
+    assert details_shown(win)
     choices = win.side_panel.choices
     assert choices.isVisibleTo(win.side_panel)
     expected = []
@@ -370,6 +374,7 @@ def test_the_indicators_tab_charts_the_selected_indicator(qtbot, win):
 
     _idx, pos = _unit_to_click(win)
     qtbot.mouseClick(win.canvas, Qt.MouseButton.LeftButton, pos=pos)
+    assert details_shown(win)
     page = win.side_panel.tab_page(2)
     chart = page.findChild(pg.PlotWidget, "indicatorChart")
     table = page.findChild(QTableWidget, "indicatorsTable")
@@ -448,6 +453,7 @@ def test_the_next_zone_refills_the_tab_that_is_open(qtbot, win):
     (n_a, a), (n_b, b) = sorted(counts.items())
     win.side_dock.raise_()
     win.select("control_units", a)
+    assert details_shown(win)
     tabs = win.side_panel.tabs
     tabs.setCurrentIndex(1)  # 任务 open
     spin(20)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.ui.conftest import spin, spin_until
+from tests.models import outfall_testdata as td
+from tests.ui.conftest import details_shown, spin, spin_until
 from tests.ui.outfalls.test_outfall_review import setup  # noqa: F401 - the fixture
 from tests.ui.test_main_window import _unit_to_click
 
@@ -36,6 +37,7 @@ def test_a_zones_tabs_are_made_ahead_and_filled_by_the_first_click(panel_tabs_so
     code = win.model.get("control_units").frame["code"].iloc[idx]
     qtbot.mouseClick(win.canvas, Qt.MouseButton.LeftButton, pos=pos)
     assert win.selection.current.keys == (code,)
+    assert details_shown(win)  # (made and painted in the turns after the click's)
     assert code in panel.title.text()
     tabs = panel.tabs
     assert tabs.isVisible() and tabs.count() == 4
@@ -58,6 +60,7 @@ def test_a_click_before_the_tabs_are_ready_makes_them_as_before(qtbot, win):
     assert panel.tabs.count() == 0
     idx, pos = _unit_to_click(win)
     qtbot.mouseClick(win.canvas, Qt.MouseButton.LeftButton, pos=pos)
+    assert details_shown(win)
     assert panel.tabs.isVisible() and panel.tabs.count() == 4
 
 
@@ -99,6 +102,7 @@ def test_a_zone_clicked_half_way_is_shown_whole_and_the_steps_stop(qtbot, win):
     idx, pos = _unit_to_click(win)
     code = win.model.get("control_units").frame["code"].iloc[idx]
     qtbot.mouseClick(win.canvas, Qt.MouseButton.LeftButton, pos=pos)
+    assert details_shown(win)
     tabs = panel.tabs
     assert tabs.isVisible() and tabs.count() == 4
     overview = tabs.widget(0)
@@ -139,3 +143,29 @@ def test_the_window_is_quiet_once_its_map_and_inventory_are_in(qtbot, setup, mon
     review._flags_timer.start()  # an edit's re-check due
     assert not review.settled() and not win._quiet()
     assert spin_until(win._quiet, 10_000)
+
+
+def test_an_outfall_chosen_behind_the_record_card_does_not_stop_the_steps(
+        panel_tabs_soon, qtbot, setup):  # noqa: F811
+    """An outfall clicked before the tabs are made raises its record card over 要素详情:
+    nothing is shown in the panel yet, so the steps go on, and the first zone clicked
+    after fills the tabs made ahead (it made them in its turn: ~30 ms at 10k outfalls).
+    要素详情 brought to the front shows the outfall, as before."""
+    win, ws, review = setup
+    panel = win.side_panel
+    win.select("outfalls", td.CODES[0])  # before the steps (100 ms after the first paint)
+    assert spin_until(lambda: panel.behind() and panel._stale)
+    assert spin_until(lambda: panel.tabs.count() == 4, 10_000)
+    spin(300)  # (the last step: painted once, offscreen)
+    assert not panel.tabs.isVisible()
+    made_ahead = [panel.tabs.widget(i) for i in range(4)]
+    code = str(ws.layer("control_units")["code"].iloc[0])
+    win.select("control_units", code)  # a zone clicked: 要素详情 comes to the front
+    assert details_shown(win)
+    assert not panel.behind() and code in panel.title.text()
+    assert [panel.tabs.widget(i) for i in range(4)] == made_ahead
+    assert any(v == code for _k, v in panel.tabs.widget(0).rows)
+    # the outfall's own details, when chosen again with 要素详情 in front
+    win.select("outfalls", td.CODES[0])
+    win.side_dock.raise_()
+    assert spin_until(lambda: td.CODES[0] in panel.title.text() and not panel.behind())
