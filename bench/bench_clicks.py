@@ -11,7 +11,12 @@ click is made of:
   selection's listeners), ``handled`` (the click's handlers), ``repaint`` (the event
   processing after it) and, within it, ``paint`` by widget (the time from one widget's
   paint event to the next one's: a widget and the children it paints);
-- ``clicks``: how many, on outfalls spread over the full extent.
+- ``clicks``: how many, on outfalls spread over the full extent;
+- ``zone_loop``: as ``loop``, for ``zone_clicks`` clicks on control units (a point inside
+  each with no outfall under it), one after another: 要素详情 in front but for the first
+  (the record card was, after the outfalls);
+- ``alternating_loop``: an outfall, a zone, an outfall...: each click brings the other
+  tab to the front (the record card, then 要素详情).
 
 Usage::
 
@@ -47,21 +52,30 @@ def _pump(seconds: float) -> None:
     _pump_until(lambda: time.perf_counter() > end)
 
 
-def _spots(win: Any, n: int, seed: int) -> list[tuple[float, float]]:
-    """Screen points where a click hits an outfall, over the full extent."""
+def _spots(win: Any, n: int, seed: int, layer: str = "outfalls") -> list[tuple[float, float]]:
+    """Screen points where a click hits a feature of ``layer`` first, over the full
+    extent: an outfall's point, or a zone's anchor with no outfall under it (none if the
+    layer is not shown)."""
     import numpy as np
 
-    canvas, outfalls = win.canvas, win.model.get("outfalls")
+    canvas, features = win.canvas, win.model.get(layer)
+    if features is None or not len(features):
+        return []
     rnd = random.Random(seed)
     spots: list[tuple[float, float]] = []
     end = time.perf_counter() + 20.0
     while len(spots) < n and time.perf_counter() < end:
-        x0, y0, x1, y1 = outfalls.feature_extent(rnd.randrange(len(outfalls)))
-        sx, sy = (float(v) for v in canvas.view.to_screen(np.array((x0 + x1) / 2),
-                                                            np.array((y0 + y1) / 2)))
+        i = rnd.randrange(len(features))
+        if layer == "outfalls":
+            x0, y0, x1, y1 = features.feature_extent(i)
+            x, y = np.array((x0 + x1) / 2), np.array((y0 + y1) / 2)
+        else:  # (a point inside the zone)
+            ax, ay = features.anchors()
+            x, y = np.array(ax[i]), np.array(ay[i])
+        sx, sy = (float(v) for v in canvas.view.to_screen(x, y))
         if 0 <= sx < canvas.width() and 0 <= sy < canvas.height():
             found = canvas.identify(sx, sy)
-            if found and found[0].layer == "outfalls":
+            if found and found[0].layer == layer:
                 spots.append((sx, sy))
     return spots
 
@@ -117,19 +131,31 @@ def measure(path: Path, clicks: int, seed: int) -> dict[str, Any]:
         QTest.mouseClick(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
                          QPointF(sx, sy).toPoint())
 
-    # the clicks posted into the running loop, a 1 ms timer's gaps over them
-    ticks: list[float] = []
-    meter = QTimer()
-    meter.setInterval(1)
-    meter.timeout.connect(lambda: ticks.append(time.perf_counter()))
-    meter.start()
-    _pump(0.5)
-    ticks.clear()
-    for sx, sy in spots:
-        QTimer.singleShot(0, lambda sx=sx, sy=sy: click(sx, sy))
-        _pump(0.15)
-    meter.stop()
-    gaps = np.diff(np.asarray(ticks)) * 1000 if len(ticks) > 1 else np.zeros(1)
+    def loop(points: list[tuple[float, float]]) -> dict[str, Any]:
+        """The clicks posted into the running loop, a 1 ms timer's gaps over them."""
+        ticks: list[float] = []
+        meter = QTimer()
+        meter.setInterval(1)
+        meter.timeout.connect(lambda: ticks.append(time.perf_counter()))
+        meter.start()
+        _pump(0.5)
+        ticks.clear()
+        for sx, sy in points:
+            QTimer.singleShot(0, lambda sx=sx, sy=sy: click(sx, sy))
+            _pump(0.15)
+        meter.stop()
+        gaps = np.diff(np.asarray(ticks)) * 1000 if len(ticks) > 1 else np.zeros(1)
+        return {"max_ms": round(float(gaps.max()), 1),
+                "over_16ms": int((gaps > 16).sum()), "over_10ms": int((gaps > 10).sum()),
+                "longest_ms": sorted(round(float(g), 1) for g in gaps)[-12:]}
+
+    outfall_loop = loop(spots)
+    # zones: one after another with 要素详情 in front, then each after an outfall (the
+    # record card in front: the click brings 要素详情 back)
+    zones = _spots(win, max(2, clicks // 2), seed, layer="control_units")
+    zone_loop = loop(zones) if zones else None
+    mixed = [p for pair in zip(spots, zones, strict=False) for p in pair]
+    alternating = loop(mixed) if zones else None
 
     # the same clicks called directly, part by part
     timed = _Timed()
@@ -172,9 +198,8 @@ def measure(path: Path, clicks: int, seed: int) -> dict[str, Any]:
     if review is not None:
         review.shutdown()
     return {"workspace": str(path), "clicks": len(spots),
-            "loop": {"max_ms": round(float(gaps.max()), 1),
-                     "over_16ms": int((gaps > 16).sum()), "over_10ms": int((gaps > 10).sum()),
-                     "longest_ms": sorted(round(float(g), 1) for g in gaps)[-12:]},
+            "loop": outfall_loop, "zone_clicks": len(zones), "zone_loop": zone_loop,
+            "alternating_loop": alternating,
             "parts_ms": {k: v for k, v in parts.items() if not k.startswith("paint.")},
             "paint_ms": dict(sorted(paint.items(), key=lambda kv: -kv[1]))}
 
