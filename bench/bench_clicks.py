@@ -14,7 +14,8 @@ click is made of:
 - ``clicks``: how many, on outfalls spread over the full extent;
 - ``zone_loop``: as ``loop``, for ``zone_clicks`` clicks on control units (a point inside
   each with no outfall under it), one after another: 要素详情 in front but for the first
-  (the record card was, after the outfalls);
+  (the record card was, after the outfalls); at the full extent, or (1M: an outfall
+  under every zone's anchor) in a view zoomed in on a zone (``zone_view``);
 - ``alternating_loop``: an outfall, a zone, an outfall...: each click brings the other
   tab to the front (the record card, then 要素详情).
 
@@ -78,6 +79,35 @@ def _spots(win: Any, n: int, seed: int, layer: str = "outfalls") -> list[tuple[f
             if found and found[0].layer == layer:
                 spots.append((sx, sy))
     return spots
+
+
+def _zoomed_in_spots(win: Any, n: int, seed: int
+                     ) -> tuple[list[tuple[float, float]], list[tuple[float, float]], str]:
+    """Zone and outfall spots in a view zoomed in on a zone until clicks find zones
+    with no outfall under them: (zones, outfalls, the view's width in metres)."""
+    canvas, units = win.canvas, win.model.get("control_units")
+    if units is None or not len(units):
+        return [], [], ""
+    rnd = random.Random(seed)
+    i = rnd.randrange(len(units))
+    ax, ay = units.anchors()
+    x, y = float(ax[i]), float(ay[i])
+    for half in (8000.0, 4000.0, 2000.0, 1000.0, 500.0):
+        canvas.zoom_to_bbox((x - half, y - half, x + half, y + half), 0.0)
+        _pump(1.5)  # (drawn)
+        found: dict[str, list[tuple[float, float]]] = {"control_units": [], "outfalls": []}
+        for _ in range(4000):
+            sx, sy = rnd.uniform(10, canvas.width() - 10), rnd.uniform(10, canvas.height() - 10)
+            hits = canvas.identify(sx, sy)
+            if hits and hits[0].layer in found and len(found[hits[0].layer]) < n:
+                found[hits[0].layer].append((sx, sy))
+            if all(len(v) >= n for v in found.values()):
+                break
+        if len(found["control_units"]) >= n:
+            x0, _y0, x1, _y1 = canvas.view.bbox
+            width = x1 - x0
+            return found["control_units"], found["outfalls"], f"{width:.0f} m wide"
+    return [], [], ""
 
 
 class _Timed:
@@ -153,9 +183,14 @@ def measure(path: Path, clicks: int, seed: int) -> dict[str, Any]:
     # zones: one after another with 要素详情 in front, then each after an outfall (the
     # record card in front: the click brings 要素详情 back)
     zones = _spots(win, max(2, clicks // 2), seed, layer="control_units")
+    zone_view = "full extent"
+    if len(zones) < max(2, clicks // 2):  # (1M: an outfall under every zone's anchor)
+        zones, mixed_outfalls, zone_view = _zoomed_in_spots(win, max(2, clicks // 2), seed)
+    else:
+        mixed_outfalls = spots
     zone_loop = loop(zones) if zones else None
-    mixed = [p for pair in zip(spots, zones, strict=False) for p in pair]
-    alternating = loop(mixed) if zones else None
+    mixed = [p for pair in zip(mixed_outfalls, zones, strict=False) for p in pair]
+    alternating = loop(mixed) if zones and mixed_outfalls else None
 
     # the same clicks called directly, part by part
     timed = _Timed()
@@ -198,7 +233,8 @@ def measure(path: Path, clicks: int, seed: int) -> dict[str, Any]:
     if review is not None:
         review.shutdown()
     return {"workspace": str(path), "clicks": len(spots),
-            "loop": outfall_loop, "zone_clicks": len(zones), "zone_loop": zone_loop,
+            "loop": outfall_loop, "zone_clicks": len(zones), "zone_view": zone_view,
+            "zone_loop": zone_loop,
             "alternating_loop": alternating,
             "parts_ms": {k: v for k, v in parts.items() if not k.startswith("paint.")},
             "paint_ms": dict(sorted(paint.items(), key=lambda kv: -kv[1]))}

@@ -60,7 +60,7 @@ class SidePanel(QWidget):
         #: built the zone details no one then saw (~45 ms of the click's turn).
         self.covered_for: Callable[[str], bool] = lambda _layer: False
         self._overview: KeyValues | None = None  # the 概况 tab, kept from click to click
-        #: the dock's widget whose paint waits for the turn after a raise
+        #: the dock's widget whose paint waits for a later turn than a click's
         #: (:meth:`come_forward_next_turn`)
         self._forward_later: QWidget | None = None
         #: the widget painted with this panel (the dock's scroll area; set by the window):
@@ -445,12 +445,13 @@ class SidePanel(QWidget):
             self.refresh()
 
     def come_forward_next_turn(self, content: QWidget) -> None:
-        """Called just before the panel's dock is raised by a click on the map: what was
-        chosen meanwhile is made, and ``content`` (the dock's widget, this panel in it)
-        painted, in a later turn of the event loop than the click's.  A zone clicked with
-        the record card in front was one turn of ~20 ms at 1M outfalls: the map's ring,
-        the zone's details and the panel's paint (bench/README.md, issue 17, session 32).
-        Until then the dock's area keeps what was painted there."""
+        """For a click on the map (called before the panel's dock is raised, if it is):
+        what was chosen is made, and ``content`` (the dock's widget, this panel in it)
+        painted, in later turns of the event loop than the click's, where the map's ring
+        is painted.  A zone clicked with the record card in front was one turn of ~20 ms
+        at 1M outfalls: the ring, the zone's details and the panel's paint; with the panel
+        in front, 11-13 ms (bench/README.md, issue 17, session 32).  Until then the dock's
+        area keeps what was painted there (the last feature, or the record card)."""
         if self._forward_later is not None:
             return  # (put off already: its turn will come)
         self._forward_later = content
