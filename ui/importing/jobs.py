@@ -87,8 +87,12 @@ class JobRunner(Translated, QObject):
         job.progressed.connect(self._on_progress)
         job.succeeded.connect(lambda result: self._finish(job, page, on_success, result, None))
         job.failed.connect(lambda exc: self._finish(job, page, on_success, None, exc))
-        page.completeChanged.emit()
-        self._set_buttons(False)
+        # the buttons that go on disabled directly, not by the page's completeChanged:
+        # QWizard updates its buttons with its updates switched off and on again and its
+        # page area hidden and shown, and the whole wizard was repainted (a dry run's
+        # tables, tabs and counts: the import's first turn, 12-34 ms; bench/bench_gaps.py,
+        # issue 17, session 32).  The page's isComplete says the same while the job runs.
+        self._set_buttons(False, going_on=True)
         self._progress_timer.start(SHOW_PROGRESS_MS)
         job.start()
 
@@ -127,8 +131,14 @@ class JobRunner(Translated, QObject):
         else:
             page.say(self.tr("出错：%1").replace("%1", f"{type(exc).__name__}: {exc}"), error=True)
 
-    def _set_buttons(self, on: bool) -> None:
-        for b in (QWizard.WizardButton.BackButton, QWizard.WizardButton.CancelButton):
+    def _set_buttons(self, on: bool, going_on: bool = False) -> None:
+        """Back and Cancel enabled or not; ``going_on``: Next, 导入 (commit) and Finish
+        too (QWizard enables them again from the page's isComplete at its completeChanged)."""
+        which = [QWizard.WizardButton.BackButton, QWizard.WizardButton.CancelButton]
+        if going_on:
+            which += [QWizard.WizardButton.NextButton, QWizard.WizardButton.CommitButton,
+                      QWizard.WizardButton.FinishButton]
+        for b in which:
             button = self.wizard.button(b)
             if button is not None:
                 button.setEnabled(on)
