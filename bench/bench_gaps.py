@@ -221,7 +221,7 @@ class EventClock:
             if ms > over_ms and any(a - 0.02 <= t <= b for a, b in spans):
                 who = _describe(obj)
                 out.append([round(ms, 1), str(kind).split(".")[-1], who])
-        return out[:20]
+        return out[:int(os.environ.get("ECOZONE_GAPS_EVENTS_N", "20"))]  # (more to diagnose)
 
 
 def _describe(obj: Any) -> str:
@@ -431,7 +431,12 @@ class GapMeter:
             from PySide6.QtWidgets import QApplication
 
             QApplication.instance().removeEventFilter(events.filter)
-            out["slow_events"] = events.slow_in(long)
+            out["slow_events"] = events.slow_in(long, float(os.environ.get("ECOZONE_GAPS_EVENTS_MS",
+                                                                           "2.0")))
+            # when each long gap began, from the activity's start (its first turn, or its end)
+            out["long_gaps_from_start_ms"] = [round((a - t0) * 1000, 1) for a, _b in long]
+            if state.get("done_at") is not None:
+                out["done_at_ms"] = round((state["done_at"] - t0) * 1000, 1)
         if state.get("timeout"):
             out["timeout"] = True
         return out
