@@ -91,6 +91,8 @@ class MapCanvas(QWidget):
         self._composite: tuple[QImage, Viewport] | None = None
         #: highlighted features as (layer, key); the window's SelectionModel sets it
         self.selection: list[tuple[str, str]] = []
+        #: the layers the selection's marks were last drawn with, by name
+        self._marks_drawn_with: dict[str, Any] = {}
         self.hover: Hit | None = None
         self._rings: dict[float, tuple[QImage, QImage]] = {}  # (_ring_sprites)
         self.hover_text = ""
@@ -226,9 +228,21 @@ class MapCanvas(QWidget):
 
     def set_selection(self, items: list[tuple[str, str]]) -> None:
         """Highlight these features, each named (layer, key)."""
-        before = self._marks_area(self._selection_marks())
+        # a layer replaced since the marks were drawn (an import, its undo): the map is
+        # repainted whole for it anyway, and finding the old marks in the new layer made
+        # its index of keys on the GUI thread (17 ms at 100k outfalls, in the import's
+        # undo; bench/bench_gaps.py, issue 17, session 32)
+        same = self._marks_layers_unchanged()
+        before = self._marks_area(self._selection_marks()) if same else None
         self.selection = [(layer, str(key)) for layer, key in items]
-        self._repaint_marks(before, self._marks_area(self._selection_marks()))
+        self._repaint_marks(before, self._marks_area(self._selection_marks())
+                            if before is not None else None)
+
+    def _marks_layers_unchanged(self) -> bool:
+        """Whether the layers of the selection are those its marks were last drawn with."""
+        drawn = self._marks_drawn_with
+        return all(name in drawn and drawn[name] is self.model.get(name)
+                   for name in {name for name, _key in self.selection})
 
     # -- the marks' areas: a selection or hover changed repaints where they were and are.
     # Found afresh each time from the keys, the layers and the view as they are now: the
@@ -517,7 +531,9 @@ class MapCanvas(QWidget):
     def _draw_selection(self, p: QPainter) -> None:
         """The selected features, found by key in the layers as they are now (a reload or
         an edit renumbers map rows; keys stay)."""
-        for name, layer, rows in self._selected_rows():
+        selected = self._selected_rows()
+        self._marks_drawn_with = {name: layer for name, layer, _rows in selected}
+        for name, layer, rows in selected:
             if layer.style.kind == "point" and len(rows) > 1:
                 self._draw_points(p, layer, rows)
                 continue

@@ -173,3 +173,45 @@ def test_a_selected_outfall_moved_then_another_selected_leaves_no_old_ring(
     win.select("outfalls", second)
     spin(100)
     assert _on_screen(win) == _repainted_whole(win)
+
+
+def test_a_layer_replaced_under_the_selection_repaints_whole_without_its_keys_index(
+        qtbot, tmp_path, ui_workspace_path) -> None:  # noqa: ANN001
+    """An import or its undo replaces the outfalls' layer under a selected outfall: the
+    selection then changed does not look for the old ring in the new layer (its index of
+    keys was made on the GUI thread for it: 17 ms at 100k outfalls) but repaints the
+    whole canvas, as the new layer needs anyway; the window then shows what a whole
+    repaint shows."""
+    import shutil
+
+    from models.workspace import Workspace
+    from tests.ui.conftest import main_window_for, wait_rendered
+
+    path = tmp_path / "ws.gpkg"
+    shutil.copy(ui_workspace_path, path)
+    ws = Workspace.open(path)
+    win = main_window_for(qtbot, ws)
+    win.resize(1400, 900)
+    win.show()
+    qtbot.waitExposed(win)
+    win.canvas.full_extent()
+    wait_rendered(qtbot, win)
+    (first, _at), (second, _at2) = _outfalls_in_view(win, 2)
+    win.select("outfalls", first)
+    spin(100)
+    old = win.model.get("outfalls")
+    ws.reload_layer("outfalls")
+    new = win.model.get("outfalls")
+    assert new is not old and not new.keys_indexed
+    regions = _Regions(win.canvas)
+    win.canvas.set_selection([("outfalls", second)])
+    assert not new.keys_indexed  # (the paint finds the new ring; nothing before it)
+    wait_rendered(qtbot, win)
+    spin(100)
+    assert [win.canvas.rect()] in regions.seen
+    assert _on_screen(win) == _repainted_whole(win)
+    regions.seen.clear()
+    win.canvas.set_selection([("outfalls", first)])  # drawn with the new layer: a ring's area
+    spin(100)
+    assert regions.seen and _small([r for seen in regions.seen for r in seen])
+    assert _on_screen(win) == _repainted_whole(win)
