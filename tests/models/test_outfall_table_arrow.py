@@ -255,3 +255,18 @@ def test_a_coded_column_shows_what_pandas_factorize_gives(dtype) -> None:
     assert [str(v) for v in col.values[:-1]] == \
         [{"晋江": "Jinjiang"}.get(v, v) for v in uniques]
     assert np.array_equal(col.codes.astype(np.int64), np.where(codes < 0, len(uniques), codes))
+
+
+def test_the_filter_menus_list_the_values_rows_have_after_edits():
+    """A column's distinct values (the filter menus' choices): those some row has, each
+    once, empty and unused ones not listed; an edit that leaves a value unused drops it."""
+    from models.text_columns import CodedText
+
+    col = CodedText.of(pd.Series(["规范", "取缔", None, "规范", "合并", ""], dtype="string"))
+    assert [v for v in col.distinct() if v] == ["规范", "取缔", "合并"]  # (first seen first)
+    assert set(col.distinct()) == {"规范", "取缔", "合并", ""}
+    col.set(np.array([1]), ["规范"])  # the one 取缔 made 规范
+    assert set(col.distinct()) == {"规范", "合并", ""}
+    assert CodedText.constant(0).distinct() == []
+    table_like = CodedText.of(pd.Series(["乙", "甲"] * 3, dtype="string"))
+    assert [v for v in table_like.distinct() if v] == ["乙", "甲"]
