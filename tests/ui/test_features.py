@@ -191,8 +191,10 @@ def test_selecting_an_outfall_anywhere_opens_its_record_beside_the_details(windo
     window.select("outfalls", "PWK350582H0003", zoom=True)  # as search and panel links do
     assert review.card.code == "PWK350582H0003"
     assert review.panel.selected_codes() == ["PWK350582H0003"]
-    qtbot.waitUntil(lambda: not review.card.visibleRegion().isEmpty())
-    assert window.side_panel.visibleRegion().isEmpty()  # the record tab is in front
+    # the record tab in front, its texts set and painted (in the turns after the click's)
+    qtbot.waitUntil(lambda: not review.card.visibleRegion().isEmpty()
+                    and review.card.updatesEnabled())
+    assert window.side_panel.visibleRegion().isEmpty()
     labels = [lb.text() for lb, shown in zip(review.card._attr_labels,
                                              review.card.rows_shown(), strict=True) if shown]
     assert "晋江市 (350582)" in labels

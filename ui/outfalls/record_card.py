@@ -152,6 +152,8 @@ class RecordCard(QTabWidget):
         #: 核查记录 and 照片 wait for their tab too: read from the file (~1.5 ms a click at
         #: 1M, a connection and its schema) only when shown (bench/bench_clicks.py)
         self._history_stale = self._photos_stale = True
+        #: the 属性 texts of :attr:`code` still to set (:meth:`show_outfall_in_turns`)
+        self._texts_due = False
         self.currentChanged.connect(lambda _i: self._fill_shown())
         #: (the counties frame, its names) for :meth:`_counties`
         self._counties_of: tuple[Any, dict[str, tuple[str, str]]] | None = None
@@ -159,6 +161,7 @@ class RecordCard(QTabWidget):
     # -- content --------------------------------------------------------------------------
     def show_outfall(self, code: str | None) -> None:
         self.code = code
+        self._texts_due = False
         self._fill_attributes()
         self._history_stale = self._photos_stale = True
         self._fill_shown()
@@ -266,16 +269,24 @@ class RecordCard(QTabWidget):
         finally:
             self._show_rows(0)
 
-    def paint_next_turn(self) -> None:
-        """The card's next paint put off to a later turn of the event loop than this one.
-        For a card brought to the front by a click on the map: that click's turn painted
-        the map's ring and then the whole card, its tabs, buttons and ~14 rows (3-7 ms of
-        a 12-17 ms turn at 1M outfalls, bench/README.md, issue 17, session 32); the card
-        now comes a turn after the ring, each turn half as long.  Until then the dock's
-        area keeps what was painted there."""
+    def show_outfall_in_turns(self, code: str | None) -> None:
+        """:meth:`show_outfall` for a card brought to the front by a click on the map:
+        the outfall is the card's at once (its actions act on it), its 属性 texts are set
+        in the next turn of the event loop and the card painted in the one after.  That
+        click's turn painted the map's ring and then the whole card, its tabs, buttons and
+        ~14 rows, their texts set (12-17 ms at 1M outfalls, bench/README.md, issue 17,
+        session 32).  Until then the dock's area keeps what was painted there."""
+        self.code = code
+        self._history_stale = self._photos_stale = True
+        self._texts_due = True
         if not self.updatesEnabled():
-            return  # (put off already: its turn will come)
+            return  # (put off already: its turns will come)
         self.setUpdatesEnabled(False)
+        next_turn(self, self._texts_now)
+
+    def _texts_now(self) -> None:
+        if self._texts_due:  # (else shown since, at once)
+            self.show_outfall(self.code)
         next_turn(self, self._paint_now)
 
     def _paint_now(self) -> None:

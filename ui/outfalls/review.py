@@ -956,9 +956,11 @@ class OutfallReview(QObject):
             self.panel.select_codes(list(sel.keys),
                                     reveal_later=source == "map" and len(sel.keys) == 1)
         if len(sel.keys) == 1:
-            self.card.show_outfall(sel.keys[0])
             if source == "map" and self._card_behind():
-                self.card.paint_next_turn()  # the map's ring in this turn, the card next
+                # the map's ring in this turn; the card's texts and paint in the next ones
+                self.card.show_outfall_in_turns(sel.keys[0])
+            else:
+                self.card.show_outfall(sel.keys[0])
             self.card_dock.raise_()  # an outfall: its record (一口一档)
 
     def _card_behind(self) -> bool:

@@ -36,7 +36,9 @@ def test_the_cards_rows_are_ready_before_the_first_click(card_rows_soon, setup):
     code = td.CODES[2]
     win.selection.select("outfalls", [code], "map")
     assert card.code == code
-    assert all(_rows_shown(card))  # every field and the coordinates
+    # every field and the coordinates (set in the turn after the click's, the card being
+    # brought to the front over 要素详情)
+    assert spin_until(lambda: all(_rows_shown(card)), 2000)
     assert set(card.attrs.findChildren(QLabel)) == labels  # no label made by the click
     shown = [lb.text() for lb in card._attr_labels]
     frame = ws.layer("outfalls").set_index("code")

@@ -207,10 +207,11 @@ def test_the_next_outfalls_record_lays_out_the_card_alone(setup):  # noqa: F811
 
 
 def test_a_card_brought_forward_by_a_map_click_is_painted_a_turn_after_the_ring(setup):  # noqa: F811
-    """With 要素详情 in front, a click on an outfall paints the map's ring in its own turn
-    and the record card it brings to the front in a later one (together they were one
-    turn of 12-17 ms at 1M; bench/README.md, issue 17, session 32).  The card is then in
-    front, whole, with the outfall's texts; a card already in front is painted at once."""
+    """With 要素详情 in front, a click on an outfall paints the map's ring in its own turn,
+    sets the record card's texts in a later one and paints the card it brings to the
+    front in a later one still (together they were one turn of 12-17 ms at 1M;
+    bench/README.md, issue 17, session 32).  The card is then in front, whole, with the
+    outfall's texts; a card already in front is filled and painted at once."""
     from PySide6.QtCore import QEvent, QObject, QTimer
 
     win, ws, review = setup
@@ -233,12 +234,22 @@ def test_a_card_brought_forward_by_a_map_click_is_painted_a_turn_after_the_ring(
     ticker.setInterval(0)  # a turn of the event loop each
     ticker.timeout.connect(lambda: turns.__setitem__(0, turns[0] + 1))
     ticker.start()
-    # a click on the map, in a turn of the loop as a mouse release is
-    QTimer.singleShot(2, lambda: (painted["map"].clear(), painted["card"].clear(),
-                                  win.select("outfalls", td.CODES[4])))
-    assert spin_until(lambda: card.code == td.CODES[4], 2000)  # the actions act on it
+    texts_set: list[int] = []
+    real_show = card.show_outfall
+    card.show_outfall = lambda code: (texts_set.append(turns[0]), real_show(code))[1]
+    clicked: list[int] = []
+
+    def click() -> None:  # in a turn of the loop, as a mouse release is
+        painted["map"].clear(), painted["card"].clear()
+        clicked.append(turns[0])
+        win.select("outfalls", td.CODES[4])
+        assert card.code == td.CODES[4]  # the actions act on it at once
+
+    QTimer.singleShot(2, click)
     assert spin_until(lambda: painted["card"] and painted["map"], 2000)
-    assert painted["map"][0] < painted["card"][0]
+    card.show_outfall = real_show
+    # the ring in the click's turn, the card's texts in a later one, its paint later still
+    assert painted["map"][0] == clicked[0] < texts_set[0] < painted["card"][0]
     assert card.updatesEnabled()
     assert not card.visibleRegion().isEmpty() and win.side_panel.visibleRegion().isEmpty()
     assert td.CODES[4] in [lb.text() for lb in card.attrs.findChildren(QLabel)]

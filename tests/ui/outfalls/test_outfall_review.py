@@ -285,7 +285,9 @@ def _on_screen(widget) -> bool:
 
 
 def _details_in_front(win) -> None:
-    """要素详情 brought to the front, as the user does to read it, and painted."""
+    """要素详情 brought to the front, as the user does to read it, and painted (after the
+    turns of the click before, in which the record card it raised is filled)."""
+    spin_until(lambda: False, 50)
     win.side_dock.raise_()
     assert spin_until(lambda: _on_screen(win.side_panel) and not win.side_panel._stale)
 
