@@ -40,7 +40,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QStyle, QStyleOptionViewItem, QTableView
 
-from ui.turns import next_turn
+from ui.turns import paint_after
 
 #: texts whose layout a view keeps (a repaint after a scroll shows mostly the texts of
 #: the paint before; laying one out measures it, glyph by glyph)
@@ -247,21 +247,7 @@ class PaintedTableView(QTableView):
         characters' fonts -- is ~40% of a paint of new rows (~2-3 of 7-8 ms for ~280
         cells): a table that arrives, or scrolls to a row far away, is painted in turns of
         a few ms each rather than one of ~8 (bench/README.md, issue 17, session 31)."""
-        viewport = self.viewport()
-        if not viewport.updatesEnabled():
-            return  # (put off already: its turns will come)
-        viewport.setUpdatesEnabled(False)
-        if measure_first:
-            next_turn(self, self._measure_then_paint)
-        else:
-            next_turn(self, self._paint_now)
-
-    def _measure_then_paint(self) -> None:
-        self.measure_shown()
-        next_turn(self, self._paint_now)
-
-    def _paint_now(self) -> None:
-        self.viewport().setUpdatesEnabled(True)  # (and the viewport repainted)
+        paint_after(self.viewport(), self.measure_shown if measure_first else None)
 
     def measure_shown(self) -> None:
         """Lay out the texts of the plain cells on screen as a paint would, without

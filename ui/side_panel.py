@@ -30,7 +30,7 @@ from ui.panels.outfalls import outfalls_tab
 from ui.panels.overview import overview_rows, overview_tab
 from ui.panels.point import as_details, point_rows
 from ui.panels.tasks import tasks_tab
-from ui.turns import next_turn
+from ui.turns import next_turn, paint_after
 
 
 def tr(text: str) -> str:
@@ -60,11 +60,9 @@ class SidePanel(QWidget):
         #: built the zone details no one then saw (~45 ms of the click's turn).
         self.covered_for: Callable[[str], bool] = lambda _layer: False
         self._overview: KeyValues | None = None  # the 概况 tab, kept from click to click
-        #: the dock's widget whose paint waits for a later turn than a click's
-        #: (:meth:`come_forward_next_turn`)
-        self._forward_later: QWidget | None = None
         #: the widget painted with this panel (the dock's scroll area; set by the window):
-        #: its paint is what waits for a later turn
+        #: its paint is what waits for a later turn than a click's
+        #: (:meth:`come_forward_next_turn`)
         self.paint_host: QWidget | None = None
         self.title = QLabel()
         self.title.setObjectName("panelTitle")
@@ -169,7 +167,7 @@ class SidePanel(QWidget):
         if later and self.paint_host is not None and self.isVisible() and not self.behind():
             self._forget_choices(keep_choices)
             self.current, self._stale = ("feature", (layer, str(key))), True
-            self.come_forward_next_turn(self.paint_host)
+            self.come_forward_next_turn()
             return
         self.show_feature(layer, key, keep_choices)
 
@@ -305,7 +303,7 @@ class SidePanel(QWidget):
     def _nothing_shown(self) -> bool:
         """Nothing shown yet, or only chosen behind another dock's tab (made when the
         panel comes to the front)."""
-        return self.current is None or (self._stale and self._forward_later is None
+        return self.current is None or (self._stale and not self.forward_pending()
                                         and self.behind())
 
     def _overview_rows_ahead(self, steps: Iterator[None]) -> Callable[[], None] | None:
@@ -440,33 +438,26 @@ class SidePanel(QWidget):
         """The panel's dock came to the front (its tab chosen, or raised for a zone): what
         was chosen meanwhile, before it is painted (the paint's catch-up would show the
         old content for a frame first)."""
-        if visible and self._stale and self._forward_later is None:
+        if visible and self._stale and not self.forward_pending():
             self._stale = False
             self.refresh()
 
-    def come_forward_next_turn(self, content: QWidget) -> None:
+    def come_forward_next_turn(self) -> None:
         """For a click on the map (called before the panel's dock is raised, if it is):
-        what was chosen is made, and ``content`` (the dock's widget, this panel in it)
-        painted, in later turns of the event loop than the click's, where the map's ring
-        is painted.  A zone clicked with the record card in front was one turn of ~20 ms
+        what was chosen is made in the next turn of the event loop and the panel, with
+        :attr:`paint_host`, painted in the one after; the click's own turn paints the
+        map's ring.  A zone clicked with the record card in front was one turn of ~20 ms
         at 1M outfalls: the ring, the zone's details and the panel's paint; with the panel
         in front, 11-13 ms (bench/README.md, issue 17, session 32).  Until then the dock's
-        area keeps what was painted there (the last feature, or the record card)."""
-        if self._forward_later is not None:
-            return  # (put off already: its turn will come)
-        self._forward_later = content
-        content.setUpdatesEnabled(False)
-        next_turn(self, self._come_forward)
+        area keeps what was painted there (the last feature, or the record card).  The
+        details are made ~4-6 ms at 1M, their paint ~3-5."""
+        if self.paint_host is not None:
+            # (stays stale if the card came back over the panel meanwhile: _catch_up)
+            paint_after(self.paint_host, self._catch_up)
 
-    def _come_forward(self) -> None:
-        """The details made in this turn (~4-6 ms at 1M), painted in the next (~3-5)."""
-        self._catch_up()  # (stays stale if the card came back over the panel meanwhile)
-        next_turn(self, self._paint_forward)
-
-    def _paint_forward(self) -> None:
-        content, self._forward_later = self._forward_later, None
-        if content is not None:
-            content.setUpdatesEnabled(True)  # (and repainted, the panel with it)
+    def forward_pending(self) -> bool:
+        """Whether what a click chose is still to be made and painted in later turns."""
+        return self.paint_host is not None and not self.paint_host.updatesEnabled()
 
     def show_point(self, rep: PointReport) -> None:
         self.current = ("point", rep)

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QWidget
 
 
 def next_turn(owner: QObject, fn: Callable[[], object]) -> QTimer:
@@ -30,3 +31,25 @@ def next_turn(owner: QObject, fn: Callable[[], object]) -> QTimer:
     timer.timeout.connect(timer.deleteLater)
     timer.start()
     return timer
+
+
+def paint_after(widget: QWidget, step: Callable[[], object] | None = None) -> bool:
+    """Put ``widget``'s next paint off: ``step`` (if given) runs in the next turn and the
+    paint comes in the turn after it (without a step, in the next turn).  Meanwhile the
+    widget's updates are off, so its area keeps the pixels it had.  What a click brings
+    to the side (the record card, a zone's details, a table's rows far away) is then not
+    painted in the click's own turn with the map (bench/README.md, issue 17, sessions 31
+    and 32).  False when its paint is put off already: those turns will come, and the
+    step pending reads the caller's state then."""
+    if not widget.updatesEnabled():
+        return False
+    widget.setUpdatesEnabled(False)
+
+    def paint() -> None:
+        widget.setUpdatesEnabled(True)  # (and the widget repainted, its children with it)
+
+    if step is None:
+        next_turn(widget, paint)
+    else:
+        next_turn(widget, lambda: (step(), next_turn(widget, paint)))
+    return True

@@ -110,7 +110,7 @@ def details_shown(win, timeout_ms: int = 5000) -> bool:
     has it made and painted in turns after the click's own (``SidePanel.
     come_forward_next_turn``), as the user sees it a moment after the map's ring."""
     panel = win.side_panel
-    return spin_until(lambda: not panel._stale and panel._forward_later is None, timeout_ms)
+    return spin_until(lambda: not panel._stale and not panel.forward_pending(), timeout_ms)
 
 
 @contextmanager

@@ -88,3 +88,29 @@ def test_not_called_once_its_owner_is_gone_and_leaves_no_timer(qtbot) -> None:  
     qtbot.wait(20)
     assert called == ["kept"]
     assert not kept.findChildren(QTimer)
+
+
+def test_paint_after_runs_the_step_then_paints_in_the_turn_after(qtbot) -> None:  # noqa: ANN001
+    """``paint_after``: the widget keeps its pixels in this turn, the step runs in the next
+    and the paint comes after the step; asked again meanwhile, nothing more is put off."""
+    from ui.turns import paint_after
+
+    log: list[str] = []
+    w = _Logged(log)
+    qtbot.addWidget(w)
+    w.resize(120, 80)
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.waitUntil(lambda: "paint" in log)
+    log.clear()
+
+    def turn() -> None:
+        log.append("turn")
+        assert paint_after(w, lambda: log.append("step"))
+        assert not paint_after(w, lambda: log.append("second step"))  # (put off already)
+        w.update()
+
+    _in_a_turn(qtbot, turn)
+    qtbot.waitUntil(lambda: "paint" in log)
+    assert log == ["turn", "step", "paint"]
+    assert w.updatesEnabled()

@@ -32,7 +32,7 @@ from models.text_columns import row_of_code
 from models.water_quality import class_limits
 from ui.panels.common import epoch_seconds
 from ui.panels.overview import display_value
-from ui.turns import next_turn
+from ui.turns import paint_after
 
 if TYPE_CHECKING:  # the charts import it when first made
     import pyqtgraph as pg
@@ -279,18 +279,11 @@ class RecordCard(QTabWidget):
         self.code = code
         self._history_stale = self._photos_stale = True
         self._texts_due = True
-        if not self.updatesEnabled():
-            return  # (put off already: its turns will come)
-        self.setUpdatesEnabled(False)
-        next_turn(self, self._texts_now)
+        paint_after(self, self._texts_now)  # (put off already: the pending turn sets them)
 
     def _texts_now(self) -> None:
         if self._texts_due:  # (else shown since, at once)
             self.show_outfall(self.code)
-        next_turn(self, self._paint_now)
-
-    def _paint_now(self) -> None:
-        self.setUpdatesEnabled(True)  # (and the card repainted, its children with it)
 
     def _clear_attributes(self) -> None:
         for label in self._attr_labels:

@@ -944,7 +944,7 @@ class OutfallReview(QObject):
             if sel.layer:
                 if source == "map" and self.win.side_panel.behind():
                     # the map's ring in this turn; the zone's details made and painted next
-                    self.win.side_panel.come_forward_next_turn(self.win.side_scroll)
+                    self.win.side_panel.come_forward_next_turn()
                 self.win.side_dock.raise_()  # a zone: its access list, tasks and indicators
             return
         if source == "stats" or len(sel.keys) > 1 and source != "table":
