@@ -8,7 +8,7 @@ from PySide6.QtCore import QEvent, QObject, QPoint, QRect
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 
-from tests.ui.conftest import spin
+from tests.ui.conftest import spin, wait_rendered
 
 
 class _Regions(QObject):
@@ -142,16 +142,15 @@ def test_several_selected_outfalls_are_ringed(qtbot, win) -> None:  # noqa: ANN0
         assert not near(inside, cyan)
 
 
-def test_a_selected_outfall_moved_then_another_selected_leaves_no_old_ring(
-        qtbot, tmp_path, ui_workspace_path) -> None:  # noqa: ANN001
-    """The ring's old area is found where the ring is drawn now: a selected outfall moved
-    (the change flow: the frame written, then announced) and then another selected."""
+def _own_window(qtbot, tmp_path, ui_workspace_path):  # noqa: ANN001, ANN202
+    """A window on a workspace of its own (the test writes to it or reloads its layers),
+    shown and drawn at the full extent."""
     import shutil
 
     from models.workspace import Workspace
-    from tests.ui.conftest import main_window_for, wait_rendered
+    from tests.ui.conftest import main_window_for
 
-    path = tmp_path / "ws.gpkg"  # (a workspace of its own: the test writes to it)
+    path = tmp_path / "ws.gpkg"
     shutil.copy(ui_workspace_path, path)
     ws = Workspace.open(path)
     win = main_window_for(qtbot, ws)
@@ -160,6 +159,14 @@ def test_a_selected_outfall_moved_then_another_selected_leaves_no_old_ring(
     qtbot.waitExposed(win)
     win.canvas.full_extent()
     wait_rendered(qtbot, win)
+    return ws, win
+
+
+def test_a_selected_outfall_moved_then_another_selected_leaves_no_old_ring(
+        qtbot, tmp_path, ui_workspace_path) -> None:  # noqa: ANN001
+    """The ring's old area is found where the ring is drawn now: a selected outfall moved
+    (the change flow: the frame written, then announced) and then another selected."""
+    ws, win = _own_window(qtbot, tmp_path, ui_workspace_path)
     (first, _at), (second, _at2) = _outfalls_in_view(win, 2)
     win.select("outfalls", first)
     spin(100)
@@ -182,20 +189,7 @@ def test_a_layer_replaced_under_the_selection_repaints_whole_without_its_keys_in
     keys was made on the GUI thread for it: 17 ms at 100k outfalls) but repaints the
     whole canvas, as the new layer needs anyway; the window then shows what a whole
     repaint shows."""
-    import shutil
-
-    from models.workspace import Workspace
-    from tests.ui.conftest import main_window_for, wait_rendered
-
-    path = tmp_path / "ws.gpkg"
-    shutil.copy(ui_workspace_path, path)
-    ws = Workspace.open(path)
-    win = main_window_for(qtbot, ws)
-    win.resize(1400, 900)
-    win.show()
-    qtbot.waitExposed(win)
-    win.canvas.full_extent()
-    wait_rendered(qtbot, win)
+    ws, win = _own_window(qtbot, tmp_path, ui_workspace_path)
     (first, _at), (second, _at2) = _outfalls_in_view(win, 2)
     win.select("outfalls", first)
     spin(100)

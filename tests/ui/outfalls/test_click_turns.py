@@ -8,6 +8,9 @@ of its own, and the card's 核查记录 and 照片 are read from the file when t
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QLabel
 
 from tests.models import outfall_testdata as td
@@ -206,63 +209,102 @@ def test_the_next_outfalls_record_lays_out_the_card_alone(setup):  # noqa: F811
     assert scroll.verticalScrollBar().maximum() > 0
 
 
+class _Turns(QObject):
+    """The event loop's turns counted (a zero timer fires once a turn) and, for each
+    watched widget, the turns it was painted in (``painted[name]``)."""
+
+    def __init__(self, **widgets) -> None:  # noqa: ANN003
+        super().__init__()
+        self.turn = 0
+        self.widgets = widgets
+        self.painted: dict[str, list[int]] = {name: [] for name in widgets}
+        self._ticker = QTimer()
+        self._ticker.setInterval(0)
+        self._ticker.timeout.connect(self._tick)
+
+    def _tick(self) -> None:
+        self.turn += 1
+
+    def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Paint:
+            for name, widget in self.widgets.items():
+                if obj is widget:
+                    self.painted[name].append(self.turn)
+        return False
+
+    def forget_paints(self) -> None:
+        for seen in self.painted.values():
+            seen.clear()
+
+
+@contextmanager
+def _turns(**widgets):  # noqa: ANN003
+    watch = _Turns(**widgets)
+    for widget in widgets.values():
+        widget.installEventFilter(watch)
+    watch._ticker.start()
+    try:
+        yield watch
+    finally:
+        watch._ticker.stop()
+        for widget in widgets.values():
+            widget.removeEventFilter(watch)
+
+
 def test_a_card_brought_forward_by_a_map_click_is_painted_a_turn_after_the_ring(setup):  # noqa: F811
     """With 要素详情 in front, a click on an outfall paints the map's ring in its own turn,
     sets the record card's texts in a later one and paints the card it brings to the
     front in a later one still (together they were one turn of 12-17 ms at 1M;
     bench/README.md, issue 17, session 32).  The card is then in front, whole, with the
     outfall's texts; a card already in front is filled and painted at once."""
-    from PySide6.QtCore import QEvent, QObject, QTimer
-
     win, ws, review = setup
     card = review.card
     win.side_dock.raise_()
     assert spin_until(lambda: not win.side_panel.visibleRegion().isEmpty())
-    turns = [0]
-    painted: dict[str, list[int]] = {"map": [], "card": []}
+    with _turns(map=win.canvas, card=card) as turns:
+        painted = turns.painted
+        texts_set: list[int] = []
+        real_show = card.show_outfall
+        card.show_outfall = lambda code: (texts_set.append(turns.turn), real_show(code))[1]
+        clicked: list[int] = []
 
-    class Paints(QObject):
-        def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
-            if event.type() == QEvent.Type.Paint:
-                painted["map" if obj is win.canvas else "card"].append(turns[0])
-            return False
+        def click() -> None:  # in a turn of the loop, as a mouse release is
+            turns.forget_paints()
+            clicked.append(turns.turn)
+            win.select("outfalls", td.CODES[4])
+            assert card.code == td.CODES[4]  # the actions act on it at once
 
-    watch = Paints()
-    win.canvas.installEventFilter(watch)
-    card.installEventFilter(watch)
-    ticker = QTimer()
-    ticker.setInterval(0)  # a turn of the event loop each
-    ticker.timeout.connect(lambda: turns.__setitem__(0, turns[0] + 1))
-    ticker.start()
-    texts_set: list[int] = []
-    real_show = card.show_outfall
-    card.show_outfall = lambda code: (texts_set.append(turns[0]), real_show(code))[1]
-    clicked: list[int] = []
-
-    def click() -> None:  # in a turn of the loop, as a mouse release is
-        painted["map"].clear(), painted["card"].clear()
-        clicked.append(turns[0])
-        win.select("outfalls", td.CODES[4])
-        assert card.code == td.CODES[4]  # the actions act on it at once
-
-    QTimer.singleShot(2, click)
-    assert spin_until(lambda: painted["card"] and painted["map"], 2000)
-    card.show_outfall = real_show
-    # the ring in the click's turn, the card's texts in a later one, its paint later still
-    assert painted["map"][0] == clicked[0] < texts_set[0] < painted["card"][0]
-    assert card.updatesEnabled()
-    assert not card.visibleRegion().isEmpty() and win.side_panel.visibleRegion().isEmpty()
-    assert td.CODES[4] in [lb.text() for lb in card.attrs.findChildren(QLabel)]
-    # the card in front: the next outfall's texts painted in the click's own turn
-    spin(50)
-    painted["map"].clear(), painted["card"].clear()
-    win.select("outfalls", td.CODES[5])
-    assert card.updatesEnabled()
-    assert spin_until(lambda: painted["card"] and painted["map"], 2000)
-    ticker.stop()
-    win.canvas.removeEventFilter(watch)
-    card.removeEventFilter(watch)
+        QTimer.singleShot(2, click)
+        assert spin_until(lambda: painted["card"] and painted["map"], 2000)
+        card.show_outfall = real_show
+        # the ring in the click's turn, the card's texts in a later one, its paint later
+        assert painted["map"][0] == clicked[0] < texts_set[0] < painted["card"][0]
+        assert card.updatesEnabled()
+        assert not card.visibleRegion().isEmpty() and win.side_panel.visibleRegion().isEmpty()
+        assert td.CODES[4] in [lb.text() for lb in card.attrs.findChildren(QLabel)]
+        # the card in front: the next outfall's texts painted in the click's own turn
+        spin(50)
+        turns.forget_paints()
+        win.select("outfalls", td.CODES[5])
+        assert card.updatesEnabled()
+        assert spin_until(lambda: painted["card"] and painted["map"], 2000)
     assert painted["card"][0] == painted["map"][0]
+
+
+def _two_units(ws):
+    units = ws.layer("control_units")
+    return None if units is None or len(units) < 2 else [str(c) for c in units["code"].iloc[:2]]
+
+
+def _details_made_in(turns, monkeypatch) -> list[int]:
+    """The turns the side panel made a feature's details in."""
+    import ui.side_panel as side_panel
+
+    made: list[int] = []
+    real = side_panel.details
+    monkeypatch.setattr(side_panel, "details",
+                        lambda *a_, **k: (made.append(turns.turn), real(*a_, **k))[1])
+    return made
 
 
 def test_a_zone_clicked_over_the_record_card_is_made_and_painted_in_later_turns(setup,  # noqa: F811
@@ -272,39 +314,17 @@ def test_a_zone_clicked_over_the_record_card_is_made_and_painted_in_later_turns(
     still (one turn of ~20 ms at 1M; bench/README.md, issue 17, session 32).  要素详情
     is then in front with the zone's details; the card brought back in between keeps
     the details for when 要素详情 is shown."""
-    from PySide6.QtCore import QEvent, QObject, QTimer
-
     win, ws, review = setup
-    units = ws.layer("control_units")
-    if units is None or len(units) < 2:
+    units = _two_units(ws)
+    if units is None:
         return
-    a, b = (str(c) for c in units["code"].iloc[:2])
+    a, b = units
     panel = win.side_panel
     win.select("outfalls", td.CODES[1])
     assert spin_until(lambda: not review.card.visibleRegion().isEmpty() and panel.behind())
-    turns = [0]
-    made: list[int] = []
-    painted: dict[str, list[int]] = {"map": [], "panel": []}
-    import ui.side_panel as side_panel
-
-    real = side_panel.details
-    monkeypatch.setattr(side_panel, "details",
-                        lambda *a_, **k: (made.append(turns[0]), real(*a_, **k))[1])
-
-    class Paints(QObject):
-        def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
-            if event.type() == QEvent.Type.Paint:
-                painted["map" if obj is win.canvas else "panel"].append(turns[0])
-            return False
-
-    watch = Paints()
-    win.canvas.installEventFilter(watch)
-    panel.installEventFilter(watch)
-    ticker = QTimer()
-    ticker.setInterval(0)  # a turn of the event loop each
-    ticker.timeout.connect(lambda: turns.__setitem__(0, turns[0] + 1))
-    ticker.start()
-    try:
+    with _turns(map=win.canvas, panel=panel) as turns:
+        painted = turns.painted
+        made = _details_made_in(turns, monkeypatch)
         QTimer.singleShot(2, lambda: win.select("control_units", a))  # a click on the map
         assert spin_until(lambda: painted["panel"] and painted["map"], 2000)
         assert made and painted["map"][0] < made[-1] < painted["panel"][0]
@@ -321,64 +341,36 @@ def test_a_zone_clicked_over_the_record_card_is_made_and_painted_in_later_turns(
         assert made == [] and panel.behind() and win.side_dock.widget().updatesEnabled()
         win.side_dock.raise_()
         assert spin_until(lambda: b in panel.title.text() and not panel.behind())
-    finally:
-        ticker.stop()
-        win.canvas.removeEventFilter(watch)
-        panel.removeEventFilter(watch)
 
 
 def test_the_next_zone_clicked_is_made_and_painted_after_the_rings_turn(setup, monkeypatch):  # noqa: F811
     """With 要素详情 in front, a click on another zone paints the ring in the click's turn
     and the zone's details in later turns (11-13 ms in one turn at 1M); the panel keeps
     the last zone's pixels meanwhile and then shows the new one."""
-    from PySide6.QtCore import QEvent, QObject, QTimer
-
-    import ui.side_panel as side_panel
-
     win, ws, review = setup
-    units = ws.layer("control_units")
-    if units is None or len(units) < 2:
+    units = _two_units(ws)
+    if units is None:
         return
-    a, b = (str(c) for c in units["code"].iloc[:2])
+    a, b = units
     panel = win.side_panel
     win.side_dock.raise_()
     win.select("control_units", a)
     assert details_shown(win) and a in panel.title.text()
     spin(50)
-    turns = [0]
-    made: list[int] = []
-    painted: dict[str, list[int]] = {"map": [], "panel": []}
-    clicked: list[int] = []  # the click's turn, and whether it made the details
-    real = side_panel.details
-    monkeypatch.setattr(side_panel, "details",
-                        lambda *a_, **k: (made.append(turns[0]), real(*a_, **k))[1])
+    with _turns(map=win.canvas, panel=panel) as turns:
+        painted = turns.painted
+        made = _details_made_in(turns, monkeypatch)
+        clicked: list[int] = []  # the click's turn
 
-    class Paints(QObject):
-        def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
-            if event.type() == QEvent.Type.Paint and clicked:
-                painted["map" if obj is win.canvas else "panel"].append(turns[0])
-            return False
+        def click() -> None:  # in a turn of the loop, as a mouse release
+            turns.forget_paints()
+            clicked.append(turns.turn)
+            win.select("control_units", b)
+            assert made == [] and a in panel.title.text()  # the ring only
 
-    def click() -> None:  # in a turn of the loop, as a mouse release
-        clicked.append(turns[0])
-        win.select("control_units", b)
-        assert made == [] and a in panel.title.text()  # the ring only
-
-    watch = Paints()
-    win.canvas.installEventFilter(watch)
-    panel.installEventFilter(watch)
-    ticker = QTimer()
-    ticker.setInterval(0)  # a turn of the event loop each
-    ticker.timeout.connect(lambda: turns.__setitem__(0, turns[0] + 1))
-    ticker.start()
-    try:
         QTimer.singleShot(2, click)
         assert spin_until(lambda: clicked, 2000)
         assert details_shown(win)
         assert spin_until(lambda: painted["panel"] and painted["map"], 2000)
         assert painted["map"][0] == clicked[0] < made[0] < painted["panel"][0]
         assert b in panel.title.text() and win.side_scroll.updatesEnabled()
-    finally:
-        ticker.stop()
-        win.canvas.removeEventFilter(watch)
-        panel.removeEventFilter(watch)
