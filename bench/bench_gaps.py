@@ -32,7 +32,10 @@ debounced re-check, statistics and re-render the change starts):
 For each: ``max_gap_ms`` (the longest interval between ticks), ``max_gap_gui_cpu_ms`` (the
 GUI thread's own CPU time in it: the rest was waiting for a core or the GIL),
 ``max_gap_core_wait_ms`` (of that rest, the time it was runnable but had no core: Linux's
-schedstat), ``long_gaps`` (each gap over 16 ms as [gap, GUI CPU, core wait] ms),
+schedstat), ``long_gaps`` (each gap over 16 ms as [gap, GUI CPU, core wait, steal of the
+GUI thread's CPU, most steal of another CPU] ms: ``bench/steal.py``),
+``gaps_over_16ms_machine`` (of the gaps over 16 ms, those within budget less their CPU's
+steal: the virtual machine's host ran something else, not the program),
 ``gui_cpu_in_long_gaps_ms``, ``gaps_over_16ms``,
 ``ticks``, ``wall_ms`` (start to settled), ``done_ms`` (start to complete) and ``where``:
 a sampling of the GUI thread's Python stack (every ~2 ms, by a helper thread) during the
@@ -78,6 +81,7 @@ if str(ROOT) not in sys.path:
 from bench import machine_speed  # noqa: E402
 from bench.run_benchmarks import SIZE_PX, SIZES, copy_written  # noqa: E402 - the runner's
 from bench.run_benchmarks import workspace as _workspace  # noqa: E402
+from bench.steal import StealClock, steal_in, the_machines  # noqa: E402
 
 #: new outfalls imported per size (the large import is the 100k of the issue's import test)
 IMPORT_ROWS = {"tiny": 1_000, "small": 10_000, "medium": 10_000, "large": 100_000}
@@ -256,6 +260,10 @@ class GapMeter:
         self.cpu: list[float] = []
         self.name = ""  # the activity measured (ECOZONE_GAPS_PROFILE names one to profile)
         self.runq: list[float] = []
+        # the machine's steal per CPU and the GUI thread's CPU at each tick (bench/steal.py)
+        self.steal_clock = StealClock()
+        self.steals: list[tuple[float, ...]] = []
+        self.on_cpu: list[int] = []
         self.sampler = sampler
         self.trims: TrimMeter | None = None
         # the GUI thread's time spent runnable but waiting for a core (Linux's schedstat,
@@ -274,6 +282,8 @@ class GapMeter:
         self.ticks.append(time.perf_counter())
         self.cpu.append(time.thread_time())
         self.runq.append(self._run_delay())
+        self.steals.append(self.steal_clock.read())
+        self.on_cpu.append(self.steal_clock.cpu())
 
     def run(self, start: Any, done: Any, tail_ms: int, timeout_s: float) -> dict[str, Any]:
         """Call ``start()`` from the event loop, run the loop until ``done()`` holds, then
@@ -306,11 +316,15 @@ class GapMeter:
         self.ticks.clear()
         self.cpu.clear()
         self.runq.clear()
+        self.steals.clear()
+        self.on_cpu.clear()
         events = EventClock() if os.environ.get("ECOZONE_GAPS_EVENTS") else None
         threads_before = _threads_cpu()
         self.ticks.append(time.perf_counter())
         self.cpu.append(time.thread_time())
         self.runq.append(self._run_delay())
+        self.steals.append(self.steal_clock.read())
+        self.on_cpu.append(self.steal_clock.cpu())
         if self.sampler.is_alive():  # (not started under --no-sampling)
             self.sampler.on.set()
         self.timer.start()
@@ -374,6 +388,10 @@ class GapMeter:
         busy = [(b - a) * 1000 for a, b in zip(cpu, cpu[1:], strict=False)]
         waiting = [(b - a) * 1000 for a, b in zip(runq, runq[1:], strict=False)]
         longest = max(range(len(gaps)), key=gaps.__getitem__) if gaps else None
+        # of each long gap, the machine's steal on the GUI thread's CPU and on the others
+        times_ms = [t * 1000 for t in ticks]
+        stolen = {i: steal_in(times_ms, self.steals, self.on_cpu, i)
+                  for i, g in enumerate(gaps) if g > BUDGET_MS}
         long = [(a, b) for a, b in zip(ticks, ticks[1:], strict=False)
                 if (b - a) * 1000 > BUDGET_MS]
         where: Counter[str] = Counter()
@@ -395,9 +413,14 @@ class GapMeter:
                # not its own CPU was the GIL, or Qt waiting)
                "max_gap_core_wait_ms": round(waiting[longest], 1)
                if longest is not None else None,
-               "long_gaps": [[round(g, 1), round(c, 1), round(w, 1)]
-                             for g, c, w in zip(gaps, busy, waiting, strict=True)
+               "long_gaps": [[round(g, 1), round(c, 1), round(w, 1),
+                              round(stolen[i][0]), round(stolen[i][1])]
+                             for i, (g, c, w) in enumerate(zip(gaps, busy, waiting,
+                                                               strict=True))
                              if g > BUDGET_MS][:20],
+               # the long gaps that were the machine's: less their CPU's steal, within budget
+               "gaps_over_16ms_machine": sum(the_machines(gaps[i], own)
+                                             for i, (own, _o) in stolen.items()),
                "ticks": len(ticks),
                "done_ms": round((state["done_at"] - t0) * 1000, 1)
                if state["done_at"] is not None else None,
