@@ -33,9 +33,11 @@ For each: ``max_gap_ms`` (the longest interval between ticks), ``max_gap_gui_cpu
 GUI thread's own CPU time in it: the rest was waiting for a core or the GIL),
 ``max_gap_core_wait_ms`` (of that rest, the time it was runnable but had no core: Linux's
 schedstat), ``long_gaps`` (each gap over 16 ms as [gap, GUI CPU, core wait, steal of the
-GUI thread's CPU, most steal of another CPU] ms: ``bench/steal.py``),
-``gaps_over_16ms_machine`` (of the gaps over 16 ms, those within budget less their CPU's
-steal: the virtual machine's host ran something else, not the program),
+GUI thread's CPU, most steal of another CPU, ms the GUI thread's CPU ran nothing, ms that
+or another CPU ran nothing] ms: ``bench/steal.py``, the virtual machine's host holding a
+vCPU), and whose they were: ``gaps_over_16ms_machine`` (within budget less their CPU's
+stops), ``..._machine_elsewhere`` (less any CPU's: the GUI thread waited for the GIL or a
+lock held on a stopped CPU), ``..._program`` (the rest: the program's to fix),
 ``gui_cpu_in_long_gaps_ms``, ``gaps_over_16ms``,
 ``ticks``, ``wall_ms`` (start to settled), ``done_ms`` (start to complete) and ``where``:
 a sampling of the GUI thread's Python stack (every ~2 ms, by a helper thread) during the
@@ -81,7 +83,7 @@ if str(ROOT) not in sys.path:
 from bench import machine_speed  # noqa: E402
 from bench.run_benchmarks import SIZE_PX, SIZES, copy_written  # noqa: E402 - the runner's
 from bench.run_benchmarks import workspace as _workspace  # noqa: E402
-from bench.steal import StealClock, steal_in, the_machines  # noqa: E402
+from bench.steal import CpuStops, StealClock, steal_in, stopped_in, whose  # noqa: E402
 
 #: new outfalls imported per size (the large import is the 100k of the issue's import test)
 IMPORT_ROWS = {"tiny": 1_000, "small": 10_000, "medium": 10_000, "large": 100_000}
@@ -262,6 +264,8 @@ class GapMeter:
         self.runq: list[float] = []
         # the machine's steal per CPU and the GUI thread's CPU at each tick (bench/steal.py)
         self.steal_clock = StealClock()
+        # and to the millisecond: the spans each CPU ran nothing, from its canary process
+        self.stops = CpuStops()
         self.steals: list[tuple[float, ...]] = []
         self.on_cpu: list[int] = []
         self.sampler = sampler
@@ -392,6 +396,10 @@ class GapMeter:
         times_ms = [t * 1000 for t in ticks]
         stolen = {i: steal_in(times_ms, self.steals, self.on_cpu, i)
                   for i, g in enumerate(gaps) if g > BUDGET_MS}
+        spans = self.stops.spans()
+        stopped = {i: stopped_in(spans, ticks[i], ticks[i + 1], self.on_cpu[i + 1])
+                   for i in stolen}
+        owner = Counter(whose(gaps[i], *stopped[i]) for i in stolen)
         long = [(a, b) for a, b in zip(ticks, ticks[1:], strict=False)
                 if (b - a) * 1000 > BUDGET_MS]
         where: Counter[str] = Counter()
@@ -414,13 +422,16 @@ class GapMeter:
                "max_gap_core_wait_ms": round(waiting[longest], 1)
                if longest is not None else None,
                "long_gaps": [[round(g, 1), round(c, 1), round(w, 1),
-                              round(stolen[i][0]), round(stolen[i][1])]
+                              round(stolen[i][0]), round(stolen[i][1]),
+                              round(stopped[i][0], 1), round(stopped[i][1], 1)]
                              for i, (g, c, w) in enumerate(zip(gaps, busy, waiting,
                                                                strict=True))
                              if g > BUDGET_MS][:20],
-               # the long gaps that were the machine's: less their CPU's steal, within budget
-               "gaps_over_16ms_machine": sum(the_machines(gaps[i], own)
-                                             for i, (own, _o) in stolen.items()),
+               # whose the long gaps were (bench/steal.py): within budget less their CPU's
+               # stops, less any CPU's, or the program's
+               "gaps_over_16ms_machine": owner["machine"],
+               "gaps_over_16ms_machine_elsewhere": owner["machine_elsewhere"],
+               "gaps_over_16ms_program": owner["program"],
                "ticks": len(ticks),
                "done_ms": round((state["done_at"] - t0) * 1000, 1)
                if state["done_at"] is not None else None,

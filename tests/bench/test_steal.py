@@ -1,17 +1,21 @@
-"""The machine's steal time, by which the gap benchmarks tell the host's stops from the
+"""The machine's stops, by which the gap benchmarks tell the host's stops from the
 program's (bench/steal.py)."""
 
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import time
 
 import pytest
 
-from bench.steal import StealClock, steal_in, the_machines
+from bench.steal import CpuStops, StealClock, steal_in, stopped_in, whose
+
+linux = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux's /proc")
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc/stat is Linux's")
+@linux
 def test_the_clock_reads_each_cpus_steal_and_this_threads_cpu() -> None:
     clock = StealClock()
     first = clock.read()
@@ -26,18 +30,49 @@ def test_an_intervals_steal_is_its_cpus_including_what_is_counted_after_it() -> 
     # are counted on CPU 1 at its next scheduler tick, two timer ticks later
     times = [0.0, 1.0, 2.0, 32.0, 33.0, 34.0, 35.0, 45.0]
     steals = [(0.0, 100.0)] * 4 + [(0.0, 100.0), (10.0, 130.0), (10.0, 130.0), (10.0, 140.0)]
-    cpus = [1] * len(times)
-    own, others = steal_in(times, steals, cpus, 2)
-    assert (own, others) == (30.0, 10.0)  # the later 140 is past the accounting's lag
-    assert the_machines(30.0, own)
-    # the same interval on a CPU that was not stolen: the other CPU's steal is no excuse
-    own, others = steal_in(times, steals, [0] * len(times), 2)
-    assert (own, others) == (10.0, 30.0)
-    assert not the_machines(30.0, own)
+    assert steal_in(times, steals, [1] * len(times), 2) == (30.0, 10.0)  # (140: too late)
+    # the same interval on a CPU that was not stolen
+    assert steal_in(times, steals, [0] * len(times), 2) == (10.0, 30.0)
+    assert steal_in(times, [(), (), ()], [-1, -1, -1], 0) == (0.0, 0.0)  # no figures
 
 
-def test_without_figures_every_interval_is_the_programs() -> None:
-    times = [0.0, 20.0, 21.0]
-    assert steal_in(times, [(), (), ()], [-1, -1, -1], 0) == (0.0, 0.0)
-    assert not the_machines(20.0, 0.0)
-    assert the_machines(16.0, 0.0)  # (within the budget)
+def test_an_intervals_stops_are_its_cpus_and_any_cpus_merged() -> None:
+    stops = {0: [(10.000, 10.020)], 1: [(10.010, 10.025), (11.0, 11.1)]}
+    own, any_cpu = stopped_in(stops, 10.000, 10.030, 0)
+    assert own == pytest.approx(20.0) and any_cpu == pytest.approx(25.0)
+    own, any_cpu = stopped_in(stops, 10.000, 10.030, 1)
+    assert own == pytest.approx(15.0) and any_cpu == pytest.approx(25.0)
+    assert stopped_in({}, 10.0, 10.03, 0) == (0.0, 0.0)
+
+
+def test_whose_an_interval_was() -> None:
+    assert whose(30.0, 20.0, 20.0) == "machine"  # 10 ms left: within budget
+    assert whose(30.0, 0.0, 20.0) == "machine_elsewhere"  # the other CPU held it
+    assert whose(30.0, 10.0, 10.0) == "program"  # 20 ms of its own
+    assert whose(16.0, 0.0, 0.0) == "machine"  # (within the budget anyway)
+
+
+@linux
+def test_a_canary_that_does_not_run_reports_its_cpu_stopped() -> None:
+    # a canary stopped by a signal is not runnable, as one whose vCPU the host holds: it
+    # wakes late with no wait for its core, and reports the span
+    watch = CpuStops(min_ms=5.0)
+    canaries = list(watch.procs.values())
+    assert len(canaries) == len(os.sched_getaffinity(0))  # one a CPU
+    try:
+        cpu, proc = next(iter(watch.procs.items()))
+        time.sleep(0.3)  # (started, sleeping in its loop)
+        proc.send_signal(signal.SIGSTOP)
+        t0 = time.monotonic()
+        time.sleep(0.08)
+        proc.send_signal(signal.SIGCONT)
+        t1 = time.monotonic()
+        time.sleep(0.2)
+        spans = watch.spans()[cpu]
+    finally:
+        watch.close()
+    assert len(spans) >= 1, spans
+    a, b = max(spans, key=lambda s: s[1] - s[0])
+    assert 60 <= (b - a) * 1000 <= (t1 - t0) * 1000 + 5
+    assert t0 - 0.005 <= a and b <= t1 + 0.01
+    assert all(p.poll() is not None for p in canaries)  # gone with the meter
