@@ -37,6 +37,11 @@ _EMPTY_FLAG = 0x10
 _ENVELOPE_LEN = (0, 32, 48, 48, 64, 0, 0, 0)
 _LE_4D = struct.Struct("<4d")
 _BE_4D = struct.Struct(">4d")
+# a WKB point: its type (uint32) and x, y, read in the WKB's own byte order
+_LE_POINT = struct.Struct("<I2d")
+_BE_POINT = struct.Struct(">I2d")
+#: WKB type codes of a point: 2D, Z, M, ZM (ISO); EWKB's Z/M flags are not in GeoPackages
+_POINT_TYPES = frozenset((1, 1001, 2001, 3001))
 
 
 def geom_to_blob(geom: shapely.Geometry | None, srs_id: int = 4490) -> bytes | None:
@@ -146,6 +151,13 @@ def _bounds(blob: bytes | None) -> tuple[float, float, float, float] | None:
     if _ENVELOPE_LEN[(flags >> 1) & 0x07]:  # the trigger functions: keep this path short
         minx, maxx, miny, maxy = (_LE_4D if flags & 0x01 else _BE_4D).unpack_from(blob, 8)
         return minx, miny, maxx, maxy
+    if len(blob) >= 29:  # GDAL writes points without an envelope: the point is its box
+        kind, x, y = (_LE_POINT if blob[8] == 1 else _BE_POINT).unpack_from(blob, 9)
+        if kind in _POINT_TYPES:
+            # (decoding it with shapely was ~30 us a row, three calls that each take and
+            # let go of the GIL: an undo's R-tree refresh of 1 000 outfalls held a waiting
+            # GUI thread 15-20 ms, bench/README.md, issue 17, session 33)
+            return None if x != x or y != y else (x, y, x, y)  # (NaN: POINT EMPTY)
     geom = blob_to_geom(blob)
     if geom is None or shapely.is_empty(geom):
         return None

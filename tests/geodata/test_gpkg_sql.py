@@ -325,3 +325,60 @@ def test_geometry_updates_give_the_triggers_back_after_an_error(layer: Path) -> 
         with gpkg_sql.geometry_updates(con, "pts", "geom"):
             pass
     con.close()
+
+
+def _bare_point_blob(wkb: bytes, flags: int = 0x01) -> bytes:
+    """A GeoPackage blob without an envelope, as GDAL writes points."""
+    return b"GP" + bytes([0, flags]) + (4490).to_bytes(4, "little") + wkb
+
+
+@pytest.mark.parametrize("wkb", [
+    shapely.to_wkb(shapely.Point(118.59, 24.91), byte_order=1),
+    shapely.to_wkb(shapely.Point(118.59, 24.91), byte_order=0),
+    shapely.to_wkb(shapely.Point(-1e-300, 5e-324), byte_order=1),
+    shapely.to_wkb(shapely.Point(118.5, 24.9, 12.0), byte_order=1, flavor="iso"),
+    shapely.to_wkb(shapely.Point(118.5, 24.9, 12.0), byte_order=0, flavor="iso"),
+    shapely.to_wkb(shapely.Point(118.5, 24.9, 12.0), byte_order=1),  # EWKB's Z flag
+    shapely.to_wkb(shapely.Point(), byte_order=1),  # NaN, NaN
+    shapely.to_wkb(shapely.MultiPoint([(1, 2), (3, 5)]), byte_order=1),
+    shapely.to_wkb(shapely.LineString([(0, 0), (2, 3)]), byte_order=0),
+], ids=["le", "be", "tiny", "z iso le", "z iso be", "z ewkb", "empty", "multipoint",
+        "line"])
+def test_bounds_of_blobs_without_an_envelope_are_the_geometrys(wkb: bytes) -> None:
+    """GDAL's point blobs carry no envelope: their boxes (what the R-tree triggers and an
+    undo's R-tree refresh store) are read from the WKB's coordinates, as decoding it does."""
+    blob = _bare_point_blob(wkb)
+    geom = shapely.from_wkb(wkb)
+    want = None if geom.is_empty else tuple(shapely.bounds(geom).tolist())
+    assert gpkg_sql._bounds(blob) == want
+    assert gpkg_sql._is_empty(blob) == (1 if want is None else 0)
+
+
+def test_geometry_updates_of_gdals_point_blobs_match_the_gdal_triggers(
+        layer: Path, tmp_path: Path) -> None:
+    """An undo writes back the blobs it kept, GDAL's for a layer GDAL wrote: the R-tree
+    made in bulk from them is the one the triggers make."""
+    con = sqlite3.connect(layer)
+    gdal_blobs = dict(con.execute("select fid, geom from pts").fetchall())
+    con.close()
+    assert all(b[3] & 0x0E == 0 for b in gdal_blobs.values())  # (no envelope: GDAL's)
+    swaps = [(1, gdal_blobs[2]), (2, gdal_blobs[1])]
+    other = tmp_path / "by_triggers.gpkg"
+    other.write_bytes(layer.read_bytes())
+    con = gpkg_sql.connect(other)
+    con.execute("begin immediate")
+    for fid, blob in swaps:
+        con.execute("update pts set geom=? where fid=?", (blob, fid))
+    con.execute("commit")
+    con.close()
+    con = gpkg_sql.connect(layer)
+    con.execute("begin immediate")
+    with gpkg_sql.geometry_updates(con, "pts", "geom") as updated:
+        for fid, blob in swaps:
+            con.execute("update pts set geom=? where fid=?", (blob, fid))
+            updated.append(fid)
+    con.execute("commit")
+    con.close()
+    assert _state(layer) == _state(other)
+    box = _state(layer)[0][0]
+    assert box[0] == 1 and box[1] == pytest.approx(118.6) and box[3] == pytest.approx(25.0)
