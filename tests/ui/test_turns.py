@@ -17,6 +17,18 @@ class _Logged(QWidget):
         self.log.append("paint")
 
 
+def _shown_logged(qtbot, log: list[str]) -> _Logged:  # noqa: ANN001
+    """A shown :class:`_Logged` widget, its first paint done and the log emptied."""
+    w = _Logged(log)
+    qtbot.addWidget(w)
+    w.resize(120, 80)
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.waitUntil(lambda: "paint" in log)
+    log.clear()
+    return w
+
+
 def _in_a_turn(qtbot, fn) -> None:  # noqa: ANN001
     """``fn`` called from a timer (a turn of the event loop, as a worker's result is)."""
     QTimer.singleShot(5, fn)
@@ -25,13 +37,7 @@ def _in_a_turn(qtbot, fn) -> None:  # noqa: ANN001
 
 def test_after_the_repaint_this_turn_asked_for(qtbot) -> None:  # noqa: ANN001
     log: list[str] = []
-    w = _Logged(log)
-    qtbot.addWidget(w)
-    w.resize(120, 80)
-    w.show()
-    qtbot.waitExposed(w)
-    qtbot.waitUntil(lambda: "paint" in log)
-    log.clear()
+    w = _shown_logged(qtbot, log)
 
     def turn() -> None:
         log.append("turn")
@@ -96,13 +102,7 @@ def test_paint_after_runs_the_step_then_paints_in_the_turn_after(qtbot) -> None:
     from ui.turns import paint_after
 
     log: list[str] = []
-    w = _Logged(log)
-    qtbot.addWidget(w)
-    w.resize(120, 80)
-    w.show()
-    qtbot.waitExposed(w)
-    qtbot.waitUntil(lambda: "paint" in log)
-    log.clear()
+    w = _shown_logged(qtbot, log)
 
     def turn() -> None:
         log.append("turn")

@@ -296,6 +296,14 @@ def _two_units(ws):
     return None if units is None or len(units) < 2 else [str(c) for c in units["code"].iloc[:2]]
 
 
+def _with_two_zones(made):
+    """(window, review, side panel, two zones' codes) of the ``setup`` fixture's ``made``
+    window, or None without two zones."""
+    win, ws, review = made
+    units = _two_units(ws)
+    return None if units is None else (win, review, win.side_panel, *units)
+
+
 def _details_made_in(turns, monkeypatch) -> list[int]:
     """The turns the side panel made a feature's details in."""
     import ui.side_panel as side_panel
@@ -314,12 +322,10 @@ def test_a_zone_clicked_over_the_record_card_is_made_and_painted_in_later_turns(
     still (one turn of ~20 ms at 1M; bench/README.md, issue 17, session 32).  要素详情
     is then in front with the zone's details; the card brought back in between keeps
     the details for when 要素详情 is shown."""
-    win, ws, review = setup
-    units = _two_units(ws)
-    if units is None:
+    zones = _with_two_zones(setup)
+    if zones is None:
         return
-    a, b = units
-    panel = win.side_panel
+    win, review, panel, a, b = zones
     win.select("outfalls", td.CODES[1])
     assert spin_until(lambda: not review.card.visibleRegion().isEmpty() and panel.behind())
     with _turns(map=win.canvas, panel=panel) as turns:
@@ -347,12 +353,10 @@ def test_the_next_zone_clicked_is_made_and_painted_after_the_rings_turn(setup, m
     """With 要素详情 in front, a click on another zone paints the ring in the click's turn
     and the zone's details in later turns (11-13 ms in one turn at 1M); the panel keeps
     the last zone's pixels meanwhile and then shows the new one."""
-    win, ws, review = setup
-    units = _two_units(ws)
-    if units is None:
+    zones = _with_two_zones(setup)
+    if zones is None:
         return
-    a, b = units
-    panel = win.side_panel
+    win, review, panel, a, b = zones
     win.side_dock.raise_()
     win.select("control_units", a)
     assert details_shown(win) and a in panel.title.text()
