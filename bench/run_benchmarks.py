@@ -61,6 +61,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +70,14 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench import machine_speed  # noqa: E402 - after the path
+from bench.steal import (  # noqa: E402
+    LAG_MS,
+    CpuStops,
+    StealClock,
+    steal_between,
+    stopped_in,
+    whose,
+)
 
 SIZES = {"tiny": (2_000, 100), "small": (10_000, 1_000), "medium": (100_000, 5_000),
          "large": (1_000_000, 20_000)}
@@ -189,8 +198,6 @@ class _Gaps:
         self.events: Any = None  # bench_gaps.EventClock under ECOZONE_GAPS_EVENTS=1
         # the machine's steal per CPU (bench/steal.py): each long gap's entry gets its CPU's
         # steal and the others' once the accounting's lag has passed
-        from bench.steal import CpuStops, StealClock
-
         self.steal = StealClock()
         self.stops = CpuStops()
         self.last_steal = self.steal.read()
@@ -234,13 +241,9 @@ class _Gaps:
         """Append [steal of the GUI thread's CPU, most of another's] to the long gaps whose
         accounting lag (``bench.steal.LAG_MS``) ends before ``now``, with ``steal`` read at
         the last tick before it (as ``bench.steal.steal_in``)."""
-        from bench.steal import LAG_MS
-
         while self.pending and (now - self.pending[0][0] > LAG_MS or not steal):
             _end, cpu, before, entry = self.pending.pop(0)
-            delta = [b - a for a, b in zip(before, steal, strict=False)]
-            own = delta[cpu] if 0 <= cpu < len(delta) else max(delta, default=0.0)
-            others = max((d for k, d in enumerate(delta) if k != cpu), default=0.0)
+            own, others = steal_between(before, steal, cpu)
             entry += [round(own), round(others)]
 
     def start(self, phase: str | None) -> None:
@@ -250,10 +253,6 @@ class _Gaps:
 
     def figures(self, phase: str) -> dict[str, Any]:
         g = self.by_phase.get(phase, [0.0])
-        from collections import Counter
-
-        from bench.steal import stopped_in, whose
-
         self._account_steal(float("inf"), self.steal.read())
         long = self.long.get(phase, [])
         spans = self.stops.spans()

@@ -90,18 +90,20 @@ def steal_in(times_ms: Sequence[float], steals: Sequence[tuple[float, ...]],
     j = i + 1
     while j + 1 < len(times_ms) and times_ms[j + 1] <= end:
         j += 1
-    before, after = steals[i], steals[j]
+    return steal_between(steals[i], steals[j], cpus[i + 1])
+
+
+def steal_between(before: tuple[float, ...], after: tuple[float, ...],
+                  cpu: int) -> tuple[float, float]:
+    """(steal of ``cpu``, most steal of any other CPU) between two readings, in ms; with
+    ``cpu`` unknown (-1), the most of any CPU for both."""
     delta = [b - a for a, b in zip(before, after, strict=False)]
-    cpu = cpus[i + 1] if 0 <= cpus[i + 1] < len(delta) else -1
+    if not delta:
+        return 0.0, 0.0
+    cpu = cpu if 0 <= cpu < len(delta) else -1
     own = delta[cpu] if cpu >= 0 else max(delta)
     others = max((d for k, d in enumerate(delta) if k != cpu), default=0.0)
     return own, others
-
-
-def the_machines(gap_ms: float, own_steal_ms: float, budget_ms: float = 16.0) -> bool:
-    """Whether an interval over the budget was the machine's: without its CPU's stolen
-    time it would have been within the budget."""
-    return gap_ms - own_steal_ms <= budget_ms
 
 
 # -- the canaries ------------------------------------------------------------------------
