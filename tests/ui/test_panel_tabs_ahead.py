@@ -114,14 +114,22 @@ def test_a_zone_clicked_half_way_is_shown_whole_and_the_steps_stop(qtbot, win):
     assert tabs.isVisible() and tabs.count() == 4 and list(tabs.widget(0).rows) == rows
 
 
-def test_the_steps_wait_for_a_quiet_window(panel_tabs_soon, qtbot, win, monkeypatch):
-    """Made ahead only while nothing of the window's own is under way (a render, the
-    outfall table or its flags, a check): at 1M the steps met the start-up's workers."""
+@pytest.fixture
+def quiet(monkeypatch) -> list[bool]:
+    """Whether the window is quiet, as the test says (``quiet[0]``), from the window's
+    making on: set on the window after it was made, the first step, due 100 ms after the
+    first paint, could already have asked the real one on a slow machine."""
     from ui import main
 
     monkeypatch.setattr(main, "PANEL_TABS_QUIET_MS", 50)
-    quiet = [False]
-    monkeypatch.setattr(win, "_quiet", lambda: quiet[0])
+    said = [False]
+    monkeypatch.setattr(main.MainWindow, "_quiet", lambda self: said[0])
+    return said
+
+
+def test_the_steps_wait_for_a_quiet_window(panel_tabs_soon, quiet, qtbot, win):
+    """Made ahead only while nothing of the window's own is under way (a render, the
+    outfall table or its flags, a check): at 1M the steps met the start-up's workers."""
     spin(600)
     assert win.side_panel.tabs.count() == 0
     quiet[0] = True
